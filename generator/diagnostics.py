@@ -1,0 +1,121 @@
+"""Diagnostics: located, user-facing findings about a spec, and the exception that carries them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "Diagnostic",
+    "Diagnostics",
+    "Severity",
+    "SourceLocation",
+    "SpecError",
+    "Where",
+    "pointer_join",
+]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """A 1-based line and column in a file, as printed."""
+
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A place in a loaded document: the document's key and a JSON pointer (`#/a/b`)."""
+
+    document: str
+    pointer: str
+
+    def child(self, *segments: str | int) -> Where:
+        return Where(self.document, pointer_join(self.pointer, *segments))
+
+
+def pointer_join(pointer: str, *segments: str | int) -> str:
+    """`pointer` extended by `segments`, escaped per RFC 6901."""
+    out = pointer
+    for segment in segments:
+        out += "/" + str(segment).replace("~", "~0").replace("/", "~1")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding: `FILE:LINE:COL: severity: message (#/pointer)`."""
+
+    severity: Severity
+    message: str
+    pointer: str
+    location: SourceLocation | None
+
+    def __str__(self) -> str:
+        where = "<unknown>"
+        if self.location is not None:
+            loc = self.location
+            where = f"{loc.file}:{loc.line}:{loc.column}"
+        suffix = f" ({self.pointer})" if self.pointer else ""
+        return f"{where}: {self.severity}: {_one_line(self.message)}{suffix}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location or SourceLocation("", 0, 0)
+        return (loc.file, loc.line, loc.column, self.severity, self.message)
+
+
+def _one_line(text: str) -> str:
+    """Messages may quote spec text: keep them on one printable line."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
+
+
+class SpecError(Exception):
+    """A phase failed; `diagnostics` holds every finding of it, errors and warnings."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+Locator = Callable[[Where], SourceLocation | None]
+
+
+class Diagnostics:
+    """The sink a phase reports into; locations are looked up when reported."""
+
+    def __init__(self, locate: Locator) -> None:
+        self._locate = locate
+        self._items: dict[tuple[Severity, str, str, str], Diagnostic] = {}
+
+    def error(self, message: str, where: Where) -> None:
+        self._add("error", message, where)
+
+    def warning(self, message: str, where: Where) -> None:
+        self._add("warning", message, where)
+
+    def _add(self, severity: Severity, message: str, where: Where) -> None:
+        key = (severity, message, where.document, where.pointer)
+        if key not in self._items:
+            location = self._locate(where)
+            self._items[key] = Diagnostic(severity, message, where.pointer, location)
+
+    @property
+    def items(self) -> tuple[Diagnostic, ...]:
+        return tuple(sorted(self._items.values(), key=Diagnostic.sort_key))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self._items.values())
+
+    def raise_if_errors(self) -> None:
+        """End of a phase: raise `SpecError` with everything when any error was found."""
+        if self.has_errors:
+            raise SpecError(self.items)

@@ -1,0 +1,107 @@
+"""Spec text -> Python source text: literals and docstring bodies, escaped.
+
+Every string from a spec reaches generated code through `py_literal` (a Python
+literal) or `docstring` (the escaped body of a triple-quoted docstring); nothing else
+turns spec text into source.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+
+from .ir import JsonValue
+
+__all__ = ["docstring", "py_literal"]
+
+_QUOTE_RUN = re.compile(r'"{2,}')
+_LIST_LINE = re.compile(r"^\s*([-*+|>#]|\d+[.)]|```)")
+
+
+def py_literal(value: JsonValue) -> str:
+    """A Python expression equal to the JSON value `value`."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return 'float("nan")'
+        if math.isinf(value):
+            return 'float("inf")' if value > 0 else 'float("-inf")'
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)  # escapes quotes, backslashes and every non-printable
+    if isinstance(value, list):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items())
+        return "{" + items + "}"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def _escape_char(ch: str) -> str:
+    if ch == "\t":
+        return "\\t"
+    if ch == "\r":
+        return "\\r"
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\")
+    text = "".join(
+        ch if ch == "\n" or ch.isprintable() else _escape_char(ch) for ch in text
+    )
+    text = _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), text)
+    return text
+
+
+def docstring(text: str, indent: int, width: int = 88) -> str:
+    """The body of a `\"\"\"...\"\"\"` docstring indented by `indent` spaces.
+
+    Paragraphs are wrapped at `width`; lines that look like lists, tables, headings or
+    code keep their shape. The result never closes the docstring early, never ends
+    with a quote or a backslash escape, and has no trailing whitespace, so black and
+    ruff leave it as it is.
+    """
+    pad = " " * indent
+    wrap_width = max(40, width - indent)
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            joined = " ".join(part.strip() for part in paragraph)
+            out.extend(textwrap.wrap(joined, wrap_width, break_long_words=False, break_on_hyphens=False) or [""])
+            paragraph.clear()
+
+    in_code = False
+    for raw_line in text.replace("\r\n", "\n").split("\n"):
+        line = raw_line.rstrip()
+        if line.lstrip().startswith("```"):
+            flush()
+            in_code = not in_code
+            out.append(line)
+        elif in_code or _LIST_LINE.match(line) or line.startswith((" ", "\t")):
+            flush()
+            out.append(line)
+        elif not line:
+            flush()
+            if out and out[-1] != "":
+                out.append("")
+        else:
+            paragraph.append(line)
+    flush()
+    while out and not out[-1]:
+        out.pop()
+    body = "\n".join((pad + _escape(line)).rstrip() if line else "" for line in out).strip()
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    return body

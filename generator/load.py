@@ -1,0 +1,374 @@
+"""Stage 1, load: spec files -> `Spec` (JSON data plus source positions), relative file refs included.
+
+YAML is composed into nodes to keep every value's line and column, to reject duplicate
+keys and non-JSON tags, and to bound alias expansion; JSON goes through the fast C
+parser and positions are looked up on demand, only when a diagnostic needs one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from .diagnostics import Diagnostic, SourceLocation, SpecError, Where, pointer_join
+
+__all__ = ["Document", "Spec", "load", "split_pointer"]
+
+MAX_DEPTH = 1000
+MAX_EXPANDED_NODES = 5_000_000
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.SafeLoader("")
+
+
+class _LoadError(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """`#/a/b~1c` -> `['a', 'b/c']`."""
+    body = pointer[1:] if pointer.startswith("#") else pointer
+    if not body:
+        return []
+    return [s.replace("~1", "/").replace("~0", "~") for s in body[1:].split("/")]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded file. `key` is its path relative to the root spec's folder."""
+
+    key: str
+    path: Path
+    display: str
+    data: Any
+    text: str
+    is_json: bool
+    positions: Mapping[str, tuple[int, int]] = field(repr=False)
+
+    def locate(self, pointer: str) -> SourceLocation:
+        """Line and column of the value at `pointer` (or of its nearest parent)."""
+        if self.is_json:
+            offset = _json_offset(self.text, split_pointer(pointer))
+            line = self.text.count("\n", 0, offset) + 1
+            column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+            return SourceLocation(self.display, line, column)
+        segments = split_pointer(pointer)
+        while True:
+            found = self.positions.get(pointer_join("#", *segments))
+            if found is not None or not segments:
+                line, column = found or (1, 1)
+                return SourceLocation(self.display, line, column)
+            segments.pop()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The root document and every file it references, with their combined sha256."""
+
+    root: Document
+    documents: Mapping[str, Document]
+    sha256: str
+
+    def locate(self, where: Where) -> SourceLocation | None:
+        doc = self.documents.get(where.document)
+        return None if doc is None else doc.locate(where.pointer)
+
+
+def load(path: Path, display: str | None = None) -> Spec:
+    """Load the spec at `path` and, transitively, the files its `$ref`s name.
+
+    Raises `SpecError` for unreadable or malformed files, duplicate keys, non-JSON
+    YAML tags, remote refs and refs to files outside the spec's folder.
+    """
+    root_path = path.resolve()
+    base = root_path.parent
+    shown = display if display is not None else str(path)
+    root = _load_file(root_path, root_path.name, shown)
+    documents: dict[str, Document] = {root.key: root}
+    pending = [root]
+    problems: list[Diagnostic] = []
+    while pending:
+        doc = pending.pop()
+        for ref, pointer in _file_refs(doc.data):
+            target = _ref_target(doc, ref, base, pointer, problems)
+            if target is None or target.relative_to(base).as_posix() in documents:
+                continue
+            key = target.relative_to(base).as_posix()
+            shown_key = str(Path(shown).parent / key)
+            documents[key] = _load_file(target, key, shown_key)
+            pending.append(documents[key])
+    if problems:
+        raise SpecError(problems)
+    digest = hashlib.sha256()
+    for key in sorted(documents):
+        digest.update(key.encode() + b"\0" + documents[key].text.encode() + b"\0")
+    return Spec(root, documents, digest.hexdigest())
+
+
+def _ref_target(
+    doc: Document, ref: str, base: Path, pointer: str, problems: list[Diagnostic]
+) -> Path | None:
+    def fail(message: str) -> None:
+        loc = doc.locate(pointer)
+        problems.append(Diagnostic("error", message, pointer, loc))
+
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc:
+        fail(f"remote $ref {ref!r} is not allowed (only files next to the spec)")
+        return None
+    relative = unquote(parts.path)
+    target = (doc.path.parent / relative).resolve()
+    if not target.is_relative_to(base):
+        fail(f"$ref {ref!r} leaves the spec's folder")
+        return None
+    if not target.is_file():
+        fail(f"$ref {ref!r}: file not found")
+        return None
+    return target
+
+
+def _file_refs(data: Any) -> Iterator[tuple[str, str]]:
+    """Every `$ref` naming another file, with the pointer of the `$ref` value."""
+    stack: list[tuple[Any, str]] = [(data, "#")]
+    seen: set[int] = set()
+    while stack:
+        value, pointer = stack.pop()
+        if isinstance(value, dict):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            ref = value.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                yield ref, pointer_join(pointer, "$ref")
+            stack.extend((v, pointer_join(pointer, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(value))
+
+
+def _load_file(path: Path, key: str, display: str) -> Document:
+    def fail(message: str, line: int = 1, column: int = 1) -> SpecError:
+        loc = SourceLocation(display, line, column)
+        return SpecError([Diagnostic("error", message, "", loc)])
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail("the file is not valid UTF-8", line, column) from None
+    if not text.strip():
+        raise fail("the file is empty")
+    is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
+    try:
+        if is_json:
+            return Document(key, path, display, _parse_json(text), text, True, {})
+        positions: dict[str, tuple[int, int]] = {}
+        data = _parse_yaml(text, positions)
+        return Document(key, path, display, data, text, False, positions)
+    except _LoadError as exc:
+        raise fail(exc.message, exc.line, exc.column) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
+    return out
+
+
+def _parse_json(text: str) -> Any:
+    try:
+        return json.loads(
+            text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise _LoadError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise _LoadError("the document is nested too deeply", 1, 1) from None
+    except ValueError as exc:
+        line, column = _find_duplicate(text, str(exc))
+        raise _LoadError(f"invalid JSON: {exc}", line, column) from None
+
+
+def _find_duplicate(text: str, message: str) -> tuple[int, int]:
+    match = re.search(r"duplicate key '(.*)'$", message)
+    if match is None:
+        return 1, 1
+    needle = json.dumps(match.group(1))
+    first = text.find(needle)
+    second = text.find(needle, first + 1)
+    offset = second if second >= 0 else max(first, 0)
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+def _parse_yaml(text: str, positions: dict[str, tuple[int, int]]) -> Any:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise _LoadError(f"invalid YAML: {exc.problem or exc.context}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise _LoadError(f"invalid YAML: {exc}", 1, 1) from None
+    except RecursionError:
+        raise _LoadError("the document is nested too deeply", 1, 1) from None
+    if node is None:
+        raise _LoadError("the file is empty", 1, 1)
+    return _YamlConverter(positions).convert(node, "#", 0)
+
+
+class _YamlConverter:
+    """YAML nodes -> JSON values; records positions, bounds alias expansion."""
+
+    def __init__(self, positions: dict[str, tuple[int, int]]) -> None:
+        self.positions = positions
+        self.memo: dict[int, tuple[Any, int]] = {}
+        self.active: set[int] = set()
+        self.expanded = 0
+
+    def convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        mark = node.start_mark
+        self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
+        if depth > MAX_DEPTH:
+            raise _LoadError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+        cached = self.memo.get(id(node))
+        if cached is not None:  # an alias: shared, but counted as expanded
+            self._count(cached[1], node)
+            return cached[0]
+        if id(node) in self.active:
+            raise _LoadError("recursive YAML alias", mark.line + 1, mark.column + 1)
+        self.active.add(id(node))
+        before = self.expanded
+        value = self._convert(node, pointer, depth)
+        self.active.discard(id(node))
+        self.memo[id(node)] = (value, self.expanded - before + 1)
+        self._count(1, node)
+        return value
+
+    def _count(self, size: int, node: yaml.Node) -> None:
+        self.expanded += size
+        if self.expanded > MAX_EXPANDED_NODES:
+            mark = node.start_mark
+            raise _LoadError(
+                f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values",
+                mark.line + 1,
+                mark.column + 1,
+            )
+
+    def _convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.convert(item, pointer_join(pointer, i), depth + 1)
+                for i, item in enumerate(node.value)
+            ]
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged.update(self._merge_source(value_node, pointer, depth))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _LoadError("mapping keys must be scalars", mark.line + 1, mark.column + 1)
+            key = str(key_node.value)
+            if key in out:
+                raise _LoadError(f"duplicate key {key!r}", mark.line + 1, mark.column + 1)
+            out[key] = self.convert(value_node, pointer_join(pointer, key), depth + 1)
+        for key, value in merged.items():
+            out.setdefault(key, value)
+        return out
+
+    def _merge_source(self, node: yaml.Node, pointer: str, depth: int) -> dict[str, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out: dict[str, Any] = {}
+        for source in reversed(sources):
+            value = self.convert(source, pointer, depth + 1)
+            if not isinstance(value, dict):
+                mark = source.start_mark
+                raise _LoadError("a merge key (<<) needs a mapping", mark.line + 1, mark.column + 1)
+            out.update(value)
+        return out
+
+
+def _scalar(node: yaml.Node) -> Any:
+    tag = node.tag
+    if tag in _SCALAR_TAGS:
+        return _constructor.construct_object(node)
+    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        return str(node.value)  # timestamps stay text, as JSON would have them
+    mark = node.start_mark
+    raise _LoadError(f"unsupported YAML tag {tag!r}", mark.line + 1, mark.column + 1)
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_decoder = json.JSONDecoder()
+
+
+def _json_offset(text: str, segments: list[str]) -> int:
+    """Offset of the JSON value at `segments` (or of the deepest existing parent)."""
+    idx = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    try:
+        for segment in segments:
+            found = _json_child(text, idx, segment)
+            if found is None:
+                return idx
+            idx = found
+    except (ValueError, IndexError):
+        pass
+    return idx
+
+
+def _json_child(text: str, idx: int, segment: str) -> int | None:
+    ws = _WS.match
+    opener = text[idx]
+    if opener not in "{[":
+        return None
+    closer = "}" if opener == "{" else "]"
+    position = ws(text, idx + 1).end()  # type: ignore[union-attr]
+    index = 0
+    while text[position] != closer:
+        if opener == "{":
+            key, position = json.decoder.scanstring(text, position + 1)
+            position = ws(text, ws(text, position).end() + 1).end()  # type: ignore[union-attr]
+            if key == segment:
+                return position
+        elif str(index) == segment:
+            return position
+        _, position = _decoder.raw_decode(text, position)
+        position = ws(text, position).end()  # type: ignore[union-attr]
+        if text[position] == ",":
+            position = ws(text, position + 1).end()  # type: ignore[union-attr]
+        index += 1
+    return None

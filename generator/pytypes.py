@@ -1,0 +1,276 @@
+"""TypeExpr -> Python source: annotations, decoder callables and encoder expressions.
+
+A `Types` is made per generated module. It knows every definition (to expand aliases
+and tell models from enums), records the imports each annotation needs, and collects
+the private decoder functions (`_d_*`) that composite types need, so that generated
+`from_dict` bodies stay straight-line calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import assert_never
+
+from .imports import ImportSet
+from .ir import (
+    Alias, Definition, EnumDef, JsonScalar, ListOf, LiteralOf, MapOf, Model,
+    Nullable, Prim, PrimKind, Ref, TypeExpr, UnionOf,
+)  # fmt: skip
+from .literals import py_literal
+from .names import snake
+
+__all__ = ["DecoderDef", "Types"]
+
+_PRIM_ANNOTATION: dict[PrimKind, str] = {
+    "str": "str", "int": "int", "float": "float", "bool": "bool", "any": "Any",
+    "none": "None", "datetime": "datetime", "date": "date", "time": "time",
+    "uuid": "UUID", "base64": "bytes", "binary": "bytes",
+}  # fmt: skip
+_PRIM_IMPORT: dict[PrimKind, tuple[str, str]] = {
+    "any": ("typing", "Any"),
+    "datetime": ("datetime", "datetime"),
+    "date": ("datetime", "date"),
+    "time": ("datetime", "time"),
+    "uuid": ("uuid", "UUID"),
+}
+_PRIM_DECODER: dict[PrimKind, str] = {
+    "str": "str_", "int": "int_", "float": "float_", "bool": "bool_", "any": "any_",
+    "none": "none_", "datetime": "datetime_", "date": "date_", "time": "time_",
+    "uuid": "uuid_", "base64": "bytes_", "binary": "bytes_",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DecoderDef:
+    """A private module-level decoder: `def name(value: object) -> returns: return body`."""
+
+    name: str
+    returns: str
+    body: str
+
+
+class Types:
+    def __init__(self, definitions: Iterable[Definition], *, local_models: bool) -> None:
+        self._defs = {d.name: d for d in definitions}
+        self._local = local_models
+        self.imports = ImportSet()
+        self.models_used: set[str] = set()
+        self._decoders: dict[str, DecoderDef] = {}
+        self._recursive = {name for name, d in self._defs.items() if isinstance(d, Alias) and self._refers_to(d.target, name, set())}
+
+    @property
+    def decoders(self) -> tuple[DecoderDef, ...]:
+        return tuple(self._decoders[name] for name in sorted(self._decoders))
+
+    def is_recursive_alias(self, name: str) -> bool:
+        return name in self._recursive
+
+    def _refers_to(self, t: TypeExpr, name: str, seen: set[str]) -> bool:
+        match t:
+            case Ref(name=ref):
+                if ref == name:
+                    return True
+                target = self._defs.get(ref)
+                if isinstance(target, Alias) and ref not in seen:
+                    seen.add(ref)
+                    return self._refers_to(target.target, name, seen)
+                return False
+            case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+                return self._refers_to(inner, name, seen)
+            case UnionOf(options=options):
+                return any(self._refers_to(o, name, seen) for o in options)
+            case Prim() | LiteralOf():
+                return False
+            case _:
+                assert_never(t)
+
+    def _use_model(self, name: str) -> str:
+        self.models_used.add(name)
+        return name
+
+    def annotation(self, t: TypeExpr) -> str:
+        """The annotation text of `t`; records the imports it needs."""
+        match t:
+            case Prim(kind=kind):
+                if kind in _PRIM_IMPORT:
+                    self.imports.add(*_PRIM_IMPORT[kind])
+                return _PRIM_ANNOTATION[kind]
+            case ListOf(item=item):
+                return f"list[{self.annotation(item)}]"
+            case MapOf(value=value):
+                return f"dict[str, {self.annotation(value)}]"
+            case Ref(name=name):
+                target = self._defs[name]
+                if isinstance(target, Alias) and name not in self._recursive:
+                    return self.annotation(target.target)
+                return self._use_model(name)
+            case UnionOf(options=options):
+                return " | ".join(dict.fromkeys(self.annotation(o) for o in options))
+            case LiteralOf(values=values):
+                self.imports.add("typing", "Literal")
+                return f"Literal[{', '.join(py_literal(v) for v in values)}]"
+            case Nullable(inner=inner):
+                text = self.annotation(inner)
+                return text if text.endswith("| None") or text == "None" else f"{text} | None"
+            case _:
+                assert_never(t)
+
+    def slug(self, t: TypeExpr) -> str:
+        """A stable identifier fragment naming the shape of `t`."""
+        match t:
+            case Prim(kind=kind):
+                return kind
+            case ListOf(item=item):
+                return f"list_{self.slug(item)}"
+            case MapOf(value=value):
+                return f"map_{self.slug(value)}"
+            case Ref(name=name):
+                return snake(name)
+            case UnionOf(options=options):
+                return "union_" + _digest("|".join(self.slug(o) for o in options))
+            case LiteralOf(values=values):
+                return "literal_" + _digest(repr(values))
+            case Nullable(inner=inner):
+                return f"{self.slug(inner)}_or_none"
+            case _:
+                assert_never(t)
+
+    def decoder(self, t: TypeExpr) -> str:
+        """An expression naming a callable that decodes a JSON value into `t`."""
+        match t:
+            case Prim(kind=kind):
+                return f"_serde.{_PRIM_DECODER[kind]}"
+            case Ref(name=name):
+                return self._ref_decoder(name)
+            case MapOf(value=Prim(kind="any")):
+                return "_serde.object_"
+            case ListOf(item=item):
+                return self._helper(t, f"_serde.list_(value, {self.decoder(item)})")
+            case MapOf(value=value):
+                return self._helper(t, f"_serde.map_(value, {self.decoder(value)})")
+            case UnionOf(options=options):
+                decoders = ", ".join(self.decoder(o) for o in options)
+                expected = py_literal(" | ".join(self.slug(o) for o in options))
+                body = f"_serde.union_(value, ({decoders},), {expected})"
+                return self._helper(t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True)
+            case LiteralOf(values=values):
+                base = _base_decoder(values)
+                return self._helper(t, f"cast({py_literal(self.annotation(t))}, _serde.{base}(value))", needs_cast=True)
+            case Nullable(inner=inner):
+                return self._helper(t, f"None if value is None else {self.decoder(inner)}(value)")
+            case _:
+                assert_never(t)
+
+    def _ref_decoder(self, name: str) -> str:
+        target = self._defs[name]
+        if isinstance(target, Model):
+            return f"{self._use_model(name)}.from_dict"
+        if isinstance(target, EnumDef):
+            annotation = self._use_model(name)
+            body = f"cast({py_literal(annotation)}, _serde.{_base_decoder(target.values)}(value))"
+            return self._helper(Ref(name), body, needs_cast=True)
+        if name in self._recursive:
+            helper = f"_d_{snake(name)}"
+            if helper not in self._decoders:
+                self._decoders[helper] = DecoderDef(helper, name, "")  # placeholder breaks the cycle
+                self._decoders[helper] = DecoderDef(helper, self._use_model(name), f"{self.decoder(target.target)}(value)")
+            return helper
+        return self.decoder(target.target)
+
+    def _helper(self, t: TypeExpr, body: str, *, needs_cast: bool = False) -> str:
+        name = f"_d_{self.slug(t)}"
+        if name not in self._decoders:
+            if needs_cast:
+                self.imports.add("typing", "cast")
+            self._decoders[name] = DecoderDef(name, self.annotation(t), body)
+        return name
+
+    def encoder(self, t: TypeExpr, expr: str, depth: int = 0) -> str:
+        """An expression turning the value of `expr` (typed `t`) into JSON-ready data."""
+        match t:
+            case Prim(kind="datetime" | "date" | "time"):
+                return f"{expr}.isoformat()"
+            case Prim(kind="uuid"):
+                return f"str({expr})"
+            case Prim(kind="base64" | "binary"):
+                return f"_serde.encode({expr})"
+            case Prim() | LiteralOf():
+                return expr
+            case ListOf(item=item):
+                var = f"v{depth}"
+                inner = self.encoder(item, var, depth + 1)
+                return f"list({expr})" if inner == var else f"[{inner} for {var} in {expr}]"
+            case MapOf(value=value):
+                key, var = f"k{depth}", f"v{depth}"
+                inner = self.encoder(value, var, depth + 1)
+                return f"dict({expr})" if inner == var else f"{{{key}: {inner} for {key}, {var} in {expr}.items()}}"
+            case Ref(name=name):
+                target = self._defs[name]
+                if isinstance(target, Model):
+                    return f"{expr}.to_dict()"
+                if isinstance(target, Alias):
+                    if name in self._recursive:
+                        return f"_serde.encode({expr})"
+                    return self.encoder(target.target, expr, depth)
+                return expr
+            case UnionOf():
+                return f"_serde.encode({expr})"
+            case Nullable(inner=inner):
+                encoded = self.encoder(inner, expr, depth)
+                return expr if encoded == expr else f"None if {expr} is None else {encoded}"
+            case _:
+                assert_never(t)
+
+    def choices(self, t: TypeExpr) -> tuple[JsonScalar, ...] | None:
+        """The allowed values when `t` is an enum or a const."""
+        match t:
+            case LiteralOf(values=values):
+                return values
+            case Nullable(inner=inner):
+                return self.choices(inner)
+            case Ref(name=name):
+                target = self._defs[name]
+                if isinstance(target, EnumDef):
+                    return target.values
+                if isinstance(target, Alias) and name not in self._recursive:
+                    return self.choices(target.target)
+                return None
+            case _:
+                return None
+
+    def has_models(self, t: TypeExpr) -> bool:
+        """Whether values of `t` may contain model instances (to validate them)."""
+        match t:
+            case Ref(name=name):
+                target = self._defs[name]
+                if isinstance(target, Model):
+                    return True
+                return isinstance(target, Alias) and name not in self._recursive and self.has_models(target.target)
+            case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+                return self.has_models(inner)
+            case UnionOf(options=options):
+                return any(self.has_models(o) for o in options)
+            case _:
+                return False
+
+    def is_model(self, t: TypeExpr) -> bool:
+        return isinstance(t, Ref) and isinstance(self._defs.get(t.name), Model)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def _base_decoder(values: tuple[JsonScalar, ...]) -> str:
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {str}:
+        return "str_"
+    if kinds == {bool}:
+        return "bool_"
+    if kinds == {int}:
+        return "int_"
+    if kinds <= {int, float}:
+        return "float_"
+    return "any_"

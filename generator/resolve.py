@@ -1,0 +1,83 @@
+"""Stage 3, resolve: `$ref` lookup across the loaded documents, cycle-aware.
+
+The builder asks the resolver for targets on demand; nothing is inlined or copied.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .diagnostics import Diagnostics, Where
+from .load import Spec, split_pointer
+
+__all__ = ["Resolver"]
+
+_MISSING = object()
+
+
+class Resolver:
+    """Follows `$ref`s for the builder, reporting broken ones into the sink."""
+
+    def __init__(self, spec: Spec, sink: Diagnostics) -> None:
+        self.spec = spec
+        self._sink = sink
+        self._base = spec.root.path.parent
+
+    def deref(self, value: Any, where: Where) -> tuple[Any, Where] | None:
+        """Follow `value`'s `$ref` chain to a value that is not a reference.
+
+        Returns the target and its place, or None after reporting an unresolvable
+        reference or a cycle of references with no object in between.
+        """
+        seen: set[Where] = set()
+        while isinstance(value, dict) and "$ref" in value:
+            ref = value["$ref"]
+            if not isinstance(ref, str):
+                self._sink.error("$ref must be a string", where.child("$ref"))
+                return None
+            target = self.target(ref, where)
+            if target in seen:
+                self._sink.error(f"$ref {ref!r} is part of a cycle of references", where.child("$ref"))
+                return None
+            seen.add(target)
+            found = self.lookup(target)
+            if found is _MISSING:
+                self._sink.error(f"unresolvable $ref {ref!r}", where.child("$ref"))
+                return None
+            value, where = found, target
+        return value, where
+
+    def target(self, ref: str, where: Where) -> Where:
+        """The place a `$ref` string names, relative to the document it appears in."""
+        parts = urlsplit(ref)
+        pointer = "#" + unquote(parts.fragment)
+        if not parts.path:
+            return Where(where.document, pointer)
+        doc = self.spec.documents.get(where.document)
+        folder = doc.path.parent if doc is not None else self._base
+        path = (folder / unquote(parts.path)).resolve()
+        try:
+            key = path.relative_to(self._base).as_posix()
+        except ValueError:
+            key = str(path)
+        return Where(key, pointer)
+
+    def lookup(self, where: Where) -> Any:
+        """The value at `where`, or the `_MISSING` sentinel."""
+        doc = self.spec.documents.get(where.document)
+        if doc is None:
+            return _MISSING
+        node: Any = doc.data
+        for segment in split_pointer(where.pointer):
+            if isinstance(node, dict) and segment in node:
+                node = node[segment]
+            elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+                node = node[int(segment)]
+            else:
+                return _MISSING
+        return node
+
+    def file_stem(self, where: Where) -> str:
+        return Path(where.document).stem

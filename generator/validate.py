@@ -1,0 +1,106 @@
+"""Stage 2, validate: openapi-spec-validator findings -> located diagnostics.
+
+Findings are warnings (the builder reports, as errors, whatever would make faithful
+generation impossible) unless `strict`, which makes them errors. The validator reports
+paths relative to the schema it was checking when it crossed a `$dynamicRef`, so each
+finding is placed at the first document node where its path leads to its instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema.exceptions import ValidationError, best_match
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from .diagnostics import Diagnostics, Where, pointer_join
+from .load import Spec
+
+__all__ = ["validate"]
+
+_MAX_MESSAGE = 240
+
+
+def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False) -> None:
+    """Report every validator finding about `spec` into `sink`."""
+    report = sink.error if strict else sink.warning
+    root = spec.root
+    version = root.data.get("openapi") if isinstance(root.data, dict) else None
+    where = Where(root.key, "#")
+    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
+        sink.error(
+            f"unsupported OpenAPI version {version!r}: oagen reads 3.0.x and 3.1.x",
+            where.child("openapi") if version is not None else where,
+        )
+        return
+    cls = OpenAPIV30SpecValidator if version.startswith("3.0.") else OpenAPIV31SpecValidator
+    validator = cls(root.data, base_uri=root.path.as_uri())
+    index = _NodeIndex(root.data)
+    try:
+        for error in validator.iter_errors():
+            pointer = index.find(list(error.absolute_path), error.instance)
+            report(_message(error), Where(root.key, pointer))
+    except Exception as exc:  # noqa: BLE001 - the validator must never crash oagen
+        ref = getattr(exc, "ref", None)
+        detail = f"cannot resolve $ref {ref!r}" if ref else type(exc).__name__
+        sink.warning(f"validation stopped early: {detail}", where)
+
+
+def _message(error: ValidationError) -> str:
+    if error.context:
+        error = best_match(error.context) or error
+    text = error.message
+    if len(text) > _MAX_MESSAGE:
+        text = text[: _MAX_MESSAGE - 1] + "…"
+    return f"spec validation: {text}"
+
+
+class _NodeIndex:
+    """Finds where a validator path (maybe relative to some nested schema) starts."""
+
+    def __init__(self, data: Any) -> None:
+        self._data = data
+        self._containers: list[tuple[str, Any]] | None = None
+
+    def find(self, path: list[str | int], instance: object) -> str:
+        if _follow(self._data, path) is instance:
+            return pointer_join("#", *path)
+        if self._containers is None:
+            self._containers = list(_walk(self._data))
+        for exact in (True, False):
+            for pointer, node in self._containers:
+                found = _follow(node, path)
+                if found is _MISSING:
+                    continue
+                if found is instance or (not exact and found == instance):
+                    return pointer_join(pointer, *path)
+        return "#"
+
+
+_MISSING = object()
+
+
+def _follow(node: Any, path: list[str | int]) -> Any:
+    for segment in path:
+        if isinstance(node, dict) and isinstance(segment, str) and segment in node:
+            node = node[segment]
+        elif isinstance(node, list) and isinstance(segment, int) and segment < len(node):
+            node = node[segment]
+        else:
+            return _MISSING
+    return node
+
+
+def _walk(data: Any) -> Iterator[tuple[str, Any]]:
+    stack: list[tuple[str, Any]] = [("#", data)]
+    while stack:
+        pointer, node = stack.pop()
+        yield pointer, node
+        if isinstance(node, dict):
+            items = [(pointer_join(pointer, k), v) for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(pointer_join(pointer, i), v) for i, v in enumerate(node)]
+        else:
+            continue
+        stack.extend((p, v) for p, v in reversed(items) if isinstance(v, (dict, list)))

@@ -1,0 +1,524 @@
+"""HTTP plumbing shared by every operation (static runtime, copied verbatim).
+
+Generated resource methods call `_request(endpoint, args, ...)` with a module-level
+`Endpoint` that describes the operation; everything else (parameters, credentials,
+bodies, retries, error mapping) happens here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import email.utils
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, Generic, Literal, TypeVar, cast
+
+import httpx
+
+from . import _serde
+from ._params import Param, expand_path, serialize, simple_text
+from ._response import RAW_RESPONSE, APIResponse, ResponseDecoder, select_decoder
+from ._types import UNSET, Headers, Query, Timeout, Unset
+from .errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+
+__all__ = [
+    "ApiKey",
+    "AsyncAPIClient",
+    "AsyncResource",
+    "Body",
+    "Endpoint",
+    "HttpBasic",
+    "HttpBearer",
+    "Param",
+    "SecurityScheme",
+    "SyncAPIClient",
+    "SyncResource",
+]
+
+T = TypeVar("T")
+_HttpxT = TypeVar("_HttpxT", httpx.Client, httpx.AsyncClient)
+
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A server asking to wait longer than this is not waited for: the error is raised.
+MAX_RETRY_AFTER = 60.0
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+@dataclass(frozen=True)
+class HttpBearer:
+    """`Authorization: Bearer <token>`."""
+
+    def apply(
+        self,
+        credential: object,
+        headers: httpx.Headers,
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        headers["Authorization"] = f"Bearer {credential}"
+
+
+@dataclass(frozen=True)
+class HttpBasic:
+    """`Authorization: Basic ...` from a `(user, password)` tuple."""
+
+    def apply(
+        self,
+        credential: object,
+        headers: httpx.Headers,
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        user, password = cast("tuple[str, str]", credential)
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key in a header, query parameter or cookie."""
+
+    location: Literal["header", "query", "cookie"]
+    name: str
+
+    def apply(
+        self,
+        credential: object,
+        headers: httpx.Headers,
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        if self.location == "header":
+            headers[self.name] = str(credential)
+        elif self.location == "query":
+            query.append((self.name, str(credential)))
+        else:
+            cookies[self.name] = str(credential)
+
+
+SecurityScheme = HttpBearer | HttpBasic | ApiKey
+
+
+@dataclass(frozen=True)
+class Body:
+    """How the request body of an operation is encoded."""
+
+    media_type: str
+    kind: Literal["json", "form", "multipart", "binary", "text"]
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[T]):
+    """Everything static about one operation."""
+
+    method: str
+    path: str
+    responses: Mapping[str, ResponseDecoder[T]]
+    params: tuple[Param, ...] = ()
+    body: Body | None = None
+    # Alternatives (OR) of scheme sets (AND); `()` sends no credentials.
+    security: tuple[tuple[str, ...], ...] = ()
+    errors: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
+    idempotency_header: str | None = None
+
+
+def _json_bytes(value: object) -> bytes:
+    validate = getattr(value, "validate", None)
+    if callable(validate):
+        validate()
+    else:
+        _serde.validate_nested(value, "body")
+    payload = _serde.encode(value)
+    return json.dumps(
+        payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode()
+
+
+def _form_fields(value: object) -> list[tuple[str, str]]:
+    _serde.validate_nested(value, "body")
+    encoded = _serde.encode(value)
+    if not isinstance(encoded, Mapping):
+        raise TypeError("a form body must be a model or a mapping")
+    out: list[tuple[str, str]] = []
+    for key, item in encoded.items():
+        items = item if isinstance(item, list) else [item]
+        for one in items:
+            text = (
+                json.dumps(one)
+                if isinstance(one, (dict, list))
+                else simple_text(Param(key, "query", "form", True), one)
+            )
+            out.append((key, text))
+    return out
+
+
+def _multipart(value: object) -> tuple[list[tuple[str, Any]], list[tuple[str, str]]]:
+    _serde.validate_nested(value, "body")
+    fields = value.to_multipart() if hasattr(value, "to_multipart") else value
+    if not isinstance(fields, Mapping):
+        raise TypeError("a multipart body must be a model or a mapping")
+    files: list[tuple[str, Any]] = []
+    data: list[tuple[str, str]] = []
+    for key, item in fields.items():
+        for one in item if isinstance(item, list) else [item]:
+            if isinstance(one, (bytes, tuple)) or hasattr(one, "read"):
+                files.append((key, one))
+            elif one is not UNSET:
+                encoded = _serde.encode(one)
+                text = (
+                    json.dumps(encoded)
+                    if isinstance(encoded, (dict, list))
+                    else simple_text(Param(key, "query", "form", True), encoded)
+                )
+                data.append((key, text))
+    return files, data
+
+
+class _BaseClient(Generic[_HttpxT]):
+    """Configuration and request building shared by the sync and async clients."""
+
+    _http_client: _HttpxT
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        security_schemes: Mapping[str, SecurityScheme],
+        credentials: Mapping[str, object],
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Headers | None,
+        user_agent: str,
+    ) -> None:
+        if base_url is None:
+            raise ValueError(
+                "base_url is required: the spec declares no absolute server URL"
+            )
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.base_url = base_url.rstrip("/")
+        self.timeout = (
+            timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        )
+        self.max_retries = max_retries
+        self._security_schemes = dict(security_schemes)
+        self._credentials = {k: v for k, v in credentials.items() if v is not None}
+        self._default_headers = httpx.Headers(
+            {"User-Agent": user_agent, "Accept": "application/json"}
+        )
+        self._default_headers.update(default_headers or {})
+
+    def __repr__(self) -> str:  # never show credentials
+        return f"<{type(self).__name__} base_url={self.base_url!r}>"
+
+    def _apply_security(
+        self,
+        endpoint: Endpoint[Any],
+        headers: httpx.Headers,
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        for alternative in endpoint.security:
+            if all(name in self._credentials for name in alternative):
+                for name in alternative:
+                    self._security_schemes[name].apply(
+                        self._credentials[name], headers, query, cookies
+                    )
+                return
+
+    def _build_request(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[object, ...],
+        body: object,
+        extra_headers: Headers | None,
+        extra_query: Query | None,
+        timeout: Timeout | Unset,
+    ) -> httpx.Request:
+        headers = httpx.Headers(self._default_headers)
+        query: list[tuple[str, str]] = []
+        cookies: dict[str, str] = {}
+        self._apply_security(endpoint, headers, query, cookies)
+        path_values: dict[str, tuple[Param, object]] = {}
+        for param, value in zip(endpoint.params, args, strict=True):
+            if value is UNSET:
+                continue
+            _serde.check(value, param.python_name or param.name, **param.checks)
+            if param.location == "path":
+                path_values[param.name] = (param, value)
+            elif param.location == "query":
+                query.extend(serialize(param, value))
+            elif param.location == "header":
+                headers[param.name] = simple_text(param, value)
+            else:
+                cookies.update(serialize(param, value))
+        if extra_query:
+            query.extend((k, str(v)) for k, v in extra_query.items())
+        if endpoint.idempotency_header and endpoint.idempotency_header not in headers:
+            headers[endpoint.idempotency_header] = str(uuid.uuid4())
+        if extra_headers:
+            headers.update(extra_headers)
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        content, files, data = self._encode_body(endpoint.body, body, headers)
+        return self._http_client.build_request(
+            endpoint.method,
+            self.base_url + expand_path(endpoint.path, path_values),
+            params=tuple(query) or None,
+            headers=headers,
+            content=content,
+            files=files,
+            data=data,
+            timeout=self.timeout if isinstance(timeout, Unset) else timeout,
+        )
+
+    @staticmethod
+    def _encode_body(
+        spec: Body | None, body: object, headers: httpx.Headers
+    ) -> tuple[bytes | IO[bytes] | None, Any, Any]:
+        if spec is None or body is UNSET:
+            return None, None, None
+        if spec.kind == "multipart":
+            files, data = _multipart(body)
+            return None, files or None, data or None
+        if spec.kind == "json":
+            content: bytes | IO[bytes] = _json_bytes(body)
+        elif spec.kind == "form":
+            content = str(httpx.QueryParams(tuple(_form_fields(body)))).encode()
+        elif spec.kind == "text":
+            content = str(body).encode()
+        elif isinstance(body, (bytes, bytearray)):
+            content = bytes(body)
+        else:
+            content = cast("IO[bytes]", body)
+        headers.setdefault("Content-Type", spec.media_type)
+        return content, None, None
+
+    def _may_retry(self, request: httpx.Request, endpoint: Endpoint[Any]) -> bool:
+        if self.max_retries == 0 or not isinstance(request.stream, httpx.ByteStream):
+            return False  # nothing to retry, or a body that cannot be sent twice
+        if request.method in _IDEMPOTENT_METHODS:
+            return True
+        return "Idempotency-Key" in request.headers
+
+    def _retry_delay(
+        self, attempt: int, response: httpx.Response | None
+    ) -> float | None:
+        """Seconds to wait before retry number `attempt + 1`, or None: do not retry."""
+        if attempt >= self.max_retries:
+            return None
+        if response is not None:
+            status = response.status_code
+            if not (status in (408, 429) or status >= 500):
+                return None
+            server_delay = _retry_after(response.headers)
+            if server_delay is not None:
+                return server_delay if server_delay <= MAX_RETRY_AFTER else None
+        delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
+        return delay * (1 - 0.25 * random.random())
+
+    def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        if not response.is_success:
+            raise _status_error(endpoint, response)
+        api_response = APIResponse(response, endpoint.responses)
+        if RAW_RESPONSE.get():
+            return cast("T", api_response)
+        return api_response.parse()
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(float(millis) / 1000, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_tz(value)
+    if parsed is None:
+        return None
+    return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
+
+
+def _status_error(endpoint: Endpoint[Any], response: httpx.Response) -> APIStatusError:
+    body: object
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text or None
+    else:
+        decode = select_decoder(endpoint.errors, response.status_code)
+        if decode is not None:
+            try:
+                body = decode(body)
+            except APIResponseValidationError:
+                pass  # keep the plain JSON
+    status = response.status_code
+    cls = _STATUS_ERRORS.get(
+        status, InternalServerError if status >= 500 else APIStatusError
+    )
+    detail = response.text[:500]
+    message = f"Error code: {status}" + (f" - {detail}" if detail else "")
+    return cls(message, response=response, body=body)
+
+
+class SyncAPIClient(_BaseClient[httpx.Client]):
+    """The synchronous transport: retries with blocking sleeps."""
+
+    def __init__(self, *, http_client: httpx.Client | None, **config: Any) -> None:
+        super().__init__(**config)
+        self._owns_http_client = http_client is None
+        self._http_client = http_client or httpx.Client()
+        self._sleep: Callable[[float], None] = time.sleep
+
+    def close(self) -> None:
+        """Close the underlying `httpx.Client` if this client created it."""
+        if self._owns_http_client:
+            self._http_client.close()
+
+    def __enter__(self: _SyncT) -> _SyncT:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _request(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[object, ...] = (),
+        *,
+        body: object = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Unset = UNSET,
+    ) -> T:
+        request = self._build_request(
+            endpoint, args, body, extra_headers, extra_query, timeout
+        )
+        retry = self._may_retry(request, endpoint)
+        attempt = 0
+        while True:
+            try:
+                response = self._http_client.send(request)
+            except httpx.TransportError as exc:
+                delay = self._retry_delay(attempt, None) if retry else None
+                if delay is None:
+                    if isinstance(exc, httpx.TimeoutException):
+                        raise APITimeoutError(request=request) from exc
+                    raise APIConnectionError(request=request) from exc
+            else:
+                delay = self._retry_delay(attempt, response) if retry else None
+                if delay is None:
+                    return self._finish(endpoint, response)
+                response.close()
+            self._sleep(delay)
+            attempt += 1
+
+
+class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
+    """The asynchronous transport: retries with `asyncio.sleep`."""
+
+    def __init__(self, *, http_client: httpx.AsyncClient | None, **config: Any) -> None:
+        super().__init__(**config)
+        self._owns_http_client = http_client is None
+        self._http_client = http_client or httpx.AsyncClient()
+        self._sleep: Callable[[float], Any] = asyncio.sleep
+
+    async def close(self) -> None:
+        """Close the underlying `httpx.AsyncClient` if this client created it."""
+        if self._owns_http_client:
+            await self._http_client.aclose()
+
+    async def __aenter__(self: _AsyncT) -> _AsyncT:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _request(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[object, ...] = (),
+        *,
+        body: object = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Unset = UNSET,
+    ) -> T:
+        request = self._build_request(
+            endpoint, args, body, extra_headers, extra_query, timeout
+        )
+        retry = self._may_retry(request, endpoint)
+        attempt = 0
+        while True:
+            try:
+                response = await self._http_client.send(request)
+            except httpx.TransportError as exc:
+                delay = self._retry_delay(attempt, None) if retry else None
+                if delay is None:
+                    if isinstance(exc, httpx.TimeoutException):
+                        raise APITimeoutError(request=request) from exc
+                    raise APIConnectionError(request=request) from exc
+            else:
+                delay = self._retry_delay(attempt, response) if retry else None
+                if delay is None:
+                    return self._finish(endpoint, response)
+                await response.aclose()
+            await self._sleep(delay)
+            attempt += 1
+
+
+_SyncT = TypeVar("_SyncT", bound=SyncAPIClient)
+_AsyncT = TypeVar("_AsyncT", bound=AsyncAPIClient)
+
+
+class SyncResource:
+    """Base of the generated synchronous resource classes."""
+
+    _client: SyncAPIClient
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """Base of the generated asynchronous resource classes."""
+
+    _client: AsyncAPIClient
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client

@@ -1,0 +1,133 @@
+"""Parameter serialization per OpenAPI `style`/`explode` (static runtime, copied verbatim)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, Literal
+from urllib.parse import quote
+
+from . import _serde
+from ._types import UNSET
+
+__all__ = ["Param", "expand_path", "scalar_text", "serialize"]
+
+Location = Literal["path", "query", "header", "cookie"]
+
+# RFC 3986 reserved characters sent raw for `allowReserved` / `x-oagen-allow-reserved`,
+# except `?` and `#`, which would end a path.
+_RESERVED = "!$&'()*+,;=:@/[]"
+
+
+@dataclass(frozen=True)
+class Param:
+    """How one operation parameter goes on the wire."""
+
+    name: str
+    location: Location
+    style: str
+    explode: bool
+    allow_reserved: bool = False
+    checks: Mapping[str, Any] = field(default_factory=dict)
+    python_name: str = ""
+
+
+def scalar_text(value: object) -> str:
+    """The text of a scalar parameter value (`true`, ISO dates, ...)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return str(_serde.encode(value))
+
+
+def _pairs(value: object) -> list[tuple[str, str]] | None:
+    encoded = _serde.encode(value) if hasattr(value, "to_dict") else value
+    if isinstance(encoded, Mapping):
+        return [(str(k), scalar_text(v)) for k, v in encoded.items() if v is not UNSET]
+    return None
+
+
+def _items(value: object) -> list[str] | None:
+    if isinstance(value, (list, tuple)):
+        return [scalar_text(v) for v in value]
+    return None
+
+
+def serialize(param: Param, value: object) -> list[tuple[str, str]]:
+    """(name, text) pairs for a query or cookie parameter, not yet percent-encoded."""
+    name, style = param.name, param.style
+    items, pairs = _items(value), _pairs(value)
+    if items is not None:
+        if param.explode and style == "form":
+            return [(name, item) for item in items]
+        sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+        return [(name, sep.join(items))]
+    if pairs is not None:
+        if style == "deepObject":
+            return [(f"{name}[{k}]", v) for k, v in pairs]
+        if param.explode:
+            return pairs
+        return [(name, ",".join(f"{k},{v}" for k, v in pairs))]
+    return [(name, scalar_text(value))]
+
+
+def simple_text(param: Param, value: object) -> str:
+    """Text of a path or header parameter in `simple` style (unencoded)."""
+    items, pairs = _items(value), _pairs(value)
+    if items is not None:
+        return ",".join(items)
+    if pairs is not None:
+        joiner = "=" if param.explode else ","
+        return ",".join(f"{k}{joiner}{v}" for k, v in pairs)
+    return scalar_text(value)
+
+
+def _encode_segment(text: str, allow_reserved: bool) -> str:
+    encoded = quote(text, safe=_RESERVED if allow_reserved else "")
+    # Never let a value add a `.`/`..` segment that URL normalisation would remove.
+    return "/".join(
+        part.replace(".", "%2E") if part in (".", "..") else part
+        for part in encoded.split("/")
+    )
+
+
+def _path_value(param: Param, value: object) -> str:
+    items, pairs = _items(value), _pairs(value)
+    enc = functools.partial(_encode_segment, allow_reserved=param.allow_reserved)
+    if param.style in ("label", "matrix"):
+        prefix = "." if param.style == "label" else ";"
+        if items is not None:
+            if param.explode:
+                parts = [
+                    enc(i) if prefix == "." else f"{param.name}={enc(i)}" for i in items
+                ]
+                return prefix + prefix.join(parts)
+            body = ",".join(enc(i) for i in items)
+        elif pairs is not None:
+            if param.explode:
+                return prefix + prefix.join(f"{enc(k)}={enc(v)}" for k, v in pairs)
+            body = ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs)
+        else:
+            body = enc(scalar_text(value))
+        return f".{body}" if prefix == "." else f";{param.name}={body}"
+    if items is not None:
+        return ",".join(enc(i) for i in items)
+    if pairs is not None:
+        joiner = "=" if param.explode else ","
+        return ",".join(f"{enc(k)}{joiner}{enc(v)}" for k, v in pairs)
+    return enc(scalar_text(value))
+
+
+def expand_path(template: str, values: Mapping[str, tuple[Param, object]]) -> str:
+    """`template` with each `{name}` replaced by its percent-encoded value."""
+    out = template
+    for name, (param, value) in values.items():
+        out = out.replace("{" + name + "}", _path_value(param, value))
+    return out

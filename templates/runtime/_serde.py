@@ -1,0 +1,368 @@
+"""JSON decoding, encoding and request checks used by the generated models (static runtime).
+
+Generated `from_dict` methods are straight-line calls into the decoders here: each one
+takes a JSON value and returns the Python value or raises `APIResponseValidationError`
+with the JSON path of the mismatch. Decoding is lenient (unknown keys and enum values
+pass); request checks (`check`) are strict and raise `RequestValidationError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID
+
+from ._types import UNSET, Unset
+from .errors import APIResponseValidationError, RequestValidationError
+
+__all__ = [
+    "any_",
+    "bool_",
+    "bytes_",
+    "check",
+    "date_",
+    "datetime_",
+    "encode",
+    "extra",
+    "float_",
+    "int_",
+    "list_",
+    "map_",
+    "none_",
+    "object_",
+    "opt",
+    "req",
+    "str_",
+    "time_",
+    "union_",
+    "uuid_",
+    "validate_nested",
+]
+
+T = TypeVar("T")
+Decoder = Callable[[Any], T]
+
+_JSON_TYPES: dict[type, str] = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
+
+
+def _mismatch(expected: str, value: object) -> APIResponseValidationError:
+    got = _JSON_TYPES.get(type(value), type(value).__name__)
+    return APIResponseValidationError(f"expected {expected}, got {got}")
+
+
+def req(d: Mapping[str, Any], key: str, decode: Decoder[T]) -> T:
+    """Decode the required property `key` of `d`."""
+    try:
+        value = d[key]
+    except KeyError:
+        raise APIResponseValidationError(
+            "missing required property", path=(key,)
+        ) from None
+    try:
+        return decode(value)
+    except APIResponseValidationError as exc:
+        raise exc.at(key) from None
+
+
+def opt(d: Mapping[str, Any], key: str, decode: Decoder[T]) -> T | Unset:
+    """Decode the optional property `key` of `d`; `UNSET` when it is absent."""
+    if key not in d:
+        return UNSET
+    value = d[key]
+    try:
+        return decode(value)
+    except APIResponseValidationError as exc:
+        raise exc.at(key) from None
+
+
+def extra(
+    d: Mapping[str, Any], known: frozenset[str], decode: Decoder[T] | None = None
+) -> dict[str, Any]:
+    """The properties of `d` whose keys are not declared, decoded with `decode`."""
+    if decode is None:
+        return {k: v for k, v in d.items() if k not in known}
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if k not in known:
+            try:
+                out[k] = decode(v)
+            except APIResponseValidationError as exc:
+                raise exc.at(k) from None
+    return out
+
+
+def object_(value: object) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise _mismatch("object", value)
+
+
+def str_(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise _mismatch("string", value)
+
+
+def int_(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise _mismatch("integer", value)
+
+
+def float_(value: object) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    raise _mismatch("number", value)
+
+
+def bool_(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _mismatch("boolean", value)
+
+
+def none_(value: object) -> None:
+    if value is None:
+        return None
+    raise _mismatch("null", value)
+
+
+def any_(value: Any) -> Any:
+    return value
+
+
+_DATETIME = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?"
+    r"(?:([Zz])|([+-])(\d\d):?(\d\d))?"
+)
+
+
+def datetime_(value: object) -> datetime:
+    """An RFC 3339 date-time (also `Z` and 1-9 fraction digits on Python 3.10)."""
+    text = str_(value)
+    match = _DATETIME.fullmatch(text)
+    if match is None:
+        raise APIResponseValidationError(f"invalid date-time {text!r}")
+    year, month, day, hour, minute, sec, frac, zulu, sign, tzh, tzm = match.groups()
+    tz: timezone | None = None
+    if zulu:
+        tz = timezone.utc
+    elif sign:
+        offset = timedelta(hours=int(tzh), minutes=int(tzm))
+        tz = timezone(-offset if sign == "-" else offset)
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(sec or 0),
+            int((frac or "0")[:6].ljust(6, "0")),
+            tz,
+        )
+    except ValueError as exc:
+        raise APIResponseValidationError(f"invalid date-time {text!r}: {exc}") from None
+
+
+def date_(value: object) -> date:
+    text = str_(value)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise APIResponseValidationError(f"invalid date {text!r}") from None
+
+
+def time_(value: object) -> time:
+    text = str_(value)
+    try:
+        return time.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise APIResponseValidationError(f"invalid time {text!r}") from None
+
+
+def uuid_(value: object) -> UUID:
+    text = str_(value)
+    try:
+        return UUID(text)
+    except ValueError:
+        raise APIResponseValidationError(f"invalid uuid {text!r}") from None
+
+
+def bytes_(value: object) -> bytes:
+    """A base64 string (`format: byte`)."""
+    text = str_(value)
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        raise APIResponseValidationError("invalid base64 string") from None
+
+
+def list_(value: object, item: Decoder[T]) -> list[T]:
+    """Decode a JSON array item by item."""
+    if not isinstance(value, list):
+        raise _mismatch("array", value)
+    try:
+        return [item(v) for v in value]
+    except APIResponseValidationError:
+        pass
+    for index, v in enumerate(value):  # find the index of the first mismatch
+        try:
+            item(v)
+        except APIResponseValidationError as exc:
+            raise exc.at(index) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def map_(value: object, item: Decoder[T]) -> dict[str, T]:
+    """Decode a JSON object used as a map, value by value."""
+    d = object_(value)
+    out: dict[str, T] = {}
+    for k, v in d.items():
+        try:
+            out[k] = item(v)
+        except APIResponseValidationError as exc:
+            raise exc.at(k) from None
+    return out
+
+
+def union_(value: object, options: Sequence[Decoder[Any]], expected: str) -> Any:
+    """The first option that decodes `value`."""
+    for decode in options:
+        try:
+            return decode(value)
+        except APIResponseValidationError:
+            continue
+    raise _mismatch(expected, value)
+
+
+def encode(value: object) -> Any:
+    """A JSON-ready copy of `value`: models via `to_dict`, ISO dates, `UNSET` dropped."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, Mapping):
+        return {str(k): encode(v) for k, v in value.items() if v is not UNSET}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def _fail(field: str, problem: str) -> RequestValidationError:
+    return RequestValidationError(field, problem)
+
+
+def _check_number(value: float, field: str, rules: Mapping[str, Any]) -> None:
+    if "minimum" in rules and value < rules["minimum"]:
+        raise _fail(field, f"must be >= {rules['minimum']}, got {value}")
+    if "maximum" in rules and value > rules["maximum"]:
+        raise _fail(field, f"must be <= {rules['maximum']}, got {value}")
+    if "exclusive_minimum" in rules and value <= rules["exclusive_minimum"]:
+        raise _fail(field, f"must be > {rules['exclusive_minimum']}, got {value}")
+    if "exclusive_maximum" in rules and value >= rules["exclusive_maximum"]:
+        raise _fail(field, f"must be < {rules['exclusive_maximum']}, got {value}")
+    step = rules.get("multiple_of")
+    if step is not None and (Decimal(str(value)) % Decimal(str(step))) != 0:
+        raise _fail(field, f"must be a multiple of {step}, got {value}")
+
+
+def _check_string(value: str, field: str, rules: Mapping[str, Any]) -> None:
+    if "min_length" in rules and len(value) < rules["min_length"]:
+        raise _fail(
+            field,
+            f"must have at least {rules['min_length']} characters, got {len(value)}",
+        )
+    if "max_length" in rules and len(value) > rules["max_length"]:
+        raise _fail(
+            field,
+            f"must have at most {rules['max_length']} characters, got {len(value)}",
+        )
+    pattern = rules.get("pattern")
+    if pattern is not None and re.search(pattern, value) is None:
+        raise _fail(field, f"must match the pattern {pattern!r}")
+
+
+def _check_array(value: Sequence[Any], field: str, rules: Mapping[str, Any]) -> None:
+    if "min_items" in rules and len(value) < rules["min_items"]:
+        raise _fail(
+            field, f"must have at least {rules['min_items']} item(s), got {len(value)}"
+        )
+    if "max_items" in rules and len(value) > rules["max_items"]:
+        raise _fail(
+            field, f"must have at most {rules['max_items']} item(s), got {len(value)}"
+        )
+    if rules.get("unique_items"):
+        seen: list[object] = []
+        for item in value:
+            if item in seen:
+                raise _fail(field, "items must be unique")
+            seen.append(item)
+
+
+def _check_object(
+    value: Mapping[str, Any], field: str, rules: Mapping[str, Any]
+) -> None:
+    if "min_properties" in rules and len(value) < rules["min_properties"]:
+        raise _fail(field, f"must have at least {rules['min_properties']} properties")
+    if "max_properties" in rules and len(value) > rules["max_properties"]:
+        raise _fail(field, f"must have at most {rules['max_properties']} properties")
+
+
+def check(value: object, field: str, **rules: Any) -> None:
+    """Raise `RequestValidationError` naming `field` when `value` breaks a rule.
+
+    Rules are the JSON Schema keywords in snake_case (`minimum`, `max_length`,
+    `min_items`, `pattern`, ...) plus `choices`, the allowed values of an enum or
+    const. `UNSET` and `None` are not checked (required/nullable are typed).
+    """
+    if value is None or value is UNSET:
+        return
+    choices = rules.get("choices")
+    if choices is not None and not any(
+        value == c and type(value) is type(c) for c in choices
+    ):
+        allowed = ", ".join(repr(c) for c in choices)
+        raise _fail(field, f"must be one of {allowed}, got {value!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        _check_number(value, field, rules)
+    elif isinstance(value, str):
+        _check_string(value, field, rules)
+    elif isinstance(value, (list, tuple)):
+        _check_array(value, field, rules)
+    elif isinstance(value, Mapping):
+        _check_object(value, field, rules)
+
+
+def validate_nested(value: object, field: str) -> None:
+    """Run `validate()` of every model inside `value` (a model, list or map)."""
+    validate = getattr(value, "validate", None)
+    if callable(validate):
+        validate(field)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            validate_nested(item, f"{field}[{index}]")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            validate_nested(item, f"{field}[{key!r}]")
