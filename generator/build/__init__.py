@@ -1,0 +1,159 @@
+"""Stage 4, build: a loaded, validated spec -> the frozen `Api` IR.
+
+Every decision about the generated code's shape is made here or in `pytypes`:
+names (through `names`), types, grouping into resources, and order (spec order).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..diagnostics import Diagnostics, Where
+from ..ir import Api, Operation, PyIdent, Resource, SecurityScheme
+from ..load import Spec
+from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
+from ..resolve import Resolver
+from .operations import DraftOperation, OperationBuilder
+from .schemas import SchemaBuilder
+
+__all__ = ["build", "default_package_name"]
+
+_SERVER_VAR = re.compile(r"\{([^{}]*)\}")
+
+
+def default_package_name(spec_path: str) -> str:
+    """`specs/archal.yaml` -> `archal_client`."""
+    stem = spec_path.replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
+    return f"{snake(stem, 'api')}_client"
+
+
+def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
+    """Build the IR; errors go to `sink` (the caller raises after this phase)."""
+    resolver = Resolver(spec, sink)
+    root: dict[str, Any] = spec.root.data if isinstance(spec.root.data, dict) else {}
+    where = Where(spec.root.key, "#")
+    info = root.get("info") if isinstance(root.get("info"), dict) else {}
+    assert isinstance(info, dict)
+
+    client_names = NameTable(CLIENT_RESERVED)
+    schemes = _security_schemes(root, client_names)
+    schemas = SchemaBuilder(resolver, sink)
+    schemas.declare_components()
+    operations = OperationBuilder(
+        resolver, schemas, sink, root.get("security"), {s.wire_name: s.python_name for s in schemes}
+    )
+    drafts = operations.build_all(root.get("paths"), where.child("paths"))
+    resources, untagged = _group(root, drafts, client_names)
+    return Api(
+        title=_str(info.get("title")) or spec.root.path.stem,
+        version=_str(info.get("version")) or "0.0.0",
+        summary=_str(info.get("summary")),
+        description=_str(info.get("description")),
+        package_name=package_name,
+        spec_name=spec.root.path.name,
+        spec_sha256=spec.sha256,
+        base_url=_base_url(root.get("servers")),
+        security_schemes=schemes,
+        definitions=schemas.definitions(),
+        resources=resources,
+        root=untagged,
+    )
+
+
+def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityScheme, ...]:
+    components = root.get("components") if isinstance(root.get("components"), dict) else {}
+    assert isinstance(components, dict)
+    raw = components.get("securitySchemes")
+    if not isinstance(raw, dict):
+        return ()
+    out: list[SecurityScheme] = []
+    for key, scheme in raw.items():
+        if not isinstance(scheme, dict):
+            continue
+        kind = scheme.get("type")
+        description = _str(scheme.get("description"))
+        python = names.claim(snake(str(key), "credential"))
+        if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            out.append(SecurityScheme(str(key), python, "basic", None, None, description))
+        elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
+            location = scheme["in"]
+            out.append(SecurityScheme(str(key), python, "api_key", location, str(scheme.get("name", key)), description))
+        else:  # http bearer (and other http schemes), oauth2, openIdConnect: a token
+            out.append(SecurityScheme(str(key), python, "bearer", None, None, description))
+    return tuple(out)
+
+
+def _group(
+    root: dict[str, Any], drafts: list[DraftOperation], client_names: NameTable
+) -> tuple[tuple[Resource, ...], Resource | None]:
+    """Resources in the order of the top-level `tags`, then of first use."""
+    tag_docs: dict[str, str | None] = {}
+    for tag in root.get("tags") or []:
+        if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+            tag_docs[tag["name"]] = _str(tag.get("description"))
+    by_tag: dict[str | None, list[DraftOperation]] = {}
+    for draft in drafts:
+        by_tag.setdefault(draft.tag, []).append(draft)
+    ordered = [t for t in tag_docs if t in by_tag] + [t for t in by_tag if t is not None and t not in tag_docs]
+    resources: list[Resource] = []
+    for tag in ordered:
+        python = client_names.claim(snake(tag, "resource"))
+        resources.append(
+            Resource(tag, python, PyIdent(pascal(python) + "Resource"), tag_docs.get(tag), _operations(by_tag[tag], METHOD_RESERVED))
+        )
+    untagged = None
+    if None in by_tag:
+        taken = {r.python_name for r in resources} | set(CLIENT_RESERVED)
+        untagged = Resource(None, PyIdent("_root"), PyIdent("RootResource"), None, _operations(by_tag[None], METHOD_RESERVED | taken))
+    return tuple(resources), untagged
+
+
+def _operations(drafts: list[DraftOperation], reserved: frozenset[str] | set[str]) -> tuple[Operation, ...]:
+    table = NameTable(reserved)
+    out: list[Operation] = []
+    for d in drafts:
+        out.append(
+            Operation(
+                python_name=table.claim(snake(d.name_hint, "operation")),
+                operation_id=d.operation_id,
+                method=d.method,
+                path=d.path,
+                summary=d.summary,
+                description=d.description,
+                is_deprecated=d.is_deprecated,
+                params=d.params,
+                body=d.body,
+                successes=d.successes,
+                errors=d.errors,
+                security=tuple(tuple(PyIdent(n) for n in alt) for alt in d.security),
+                idempotency_header=d.idempotency_header,
+                pointer=d.pointer,
+            )
+        )
+    return tuple(out)
+
+
+def _base_url(servers: Any) -> str | None:
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        return None
+    server = servers[0]
+    url = server.get("url")
+    if not isinstance(url, str):
+        return None
+    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+    assert isinstance(variables, dict)
+
+    def substitute(match: re.Match[str]) -> str:
+        var = variables.get(match.group(1))
+        default = var.get("default") if isinstance(var, dict) else None
+        return str(default) if default is not None else match.group(0)
+
+    url = _SERVER_VAR.sub(substitute, url)
+    if not url.startswith(("http://", "https://")) or "{" in url:
+        return None
+    return url.rstrip("/")
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None

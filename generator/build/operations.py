@@ -1,0 +1,326 @@
+"""Path items -> operations: parameters, bodies, responses and security, named once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagnostics import Diagnostics, Where
+from ..ir import (
+    Body, BodyKind, Param, ParamLocation, Prim, PyIdent, Response,
+    ResponseKind, TypeExpr,
+)  # fmt: skip
+from ..names import PARAM_RESERVED, NameTable, pascal, snake
+from ..resolve import Resolver
+from .schemas import SchemaBuilder
+
+__all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder"]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_LOCATIONS: tuple[ParamLocation, ...] = ("path", "query", "header", "cookie")
+_DEFAULT_STYLE: dict[ParamLocation, str] = {
+    "path": "simple", "query": "form", "header": "simple", "cookie": "form",
+}  # fmt: skip
+_TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
+_EMPTY_STATUSES = frozenset({"204", "205", "304"})
+_IDEMPOTENCY_HEADER = "idempotency-key"
+
+
+@dataclass(frozen=True, slots=True)
+class DraftOperation:
+    """An operation before its method name is claimed in its resource."""
+
+    name_hint: str
+    operation_id: str | None
+    tag: str | None
+    method: str
+    path: str
+    summary: str | None
+    description: str | None
+    is_deprecated: bool
+    params: tuple[Param, ...]
+    body: Body | None
+    successes: tuple[Response, ...]
+    errors: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]
+    idempotency_header: str | None
+    pointer: str
+
+
+class OperationBuilder:
+    def __init__(
+        self,
+        resolver: Resolver,
+        schemas: SchemaBuilder,
+        sink: Diagnostics,
+        global_security: Any,
+        scheme_names: dict[str, PyIdent],
+    ) -> None:
+        self._resolver = resolver
+        self._schemas = schemas
+        self._sink = sink
+        self._global_security = global_security
+        self._scheme_names = scheme_names
+
+    def build_all(self, paths: Any, where: Where) -> list[DraftOperation]:
+        if not isinstance(paths, dict):
+            return []
+        drafts: list[DraftOperation] = []
+        for path, item in paths.items():
+            item_where = where.child(path)
+            found = self._resolver.deref(item, item_where)
+            if found is None or not isinstance(found[0], dict):
+                continue
+            item, item_where = found
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, dict):
+                    draft = self.build(str(path), method, item, item_where, op)
+                    if draft is not None:
+                        drafts.append(draft)
+        return drafts
+
+    def build(
+        self, path: str, method: str, item: dict[str, Any], item_where: Where, op: dict[str, Any]
+    ) -> DraftOperation | None:
+        where = item_where.child(method)
+        op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
+        hint = op_id or f"{method} {path}"
+        op_name = pascal(hint, "Operation")
+        params = self._params(path, item, item_where, op, where, op_name)
+        tags = op.get("tags")
+        tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
+        body = self._body(op.get("requestBody"), where.child("requestBody"), op_name)
+        successes, errors = self._responses(op.get("responses"), where.child("responses"), op_name)
+        security_value = op["security"] if "security" in op else self._global_security
+        security = self._security(security_value, where)
+        idempotency = next(
+            (p.wire_name for p in params if p.location == "header" and p.wire_name.lower() == _IDEMPOTENCY_HEADER),
+            None,
+        )
+        return DraftOperation(
+            name_hint=hint,
+            operation_id=op_id,
+            tag=tag,
+            method=method.upper(),
+            path=path,
+            summary=_text(op.get("summary")),
+            description=_text(op.get("description")),
+            is_deprecated=op.get("deprecated") is True,
+            params=params,
+            body=body,
+            successes=successes,
+            errors=errors,
+            security=security,
+            idempotency_header=idempotency,
+            pointer=where.pointer,
+        )
+
+    # -- parameters ---------------------------------------------------------------
+
+    def _params(
+        self,
+        path: str,
+        item: dict[str, Any],
+        item_where: Where,
+        op: dict[str, Any],
+        where: Where,
+        op_name: str,
+    ) -> tuple[Param, ...]:
+        raw: dict[tuple[str, str], tuple[dict[str, Any], Where]] = {}
+        for source, source_where in ((item, item_where), (op, where)):
+            values = source.get("parameters")
+            if not isinstance(values, list):
+                continue
+            for index, value in enumerate(values):
+                found = self._resolver.deref(value, source_where.child("parameters", index))
+                if found is None or not isinstance(found[0], dict):
+                    continue
+                param, param_where = found
+                name, location = param.get("name"), param.get("in")
+                if not isinstance(name, str) or location not in _LOCATIONS:
+                    self._sink.error("a parameter needs a string `name` and a valid `in`", param_where)
+                    continue
+                if location == "header" and name.lower() in ("accept", "content-type", "authorization"):
+                    continue  # OpenAPI: these header parameters are ignored
+                raw[(location, name)] = (param, param_where)
+        template_vars = _TEMPLATE_VAR.findall(path)
+        declared_path = {name for (loc, name) in raw if loc == "path"}
+        for var in template_vars:
+            if var not in declared_path:
+                self._sink.error(f"path template variable {{{var}}} has no path parameter", where)
+        for (loc, name), (_, param_where) in raw.items():
+            if loc == "path" and name not in template_vars:
+                self._sink.error(f"path parameter {name!r} is not in the path template", param_where)
+        order = {name: i for i, name in enumerate(template_vars)}
+        entries = sorted(
+            raw.items(),
+            key=lambda e: (0, order.get(e[0][1], 0)) if e[0][0] == "path" else (1, 0),
+        )
+        table = NameTable(PARAM_RESERVED)
+        params: list[Param] = []
+        for (location, name), (param, param_where) in entries:
+            schema, schema_where = param.get("schema"), param_where.child("schema")
+            content = param.get("content")
+            if schema is None and isinstance(content, dict) and content:
+                media = next(iter(content))
+                schema = (content[media] or {}).get("schema")
+                schema_where = param_where.child("content", media, "schema")
+            hint = op_name + pascal(name, "Param")
+            ptype = self._schemas.type_of(schema if schema is not None else {}, schema_where, hint)
+            found = self._resolver.deref(schema, schema_where) if isinstance(schema, dict) else None
+            resolved = found[0] if found is not None and isinstance(found[0], dict) else {}
+            style = param.get("style") if isinstance(param.get("style"), str) else _DEFAULT_STYLE[location]
+            explode = param.get("explode")
+            params.append(
+                Param(
+                    wire_name=name,
+                    python_name=table.claim(snake(name, "param")),
+                    location=location,
+                    type=ptype,
+                    is_required=location == "path" or param.get("required") is True,
+                    style=style,
+                    explode=explode if isinstance(explode, bool) else style == "form",
+                    allow_reserved=param.get("allowReserved") is True
+                    or param.get("x-oagen-allow-reserved") is True,
+                    constraints=self._schemas.constraints(resolved),
+                    has_default="default" in resolved,
+                    default=_scalar(resolved.get("default")),
+                    description=_text(param.get("description")),
+                    is_deprecated=param.get("deprecated") is True,
+                    pointer=param_where.pointer,
+                )
+            )
+        return tuple(params)
+
+    # -- bodies and responses -----------------------------------------------------
+
+    def _body(self, value: Any, where: Where, op_name: str) -> Body | None:
+        if value is None:
+            return None
+        found = self._resolver.deref(value, where)
+        if found is None or not isinstance(found[0], dict):
+            return None
+        body, where = found
+        content = body.get("content")
+        if not isinstance(content, dict) or not content:
+            return None
+        media = _pick_media(content)
+        kind = _body_kind(media)
+        media_where = where.child("content", media)
+        schema = (content[media] or {}).get("schema") if isinstance(content[media], dict) else None
+        btype: TypeExpr
+        if kind == "binary":
+            btype = Prim("binary")
+        elif kind == "text":
+            btype = Prim("str")
+        else:
+            btype = self._schemas.type_of(schema if schema is not None else {}, media_where.child("schema"), op_name + "Body")
+        return Body(media, kind, btype, body.get("required") is True, _text(body.get("description")))
+
+    def _responses(
+        self, value: Any, where: Where, op_name: str
+    ) -> tuple[tuple[Response, ...], tuple[Response, ...]]:
+        if not isinstance(value, dict):
+            return (), ()
+        successes: list[Response] = []
+        errors: list[Response] = []
+        for status, response in value.items():
+            code = str(status).upper()
+            response_where = where.child(str(status))
+            found = self._resolver.deref(response, response_where)
+            if found is None or not isinstance(found[0], dict):
+                continue
+            resp, resp_where = found
+            built = self._response(code, resp, resp_where, op_name)
+            if code.startswith("2"):
+                successes.append(built)
+            elif code == "DEFAULT":
+                errors.append(Response("default", built.description, built.media_type, built.kind, built.type))
+            else:
+                errors.append(built)
+        if not successes:
+            default = next((e for e in errors if e.status == "default"), None)
+            if default is not None:
+                successes.append(Response("2XX", default.description, default.media_type, default.kind, default.type))
+        return tuple(successes), tuple(errors)
+
+    def _response(self, code: str, resp: dict[str, Any], where: Where, op_name: str) -> Response:
+        description = _text(resp.get("description"))
+        content = resp.get("content")
+        if not isinstance(content, dict) or not content:
+            kind: ResponseKind = "empty" if code in _EMPTY_STATUSES else "raw"
+            return Response(code, description, None, kind, None)
+        media = _pick_media(content)
+        entry = content[media] if isinstance(content[media], dict) else {}
+        schema = entry.get("schema")
+        if _is_json(media):
+            if schema is None:
+                return Response(code, description, media, "raw", None)
+            hint = op_name + "Response" + ("" if code == "200" else code.title())
+            rtype = self._schemas.type_of(schema, where.child("content", media, "schema"), hint)
+            return Response(code, description, media, "json", rtype)
+        if media.startswith("text/"):
+            return Response(code, description, media, "text", Prim("str"))
+        return Response(code, description, media, "binary", Prim("binary"))
+
+    # -- security -------------------------------------------------------------------
+
+    def _security(self, value: Any, where: Where) -> tuple[tuple[str, ...], ...]:
+        if not isinstance(value, list):
+            return ()
+        alternatives: list[tuple[str, ...]] = []
+        for index, requirement in enumerate(value):
+            if not isinstance(requirement, dict):
+                continue
+            names: list[str] = []
+            for scheme in requirement:
+                python = self._scheme_names.get(str(scheme))
+                if python is None:
+                    self._sink.error(f"unknown security scheme {scheme!r}", where.child("security", index))
+                    break
+                names.append(python)
+            else:
+                alternatives.append(tuple(names))
+        return tuple(alternatives)
+
+
+def _is_json(media: str) -> bool:
+    base = media.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+def _pick_media(content: dict[str, Any]) -> str:
+    keys = [str(k) for k in content]
+    for predicate in (
+        _is_json,
+        lambda m: m.startswith("application/x-www-form-urlencoded"),
+        lambda m: m.startswith("multipart/form-data"),
+    ):
+        for key in keys:
+            if predicate(key.lower()):
+                return key
+    return keys[0]
+
+
+def _body_kind(media: str) -> BodyKind:
+    base = media.split(";")[0].strip().lower()
+    if _is_json(base):
+        return "json"
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base.startswith("multipart/"):
+        return "multipart"
+    if base.startswith("text/"):
+        return "text"
+    return "binary"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _scalar(value: Any) -> Any:
+    return value if value is None or isinstance(value, (str, int, float, bool)) else None
+

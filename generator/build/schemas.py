@@ -1,0 +1,429 @@
+"""Schemas -> TypeExprs and named definitions (models, enums, aliases).
+
+Named schemas (`#/components/schemas/X`, and any other `$ref` target) become
+definitions named once, in spec order, through the one name sanitizer. Inline
+objects and enums become definitions named `<Parent><Field>`. Definitions are built
+from a queue, so recursive and mutually recursive schemas only ever meet `Ref`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..diagnostics import Diagnostics, Where
+from ..ir import (
+    Alias, Constraints, Definition, Discriminator, EnumDef, Field, JsonScalar,
+    JsonValue, ListOf, LiteralOf, MapOf, Model, Nullable, Prim, PrimKind, PyIdent,
+    Ref, TypeExpr, UnionOf,
+)  # fmt: skip
+from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
+from ..resolve import Resolver
+
+__all__ = ["SchemaBuilder"]
+
+_FORMATS: dict[tuple[str, str], PrimKind] = {
+    ("string", "date-time"): "datetime",
+    ("string", "date"): "date",
+    ("string", "time"): "time",
+    ("string", "uuid"): "uuid",
+    ("string", "byte"): "base64",
+    ("string", "binary"): "binary",
+}
+_SIMPLE: dict[str, PrimKind] = {
+    "string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none",
+}  # fmt: skip
+_KNOWN_TYPES = frozenset({*_SIMPLE, "array", "object"})
+_COMPOSITION = ("allOf", "oneOf", "anyOf")
+_CONSTRAINT_KEYS = {
+    "minimum": "minimum", "maximum": "maximum", "multipleOf": "multiple_of",
+    "minLength": "min_length", "maxLength": "max_length", "pattern": "pattern",
+    "minItems": "min_items", "maxItems": "max_items", "uniqueItems": "unique_items",
+    "minProperties": "min_properties", "maxProperties": "max_properties",
+}  # fmt: skip
+_NULL = Prim("none")
+_ANY = Prim("any")
+
+
+def _is_json_scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+class SchemaBuilder:
+    """Turns schemas into TypeExprs, collecting the named definitions they need."""
+
+    def __init__(self, resolver: Resolver, sink: Diagnostics) -> None:
+        self._resolver = resolver
+        self._sink = sink
+        self._names = NameTable(MODEL_RESERVED, reserved_suffix="Model")
+        self._by_place: dict[Where, PyIdent] = {}
+        self._pending: list[tuple[PyIdent, Any, Where]] = []
+        self._defs: dict[PyIdent, Definition] = {}
+        self._order: list[PyIdent] = []
+
+    # -- naming ---------------------------------------------------------------
+
+    def declare(self, where: Where, hint: str) -> PyIdent:
+        """The definition name of the schema at `where` (named on first sight)."""
+        name = self._by_place.get(where)
+        if name is None:
+            name = self._names.claim(pascal(hint))
+            self._by_place[where] = name
+            self._order.append(name)
+            schema = self._resolver.lookup(where)
+            self._pending.append((name, schema, where))
+        return name
+
+    def declare_components(self) -> None:
+        """Name every `#/components/schemas` entry of the root, in spec order."""
+        root = self._resolver.spec.root
+        data = root.data if isinstance(root.data, dict) else {}
+        schemas = (data.get("components") or {}).get("schemas") or {}
+        if isinstance(schemas, dict):
+            for key in schemas:
+                self.declare(Where(root.key, "#/components/schemas").child(key), key)
+
+    def definitions(self) -> tuple[Definition, ...]:
+        """Build everything declared so far (and what that needs), in naming order."""
+        while self._pending:
+            name, schema, where = self._pending.pop(0)
+            self._defs[name] = self._definition(name, schema, where)
+        return tuple(self._defs[name] for name in self._order)
+
+    # -- definitions ------------------------------------------------------------
+
+    def _definition(self, name: PyIdent, schema: Any, where: Where) -> Definition:
+        found = self._resolver.deref(schema, where)
+        if found is None:
+            return Alias(name, _ANY, None, where.pointer)
+        schema, where = found
+        if not isinstance(schema, dict):
+            return Alias(name, self.type_of(schema, where, name), None, where.pointer)
+        description = _text(schema.get("description")) or _text(schema.get("title"))
+        if self._is_model(schema, where):
+            return self._model(name, _strip_null(schema), where, description)
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum and all(_is_json_scalar(v) for v in enum):
+            values = tuple(dict.fromkeys(v for v in enum if v is not None))
+            if values and not isinstance(enum[0], (list, dict)):
+                return EnumDef(name, values, description, where.pointer)
+        target = self._shape(schema, where, name)
+        return Alias(name, target, description, where.pointer)
+
+    def _is_model(self, schema: dict[str, Any], where: Where) -> bool:
+        if "enum" in schema or "const" in schema:
+            return False
+        if "allOf" in schema:
+            parts = [self._resolver.deref(p, where) for p in _list(schema["allOf"])]
+            return any(p is not None and self._is_object(p[0]) for p in parts) or bool(
+                schema.get("properties")
+            )
+        if any(k in schema for k in ("oneOf", "anyOf")):
+            return False
+        return bool(schema.get("properties")) and self._types(schema) - {"null"} <= {"object"}
+
+    def _is_object(self, schema: Any) -> bool:
+        return isinstance(schema, dict) and (
+            bool(schema.get("properties")) or "allOf" in schema
+        )
+
+    def _model(
+        self, name: PyIdent, schema: dict[str, Any], where: Where, description: str | None
+    ) -> Model:
+        properties: dict[str, tuple[Any, Where]] = {}
+        required: set[str] = set()
+        extra: TypeExpr | None = _ANY
+        for part, part_where in self._merged_parts(schema, where, set()):
+            props = part.get("properties")
+            if isinstance(props, dict):
+                for key, sub in props.items():
+                    properties[str(key)] = (sub, part_where.child("properties", key))
+            required.update(str(r) for r in _list(part.get("required")))
+            additional = part.get("additionalProperties", True)
+            if additional is False:
+                extra = None
+            elif isinstance(additional, dict) and additional:
+                extra = self.type_of(
+                    additional, part_where.child("additionalProperties"), name + "Value"
+                )
+        table = NameTable(FIELD_RESERVED)
+        fields: list[Field] = []
+        for key, (sub, sub_where) in properties.items():
+            resolved = self._resolver.deref(sub, sub_where)
+            sub_schema = resolved[0] if resolved and isinstance(resolved[0], dict) else {}
+            ftype = self.type_of(sub, sub_where, name + pascal(key, "Field"))
+            has_default = "default" in sub_schema
+            fields.append(
+                Field(
+                    wire_name=key,
+                    python_name=table.claim(snake(key, "field")),
+                    type=ftype,
+                    is_required=key in required,
+                    has_default=has_default,
+                    default=_json(sub_schema.get("default")) if has_default else None,
+                    description=_text(sub_schema.get("description"))
+                    or _text(sub_schema.get("title")),
+                    constraints=self.constraints(sub_schema),
+                    is_read_only=sub_schema.get("readOnly") is True,
+                    is_write_only=sub_schema.get("writeOnly") is True,
+                    is_deprecated=sub_schema.get("deprecated") is True,
+                    pointer=sub_where.pointer,
+                )
+            )
+        # Required fields first: dataclass fields without defaults come first anyway
+        # in the signature of a kw_only dataclass, this keeps the class body readable.
+        fields.sort(key=lambda f: not f.is_required)
+        return Model(name, tuple(fields), extra, description, where.pointer)
+
+    def _merged_parts(
+        self, schema: dict[str, Any], where: Where, seen: set[Where]
+    ) -> list[tuple[dict[str, Any], Where]]:
+        """`schema` and, depth first, every `allOf` part it includes."""
+        if where in seen:
+            return []
+        seen.add(where)
+        parts: list[tuple[dict[str, Any], Where]] = []
+        for index, part in enumerate(_list(schema.get("allOf"))):
+            found = self._resolver.deref(part, where.child("allOf", index))
+            if found is not None and isinstance(found[0], dict):
+                parts.extend(self._merged_parts(found[0], found[1], seen))
+        parts.append((schema, where))
+        return parts
+
+    # -- types --------------------------------------------------------------------
+
+    def type_of(self, schema: Any, where: Where, hint: str) -> TypeExpr:
+        """The TypeExpr of `schema`; inline objects/enums are named after `hint`."""
+        if isinstance(schema, dict) and "$ref" in schema:
+            target = self._ref_place(schema, where)
+            if target is None:
+                return _ANY
+            name = self.declare(target, target.pointer.rsplit("/", 1)[-1] or hint)
+            siblings = {k for k in schema if k not in ("$ref", "description", "summary")}
+            ref: TypeExpr = Ref(name)
+            found = self._resolver.deref(schema, where)
+            target_schema = found[0] if found is not None else None
+            if isinstance(target_schema, dict) and not isinstance(
+                self._shape_hint(target_schema, target), Alias
+            ):
+                ref = self._nullable(target_schema, ref)
+            if schema.get("nullable") is True and siblings and not isinstance(ref, Nullable):
+                ref = Nullable(ref)
+            return ref
+        if schema is True or schema == {} or schema is None:
+            return _ANY
+        if schema is False:
+            return _NULL
+        if not isinstance(schema, dict):
+            self._sink.error("a schema must be an object or a boolean", where)
+            return _ANY
+        if self._is_model(schema, where) or self._is_inline_enum(schema):
+            return self._nullable(schema, Ref(self._inline(schema, where, hint)))
+        return self._shape(schema, where, hint)
+
+    def _shape_hint(self, schema: dict[str, Any], where: Where) -> Model | EnumDef | Alias:
+        """What kind of definition a named schema becomes (no fields built)."""
+        if self._is_model(schema, where):
+            return Model(PyIdent(""), (), None, None, "")
+        enum = schema.get("enum")
+        if isinstance(enum, list) and any(v is not None for v in enum):
+            return EnumDef(PyIdent(""), (), None, "")
+        return Alias(PyIdent(""), _ANY, None, "")
+
+    def _ref_place(self, schema: dict[str, Any], where: Where) -> Where | None:
+        """Where a `$ref` chain ends, reporting a broken or cyclic one."""
+        found = self._resolver.deref(schema, where)
+        if found is None:
+            return None
+        ref = schema["$ref"]
+        target = self._resolver.target(ref, where)
+        return target if isinstance(ref, str) else None
+
+    def _is_inline_enum(self, schema: dict[str, Any]) -> bool:
+        enum = schema.get("enum")
+        return (
+            isinstance(enum, list)
+            and any(v is not None for v in enum)
+            and all(isinstance(v, str) for v in enum if v is not None)
+        )
+
+    def _inline(self, schema: dict[str, Any], where: Where, hint: str) -> PyIdent:
+        name = self._by_place.get(where)
+        if name is None:
+            name = self._names.claim(pascal(hint))
+            self._by_place[where] = name
+            self._order.append(name)
+            self._pending.append((name, _strip_null(schema), where))
+        return name
+
+    def _nullable(self, schema: dict[str, Any], t: TypeExpr) -> TypeExpr:
+        nullable = schema.get("nullable") is True or "null" in self._types(schema)
+        enum = schema.get("enum")
+        if isinstance(enum, list) and None in enum:
+            nullable = True
+        return Nullable(t) if nullable else t
+
+    def _types(self, schema: dict[str, Any]) -> set[str]:
+        t = schema.get("type")
+        if isinstance(t, str):
+            return {t}
+        if isinstance(t, list):
+            return {str(x) for x in t}
+        return set()
+
+    def _shape(self, schema: dict[str, Any], where: Where, hint: str) -> TypeExpr:
+        """The structural type of a schema that is not a model or a named enum."""
+        if "const" in schema and _is_json_scalar(schema["const"]):
+            const = schema["const"]
+            return _NULL if const is None else LiteralOf((const,))
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum and all(_is_json_scalar(v) for v in enum):
+            values = tuple(dict.fromkeys(v for v in enum if v is not None))
+            if not values:
+                return _NULL
+            return self._nullable(schema, LiteralOf(values))
+        for keyword in ("oneOf", "anyOf"):
+            if keyword in schema:
+                return self._union(schema, keyword, where, hint)
+        if "allOf" in schema:
+            parts = _list(schema["allOf"])
+            if len(parts) == 1:
+                inner = self.type_of(parts[0], where.child("allOf", 0), hint)
+                return self._nullable(schema, inner)
+        types = self._types(schema)
+        unknown = types - _KNOWN_TYPES
+        if unknown:
+            self._sink.error(f"unknown schema type {sorted(unknown)[0]!r}", where.child("type"))
+            return _ANY
+        non_null = [t for t in schema.get("type", []) if t != "null"] if isinstance(
+            schema.get("type"), list
+        ) else sorted(types - {"null"})
+        if not non_null:
+            non_null = self._implied_types(schema)
+        options = [self._single(schema, t, where, hint) for t in non_null]
+        if not options:
+            result: TypeExpr = _NULL if types == {"null"} else _ANY
+            return result
+        base = options[0] if len(options) == 1 else UnionOf(tuple(dict.fromkeys(options)))
+        return self._nullable(schema, base)
+
+    def _implied_types(self, schema: dict[str, Any]) -> list[str]:
+        if "items" in schema:
+            return ["array"]
+        if "properties" in schema or "additionalProperties" in schema:
+            return ["object"]
+        return []
+
+    def _single(self, schema: dict[str, Any], t: str, where: Where, hint: str) -> TypeExpr:
+        if t == "array":
+            items = schema.get("items", {})
+            return ListOf(self.type_of(items, where.child("items"), hint + "Item"))
+        if t == "object":
+            additional = schema.get("additionalProperties", True)
+            if isinstance(additional, dict) and additional:
+                value = self.type_of(additional, where.child("additionalProperties"), hint + "Value")
+                return MapOf(value)
+            return MapOf(_ANY)
+        fmt = schema.get("format")
+        if isinstance(fmt, str) and (t, fmt) in _FORMATS:
+            return Prim(_FORMATS[(t, fmt)])
+        return Prim(_SIMPLE[t])
+
+    def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
+        options: list[TypeExpr] = []
+        nullable = schema.get("nullable") is True
+        for index, option in enumerate(_list(schema[keyword])):
+            option_where = where.child(keyword, index)
+            t = self.type_of(option, option_where, f"{hint}Option{index + 1}")
+            if t == _NULL:
+                nullable = True
+            elif isinstance(t, Nullable):
+                nullable = True
+                options.append(t.inner)
+            else:
+                options.append(t)
+        unique = tuple(dict.fromkeys(options))
+        if not unique:
+            return _NULL
+        if len(unique) == 1:
+            base: TypeExpr = unique[0]
+        else:
+            base = UnionOf(unique, self._discriminator(schema, unique, where))
+        return Nullable(base) if nullable else base
+
+    def _discriminator(
+        self, schema: dict[str, Any], options: tuple[TypeExpr, ...], where: Where
+    ) -> Discriminator | None:
+        disc = schema.get("discriminator")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+            return None
+        mapping: dict[str, PyIdent] = {}
+        raw = disc.get("mapping")
+        if isinstance(raw, dict):
+            for value, ref in raw.items():
+                if isinstance(ref, str):
+                    target = self._resolver.target(ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}", where)
+                    name = self._by_place.get(target)
+                    if name is not None:
+                        mapping[str(value)] = name
+        for option in options:
+            if isinstance(option, Ref) and option.name not in mapping.values():
+                for place, name in self._by_place.items():
+                    if name == option.name:
+                        mapping.setdefault(place.pointer.rsplit("/", 1)[-1], name)
+        return Discriminator(disc["propertyName"], tuple(mapping.items()))
+
+    def constraints(self, schema: Mapping[str, Any]) -> Constraints:
+        """The validation keywords of `schema` that requests are checked against."""
+        values: dict[str, Any] = {}
+        for key, attr in _CONSTRAINT_KEYS.items():
+            value = schema.get(key)
+            if key == "pattern":
+                if isinstance(value, str):
+                    values[attr] = value
+            elif key == "uniqueItems":
+                values[attr] = value is True
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                values[attr] = value
+        for key, attr in (("exclusiveMinimum", "exclusive_minimum"), ("exclusiveMaximum", "exclusive_maximum")):
+            value = schema.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                values[attr] = value  # 3.1: a number
+            elif value is True:  # 3.0: a flag on minimum/maximum
+                bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+                if bound in values:
+                    values[attr] = values.pop(bound)
+        return Constraints(**values)
+
+
+def _strip_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` without its null-ness (the definition is the non-null type)."""
+    out = dict(schema)
+    out.pop("nullable", None)
+    t = out.get("type")
+    if isinstance(t, list):
+        rest = [x for x in t if x != "null"]
+        out["type"] = rest[0] if len(rest) == 1 else rest
+    enum = out.get("enum")
+    if isinstance(enum, list):
+        out["enum"] = [v for v in enum if v is not None]
+    return out
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _json(value: Any) -> JsonValue:
+    if _is_json_scalar(value):
+        scalar: JsonScalar = value
+        return scalar
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    return str(value)
