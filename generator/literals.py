@@ -13,7 +13,7 @@ import textwrap
 
 from .ir import JsonValue
 
-__all__ = ["docstring", "py_literal"]
+__all__ = ["docblock", "docstring", "py_literal"]
 
 _QUOTE_RUN = re.compile(r'"{2,}')
 _LIST_LINE = re.compile(r"^\s*([-*+|>#]|\d+[.)]|```)")
@@ -105,3 +105,11 @@ def docstring(text: str, indent: int, width: int = 88) -> str:
     if body.endswith('"'):
         body = body[:-1] + '\\"'
     return body
+
+
+def docblock(text: str, indent: int) -> str:
+    """A complete docstring (quotes included) whose continuation lines are indented."""
+    body = docstring(text, indent)
+    if "\n" in body:
+        return f'"""{body}\n{" " * indent}"""'
+    return f'"""{body}"""'

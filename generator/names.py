@@ -35,7 +35,10 @@ MODEL_RESERVED = frozenset(
     {"Any", "Literal", "TypeAlias", "Unset", "UNSET", "UUID", "cast", "dataclass",
      "date", "datetime", "time", "field", "annotations", "httpx", "Client",
      "AsyncClient", "APIResponse", "Endpoint", "Param", "Body", "Mapping",
-     "SyncResource", "AsyncResource", "Headers", "Query", "Timeout", "FileTypes"}
+     "SyncResource", "AsyncResource", "Headers", "Query", "Timeout", "FileTypes",
+     "RAW", "NO_CONTENT", "ClientWithRawResponse", "AsyncClientWithRawResponse",
+     "RootResource", "AsyncRootResource", "SecurityScheme", "HttpBearer", "HttpBasic",
+     "ApiKey", "SyncAPIClient", "AsyncAPIClient", "TYPE_CHECKING"}
     | {name for name in dir(builtins) if name[:1].isupper()}
 )  # fmt: skip
 # Names a dataclass field must not take: its methods, and the types its

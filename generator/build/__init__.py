@@ -44,7 +44,8 @@ def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
         resolver, schemas, sink, root.get("security"), {s.wire_name: s.python_name for s in schemes}
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
-    resources, untagged = _group(root, drafts, client_names)
+    definitions = schemas.definitions()
+    resources, untagged = _group(root, drafts, client_names, {d.name for d in definitions})
     return Api(
         title=_str(info.get("title")) or spec.root.path.stem,
         version=_str(info.get("version")) or "0.0.0",
@@ -55,7 +56,7 @@ def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
         spec_sha256=spec.sha256,
         base_url=_base_url(root.get("servers")),
         security_schemes=schemes,
-        definitions=schemas.definitions(),
+        definitions=definitions,
         resources=resources,
         root=untagged,
     )
@@ -85,7 +86,10 @@ def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityS
 
 
 def _group(
-    root: dict[str, Any], drafts: list[DraftOperation], client_names: NameTable
+    root: dict[str, Any],
+    drafts: list[DraftOperation],
+    client_names: NameTable,
+    model_names: set[str],
 ) -> tuple[tuple[Resource, ...], Resource | None]:
     """Resources in the order of the top-level `tags`, then of first use."""
     tag_docs: dict[str, str | None] = {}
@@ -100,13 +104,25 @@ def _group(
     for tag in ordered:
         python = client_names.claim(snake(tag, "resource"))
         resources.append(
-            Resource(tag, python, PyIdent(pascal(python) + "Resource"), tag_docs.get(tag), _operations(by_tag[tag], METHOD_RESERVED))
+            Resource(tag, python, _class_name(pascal(python), model_names), tag_docs.get(tag), _operations(by_tag[tag], METHOD_RESERVED))
         )
     untagged = None
     if None in by_tag:
         taken = {r.python_name for r in resources} | set(CLIENT_RESERVED)
         untagged = Resource(None, PyIdent("_root"), PyIdent("RootResource"), None, _operations(by_tag[None], METHOD_RESERVED | taken))
     return tuple(resources), untagged
+
+
+def _class_name(base: str, taken: set[str]) -> PyIdent:
+    """`<Base>Resource`, clear (with its Async/WithRawResponse variants) of `taken`."""
+    counter = 1
+    while True:
+        name = f"{base}{counter if counter > 1 else ''}Resource"
+        variants = {name, f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse"}
+        if not variants & taken:
+            taken.update(variants)
+            return PyIdent(name)
+        counter += 1
 
 
 def _operations(drafts: list[DraftOperation], reserved: frozenset[str] | set[str]) -> tuple[Operation, ...]:

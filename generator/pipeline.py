@@ -1,0 +1,67 @@
+"""The stages in order: load -> validate -> resolve/build -> plan -> render -> format.
+
+`generate_files` returns the complete package in memory; nothing touches the output
+folder until every stage has succeeded (`write` is the caller's last step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .build import build, default_package_name
+from .diagnostics import Diagnostic, Diagnostics
+from .format import Formatter, format_sources
+from .load import Spec, load
+from .plan import plan
+from .render import render
+from .validate import validate
+from .write import MANIFEST, manifest_text
+
+__all__ = ["Result", "check_spec", "generate_files"]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    files: dict[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def check_spec(path: Path, *, strict: bool = False) -> tuple[Spec, tuple[Diagnostic, ...]]:
+    """Load and validate; raises `SpecError` on errors, returns the warnings."""
+    spec = load(path)
+    sink = Diagnostics(spec.locate)
+    validate(spec, sink, strict=strict)
+    sink.raise_if_errors()
+    return spec, sink.items
+
+
+def generate_files(
+    path: Path,
+    *,
+    package_name: str | None = None,
+    formatter: Formatter = "ruff",
+    strict: bool = False,
+    templates: Path | None = None,
+) -> Result:
+    """The generated package for the spec at `path`: relative path -> text."""
+    spec = load(path)
+    sink = Diagnostics(spec.locate)
+    validate(spec, sink, strict=strict)
+    sink.raise_if_errors()
+    name = package_name or default_package_name(path.name)
+    api = build(spec, sink, name)
+    sink.raise_if_errors()
+    sources = render(plan(api), api.spec_name, api.spec_sha256, templates)
+    files = format_sources(sources, formatter)
+    files[MANIFEST] = manifest_text(
+        files,
+        {
+            "generator": f"oagen {__version__}",
+            "spec": api.spec_name,
+            "spec_sha256": api.spec_sha256,
+            "package": name,
+        },
+    )
+    return Result(files, sink.items)

@@ -1,0 +1,1 @@
+"""Templates and static runtime of the generated packages (package data of oagen)."""
