@@ -1,0 +1,42 @@
+# oagen: `make generate` and `make test` work on a fresh machine with python3, make, node/npm.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PRISM := tools/prism/node_modules/.bin/prism
+
+.PHONY: generate check test test-fast lint golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+$(PRISM): tools/prism/package.json tools/prism/package-lock.json
+	npm ci --prefix tools/prism --no-audit --no-fund --loglevel=error
+	touch $(PRISM)
+
+generate: $(STAMP)
+	$(BIN)/oagen generate
+
+check: $(STAMP)
+	$(BIN)/oagen check
+
+test: $(STAMP) $(PRISM)
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not prism and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy
+
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
+
+
+clean:
+	rm -rf $(VENV) tools/prism/node_modules .pytest_cache .mypy_cache .ruff_cache
