@@ -45,9 +45,9 @@ def format_sources(sources: Mapping[str, str], formatter: Formatter) -> dict[str
 def _black(text: str) -> str:
     import black
 
-    mode = black.Mode(
-        target_versions={black.TargetVersion.PY310}, line_length=LINE_LENGTH
-    )
+    from black.mode import TargetVersion
+
+    mode = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
     try:
         return black.format_str(text, mode=mode)
     except Exception as exc:  # black raises several types for invalid input

@@ -360,7 +360,7 @@ def _json_child(text: str, idx: int, segment: str) -> int | None:
     index = 0
     while text[position] != closer:
         if opener == "{":
-            key, position = json.decoder.scanstring(text, position + 1)
+            key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
             position = ws(text, ws(text, position).end() + 1).end()  # type: ignore[union-attr]
             if key == segment:
                 return position

@@ -8,6 +8,7 @@ Template contexts are an unstable API (`--templates` overrides may read them).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -473,7 +474,7 @@ def _param_literal(p: Param, types: Types) -> str:
     return f"Param({', '.join(args)})"
 
 
-def _tuple(items: list[str]) -> str:
+def _tuple(items: Sequence[str]) -> str:
     """A tuple display: `()`, `(a,)` or `(a, b)` (no magic trailing comma)."""
     if len(items) == 1:
         return f"({items[0]},)"

@@ -16,7 +16,7 @@ from typing import assert_never
 from .imports import ImportSet
 from .ir import (
     Alias, Definition, EnumDef, JsonScalar, ListOf, LiteralOf, MapOf, Model,
-    Nullable, Prim, PrimKind, Ref, TypeExpr, UnionOf,
+    Nullable, Prim, PrimKind, PyIdent, Ref, TypeExpr, UnionOf,
 )  # fmt: skip
 from .literals import py_literal
 from .names import snake
@@ -163,7 +163,7 @@ class Types:
             case _:
                 assert_never(t)
 
-    def _ref_decoder(self, name: str) -> str:
+    def _ref_decoder(self, name: PyIdent) -> str:
         target = self._defs[name]
         if isinstance(target, Model):
             return f"{self._use_model(name)}.from_dict"

@@ -128,7 +128,7 @@ class OperationBuilder:
         where: Where,
         op_name: str,
     ) -> tuple[Param, ...]:
-        raw: dict[tuple[str, str], tuple[dict[str, Any], Where]] = {}
+        raw: dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]] = {}
         for source, source_where in ((item, item_where), (op, where)):
             values = source.get("parameters")
             if not isinstance(values, list):
@@ -138,8 +138,8 @@ class OperationBuilder:
                 if found is None or not isinstance(found[0], dict):
                     continue
                 param, param_where = found
-                name, location = param.get("name"), param.get("in")
-                if not isinstance(name, str) or location not in _LOCATIONS:
+                name, location = param.get("name"), _location(param.get("in"))
+                if not isinstance(name, str) or location is None:
                     self._sink.error("a parameter needs a string `name` and a valid `in`", param_where)
                     continue
                 if location == "header" and name.lower() in ("accept", "content-type", "authorization"):
@@ -171,7 +171,9 @@ class OperationBuilder:
             ptype = self._schemas.type_of(schema if schema is not None else {}, schema_where, hint)
             found = self._resolver.deref(schema, schema_where) if isinstance(schema, dict) else None
             resolved = found[0] if found is not None and isinstance(found[0], dict) else {}
-            style = param.get("style") if isinstance(param.get("style"), str) else _DEFAULT_STYLE[location]
+            style = param.get("style")
+            if not isinstance(style, str):
+                style = _DEFAULT_STYLE[location]
             explode = param.get("explode")
             params.append(
                 Param(
@@ -284,6 +286,13 @@ class OperationBuilder:
             else:
                 alternatives.append(tuple(names))
         return tuple(alternatives)
+
+
+def _location(value: Any) -> ParamLocation | None:
+    for location in _LOCATIONS:
+        if value == location:
+            return location
+    return None
 
 
 def _is_json(media: str) -> bool:

@@ -1,0 +1,47 @@
+"""Golden trees: tests/cases/<case>/spec.yaml must generate exactly tests/cases/<case>/expected.
+
+After an intended change to the output, run `make golden` (pytest --update-golden) and
+review the diff. The static runtime modules are left out: they are tested directly.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import generate_files
+from generator.plan import RUNTIME_FILES
+from generator.write import compare
+
+CASES = Path(__file__).parent / "cases"
+CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "spec.yaml").is_file())
+
+
+def _generated(case: str) -> dict[str, str]:
+    files = generate_files(CASES / case / "spec.yaml", package_name=f"{case}_client").files
+    return {path: text for path, text in files.items() if path not in RUNTIME_FILES}
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_golden_tree(case: str, request: pytest.FixtureRequest) -> None:
+    expected_dir = CASES / case / "expected"
+    files = _generated(case)
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        for path, text in files.items():
+            target = expected_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+    report = compare(expected_dir, files)
+    extra = [p for p in report.extra if p not in RUNTIME_FILES]
+    assert not (report.stale or report.missing or extra), (
+        f"{case}: stale={report.stale} missing={report.missing} extra={extra}\n"
+        + "".join(report.diffs.values())
+        + "\nrun `make golden` if the change is intended"
+    )
+
+
+def test_cases_exist() -> None:
+    assert {"minimal", "composition", "untagged"} <= set(CASE_NAMES)
