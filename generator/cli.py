@@ -31,10 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def target_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("spec", nargs="?", type=Path, help="spec file (default: the [tool.oagen] targets)")
+        sub.add_argument(
+            "spec", nargs="?", type=Path, help="spec file (default: the [tool.oagen] targets)"
+        )
         sub.add_argument("-o", "--output", type=Path, help="package folder to write/compare")
         sub.add_argument("--package-name", help="package name (default: <spec stem>_client)")
-        sub.add_argument("--templates", type=Path, help="folder of templates overriding the built-in ones")
+        sub.add_argument(
+            "--templates", type=Path, help="folder of templates overriding the built-in ones"
+        )
         sub.add_argument("--formatter", choices=("ruff", "black", "none"), default="ruff")
         sub.add_argument("--strict", action="store_true", help="validator warnings are errors")
 
@@ -91,14 +95,22 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
     if command == "generate":
         outcome = write(target.output, result.files)
         changes = len(outcome.written) + len(outcome.removed)
-        detail = f"{len(outcome.written)} written, {len(outcome.removed)} removed" if changes else "up to date"
+        detail = (
+            f"{len(outcome.written)} written, {len(outcome.removed)} removed"
+            if changes
+            else "up to date"
+        )
         print(f"{shown}: {detail} ({len(result.files)} files)")
         return 0
     report = compare(target.output, result.files)
     if report.ok:
         print(f"{shown}: up to date ({len(result.files)} files)")
         return 0
-    for label, paths in (("stale", report.stale), ("missing", report.missing), ("extra", report.extra)):
+    for label, paths in (
+        ("stale", report.stale),
+        ("missing", report.missing),
+        ("extra", report.extra),
+    ):
         for path in paths:
             print(f"{shown / path}: {label}")
     for diff in report.diffs.values():

@@ -40,8 +40,20 @@ def _targets(pyproject: Path) -> list[Target]:
     base = pyproject.parent
     targets: list[Target] = []
     for index, entry in enumerate(raw):
-        if not isinstance(entry, dict) or not isinstance(entry.get("spec"), str) or not isinstance(entry.get("output"), str):
-            raise ConfigError(f"{pyproject}: [tool.oagen] targets[{index}] needs `spec` and `output` strings")
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("spec"), str)
+            or not isinstance(entry.get("output"), str)
+        ):
+            raise ConfigError(
+                f"{pyproject}: [tool.oagen] targets[{index}] needs `spec` and `output` strings"
+            )
         name = entry.get("package_name")
-        targets.append(Target(base / entry["spec"], base / entry["output"], name if isinstance(name, str) else None))
+        targets.append(
+            Target(
+                base / entry["spec"],
+                base / entry["output"],
+                name if isinstance(name, str) else None,
+            )
+        )
     return targets

@@ -72,8 +72,7 @@ class Diagnostic:
 def _one_line(text: str) -> str:
     """Messages may quote spec text: keep them on one printable line."""
     return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
 
 

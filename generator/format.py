@@ -44,7 +44,6 @@ def format_sources(sources: Mapping[str, str], formatter: Formatter) -> dict[str
 
 def _black(text: str) -> str:
     import black
-
     from black.mode import TargetVersion
 
     mode = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
@@ -77,11 +76,7 @@ def _ruff(python: Mapping[str, str]) -> dict[str, str]:
             "--",
             *sorted(python),  # explicit paths: formatted whatever their names
         ]
-        result = subprocess.run(
-            command, cwd=root, capture_output=True, text=True, check=False
-        )
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise FormatError(f"ruff format failed: {result.stderr.strip()}")
-        return {
-            path: (root / path).read_text(encoding="utf-8") for path in python
-        }
+        return {path: (root / path).read_text(encoding="utf-8") for path in python}

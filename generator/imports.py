@@ -38,7 +38,9 @@ class ImportSet:
             if names
         ]
         for module, line in sorted(entries, key=lambda e: (e[1].startswith("from"), e[0])):
-            group = 2 if module.startswith(".") else 1 if module.split(".")[0] in _THIRD_PARTY else 0
+            group = (
+                2 if module.startswith(".") else 1 if module.split(".")[0] in _THIRD_PARTY else 0
+            )
             groups[group].append(line)
         out: list[str] = []
         for group_lines in groups:

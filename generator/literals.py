@@ -56,9 +56,7 @@ def _escape_char(ch: str) -> str:
 
 def _escape(text: str) -> str:
     text = text.replace("\\", "\\\\")
-    text = "".join(
-        ch if ch == "\n" or ch.isprintable() else _escape_char(ch) for ch in text
-    )
+    text = "".join(ch if ch == "\n" or ch.isprintable() else _escape_char(ch) for ch in text)
     text = _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), text)
     return text
 
@@ -79,7 +77,10 @@ def docstring(text: str, indent: int, width: int = 88) -> str:
     def flush() -> None:
         if paragraph:
             joined = " ".join(part.strip() for part in paragraph)
-            out.extend(textwrap.wrap(joined, wrap_width, break_long_words=False, break_on_hyphens=False) or [""])
+            out.extend(
+                textwrap.wrap(joined, wrap_width, break_long_words=False, break_on_hyphens=False)
+                or [""]
+            )
             paragraph.clear()
 
     in_code = False

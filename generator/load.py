@@ -1,4 +1,4 @@
-"""Stage 1, load: spec files -> `Spec` (JSON data plus source positions), relative file refs included.
+"""Stage 1, load: spec files -> `Spec` (data plus source positions), relative file refs included.
 
 YAML is composed into nodes to keep every value's line and column, to reject duplicate
 keys and non-JSON tags, and to bound alias expansion; JSON goes through the fast C
@@ -205,9 +205,7 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _parse_json(text: str) -> Any:
     try:
-        return json.loads(
-            text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant
-        )
+        return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise _LoadError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
@@ -257,7 +255,9 @@ class _YamlConverter:
         mark = node.start_mark
         self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
         if depth > MAX_DEPTH:
-            raise _LoadError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+            raise _LoadError(
+                f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
+            )
         cached = self.memo.get(id(node))
         if cached is not None:  # an alias: shared, but counted as expanded
             self._count(cached[1], node)

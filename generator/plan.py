@@ -14,8 +14,18 @@ from importlib.resources import files
 
 from .imports import ImportSet
 from .ir import (
-    Alias, Api, Constraints, EnumDef, Field, JsonScalar, MapOf, Model, Operation,
-    Param, Resource, Response,
+    Alias,
+    Api,
+    Constraints,
+    EnumDef,
+    Field,
+    JsonScalar,
+    MapOf,
+    Model,
+    Operation,
+    Param,
+    Resource,
+    Response,
 )  # fmt: skip
 from .literals import docblock, py_literal
 from .pytypes import DecoderDef, Types
@@ -188,7 +198,11 @@ def plan(api: Api) -> list[FilePlan]:
     ]
     resources = [*api.resources, *([api.root] if api.root is not None else [])]
     for resource in resources:
-        out.append(FilePlan(f"resources/{_module(resource)}.py", "resource.py.jinja", _resource(api, resource)))
+        out.append(
+            FilePlan(
+                f"resources/{_module(resource)}.py", "resource.py.jinja", _resource(api, resource)
+            )
+        )
     for name, source in runtime_sources().items():
         out.append(FilePlan(name, None, None, source))
     out.append(FilePlan("py.typed", None, None, ""))
@@ -261,7 +275,12 @@ def _client(api: Api) -> ClientContext:
         names = _resource_class_names(resource.class_name)
         checking.add(module, *names)
         refs.append(
-            ResourceRef(resource.python_name, module, resource.class_name, _doc(resource.description or f"Operations tagged `{resource.tag}`.", 8))
+            ResourceRef(
+                resource.python_name,
+                module,
+                resource.class_name,
+                _doc(resource.description or f"Operations tagged `{resource.tag}`.", 8),
+            )
         )
     root_class = root_methods = None
     if api.root is not None:
@@ -364,6 +383,8 @@ def _model(types: Types, model: Model) -> ModelContext:
             annotation += " | Unset"
             default = "UNSET"
         check_args = _check_args(f.constraints, choices)
+        accessor = "req" if f.is_required else "opt"
+        field_path = f'f"{{path}}.{f.python_name}"'
         has_checks = has_checks or bool(check_args)
         fields.append(
             FieldContext(
@@ -372,10 +393,12 @@ def _model(types: Types, model: Model) -> ModelContext:
                 annotation=annotation,
                 default=default,
                 doc=_field_doc(f),
-                decode=f"_serde.{'req' if f.is_required else 'opt'}(d, {py_literal(f.wire_name)}, {types.decoder(f.type)})",
+                decode=f"_serde.{accessor}(d, {py_literal(f.wire_name)}, {types.decoder(f.type)})",
                 encode=types.encoder(f.type, f"self.{f.python_name}"),
                 is_required=f.is_required,
-                check=f"_serde.check(self.{f.python_name}, f\"{{path}}.{f.python_name}\", {check_args})" if check_args else None,
+                check=f"_serde.check(self.{f.python_name}, {field_path}, {check_args})"
+                if check_args
+                else None,
                 nested=types.has_models(f.type),
             )
         )
@@ -383,9 +406,17 @@ def _model(types: Types, model: Model) -> ModelContext:
     if model.extra is not None:
         extra_annotation = types.annotation(model.extra)
         is_any = extra_annotation == "Any"
-        extra_decode = "_serde.extra(d, cls._KEYS)" if is_any else f"_serde.extra(d, cls._KEYS, {types.decoder(model.extra)})"
+        extra_decode = (
+            "_serde.extra(d, cls._KEYS)"
+            if is_any
+            else f"_serde.extra(d, cls._KEYS, {types.decoder(model.extra)})"
+        )
         extra_encode = types.encoder(MapOf(model.extra), "self.additional_properties")
-    keys = "frozenset({" + ", ".join(py_literal(f.wire_name) for f in model.fields) + "})" if model.fields else "frozenset[str]()"
+    keys = (
+        "frozenset({" + ", ".join(py_literal(f.wire_name) for f in model.fields) + "})"
+        if model.fields
+        else "frozenset[str]()"
+    )
     return ModelContext(
         name=model.name,
         doc=_doc(model.description or f"The `{model.name}` object.", 4),
@@ -411,14 +442,18 @@ def _models(api: Api) -> ModelsContext:
         if isinstance(d, EnumDef):
             types.imports.add("typing", "Literal")
             value = f"Literal[{', '.join(py_literal(v) for v in d.values)}]"
-            enums.append(AliasContext(d.name, value, _doc(d.description, 0) if d.description else None))
+            enums.append(
+                AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
+            )
         elif isinstance(d, Model):
             models.append(_model(types, d))
         elif isinstance(d, Alias):
             value = types.annotation(d.target)
             if types.is_recursive_alias(d.name):
                 value = py_literal(value)
-            aliases.append(AliasContext(d.name, value, _doc(d.description, 0) if d.description else None))
+            aliases.append(
+                AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
+            )
     decoders = types.decoders
     return ModelsContext(
         docstring=_doc(f"Data models of the {_title(api)}.", 0),
@@ -464,7 +499,12 @@ def _return_annotation(types: Types, successes: tuple[Response, ...]) -> str:
 
 
 def _param_literal(p: Param, types: Types) -> str:
-    args = [py_literal(p.wire_name), py_literal(p.location), py_literal(p.style), py_literal(p.explode)]
+    args = [
+        py_literal(p.wire_name),
+        py_literal(p.location),
+        py_literal(p.style),
+        py_literal(p.explode),
+    ]
     if p.allow_reserved:
         args.append("allow_reserved=True")
     checks = _check_args(p.constraints, types.choices(p.type))
@@ -488,7 +528,12 @@ def _operation_doc(op: Operation, types: Types, returns: str) -> str:
         lines += ["", op.description]
     if op.is_deprecated:
         lines += ["", "Deprecated."]
-    lines += ["", f"`{op.method} {op.path}`" + (f" (operationId `{op.operation_id}`)" if op.operation_id else "") + "."]
+    lines += [
+        "",
+        f"`{op.method} {op.path}`"
+        + (f" (operationId `{op.operation_id}`)" if op.operation_id else "")
+        + ".",
+    ]
     arg_lines: list[str] = []
     for p in op.params:
         text = p.description or f"The {p.location} parameter `{p.wire_name}`."
@@ -506,7 +551,9 @@ def _operation_doc(op: Operation, types: Types, returns: str) -> str:
         "    timeout: Overrides the client's timeout for this call.",
     ]
     lines += ["", "Args:", *arg_lines]
-    success = "; ".join(f"{r.status}: {' '.join(r.description.split())}" for r in op.successes if r.description)
+    success = "; ".join(
+        f"{r.status}: {' '.join(r.description.split())}" for r in op.successes if r.description
+    )
     lines += ["", "Returns:", f"    `{returns}`" + (f" ({success})" if success else "")]
     raises = ["    APIStatusError: A non-2xx response (a subclass per status)."]
     if op.errors:
@@ -560,14 +607,23 @@ def _operation(types: Types, op: Operation) -> OperationContext:
     fields: list[tuple[str, str]] = [
         ("method", py_literal(op.method)),
         ("path", py_literal(op.path)),
-        ("responses", "{" + ", ".join(f"{py_literal(r.status)}: {_response_decoder(types, r)}" for r in op.successes) + "}"),
+        (
+            "responses",
+            "{"
+            + ", ".join(
+                f"{py_literal(r.status)}: {_response_decoder(types, r)}" for r in op.successes
+            )
+            + "}",
+        ),
     ]
     if not op.successes:
         fields[2] = ("responses", '{"2XX": RAW}')
     if op.params:
         fields.append(("params", _tuple([_param_literal(p, types) for p in op.params])))
     if op.body is not None:
-        fields.append(("body", f"Body({py_literal(op.body.media_type)}, {py_literal(op.body.kind)})"))
+        fields.append(
+            ("body", f"Body({py_literal(op.body.media_type)}, {py_literal(op.body.kind)})")
+        )
     if op.security:
         alternatives = [_tuple([py_literal(n) for n in alt]) for alt in op.security]
         fields.append(("security", _tuple(alternatives)))
@@ -608,17 +664,25 @@ def _resource(api: Api, resource: Resource) -> ResourceContext:
         if f"{name}(" in text:
             imports.add(".._base_client", name)
     response_names = ["async_to_raw_response_wrapper", "to_raw_response_wrapper"]
-    response_names += [n for n in ("NO_CONTENT", "RAW", "bytes_response", "json_response", "text_response") if n in text]
+    response_names += [
+        n
+        for n in ("NO_CONTENT", "RAW", "bytes_response", "json_response", "text_response")
+        if n in text
+    ]
     imports.add(".._response", *response_names)
     imports.add(".._types", "UNSET", "Headers", "Query", "Timeout", "Unset")
     if "httpx." in text:
         imports.add_module("httpx")
     if types.models_used:
         imports.add("..models", *sorted(types.models_used))
-    doc = resource.description or (f"Operations tagged `{resource.tag}`." if resource.tag else "Operations without a tag.")
+    doc = resource.description or (
+        f"Operations tagged `{resource.tag}`." if resource.tag else "Operations without a tag."
+    )
     names = _resource_class_names(resource.class_name)
     return ResourceContext(
-        docstring=_doc(f"{resource.tag or 'Untagged operations'}: {doc}" if resource.tag else doc, 0),
+        docstring=_doc(
+            f"{resource.tag or 'Untagged operations'}: {doc}" if resource.tag else doc, 0
+        ),
         imports=imports.lines(),
         all_names=tuple(sorted(names)),
         decoders=types.decoders,

@@ -15,8 +15,21 @@ from typing import assert_never
 
 from .imports import ImportSet
 from .ir import (
-    Alias, Definition, EnumDef, JsonScalar, ListOf, LiteralOf, MapOf, Model,
-    Nullable, Prim, PrimKind, PyIdent, Ref, TypeExpr, UnionOf,
+    Alias,
+    Definition,
+    EnumDef,
+    JsonScalar,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Model,
+    Nullable,
+    Prim,
+    PrimKind,
+    PyIdent,
+    Ref,
+    TypeExpr,
+    UnionOf,
 )  # fmt: skip
 from .literals import py_literal
 from .names import snake
@@ -58,7 +71,11 @@ class Types:
         self.imports = ImportSet()
         self.models_used: set[str] = set()
         self._decoders: dict[str, DecoderDef] = {}
-        self._recursive = {name for name, d in self._defs.items() if isinstance(d, Alias) and self._refers_to(d.target, name, set())}
+        self._recursive = {
+            name
+            for name, d in self._defs.items()
+            if isinstance(d, Alias) and self._refers_to(d.target, name, set())
+        }
 
     @property
     def decoders(self) -> tuple[DecoderDef, ...]:
@@ -154,10 +171,16 @@ class Types:
                 decoders = ", ".join(self.decoder(o) for o in options)
                 expected = py_literal(" | ".join(self.slug(o) for o in options))
                 body = f"_serde.union_(value, ({decoders},), {expected})"
-                return self._helper(t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True)
+                return self._helper(
+                    t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True
+                )
             case LiteralOf(values=values):
                 base = _base_decoder(values)
-                return self._helper(t, f"cast({py_literal(self.annotation(t))}, _serde.{base}(value))", needs_cast=True)
+                return self._helper(
+                    t,
+                    f"cast({py_literal(self.annotation(t))}, _serde.{base}(value))",
+                    needs_cast=True,
+                )
             case Nullable(inner=inner):
                 return self._helper(t, f"None if value is None else {self.decoder(inner)}(value)")
             case _:
@@ -174,8 +197,12 @@ class Types:
         if name in self._recursive:
             helper = f"_d_{snake(name)}"
             if helper not in self._decoders:
-                self._decoders[helper] = DecoderDef(helper, name, "")  # placeholder breaks the cycle
-                self._decoders[helper] = DecoderDef(helper, self._use_model(name), f"{self.decoder(target.target)}(value)")
+                self._decoders[helper] = DecoderDef(
+                    helper, name, ""
+                )  # placeholder breaks the cycle
+                self._decoders[helper] = DecoderDef(
+                    helper, self._use_model(name), f"{self.decoder(target.target)}(value)"
+                )
             return helper
         return self.decoder(target.target)
 
@@ -205,7 +232,11 @@ class Types:
             case MapOf(value=value):
                 key, var = f"k{depth}", f"v{depth}"
                 inner = self.encoder(value, var, depth + 1)
-                return f"dict({expr})" if inner == var else f"{{{key}: {inner} for {key}, {var} in {expr}.items()}}"
+                return (
+                    f"dict({expr})"
+                    if inner == var
+                    else f"{{{key}: {inner} for {key}, {var} in {expr}.items()}}"
+                )
             case Ref(name=name):
                 target = self._defs[name]
                 if isinstance(target, Model):
@@ -247,7 +278,11 @@ class Types:
                 target = self._defs[name]
                 if isinstance(target, Model):
                     return True
-                return isinstance(target, Alias) and name not in self._recursive and self.has_models(target.target)
+                return (
+                    isinstance(target, Alias)
+                    and name not in self._recursive
+                    and self.has_models(target.target)
+                )
             case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
                 return self.has_models(inner)
             case UnionOf(options=options):

@@ -39,7 +39,9 @@ class Resolver:
                 return None
             target = self.target(ref, where)
             if target in seen:
-                self._sink.error(f"$ref {ref!r} is part of a cycle of references", where.child("$ref"))
+                self._sink.error(
+                    f"$ref {ref!r} is part of a cycle of references", where.child("$ref")
+                )
                 return None
             seen.add(target)
             found = self.lookup(target)

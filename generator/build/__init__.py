@@ -79,7 +79,11 @@ def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityS
             out.append(SecurityScheme(str(key), python, "basic", None, None, description))
         elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
             location = scheme["in"]
-            out.append(SecurityScheme(str(key), python, "api_key", location, str(scheme.get("name", key)), description))
+            out.append(
+                SecurityScheme(
+                    str(key), python, "api_key", location, str(scheme.get("name", key)), description
+                )
+            )
         else:  # http bearer (and other http schemes), oauth2, openIdConnect: a token
             out.append(SecurityScheme(str(key), python, "bearer", None, None, description))
     return tuple(out)
@@ -99,17 +103,31 @@ def _group(
     by_tag: dict[str | None, list[DraftOperation]] = {}
     for draft in drafts:
         by_tag.setdefault(draft.tag, []).append(draft)
-    ordered = [t for t in tag_docs if t in by_tag] + [t for t in by_tag if t is not None and t not in tag_docs]
+    ordered = [t for t in tag_docs if t in by_tag] + [
+        t for t in by_tag if t is not None and t not in tag_docs
+    ]
     resources: list[Resource] = []
     for tag in ordered:
         python = client_names.claim(snake(tag, "resource"))
         resources.append(
-            Resource(tag, python, _class_name(pascal(python), model_names), tag_docs.get(tag), _operations(by_tag[tag], METHOD_RESERVED))
+            Resource(
+                tag,
+                python,
+                _class_name(pascal(python), model_names),
+                tag_docs.get(tag),
+                _operations(by_tag[tag], METHOD_RESERVED),
+            )
         )
     untagged = None
     if None in by_tag:
         taken = {r.python_name for r in resources} | set(CLIENT_RESERVED)
-        untagged = Resource(None, PyIdent("_root"), PyIdent("RootResource"), None, _operations(by_tag[None], METHOD_RESERVED | taken))
+        untagged = Resource(
+            None,
+            PyIdent("_root"),
+            PyIdent("RootResource"),
+            None,
+            _operations(by_tag[None], METHOD_RESERVED | taken),
+        )
     return tuple(resources), untagged
 
 
@@ -125,7 +143,9 @@ def _class_name(base: str, taken: set[str]) -> PyIdent:
         counter += 1
 
 
-def _operations(drafts: list[DraftOperation], reserved: frozenset[str] | set[str]) -> tuple[Operation, ...]:
+def _operations(
+    drafts: list[DraftOperation], reserved: frozenset[str] | set[str]
+) -> tuple[Operation, ...]:
     table = NameTable(reserved)
     out: list[Operation] = []
     for d in drafts:

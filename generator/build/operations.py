@@ -8,8 +8,15 @@ from typing import Any
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
-    Body, BodyKind, Param, ParamLocation, Prim, PyIdent, Response,
-    ResponseKind, TypeExpr,
+    Body,
+    BodyKind,
+    Param,
+    ParamLocation,
+    Prim,
+    PyIdent,
+    Response,
+    ResponseKind,
+    TypeExpr,
 )  # fmt: skip
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
@@ -67,9 +74,8 @@ class OperationBuilder:
         if not isinstance(paths, dict):
             return []
         drafts: list[DraftOperation] = []
-        for path, item in paths.items():
-            item_where = where.child(path)
-            found = self._resolver.deref(item, item_where)
+        for path, raw_item in paths.items():
+            found = self._resolver.deref(raw_item, where.child(path))
             if found is None or not isinstance(found[0], dict):
                 continue
             item, item_where = found
@@ -93,10 +99,13 @@ class OperationBuilder:
         tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
         body = self._body(op.get("requestBody"), where.child("requestBody"), op_name)
         successes, errors = self._responses(op.get("responses"), where.child("responses"), op_name)
-        security_value = op["security"] if "security" in op else self._global_security
-        security = self._security(security_value, where)
+        security = self._security(op.get("security", self._global_security), where)
         idempotency = next(
-            (p.wire_name for p in params if p.location == "header" and p.wire_name.lower() == _IDEMPOTENCY_HEADER),
+            (
+                p.wire_name
+                for p in params
+                if p.location == "header" and p.wire_name.lower() == _IDEMPOTENCY_HEADER
+            ),
             None,
         )
         return DraftOperation(
@@ -140,9 +149,15 @@ class OperationBuilder:
                 param, param_where = found
                 name, location = param.get("name"), _location(param.get("in"))
                 if not isinstance(name, str) or location is None:
-                    self._sink.error("a parameter needs a string `name` and a valid `in`", param_where)
+                    self._sink.error(
+                        "a parameter needs a string `name` and a valid `in`", param_where
+                    )
                     continue
-                if location == "header" and name.lower() in ("accept", "content-type", "authorization"):
+                if location == "header" and name.lower() in (
+                    "accept",
+                    "content-type",
+                    "authorization",
+                ):
                     continue  # OpenAPI: these header parameters are ignored
                 raw[(location, name)] = (param, param_where)
         template_vars = _TEMPLATE_VAR.findall(path)
@@ -152,7 +167,9 @@ class OperationBuilder:
                 self._sink.error(f"path template variable {{{var}}} has no path parameter", where)
         for (loc, name), (_, param_where) in raw.items():
             if loc == "path" and name not in template_vars:
-                self._sink.error(f"path parameter {name!r} is not in the path template", param_where)
+                self._sink.error(
+                    f"path parameter {name!r} is not in the path template", param_where
+                )
         order = {name: i for i, name in enumerate(template_vars)}
         entries = sorted(
             raw.items(),
@@ -218,8 +235,12 @@ class OperationBuilder:
         elif kind == "text":
             btype = Prim("str")
         else:
-            btype = self._schemas.type_of(schema if schema is not None else {}, media_where.child("schema"), op_name + "Body")
-        return Body(media, kind, btype, body.get("required") is True, _text(body.get("description")))
+            btype = self._schemas.type_of(
+                schema if schema is not None else {}, media_where.child("schema"), op_name + "Body"
+            )
+        return Body(
+            media, kind, btype, body.get("required") is True, _text(body.get("description"))
+        )
 
     def _responses(
         self, value: Any, where: Where, op_name: str
@@ -239,13 +260,19 @@ class OperationBuilder:
             if code.startswith("2"):
                 successes.append(built)
             elif code == "DEFAULT":
-                errors.append(Response("default", built.description, built.media_type, built.kind, built.type))
+                errors.append(
+                    Response("default", built.description, built.media_type, built.kind, built.type)
+                )
             else:
                 errors.append(built)
         if not successes:
             default = next((e for e in errors if e.status == "default"), None)
             if default is not None:
-                successes.append(Response("2XX", default.description, default.media_type, default.kind, default.type))
+                successes.append(
+                    Response(
+                        "2XX", default.description, default.media_type, default.kind, default.type
+                    )
+                )
         return tuple(successes), tuple(errors)
 
     def _response(self, code: str, resp: dict[str, Any], where: Where, op_name: str) -> Response:
@@ -280,7 +307,9 @@ class OperationBuilder:
             for scheme in requirement:
                 python = self._scheme_names.get(str(scheme))
                 if python is None:
-                    self._sink.error(f"unknown security scheme {scheme!r}", where.child("security", index))
+                    self._sink.error(
+                        f"unknown security scheme {scheme!r}", where.child("security", index)
+                    )
                     break
                 names.append(python)
             else:
@@ -296,7 +325,7 @@ def _location(value: Any) -> ParamLocation | None:
 
 
 def _is_json(media: str) -> bool:
-    base = media.split(";")[0].strip().lower()
+    base = media.split(";", maxsplit=1)[0].strip().lower()
     return base == "application/json" or base.endswith("+json") or base == "*/*"
 
 
@@ -314,7 +343,7 @@ def _pick_media(content: dict[str, Any]) -> str:
 
 
 def _body_kind(media: str) -> BodyKind:
-    base = media.split(";")[0].strip().lower()
+    base = media.split(";", maxsplit=1)[0].strip().lower()
     if _is_json(base):
         return "json"
     if base == "application/x-www-form-urlencoded":
@@ -332,4 +361,3 @@ def _text(value: Any) -> str | None:
 
 def _scalar(value: Any) -> Any:
     return value if value is None or isinstance(value, (str, int, float, bool)) else None
-

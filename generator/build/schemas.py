@@ -13,9 +13,25 @@ from typing import Any
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
-    Alias, Constraints, Definition, Discriminator, EnumDef, Field, JsonScalar,
-    JsonValue, ListOf, LiteralOf, MapOf, Model, Nullable, Prim, PrimKind, PyIdent,
-    Ref, TypeExpr, UnionOf,
+    Alias,
+    Constraints,
+    Definition,
+    Discriminator,
+    EnumDef,
+    Field,
+    JsonScalar,
+    JsonValue,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Model,
+    Nullable,
+    Prim,
+    PrimKind,
+    PyIdent,
+    Ref,
+    TypeExpr,
+    UnionOf,
 )  # fmt: skip
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
@@ -123,9 +139,7 @@ class SchemaBuilder:
         return bool(schema.get("properties")) and self._types(schema) - {"null"} <= {"object"}
 
     def _is_object(self, schema: Any) -> bool:
-        return isinstance(schema, dict) and (
-            bool(schema.get("properties")) or "allOf" in schema
-        )
+        return isinstance(schema, dict) and (bool(schema.get("properties")) or "allOf" in schema)
 
     def _model(
         self, name: PyIdent, schema: dict[str, Any], where: Where, description: str | None
@@ -295,9 +309,11 @@ class SchemaBuilder:
         if unknown:
             self._sink.error(f"unknown schema type {sorted(unknown)[0]!r}", where.child("type"))
             return _ANY
-        non_null = [t for t in schema.get("type", []) if t != "null"] if isinstance(
-            schema.get("type"), list
-        ) else sorted(types - {"null"})
+        non_null = (
+            [t for t in schema.get("type", []) if t != "null"]
+            if isinstance(schema.get("type"), list)
+            else sorted(types - {"null"})
+        )
         if not non_null:
             non_null = self._implied_types(schema)
         options = [self._single(schema, t, where, hint) for t in non_null]
@@ -321,7 +337,9 @@ class SchemaBuilder:
         if t == "object":
             additional = schema.get("additionalProperties", True)
             if isinstance(additional, dict) and additional:
-                value = self.type_of(additional, where.child("additionalProperties"), hint + "Value")
+                value = self.type_of(
+                    additional, where.child("additionalProperties"), hint + "Value"
+                )
                 return MapOf(value)
             return MapOf(_ANY)
         fmt = schema.get("format")
@@ -362,7 +380,9 @@ class SchemaBuilder:
         if isinstance(raw, dict):
             for value, ref in raw.items():
                 if isinstance(ref, str):
-                    target = self._resolver.target(ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}", where)
+                    target = self._resolver.target(
+                        ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}", where
+                    )
                     name = self._by_place.get(target)
                     if name is not None:
                         mapping[str(value)] = name
@@ -385,7 +405,10 @@ class SchemaBuilder:
                 values[attr] = value is True
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 values[attr] = value
-        for key, attr in (("exclusiveMinimum", "exclusive_minimum"), ("exclusiveMaximum", "exclusive_maximum")):
+        for key, attr in (
+            ("exclusiveMinimum", "exclusive_minimum"),
+            ("exclusiveMaximum", "exclusive_maximum"),
+        ):
             value = schema.get(key)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 values[attr] = value  # 3.1: a number
