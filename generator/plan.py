@@ -621,9 +621,10 @@ def _operation(types: Types, op: Operation) -> OperationContext:
     if op.params:
         fields.append(("params", _tuple([_param_literal(p, types) for p in op.params])))
     if op.body is not None:
-        fields.append(
-            ("body", f"Body({py_literal(op.body.media_type)}, {py_literal(op.body.kind)})")
-        )
+        body_args = [py_literal(op.body.media_type), py_literal(op.body.kind)]
+        if op.body.kind != "binary" and types.is_model(op.body.type):
+            body_args.append(f"model={types.annotation(op.body.type)}")
+        fields.append(("body", f"Body({', '.join(body_args)})"))
     if op.security:
         alternatives = [_tuple([py_literal(n) for n in alt]) for alt in op.security]
         fields.append(("security", _tuple(alternatives)))

@@ -234,7 +234,7 @@ def test_docstring_inside_a_function_compiles(text: str) -> None:
     block = docblock(text, 4)
     source = f"def f():\n    {block}\n    return 1\n"
     namespace: dict[str, object] = {}
-    exec(compile(source, "<doc>", "exec"), namespace)  # noqa: S102
+    exec(compile(source, "<doc>", "exec"), namespace)
     doc = namespace["f"].__doc__  # type: ignore[attr-defined]
     assert doc is not None and doc.strip() == text.strip()
 

@@ -22,7 +22,7 @@ from typing import IO, Any, Generic, Literal, TypeVar, cast
 import httpx
 
 from . import _serde
-from ._params import Param, expand_path, serialize, simple_text
+from ._params import Param, expand_path, scalar_text, serialize, simple_text
 from ._response import RAW_RESPONSE, APIResponse, ResponseDecoder, select_decoder
 from ._types import UNSET, Headers, Query, Timeout, Unset
 from .errors import (
@@ -37,6 +37,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RequestValidationError,
     UnprocessableEntityError,
 )
 
@@ -134,6 +135,8 @@ class Body:
 
     media_type: str
     kind: Literal["json", "form", "multipart", "binary", "text"]
+    # The model class of the body schema: a plain dict body is checked against it.
+    model: Any = None
 
 
 @dataclass(frozen=True)
@@ -151,12 +154,30 @@ class Endpoint(Generic[T]):
     idempotency_header: str | None = None
 
 
-def _json_bytes(value: object) -> bytes:
+def _check_body(value: object, model: Any) -> None:
+    """Check a request body against the spec's constraints before it is sent.
+
+    A model instance checks itself; a plain mapping given where the spec names a
+    model is decoded into that model first (so required properties, types and
+    constraints are all checked), and reported under the field path `body.<name>`.
+    """
     validate = getattr(value, "validate", None)
     if callable(validate):
         validate()
+    elif model is not None and isinstance(value, Mapping):
+        try:
+            instance = model.from_dict(value)
+        except APIResponseValidationError as exc:
+            path = "".join(
+                f"[{s}]" if isinstance(s, int) else f".{s}" for s in exc.path
+            )
+            raise RequestValidationError(f"body{path}", exc.problem) from None
+        instance.validate("body")
     else:
         _serde.validate_nested(value, "body")
+
+
+def _json_bytes(value: object) -> bytes:
     payload = _serde.encode(value)
     return json.dumps(
         payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False
@@ -164,7 +185,6 @@ def _json_bytes(value: object) -> bytes:
 
 
 def _form_fields(value: object) -> list[tuple[str, str]]:
-    _serde.validate_nested(value, "body")
     encoded = _serde.encode(value)
     if not isinstance(encoded, Mapping):
         raise TypeError("a form body must be a model or a mapping")
@@ -181,13 +201,19 @@ def _form_fields(value: object) -> list[tuple[str, str]]:
     return out
 
 
-def _multipart(value: object) -> tuple[list[tuple[str, Any]], list[tuple[str, str]]]:
-    _serde.validate_nested(value, "body")
+def _is_bytes_file(value: object) -> bool:
+    """Whether a multipart file value is in memory (so the body can be re-sent)."""
+    if isinstance(value, tuple):
+        return len(value) >= 2 and isinstance(value[1], (bytes, str))
+    return isinstance(value, (bytes, str))
+
+
+def _multipart(value: object) -> tuple[list[tuple[str, Any]], dict[str, list[str]]]:
     fields = value.to_multipart() if hasattr(value, "to_multipart") else value
     if not isinstance(fields, Mapping):
         raise TypeError("a multipart body must be a model or a mapping")
     files: list[tuple[str, Any]] = []
-    data: list[tuple[str, str]] = []
+    data: dict[str, list[str]] = {}
     for key, item in fields.items():
         for one in item if isinstance(item, list) else [item]:
             if isinstance(one, (bytes, tuple)) or hasattr(one, "read"):
@@ -199,7 +225,7 @@ def _multipart(value: object) -> tuple[list[tuple[str, Any]], list[tuple[str, st
                     if isinstance(encoded, (dict, list))
                     else simple_text(Param(key, "query", "form", True), encoded)
                 )
-                data.append((key, text))
+                data.setdefault(key, []).append(text)
     return files, data
 
 
@@ -263,7 +289,8 @@ class _BaseClient(Generic[_HttpxT]):
         extra_headers: Headers | None,
         extra_query: Query | None,
         timeout: Timeout | Unset,
-    ) -> httpx.Request:
+    ) -> tuple[httpx.Request, bool]:
+        """The request, and whether its body can be sent again (for retries)."""
         headers = httpx.Headers(self._default_headers)
         query: list[tuple[str, str]] = []
         cookies: dict[str, str] = {}
@@ -282,15 +309,18 @@ class _BaseClient(Generic[_HttpxT]):
             else:
                 cookies.update(serialize(param, value))
         if extra_query:
-            query.extend((k, str(v)) for k, v in extra_query.items())
+            query.extend((k, scalar_text(v)) for k, v in extra_query.items())
         if endpoint.idempotency_header and endpoint.idempotency_header not in headers:
             headers[endpoint.idempotency_header] = str(uuid.uuid4())
-        if extra_headers:
-            headers.update(extra_headers)
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        if extra_headers:
+            headers.update(extra_headers)
         content, files, data = self._encode_body(endpoint.body, body, headers)
-        return self._http_client.build_request(
+        rewindable = content is None or isinstance(content, bytes)
+        if files:
+            rewindable = all(_is_bytes_file(f) for _, f in files)
+        request = self._http_client.build_request(
             endpoint.method,
             self.base_url + expand_path(endpoint.path, path_values),
             params=tuple(query) or None,
@@ -300,6 +330,7 @@ class _BaseClient(Generic[_HttpxT]):
             data=data,
             timeout=self.timeout if isinstance(timeout, Unset) else timeout,
         )
+        return request, rewindable
 
     @staticmethod
     def _encode_body(
@@ -307,6 +338,8 @@ class _BaseClient(Generic[_HttpxT]):
     ) -> tuple[bytes | IO[bytes] | None, Any, Any]:
         if spec is None or body is UNSET:
             return None, None, None
+        if spec.kind in ("json", "form", "multipart"):
+            _check_body(body, spec.model)
         if spec.kind == "multipart":
             files, data = _multipart(body)
             return None, files or None, data or None
@@ -323,12 +356,15 @@ class _BaseClient(Generic[_HttpxT]):
         headers.setdefault("Content-Type", spec.media_type)
         return content, None, None
 
-    def _may_retry(self, request: httpx.Request, endpoint: Endpoint[Any]) -> bool:
-        if self.max_retries == 0 or not isinstance(request.stream, httpx.ByteStream):
+    def _may_retry(
+        self, request: httpx.Request, endpoint: Endpoint[Any], rewindable: bool
+    ) -> bool:
+        if self.max_retries == 0 or not rewindable:
             return False  # nothing to retry, or a body that cannot be sent twice
         if request.method in _IDEMPOTENT_METHODS:
             return True
-        return "Idempotency-Key" in request.headers
+        key = endpoint.idempotency_header or "Idempotency-Key"
+        return key in request.headers or "Idempotency-Key" in request.headers
 
     def _retry_delay(
         self, attempt: int, response: httpx.Response | None
@@ -427,10 +463,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         extra_query: Query | None = None,
         timeout: Timeout | Unset = UNSET,
     ) -> T:
-        request = self._build_request(
+        request, rewindable = self._build_request(
             endpoint, args, body, extra_headers, extra_query, timeout
         )
-        retry = self._may_retry(request, endpoint)
+        retry = self._may_retry(request, endpoint, rewindable)
         attempt = 0
         while True:
             try:
@@ -480,10 +516,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         extra_query: Query | None = None,
         timeout: Timeout | Unset = UNSET,
     ) -> T:
-        request = self._build_request(
+        request, rewindable = self._build_request(
             endpoint, args, body, extra_headers, extra_query, timeout
         )
-        retry = self._may_retry(request, endpoint)
+        retry = self._may_retry(request, endpoint, rewindable)
         attempt = 0
         while True:
             try:

@@ -100,6 +100,14 @@ def _encode_segment(text: str, allow_reserved: bool) -> str:
 
 
 def _path_value(param: Param, value: object) -> str:
+    # Never let a value (with a label prefix, say) form a `.`/`..` segment.
+    return "/".join(
+        part.replace(".", "%2E") if part in (".", "..") else part
+        for part in _expanded(param, value).split("/")
+    )
+
+
+def _expanded(param: Param, value: object) -> str:
     items, pairs = _items(value), _pairs(value)
     enc = functools.partial(_encode_segment, allow_reserved=param.allow_reserved)
     if param.style in ("label", "matrix"):

@@ -9,10 +9,12 @@ pass); request checks (`check`) are strict and raise `RequestValidationError`.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -162,6 +164,8 @@ def datetime_(value: object) -> datetime:
     if zulu:
         tz = timezone.utc
     elif sign:
+        if int(tzh) > 23 or int(tzm) > 59:
+            raise APIResponseValidationError(f"invalid date-time {text!r}: bad offset")
         offset = timedelta(hours=int(tzh), minutes=int(tzm))
         tz = timezone(-offset if sign == "-" else offset)
     try:
@@ -284,7 +288,7 @@ def _check_number(value: float, field: str, rules: Mapping[str, Any]) -> None:
     if "exclusive_maximum" in rules and value >= rules["exclusive_maximum"]:
         raise _fail(field, f"must be < {rules['exclusive_maximum']}, got {value}")
     step = rules.get("multiple_of")
-    if step is not None and (Decimal(str(value)) % Decimal(str(step))) != 0:
+    if step is not None and Fraction(str(value)) % Fraction(str(step)) != 0:
         raise _fail(field, f"must be a multiple of {step}, got {value}")
 
 
@@ -314,11 +318,12 @@ def _check_array(value: Sequence[Any], field: str, rules: Mapping[str, Any]) -> 
             field, f"must have at most {rules['max_items']} item(s), got {len(value)}"
         )
     if rules.get("unique_items"):
-        seen: list[object] = []
+        seen: set[str] = set()
         for item in value:
-            if item in seen:
+            key = json.dumps(encode(item), sort_keys=True)  # 1 and true differ
+            if key in seen:
                 raise _fail(field, "items must be unique")
-            seen.append(item)
+            seen.add(key)
 
 
 def _check_object(

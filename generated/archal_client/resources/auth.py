@@ -48,7 +48,7 @@ _POLL_DEVICE_AUTH_TOKEN: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/auth/device/token",
     responses={"200": json_response(_serde.object_)},
-    body=Body("application/json", "json"),
+    body=Body("application/json", "json", model=DeviceAuthTokenRequest),
     errors={"400": ErrorResponse.from_dict},
 )
 

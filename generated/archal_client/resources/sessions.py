@@ -51,7 +51,7 @@ _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
             python_name="idempotency_key",
         ),
     ),
-    body=Body("application/json", "json"),
+    body=Body("application/json", "json", model=CreateSessionRequest),
     security=(("archal_token",),),
     errors={
         "400": ErrorResponse.from_dict,

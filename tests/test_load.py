@@ -1,0 +1,310 @@
+"""load: YAML/JSON -> Spec with source positions; malformed input is a SpecError, always."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import SourceLocation, SpecError, Where
+from generator.load import load, split_pointer
+
+YAML_SPEC = """\
+openapi: 3.1.0
+info:
+  title: T
+  version: '1'
+paths:
+  /a/{id}:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+"""
+
+JSON_SPEC = """\
+{
+  "openapi": "3.1.0",
+  "info": {"title": "T", "version": "1"},
+  "paths": {
+    "/a/{id}": {
+      "get": {
+        "operationId": "getA",
+        "tags": ["x", "y"]
+      }
+    }
+  }
+}
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _error(path: Path) -> SpecError:
+    """Load `path`, expecting a SpecError (and no other exception)."""
+    with pytest.raises(SpecError) as info:
+        load(path)
+    assert info.value.diagnostics, "a SpecError carries at least one diagnostic"
+    assert all(d.severity == "error" for d in info.value.diagnostics)
+    return info.value
+
+
+# -- positions ------------------------------------------------------------------------
+
+
+def test_load_yaml_positions(tmp_path: Path) -> None:
+    spec = load(_write(tmp_path, "s.yaml", YAML_SPEC))
+    doc = spec.root
+    assert doc.is_json is False
+    assert doc.data["paths"]["/a/{id}"]["get"]["operationId"] == "getA"
+    assert doc.locate("#/info/title") == SourceLocation(str(tmp_path / "s.yaml"), 3, 10)
+    get = doc.locate("#/paths/~1a~1{id}/get")  # a block mapping starts at its first key
+    assert (get.line, get.column) == (8, 7)
+    loc = doc.locate("#/paths/~1a~1{id}/get/operationId")
+    assert (loc.line, loc.column) == (8, 20)
+    loc = doc.locate("#/paths/~1a~1{id}/get/responses/200/description")
+    assert (loc.line, loc.column) == (11, 24)
+
+
+def test_load_yaml_missing_pointer_falls_back_to_parent(tmp_path: Path) -> None:
+    doc = load(_write(tmp_path, "s.yaml", YAML_SPEC)).root
+    loc = doc.locate("#/info/nope/deeper")
+    assert (loc.line, loc.column) == (3, 3)  # the `info` mapping's value starts on line 3
+    assert (doc.locate("#").line, doc.locate("#").column) == (1, 1)
+
+
+def test_load_json_positions(tmp_path: Path) -> None:
+    spec = load(_write(tmp_path, "s.json", JSON_SPEC))
+    doc = spec.root
+    assert doc.is_json is True
+    assert doc.data["paths"]["/a/{id}"]["get"]["tags"] == ["x", "y"]
+    loc = doc.locate("#/info/version")
+    assert (loc.line, loc.column) == (3, 37)
+    loc = doc.locate("#/paths/~1a~1{id}/get/operationId")
+    assert (loc.line, loc.column) == (7, 24)
+    loc = doc.locate("#/paths/~1a~1{id}/get/tags/1")
+    assert (loc.line, loc.column) == (8, 23)
+    loc = doc.locate("#/paths/~1a~1{id}/get/missing")  # nearest parent: the `get` object
+    assert (loc.line, loc.column) == (6, 14)
+
+
+def test_load_json_detected_by_content_with_yaml_suffix(tmp_path: Path) -> None:
+    doc = load(_write(tmp_path, "s.yaml", JSON_SPEC)).root
+    assert doc.is_json is True
+    assert doc.locate("#/info/version").line == 3
+
+
+def test_spec_locate_uses_document_key(tmp_path: Path) -> None:
+    spec = load(_write(tmp_path, "s.yaml", YAML_SPEC))
+    assert spec.root.key == "s.yaml"
+    loc = spec.locate(Where("s.yaml", "#/info/title"))
+    assert loc is not None and (loc.line, loc.column) == (3, 10)
+    assert spec.locate(Where("other.yaml", "#")) is None
+    assert len(spec.sha256) == 64
+
+
+def test_split_pointer_unescapes() -> None:
+    assert split_pointer("#/paths/~1a~1{id}/x~0y") == ["paths", "/a/{id}", "x~y"]
+    assert split_pointer("#") == []
+
+
+# -- malformed input --------------------------------------------------------------------
+
+
+def test_load_yaml_duplicate_key(tmp_path: Path) -> None:
+    path = _write(tmp_path, "s.yaml", "a: 1\nb:\n  c: 2\n  c: 3\n")
+    (diag,) = _error(path).diagnostics
+    assert "duplicate key 'c'" in diag.message
+    assert diag.location == SourceLocation(str(path), 4, 3)
+
+
+def test_load_json_duplicate_key(tmp_path: Path) -> None:
+    path = _write(tmp_path, "s.json", '{"a": 1,\n "b": {"c": 2, "c": 3}}')
+    (diag,) = _error(path).diagnostics
+    assert "duplicate key 'c'" in diag.message
+    assert diag.location == SourceLocation(str(path), 2, 16)
+
+
+def test_load_json_duplicate_key_located_at_the_duplicate(tmp_path: Path) -> None:
+    # The key also appears, legitimately, earlier in the file.
+    path = _write(tmp_path, "s.json", '{"c": 1,\n "d": {"c": 2, "c": 3}}')
+    (diag,) = _error(path).diagnostics
+    assert "duplicate key 'c'" in diag.message
+    assert diag.location == SourceLocation(str(path), 2, 16)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['echo hacked']\n",
+        "a: !!python/name:os.system ''\n",
+        "a: !!python/object:os.system {}\n",
+        "a: !!python/object:builtins.dict {x: 1}\n",
+        "a: !!binary aGVsbG8=\n",
+        "a: !custom value\n",
+        "a: !!set {x}\n",
+    ],
+)
+def test_load_yaml_tags_refused(tmp_path: Path, text: str) -> None:
+    path = _write(tmp_path, "s.yaml", text)
+    (diag,) = _error(path).diagnostics
+    assert "tag" in diag.message
+    assert diag.location == SourceLocation(str(path), 1, 4)
+
+
+def test_load_yaml_standard_scalars_and_aliases(tmp_path: Path) -> None:
+    text = "a: &x [1, 2]\nb: *x\nc: 2024-01-02\nd: null\ne: 1.5\nf: yes\n<<: {g: 1}\n"
+    data = load(_write(tmp_path, "s.yaml", text)).root.data
+    assert data == {
+        "a": [1, 2],
+        "b": [1, 2],
+        "c": "2024-01-02",
+        "d": None,
+        "e": 1.5,
+        "f": True,
+        "g": 1,
+    }
+
+
+def test_load_yaml_alias_bomb_refused(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    path = _write(tmp_path, "s.yaml", "\n".join(lines) + "\n")
+    (diag,) = _error(path).diagnostics
+    assert "aliases expand to more than" in diag.message
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column", "fragment"),
+    [
+        ("s.yaml", "a: [1, 2\nb: 3\n", 2, 2, "invalid YAML"),
+        ("s.yaml", "a:\n\t- b\n", 2, 1, "invalid YAML"),
+        ("s.yaml", "a: *nope\n", 1, 4, "invalid YAML"),
+        ("s.json", '{"a": 1,,}', 1, 9, "invalid JSON"),
+        ("s.json", '{"a": NaN}', 1, 1, "invalid JSON"),
+        ("s.json", '{"a": 1', 1, 8, "invalid JSON"),
+        ("s.yaml", "", 1, 1, "empty"),
+        ("s.json", "  \n\n", 1, 1, "empty"),
+        ("s.yaml", "# only a comment\n", 1, 1, "empty"),
+    ],
+)
+def test_load_malformed_is_spec_error(
+    tmp_path: Path, name: str, text: str, line: int, column: int, fragment: str
+) -> None:
+    path = _write(tmp_path, name, text)
+    (diag,) = _error(path).diagnostics
+    assert fragment in diag.message
+    assert diag.location == SourceLocation(str(path), line, column)
+
+
+@pytest.mark.parametrize("name", ["s.yaml", "s.json"])
+def test_load_non_utf8_is_spec_error(tmp_path: Path, name: str) -> None:
+    raw = b'{"a": 1,\n "b": "caf\xe9"}' if name.endswith(".json") else b"a: 1\nb: caf\xe9\n"
+    path = _write(tmp_path, name, raw)
+    (diag,) = _error(path).diagnostics
+    assert diag.message == "the file is not valid UTF-8"
+    assert diag.location is not None and diag.location.line == 2
+
+
+def test_load_deep_nesting_is_spec_error(tmp_path: Path) -> None:
+    for name in ("deep.json", "deep.yaml"):
+        path = _write(tmp_path, name, "[" * 5000 + "]" * 5000)
+        (diag,) = _error(path).diagnostics
+        assert "nested" in diag.message
+
+
+def test_load_missing_file_is_spec_error(tmp_path: Path) -> None:
+    (diag,) = _error(tmp_path / "absent.yaml").diagnostics
+    assert diag.message.startswith("cannot read the file")
+
+
+def test_load_utf8_bom_accepted(tmp_path: Path) -> None:
+    data = load(_write(tmp_path, "s.yaml", "\ufeffa: 1\n")).root.data
+    assert data == {"a": 1}
+
+
+# -- file refs ----------------------------------------------------------------------------
+
+
+def test_load_relative_file_ref_loads_second_document(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        "api/spec.yaml",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    A: {$ref: 'common/other.yaml#/components/schemas/X'}\n",
+    )
+    _write(
+        tmp_path,
+        "api/common/other.yaml",
+        "components:\n  schemas:\n    X:\n      type: string\n",
+    )
+    spec = load(root)
+    assert sorted(spec.documents) == ["common/other.yaml", "spec.yaml"]
+    other = spec.documents["common/other.yaml"]
+    assert other.data["components"]["schemas"]["X"] == {"type": "string"}
+    loc = other.locate("#/components/schemas/X/type")
+    assert (loc.line, loc.column) == (4, 13)
+
+
+def test_load_file_ref_changes_hash(tmp_path: Path) -> None:
+    root = _write(tmp_path, "spec.yaml", "a: {$ref: 'b.json#/x'}\n")
+    _write(tmp_path, "b.json", json.dumps({"x": 1}))
+    first = load(root).sha256
+    _write(tmp_path, "b.json", json.dumps({"x": 2}))
+    assert load(root).sha256 != first
+
+
+def test_load_ref_leaving_folder_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "x.yaml", "X: {type: string}\n")
+    path = _write(tmp_path, "api/spec.yaml", "a:\n  b: {$ref: '../x.yaml#/X'}\n")
+    (diag,) = _error(path).diagnostics
+    assert "leaves the spec's folder" in diag.message
+    assert diag.pointer == "#/a/b/$ref"
+    assert diag.location == SourceLocation(str(path), 2, 13)
+
+
+@pytest.mark.parametrize(
+    "ref", ["http://example.com/x.yaml#/X", "https://example.com/x.yaml", "//host/x.yaml"]
+)
+def test_load_remote_ref_refused(tmp_path: Path, ref: str) -> None:
+    path = _write(tmp_path, "spec.yaml", f"a: {{$ref: '{ref}'}}\n")
+    (diag,) = _error(path).diagnostics
+    assert "remote $ref" in diag.message
+    assert diag.pointer == "#/a/$ref"
+
+
+def test_load_missing_ref_file_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "spec.yaml", "a: {$ref: 'nope.yaml#/X'}\n")
+    (diag,) = _error(path).diagnostics
+    assert "file not found" in diag.message
+
+
+def test_load_error_in_referenced_file_is_located_there(tmp_path: Path) -> None:
+    root = _write(tmp_path, "spec.yaml", "a: {$ref: 'b.yaml#/x'}\n")
+    b = _write(tmp_path, "b.yaml", "x: 1\nx: 2\n")
+    (diag,) = _error(root).diagnostics
+    assert "duplicate key" in diag.message
+    assert diag.location is not None
+    assert Path(diag.location.file).name == b.name and diag.location.line == 2
+
+
+def test_load_all_ref_problems_reported_together(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "spec.yaml",
+        "a: {$ref: 'http://x/y'}\nb: {$ref: '../z.yaml'}\n",
+    )
+    diags = _error(path).diagnostics
+    assert [d.location.line for d in diags if d.location] == [1, 2]
