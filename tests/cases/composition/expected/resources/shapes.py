@@ -50,7 +50,7 @@ _PUT_TREE: Endpoint[Node] = Endpoint(
     method="PUT",
     path="/trees",
     responses={"200": json_response(Node.from_dict)},
-    body=Body("application/json", "json"),
+    body=Body("application/json", "json", model=Node),
 )
 
 

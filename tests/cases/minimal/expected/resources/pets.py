@@ -48,7 +48,7 @@ _CREATE_PET: Endpoint[Pet] = Endpoint(
     method="POST",
     path="/pets",
     responses={"201": json_response(Pet.from_dict)},
-    body=Body("application/json", "json"),
+    body=Body("application/json", "json", model=Pet),
     errors={"default": Error.from_dict},
 )
 

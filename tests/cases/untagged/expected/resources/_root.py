@@ -37,7 +37,7 @@ _POST_UPLOAD: Endpoint[None] = Endpoint(
     method="POST",
     path="/upload",
     responses={"204": NO_CONTENT},
-    body=Body("application/x-www-form-urlencoded", "form"),
+    body=Body("application/x-www-form-urlencoded", "form", model=PostUploadBody),
     security=(("basic_auth",), ("api_key_query",)),
 )
 
