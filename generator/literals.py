@@ -104,7 +104,9 @@ def docstring(text: str, indent: int, width: int = 88) -> str:
         out.pop()
     body = "\n".join((pad + _escape(line)).rstrip() if line else "" for line in out).strip()
     if body.endswith('"'):
-        body = body[:-1] + '\\"'
+        backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
+        if backslashes % 2 == 0:  # the last quote is not escaped yet
+            body = body[:-1] + '\\"'
     return body
 
 

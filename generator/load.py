@@ -211,19 +211,35 @@ def _parse_json(text: str) -> Any:
     except RecursionError:
         raise _LoadError("the document is nested too deeply", 1, 1) from None
     except ValueError as exc:
-        line, column = _find_duplicate(text, str(exc))
+        line, column = _find_duplicate(text)
         raise _LoadError(f"invalid JSON: {exc}", line, column) from None
 
 
-def _find_duplicate(text: str, message: str) -> tuple[int, int]:
-    match = re.search(r"duplicate key '(.*)'$", message)
-    if match is None:
-        return 1, 1
-    needle = json.dumps(match.group(1))
-    first = text.find(needle)
-    second = text.find(needle, first + 1)
-    offset = second if second >= 0 else max(first, 0)
-    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+def _find_duplicate(text: str) -> tuple[int, int]:
+    """Line and column of the first key repeated within one JSON object."""
+    stack: list[set[str] | None] = []
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if char == '"':
+            key, end = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+            after = _WS.match(text, end)
+            is_key = after is not None and text[after.end() : after.end() + 1] == ":"
+            keys = stack[-1] if stack else None
+            if is_key and keys is not None:
+                if key in keys:
+                    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+                keys.add(key)
+            index = end
+            continue
+        if char == "{":
+            stack.append(set())
+        elif char == "[":
+            stack.append(None)
+        elif char in "}]" and stack:
+            stack.pop()
+        index += 1
+    return 1, 1
 
 
 def _parse_yaml(text: str, positions: dict[str, tuple[int, int]]) -> Any:
@@ -283,6 +299,13 @@ class _YamlConverter:
             )
 
     def _convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            expected = _MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG
+            if node.tag != expected:
+                mark = node.start_mark
+                raise _LoadError(
+                    f"unsupported YAML tag {node.tag!r}", mark.line + 1, mark.column + 1
+                )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -320,6 +343,10 @@ class _YamlConverter:
                 raise _LoadError("a merge key (<<) needs a mapping", mark.line + 1, mark.column + 1)
             out.update(value)
         return out
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 def _scalar(node: yaml.Node) -> Any:

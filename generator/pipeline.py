@@ -29,10 +29,17 @@ class Result:
 
 
 def check_spec(path: Path, *, strict: bool = False) -> tuple[Spec, tuple[Diagnostic, ...]]:
-    """Load and validate; raises `SpecError` on errors, returns the warnings."""
+    """Load, validate and build (nothing rendered); raises `SpecError` on errors.
+
+    Building is part of validation: what makes faithful generation impossible
+    (unresolvable `$ref`, unknown `type`, ...) is found there, so `oagen validate`
+    never calls a spec valid that `oagen generate` refuses.
+    """
     spec = load(path)
     sink = Diagnostics(spec.locate)
     validate(spec, sink, strict=strict)
+    sink.raise_if_errors()
+    build(spec, sink, default_package_name(path.name))
     sink.raise_if_errors()
     return spec, sink.items
 

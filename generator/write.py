@@ -90,12 +90,20 @@ def _guard(out: Path) -> list[str]:
     return previous
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def _file_mode() -> int:
+    """0o666 minus the process umask: the mode `open()` would give a new file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _atomic_write(target: Path, data: bytes, mode: int) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".oagen-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, mode)  # mkstemp creates 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -105,6 +113,7 @@ def _atomic_write(target: Path, data: bytes) -> None:
 def write(out: Path, files: Mapping[str, str]) -> WriteResult:
     """Make `out` hold exactly `files` (plus the manifest, which must be in `files`)."""
     previous = _guard(out)
+    mode = _file_mode()
     written: list[str] = []
     for path in sorted(files, key=lambda p: (p == MANIFEST, p)):  # manifest last
         target = out / _safe_relative(path)
@@ -114,7 +123,7 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
                 continue
         except OSError:
             pass
-        _atomic_write(target, data)
+        _atomic_write(target, data, mode)
         written.append(path)
     removed: list[str] = []
     for path in sorted(set(previous) - set(files)):

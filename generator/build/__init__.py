@@ -33,8 +33,10 @@ def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
     resolver = Resolver(spec, sink)
     root: dict[str, Any] = spec.root.data if isinstance(spec.root.data, dict) else {}
     where = Where(spec.root.key, "#")
-    info = root.get("info") if isinstance(root.get("info"), dict) else {}
-    assert isinstance(info, dict)
+    info = root.get("info")
+    if not isinstance(info, dict):
+        sink.error("`info` must be an object with `title` and `version`", where.child("info"))
+        info = {}
 
     client_names = NameTable(CLIENT_RESERVED)
     schemes = _security_schemes(root, client_names)

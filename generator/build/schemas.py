@@ -130,6 +130,8 @@ class SchemaBuilder:
         if "enum" in schema or "const" in schema:
             return False
         if "allOf" in schema:
+            if len(_list(schema["allOf"])) == 1 and not schema.get("properties"):
+                return False  # `allOf: [$ref]`: a (nullable, documented) reference
             parts = [self._resolver.deref(p, where) for p in _list(schema["allOf"])]
             return any(p is not None and self._is_object(p[0]) for p in parts) or bool(
                 schema.get("properties")
