@@ -46,7 +46,13 @@ def test_deterministic_across_runs_and_hash_seeds(tmp_path: Path) -> None:
             [*OAGEN, "generate", str(ARCHAL_SPEC), "-o", str(out)],
             check=True, env=env, capture_output=True, cwd=tmp_path,
         )  # fmt: skip
-        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+        outputs.append(
+            {
+                p.relative_to(out).as_posix(): p.read_bytes()
+                for p in sorted(out.rglob("*"))
+                if p.is_file()
+            }
+        )
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(outputs[0]) == 17
 
@@ -81,7 +87,9 @@ def test_mypy_strict_generator() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if (p / "spec.yaml").is_file()))
+@pytest.mark.parametrize(
+    "case", sorted(p.name for p in CASES.iterdir() if (p / "spec.yaml").is_file())
+)
 def test_mypy_strict_golden_case_packages(case: str, tmp_path: Path) -> None:
     name = f"{case}_client"
     write(tmp_path / name, generate_files(CASES / case / "spec.yaml", package_name=name).files)

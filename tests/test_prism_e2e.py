@@ -243,15 +243,13 @@ def _check_raw(m: Any, r: Any) -> None:
 
 
 def _create_session_body() -> Any:
-    from archal_client.models import CreateSessionRequest  # noqa: PLC0415
+    from archal_client.models import CreateSessionRequest
 
-    return CreateSessionRequest(
-        clones=["github"], ttl_seconds=600, preflight_only=False
-    )
+    return CreateSessionRequest(clones=["github"], ttl_seconds=600, preflight_only=False)
 
 
 def _device_token_body() -> Any:
-    from archal_client.models import DeviceAuthTokenRequest  # noqa: PLC0415
+    from archal_client.models import DeviceAuthTokenRequest
 
     return DeviceAuthTokenRequest(device_code="dev_abc123")
 
@@ -358,9 +356,7 @@ CASES: list[Case] = [
     Case(
         "results",
         "delete_traces",
-        lambda c: c.results.delete_traces(
-            root_trace_id="tr_1", before=SINCE, all=False
-        ),
+        lambda c: c.results.delete_traces(root_trace_id="tr_1", before=SINCE, all=False),
         _check_ok,
         ("DELETE", "/api/traces"),
     ),
@@ -429,7 +425,7 @@ def _check_exchange(case: Case, responses: list[httpx.Response]) -> None:
 
 @pytest.fixture(scope="module")
 def archal(archal_package: Path) -> Any:
-    import archal_client  # noqa: PLC0415 (the fresh copy from `archal_package`)
+    import archal_client
 
     assert Path(archal_client.__file__).resolve().parent == archal_package.resolve()
     return archal_client
@@ -451,9 +447,7 @@ def sync_setup(archal: Any, prism_url: str) -> Iterator[tuple[Any, Recorder]]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_sync_operation(
-    case: Case, archal: Any, sync_setup: tuple[Any, Recorder]
-) -> None:
+def test_sync_operation(case: Case, archal: Any, sync_setup: tuple[Any, Recorder]) -> None:
     client, recorder = sync_setup
     recorder.take()
     try:
@@ -488,9 +482,7 @@ def test_sync_raw_response(archal: Any, sync_setup: tuple[Any, Recorder]) -> Non
     assert isinstance(raw.parse(), archal.models.SessionSummary)
 
 
-def test_prism_reports_violations(
-    archal: Any, sync_setup: tuple[Any, Recorder]
-) -> None:
+def test_prism_reports_violations(archal: Any, sync_setup: tuple[Any, Recorder]) -> None:
     """Sentinel: a request that breaks the spec is flagged, so the checks above bite."""
     client, recorder = sync_setup
     recorder.take()
@@ -536,8 +528,7 @@ def test_cases_cover_every_operation(archal: Any) -> None:
     assert len(expected) == 16
     assert _resource_operations(archal, "Async") == expected
     assert set(CASE_IDS) == expected, (
-        f"missing: {sorted(expected - set(CASE_IDS))}, "
-        f"unknown: {sorted(set(CASE_IDS) - expected)}"
+        f"missing: {sorted(expected - set(CASE_IDS))}, unknown: {sorted(set(CASE_IDS) - expected)}"
     )
 
 

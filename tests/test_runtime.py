@@ -15,7 +15,7 @@ import json
 import time
 import types
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -138,7 +137,9 @@ def no_real_sleep(monkeypatch: pytest.MonkeyPatch, archal_package: Path) -> None
 # ===================================================================== _params: query
 
 
-def P(m: types.SimpleNamespace, name: str, location: str, style: str, explode: bool, **kw: Any) -> Any:
+def P(
+    m: types.SimpleNamespace, name: str, location: str, style: str, explode: bool, **kw: Any
+) -> Any:
     return m.Param(name, location, style, explode, **kw)
 
 
@@ -193,10 +194,13 @@ class TestQuerySerialization:
             (0, "0"),
             (2.5, "2.5"),
             ("plain", "plain"),
-            (datetime(2024, 5, 1, 10, 20, 30, tzinfo=timezone.utc), "2024-05-01T10:20:30+00:00"),
+            (datetime(2024, 5, 1, 10, 20, 30, tzinfo=UTC), "2024-05-01T10:20:30+00:00"),
             (datetime(2024, 5, 1, 10, 20, 30, 123000), "2024-05-01T10:20:30.123000"),
             (date(2024, 5, 1), "2024-05-01"),
-            (uuid.UUID("12345678-1234-5678-1234-567812345678"), "12345678-1234-5678-1234-567812345678"),
+            (
+                uuid.UUID("12345678-1234-5678-1234-567812345678"),
+                "12345678-1234-5678-1234-567812345678",
+            ),
             (Decimal("1.10"), "1.10"),
         ],
     )
@@ -374,7 +378,7 @@ class TestHeaderValues:
             (False, ["a", "b", 3], "a,b,3"),
             (False, {"k": "v", "n": 1}, "k,v,n,1"),
             (True, {"k": "v", "n": 1}, "k=v,n=1"),
-            (False, datetime(2024, 5, 1, tzinfo=timezone.utc), "2024-05-01T00:00:00+00:00"),
+            (False, datetime(2024, 5, 1, tzinfo=UTC), "2024-05-01T00:00:00+00:00"),
         ],
     )
     def test_simple_text(self, m, explode, value, expected):
@@ -451,17 +455,19 @@ class TestDecoders:
     @pytest.mark.parametrize(
         ("text", "expected"),
         [
-            ("2024-05-01T10:20:30Z", datetime(2024, 5, 1, 10, 20, 30, tzinfo=timezone.utc)),
-            ("2024-05-01t10:20:30z", datetime(2024, 5, 1, 10, 20, 30, tzinfo=timezone.utc)),
+            ("2024-05-01T10:20:30Z", datetime(2024, 5, 1, 10, 20, 30, tzinfo=UTC)),
+            ("2024-05-01t10:20:30z", datetime(2024, 5, 1, 10, 20, 30, tzinfo=UTC)),
             (
                 "2024-05-01T10:20:30.5+05:30",
-                datetime(2024, 5, 1, 10, 20, 30, 500000, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+                datetime(
+                    2024, 5, 1, 10, 20, 30, 500000, tzinfo=timezone(timedelta(hours=5, minutes=30))
+                ),
             ),
             (
                 "2024-05-01T10:20:30.123456789-08:00",
                 datetime(2024, 5, 1, 10, 20, 30, 123456, tzinfo=timezone(timedelta(hours=-8))),
             ),
-            ("2024-05-01T10:20:30+00:00", datetime(2024, 5, 1, 10, 20, 30, tzinfo=timezone.utc)),
+            ("2024-05-01T10:20:30+00:00", datetime(2024, 5, 1, 10, 20, 30, tzinfo=UTC)),
         ],
     )
     def test_datetime_valid(self, m, text, expected):
@@ -607,7 +613,7 @@ class TestEncode:
 
         u = uuid.UUID("12345678-1234-5678-1234-567812345678")
         value = {
-            "when": datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc),
+            "when": datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
             "day": date(2024, 5, 1),
             "id": u,
             "raw": b"hi",
@@ -674,7 +680,11 @@ class TestCheck:
             ([1], {"min_items": 2}, "must have at least 2 item(s), got 1"),
             ([1, 2, 3], {"max_items": 2}, "must have at most 2 item(s), got 3"),
             ([1, 2, 1], {"unique_items": True}, "items must be unique"),
-            ("other", {"choices": ("open", "closed")}, "must be one of 'open', 'closed', got 'other'"),
+            (
+                "other",
+                {"choices": ("open", "closed")},
+                "must be one of 'open', 'closed', got 'other'",
+            ),
             (1, {"choices": (True,)}, "must be one of True, got 1"),
             (True, {"choices": (1,)}, "must be one of 1, got True"),
         ],
@@ -722,7 +732,9 @@ class TestCheck:
         client = sync_client(m, server)
         endpoint = ep(
             m,
-            params=(P(m, "limit", "query", "form", True, checks={"maximum": 10}, python_name="limit_"),),
+            params=(
+                P(m, "limit", "query", "form", True, checks={"maximum": 10}, python_name="limit_"),
+            ),
         )
         with pytest.raises(m.errors.RequestValidationError) as info:
             client._request(endpoint, (11,))
@@ -812,7 +824,7 @@ class TestSyncRetries:
             client._request(ep(m))
         bases = [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
         assert len(client.sleeps) == 6
-        for delay, base in zip(client.sleeps, bases):
+        for delay, base in zip(client.sleeps, bases, strict=True):
             assert 0.75 * base <= delay <= base
 
     @pytest.mark.parametrize(("rand", "factor"), [(0.0, 1.0), (0.5, 0.875), (0.9999999, 0.75)])
@@ -1025,7 +1037,10 @@ class TestAsyncRetries:
         endpoint = ep(m, "POST", idempotency_header="Idempotency-Key")
         assert await client._request(endpoint) == {"ok": 1}
         assert server.calls == 2
-        assert server.requests[0].headers["Idempotency-Key"] == server.requests[1].headers["Idempotency-Key"]
+        assert (
+            server.requests[0].headers["Idempotency-Key"]
+            == server.requests[1].headers["Idempotency-Key"]
+        )
 
     async def test_async_stream_body_not_retried(self, m):
         server = Server((503, {}), (200, {"json": {}}))
@@ -1134,7 +1149,11 @@ class TestSecurity:
         client = secured_client(
             m,
             Server(),
-            {"bearer": SECRET_BEARER, "basic": ("alice", SECRET_PASSWORD), "header_key": SECRET_KEY},
+            {
+                "bearer": SECRET_BEARER,
+                "basic": ("alice", SECRET_PASSWORD),
+                "header_key": SECRET_KEY,
+            },
         )
         text = repr(client)
         assert text == "<SyncAPIClient base_url='https://api.test/v1'>"
@@ -1163,7 +1182,12 @@ class TestHeaders:
             m,
             server,
             {"bearer": SECRET_BEARER},
-            default_headers={"X-A": "default", "X-B": "default", "X-C": "default", "Authorization": "default"},
+            default_headers={
+                "X-A": "default",
+                "X-B": "default",
+                "X-C": "default",
+                "Authorization": "default",
+            },
         )
         params = (
             P(m, "X-B", "header", "simple", False),
@@ -1273,7 +1297,7 @@ class TestBodies:
         server = Server()
         client = sync_client(m, server)
         endpoint = ep(m, "POST", body=m.Body("application/json", "json"))
-        model = JsonModel("caf\u00e9", datetime(2024, 5, 1, tzinfo=timezone.utc))
+        model = JsonModel("caf\u00e9", datetime(2024, 5, 1, tzinfo=UTC))
         client._request(endpoint, body=model)
         assert model.validated == 1
         assert server.last.headers["Content-Type"] == "application/json"
@@ -1311,7 +1335,13 @@ class TestBodies:
         u = uuid.UUID("12345678-1234-5678-1234-567812345678")
         client._request(
             endpoint,
-            body={"id": u, "at": date(2024, 1, 2), "gone": m.UNSET, "null": None, "l": [1, {"x": True}]},
+            body={
+                "id": u,
+                "at": date(2024, 1, 2),
+                "gone": m.UNSET,
+                "null": None,
+                "l": [1, {"x": True}],
+            },
         )
         assert server.last.headers["Content-Type"] == "application/merge-patch+json"
         assert json.loads(server.bodies[-1]) == {
@@ -1333,7 +1363,9 @@ class TestBodies:
         server = Server()
         client = sync_client(m, server)
         endpoint = ep(m, "POST", body=m.Body("application/json", "json"))
-        client._request(endpoint, body={"a": 1}, extra_headers={"Content-Type": "application/vnd.x+json"})
+        client._request(
+            endpoint, body={"a": 1}, extra_headers={"Content-Type": "application/vnd.x+json"}
+        )
         assert server.last.headers.get_list("Content-Type") == ["application/vnd.x+json"]
 
     def test_form(self, m):
@@ -1366,14 +1398,20 @@ class TestBodies:
         endpoint = ep(m, "POST", body=m.Body("multipart/form-data", "multipart"))
         client._request(
             endpoint,
-            body={"raw": b"RAWBYTES", "doc": ("report.csv", b"a,b\n1,2\n", "text/csv"), "skip": m.UNSET},
+            body={
+                "raw": b"RAWBYTES",
+                "doc": ("report.csv", b"a,b\n1,2\n", "text/csv"),
+                "skip": m.UNSET,
+            },
         )
         content_type = server.last.headers["Content-Type"]
         assert content_type.startswith("multipart/form-data; boundary=")
         body = server.bodies[-1]
         assert b'Content-Disposition: form-data; name="raw"; filename="upload"' in body
         assert b"RAWBYTES" in body
-        assert b'name="doc"; filename="report.csv"\r\nContent-Type: text/csv\r\n\r\na,b\n1,2\n' in body
+        assert (
+            b'name="doc"; filename="report.csv"\r\nContent-Type: text/csv\r\n\r\na,b\n1,2\n' in body
+        )
         assert b'name="skip"' not in body
 
     def test_multipart_with_text_fields(self, m):
@@ -1465,7 +1503,13 @@ class TestStatusErrors:
 
     def test_error_decoder_selection(self, m):
         errors = {"404": tagged("404", m), "4XX": tagged("4XX", m), "default": tagged("default", m)}
-        for status, tag in [(404, "404"), (400, "4XX"), (409, "4XX"), (500, "default"), (302, "default")]:
+        for status, tag in [
+            (404, "404"),
+            (400, "4XX"),
+            (409, "4XX"),
+            (500, "default"),
+            (302, "default"),
+        ]:
             server = Server((status, {"json": {"error": "e"}}))
             client = sync_client(m, server, max_retries=0)
             with pytest.raises(m.errors.APIStatusError) as info:
