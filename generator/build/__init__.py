@@ -7,6 +7,7 @@ names (through `names`), types, grouping into resources, and order (spec order).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import Diagnostics, Where
@@ -151,24 +152,7 @@ def _operations(
     table = NameTable(reserved)
     out: list[Operation] = []
     for d in drafts:
-        out.append(
-            Operation(
-                python_name=table.claim(snake(d.name_hint, "operation")),
-                operation_id=d.operation_id,
-                method=d.method,
-                path=d.path,
-                summary=d.summary,
-                description=d.description,
-                is_deprecated=d.is_deprecated,
-                params=d.params,
-                body=d.body,
-                successes=d.successes,
-                errors=d.errors,
-                security=tuple(tuple(PyIdent(n) for n in alt) for alt in d.security),
-                idempotency_header=d.idempotency_header,
-                pointer=d.pointer,
-            )
-        )
+        out.append(replace(d.operation, python_name=table.claim(snake(d.name_hint, "operation"))))
     return tuple(out)
 
 

@@ -10,6 +10,7 @@ from ..diagnostics import Diagnostics, Where
 from ..ir import (
     Body,
     BodyKind,
+    Operation,
     Param,
     ParamLocation,
     Prim,
@@ -17,7 +18,7 @@ from ..ir import (
     Response,
     ResponseKind,
     TypeExpr,
-)  # fmt: skip
+)
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .schemas import SchemaBuilder
@@ -36,23 +37,12 @@ _IDEMPOTENCY_HEADER = "idempotency-key"
 
 @dataclass(frozen=True, slots=True)
 class DraftOperation:
-    """An operation before its method name is claimed in its resource."""
+    """An operation whose method name is not claimed yet (`python_name` is empty):
+    names are unique per resource, and resources are only known once all are built."""
 
-    name_hint: str
-    operation_id: str | None
     tag: str | None
-    method: str
-    path: str
-    summary: str | None
-    description: str | None
-    is_deprecated: bool
-    params: tuple[Param, ...]
-    body: Body | None
-    successes: tuple[Response, ...]
-    errors: tuple[Response, ...]
-    security: tuple[tuple[str, ...], ...]
-    idempotency_header: str | None
-    pointer: str
+    name_hint: str
+    operation: Operation
 
 
 class OperationBuilder:
@@ -108,10 +98,9 @@ class OperationBuilder:
             ),
             None,
         )
-        return DraftOperation(
-            name_hint=hint,
+        operation = Operation(
+            python_name=PyIdent(""),
             operation_id=op_id,
-            tag=tag,
             method=method.upper(),
             path=path,
             summary=_text(op.get("summary")),
@@ -125,6 +114,7 @@ class OperationBuilder:
             idempotency_header=idempotency,
             pointer=where.pointer,
         )
+        return DraftOperation(tag, hint, operation)
 
     # -- parameters ---------------------------------------------------------------
 
@@ -296,14 +286,14 @@ class OperationBuilder:
 
     # -- security -------------------------------------------------------------------
 
-    def _security(self, value: Any, where: Where) -> tuple[tuple[str, ...], ...]:
+    def _security(self, value: Any, where: Where) -> tuple[tuple[PyIdent, ...], ...]:
         if not isinstance(value, list):
             return ()
-        alternatives: list[tuple[str, ...]] = []
+        alternatives: list[tuple[PyIdent, ...]] = []
         for index, requirement in enumerate(value):
             if not isinstance(requirement, dict):
                 continue
-            names: list[str] = []
+            names: list[PyIdent] = []
             for scheme in requirement:
                 python = self._scheme_names.get(str(scheme))
                 if python is None:
