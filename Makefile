@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PRISM := tools/prism/node_modules/.bin/prism
 
-.PHONY: generate check test test-fast lint golden clean
+.PHONY: generate check test test-fast lint golden corpus clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ golden: $(STAMP)
 
 clean:
 	rm -rf $(VENV) tools/prism/node_modules .pytest_cache .mypy_cache .ruff_cache
+
+# The whole corpus (60-spec sample + Stripe + GitHub), results into tests/corpus/RESULTS.md.
+corpus: $(STAMP)
+	$(BIN)/python -m tests.corpus.corpus --write-results

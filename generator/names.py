@@ -46,12 +46,14 @@ MODEL_RESERVED = frozenset(
 FIELD_RESERVED = frozenset(
     {"from_dict", "to_dict", "validate", "additional_properties", "self", "cls",
      "str", "int", "float", "bool", "bytes", "list", "dict", "object", "datetime",
-     "date", "time", "Any", "Literal", "Unset", "UNSET", "UUID", "None"}
+     "date", "time", "Any", "Literal", "Unset", "UNSET", "UUID", "None",
+     # evaluated in the class body when the class is created
+     "field", "frozenset", "classmethod", "_KEYS"}
 )  # fmt: skip
 # Keyword arguments every operation method has.
 PARAM_RESERVED = frozenset({"self", "body", "extra_headers", "extra_query", "timeout"})
 # Attributes of the resource classes themselves.
-METHOD_RESERVED = frozenset({"_client", "with_raw_response"})
+METHOD_RESERVED = frozenset({"_client", "with_raw_response", "cached_property"})
 # Attributes of Client/AsyncClient (resources, credentials and constructor keywords).
 CLIENT_RESERVED = frozenset(
     {"base_url", "timeout", "max_retries", "default_headers", "http_client",

@@ -1,0 +1,1 @@
+"""The real-spec corpus: `make corpus` (all of it) and a slice in `make test`."""

