@@ -47,8 +47,10 @@ JsonValue: TypeAlias = Union[JsonScalar, list["JsonValue"], dict[str, "JsonValue
 
 PrimKind = Literal[
     "str", "int", "float", "bool", "any", "none",
-    "datetime", "date", "time", "uuid", "base64", "binary",
+    "datetime", "date", "time", "uuid", "base64", "binary", "file",
 ]  # fmt: skip
+# "binary": raw bytes of a whole body or response; "file": a `format: binary`
+# property (a multipart part): bytes, a file object or a (name, content, type) tuple.
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +225,8 @@ class Operation:
     security: tuple[tuple[PyIdent, ...], ...]
     idempotency_header: str | None
     pointer: str
+    # An operation- or path-level `servers` entry (absolute URL), or None.
+    server_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -582,7 +582,7 @@ def _body_annotation(types: Types, op: Operation) -> str:
     return annotation
 
 
-def _operation(types: Types, op: Operation) -> OperationContext:
+def _operation(types: Types, op: Operation, base_url: str | None) -> OperationContext:
     constant = "_" + op.python_name.upper().lstrip("_")
     returns = _return_annotation(types, op.successes)
     positional: list[ArgContext] = []
@@ -637,6 +637,8 @@ def _operation(types: Types, op: Operation) -> OperationContext:
         fields.append(("errors", "{" + ", ".join(error_decoders) + "}"))
     if op.idempotency_header:
         fields.append(("idempotency_header", py_literal(op.idempotency_header)))
+    if op.server_url is not None and op.server_url != base_url:
+        fields.append(("server", py_literal(op.server_url)))
     return OperationContext(
         name=op.python_name,
         constant=constant,
@@ -653,7 +655,7 @@ def _operation(types: Types, op: Operation) -> OperationContext:
 
 def _resource(api: Api, resource: Resource) -> ResourceContext:
     types = Types(api.definitions, local_models=False)
-    operations = tuple(_operation(types, op) for op in resource.operations)
+    operations = tuple(_operation(types, op, api.base_url) for op in resource.operations)
     imports = types.imports
     text = " ".join(v for op in operations for _, v in op.endpoint_fields)
     text += " ".join(op.return_annotation for op in operations)

@@ -39,7 +39,7 @@ __all__ = ["DecoderDef", "Types"]
 _PRIM_ANNOTATION: dict[PrimKind, str] = {
     "str": "str", "int": "int", "float": "float", "bool": "bool", "any": "Any",
     "none": "None", "datetime": "datetime", "date": "date", "time": "time",
-    "uuid": "UUID", "base64": "bytes", "binary": "bytes",
+    "uuid": "UUID", "base64": "bytes", "binary": "bytes", "file": "FileTypes",
 }  # fmt: skip
 _PRIM_IMPORT: dict[PrimKind, tuple[str, str]] = {
     "any": ("typing", "Any"),
@@ -51,7 +51,7 @@ _PRIM_IMPORT: dict[PrimKind, tuple[str, str]] = {
 _PRIM_DECODER: dict[PrimKind, str] = {
     "str": "str_", "int": "int_", "float": "float_", "bool": "bool_", "any": "any_",
     "none": "none_", "datetime": "datetime_", "date": "date_", "time": "time_",
-    "uuid": "uuid_", "base64": "bytes_", "binary": "bytes_",
+    "uuid": "uuid_", "base64": "bytes_", "binary": "bytes_", "file": "file_",
 }  # fmt: skip
 
 
@@ -113,6 +113,8 @@ class Types:
             case Prim(kind=kind):
                 if kind in _PRIM_IMPORT:
                     self.imports.add(*_PRIM_IMPORT[kind])
+                if kind == "file":
+                    self.imports.add("._types" if self._local else ".._types", "FileTypes")
                 return _PRIM_ANNOTATION[kind]
             case ListOf(item=item):
                 return f"list[{self.annotation(item)}]"
@@ -167,13 +169,24 @@ class Types:
                 return self._helper(t, f"_serde.list_(value, {self.decoder(item)})")
             case MapOf(value=value):
                 return self._helper(t, f"_serde.map_(value, {self.decoder(value)})")
-            case UnionOf(options=options):
-                decoders = ", ".join(self.decoder(o) for o in options)
+            case UnionOf(options=options, discriminator=discriminator):
+                ordered = sorted(options, key=self._specificity)
+                decoders = ", ".join(self.decoder(o) for o in ordered)
                 expected = py_literal(" | ".join(self.slug(o) for o in options))
                 body = f"_serde.union_(value, ({decoders},), {expected})"
+                if discriminator is not None and discriminator.mapping:
+                    tags = ", ".join(
+                        f"{py_literal(tag)}: {self._ref_decoder(name)}"
+                        for tag, name in discriminator.mapping
+                    )
+                    prop = py_literal(discriminator.wire_name)
+                    body = f"_serde.tagged_(value, {prop}, {{{tags}}}, ({decoders},), {expected})"
                 return self._helper(
                     t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True
                 )
+            case LiteralOf(values=(value,)):
+                # a const tells union variants apart: decoded strictly
+                return self._helper(t, f"_serde.const_(value, {py_literal(value)})")
             case LiteralOf(values=values):
                 base = _base_decoder(values)
                 return self._helper(
@@ -185,6 +198,20 @@ class Types:
                 return self._helper(t, f"None if value is None else {self.decoder(inner)}(value)")
             case _:
                 assert_never(t)
+
+    def _specificity(self, t: TypeExpr) -> int:
+        """Union options are tried most specific first: models with more consts and
+        required properties before those with fewer, then everything else."""
+        target = self._defs.get(t.name) if isinstance(t, Ref) else None
+        if isinstance(target, Model):
+            required = sum(1 for f in target.fields if f.is_required)
+            consts = sum(
+                1
+                for f in target.fields
+                if isinstance(f.type, LiteralOf) and len(f.type.values) == 1
+            )
+            return -(required + 100 * consts)
+        return 1
 
     def _ref_decoder(self, name: PyIdent) -> str:
         target = self._defs[name]
@@ -223,6 +250,8 @@ class Types:
                 return f"str({expr})"
             case Prim(kind="base64" | "binary"):
                 return f"_serde.encode({expr})"
+            case Prim(kind="file"):
+                return expr  # sent as a multipart file part as it is
             case Prim() | LiteralOf():
                 return expr
             case ListOf(item=item):

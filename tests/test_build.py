@@ -113,7 +113,7 @@ def test_build_property_types(tmp_path: Path) -> None:
         "at": ("at", Prim("datetime"), False),
         "day": ("day", Prim("date"), False),
         "uid": ("uid", Prim("uuid"), False),
-        "blob": ("blob", Prim("binary"), False),
+        "blob": ("blob", Prim("file"), False),
         "b64": ("b64", Prim("base64"), False),
         "odd": ("odd", Prim("str"), False),
         "tags": ("tags", ListOf(Prim("str")), False),
@@ -784,7 +784,7 @@ paths:
     multi = ops["send_multi"].body
     assert multi is not None and (multi.kind, multi.type) == ("multipart", Ref("SendMultiBody"))
     defs = {d.name: d for d in api.definitions}
-    assert _fields(_model(defs, "SendMultiBody")) == {"f": ("f", Prim("binary"), False)}
+    assert _fields(_model(defs, "SendMultiBody")) == {"f": ("f", Prim("file"), False)}
     text = ops["send_text"].body
     assert text is not None and (text.kind, text.type) == ("text", Prim("str"))
 

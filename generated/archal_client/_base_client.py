@@ -152,6 +152,9 @@ class Endpoint(Generic[T]):
     security: tuple[tuple[str, ...], ...] = ()
     errors: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
     idempotency_header: str | None = None
+    # The operation's own server (`servers` on the operation or its path), used
+    # unless the client was given an explicit `base_url`.
+    server: str | None = None
 
 
 def _check_body(value: object, model: Any) -> None:
@@ -209,7 +212,8 @@ def _is_bytes_file(value: object) -> bool:
 
 
 def _multipart(value: object) -> tuple[list[tuple[str, Any]], dict[str, list[str]]]:
-    fields = value.to_multipart() if hasattr(value, "to_multipart") else value
+    to_dict = getattr(value, "to_dict", None)
+    fields = to_dict() if callable(to_dict) else value  # file fields stay as given
     if not isinstance(fields, Mapping):
         raise TypeError("a multipart body must be a model or a mapping")
     files: list[tuple[str, Any]] = []
@@ -244,7 +248,11 @@ class _BaseClient(Generic[_HttpxT]):
         max_retries: int,
         default_headers: Headers | None,
         user_agent: str,
+        default_base_url: str | None = None,
     ) -> None:
+        self._base_url_given = base_url is not None
+        if base_url is None:
+            base_url = default_base_url
         if base_url is None:
             raise ValueError(
                 "base_url is required: the spec declares no absolute server URL"
@@ -322,7 +330,7 @@ class _BaseClient(Generic[_HttpxT]):
             rewindable = all(_is_bytes_file(f) for _, f in files)
         request = self._http_client.build_request(
             endpoint.method,
-            self.base_url + expand_path(endpoint.path, path_values),
+            self._root(endpoint) + expand_path(endpoint.path, path_values),
             params=tuple(query) or None,
             headers=headers,
             content=content,
@@ -331,6 +339,11 @@ class _BaseClient(Generic[_HttpxT]):
             timeout=self.timeout if isinstance(timeout, Unset) else timeout,
         )
         return request, rewindable
+
+    def _root(self, endpoint: Endpoint[Any]) -> str:
+        if endpoint.server is not None and not self._base_url_given:
+            return endpoint.server
+        return self.base_url
 
     @staticmethod
     def _encode_body(

@@ -92,7 +92,8 @@ class Client(SyncAPIClient):
         SyncAPIClient.__init__(
             self,
             http_client=http_client,
-            base_url=base_url if base_url is not None else _DEFAULT_BASE_URL,
+            base_url=base_url,
+            default_base_url=_DEFAULT_BASE_URL,
             security_schemes=_SECURITY_SCHEMES,
             credentials={
                 "archal_token": archal_token,
@@ -210,7 +211,8 @@ class AsyncClient(AsyncAPIClient):
         AsyncAPIClient.__init__(
             self,
             http_client=http_client,
-            base_url=base_url if base_url is not None else _DEFAULT_BASE_URL,
+            base_url=base_url,
+            default_base_url=_DEFAULT_BASE_URL,
             security_schemes=_SECURITY_SCHEMES,
             credentials={
                 "archal_token": archal_token,

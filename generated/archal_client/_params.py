@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -64,6 +65,8 @@ def _items(value: object) -> list[str] | None:
 def serialize(param: Param, value: object) -> list[tuple[str, str]]:
     """(name, text) pairs for a query or cookie parameter, not yet percent-encoded."""
     name, style = param.name, param.style
+    if style == "json":
+        return [(name, _json_text(value))]
     items, pairs = _items(value), _pairs(value)
     if items is not None:
         if param.explode and style == "form":
@@ -81,6 +84,8 @@ def serialize(param: Param, value: object) -> list[tuple[str, str]]:
 
 def simple_text(param: Param, value: object) -> str:
     """Text of a path or header parameter in `simple` style (unencoded)."""
+    if param.style == "json":
+        return _json_text(value)
     items, pairs = _items(value), _pairs(value)
     if items is not None:
         return ",".join(items)
@@ -107,7 +112,14 @@ def _path_value(param: Param, value: object) -> str:
     )
 
 
+def _json_text(value: object) -> str:
+    """A `content: application/json` parameter value."""
+    return json.dumps(_serde.encode(value), separators=(",", ":"), ensure_ascii=False)
+
+
 def _expanded(param: Param, value: object) -> str:
+    if param.style == "json":
+        return _encode_segment(_json_text(value), allow_reserved=False)
     items, pairs = _items(value), _pairs(value)
     enc = functools.partial(_encode_segment, allow_reserved=param.allow_reserved)
     if param.style in ("label", "matrix"):

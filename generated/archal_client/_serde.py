@@ -27,10 +27,12 @@ __all__ = [
     "bool_",
     "bytes_",
     "check",
+    "const_",
     "date_",
     "datetime_",
     "encode",
     "extra",
+    "file_",
     "float_",
     "int_",
     "list_",
@@ -40,6 +42,7 @@ __all__ = [
     "opt",
     "req",
     "str_",
+    "tagged_",
     "time_",
     "union_",
     "uuid_",
@@ -372,3 +375,35 @@ def validate_nested(value: object, field: str) -> None:
     elif isinstance(value, Mapping):
         for key, item in value.items():
             validate_nested(item, f"{field}[{key!r}]")
+
+
+def const_(value: object, expected: T) -> T:
+    """A `const`: exactly `expected` (consts tell union variants apart)."""
+    if value == expected and type(value) is type(expected):
+        return expected
+    raise APIResponseValidationError(f"expected {expected!r}, got {value!r}")
+
+
+def tagged_(
+    value: object,
+    prop: str,
+    mapping: Mapping[str, Decoder[Any]],
+    options: Sequence[Decoder[Any]],
+    expected: str,
+) -> Any:
+    """A discriminated union: the variant named by `value[prop]`, else the first
+    option that decodes (an unknown tag must not make the response unreadable)."""
+    if isinstance(value, dict):
+        tag = value.get(prop)
+        decode = mapping.get(tag) if isinstance(tag, str) else None
+        if decode is not None:
+            return decode(value)
+    return union_(value, options, expected)
+
+
+def file_(value: object) -> Any:
+    """A `format: binary` property: a file part (bytes, file object or tuple) as
+    given, or a base64 string from JSON."""
+    if isinstance(value, (bytes, tuple)) or hasattr(value, "read"):
+        return value
+    return bytes_(value)

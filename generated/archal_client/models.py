@@ -697,7 +697,7 @@ def _d_list_test_case_result(value: object) -> list[TestCaseResult]:
 
 
 def _d_literal_7522d315(value: object) -> Literal[True]:
-    return cast("Literal[True]", _serde.bool_(value))
+    return _serde.const_(value, True)
 
 
 def _d_map_str(value: object) -> dict[str, str]:

@@ -6,7 +6,6 @@ names (through `names`), types, grouping into resources, and order (spec order).
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -15,12 +14,11 @@ from ..ir import Api, Operation, PyIdent, Resource, SecurityScheme
 from ..load import Spec
 from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from .operations import DraftOperation, OperationBuilder
+from .operations import DraftOperation, OperationBuilder, server_url
 from .schemas import SchemaBuilder
 
 __all__ = ["build", "default_package_name"]
 
-_SERVER_VAR = re.compile(r"\{([^{}]*)\}")
 
 
 def default_package_name(spec_path: str) -> str:
@@ -44,6 +42,7 @@ def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
     schemas = SchemaBuilder(resolver, sink)
     schemas.declare_components()
     operations = OperationBuilder(
+        server_url(root.get("servers"), None),
         resolver, schemas, sink, root.get("security"), {s.wire_name: s.python_name for s in schemes}
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
@@ -57,7 +56,7 @@ def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
         package_name=package_name,
         spec_name=spec.root.path.name,
         spec_sha256=spec.sha256,
-        base_url=_base_url(root.get("servers")),
+        base_url=server_url(root.get("servers"), None),
         security_schemes=schemes,
         definitions=definitions,
         resources=resources,
@@ -154,27 +153,6 @@ def _operations(
     for d in drafts:
         out.append(replace(d.operation, python_name=table.claim(snake(d.name_hint, "operation"))))
     return tuple(out)
-
-
-def _base_url(servers: Any) -> str | None:
-    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
-        return None
-    server = servers[0]
-    url = server.get("url")
-    if not isinstance(url, str):
-        return None
-    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
-    assert isinstance(variables, dict)
-
-    def substitute(match: re.Match[str]) -> str:
-        var = variables.get(match.group(1))
-        default = var.get("default") if isinstance(var, dict) else None
-        return str(default) if default is not None else match.group(0)
-
-    url = _SERVER_VAR.sub(substitute, url)
-    if not url.startswith(("http://", "https://")) or "{" in url:
-        return None
-    return url.rstrip("/")
 
 
 def _str(value: Any) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
@@ -48,12 +49,14 @@ class DraftOperation:
 class OperationBuilder:
     def __init__(
         self,
+        base_url: str | None,
         resolver: Resolver,
         schemas: SchemaBuilder,
         sink: Diagnostics,
         global_security: Any,
         scheme_names: dict[str, PyIdent],
     ) -> None:
+        self._base_url = base_url
         self._resolver = resolver
         self._schemas = schemas
         self._sink = sink
@@ -113,6 +116,7 @@ class OperationBuilder:
             security=security,
             idempotency_header=idempotency,
             pointer=where.pointer,
+            server_url=server_url(op.get("servers") or item.get("servers"), self._base_url),
         )
         return DraftOperation(tag, hint, operation)
 
@@ -170,16 +174,21 @@ class OperationBuilder:
         for (location, name), (param, param_where) in entries:
             schema, schema_where = param.get("schema"), param_where.child("schema")
             content = param.get("content")
+            json_encoded = False
             if schema is None and isinstance(content, dict) and content:
                 media = next(iter(content))
-                schema = (content[media] or {}).get("schema")
+                entry = content[media] if isinstance(content[media], dict) else {}
+                schema = entry.get("schema")
                 schema_where = param_where.child("content", media, "schema")
+                json_encoded = _is_json(str(media).lower())
             hint = op_name + pascal(name, "Param")
             ptype = self._schemas.type_of(schema if schema is not None else {}, schema_where, hint)
             found = self._resolver.deref(schema, schema_where) if isinstance(schema, dict) else None
             resolved = found[0] if found is not None and isinstance(found[0], dict) else {}
             style = param.get("style")
-            if not isinstance(style, str):
+            if json_encoded:
+                style = "json"  # `content: {application/json: ...}`: the value as JSON text
+            elif not isinstance(style, str):
                 style = _DEFAULT_STYLE[location]
             explode = param.get("explode")
             params.append(
@@ -305,6 +314,31 @@ class OperationBuilder:
             else:
                 alternatives.append(tuple(names))
         return tuple(alternatives)
+
+
+def server_url(servers: Any, base: str | None) -> str | None:
+    """The first server's URL, variables set to their defaults; a relative URL is
+    resolved against `base`. None when there is no usable absolute URL."""
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        return None
+    server = servers[0]
+    url = server.get("url")
+    if not isinstance(url, str):
+        return None
+    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+    assert isinstance(variables, dict)
+
+    def substitute(match: re.Match[str]) -> str:
+        var = variables.get(match.group(1))
+        default = var.get("default") if isinstance(var, dict) else None
+        return str(default) if default is not None else match.group(0)
+
+    url = _TEMPLATE_VAR.sub(substitute, url)
+    if base is not None and not url.startswith(("http://", "https://")):
+        url = urljoin(base + "/", url)
+    if not url.startswith(("http://", "https://")) or "{" in url:
+        return None
+    return url.rstrip("/")
 
 
 def _location(value: Any) -> ParamLocation | None:

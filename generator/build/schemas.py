@@ -44,7 +44,7 @@ _FORMATS: dict[tuple[str, str], PrimKind] = {
     ("string", "time"): "time",
     ("string", "uuid"): "uuid",
     ("string", "byte"): "base64",
-    ("string", "binary"): "binary",
+    ("string", "binary"): "file",
 }
 _SIMPLE: dict[str, PrimKind] = {
     "string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none",
@@ -174,7 +174,11 @@ class SchemaBuilder:
                     wire_name=key,
                     python_name=table.claim(snake(key, "field")),
                     type=ftype,
-                    is_required=key in required,
+                    # one dataclass serves both directions: a readOnly property is
+                    # not sent, a writeOnly one not received, so neither is required
+                    is_required=key in required
+                    and sub_schema.get("readOnly") is not True
+                    and sub_schema.get("writeOnly") is not True,
                     has_default=has_default,
                     default=_json(sub_schema.get("default")) if has_default else None,
                     description=_text(sub_schema.get("description"))

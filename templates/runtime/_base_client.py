@@ -151,6 +151,9 @@ class Endpoint(Generic[T]):
     security: tuple[tuple[str, ...], ...] = ()
     errors: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
     idempotency_header: str | None = None
+    # The operation's own server (`servers` on the operation or its path), used
+    # unless the client was given an explicit `base_url`.
+    server: str | None = None
 
 
 def _check_body(value: object, model: Any) -> None:
@@ -167,7 +170,9 @@ def _check_body(value: object, model: Any) -> None:
         try:
             instance = model.from_dict(value)
         except APIResponseValidationError as exc:
-            path = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in exc.path)
+            path = "".join(
+                f"[{s}]" if isinstance(s, int) else f".{s}" for s in exc.path
+            )
             raise RequestValidationError(f"body{path}", exc.problem) from None
         instance.validate("body")
     else:
@@ -176,7 +181,9 @@ def _check_body(value: object, model: Any) -> None:
 
 def _json_bytes(value: object) -> bytes:
     payload = _serde.encode(value)
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return json.dumps(
+        payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode()
 
 
 def _form_fields(value: object) -> list[tuple[str, str]]:
@@ -204,7 +211,8 @@ def _is_bytes_file(value: object) -> bool:
 
 
 def _multipart(value: object) -> tuple[list[tuple[str, Any]], dict[str, list[str]]]:
-    fields = value.to_multipart() if hasattr(value, "to_multipart") else value
+    to_dict = getattr(value, "to_dict", None)
+    fields = to_dict() if callable(to_dict) else value  # file fields stay as given
     if not isinstance(fields, Mapping):
         raise TypeError("a multipart body must be a model or a mapping")
     files: list[tuple[str, Any]] = []
@@ -239,13 +247,21 @@ class _BaseClient(Generic[_HttpxT]):
         max_retries: int,
         default_headers: Headers | None,
         user_agent: str,
+        default_base_url: str | None = None,
     ) -> None:
+        self._base_url_given = base_url is not None
         if base_url is None:
-            raise ValueError("base_url is required: the spec declares no absolute server URL")
+            base_url = default_base_url
+        if base_url is None:
+            raise ValueError(
+                "base_url is required: the spec declares no absolute server URL"
+            )
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = (
+            timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        )
         self.max_retries = max_retries
         self._security_schemes = dict(security_schemes)
         self._credentials = {k: v for k, v in credentials.items() if v is not None}
@@ -313,7 +329,7 @@ class _BaseClient(Generic[_HttpxT]):
             rewindable = all(_is_bytes_file(f) for _, f in files)
         request = self._http_client.build_request(
             endpoint.method,
-            self.base_url + expand_path(endpoint.path, path_values),
+            self._root(endpoint) + expand_path(endpoint.path, path_values),
             params=tuple(query) or None,
             headers=headers,
             content=content,
@@ -322,6 +338,11 @@ class _BaseClient(Generic[_HttpxT]):
             timeout=self.timeout if isinstance(timeout, Unset) else timeout,
         )
         return request, rewindable
+
+    def _root(self, endpoint: Endpoint[Any]) -> str:
+        if endpoint.server is not None and not self._base_url_given:
+            return endpoint.server
+        return self.base_url
 
     @staticmethod
     def _encode_body(
@@ -357,7 +378,9 @@ class _BaseClient(Generic[_HttpxT]):
         key = endpoint.idempotency_header or "Idempotency-Key"
         return key in request.headers or "Idempotency-Key" in request.headers
 
-    def _retry_delay(self, attempt: int, response: httpx.Response | None) -> float | None:
+    def _retry_delay(
+        self, attempt: int, response: httpx.Response | None
+    ) -> float | None:
         """Seconds to wait before retry number `attempt + 1`, or None: do not retry."""
         if attempt >= self.max_retries:
             return None
@@ -414,7 +437,9 @@ def _status_error(endpoint: Endpoint[Any], response: httpx.Response) -> APIStatu
             except APIResponseValidationError:
                 pass  # keep the plain JSON
     status = response.status_code
-    cls = _STATUS_ERRORS.get(status, InternalServerError if status >= 500 else APIStatusError)
+    cls = _STATUS_ERRORS.get(
+        status, InternalServerError if status >= 500 else APIStatusError
+    )
     detail = response.text[:500]
     message = f"Error code: {status}" + (f" - {detail}" if detail else "")
     return cls(message, response=response, body=body)

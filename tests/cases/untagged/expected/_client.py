@@ -66,7 +66,8 @@ class Client(RootResource, SyncAPIClient):
         SyncAPIClient.__init__(
             self,
             http_client=http_client,
-            base_url=base_url if base_url is not None else _DEFAULT_BASE_URL,
+            base_url=base_url,
+            default_base_url=_DEFAULT_BASE_URL,
             security_schemes=_SECURITY_SCHEMES,
             credentials={
                 "basic_auth": basic_auth,
@@ -121,7 +122,8 @@ class AsyncClient(AsyncRootResource, AsyncAPIClient):
         AsyncAPIClient.__init__(
             self,
             http_client=http_client,
-            base_url=base_url if base_url is not None else _DEFAULT_BASE_URL,
+            base_url=base_url,
+            default_base_url=_DEFAULT_BASE_URL,
             security_schemes=_SECURITY_SCHEMES,
             credentials={
                 "basic_auth": basic_auth,

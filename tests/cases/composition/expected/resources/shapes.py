@@ -28,8 +28,10 @@ __all__ = [
 def _d_union_5265ee4c(value: object) -> Circle | Square:
     return cast(
         "Circle | Square",
-        _serde.union_(
+        _serde.tagged_(
             value,
+            "kind",
+            {"circle": Circle.from_dict, "square": Square.from_dict},
             (
                 Circle.from_dict,
                 Square.from_dict,
