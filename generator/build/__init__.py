@@ -20,7 +20,6 @@ from .schemas import SchemaBuilder
 __all__ = ["build", "default_package_name"]
 
 
-
 def default_package_name(spec_path: str) -> str:
     """`specs/archal.yaml` -> `archal_client`."""
     stem = spec_path.replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
@@ -43,10 +42,15 @@ def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
     schemas.declare_components()
     operations = OperationBuilder(
         server_url(root.get("servers"), None),
-        resolver, schemas, sink, root.get("security"), {s.wire_name: s.python_name for s in schemes}
+        resolver,
+        schemas,
+        sink,
+        root.get("security"),
+        {s.wire_name: s.python_name for s in schemes},
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions = schemas.definitions()
+    schemas.check_unions(spec.root.key)
     resources, untagged = _group(root, drafts, client_names, {d.name for d in definitions})
     return Api(
         title=_str(info.get("title")) or spec.root.path.stem,

@@ -230,6 +230,11 @@ class OperationBuilder:
         schema = (content[media] or {}).get("schema") if isinstance(content[media], dict) else None
         btype: TypeExpr
         if kind == "binary":
+            if schema is not None and "xml" in media.lower():
+                self._sink.warning(
+                    f"request body {media} has no generated model: it is sent as raw bytes",
+                    media_where,
+                )
             btype = Prim("binary")
         elif kind == "text":
             btype = Prim("str")

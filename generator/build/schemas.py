@@ -149,10 +149,18 @@ class SchemaBuilder:
         properties: dict[str, tuple[Any, Where]] = {}
         required: set[str] = set()
         extra: TypeExpr | None = _ANY
-        for part, part_where in self._merged_parts(schema, where, set()):
+        parts = self._merged_parts(schema, where, set())
+        for part, part_where in parts:
             props = part.get("properties")
             if isinstance(props, dict):
                 for key, sub in props.items():
+                    previous = properties.get(str(key))
+                    if previous is not None and previous[0] != sub and len(parts) > 1:
+                        self._sink.warning(
+                            f"allOf redefines property {key!r} (first at "
+                            f"{previous[1].pointer}); the last definition is used",
+                            part_where.child("properties", key),
+                        )
                     properties[str(key)] = (sub, part_where.child("properties", key))
             required.update(str(r) for r in _list(part.get("required")))
             additional = part.get("additionalProperties", True)
@@ -234,6 +242,8 @@ class SchemaBuilder:
             return _ANY
         if schema is False:
             return _NULL
+        if isinstance(schema, dict):
+            self._note_loose(schema, where)
         if not isinstance(schema, dict):
             self._sink.error("a schema must be an object or a boolean", where)
             return _ANY
@@ -249,6 +259,52 @@ class SchemaBuilder:
         if isinstance(enum, list) and any(v is not None for v in enum):
             return EnumDef(PyIdent(""), (), None, "")
         return Alias(PyIdent(""), _ANY, None, "")
+
+    def _note_loose(self, schema: dict[str, Any], where: Where) -> None:
+        """Report keywords the generated types cannot express (typed more loosely)."""
+        for keyword in _LOOSE_KEYWORDS:
+            if keyword in schema:
+                self._sink.warning(
+                    f"`{keyword}` is not expressed in the generated types (typed from "
+                    "the rest of the schema, not checked)",
+                    where.child(keyword),
+                )
+
+    def check_unions(self, document: str) -> None:
+        """Warn about union variants that decoding cannot tell apart."""
+        for definition in self._defs.values():
+            types: list[TypeExpr] = []
+            if isinstance(definition, Alias):
+                types.append(definition.target)
+            elif isinstance(definition, Model):
+                types.extend(f.type for f in definition.fields)
+            for t in types:
+                for union in _unions(t):
+                    self._check_union(union, Where(document, definition.pointer))
+
+    def _check_union(self, union: UnionOf, where: Where) -> None:
+        if union.discriminator is not None and union.discriminator.mapping:
+            return
+        seen: dict[tuple[frozenset[str], frozenset[str]], PyIdent] = {}
+        for option in union.options:
+            model = self._defs.get(option.name) if isinstance(option, Ref) else None
+            if not isinstance(model, Model):
+                continue
+            required = frozenset(f.wire_name for f in model.fields if f.is_required)
+            consts = frozenset(
+                f"{f.wire_name}={f.type.values[0]!r}"
+                for f in model.fields
+                if isinstance(f.type, LiteralOf) and len(f.type.values) == 1
+            )
+            other = seen.get((required, consts))
+            if other is not None:
+                self._sink.warning(
+                    f"union variants {other} and {model.name} cannot be told apart "
+                    "(same required properties, no discriminator); the first that "
+                    "decodes is used",
+                    where,
+                )
+            seen.setdefault((required, consts), model.name)
 
     def _ref_place(self, schema: dict[str, Any], where: Where) -> Where | None:
         """Where a `$ref` chain ends, reporting a broken or cyclic one."""
@@ -423,6 +479,22 @@ class SchemaBuilder:
                 if bound in values:
                     values[attr] = values.pop(bound)
         return Constraints(**values)
+
+
+_LOOSE_KEYWORDS = (
+    "not", "if", "prefixItems", "patternProperties", "dependentSchemas",
+    "unevaluatedProperties", "contains",
+)  # fmt: skip
+
+
+def _unions(t: TypeExpr) -> list[UnionOf]:
+    match t:
+        case UnionOf(options=options):
+            return [t, *(u for o in options for u in _unions(o))]
+        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+            return _unions(inner)
+        case _:
+            return []
 
 
 def _strip_null(schema: dict[str, Any]) -> dict[str, Any]:
