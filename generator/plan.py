@@ -576,7 +576,7 @@ def _body_annotation(types: Types, op: Operation) -> str:
     if body.kind == "text":
         return "str"
     annotation = types.annotation(body.type)
-    if body.kind in ("json", "form", "multipart") and types.is_model(body.type):
+    if body.kind in ("json", "form", "multipart") and types.accepts_dict(body.type):
         types.imports.add("typing", "Any")
         annotation += " | dict[str, Any]"
     return annotation

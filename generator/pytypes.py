@@ -319,6 +319,15 @@ class Types:
             case _:
                 return False
 
+    def accepts_dict(self, t: TypeExpr) -> bool:
+        """Whether a body of type `t` is a model (or a union of models) that a plain
+        dict may stand for."""
+        if isinstance(t, UnionOf):
+            return any(self.is_model(o) for o in t.options)
+        if isinstance(t, Nullable):
+            return self.accepts_dict(t.inner)
+        return self.is_model(t)
+
     def is_model(self, t: TypeExpr) -> bool:
         return isinstance(t, Ref) and isinstance(self._defs.get(t.name), Model)
 

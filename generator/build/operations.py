@@ -22,7 +22,7 @@ from ..ir import (
 )
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from .schemas import SchemaBuilder
+from .schemas import SchemaBuilder, json_value
 
 __all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder"]
 
@@ -204,7 +204,7 @@ class OperationBuilder:
                     or param.get("x-oagen-allow-reserved") is True,
                     constraints=self._schemas.constraints(resolved),
                     has_default="default" in resolved,
-                    default=_scalar(resolved.get("default")),
+                    default=json_value(resolved.get("default")),
                     description=_text(param.get("description")),
                     is_deprecated=param.get("deprecated") is True,
                     pointer=param_where.pointer,
@@ -386,7 +386,3 @@ def _body_kind(media: str) -> BodyKind:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
-
-
-def _scalar(value: Any) -> Any:
-    return value if value is None or isinstance(value, (str, int, float, bool)) else None

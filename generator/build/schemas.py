@@ -188,7 +188,7 @@ class SchemaBuilder:
                     and sub_schema.get("readOnly") is not True
                     and sub_schema.get("writeOnly") is not True,
                     has_default=has_default,
-                    default=_json(sub_schema.get("default")) if has_default else None,
+                    default=json_value(sub_schema.get("default")) if has_default else None,
                     description=_text(sub_schema.get("description"))
                     or _text(sub_schema.get("title")),
                     constraints=self.constraints(sub_schema),
@@ -407,6 +407,11 @@ class SchemaBuilder:
         fmt = schema.get("format")
         if isinstance(fmt, str) and (t, fmt) in _FORMATS:
             return Prim(_FORMATS[(t, fmt)])
+        if t == "string" and schema.get("contentEncoding") == "base64":
+            return Prim("base64")
+        media = schema.get("contentMediaType")
+        if t == "string" and isinstance(media, str) and not media.startswith("text/"):
+            return Prim("file")  # 3.1 spelling of `format: binary`
         return Prim(_SIMPLE[t])
 
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
@@ -519,12 +524,12 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _json(value: Any) -> JsonValue:
+def json_value(value: Any) -> JsonValue:
     if _is_json_scalar(value):
         scalar: JsonScalar = value
         return scalar
     if isinstance(value, list):
-        return [_json(v) for v in value]
+        return [json_value(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
+        return {str(k): json_value(v) for k, v in value.items()}
     return str(value)
