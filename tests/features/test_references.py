@@ -1,0 +1,139 @@
+"""`$ref`s into another file next to the spec (schemas, parameters, responses, a path item), with a cycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from generator.ir import ListOf, Prim, Ref
+
+from .conftest import (
+    BASE,
+    HEAD_31,
+    Reply,
+    build_ir,
+    call,
+    feature_spec,
+    fields,
+    model,
+    models_of,
+    op_by_id,
+    params,
+    query_pairs,
+)
+
+COMMON = """\
+openapi: 3.1.0
+info: {title: Common, version: '1'}
+paths:
+  /things/{thingId}:
+    get:
+      operationId: getThing
+      parameters:
+        - $ref: '#/components/parameters/ThingId'
+        - $ref: '#/components/parameters/Limit'
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  parameters:
+    ThingId: {name: thingId, in: path, required: true, schema: {type: string}}
+    Limit: {name: limit, in: query, schema: {type: integer}}
+  responses:
+    NotFound:
+      description: missing
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Problem'}
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        owner: {$ref: 'refs_main.yaml#/components/schemas/Owner'}
+    Problem:
+      type: object
+      properties:
+        detail: {type: string}
+"""
+
+REFS = feature_spec(
+    "refs_main",
+    HEAD_31
+    + """\
+paths:
+  /things/{thingId}:
+    $ref: 'common.yaml#/paths/~1things~1{thingId}'
+  /owners:
+    get:
+      operationId: listOwners
+      parameters:
+        - $ref: 'common.yaml#/components/parameters/Limit'
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: '#/components/schemas/Owner'}
+        '404':
+          $ref: 'common.yaml#/components/responses/NotFound'
+components:
+  schemas:
+    Owner:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        things:
+          type: array
+          items: {$ref: 'common.yaml#/components/schemas/Thing'}
+""",
+    extra_files={"common.yaml": COMMON},
+)
+
+
+def test_file_refs_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, REFS)
+    owner = fields(model(api, "Owner"))
+    assert owner["things"].type == ListOf(Ref("Thing"))
+    thing = fields(model(api, "Thing"))
+    assert thing["owner"].type == Ref("Owner")  # the cycle closes on the same model
+    assert thing["id"].type == Prim("str")
+    get = op_by_id(api, "getThing")
+    assert get.path == "/things/{thingId}"
+    assert [(p.location, p.wire_name) for p in get.params] == [
+        ("path", "thingId"),
+        ("query", "limit"),
+    ]
+    assert get.successes[0].type == Ref("Thing")
+    owners = op_by_id(api, "listOwners")
+    assert params(owners)[("query", "limit")].type == Prim("int")
+    assert [(e.status, e.type) for e in owners.errors] == [("404", Ref("Problem"))]
+
+
+def test_file_refs_behaviour(package: Any) -> None:
+    pkg = package(REFS)
+    m = models_of(pkg)
+    data = {"id": "t1", "owner": {"name": "o", "things": [{"id": "t2"}]}}
+    got, req = call(pkg, lambda c: c.get_thing("t1", limit=5), Reply(200, data))
+    assert str(req.url) == f"{BASE}/things/t1?limit=5"
+    assert type(got) is m.Thing and type(got.owner) is m.Owner
+    assert type(got.owner.things[0]) is m.Thing
+    assert got.to_dict() == data
+
+    got, req = call(pkg, lambda c: c.list_owners(limit=2), Reply(200, [{"name": "a"}]))
+    assert query_pairs(req) == [("limit", "2")]
+    assert [type(o) for o in got] == [m.Owner]
+    errors = __import__(f"{pkg.__name__}.errors", fromlist=["x"])
+    try:
+        call(pkg, lambda c: c.list_owners(), Reply(404, {"detail": "no"}))
+    except errors.NotFoundError as exc:
+        assert type(exc.body) is m.Problem and exc.body.detail == "no"
+    else:
+        raise AssertionError("404 did not raise")

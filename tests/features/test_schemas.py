@@ -1,0 +1,746 @@
+"""Schemas: composition, unions, recursion, inline objects, containers, const/enum, loose types."""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.ir import (
+    Alias,
+    Discriminator,
+    EnumDef,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Nullable,
+    Prim,
+    Ref,
+    UnionOf,
+)
+
+from .conftest import (
+    BASE,
+    Reply,
+    build_ir,
+    call,
+    defs,
+    feature_spec,
+    fields,
+    json_body,
+    model,
+    models_of,
+    op_by_id,
+)
+from .conftest import HEAD_31 as HEAD
+
+
+def _get(path: str, op_id: str, schema_ref: str) -> str:
+    return f"""\
+  {path}:
+    get:
+      operationId: {op_id}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/{schema_ref}'}}
+"""
+
+
+# --------------------------------------------------------------------------- allOf
+
+ALLOF = feature_spec(
+    "allof",
+    HEAD
+    + "paths:\n"
+    + _get("/named", "getNamed", "Named")
+    + _get("/holder", "getHolder", "Holder")
+    + """\
+components:
+  schemas:
+    Base:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer}
+    Named:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          required: [name]
+          properties:
+            name: {type: string}
+    JustBase:
+      allOf: [{$ref: '#/components/schemas/Base'}]
+    Holder:
+      type: object
+      properties:
+        base:
+          allOf: [{$ref: '#/components/schemas/Base'}]
+          description: The base, documented.
+        mixed:
+          allOf:
+            - $ref: '#/components/schemas/Base'
+            - type: object
+              properties:
+                extra: {type: boolean}
+""",
+)
+
+
+def test_allof_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, ALLOF)
+    named = fields(model(api, "Named"))
+    assert {k: (f.type, f.is_required) for k, f in named.items()} == {
+        "id": (Prim("int"), True),
+        "name": (Prim("str"), True),
+    }
+    just = defs(api)["JustBase"]
+    # allOf of one $ref alone is a reference to that model, not a copy of it
+    assert isinstance(just, Alias) and just.target == Ref("Base")
+    holder = fields(model(api, "Holder"))
+    assert holder["base"].type == Ref("Base")
+    mixed = holder["mixed"].type
+    assert mixed == Ref("HolderMixed")
+    assert {k: f.type for k, f in fields(model(api, "HolderMixed")).items()} == {
+        "id": Prim("int"),
+        "extra": Prim("bool"),
+    }
+
+
+def test_allof_behaviour(package: Any) -> None:
+    pkg = package(ALLOF)
+    m = models_of(pkg)
+    got, req = call(pkg, lambda c: c.get_named(), Reply(200, {"id": 1, "name": "x"}))
+    assert (req.method, str(req.url)) == ("GET", f"{BASE}/named")
+    assert isinstance(got, m.Named) and (got.id, got.name) == (1, "x")
+    assert got.to_dict() == {"id": 1, "name": "x"}
+
+    data = {"base": {"id": 2}, "mixed": {"id": 3, "extra": True}}
+    got, _ = call(pkg, lambda c: c.get_holder(), Reply(200, data))
+    assert isinstance(got.base, m.Base) and got.base.id == 2
+    assert isinstance(got.mixed, m.HolderMixed) and (got.mixed.id, got.mixed.extra) == (3, True)
+    assert got.to_dict() == data
+
+
+# --------------------------------------------------------------------------- discriminator
+
+DISCRIMINATOR = feature_spec(
+    "discriminator",
+    HEAD
+    + "paths:\n"
+    + _get("/mapped", "getMapped", "PetMapped")
+    + _get("/implicit", "getImplicit", "PetImplicit")
+    + """\
+components:
+  schemas:
+    Cat:
+      type: object
+      required: [petType, meow]
+      properties:
+        petType: {type: string}
+        meow: {type: boolean}
+        name: {type: string}
+    Dog:
+      type: object
+      required: [petType]
+      properties:
+        petType: {type: string}
+        name: {type: string}
+    PetMapped:
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+      discriminator:
+        propertyName: petType
+        mapping:
+          c: '#/components/schemas/Cat'
+          d: '#/components/schemas/Dog'
+    PetImplicit:
+      anyOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+      discriminator:
+        propertyName: petType
+""",
+)
+
+
+def test_discriminator_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, DISCRIMINATOR)
+    mapped = defs(api)["PetMapped"]
+    assert isinstance(mapped, Alias)
+    assert mapped.target == UnionOf(
+        (Ref("Cat"), Ref("Dog")), Discriminator("petType", (("c", "Cat"), ("d", "Dog")))
+    )
+    implicit = defs(api)["PetImplicit"]
+    assert isinstance(implicit, Alias)
+    assert implicit.target == UnionOf(
+        (Ref("Cat"), Ref("Dog")), Discriminator("petType", (("Cat", "Cat"), ("Dog", "Dog")))
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "value", "expected"),
+    [
+        # the Dog payload also matches Cat's required properties: only the
+        # discriminator tells them apart
+        ("get_mapped", "d", "Dog"),
+        ("get_mapped", "c", "Cat"),
+        ("get_implicit", "Dog", "Dog"),
+        ("get_implicit", "Cat", "Cat"),
+    ],
+)
+def test_discriminator_behaviour(package: Any, method: str, value: str, expected: str) -> None:
+    pkg = package(DISCRIMINATOR)
+    m = models_of(pkg)
+    data = {"petType": value, "meow": True, "name": "Rex"}
+    got, req = call(pkg, lambda c: getattr(c, method)(), Reply(200, data))
+    assert req.method == "GET"
+    assert type(got) is getattr(m, expected)
+    assert got.pet_type == value and got.name == "Rex"
+    assert got.to_dict() == data
+
+
+# --------------------------------------------------------------------------- unions without discriminator
+
+UNIONS = feature_spec(
+    "unions",
+    HEAD
+    + "paths:\n"
+    + _get("/ab", "getAb", "AorB")
+    + _get("/si", "getSi", "StrOrInt")
+    + _get("/shape", "getShape", "Shape")
+    + """\
+components:
+  schemas:
+    A:
+      type: object
+      required: [a]
+      properties:
+        a: {type: integer}
+    B:
+      type: object
+      required: [b]
+      properties:
+        b: {type: integer}
+    AorB:
+      oneOf:
+        - $ref: '#/components/schemas/A'
+        - $ref: '#/components/schemas/B'
+    StrOrInt:
+      oneOf:
+        - {type: string}
+        - {type: integer}
+    Square:
+      type: object
+      required: [shape]
+      properties:
+        shape: {type: string, const: square}
+        size: {type: number}
+    Circle:
+      type: object
+      required: [shape]
+      properties:
+        shape: {type: string, const: circle}
+        size: {type: number}
+    Shape:
+      oneOf:
+        - $ref: '#/components/schemas/Square'
+        - $ref: '#/components/schemas/Circle'
+""",
+)
+
+
+def test_unions_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, UNIONS)
+    d = defs(api)
+    assert d["AorB"] == Alias("AorB", UnionOf((Ref("A"), Ref("B"))), None, d["AorB"].pointer)
+    assert isinstance(d["StrOrInt"], Alias)
+    assert d["StrOrInt"].target == UnionOf((Prim("str"), Prim("int")))
+    assert isinstance(d["Shape"], Alias)
+    assert d["Shape"].target == UnionOf((Ref("Square"), Ref("Circle")))
+    assert fields(model(api, "Circle"))["shape"].type == LiteralOf(("circle",))
+
+
+def test_union_dispatch_by_required_property(package: Any) -> None:
+    pkg = package(UNIONS)
+    m = models_of(pkg)
+    got, _ = call(pkg, lambda c: c.get_ab(), Reply(200, {"b": 1}))
+    assert type(got) is m.B and got.b == 1
+    got, _ = call(pkg, lambda c: c.get_ab(), Reply(200, {"a": 2}))
+    assert type(got) is m.A and got.a == 2
+
+
+@pytest.mark.parametrize("value", ["seven", 7])
+def test_union_of_scalars_decodes_each(package: Any, value: object) -> None:
+    pkg = package(UNIONS)
+    got, _ = call(pkg, lambda c: c.get_si(), Reply(200, value))
+    assert got == value and type(got) is type(value)
+
+
+@pytest.mark.parametrize(("shape", "cls"), [("circle", "Circle"), ("square", "Square")])
+def test_union_dispatch_by_const(package: Any, shape: str, cls: str) -> None:
+    pkg = package(UNIONS)
+    m = models_of(pkg)
+    got, _ = call(pkg, lambda c: c.get_shape(), Reply(200, {"shape": shape, "size": 2}))
+    assert type(got) is getattr(m, cls)
+    assert got.shape == shape and got.size == 2
+
+
+# --------------------------------------------------------------------------- recursion
+
+RECURSIVE = feature_spec(
+    "recursive",
+    HEAD
+    + "paths:\n"
+    + _get("/tree", "getTree", "Node")
+    + """\
+  /authors:
+    post:
+      operationId: createAuthor
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Author'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Author'}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [value]
+      properties:
+        value: {type: integer}
+        children:
+          type: array
+          items: {$ref: '#/components/schemas/Node'}
+        parent: {$ref: '#/components/schemas/Node'}
+    Author:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        books:
+          type: array
+          items: {$ref: '#/components/schemas/Book'}
+    Book:
+      type: object
+      required: [title]
+      properties:
+        title: {type: string}
+        author: {$ref: '#/components/schemas/Author'}
+""",
+)
+
+TREE = {
+    "value": 1,
+    "children": [{"value": 2, "children": [{"value": 3}]}, {"value": 4, "parent": {"value": 0}}],
+}
+AUTHOR = {
+    "name": "Le Guin",
+    "books": [{"title": "Earthsea", "author": {"name": "Ursula", "books": []}}],
+}
+
+
+def test_recursive_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, RECURSIVE)
+    node = fields(model(api, "Node"))
+    assert node["children"].type == ListOf(Ref("Node"))
+    assert node["parent"].type == Ref("Node")
+    assert fields(model(api, "Author"))["books"].type == ListOf(Ref("Book"))
+    assert fields(model(api, "Book"))["author"].type == Ref("Author")
+
+
+def test_recursive_round_trip_and_wire(package: Any) -> None:
+    pkg = package(RECURSIVE)
+    m = models_of(pkg)
+    tree = m.Node.from_dict(TREE)
+    assert isinstance(tree.children[0].children[0], m.Node)
+    assert tree.children[1].parent.value == 0
+    assert tree.to_dict() == TREE
+    assert m.Node.from_dict(tree.to_dict()) == tree
+
+    got, _ = call(pkg, lambda c: c.get_tree(), Reply(200, TREE))
+    assert got == tree
+
+    author = m.Author.from_dict(AUTHOR)
+    assert isinstance(author.books[0].author, m.Author)
+    got, req = call(pkg, lambda c: c.create_author(body=author), Reply(200, AUTHOR))
+    assert (req.method, str(req.url)) == ("POST", f"{BASE}/authors")
+    assert req.headers["content-type"] == "application/json"
+    assert json_body(req) == AUTHOR
+    assert got == author
+
+
+# --------------------------------------------------------------------------- inline objects, containers
+
+CONTAINERS = feature_spec(
+    "containers",
+    HEAD
+    + "paths:\n"
+    + _get("/order", "getOrder", "Order")
+    + """\
+components:
+  schemas:
+    Item:
+      type: object
+      required: [sku]
+      properties:
+        sku: {type: string}
+    Inventory:
+      type: object
+      additionalProperties: {$ref: '#/components/schemas/Item'}
+    Order:
+      type: object
+      properties:
+        customer:
+          type: object
+          properties:
+            address:
+              type: object
+              properties:
+                geo:
+                  type: object
+                  properties:
+                    lat: {type: number}
+        grid:
+          type: array
+          items:
+            type: array
+            items: {type: integer}
+        cells:
+          type: array
+          items:
+            type: array
+            items: {$ref: '#/components/schemas/Item'}
+        byName:
+          type: object
+          additionalProperties: {$ref: '#/components/schemas/Item'}
+        inventory: {$ref: '#/components/schemas/Inventory'}
+""",
+)
+
+ORDER = {
+    "customer": {"address": {"geo": {"lat": 1.5}}},
+    "grid": [[1, 2], [], [3]],
+    "cells": [[{"sku": "a"}], [{"sku": "b"}, {"sku": "c"}]],
+    "byName": {"x": {"sku": "x1"}},
+    "inventory": {"y": {"sku": "y1"}},
+}
+
+
+def test_containers_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, CONTAINERS)
+    order = fields(model(api, "Order"))
+    assert order["customer"].type == Ref("OrderCustomer")
+    assert fields(model(api, "OrderCustomer"))["address"].type == Ref("OrderCustomerAddress")
+    assert fields(model(api, "OrderCustomerAddress"))["geo"].type == Ref("OrderCustomerAddressGeo")
+    assert fields(model(api, "OrderCustomerAddressGeo"))["lat"].type == Prim("float")
+    assert order["grid"].type == ListOf(ListOf(Prim("int")))
+    assert order["cells"].type == ListOf(ListOf(Ref("Item")))
+    assert order["byName"].type == MapOf(Ref("Item"))
+    inventory = defs(api)["Inventory"]
+    assert isinstance(inventory, Alias) and inventory.target == MapOf(Ref("Item"))
+
+
+def test_containers_behaviour(package: Any) -> None:
+    pkg = package(CONTAINERS)
+    m = models_of(pkg)
+    got, _ = call(pkg, lambda c: c.get_order(), Reply(200, ORDER))
+    assert isinstance(got.customer.address.geo, m.OrderCustomerAddressGeo)
+    assert got.customer.address.geo.lat == 1.5
+    assert got.grid == [[1, 2], [], [3]]
+    assert all(isinstance(i, m.Item) for row in got.cells for i in row)
+    assert [[i.sku for i in row] for row in got.cells] == [["a"], ["b", "c"]]
+    assert isinstance(got.by_name["x"], m.Item) and got.by_name["x"].sku == "x1"
+    assert isinstance(got.inventory["y"], m.Item)
+    assert got.to_dict() == ORDER
+
+
+# --------------------------------------------------------------------------- const, enum
+
+CONST_ENUM = feature_spec(
+    "const_enum",
+    HEAD
+    + "paths:\n"
+    + _get("/thing", "getThing", "Thing")
+    + """\
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
+      responses:
+        '204': {description: created}
+components:
+  schemas:
+    Color:
+      type: string
+      enum: [red, green]
+    Level:
+      type: integer
+      enum: [1, 2, 3]
+    MaybeColor:
+      type: [string, 'null']
+      enum: [red, green, null]
+    Thing:
+      type: object
+      required: [kind, version, color]
+      properties:
+        kind: {type: string, const: fixed}
+        version: {const: 2}
+        color: {$ref: '#/components/schemas/Color'}
+        level: {$ref: '#/components/schemas/Level'}
+        maybe: {$ref: '#/components/schemas/MaybeColor'}
+        size:
+          type: string
+          enum: [S, M, L]
+""",
+)
+
+
+def test_const_enum_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, CONST_ENUM)
+    d = defs(api)
+    assert isinstance(d["Color"], EnumDef) and d["Color"].values == ("red", "green")
+    assert isinstance(d["Level"], EnumDef) and d["Level"].values == (1, 2, 3)
+    assert isinstance(d["MaybeColor"], EnumDef) and d["MaybeColor"].values == ("red", "green")
+    thing = fields(model(api, "Thing"))
+    assert thing["kind"].type == LiteralOf(("fixed",))
+    assert thing["version"].type == LiteralOf((2,))
+    assert thing["color"].type == Ref("Color")
+    assert thing["level"].type == Ref("Level")
+    assert thing["maybe"].type == Nullable(Ref("MaybeColor"))
+    size = thing["size"].type
+    assert size in (Ref("ThingSize"), LiteralOf(("S", "M", "L")))
+
+
+def test_const_enum_behaviour(package: Any) -> None:
+    pkg = package(CONST_ENUM)
+    m = models_of(pkg)
+    assert typing.get_args(m.Color) == ("red", "green")
+    assert typing.get_args(m.Level) == (1, 2, 3)
+    data = {"kind": "fixed", "version": 2, "color": "red", "level": 3, "maybe": None, "size": "M"}
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, data))
+    assert (got.kind, got.version, got.color, got.level, got.maybe, got.size) == (
+        "fixed", 2, "red", 3, None, "M",
+    )  # fmt: skip
+    assert got.to_dict() == data
+    # an unknown enum value in a response does not crash decoding
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {**data, "color": "purple", "level": 9}))
+    assert (got.color, got.level) == ("purple", 9)
+
+    thing = m.Thing(kind="fixed", version=2, color="green")
+    _, req = call(pkg, lambda c: c.create_thing(body=thing), Reply(204))
+    assert json_body(req) == {"kind": "fixed", "version": 2, "color": "green"}
+
+
+def test_const_and_enum_are_checked_before_sending(package: Any) -> None:
+    pkg = package(CONST_ENUM)
+    m = models_of(pkg)
+    for bad in (
+        {"kind": "other", "version": 2, "color": "red"},
+        {"kind": "fixed", "version": 3, "color": "red"},
+        {"kind": "fixed", "version": 2, "color": "blue"},
+    ):
+        with pytest.raises(ValueError):
+            call(pkg, lambda c, bad=bad: c.create_thing(body=m.Thing(**bad)), Reply(204))
+        with pytest.raises(ValueError):
+            call(pkg, lambda c, bad=bad: c.create_thing(body=bad), Reply(204))
+
+
+# --------------------------------------------------------------------------- loose types
+
+LOOSE = feature_spec(
+    "loose",
+    HEAD
+    + "paths:\n"
+    + _get("/loose", "getLoose", "Loose")
+    + """\
+components:
+  schemas:
+    Bag:
+      type: object
+    Loose:
+      type: object
+      properties:
+        meta: {type: object}
+        bag: {$ref: '#/components/schemas/Bag'}
+        strOrInt: {type: [string, integer]}
+        strOrIntOrNull: {type: [string, integer, 'null']}
+        notString:
+          not: {type: string}
+        pair:
+          type: array
+          prefixItems:
+            - {type: string}
+            - {type: integer}
+        anything: {}
+""",
+)
+
+
+def test_loose_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, LOOSE)
+    bag = defs(api)["Bag"]
+    assert isinstance(bag, Alias) and bag.target == MapOf(Prim("any"))
+    loose = {k: f.type for k, f in fields(model(api, "Loose")).items()}
+    assert loose["meta"] == MapOf(Prim("any"))
+    assert loose["strOrInt"] == UnionOf((Prim("str"), Prim("int")))
+    assert loose["strOrIntOrNull"] == Nullable(UnionOf((Prim("str"), Prim("int"))))
+    assert loose["notString"] == Prim("any")
+    assert isinstance(loose["pair"], ListOf)
+    assert loose["anything"] == Prim("any")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {
+            "meta": {"a": [1, {"b": None}]},
+            "bag": {"k": "v"},
+            "strOrInt": "s",
+            "strOrIntOrNull": None,
+            "notString": 5,
+            "pair": ["a", 1],
+            "anything": [1, "x", None],
+        },
+        {"strOrInt": 3, "strOrIntOrNull": 4, "anything": {"deep": True}, "pair": []},
+    ],
+)
+def test_loose_behaviour(package: Any, data: dict[str, Any]) -> None:
+    pkg = package(LOOSE)
+    got, _ = call(pkg, lambda c: c.get_loose(), Reply(200, data))
+    for key, py in (("meta", "meta"), ("bag", "bag"), ("strOrInt", "str_or_int"),
+                    ("strOrIntOrNull", "str_or_int_or_null"), ("notString", "not_string"),
+                    ("pair", "pair"), ("anything", "anything")):  # fmt: skip
+        if key in data:
+            assert getattr(got, py) == data[key]
+    assert got.to_dict() == data
+
+
+# --------------------------------------------------------------------------- readOnly / writeOnly
+
+READ_WRITE = feature_spec(
+    "read_write",
+    HEAD
+    + """\
+paths:
+  /users:
+    post:
+      operationId: createUser
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/User'}
+      responses:
+        '201':
+          description: created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/User'}
+components:
+  schemas:
+    User:
+      type: object
+      required: [id, name, password]
+      properties:
+        id: {type: integer, readOnly: true}
+        name: {type: string}
+        password: {type: string, writeOnly: true}
+""",
+    typecheck="""\
+        from feat_read_write_client.models import User
+
+        user = User(name="n", password="p")
+    """,
+)
+
+
+def test_read_write_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, READ_WRITE)
+    user = fields(model(api, "User"))
+    assert user["id"].is_read_only and not user["id"].is_write_only
+    assert user["password"].is_write_only and not user["password"].is_read_only
+    assert user["name"].is_required
+    assert not user["name"].is_read_only and not user["name"].is_write_only
+
+
+def test_read_only_not_required_in_request_write_only_not_required_in_response(
+    package: Any,
+) -> None:
+    pkg = package(READ_WRITE)
+    m = models_of(pkg)
+    user = m.User(name="n", password="secret")  # no `id`: it is readOnly
+    got, req = call(pkg, lambda c: c.create_user(body=user), Reply(201, {"id": 7, "name": "n"}))
+    assert (req.method, str(req.url)) == ("POST", f"{BASE}/users")
+    assert json_body(req) == {"name": "n", "password": "secret"}
+    # the response has no `password`: it is writeOnly
+    assert isinstance(got, m.User)
+    assert (got.id, got.name) == (7, "n")
+    assert got.password is pkg.UNSET
+    assert got.to_dict() == {"id": 7, "name": "n"}
+
+
+# --------------------------------------------------------------------------- defaults that do not match
+
+BAD_DEFAULTS = feature_spec(
+    "bad_defaults",
+    HEAD
+    + """\
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, default: many}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        count: {type: integer, default: lots}
+        when: {type: string, format: date-time, default: 5}
+        tags: {type: array, items: {type: string}, default: x}
+        color: {type: string, enum: [red, green], default: blue}
+        obj: {type: object, default: [1, 2]}
+""",
+)
+
+
+def test_bad_defaults_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, BAD_DEFAULTS)
+    thing = fields(model(api, "Thing"))
+    assert thing["count"].type == Prim("int")
+    assert thing["when"].type == Prim("datetime")
+    assert op_by_id(api, "listThings").params[0].type == Prim("int")
+
+
+def test_bad_defaults_do_not_crash_generation(package: Any) -> None:
+    pkg = package(BAD_DEFAULTS)
+    m = models_of(pkg)
+    thing = m.Thing()
+    assert thing.to_dict() == {}  # defaults are documented, not sent
+    got, req = call(pkg, lambda c: c.list_things(), Reply(200, {"count": 3}))
+    assert str(req.url) == f"{BASE}/things"
+    assert got.count == 3
