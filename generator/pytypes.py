@@ -155,7 +155,7 @@ class Types:
             case LiteralOf(values=values):
                 return "literal_" + _digest(repr(values))
             case Nullable(inner=inner):
-                return f"{self.slug(inner)}_or_none"
+                return f"nullable_{self.slug(inner)}"  # prefix form: unambiguous
             case _:
                 assert_never(t)
 

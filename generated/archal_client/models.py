@@ -141,7 +141,7 @@ class AuthMeResponse:
         obj.managed_evaluator_available = _serde.req(
             d, "managedEvaluatorAvailable", _serde.bool_
         )
-        obj.email = _serde.opt(d, "email", _d_str_or_none)
+        obj.email = _serde.opt(d, "email", _d_nullable_str)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -477,10 +477,10 @@ class SessionSummary:
         obj.resolved_seeds = _serde.opt(d, "resolvedSeeds", _d_map_str)
         obj.evidence = _serde.opt(d, "evidence", _serde.object_)
         obj.runtime_provider = _serde.opt(d, "runtimeProvider", _serde.str_)
-        obj.scenario_id = _serde.opt(d, "scenarioId", _d_str_or_none)
-        obj.batch_id = _serde.opt(d, "batchId", _d_str_or_none)
-        obj.ended_at = _serde.opt(d, "endedAt", _d_datetime_or_none)
-        obj.last_error = _serde.opt(d, "lastError", _d_str_or_none)
+        obj.scenario_id = _serde.opt(d, "scenarioId", _d_nullable_str)
+        obj.batch_id = _serde.opt(d, "batchId", _d_nullable_str)
+        obj.ended_at = _serde.opt(d, "endedAt", _d_nullable_datetime)
+        obj.last_error = _serde.opt(d, "lastError", _d_nullable_str)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -680,10 +680,6 @@ class TestResultSummary:
 JsonObject: TypeAlias = dict[str, Any]
 
 
-def _d_datetime_or_none(value: object) -> datetime | None:
-    return None if value is None else _serde.datetime_(value)
-
-
 def _d_list_session_summary(value: object) -> list[SessionSummary]:
     return _serde.list_(value, SessionSummary.from_dict)
 
@@ -704,7 +700,11 @@ def _d_map_str(value: object) -> dict[str, str]:
     return _serde.map_(value, _serde.str_)
 
 
-def _d_str_or_none(value: object) -> str | None:
+def _d_nullable_datetime(value: object) -> datetime | None:
+    return None if value is None else _serde.datetime_(value)
+
+
+def _d_nullable_str(value: object) -> str | None:
     return None if value is None else _serde.str_(value)
 
 

@@ -45,7 +45,7 @@ class Base:
         d = _serde.object_(data)
         obj = cls.__new__(cls)
         obj.kind = _serde.req(d, "kind", _serde.str_)
-        obj.label = _serde.opt(d, "label", _d_str_or_none)
+        obj.label = _serde.opt(d, "label", _d_nullable_str)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -86,7 +86,7 @@ class Circle:
         obj = cls.__new__(cls)
         obj.kind = _serde.req(d, "kind", _serde.str_)
         obj.radius = _serde.req(d, "radius", _serde.float_)
-        obj.label = _serde.opt(d, "label", _d_str_or_none)
+        obj.label = _serde.opt(d, "label", _d_nullable_str)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -128,7 +128,7 @@ class Square:
         obj = cls.__new__(cls)
         obj.kind = _serde.req(d, "kind", _serde.str_)
         obj.side = _serde.req(d, "side", _serde.float_)
-        obj.label = _serde.opt(d, "label", _d_str_or_none)
+        obj.label = _serde.opt(d, "label", _d_nullable_str)
         obj.corners = _serde.opt(d, "corners", SquareCorners.from_dict)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
@@ -175,7 +175,7 @@ class Node:
         obj.created = _serde.opt(d, "created", _serde.datetime_)
         obj.children = _serde.opt(d, "children", _d_list_node)
         obj.meta = _serde.opt(d, "meta", _d_map_int)
-        obj.parent = _serde.opt(d, "parent", _d_node_or_none)
+        obj.parent = _serde.opt(d, "parent", _d_nullable_node)
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -256,13 +256,13 @@ def _d_map_int(value: object) -> dict[str, int]:
     return _serde.map_(value, _serde.int_)
 
 
-def _d_node_or_none(value: object) -> Node | None:
+def _d_nullable_node(value: object) -> Node | None:
     return None if value is None else Node.from_dict(value)
+
+
+def _d_nullable_str(value: object) -> str | None:
+    return None if value is None else _serde.str_(value)
 
 
 def _d_square_corners_style(value: object) -> SquareCornersStyle:
     return cast("SquareCornersStyle", _serde.str_(value))
-
-
-def _d_str_or_none(value: object) -> str | None:
-    return None if value is None else _serde.str_(value)

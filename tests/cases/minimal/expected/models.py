@@ -40,7 +40,7 @@ class Pet:
         obj = cls.__new__(cls)
         obj.id = _serde.req(d, "id", _serde.int_)
         obj.name = _serde.req(d, "name", _serde.str_)
-        obj.tag = _serde.opt(d, "tag", _d_str_or_none)
+        obj.tag = _serde.opt(d, "tag", _d_nullable_str)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -92,5 +92,5 @@ class Error:
         """Check the spec's constraints; raises `RequestValidationError` naming the field."""
 
 
-def _d_str_or_none(value: object) -> str | None:
+def _d_nullable_str(value: object) -> str | None:
     return None if value is None else _serde.str_(value)

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-def _d_union_5265ee4c(value: object) -> Circle | Square:
+def _d_union_e6670234(value: object) -> Circle | Square:
     return cast(
         "Circle | Square",
         _serde.tagged_(
@@ -44,7 +44,7 @@ def _d_union_5265ee4c(value: object) -> Circle | Square:
 _GET_SHAPE: Endpoint[Circle | Square] = Endpoint(
     method="GET",
     path="/shapes/{id}",
-    responses={"200": json_response(_d_union_5265ee4c)},
+    responses={"200": json_response(_d_union_e6670234)},
     params=(Param("id", "path", "simple", False, python_name="id"),),
 )
 

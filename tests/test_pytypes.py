@@ -1,0 +1,43 @@
+"""pytypes: annotations and decoder helpers, one distinct helper per distinct type."""
+
+from __future__ import annotations
+
+from generator.ir import Discriminator, ListOf, MapOf, Nullable, Prim, PyIdent, Ref, UnionOf
+from generator.pytypes import Types
+
+
+def test_nested_nullability_gets_distinct_decoders() -> None:
+    types = Types((), local_models=True)
+    inner_nullable = types.decoder(ListOf(Nullable(Prim("str"))))
+    outer_nullable = types.decoder(Nullable(ListOf(Prim("str"))))
+    assert inner_nullable != outer_nullable
+    returns = {d.name: d.returns for d in types.decoders}
+    assert returns[inner_nullable] == "list[str | None]"
+    assert returns[outer_nullable] == "list[str] | None"
+
+
+def test_slugs_are_unambiguous_for_containers() -> None:
+    types = Types((), local_models=True)
+    shapes = [
+        ListOf(MapOf(Prim("int"))),
+        MapOf(ListOf(Prim("int"))),
+        ListOf(ListOf(Prim("int"))),
+        Nullable(MapOf(Nullable(Prim("int")))),
+        MapOf(Nullable(Nullable(Prim("int")))),
+    ]
+    assert len({types.slug(t) for t in shapes}) == len(shapes)
+
+
+def test_unions_differing_only_in_discriminator_do_not_share_a_decoder() -> None:
+    from generator.ir import Constraints, Field, Model
+
+    def model(name: str) -> Model:
+        tag = Field("kind", PyIdent("kind"), Prim("str"), True, False, None, None,
+                    Constraints(), False, False, False, "")  # fmt: skip
+        return Model(PyIdent(name), (tag,), None, None, "")
+
+    types = Types((model("Cat"), model("Dog")), local_models=True)
+    options = (Ref(PyIdent("Cat")), Ref(PyIdent("Dog")))
+    a = UnionOf(options, Discriminator("kind", (("c", PyIdent("Cat")), ("d", PyIdent("Dog")))))
+    b = UnionOf(options, Discriminator("kind", (("Cat", PyIdent("Cat")), ("Dog", PyIdent("Dog")))))
+    assert types.decoder(a) != types.decoder(b)
