@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .build import default_package_name
 from .config import ConfigError, Target, find_targets
 from .diagnostics import Diagnostic, SpecError
 from .format import FormatError
-from .pipeline import check_spec, generate_files
+from .manifest import is_current, read_manifest
+from .options import Options, default_package_name
 from .write import OutputError, compare, write
 
 __all__ = ["main"]
+
+_DIFF_BUDGET = 200  # lines of diff `oagen check` prints at most
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as given (exit 2)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,12 +48,46 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--formatter", choices=("ruff", "black", "none"), default="ruff")
         sub.add_argument("--strict", action="store_true", help="validator warnings are errors")
+        sub.add_argument(
+            "--include-tags", action="append", default=[], metavar="TAG",
+            help="generate only operations with this (first) tag; repeatable",
+        )  # fmt: skip
+        sub.add_argument(
+            "--exclude-tags", action="append", default=[], metavar="TAG",
+            help="leave out operations with this (first) tag; repeatable",
+        )  # fmt: skip
+        sub.add_argument(
+            "--include-operations", action="append", default=[], metavar="ID",
+            help="generate only this operation (operationId or method name); repeatable",
+        )  # fmt: skip
+        sub.add_argument(
+            "--meta", choices=("none", "pyproject"), default="none",
+            help="pyproject: make OUT an installable project (pyproject.toml + package)",
+        )  # fmt: skip
+        sub.add_argument(
+            "--force", action="store_true", help="regenerate even when the manifest says current"
+        )
 
-    target_options(commands.add_parser("generate", help="generate client packages"))
+    generate = commands.add_parser("generate", help="generate client packages")
+    target_options(generate)
+    generate.add_argument(
+        "--watch", action="store_true", help="regenerate whenever a spec file changes"
+    )
+    generate.add_argument("--watch-interval", type=float, default=0.5, help=argparse.SUPPRESS)
     target_options(commands.add_parser("check", help="exit 1 when generated output is not current"))
     validate = commands.add_parser("validate", help="load and validate a spec")
     validate.add_argument("spec", type=Path)
     validate.add_argument("--strict", action="store_true", help="validator warnings are errors")
+    diff = commands.add_parser(
+        "diff", help="report how the generated client's public API changes between two specs"
+    )
+    diff.add_argument("old", help="old spec: a file, or git:REV:PATH")
+    diff.add_argument("new", help="new spec: a file, or git:REV:PATH")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text")
+    diff.add_argument(
+        "--fail-on-breaking", action="store_true", help="exit 1 when any change is breaking"
+    )
+    diff.add_argument("--package-name", help="package name used in the report")
     return parser
 
 
@@ -82,16 +123,32 @@ def _display(path: Path) -> Path:
         return path
 
 
-def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
-    result = generate_files(
-        _display(target.spec),
-        package_name=target.package_name,
-        formatter=args.formatter,
-        strict=args.strict,
+def _options(target: Target, args: argparse.Namespace) -> Options:
+    name = target.package_name
+    if name is not None and not all(part.isidentifier() for part in name.split(".")):
+        raise UsageError(f"--package-name {name!r}: expected a dotted Python name")
+    return Options(
+        package_name=name,
         templates=args.templates,
+        include_tags=tuple(args.include_tags),
+        exclude_tags=tuple(args.exclude_tags),
+        include_operations=tuple(args.include_operations),
+        meta=() if args.meta == "none" else (args.meta,),
     )
-    _print(result.diagnostics, sys.stderr)
+
+
+def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
+    options = _options(target, args)
     shown = _display(target.output)
+    spec = _display(target.spec)
+    if not args.force and is_current(spec, target.output, options.recorded(spec)):
+        manifest = read_manifest(target.output) or {"files": {}}
+        print(f"{shown}: up to date ({len(manifest['files']) + 1} files)")
+        return 0
+    from .pipeline import generate_files  # the heavy imports, only when there is work
+
+    result = generate_files(spec, formatter=args.formatter, strict=args.strict, options=options)
+    _print(result.diagnostics, sys.stderr)
     if command == "generate":
         outcome = write(target.output, result.files)
         changes = len(outcome.written) + len(outcome.removed)
@@ -113,28 +170,82 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
     ):
         for path in paths:
             print(f"{shown / path}: {label}")
-    for diff in report.diffs.values():
-        sys.stdout.write(diff)
+    budget = _DIFF_BUDGET
+    for path, diff in report.diffs.items():
+        lines = diff.splitlines(keepends=True)
+        if budget <= 0:
+            print(f"... diff of {path} not shown")
+            continue
+        sys.stdout.write("".join(lines[:budget]))
+        budget -= len(lines)
     print(f"{shown}: not current; run `oagen generate`")
     return 1
+
+
+def _watch(targets: list[Target], args: argparse.Namespace) -> int:
+    """Regenerate a target whenever one of its spec files changes; Ctrl-C stops."""
+
+    def stamps(target: Target) -> dict[Path, float]:
+        data = read_manifest(target.output) or {}
+        inputs = data.get("inputs") if isinstance(data.get("inputs"), dict) else {}
+        assert isinstance(inputs, dict)
+        paths = {target.spec} | {target.spec.parent / key for key in inputs}
+        return {p: p.stat().st_mtime_ns if p.exists() else -1.0 for p in sorted(paths)}
+
+    seen = {t.output: stamps(t) for t in targets}
+    print("watching; Ctrl-C stops", flush=True)
+    try:
+        while True:
+            time.sleep(args.watch_interval)
+            for target in targets:
+                now = stamps(target)
+                changed = [p for p, stamp in now.items() if seen[target.output].get(p) != stamp]
+                if not changed:
+                    continue
+                names = ", ".join(str(_display(p)) for p in changed)
+                print(f"changed: {names}", flush=True)
+                try:
+                    _run_target("generate", target, args)
+                except SpecError as exc:
+                    _print(exc.diagnostics, sys.stderr)
+                sys.stdout.flush()
+                seen[target.output] = stamps(target)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+        return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "diff":
+            from .diff import run_diff
+
+            return run_diff(
+                args.old,
+                args.new,
+                output_format=args.format,
+                fail_on_breaking=args.fail_on_breaking,
+                package_name=args.package_name,
+            )
         if args.command == "validate":
+            from .pipeline import check_spec
+
             _, warnings = check_spec(_display(args.spec), strict=args.strict)
             _print(warnings, sys.stderr)
             print(f"{args.spec}: valid" + (f" ({len(warnings)} warnings)" if warnings else ""))
             return 0
         status = 0
-        for target in _targets(args):
+        targets = _targets(args)
+        for target in targets:
             status = max(status, _run_target(args.command, target, args))
+        if args.command == "generate" and args.watch:
+            return _watch(targets, args)
         return status
     except SpecError as exc:
         _print(exc.diagnostics, sys.stderr)
         return 1
-    except ConfigError as exc:
+    except (ConfigError, UsageError) as exc:
         print(f"oagen: error: {exc}", file=sys.stderr)
         return 2
     except (OutputError, FormatError, OSError) as exc:

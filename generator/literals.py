@@ -7,13 +7,14 @@ turns spec text into source.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import textwrap
 
 from .ir import JsonValue
 
-__all__ = ["docblock", "docstring", "py_literal"]
+__all__ = ["docblock", "docstring", "py_literal", "toml_string"]
 
 _QUOTE_RUN = re.compile(r'"{2,}')
 _LIST_LINE = re.compile(r"^\s*([-*+|>#]|\d+[.)]|```)")
@@ -116,3 +117,8 @@ def docblock(text: str, indent: int) -> str:
     if "\n" in body:
         return f'"""{body}\n{" " * indent}"""'
     return f'"""{body}"""'
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string equal to `text` (JSON string escapes are valid TOML)."""
+    return json.dumps(text, ensure_ascii=True)

@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .build import build, default_package_name
+from .build import Selection, build
 from .diagnostics import Diagnostic, Diagnostics
 from .format import Formatter, format_sources
 from .load import Spec, load
+from .manifest import MANIFEST, manifest_text
+from .options import Options, default_package_name
 from .plan import plan
 from .render import render
 from .validate import validate
-from .write import MANIFEST, manifest_text
 
-__all__ = ["Result", "check_spec", "generate_files"]
+__all__ = ["Options", "Result", "check_spec", "generate_files"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,24 +51,27 @@ def generate_files(
     formatter: Formatter = "ruff",
     strict: bool = False,
     templates: Path | None = None,
+    options: Options | None = None,
 ) -> Result:
     """The generated package for the spec at `path`: relative path -> text."""
+    if options is None:
+        options = Options(package_name=package_name, templates=templates)
     spec = load(path)
     sink = Diagnostics(spec.locate)
     validate(spec, sink, strict=strict)
     sink.raise_if_errors()
-    name = package_name or default_package_name(path.name)
-    api = build(spec, sink, name)
+    name = options.package_name or default_package_name(path.name)
+    selection = Selection(options.include_tags, options.exclude_tags, options.include_operations)
+    api = build(spec, sink, name, selection)
     sink.raise_if_errors()
-    sources = render(plan(api), api.spec_name, api.spec_sha256, templates)
+    sources = render(
+        plan(api, meta=options.meta), api.spec_name, api.spec_sha256, options.templates
+    )
     files = format_sources(sources, formatter)
     files[MANIFEST] = manifest_text(
         files,
-        {
-            "generator": f"oagen {__version__}",
-            "spec": api.spec_name,
-            "spec_sha256": api.spec_sha256,
-            "package": name,
-        },
+        spec_name=api.spec_name,
+        inputs={key: doc.path.read_bytes() for key, doc in spec.documents.items()},
+        options=options.recorded(path),
     )
     return Result(files, sink.items)

@@ -8,6 +8,7 @@ Template contexts are an unstable API (`--templates` overrides may read them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -26,11 +27,12 @@ from .ir import (
     Param,
     Resource,
     Response,
-)  # fmt: skip
-from .literals import docblock, py_literal
+    TypeExpr,
+)
+from .literals import docblock, py_literal, toml_string
 from .pytypes import DecoderDef, Types
 
-__all__ = ["FilePlan", "plan", "runtime_sources"]
+__all__ = ["RUNTIME_FILES", "FilePlan", "plan", "runtime_sources"]
 
 RUNTIME_FILES = (
     "_base_client.py",
@@ -188,8 +190,24 @@ def runtime_sources() -> dict[str, str]:
     return {name: folder.joinpath(name).read_text(encoding="utf-8") for name in RUNTIME_FILES}
 
 
-def plan(api: Api) -> list[FilePlan]:
-    """Every file of the package, in a fixed order."""
+def plan(api: Api, *, meta: tuple[str, ...] = ()) -> list[FilePlan]:
+    """Every file of the package, in a fixed order.
+
+    With `meta` containing "pyproject", the folder becomes an installable project:
+    `pyproject.toml` and `README.md` at its root, the package below it.
+    """
+    files = _package_files(api)
+    if "pyproject" not in meta:
+        return [*files, FilePlan("README.md", "README.md.jinja", _readme(api))]
+    prefix = api.package_name.replace(".", "/") + "/"
+    return [
+        *(FilePlan(prefix + f.path, f.template, f.context, f.source) for f in files),
+        FilePlan("README.md", "README.md.jinja", _readme(api)),
+        FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api)),
+    ]
+
+
+def _package_files(api: Api) -> list[FilePlan]:
     out = [
         FilePlan("__init__.py", "__init__.py.jinja", _init(api)),
         FilePlan("_client.py", "_client.py.jinja", _client(api)),
@@ -337,6 +355,113 @@ def _resources_init(api: Api) -> InitContext:
         client_names=(),
         type_names=(),
         all_names=(),
+    )
+
+
+# -- README and pyproject -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SnippetContext:
+    title: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class SectionContext:
+    heading: str
+    snippets: tuple[SnippetContext, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadmeContext:
+    title: str
+    summary: str
+    package: str
+    version: str
+    setup: str
+    sections: tuple[SectionContext, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PyprojectContext:
+    distribution: str
+    version: str
+    description: str
+    package: str
+    subpackages: str
+
+
+_PEP440 = re.compile(r"\d+(\.\d+)*")
+
+
+def _markdown_text(text: str) -> str:
+    """Spec text as one line of Markdown prose (no markup, no HTML)."""
+    flat = " ".join(text.split())
+    for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        flat = flat.replace(char, escaped)
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", flat)
+
+
+def _placeholder(types: Types, t: TypeExpr, name: str) -> str:
+    annotation = types.annotation(t)
+    if annotation == "str":
+        return py_literal(name)
+    if annotation in ("int", "float"):
+        return "1"
+    if annotation == "bool":
+        return "True"
+    return "..."
+
+
+def _snippet(types: Types, api: Api, resource: Resource, op: Operation) -> SnippetContext:
+    args = [_placeholder(types, p.type, p.python_name) for p in op.params if p.location == "path"]
+    args += [
+        f"{p.python_name}={_placeholder(types, p.type, p.python_name)}"
+        for p in op.params
+        if p.location != "path" and p.is_required
+    ]
+    if op.body is not None and op.body.is_required:
+        body = f"{types.annotation(op.body.type)}(...)" if types.is_model(op.body.type) else "..."
+        args.append(f"body={body}")
+    target = "client" if resource.tag is None else f"client.{resource.python_name}"
+    code = f"result = {target}.{op.python_name}({', '.join(args)})"
+    title = f"`{op.python_name}`: `{op.method} {_markdown_text(op.path)}`"
+    if op.summary:
+        title += " " + _markdown_text(op.summary)
+    return SnippetContext(title, code)
+
+
+def _readme(api: Api) -> ReadmeContext:
+    types = Types(api.definitions, local_models=True)
+    credentials = ", ".join(f'{s.python_name}="..."' for s in api.security_schemes)
+    base = "" if api.base_url else 'base_url="https://...", '
+    setup = f"from {api.package_name} import Client\n\n"
+    setup += f"client = Client({base}{credentials})".replace(", )", ")")
+    sections: list[SectionContext] = []
+    resources = [*api.resources, *([api.root] if api.root is not None else [])]
+    for resource in resources:
+        heading = "client" if resource.tag is None else f"client.{resource.python_name}"
+        snippets = tuple(_snippet(types, api, resource, op) for op in resource.operations)
+        sections.append(SectionContext(heading, snippets))
+    return ReadmeContext(
+        title=_markdown_text(api.title),
+        summary=_markdown_text(api.summary or api.description or ""),
+        package=api.package_name,
+        version=_markdown_text(api.version),
+        setup=setup,
+        sections=tuple(sections),
+    )
+
+
+def _pyproject(api: Api) -> PyprojectContext:
+    version = api.version if _PEP440.fullmatch(api.version) else "0.0.0"
+    return PyprojectContext(
+        distribution=toml_string(api.package_name.replace(".", "-").replace("_", "-")),
+        version=toml_string(version),
+        description=toml_string(" ".join(f"Python client of the {api.title}".split())),
+        package=toml_string(api.package_name),
+        subpackages=toml_string(api.package_name + ".*"),
     )
 
 

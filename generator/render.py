@@ -45,13 +45,21 @@ def render(
 ) -> dict[str, str]:
     """Path (relative, POSIX) -> unformatted source."""
     env = _environment(templates)
-    top = header(spec_name, spec_sha256)
+    line = header(spec_name, spec_sha256)
     out: dict[str, str] = {}
     for plan in plans:
         if plan.template is None:
             text = plan.source or ""
-            out[plan.path] = top + text if plan.path.endswith(".py") else text
         else:
             text = env.get_template(plan.template).render(ctx=plan.context)
-            out[plan.path] = top + text
+        out[plan.path] = _with_header(plan.path, line, text)
     return out
+
+
+def _with_header(path: str, line: str, text: str) -> str:
+    """`text` headed by the generated-file line, in the comment syntax of its kind."""
+    if path.endswith((".py", ".toml")):
+        return line + text
+    if path.endswith(".md"):
+        return f"<!-- {line[2:].rstrip()} -->\n" + text
+    return text  # py.typed: a marker, empty

@@ -8,12 +8,13 @@ that oagen did not generate (non-empty, no manifest) is never touched.
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .manifest import MANIFEST, read_manifest
 
 __all__ = [
     "MANIFEST",
@@ -21,11 +22,9 @@ __all__ = [
     "OutputError",
     "WriteResult",
     "compare",
-    "manifest_text",
     "write",
 ]
 
-MANIFEST = ".oagen-manifest.json"
 _DIFF_LINES = 40
 
 
@@ -51,12 +50,6 @@ class CheckResult:
         return not (self.stale or self.missing or self.extra)
 
 
-def manifest_text(files: Mapping[str, str], info: Mapping[str, str]) -> str:
-    """The manifest: who generated the folder, from what, and which files."""
-    data = {**info, "files": sorted(files)}
-    return json.dumps(data, indent=2, sort_keys=True) + "\n"
-
-
 def _safe_relative(path: str) -> Path:
     candidate = Path(path)
     if candidate.is_absolute() or ".." in candidate.parts or not candidate.parts:
@@ -66,14 +59,8 @@ def _safe_relative(path: str) -> Path:
 
 def _previous_files(out: Path) -> list[str] | None:
     """Files listed in the folder's manifest; None when there is no valid one."""
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        return None
-    return files
+    data = read_manifest(out)
+    return None if data is None else [str(path) for path in data["files"]]
 
 
 def _guard(out: Path) -> list[str]:

@@ -365,7 +365,7 @@ def test_cli_generate_default_output_and_package_name(
     assert stdout.startswith("generated/my_pets_client: ")
     code, _, _ = _run(capsys, "generate", "my-pets.yaml", "--package-name", "petlib", "-o", "lib")
     assert code == 0
-    assert '"package": "petlib"' in (tmp_path / "lib" / MANIFEST).read_text(encoding="utf-8")
+    assert '"package_name": "petlib"' in (tmp_path / "lib" / MANIFEST).read_text(encoding="utf-8")
 
 
 def test_cli_generated_files_are_world_readable(

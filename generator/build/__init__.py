@@ -6,28 +6,68 @@ names (through `names`), types, grouping into resources, and order (spec order).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..diagnostics import Diagnostics, Where
-from ..ir import Api, Operation, PyIdent, Resource, SecurityScheme
+from ..ir import (
+    Alias,
+    Api,
+    Definition,
+    ListOf,
+    MapOf,
+    Model,
+    Nullable,
+    Operation,
+    PyIdent,
+    Ref,
+    Resource,
+    SecurityScheme,
+    TypeExpr,
+    UnionOf,
+)
 from ..load import Spec
 from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
+from ..options import default_package_name
 from ..resolve import Resolver
 from .operations import DraftOperation, OperationBuilder, server_url
 from .schemas import SchemaBuilder
 
-__all__ = ["build", "default_package_name"]
+__all__ = ["Selection", "build", "default_package_name"]
 
 
-def default_package_name(spec_path: str) -> str:
-    """`specs/archal.yaml` -> `archal_client`."""
-    stem = spec_path.replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
-    return f"{snake(stem, 'api')}_client"
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which operations to generate (empty: all). Tags match an operation's first
+    tag; operations match by operationId or by generated method name."""
+
+    include_tags: tuple[str, ...] = ()
+    exclude_tags: tuple[str, ...] = ()
+    include_operations: tuple[str, ...] = ()
+
+    @property
+    def is_everything(self) -> bool:
+        return not (self.include_tags or self.exclude_tags or self.include_operations)
+
+    def keeps(self, draft: DraftOperation) -> bool:
+        if self.include_tags and draft.tag not in self.include_tags:
+            return False
+        if draft.tag is not None and draft.tag in self.exclude_tags:
+            return False
+        if self.include_operations:
+            names = {draft.operation.operation_id, snake(draft.name_hint, "operation")}
+            return bool(names & set(self.include_operations))
+        return True
 
 
-def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
-    """Build the IR; errors go to `sink` (the caller raises after this phase)."""
+def build(
+    spec: Spec, sink: Diagnostics, package_name: str, selection: Selection | None = None
+) -> Api:
+    """Build the IR; errors go to `sink` (the caller raises after this phase).
+
+    With a `selection`, only the selected operations are generated, and only the
+    models they reach.
+    """
     resolver = Resolver(spec, sink)
     root: dict[str, Any] = spec.root.data if isinstance(spec.root.data, dict) else {}
     where = Where(spec.root.key, "#")
@@ -51,6 +91,9 @@ def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions = schemas.definitions()
     schemas.check_unions(spec.root.key)
+    if selection is not None and not selection.is_everything:
+        drafts = [d for d in drafts if selection.keeps(d)]
+        definitions = _reachable(definitions, [d.operation for d in drafts])
     resources, untagged = _group(root, drafts, client_names, {d.name for d in definitions})
     return Api(
         title=_str(info.get("title")) or spec.root.path.stem,
@@ -66,6 +109,42 @@ def build(spec: Spec, sink: Diagnostics, package_name: str) -> Api:
         resources=resources,
         root=untagged,
     )
+
+
+def _reachable(
+    definitions: tuple[Definition, ...], operations: list[Operation]
+) -> tuple[Definition, ...]:
+    """The definitions the operations use, directly or through other definitions."""
+    by_name = {d.name: d for d in definitions}
+    pending: list[TypeExpr] = []
+    for op in operations:
+        pending += [p.type for p in op.params]
+        pending += [r.type for r in (*op.successes, *op.errors) if r.type is not None]
+        if op.body is not None:
+            pending.append(op.body.type)
+    seen: set[str] = set()
+    while pending:
+        t = pending.pop()
+        match t:
+            case Ref(name=name):
+                if name not in seen and name in by_name:
+                    seen.add(name)
+                    target = by_name[name]
+                    if isinstance(target, Model):
+                        pending += [f.type for f in target.fields]
+                        if target.extra is not None:
+                            pending.append(target.extra)
+                    elif isinstance(target, Alias):
+                        pending.append(target.target)
+            case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+                pending.append(inner)
+            case UnionOf(options=options, discriminator=discriminator):
+                pending += options
+                if discriminator is not None:
+                    pending += [Ref(name) for _, name in discriminator.mapping]
+            case _:
+                pass
+    return tuple(d for d in definitions if d.name in seen)
 
 
 def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityScheme, ...]:

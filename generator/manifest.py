@@ -1,0 +1,124 @@
+"""The manifest of a generated package: what made it, so unchanged inputs skip the work.
+
+`.oagen-manifest.json` records the generator (version and a digest of its own code,
+templates and runtime), the options, every spec file read (sha256 of its bytes) and
+every generated file (sha256). `is_current` answers "would generating again give the
+same bytes?" by hashing inputs and outputs only: no parsing, no rendering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+__all__ = ["MANIFEST", "generator_digest", "is_current", "manifest_text", "read_manifest"]
+
+MANIFEST = ".oagen-manifest.json"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def generator_digest() -> str:
+    """A digest of oagen's code, templates and runtime (they decide the output)."""
+    digest = hashlib.sha256(__version__.encode())
+    code = Path(__file__).resolve().parent
+    for path in sorted(code.rglob("*.py")):
+        digest.update(path.relative_to(code).as_posix().encode() + b"\0" + path.read_bytes())
+    templates = package_files("generator.templates")
+    for folder in ("package", "runtime"):
+        for entry in sorted(templates.joinpath(folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                digest.update(f"{folder}/{entry.name}".encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
+
+
+def templates_digest(folder: Path | None) -> str | None:
+    """A digest of a `--templates` override folder (None without one)."""
+    if folder is None:
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def manifest_text(
+    files: Mapping[str, str],
+    *,
+    spec_name: str,
+    inputs: Mapping[str, bytes],
+    options: Mapping[str, Any],
+) -> str:
+    """The manifest of `files` (which must not include the manifest itself)."""
+    data = {
+        "generator": f"oagen {__version__}",
+        "generator_digest": generator_digest(),
+        "spec": spec_name,
+        "inputs": {key: _sha256(inputs[key]) for key in sorted(inputs)},
+        "options": dict(sorted(options.items())),
+        "files": {path: _sha256(files[path].encode("utf-8")) for path in sorted(files)},
+    }
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest of the folder `out`, or None when it has no valid one."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    files = data.get("files")
+    if isinstance(files, list) and all(isinstance(f, str) for f in files):
+        data["files"] = dict.fromkeys(files, "")  # an older manifest: names only
+    elif not isinstance(files, dict):
+        return None
+    return data
+
+
+def is_current(spec: Path, out: Path, options: Mapping[str, Any]) -> bool:
+    """Whether `out` holds exactly what `spec` generates with `options`, judged from
+    the manifest: same generator, options and input bytes; every file as recorded."""
+    data = read_manifest(out)
+    if data is None or data.get("generator_digest") != generator_digest():
+        return False
+    if data.get("options") != dict(sorted(options.items())):
+        return False
+    inputs = data.get("inputs")
+    if not isinstance(inputs, dict) or spec.name not in inputs:
+        return False
+    base = spec.parent
+    for key, digest in inputs.items():
+        try:
+            if _sha256((base / key).read_bytes()) != digest:
+                return False
+        except OSError:
+            return False
+    recorded: dict[str, Any] = data["files"]
+    for path, digest in recorded.items():
+        try:
+            if _sha256((out / path).read_bytes()) != digest:
+                return False
+        except OSError:
+            return False
+    return _no_extra_files(out, set(recorded))
+
+
+def _no_extra_files(out: Path, recorded: set[str]) -> bool:
+    for item in out.rglob("*"):
+        if item.is_file() and "__pycache__" not in item.parts:
+            rel = item.relative_to(out).as_posix()
+            if rel != MANIFEST and rel not in recorded:
+                return False
+    return True

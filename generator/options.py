@@ -1,0 +1,47 @@
+"""Generation options: what a generation depends on besides the spec.
+
+Kept free of heavy imports: `oagen generate` decides from these and the manifest,
+before importing the pipeline, whether there is anything to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .manifest import templates_digest
+from .names import snake
+
+__all__ = ["Options", "default_package_name"]
+
+
+def default_package_name(spec_path: str) -> str:
+    """`specs/archal.yaml` -> `archal_client`."""
+    stem = spec_path.replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
+    return f"{snake(stem, 'api')}_client"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a generation depends on besides the spec (recorded in the manifest).
+
+    The formatter is not recorded: ruff and black give the same bytes.
+    """
+
+    package_name: str | None = None
+    templates: Path | None = None
+    include_tags: tuple[str, ...] = ()
+    exclude_tags: tuple[str, ...] = ()
+    include_operations: tuple[str, ...] = ()
+    meta: tuple[str, ...] = field(default=())
+
+    def recorded(self, spec: Path) -> dict[str, Any]:
+        return {
+            "package_name": self.package_name or default_package_name(spec.name),
+            "templates": templates_digest(self.templates),
+            "include_tags": list(self.include_tags),
+            "exclude_tags": list(self.exclude_tags),
+            "include_operations": list(self.include_operations),
+            "meta": list(self.meta),
+        }
