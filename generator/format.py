@@ -28,11 +28,12 @@ class FormatError(Exception):
 def format_sources(sources: Mapping[str, str], formatter: Formatter) -> dict[str, str]:
     """Format every `.py` file of `sources` (path -> text); others pass through."""
     python = {path: text for path, text in sources.items() if path.endswith(".py")}
-    for path, text in python.items():
-        try:
-            compile(text, path, "exec", dont_inherit=True)
-        except SyntaxError as exc:
-            raise FormatError(f"generated {path} is not valid Python: {exc}") from exc
+    if formatter == "none":  # ruff and black parse (and reject invalid code) themselves
+        for path, text in python.items():
+            try:
+                compile(text, path, "exec", dont_inherit=True)
+            except SyntaxError as exc:
+                raise FormatError(f"generated {path} is not valid Python: {exc}") from exc
     if formatter == "ruff":
         formatted = _ruff(python)
     elif formatter == "black":

@@ -7,6 +7,7 @@ parser and positions are looked up on demand, only when a diagnostic needs one.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -59,13 +60,14 @@ class Document:
     text: str
     is_json: bool
     positions: Mapping[str, tuple[int, int]] = field(repr=False)
+    _json_locator: list[_JsonLocator] = field(default_factory=list, repr=False, compare=False)
 
     def locate(self, pointer: str) -> SourceLocation:
         """Line and column of the value at `pointer` (or of its nearest parent)."""
         if self.is_json:
-            offset = _json_offset(self.text, split_pointer(pointer))
-            line = self.text.count("\n", 0, offset) + 1
-            column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+            if not self._json_locator:  # built on first use: most runs never need it
+                self._json_locator.append(_JsonLocator(self.text))
+            line, column = self._json_locator[0].locate(split_pointer(pointer))
             return SourceLocation(self.display, line, column)
         segments = split_pointer(pointer)
         while True:
@@ -363,39 +365,59 @@ _WS = re.compile(r"[ \t\n\r]*")
 _decoder = json.JSONDecoder()
 
 
-def _json_offset(text: str, segments: list[str]) -> int:
-    """Offset of the JSON value at `segments` (or of the deepest existing parent)."""
-    idx = _WS.match(text, 0).end()  # type: ignore[union-attr]
-    try:
-        for segment in segments:
-            found = _json_child(text, idx, segment)
-            if found is None:
-                return idx
-            idx = found
-    except (ValueError, IndexError):
-        pass
-    return idx
+class _JsonLocator:
+    """Source positions of JSON values by pointer, for error messages.
+
+    Each container's children are indexed the first time a pointer goes through it
+    (values skipped with the C decoder), so any number of lookups costs about one
+    decode of the parts of the document they touch.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.children: dict[int, dict[str, int]] = {}
+        self.line_starts: list[int] = []
+
+    def locate(self, segments: list[str]) -> tuple[int, int]:
+        text = self.text
+        offset = _WS.match(text, 0).end()  # type: ignore[union-attr]
+        try:
+            for segment in segments:
+                children = self.children.get(offset)
+                if children is None:
+                    children = self.children[offset] = _json_children(text, offset)
+                found = children.get(segment)
+                if found is None:
+                    break
+                offset = found
+        except (ValueError, IndexError):
+            pass
+        if not self.line_starts:
+            self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
 
 
-def _json_child(text: str, idx: int, segment: str) -> int | None:
+def _json_children(text: str, idx: int) -> dict[str, int]:
+    """Offsets of the values directly inside the container at `idx` ({} for scalars)."""
     ws = _WS.match
     opener = text[idx]
     if opener not in "{[":
-        return None
+        return {}
     closer = "}" if opener == "{" else "]"
     position = ws(text, idx + 1).end()  # type: ignore[union-attr]
+    out: dict[str, int] = {}
     index = 0
     while text[position] != closer:
         if opener == "{":
             key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
             position = ws(text, ws(text, position).end() + 1).end()  # type: ignore[union-attr]
-            if key == segment:
-                return position
-        elif str(index) == segment:
-            return position
+            out.setdefault(key, position)
+        else:
+            out[str(index)] = position
         _, position = _decoder.raw_decode(text, position)
         position = ws(text, position).end()  # type: ignore[union-attr]
         if text[position] == ",":
             position = ws(text, position + 1).end()  # type: ignore[union-attr]
         index += 1
-    return None
+    return out

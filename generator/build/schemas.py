@@ -155,9 +155,9 @@ class SchemaBuilder:
             if isinstance(props, dict):
                 for key, sub in props.items():
                     previous = properties.get(str(key))
-                    if previous is not None and previous[0] != sub and len(parts) > 1:
+                    if previous is not None and self._conflicting(previous, (sub, part_where)):
                         self._sink.warning(
-                            f"allOf redefines property {key!r} (first at "
+                            f"allOf redefines property {key!r} with another type (first at "
                             f"{previous[1].pointer}); the last definition is used",
                             part_where.child("properties", key),
                         )
@@ -202,6 +202,17 @@ class SchemaBuilder:
         # in the signature of a kw_only dataclass, this keeps the class body readable.
         fields.sort(key=lambda f: not f.is_required)
         return Model(name, tuple(fields), extra, description, where.pointer)
+
+    def _conflicting(self, first: tuple[Any, Where], second: tuple[Any, Where]) -> bool:
+        """Whether two allOf parts give one property different JSON types."""
+        if first[0] == second[0]:
+            return False
+        a = self._resolver.deref(first[0], first[1])
+        b = self._resolver.deref(second[0], second[1])
+        if a is None or b is None or not isinstance(a[0], dict) or not isinstance(b[0], dict):
+            return False
+        types_a, types_b = self._types(a[0]) - {"null"}, self._types(b[0]) - {"null"}
+        return bool(types_a and types_b and types_a != types_b)
 
     def _merged_parts(
         self, schema: dict[str, Any], where: Where, seen: set[Where]
@@ -317,11 +328,11 @@ class SchemaBuilder:
 
     def _is_inline_enum(self, schema: dict[str, Any]) -> bool:
         enum = schema.get("enum")
-        return (
-            isinstance(enum, list)
-            and any(v is not None for v in enum)
-            and all(isinstance(v, str) for v in enum if v is not None)
-        )
+        if not isinstance(enum, list):
+            return False
+        values = {v for v in enum if v is not None}
+        # a one-value enum is a const (`Literal["creation"]`): it tells union variants apart
+        return len(values) > 1 and all(isinstance(v, str) for v in values)
 
     def _inline(self, schema: dict[str, Any], where: Where, hint: str) -> PyIdent:
         name = self._by_place.get(where)
