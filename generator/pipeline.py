@@ -37,7 +37,7 @@ def check_spec(path: Path, *, strict: bool = False) -> tuple[Spec, tuple[Diagnos
     """
     spec = load(path)
     sink = Diagnostics(spec.locate)
-    validate(spec, sink, strict=strict)
+    validate(spec, sink, strict=strict, full=True)
     sink.raise_if_errors()
     build(spec, sink, default_package_name(path.name))
     sink.raise_if_errors()

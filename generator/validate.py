@@ -1,29 +1,44 @@
-"""Stage 2, validate: openapi-spec-validator findings -> located diagnostics.
+"""Stage 2, validate: OpenAPI validation findings -> located diagnostics.
 
-Findings are warnings (the builder reports, as errors, whatever would make faithful
-generation impossible) unless `strict`, which makes them errors. The validator reports
-paths relative to the schema it was checking when it crossed a `$dynamicRef`, so each
-finding is placed at the first document node where its path leads to its instance.
+Two depths. `full` runs openapi-spec-validator (structure plus its semantic checks:
+defaults and examples against their schemas, ...); it is pure Python and takes
+18 s on GitHub's spec, so it serves `oagen validate` and `--strict`. The default
+checks the document against the OpenAPI meta-schemas openapi-spec-validator ships,
+compiled by jsonschema-rs (12 ms on GitHub's spec); what else would make faithful
+generation impossible the builder reports itself.
+
+Findings are warnings unless `strict`, which makes them errors. openapi-spec-validator
+reports paths relative to the schema it was checking when it crossed a `$dynamicRef`,
+so each finding is placed at the first document node where its path leads to its
+instance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.schemas.utils import get_schema_content
 
 from .diagnostics import Diagnostics, Where, pointer_join
 from .load import Spec
 
 __all__ = ["validate"]
 
+# openapi-spec-validator would pick jsonschema-rs for its own schema pass once it is
+# installed (it is, for the fast path); its errors then lose their instance paths.
+os.environ.setdefault("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
+
 _MAX_MESSAGE = 240
 
 
-def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False) -> None:
-    """Report every validator finding about `spec` into `sink`."""
+def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool = False) -> None:
+    """Report every validator finding about `spec` into `sink` (`full`: all checks of
+    openapi-spec-validator, implied by `strict`; else the meta-schema only)."""
     report = sink.error if strict else sink.warning
     root = spec.root
     version = root.data.get("openapi") if isinstance(root.data, dict) else None
@@ -33,6 +48,8 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False) -> None:
             f"unsupported OpenAPI version {version!r}: oagen reads 3.0.x and 3.1.x",
             where.child("openapi") if version is not None else where,
         )
+        return
+    if not (full or strict) and _meta_schema_findings(root.data, version, root.key, report):
         return
     cls = OpenAPIV30SpecValidator if version.startswith("3.0.") else OpenAPIV31SpecValidator
     validator = cls(root.data, base_uri=root.path.as_uri())
@@ -45,6 +62,30 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False) -> None:
         ref = getattr(exc, "ref", None)
         detail = f"cannot resolve $ref {ref!r}" if ref else type(exc).__name__
         sink.warning(f"validation stopped early: {detail}", where)
+
+
+@cache
+def _meta_validator(version: str) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(dict(get_schema_content(version)))
+
+
+def _meta_schema_findings(
+    data: Any, version: str, document: str, report: Callable[[str, Where], None]
+) -> bool:
+    """Validate against the meta-schema with jsonschema-rs; False when unavailable."""
+    try:
+        validator = _meta_validator(version[:3])
+    except ImportError:  # no wheel for this platform: the full validator instead
+        return False
+    for error in validator.iter_errors(data):
+        pointer = pointer_join("#", *[str(p) for p in error.instance_path])
+        text = str(error.message)
+        if len(text) > _MAX_MESSAGE:
+            text = text[: _MAX_MESSAGE - 1] + "…"
+        report(f"spec validation: {text}", Where(document, pointer))
+    return True
 
 
 def _message(error: ValidationError) -> str:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.manifest import MANIFEST
 from generator.pipeline import generate_files
 from generator.plan import RUNTIME_FILES
-from generator.manifest import MANIFEST
 from generator.write import compare
 
 CASES = Path(__file__).parent / "cases"
