@@ -8,8 +8,6 @@ classified breaking or not from that caller's point of view.
 
 from __future__ import annotations
 
-import posixpath
-import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from typing import Literal, assert_never
 
 from .build import build, default_package_name
 from .diagnostics import Diagnostics
+from .gitspec import GitError, materialize, spec_path
 from .ir import (
     Alias,
     Api,
@@ -50,11 +49,6 @@ Usage = frozenset[Literal["in", "out"]]
 _IN: Usage = frozenset({"in"})
 _OUT: Usage = frozenset({"out"})
 _BOTH: Usage = frozenset({"in", "out"})
-_SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-class GitError(OSError):
-    """A `git:REV:PATH` argument could not be materialized."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +92,7 @@ def run_diff(
 ) -> int:
     """Print the change report of `old` -> `new` (paths or `git:REV:PATH`); the exit code
     is 1 when `fail_on_breaking` and a change is breaking, else 0."""
-    name = package_name or default_package_name(_spec_path(new))
+    name = package_name or default_package_name(spec_path(new))
     changes = diff_apis(load_api(old, name), load_api(new, name))
     print(render_report(changes, name, "markdown" if output_format == "markdown" else "text"))
     return 1 if fail_on_breaking and any(c.is_breaking for c in changes) else 0
@@ -107,78 +101,24 @@ def run_diff(
 def load_api(source: str, package_name: str) -> Api:
     """Load and build the spec `source` names; errors raise `SpecError`.
 
-    openapi-spec-validator is not run: without `--strict` its findings are warnings,
-    which a report of API changes would ignore, and it takes most of the time on big
-    specs (about 90% on GitHub's). What makes generation impossible is found by `build`.
+    Validation is the default one (the meta-schema): its findings are warnings, which
+    a report of API changes ignores; what makes generation impossible is found by
+    `build`.
     """
     if not source.startswith("git:"):
         return _build(Path(source), source, package_name)
     with tempfile.TemporaryDirectory(prefix="oagen-diff-") as tmp:
-        return _build(_materialize(source, Path(tmp)), source, package_name)
+        return _build(materialize(source, Path(tmp)), source, package_name)
 
 
 def _build(path: Path, display: str, package_name: str) -> Api:
     spec = load(path, display)
     sink = Diagnostics(spec.locate)
-    root = spec.root.data
-    version = root.get("openapi") if isinstance(root, dict) else None
-    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
-        # the one finding of `validate` that is an error without --strict
-        validate(spec, sink)
+    validate(spec, sink)
     sink.raise_if_errors()
     api = build(spec, sink, package_name)
     sink.raise_if_errors()
     return api
-
-
-def _spec_path(source: str) -> str:
-    return source.split(":", 2)[-1] if source.startswith("git:") else source
-
-
-# -- git:REV:PATH -----------------------------------------------------------------------
-
-
-def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode(errors="replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {detail[-1] if detail else done.returncode}")
-    return done.stdout
-
-
-def _materialize(source: str, tmp: Path) -> Path:
-    """Write the spec `git:REV:PATH` names, and the spec files of its folder (for
-    relative `$ref`s), as they are at REV into `tmp`; return the spec's path there.
-    PATH is relative to the repository root, or to the current folder with `./`/`../`."""
-    rev, _, path = source[len("git:") :].partition(":")
-    if not rev or not path:
-        raise GitError(f"{source}: expected git:REV:PATH")
-    cwd = Path.cwd()
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip())
-    if path.startswith(("./", "../")):
-        prefix = _git(["rev-parse", "--show-prefix"], cwd).decode().strip()
-        path = posixpath.normpath(posixpath.join(prefix, path))
-    folder = posixpath.dirname(path)
-    listing = _git(["ls-tree", "-r", "-z", "--name-only", rev, "--", folder or "."], top)
-    names = [n for n in listing.decode().split("\0") if n and "\n" not in n]
-    if path not in names:
-        raise GitError(f"{source}: {path} does not exist at {rev}")
-    wanted = [path, *(n for n in names if n != path and n.lower().endswith(_SPEC_SUFFIXES))]
-    batch = _git(["cat-file", "--batch"], top, "".join(f"{rev}:{n}\n" for n in wanted).encode())
-    offset = 0
-    for name in wanted:
-        end = batch.index(b"\n", offset)
-        size = int(batch[offset:end].split()[2])
-        target = tmp / posixpath.relpath(name, folder or ".")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(batch[end + 1 : end + 1 + size])
-        offset = end + 1 + size + 1
-    return tmp / posixpath.basename(path)
 
 
 # -- report -----------------------------------------------------------------------------
