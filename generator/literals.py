@@ -55,9 +55,17 @@ def _escape_char(ch: str) -> str:
     return f"\\U{code:08x}"
 
 
+_MAYBE_UNPRINTABLE = re.compile(r"[^\n\x20-\x7e]")  # only these need a closer look
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    ch = match.group()
+    return ch if ch.isprintable() else _escape_char(ch)
+
+
 def _escape(text: str) -> str:
     text = text.replace("\\", "\\\\")
-    text = "".join(ch if ch == "\n" or ch.isprintable() else _escape_char(ch) for ch in text)
+    text = _MAYBE_UNPRINTABLE.sub(_escape_match, text)
     text = _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), text)
     return text
 
@@ -78,10 +86,15 @@ def docstring(text: str, indent: int, width: int = 88) -> str:
     def flush() -> None:
         if paragraph:
             joined = " ".join(part.strip() for part in paragraph)
-            out.extend(
-                textwrap.wrap(joined, wrap_width, break_long_words=False, break_on_hyphens=False)
-                or [""]
-            )
+            if len(joined) <= wrap_width and joined.isprintable():
+                out.append(joined.strip())  # what textwrap would give, without its cost
+            else:
+                out.extend(
+                    textwrap.wrap(
+                        joined, wrap_width, break_long_words=False, break_on_hyphens=False
+                    )
+                    or [""]
+                )
             paragraph.clear()
 
     in_code = False

@@ -12,6 +12,7 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 from .ir import PyIdent
 
@@ -75,6 +76,7 @@ def _codepoints(text: str) -> str:
     return "_".join(f"u{ord(ch):x}" for ch in text if ch.isalnum())
 
 
+@cache
 def snake(text: str, fallback: str = "value") -> PyIdent:
     """`getCurrentCliUser` -> `get_current_cli_user`; `x-api-key` -> `x_api_key`."""
     words = [w.lower() for w in _ascii_words(text)]
@@ -86,6 +88,7 @@ def snake(text: str, fallback: str = "value") -> PyIdent:
     return PyIdent(name)
 
 
+@cache
 def pascal(text: str, fallback: str = "Model") -> PyIdent:
     """`session summary` -> `SessionSummary`; valid names keep their acronyms."""
     if text.isascii() and text.isidentifier() and "_" not in text:

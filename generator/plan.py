@@ -112,7 +112,8 @@ class FieldContext:
     annotation: str
     default: str | None
     doc: str | None
-    decode: str
+    decode: tuple[str, ...]  # lines run before `value` is read
+    value: str
     encode: str
     is_required: bool
     check: str | None
@@ -508,7 +509,9 @@ def _model(types: Types, model: Model) -> ModelContext:
             annotation += " | Unset"
             default = "UNSET"
         check_args = _check_args(f.constraints, choices)
-        accessor = "req" if f.is_required else "opt"
+        decode_lines, value = types.inline_decode(
+            f.type, py_literal(f.wire_name), required=f.is_required
+        )
         field_path = f'f"{{path}}.{f.python_name}"'
         has_checks = has_checks or bool(check_args)
         fields.append(
@@ -518,7 +521,8 @@ def _model(types: Types, model: Model) -> ModelContext:
                 annotation=annotation,
                 default=default,
                 doc=_field_doc(f),
-                decode=f"_serde.{accessor}(d, {py_literal(f.wire_name)}, {types.decoder(f.type)})",
+                decode=decode_lines,
+                value=value,
                 encode=types.encoder(f.type, f"self.{f.python_name}"),
                 is_required=f.is_required,
                 check=f"_serde.check(self.{f.python_name}, {field_path}, {check_args})"

@@ -55,6 +55,16 @@ _PRIM_DECODER: dict[PrimKind, str] = {
 }  # fmt: skip
 
 
+# Scalars decoded inline: Python type and JSON type name.
+_INLINE: dict[PrimKind | None, tuple[str, str]] = {
+    "str": ("str", "string"),
+    "int": ("int", "integer"),
+    "bool": ("bool", "boolean"),
+    "float": ("float", "number"),
+    "any": ("object", "any"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class DecoderDef:
     """A private module-level decoder: `def name(value: object) -> returns: return body`."""
@@ -201,6 +211,35 @@ class Types:
                 return self._helper(t, f"None if value is None else {self.decoder(inner)}(value)")
             case _:
                 assert_never(t)
+
+    def inline_decode(
+        self, t: TypeExpr, key: str, *, required: bool
+    ) -> tuple[tuple[str, ...], str]:
+        """Straight-line decoding of property `key` (a Python literal) of `d`: the
+        lines to run and the expression of the value. Scalars are type-checked inline
+        (no call on the happy path), everything else goes through its decoder."""
+        nullable = isinstance(t, Nullable)
+        inner = t.inner if isinstance(t, Nullable) else t
+        kind = inner.kind if isinstance(inner, Prim) else None
+        if kind not in _INLINE:
+            accessor = "req" if required else "opt"
+            return (), f"_serde.{accessor}(d, {key}, {self.decoder(t)})"
+        lines = [f"v = d.get({key}, UNSET)"]
+        guards = [] if required else ["v is not UNSET"]
+        if nullable:
+            guards.append("v is not None")
+        if kind == "any":
+            if required:
+                lines += ["if v is UNSET:", f'    raise _serde.bad({key}, "a value", v)']
+            return tuple(lines), "v"
+        python_type, json_type = _INLINE[kind]
+        condition = " and ".join([*guards, f"type(v) is not {python_type}"])
+        if kind == "float":  # an integer is a number too
+            action = f"v = _serde.number_at({key}, v)"
+        else:
+            action = f"raise _serde.bad({key}, {py_literal(json_type)}, v)"
+        lines += [f"if {condition}:", f"    {action}"]
+        return tuple(lines), "v"
 
     def _specificity(self, t: TypeExpr) -> int:
         """Union options are tried most specific first: models with more consts and

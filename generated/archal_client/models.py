@@ -85,10 +85,22 @@ class ErrorResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.error = _serde.opt(d, "error", _serde.str_)
-        obj.code = _serde.opt(d, "code", _serde.str_)
-        obj.message = _serde.opt(d, "message", _serde.str_)
-        obj.detail = _serde.opt(d, "detail", _serde.str_)
+        v = d.get("error", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("error", "string", v)
+        obj.error = v
+        v = d.get("code", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("code", "string", v)
+        obj.code = v
+        v = d.get("message", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("message", "string", v)
+        obj.message = v
+        v = d.get("detail", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("detail", "string", v)
+        obj.detail = v
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -135,13 +147,23 @@ class AuthMeResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.user_id = _serde.req(d, "userId", _serde.str_)
-        obj.plan = _serde.req(d, "plan", _serde.str_)
+        v = d.get("userId", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("userId", "string", v)
+        obj.user_id = v
+        v = d.get("plan", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("plan", "string", v)
+        obj.plan = v
         obj.selected_clone_ids = _serde.req(d, "selectedCloneIds", _d_list_str)
-        obj.managed_evaluator_available = _serde.req(
-            d, "managedEvaluatorAvailable", _serde.bool_
-        )
-        obj.email = _serde.opt(d, "email", _d_nullable_str)
+        v = d.get("managedEvaluatorAvailable", UNSET)
+        if type(v) is not bool:
+            raise _serde.bad("managedEvaluatorAvailable", "boolean", v)
+        obj.managed_evaluator_available = v
+        v = d.get("email", UNSET)
+        if v is not UNSET and v is not None and type(v) is not str:
+            raise _serde.bad("email", "string", v)
+        obj.email = v
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -193,14 +215,30 @@ class DeviceAuthCreateResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.device_code = _serde.req(d, "device_code", _serde.str_)
-        obj.user_code = _serde.req(d, "user_code", _serde.str_)
-        obj.verification_uri = _serde.req(d, "verification_uri", _serde.str_)
-        obj.verification_uri_complete = _serde.req(
-            d, "verification_uri_complete", _serde.str_
-        )
-        obj.expires_in = _serde.req(d, "expires_in", _serde.int_)
-        obj.interval = _serde.req(d, "interval", _serde.int_)
+        v = d.get("device_code", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("device_code", "string", v)
+        obj.device_code = v
+        v = d.get("user_code", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("user_code", "string", v)
+        obj.user_code = v
+        v = d.get("verification_uri", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("verification_uri", "string", v)
+        obj.verification_uri = v
+        v = d.get("verification_uri_complete", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("verification_uri_complete", "string", v)
+        obj.verification_uri_complete = v
+        v = d.get("expires_in", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("expires_in", "integer", v)
+        obj.expires_in = v
+        v = d.get("interval", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("interval", "integer", v)
+        obj.interval = v
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -232,7 +270,10 @@ class DeviceAuthTokenRequest:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.device_code = _serde.req(d, "device_code", _serde.str_)
+        v = d.get("device_code", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("device_code", "string", v)
+        obj.device_code = v
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -312,12 +353,30 @@ class CreateSessionRequest:
         d = _serde.object_(data)
         obj = cls.__new__(cls)
         obj.clones = _serde.req(d, "clones", _d_list_str)
-        obj.scenario_id = _serde.opt(d, "scenarioId", _serde.str_)
-        obj.preflight_only = _serde.opt(d, "preflightOnly", _serde.bool_)
-        obj.transport = _serde.opt(d, "transport", _serde.str_)
-        obj.ttl_seconds = _serde.opt(d, "ttlSeconds", _serde.int_)
-        obj.scenario_run_count = _serde.opt(d, "scenarioRunCount", _serde.int_)
-        obj.rate_limit = _serde.opt(d, "rateLimit", _serde.int_)
+        v = d.get("scenarioId", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("scenarioId", "string", v)
+        obj.scenario_id = v
+        v = d.get("preflightOnly", UNSET)
+        if v is not UNSET and type(v) is not bool:
+            raise _serde.bad("preflightOnly", "boolean", v)
+        obj.preflight_only = v
+        v = d.get("transport", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("transport", "string", v)
+        obj.transport = v
+        v = d.get("ttlSeconds", UNSET)
+        if v is not UNSET and type(v) is not int:
+            raise _serde.bad("ttlSeconds", "integer", v)
+        obj.ttl_seconds = v
+        v = d.get("scenarioRunCount", UNSET)
+        if v is not UNSET and type(v) is not int:
+            raise _serde.bad("scenarioRunCount", "integer", v)
+        obj.scenario_run_count = v
+        v = d.get("rateLimit", UNSET)
+        if v is not UNSET and type(v) is not int:
+            raise _serde.bad("rateLimit", "integer", v)
+        obj.rate_limit = v
         obj.routing = _serde.opt(d, "routing", _serde.object_)
         obj.seeds = _serde.opt(d, "seeds", _d_map_str)
         obj.source = _serde.opt(d, "source", _serde.object_)
@@ -465,22 +524,43 @@ class SessionSummary:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.session_id = _serde.req(d, "sessionId", _serde.str_)
-        obj.status = _serde.req(d, "status", _serde.str_)
+        v = d.get("sessionId", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("sessionId", "string", v)
+        obj.session_id = v
+        v = d.get("status", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("status", "string", v)
+        obj.status = v
         obj.clone_ids = _serde.req(d, "cloneIds", _d_list_str)
         obj.endpoints = _serde.req(d, "endpoints", _d_map_str)
         obj.api_base_urls = _serde.req(d, "apiBaseUrls", _d_map_str)
         obj.created_at = _serde.req(d, "createdAt", _serde.datetime_)
         obj.expires_at = _serde.req(d, "expiresAt", _serde.datetime_)
-        obj.alive = _serde.opt(d, "alive", _serde.bool_)
+        v = d.get("alive", UNSET)
+        if v is not UNSET and type(v) is not bool:
+            raise _serde.bad("alive", "boolean", v)
+        obj.alive = v
         obj.mcp = _serde.opt(d, "mcp", _d_map_str)
         obj.resolved_seeds = _serde.opt(d, "resolvedSeeds", _d_map_str)
         obj.evidence = _serde.opt(d, "evidence", _serde.object_)
-        obj.runtime_provider = _serde.opt(d, "runtimeProvider", _serde.str_)
-        obj.scenario_id = _serde.opt(d, "scenarioId", _d_nullable_str)
-        obj.batch_id = _serde.opt(d, "batchId", _d_nullable_str)
+        v = d.get("runtimeProvider", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("runtimeProvider", "string", v)
+        obj.runtime_provider = v
+        v = d.get("scenarioId", UNSET)
+        if v is not UNSET and v is not None and type(v) is not str:
+            raise _serde.bad("scenarioId", "string", v)
+        obj.scenario_id = v
+        v = d.get("batchId", UNSET)
+        if v is not UNSET and v is not None and type(v) is not str:
+            raise _serde.bad("batchId", "string", v)
+        obj.batch_id = v
         obj.ended_at = _serde.opt(d, "endedAt", _d_nullable_datetime)
-        obj.last_error = _serde.opt(d, "lastError", _d_nullable_str)
+        v = d.get("lastError", UNSET)
+        if v is not UNSET and v is not None and type(v) is not str:
+            raise _serde.bad("lastError", "string", v)
+        obj.last_error = v
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -549,12 +629,18 @@ class TestResultPayload:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.project_name = _serde.req(d, "projectName", _serde.str_)
+        v = d.get("projectName", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("projectName", "string", v)
+        obj.project_name = v
         obj.services = _serde.req(d, "services", _d_list_str)
         obj.results = _serde.req(d, "results", _d_list_test_case_result)
         obj.summary = _serde.req(d, "summary", TestResultSummary.from_dict)
         obj.timestamp = _serde.req(d, "timestamp", _serde.datetime_)
-        obj.session_id = _serde.opt(d, "sessionId", _serde.str_)
+        v = d.get("sessionId", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("sessionId", "string", v)
+        obj.session_id = v
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -603,11 +689,23 @@ class TestCaseResult:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.name = _serde.req(d, "name", _serde.str_)
-        obj.file = _serde.req(d, "file", _serde.str_)
+        v = d.get("name", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("name", "string", v)
+        obj.name = v
+        v = d.get("file", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("file", "string", v)
+        obj.file = v
         obj.status = _serde.req(d, "status", _d_test_case_result_status)
-        obj.duration = _serde.req(d, "duration", _serde.float_)
-        obj.error = _serde.opt(d, "error", _serde.str_)
+        v = d.get("duration", UNSET)
+        if type(v) is not float:
+            v = _serde.number_at("duration", v)
+        obj.duration = v
+        v = d.get("error", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("error", "string", v)
+        obj.error = v
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -656,11 +754,26 @@ class TestResultSummary:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.total = _serde.req(d, "total", _serde.int_)
-        obj.passed = _serde.req(d, "passed", _serde.int_)
-        obj.failed = _serde.req(d, "failed", _serde.int_)
-        obj.skipped = _serde.req(d, "skipped", _serde.int_)
-        obj.duration = _serde.req(d, "duration", _serde.float_)
+        v = d.get("total", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("total", "integer", v)
+        obj.total = v
+        v = d.get("passed", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("passed", "integer", v)
+        obj.passed = v
+        v = d.get("failed", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("failed", "integer", v)
+        obj.failed = v
+        v = d.get("skipped", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("skipped", "integer", v)
+        obj.skipped = v
+        v = d.get("duration", UNSET)
+        if type(v) is not float:
+            v = _serde.number_at("duration", v)
+        obj.duration = v
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -702,10 +815,6 @@ def _d_map_str(value: object) -> dict[str, str]:
 
 def _d_nullable_datetime(value: object) -> datetime | None:
     return None if value is None else _serde.datetime_(value)
-
-
-def _d_nullable_str(value: object) -> str | None:
-    return None if value is None else _serde.str_(value)
 
 
 def _d_test_case_result_status(value: object) -> TestCaseResultStatus:

@@ -23,6 +23,7 @@ from .errors import APIResponseValidationError, RequestValidationError
 
 __all__ = [
     "any_",
+    "bad",
     "bool_",
     "bytes_",
     "check",
@@ -37,6 +38,7 @@ __all__ = [
     "list_",
     "map_",
     "none_",
+    "number_at",
     "object_",
     "opt",
     "req",
@@ -96,8 +98,11 @@ def extra(
     d: Mapping[str, Any], known: frozenset[str], decode: Decoder[T] | None = None
 ) -> dict[str, Any]:
     """The properties of `d` whose keys are not declared, decoded with `decode`."""
+    unknown = d.keys() - known  # set arithmetic in C: usually empty
+    if not unknown:
+        return {}
     if decode is None:
-        return {k: v for k, v in d.items() if k not in known}
+        return {k: v for k, v in d.items() if k in unknown}
     out: dict[str, Any] = {}
     for k, v in d.items():
         if k not in known:
@@ -406,3 +411,17 @@ def file_(value: object) -> Any:
     if isinstance(value, (bytes, tuple)) or hasattr(value, "read"):
         return value
     return bytes_(value)
+
+
+def bad(key: str, expected: str, value: object) -> APIResponseValidationError:
+    """The error for property `key` of an object: missing, or not `expected`."""
+    if value is UNSET:
+        return APIResponseValidationError("missing required property", path=(key,))
+    return _mismatch(expected, value).at(key)
+
+
+def number_at(key: str, value: object) -> float:
+    """Property `key` as a float (`value` is not one already): integers convert."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    raise bad(key, "number", value)

@@ -44,8 +44,14 @@ class Base:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.kind = _serde.req(d, "kind", _serde.str_)
-        obj.label = _serde.opt(d, "label", _d_nullable_str)
+        v = d.get("kind", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("kind", "string", v)
+        obj.kind = v
+        v = d.get("label", UNSET)
+        if v is not UNSET and v is not None and type(v) is not str:
+            raise _serde.bad("label", "string", v)
+        obj.label = v
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -84,9 +90,18 @@ class Circle:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.kind = _serde.req(d, "kind", _serde.str_)
-        obj.radius = _serde.req(d, "radius", _serde.float_)
-        obj.label = _serde.opt(d, "label", _d_nullable_str)
+        v = d.get("kind", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("kind", "string", v)
+        obj.kind = v
+        v = d.get("radius", UNSET)
+        if type(v) is not float:
+            v = _serde.number_at("radius", v)
+        obj.radius = v
+        v = d.get("label", UNSET)
+        if v is not UNSET and v is not None and type(v) is not str:
+            raise _serde.bad("label", "string", v)
+        obj.label = v
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -126,9 +141,18 @@ class Square:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.kind = _serde.req(d, "kind", _serde.str_)
-        obj.side = _serde.req(d, "side", _serde.float_)
-        obj.label = _serde.opt(d, "label", _d_nullable_str)
+        v = d.get("kind", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("kind", "string", v)
+        obj.kind = v
+        v = d.get("side", UNSET)
+        if type(v) is not float:
+            v = _serde.number_at("side", v)
+        obj.side = v
+        v = d.get("label", UNSET)
+        if v is not UNSET and v is not None and type(v) is not str:
+            raise _serde.bad("label", "string", v)
+        obj.label = v
         obj.corners = _serde.opt(d, "corners", SquareCorners.from_dict)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
@@ -171,7 +195,10 @@ class Node:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.value = _serde.req(d, "value", _serde.int_)
+        v = d.get("value", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("value", "integer", v)
+        obj.value = v
         obj.created = _serde.opt(d, "created", _serde.datetime_)
         obj.children = _serde.opt(d, "children", _d_list_node)
         obj.meta = _serde.opt(d, "meta", _d_map_int)
@@ -219,7 +246,10 @@ class SquareCorners:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.rounded = _serde.opt(d, "rounded", _serde.bool_)
+        v = d.get("rounded", UNSET)
+        if v is not UNSET and type(v) is not bool:
+            raise _serde.bad("rounded", "boolean", v)
+        obj.rounded = v
         obj.style = _serde.opt(d, "style", _d_square_corners_style)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
@@ -258,10 +288,6 @@ def _d_map_int(value: object) -> dict[str, int]:
 
 def _d_nullable_node(value: object) -> Node | None:
     return None if value is None else Node.from_dict(value)
-
-
-def _d_nullable_str(value: object) -> str | None:
-    return None if value is None else _serde.str_(value)
 
 
 def _d_square_corners_style(value: object) -> SquareCornersStyle:

@@ -38,9 +38,18 @@ class Pet:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.id = _serde.req(d, "id", _serde.int_)
-        obj.name = _serde.req(d, "name", _serde.str_)
-        obj.tag = _serde.opt(d, "tag", _d_nullable_str)
+        v = d.get("id", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("id", "integer", v)
+        obj.id = v
+        v = d.get("name", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("name", "string", v)
+        obj.name = v
+        v = d.get("tag", UNSET)
+        if v is not UNSET and v is not None and type(v) is not str:
+            raise _serde.bad("tag", "string", v)
+        obj.tag = v
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -76,8 +85,14 @@ class Error:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.code = _serde.req(d, "code", _serde.int_)
-        obj.message = _serde.req(d, "message", _serde.str_)
+        v = d.get("code", UNSET)
+        if type(v) is not int:
+            raise _serde.bad("code", "integer", v)
+        obj.code = v
+        v = d.get("message", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("message", "string", v)
+        obj.message = v
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -90,7 +105,3 @@ class Error:
 
     def validate(self, path: str = "Error") -> None:
         """Check the spec's constraints; raises `RequestValidationError` naming the field."""
-
-
-def _d_nullable_str(value: object) -> str | None:
-    return None if value is None else _serde.str_(value)

@@ -32,8 +32,14 @@ class PostUploadBody:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.name = _serde.req(d, "name", _serde.str_)
-        obj.count = _serde.opt(d, "count", _serde.int_)
+        v = d.get("name", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("name", "string", v)
+        obj.name = v
+        v = d.get("count", UNSET)
+        if v is not UNSET and type(v) is not int:
+            raise _serde.bad("count", "integer", v)
+        obj.count = v
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
