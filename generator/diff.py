@@ -168,7 +168,7 @@ class _Side:
 
     def __init__(self, api: Api) -> None:
         self.api = api
-        self.types = Types(api.definitions, local_models=True)
+        self.types = Types(api.definitions)
         self.defs: dict[str, Definition] = {d.name: d for d in api.definitions}
         self.operations: dict[str, Operation] = {}
         for resource in (*api.resources, *((api.root,) if api.root else ())):

@@ -15,9 +15,9 @@ from importlib.resources import files
 
 from .imports import ImportSet
 from .ir import (
-    Alias,
     Api,
     Constraints,
+    Definition,
     EnumDef,
     Field,
     JsonScalar,
@@ -30,6 +30,7 @@ from .ir import (
     TypeExpr,
 )
 from .literals import docblock, py_literal, toml_string
+from .names import NameTable, snake
 from .pytypes import DecoderDef, Types
 
 __all__ = ["RUNTIME_FILES", "FilePlan", "plan", "runtime_sources"]
@@ -148,6 +149,22 @@ class ModelsContext:
     models: tuple[ModelContext, ...]
     aliases: tuple[AliasContext, ...]
     decoders: tuple[DecoderDef, ...]
+    # imports of the other models this module uses, after its own definitions:
+    # modules that refer to each other then import in either order
+    late_imports: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelExport:
+    name: str
+    module: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsInitContext:
+    docstring: str
+    names: tuple[ModelExport, ...]
+    all_names: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +229,7 @@ def _package_files(api: Api) -> list[FilePlan]:
     out = [
         FilePlan("__init__.py", "__init__.py.jinja", _init(api)),
         FilePlan("_client.py", "_client.py.jinja", _client(api)),
-        FilePlan("models.py", "models.py.jinja", _models(api)),
+        *_models(api),
         FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api)),
     ]
     resources = [*api.resources, *([api.root] if api.root is not None else [])]
@@ -434,7 +451,7 @@ def _snippet(types: Types, api: Api, resource: Resource, op: Operation) -> Snipp
 
 
 def _readme(api: Api) -> ReadmeContext:
-    types = Types(api.definitions, local_models=True)
+    types = Types(api.definitions)
     credentials = ", ".join(f'{s.python_name}="..."' for s in api.security_schemes)
     base = "" if api.base_url else 'base_url="https://...", '
     setup = f"from {api.package_name} import Client\n\n"
@@ -558,16 +575,66 @@ def _model(types: Types, model: Model) -> ModelContext:
     )
 
 
-def _models(api: Api) -> ModelsContext:
-    types = Types(api.definitions, local_models=True)
-    types.imports.add("dataclasses", "dataclass", "field")
-    types.imports.add("typing", "Any", "TypeAlias")
-    types.imports.add(".", "_serde")
-    types.imports.add("._types", "UNSET", "Unset")
+def _models(api: Api) -> list[FilePlan]:
+    """The `models` package: one module per model (and per alias), the enums in one,
+    and an `__init__` that imports a model's module on first use (PEP 562)."""
+    modules = _model_modules(api)
+    title = _title(api)
+    out: list[FilePlan] = []
+    enums = [d for d in api.definitions if isinstance(d, EnumDef)]
+    if enums:
+        out.append(
+            FilePlan(
+                "models/_enums.py",
+                "models.py.jinja",
+                _model_module(api, enums, modules, f"Enumerations of the {title}."),
+            )
+        )
+    for d in api.definitions:
+        if not isinstance(d, EnumDef):
+            doc = f"The `{d.name}` {'model' if isinstance(d, Model) else 'type'} of the {title}."
+            out.append(
+                FilePlan(
+                    f"models/{modules[d.name]}.py",
+                    "models.py.jinja",
+                    _model_module(api, [d], modules, doc),
+                )
+            )
+    names = tuple(sorted(modules.items()))
+    init = ModelsInitContext(
+        docstring=_doc(
+            f"Data models of the {title}.\n\nEach model lives in its own module, imported "
+            "the first time it is used: `from <package>.models import Name` works as usual.",
+            0,
+        ),
+        names=tuple(ModelExport(name, module) for name, module in names),
+        all_names=tuple(name for name, _ in names),
+    )
+    return [FilePlan("models/__init__.py", "models_init.py.jinja", init), *out]
+
+
+def _model_modules(api: Api) -> dict[str, str]:
+    """Definition name -> module name (`_session_summary`; enums share `_enums`)."""
+    table = NameTable({"_enums", "__init__"})
+    modules: dict[str, str] = {}
+    for d in api.definitions:
+        if isinstance(d, EnumDef):
+            modules[d.name] = "_enums"
+        else:
+            modules[d.name] = table.claim("_" + snake(d.name, "model"))
+    return modules
+
+
+def _model_module(
+    api: Api, definitions: Sequence[Definition], modules: dict[str, str], doc: str
+) -> ModelsContext:
+    types = Types(api.definitions)
+    if any(not isinstance(d, Model) for d in definitions):
+        types.imports.add("typing", "TypeAlias")
     enums: list[AliasContext] = []
     models: list[ModelContext] = []
     aliases: list[AliasContext] = []
-    for d in api.definitions:
+    for d in definitions:
         if isinstance(d, EnumDef):
             types.imports.add("typing", "Literal")
             value = f"Literal[{', '.join(py_literal(v) for v in d.values)}]"
@@ -575,8 +642,12 @@ def _models(api: Api) -> ModelsContext:
                 AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
             )
         elif isinstance(d, Model):
+            types.imports.add("dataclasses", "dataclass", "field")
+            types.imports.add("typing", "Any")
+            types.imports.add("..", "_serde")
+            types.imports.add(".._types", "UNSET", "Unset")
             models.append(_model(types, d))
-        elif isinstance(d, Alias):
+        else:
             value = types.annotation(d.target)
             if types.is_recursive_alias(d.name):
                 value = py_literal(value)
@@ -584,14 +655,21 @@ def _models(api: Api) -> ModelsContext:
                 AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
             )
     decoders = types.decoders
+    if any("_serde." in dec.body for dec in decoders):
+        types.imports.add("..", "_serde")
+    own = {d.name for d in definitions}
+    late = ImportSet()
+    for name in sorted(types.models_used - own):
+        late.add("." + modules[name], name)
     return ModelsContext(
-        docstring=_doc(f"Data models of the {_title(api)}.", 0),
+        docstring=_doc(doc, 0),
         imports=types.imports.lines(),
-        all_names=tuple(sorted(d.name for d in api.definitions)),
+        all_names=tuple(sorted(own)),
         enums=tuple(enums),
         models=tuple(models),
         aliases=tuple(aliases),
         decoders=decoders,
+        late_imports=late.lines(),
     )
 
 
@@ -783,7 +861,7 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
 
 
 def _resource(api: Api, resource: Resource) -> ResourceContext:
-    types = Types(api.definitions, local_models=False)
+    types = Types(api.definitions)
     operations = tuple(_operation(types, op, api.base_url) for op in resource.operations)
     imports = types.imports
     text = " ".join(v for op in operations for _, v in op.endpoint_fields)

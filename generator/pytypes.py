@@ -75,9 +75,8 @@ class DecoderDef:
 
 
 class Types:
-    def __init__(self, definitions: Iterable[Definition], *, local_models: bool) -> None:
+    def __init__(self, definitions: Iterable[Definition]) -> None:
         self._defs = {d.name: d for d in definitions}
-        self._local = local_models
         self.imports = ImportSet()
         self.models_used: set[str] = set()
         self._decoders: dict[str, DecoderDef] = {}
@@ -124,7 +123,7 @@ class Types:
                 if kind in _PRIM_IMPORT:
                     self.imports.add(*_PRIM_IMPORT[kind])
                 if kind == "file":
-                    self.imports.add("._types" if self._local else ".._types", "FileTypes")
+                    self.imports.add(".._types", "FileTypes")
                 return _PRIM_ANNOTATION[kind]
             case ListOf(item=item):
                 return f"list[{self.annotation(item)}]"

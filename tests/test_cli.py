@@ -228,8 +228,10 @@ def test_cli_output_without_spec_exits_2(capsys: pytest.CaptureFixture[str]) -> 
 def test_cli_generate_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec, out = _generated(tmp_path, capsys)
     files = _snapshot(out)
-    assert {"__init__.py", "models.py", "py.typed", MANIFEST} <= set(files)
-    assert b"class Pet" in files["models.py"]
+    assert {"__init__.py", "models/__init__.py", "models/_pet.py", "py.typed", MANIFEST} <= set(
+        files
+    )
+    assert b"class Pet" in files["models/_pet.py"]
     code, stdout, _ = _run(capsys, "check", str(spec), "-o", str(out))
     assert code == 0
     assert stdout == f"out: up to date ({len(files)} files)\n"
@@ -249,11 +251,11 @@ def test_cli_second_generate_rewrites_nothing(
 
 def test_cli_check_edited_file_is_stale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec, out = _generated(tmp_path, capsys)
-    models = out / "models.py"
+    models = out / "models" / "_pet.py"
     models.write_text(models.read_text(encoding="utf-8") + "# hand edit\n", encoding="utf-8")
     code, stdout, _ = _run(capsys, "check", str(spec), "-o", str(out))
     assert code == 1
-    assert "out/models.py: stale\n" in stdout
+    assert "out/models/_pet.py: stale\n" in stdout
     assert "-# hand edit" in stdout  # the diff shows what generate would remove
     assert stdout.rstrip().endswith("out: not current; run `oagen generate`")
 
@@ -284,14 +286,14 @@ def test_cli_check_after_spec_change(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     code, stdout, _ = _run(capsys, "check", str(spec), "-o", str(out))
     assert code == 1
-    assert "out/models.py: stale\n" in stdout
+    assert "out/models/_pet.py: stale\n" in stdout
 
 
 def test_cli_check_of_missing_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = _spec(tmp_path, GOOD)
     code, stdout, _ = _run(capsys, "check", str(spec), "-o", "nowhere")
     assert code == 1
-    assert "nowhere/models.py: missing\n" in stdout
+    assert "nowhere/models/_pet.py: missing\n" in stdout
     assert not (tmp_path / "nowhere").exists()
 
 

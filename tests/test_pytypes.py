@@ -7,7 +7,7 @@ from generator.pytypes import Types
 
 
 def test_nested_nullability_gets_distinct_decoders() -> None:
-    types = Types((), local_models=True)
+    types = Types(())
     inner_nullable = types.decoder(ListOf(Nullable(Prim("str"))))
     outer_nullable = types.decoder(Nullable(ListOf(Prim("str"))))
     assert inner_nullable != outer_nullable
@@ -17,7 +17,7 @@ def test_nested_nullability_gets_distinct_decoders() -> None:
 
 
 def test_slugs_are_unambiguous_for_containers() -> None:
-    types = Types((), local_models=True)
+    types = Types(())
     shapes = [
         ListOf(MapOf(Prim("int"))),
         MapOf(ListOf(Prim("int"))),
@@ -36,7 +36,7 @@ def test_unions_differing_only_in_discriminator_do_not_share_a_decoder() -> None
                     Constraints(), False, False, False, "")  # fmt: skip
         return Model(PyIdent(name), (tag,), None, None, "")
 
-    types = Types((model("Cat"), model("Dog")), local_models=True)
+    types = Types((model("Cat"), model("Dog")))
     options = (Ref(PyIdent("Cat")), Ref(PyIdent("Dog")))
     a = UnionOf(options, Discriminator("kind", (("c", PyIdent("Cat")), ("d", PyIdent("Dog")))))
     b = UnionOf(options, Discriminator("kind", (("Cat", PyIdent("Cat")), ("Dog", PyIdent("Dog")))))

@@ -44,7 +44,20 @@ ARCHAL_FILES = {
     "_serde.py",
     "_types.py",
     "errors.py",
-    "models.py",
+    "models/__init__.py",
+    "models/_auth_me_response.py",
+    "models/_create_session_request.py",
+    "models/_device_auth_create_response.py",
+    "models/_device_auth_token_request.py",
+    "models/_enums.py",
+    "models/_error_response.py",
+    "models/_json_object.py",
+    "models/_ok_response.py",
+    "models/_session_list_response.py",
+    "models/_session_summary.py",
+    "models/_test_case_result.py",
+    "models/_test_result_payload.py",
+    "models/_test_result_summary.py",
     "py.typed",
     "resources/__init__.py",
     "resources/auth.py",
@@ -53,7 +66,7 @@ ARCHAL_FILES = {
     "resources/runtime.py",
     "resources/sessions.py",
 }
-N_FILES = len(ARCHAL_FILES)  # 18
+N_FILES = len(ARCHAL_FILES)  # 31
 
 OLD_SUMMARY = "summary: Get hosted clone session status"
 NEW_SUMMARY = "summary: Fetch one hosted clone session by id"
@@ -150,7 +163,14 @@ def run_py(
 
 
 def defined_names(module: Path) -> set[str]:
-    """Top-level classes and type aliases of a generated module."""
+    """Top-level classes and type aliases of a generated module (or of every module of
+    a generated package, such as `models/`)."""
+    if module.is_dir():
+        found = set()
+        for path in sorted(module.glob("*.py")):
+            if path.name != "__init__.py":
+                found |= {n for n in defined_names(path) if not n.startswith("_")}
+        return found
     tree = ast.parse(module.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in tree.body:
@@ -289,9 +309,9 @@ def test_schema_description_edit_changes_models(
     assert out == [f"out: {len(changed)} written, 0 removed ({N_FILES} files)"]
     assert touched(before, work / "out") == changed
     semantic = {rel for rel in changed if without_header(new[rel]) != without_header(old[rel])}
-    assert "models.py" in semantic
-    assert semantic <= {"models.py", "resources/sessions.py", "README.md", MANIFEST}
-    assert b"One hosted clone session, as reported." in new["models.py"]
+    # one module per model: only SessionSummary's changes (and the manifest)
+    assert semantic == {"models/_session_summary.py", MANIFEST}
+    assert b"One hosted clone session, as reported." in new["models/_session_summary.py"]
 
 
 def test_force_regenerates_but_writes_no_equal_bytes(work: Path) -> None:
@@ -374,7 +394,7 @@ def test_changed_referenced_file_makes_output_stale(
     code, out, _ = oagen(capsys, "check", "main.yaml", "-o", "out")
     assert code == 1
     status = [line for line in out if re.fullmatch(r"\S+: (stale|missing|extra)", line)]
-    assert "out/models.py: stale" in status
+    assert "out/models/_thing.py: stale" in status
     assert all(line.endswith(": stale") and line.startswith("out/") for line in status)
     assert "+    weight: int | Unset = UNSET" in out
     assert out[-1] == "out: not current; run `oagen generate`"
@@ -382,7 +402,7 @@ def test_changed_referenced_file_makes_output_stale(
     code, out, _ = oagen(capsys, "generate", "main.yaml", "-o", "out")
     assert code == 0
     assert re.fullmatch(rf"out: \d+ written, 0 removed \({n} files\)", out[0]), out
-    assert "weight" in (tmp_path / "out" / "models.py").read_text(encoding="utf-8")
+    assert "weight" in (tmp_path / "out" / "models" / "_thing.py").read_text(encoding="utf-8")
     assert oagen(capsys, "check", "main.yaml", "-o", "out")[:2] == (
         0,
         [f"out: up to date ({n} files)"],
@@ -441,10 +461,10 @@ def test_check_edited_file_is_stale_with_a_diff(
 
 
 def test_check_missing_and_extra(generated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (generated / "models.py").unlink()
+    (generated / "models" / "_session_summary.py").unlink()
     code, out, _ = oagen(capsys, "check", "archal.yaml", "-o", "out")
     assert code == 1
-    assert status_lines(out) == ["out/models.py: missing"]
+    assert status_lines(out) == ["out/models/_session_summary.py: missing"]
     assert out[-1] == "out: not current; run `oagen generate`"
 
     assert oagen(capsys, "generate", "archal.yaml", "-o", "out")[:2] == (
@@ -487,13 +507,14 @@ def test_check_diff_output_is_capped(generated: Path, capsys: pytest.CaptureFixt
 def test_check_diff_of_one_huge_file_is_capped(
     generated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = generated / "models.py"
+    path = generated / "models" / "_session_summary.py"
     text = path.read_text(encoding="utf-8")
-    path.write_text("".join(f"# {ln}\n" for ln in text.splitlines()), "utf-8")
+    edited = "".join(f"# {ln}\n" for ln in text.splitlines()) * 4
+    path.write_text(edited, "utf-8")
     code, out, _ = oagen(capsys, "check", "archal.yaml", "-o", "out")
     assert code == 1
-    assert status_lines(out) == ["out/models.py: stale"]
-    assert len(text.splitlines()) > 500
+    assert status_lines(out) == ["out/models/_session_summary.py: stale"]
+    assert len(edited.splitlines()) > 500
     assert len(out) <= 1 + 200 + 1
     assert any("more diff lines" in ln for ln in out)
 
@@ -794,7 +815,7 @@ def test_meta_pyproject_is_installable(tmp_path: Path, capsys: pytest.CaptureFix
     )
     assert (target / "acme_archal" / "py.typed").is_file()
     assert (target / "acme_archal" / "resources" / "sessions.py").is_file()
-    assert (target / "acme_archal" / "models.py").is_file()
+    assert (target / "acme_archal" / "models" / "__init__.py").is_file()
 
 
 # -- selection ---------------------------------------------------------------------------
@@ -817,7 +838,7 @@ def test_include_tags(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "delete_session",
         "with_raw_response",
     }
-    models = defined_names(pkg / "models.py")
+    models = defined_names(pkg / "models")
     assert {
         "SessionSummary",
         "CreateSessionRequest",
@@ -851,7 +872,7 @@ def test_include_tags(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
         0,
         [f"out: up to date ({N_FILES} files)"],
     )
-    assert "TestResultPayload" in defined_names(pkg / "models.py")
+    assert "TestResultPayload" in defined_names(pkg / "models")
 
 
 def test_exclude_tags(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -860,7 +881,15 @@ def test_exclude_tags(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert (code, err) == (0, "")
     pkg = work / "out"
-    assert files_of(pkg) == ARCHAL_FILES - {"resources/runtime.py"}
+    # a selection keeps only the models its operations reach: the test-result models
+    # (and the enum module of their status) are used by no operation of the spec
+    unreachable = {
+        "models/_test_case_result.py",
+        "models/_test_result_summary.py",
+        "models/_test_result_payload.py",
+        "models/_enums.py",
+    }
+    assert files_of(pkg) == ARCHAL_FILES - {"resources/runtime.py"} - unreachable
     assert class_members(pkg / "_client.py", "Client") == {
         "auth",
         "catalog",
@@ -899,7 +928,7 @@ def test_include_operations_then_plain_generate(
         "delete_session",
         "with_raw_response",
     }
-    models = defined_names(pkg / "models.py")
+    models = defined_names(pkg / "models")
     assert "SessionSummary" in models and "ErrorResponse" in models
     assert "CreateSessionRequest" not in models and "SessionListResponse" not in models
     manifest = read_manifest(pkg)
