@@ -31,7 +31,7 @@ from .ir import (
 )
 from .literals import docblock, py_literal, toml_string
 from .names import NameTable, snake
-from .pytypes import DecoderDef, Types
+from .pytypes import DecoderDef, Definitions, Types
 
 __all__ = ["RUNTIME_FILES", "FilePlan", "plan", "runtime_sources"]
 
@@ -192,6 +192,7 @@ class OperationContext:
 class ResourceContext:
     docstring: str
     imports: tuple[str, ...]
+    type_checking_imports: tuple[str, ...]
     all_names: tuple[str, ...]
     decoders: tuple[DecoderDef, ...]
     class_name: str
@@ -214,29 +215,32 @@ def plan(api: Api, *, meta: tuple[str, ...] = ()) -> list[FilePlan]:
     With `meta` containing "pyproject", the folder becomes an installable project:
     `pyproject.toml` and `README.md` at its root, the package below it.
     """
-    files = _package_files(api)
+    index = Definitions(api.definitions)
+    files = _package_files(api, index)
     if "pyproject" not in meta:
-        return [*files, FilePlan("README.md", "README.md.jinja", _readme(api))]
+        return [*files, FilePlan("README.md", "README.md.jinja", _readme(api, index))]
     prefix = api.package_name.replace(".", "/") + "/"
     return [
         *(FilePlan(prefix + f.path, f.template, f.context, f.source) for f in files),
-        FilePlan("README.md", "README.md.jinja", _readme(api)),
+        FilePlan("README.md", "README.md.jinja", _readme(api, index)),
         FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api)),
     ]
 
 
-def _package_files(api: Api) -> list[FilePlan]:
+def _package_files(api: Api, index: Definitions) -> list[FilePlan]:
     out = [
         FilePlan("__init__.py", "__init__.py.jinja", _init(api)),
         FilePlan("_client.py", "_client.py.jinja", _client(api)),
-        *_models(api),
+        *_models(api, index),
         FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api)),
     ]
     resources = [*api.resources, *([api.root] if api.root is not None else [])]
     for resource in resources:
         out.append(
             FilePlan(
-                f"resources/{_module(resource)}.py", "resource.py.jinja", _resource(api, resource)
+                f"resources/{_module(resource)}.py",
+                "resource.py.jinja",
+                _resource(api, index, resource),
             )
         )
     for name, source in runtime_sources().items():
@@ -450,8 +454,8 @@ def _snippet(types: Types, api: Api, resource: Resource, op: Operation) -> Snipp
     return SnippetContext(title, code)
 
 
-def _readme(api: Api) -> ReadmeContext:
-    types = Types(api.definitions)
+def _readme(api: Api, index: Definitions) -> ReadmeContext:
+    types = Types(index)
     credentials = ", ".join(f'{s.python_name}="..."' for s in api.security_schemes)
     base = "" if api.base_url else 'base_url="https://...", '
     setup = f"from {api.package_name} import Client\n\n"
@@ -575,7 +579,7 @@ def _model(types: Types, model: Model) -> ModelContext:
     )
 
 
-def _models(api: Api) -> list[FilePlan]:
+def _models(api: Api, index: Definitions) -> list[FilePlan]:
     """The `models` package: one module per model (and per alias), the enums in one,
     and an `__init__` that imports a model's module on first use (PEP 562)."""
     modules = _model_modules(api)
@@ -587,7 +591,7 @@ def _models(api: Api) -> list[FilePlan]:
             FilePlan(
                 "models/_enums.py",
                 "models.py.jinja",
-                _model_module(api, enums, modules, f"Enumerations of the {title}."),
+                _model_module(api, index, enums, modules, f"Enumerations of the {title}."),
             )
         )
     for d in api.definitions:
@@ -597,7 +601,7 @@ def _models(api: Api) -> list[FilePlan]:
                 FilePlan(
                     f"models/{modules[d.name]}.py",
                     "models.py.jinja",
-                    _model_module(api, [d], modules, doc),
+                    _model_module(api, index, [d], modules, doc),
                 )
             )
     names = tuple(sorted(modules.items()))
@@ -626,9 +630,13 @@ def _model_modules(api: Api) -> dict[str, str]:
 
 
 def _model_module(
-    api: Api, definitions: Sequence[Definition], modules: dict[str, str], doc: str
+    api: Api,
+    index: Definitions,
+    definitions: Sequence[Definition],
+    modules: dict[str, str],
+    doc: str,
 ) -> ModelsContext:
-    types = Types(api.definitions)
+    types = Types(index)
     if any(not isinstance(d, Model) for d in definitions):
         types.imports.add("typing", "TypeAlias")
     enums: list[AliasContext] = []
@@ -830,7 +838,7 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
     if op.body is not None:
         body_args = [py_literal(op.body.media_type), py_literal(op.body.kind)]
         if op.body.kind != "binary" and types.is_model(op.body.type):
-            body_args.append(f"model={types.annotation(op.body.type)}")
+            body_args.append(f"decode={types.decoder(op.body.type)}")
         fields.append(("body", f"Body({', '.join(body_args)})"))
     if op.security:
         alternatives = [_tuple([py_literal(n) for n in alt]) for alt in op.security]
@@ -860,8 +868,10 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
     )
 
 
-def _resource(api: Api, resource: Resource) -> ResourceContext:
-    types = Types(api.definitions)
+def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceContext:
+    # models are reached as `_models.Name` inside decoder functions: importing a
+    # resource module does not import the models of all its operations
+    types = Types(index, model_prefix="_models.")
     operations = tuple(_operation(types, op, api.base_url) for op in resource.operations)
     imports = types.imports
     text = " ".join(v for op in operations for _, v in op.endpoint_fields)
@@ -883,8 +893,12 @@ def _resource(api: Api, resource: Resource) -> ResourceContext:
     imports.add(".._types", "UNSET", "Headers", "Query", "Timeout", "Unset")
     if "httpx." in text:
         imports.add_module("httpx")
+    checking = ImportSet()
     if types.models_used:
-        imports.add("..models", *sorted(types.models_used))
+        checking.add("..models", *sorted(types.models_used))
+        imports.add("typing", "TYPE_CHECKING")
+    if any("_models." in d.body for d in types.decoders):
+        imports.add("..", "models as _models")
     doc = resource.description or (
         f"Operations tagged `{resource.tag}`." if resource.tag else "Operations without a tag."
     )
@@ -894,6 +908,7 @@ def _resource(api: Api, resource: Resource) -> ResourceContext:
             f"{resource.tag or 'Untagged operations'}: {doc}" if resource.tag else doc, 0
         ),
         imports=imports.lines(),
+        type_checking_imports=checking.lines(),
         all_names=tuple(sorted(names)),
         decoders=types.decoders,
         class_name=resource.class_name,

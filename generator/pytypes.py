@@ -34,7 +34,7 @@ from .ir import (
 from .literals import py_literal
 from .names import snake
 
-__all__ = ["DecoderDef", "Types"]
+__all__ = ["DecoderDef", "Definitions", "Types"]
 
 _PRIM_ANNOTATION: dict[PrimKind, str] = {
     "str": "str", "int": "int", "float": "float", "bool": "bool", "any": "Any",
@@ -74,17 +74,52 @@ class DecoderDef:
     body: str
 
 
-class Types:
+class Definitions:
+    """Every definition by name, and which aliases are recursive: computed once per
+    API and shared by the `Types` of all its modules."""
+
     def __init__(self, definitions: Iterable[Definition]) -> None:
-        self._defs = {d.name: d for d in definitions}
+        self.by_name = {d.name: d for d in definitions}
+        self.recursive = frozenset(
+            name
+            for name, d in self.by_name.items()
+            if isinstance(d, Alias) and _refers_to(self.by_name, d.target, name, set())
+        )
+
+
+def _refers_to(defs: dict[PyIdent, Definition], t: TypeExpr, name: str, seen: set[str]) -> bool:
+    match t:
+        case Ref(name=ref):
+            if ref == name:
+                return True
+            target = defs.get(ref)
+            if isinstance(target, Alias) and ref not in seen:
+                seen.add(ref)
+                return _refers_to(defs, target.target, name, seen)
+            return False
+        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+            return _refers_to(defs, inner, name, seen)
+        case UnionOf(options=options):
+            return any(_refers_to(defs, o, name, seen) for o in options)
+        case Prim() | LiteralOf():
+            return False
+        case _:
+            assert_never(t)
+
+
+class Types:
+    def __init__(
+        self, definitions: Definitions | Iterable[Definition], *, model_prefix: str = ""
+    ) -> None:
+        """`model_prefix` (e.g. `_models.`): model classes are reached through it, and
+        only inside decoder functions, so a module can leave loading them to first use."""
+        index = definitions if isinstance(definitions, Definitions) else Definitions(definitions)
+        self._prefix = model_prefix
+        self._defs = index.by_name
+        self._recursive = index.recursive
         self.imports = ImportSet()
         self.models_used: set[str] = set()
         self._decoders: dict[str, DecoderDef] = {}
-        self._recursive = {
-            name
-            for name, d in self._defs.items()
-            if isinstance(d, Alias) and self._refers_to(d.target, name, set())
-        }
 
     @property
     def decoders(self) -> tuple[DecoderDef, ...]:
@@ -92,25 +127,6 @@ class Types:
 
     def is_recursive_alias(self, name: str) -> bool:
         return name in self._recursive
-
-    def _refers_to(self, t: TypeExpr, name: str, seen: set[str]) -> bool:
-        match t:
-            case Ref(name=ref):
-                if ref == name:
-                    return True
-                target = self._defs.get(ref)
-                if isinstance(target, Alias) and ref not in seen:
-                    seen.add(ref)
-                    return self._refers_to(target.target, name, seen)
-                return False
-            case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-                return self._refers_to(inner, name, seen)
-            case UnionOf(options=options):
-                return any(self._refers_to(o, name, seen) for o in options)
-            case Prim() | LiteralOf():
-                return False
-            case _:
-                assert_never(t)
 
     def _use_model(self, name: str) -> str:
         self.models_used.add(name)
@@ -257,6 +273,8 @@ class Types:
     def _ref_decoder(self, name: PyIdent) -> str:
         target = self._defs[name]
         if isinstance(target, Model):
+            if self._prefix:
+                return self._helper(Ref(name), f"{self._prefix}{name}.from_dict(value)")
             return f"{self._use_model(name)}.from_dict"
         if isinstance(target, EnumDef):
             annotation = self._use_model(name)

@@ -8,9 +8,7 @@ bodies, retries, error mapping) happens here.
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import email.utils
 import json
 import random
 import time
@@ -135,8 +133,8 @@ class Body:
 
     media_type: str
     kind: Literal["json", "form", "multipart", "binary", "text"]
-    # The model class of the body schema: a plain dict body is checked against it.
-    model: Any = None
+    # Decodes a plain dict body into the model of its schema, to check it.
+    decode: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +155,7 @@ class Endpoint(Generic[T]):
     server: str | None = None
 
 
-def _check_body(value: object, model: Any) -> None:
+def _check_body(value: object, decode: Callable[[Any], Any] | None) -> None:
     """Check a request body against the spec's constraints before it is sent.
 
     A model instance checks itself; a plain mapping given where the spec names a
@@ -167,9 +165,9 @@ def _check_body(value: object, model: Any) -> None:
     validate = getattr(value, "validate", None)
     if callable(validate):
         validate()
-    elif model is not None and isinstance(value, Mapping):
+    elif decode is not None and isinstance(value, Mapping):
         try:
-            instance = model.from_dict(value)
+            instance = decode(value)
         except APIResponseValidationError as exc:
             path = "".join(
                 f"[{s}]" if isinstance(s, int) else f".{s}" for s in exc.path
@@ -352,7 +350,7 @@ class _BaseClient(Generic[_HttpxT]):
         if spec is None or body is UNSET:
             return None, None, None
         if spec.kind in ("json", "form", "multipart"):
-            _check_body(body, spec.model)
+            _check_body(body, spec.decode)
         if spec.kind == "multipart":
             files, data = _multipart(body)
             return None, files or None, data or None
@@ -418,6 +416,8 @@ def _retry_after(headers: httpx.Headers) -> float | None:
         return max(float(value), 0.0)
     except ValueError:
         pass
+    import email.utils  # rare: not worth its import time up front
+
     parsed = email.utils.parsedate_tz(value)
     if parsed is None:
         return None
@@ -506,6 +506,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         super().__init__(**config)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx.AsyncClient()
+        import asyncio  # only async clients need it (keeps `import` of the package fast)
+
         self._sleep: Callable[[float], Any] = asyncio.sleep
 
     async def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,7 @@ def test_param_styles_ir(tmp_path: Path) -> None:
 
 def test_query_header_cookie_styles(package: Any) -> None:
     pkg = package(STYLES)
-    m = pkg.models
+    m = importlib.import_module(f"{pkg.__name__}.models")
     _, req = call(
         pkg,
         lambda c: c.search(
@@ -166,7 +167,7 @@ def test_optional_params_are_not_sent(package: Any) -> None:
 
 def test_path_styles(package: Any) -> None:
     pkg = package(STYLES)
-    m = pkg.models
+    m = importlib.import_module(f"{pkg.__name__}.models")
     _, req = call(
         pkg, lambda c: c.path_simple([1, 2, 3], m.Point(x=1, y=2), m.Point(x=3, y=4)), Reply(204)
     )
@@ -223,7 +224,7 @@ def test_content_param_ir(tmp_path: Path) -> None:
 
 def test_content_param_is_json_encoded(package: Any) -> None:
     pkg = package(CONTENT)
-    m = pkg.models
+    m = importlib.import_module(f"{pkg.__name__}.models")
     _, req = call(
         pkg, lambda c: c.list_items(where=m.Where(name="a b", age=3), tags=["x", "y"]), Reply(204)
     )

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import _serde
+from .. import _serde, models as _models
 from .._base_client import AsyncResource, Body, Endpoint, SyncResource
 from .._response import (
     async_to_raw_response_wrapper,
@@ -14,12 +14,14 @@ from .._response import (
     to_raw_response_wrapper,
 )
 from .._types import UNSET, Headers, Query, Timeout, Unset
-from ..models import (
-    AuthMeResponse,
-    DeviceAuthCreateResponse,
-    DeviceAuthTokenRequest,
-    ErrorResponse,
-)
+
+if TYPE_CHECKING:
+    from ..models import (
+        AuthMeResponse,
+        DeviceAuthCreateResponse,
+        DeviceAuthTokenRequest,
+        ErrorResponse,
+    )
 
 __all__ = [
     "AsyncAuthResource",
@@ -29,27 +31,43 @@ __all__ = [
 ]
 
 
+def _d_auth_me_response(value: object) -> AuthMeResponse:
+    return _models.AuthMeResponse.from_dict(value)
+
+
+def _d_device_auth_create_response(value: object) -> DeviceAuthCreateResponse:
+    return _models.DeviceAuthCreateResponse.from_dict(value)
+
+
+def _d_device_auth_token_request(value: object) -> DeviceAuthTokenRequest:
+    return _models.DeviceAuthTokenRequest.from_dict(value)
+
+
+def _d_error_response(value: object) -> ErrorResponse:
+    return _models.ErrorResponse.from_dict(value)
+
+
 _GET_CURRENT_CLI_USER: Endpoint[AuthMeResponse] = Endpoint(
     method="GET",
     path="/auth/me",
-    responses={"200": json_response(AuthMeResponse.from_dict)},
+    responses={"200": json_response(_d_auth_me_response)},
     security=(("archal_token",),),
-    errors={"401": ErrorResponse.from_dict},
+    errors={"401": _d_error_response},
 )
 
 _CREATE_DEVICE_AUTH_REQUEST: Endpoint[DeviceAuthCreateResponse] = Endpoint(
     method="POST",
     path="/auth/device",
-    responses={"200": json_response(DeviceAuthCreateResponse.from_dict)},
-    errors={"429": ErrorResponse.from_dict, "503": ErrorResponse.from_dict},
+    responses={"200": json_response(_d_device_auth_create_response)},
+    errors={"429": _d_error_response, "503": _d_error_response},
 )
 
 _POLL_DEVICE_AUTH_TOKEN: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/auth/device/token",
     responses={"200": json_response(_serde.object_)},
-    body=Body("application/json", "json", model=DeviceAuthTokenRequest),
-    errors={"400": ErrorResponse.from_dict},
+    body=Body("application/json", "json", decode=_d_device_auth_token_request),
+    errors={"400": _d_error_response},
 )
 
 

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import _serde
+from .. import _serde, models as _models
 from .._base_client import AsyncResource, Endpoint, SyncResource
 from .._response import (
     async_to_raw_response_wrapper,
@@ -14,7 +14,9 @@ from .._response import (
     to_raw_response_wrapper,
 )
 from .._types import UNSET, Headers, Query, Timeout, Unset
-from ..models import ErrorResponse
+
+if TYPE_CHECKING:
+    from ..models import ErrorResponse
 
 __all__ = [
     "AsyncCatalogResource",
@@ -24,12 +26,16 @@ __all__ = [
 ]
 
 
+def _d_error_response(value: object) -> ErrorResponse:
+    return _models.ErrorResponse.from_dict(value)
+
+
 _LIST_CLONES: Endpoint[dict[str, Any]] = Endpoint(
     method="GET",
     path="/api/clones",
     responses={"200": json_response(_serde.object_)},
     security=(("archal_token",),),
-    errors={"401": ErrorResponse.from_dict},
+    errors={"401": _d_error_response},
 )
 
 _LIST_SCENARIOS: Endpoint[dict[str, Any]] = Endpoint(
@@ -37,7 +43,7 @@ _LIST_SCENARIOS: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/scenarios",
     responses={"200": json_response(_serde.object_)},
     security=(("archal_token",),),
-    errors={"401": ErrorResponse.from_dict},
+    errors={"401": _d_error_response},
 )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import _serde
+from .. import _serde, models as _models
 from .._base_client import AsyncResource, Body, Endpoint, Param, SyncResource
 from .._response import (
     async_to_raw_response_wrapper,
@@ -15,7 +15,9 @@ from .._response import (
     to_raw_response_wrapper,
 )
 from .._types import UNSET, Headers, Query, Timeout, Unset
-from ..models import ErrorResponse, OkResponse
+
+if TYPE_CHECKING:
+    from ..models import ErrorResponse, OkResponse
 
 __all__ = [
     "AsyncResultsResource",
@@ -25,13 +27,21 @@ __all__ = [
 ]
 
 
+def _d_error_response(value: object) -> ErrorResponse:
+    return _models.ErrorResponse.from_dict(value)
+
+
+def _d_ok_response(value: object) -> OkResponse:
+    return _models.OkResponse.from_dict(value)
+
+
 _GET_RUN: Endpoint[dict[str, Any]] = Endpoint(
     method="GET",
     path="/api/runs/{runId}",
     responses={"200": json_response(_serde.object_)},
     params=(Param("runId", "path", "simple", False, python_name="run_id"),),
     security=(("archal_token",),),
-    errors={"401": ErrorResponse.from_dict, "404": ErrorResponse.from_dict},
+    errors={"401": _d_error_response, "404": _d_error_response},
 )
 
 _LIST_TRACES: Endpoint[dict[str, Any]] = Endpoint(
@@ -48,22 +58,22 @@ _LIST_TRACES: Endpoint[dict[str, Any]] = Endpoint(
         Param("includeStats", "query", "form", True, python_name="include_stats"),
     ),
     security=(("archal_token",),),
-    errors={"401": ErrorResponse.from_dict, "503": ErrorResponse.from_dict},
+    errors={"401": _d_error_response, "503": _d_error_response},
 )
 
 _INGEST_TRACE: Endpoint[OkResponse] = Endpoint(
     method="POST",
     path="/api/traces",
-    responses={"200": json_response(OkResponse.from_dict)},
+    responses={"200": json_response(_d_ok_response)},
     body=Body("application/json", "json"),
     security=(("archal_token",),),
-    errors={"401": ErrorResponse.from_dict, "503": ErrorResponse.from_dict},
+    errors={"401": _d_error_response, "503": _d_error_response},
 )
 
 _DELETE_TRACES: Endpoint[OkResponse] = Endpoint(
     method="DELETE",
     path="/api/traces",
-    responses={"200": json_response(OkResponse.from_dict)},
+    responses={"200": json_response(_d_ok_response)},
     params=(
         Param("rootTraceId", "query", "form", True, python_name="root_trace_id"),
         Param("before", "query", "form", True, python_name="before"),
@@ -71,9 +81,9 @@ _DELETE_TRACES: Endpoint[OkResponse] = Endpoint(
     ),
     security=(("archal_token",),),
     errors={
-        "400": ErrorResponse.from_dict,
-        "401": ErrorResponse.from_dict,
-        "503": ErrorResponse.from_dict,
+        "400": _d_error_response,
+        "401": _d_error_response,
+        "503": _d_error_response,
     },
 )
 
@@ -86,9 +96,9 @@ _GET_TRACE: Endpoint[dict[str, Any]] = Endpoint(
     ),
     security=(("archal_token",),),
     errors={
-        "401": ErrorResponse.from_dict,
-        "404": ErrorResponse.from_dict,
-        "503": ErrorResponse.from_dict,
+        "401": _d_error_response,
+        "404": _d_error_response,
+        "503": _d_error_response,
     },
 )
 

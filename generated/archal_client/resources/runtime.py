@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .. import models as _models
 from .._base_client import AsyncResource, Body, Endpoint, Param, SyncResource
 from .._response import RAW, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import UNSET, Headers, Query, Timeout, Unset
-from ..models import ErrorResponse
+
+if TYPE_CHECKING:
+    from ..models import ErrorResponse
 
 __all__ = [
     "AsyncRuntimeResource",
@@ -19,6 +22,10 @@ __all__ = [
     "RuntimeResource",
     "RuntimeResourceWithRawResponse",
 ]
+
+
+def _d_error_response(value: object) -> ErrorResponse:
+    return _models.ErrorResponse.from_dict(value)
 
 
 _PROXY_CLONE_GET: Endpoint[httpx.Response] = Endpoint(
@@ -39,9 +46,9 @@ _PROXY_CLONE_GET: Endpoint[httpx.Response] = Endpoint(
     ),
     security=(("route_authorization",),),
     errors={
-        "401": ErrorResponse.from_dict,
-        "403": ErrorResponse.from_dict,
-        "404": ErrorResponse.from_dict,
+        "401": _d_error_response,
+        "403": _d_error_response,
+        "404": _d_error_response,
     },
 )
 
@@ -64,9 +71,9 @@ _PROXY_CLONE_POST: Endpoint[httpx.Response] = Endpoint(
     body=Body("application/json", "json"),
     security=(("route_authorization",),),
     errors={
-        "401": ErrorResponse.from_dict,
-        "403": ErrorResponse.from_dict,
-        "404": ErrorResponse.from_dict,
+        "401": _d_error_response,
+        "403": _d_error_response,
+        "404": _d_error_response,
     },
 )
 

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import models as _models
 from .._base_client import AsyncResource, Body, Endpoint, Param, SyncResource
 from .._response import (
     NO_CONTENT,
@@ -14,12 +15,14 @@ from .._response import (
     to_raw_response_wrapper,
 )
 from .._types import UNSET, Headers, Query, Timeout, Unset
-from ..models import (
-    CreateSessionRequest,
-    ErrorResponse,
-    SessionListResponse,
-    SessionSummary,
-)
+
+if TYPE_CHECKING:
+    from ..models import (
+        CreateSessionRequest,
+        ErrorResponse,
+        SessionListResponse,
+        SessionSummary,
+    )
 
 __all__ = [
     "AsyncSessionsResource",
@@ -29,18 +32,34 @@ __all__ = [
 ]
 
 
+def _d_create_session_request(value: object) -> CreateSessionRequest:
+    return _models.CreateSessionRequest.from_dict(value)
+
+
+def _d_error_response(value: object) -> ErrorResponse:
+    return _models.ErrorResponse.from_dict(value)
+
+
+def _d_session_list_response(value: object) -> SessionListResponse:
+    return _models.SessionListResponse.from_dict(value)
+
+
+def _d_session_summary(value: object) -> SessionSummary:
+    return _models.SessionSummary.from_dict(value)
+
+
 _LIST_SESSIONS: Endpoint[SessionListResponse] = Endpoint(
     method="GET",
     path="/api/sessions",
-    responses={"200": json_response(SessionListResponse.from_dict)},
+    responses={"200": json_response(_d_session_list_response)},
     security=(("archal_token",),),
-    errors={"401": ErrorResponse.from_dict},
+    errors={"401": _d_error_response},
 )
 
 _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
     method="POST",
     path="/api/sessions",
-    responses={"200": json_response(SessionSummary.from_dict)},
+    responses={"200": json_response(_d_session_summary)},
     params=(
         Param(
             "Idempotency-Key",
@@ -51,12 +70,12 @@ _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
             python_name="idempotency_key",
         ),
     ),
-    body=Body("application/json", "json", model=CreateSessionRequest),
+    body=Body("application/json", "json", decode=_d_create_session_request),
     security=(("archal_token",),),
     errors={
-        "400": ErrorResponse.from_dict,
-        "401": ErrorResponse.from_dict,
-        "403": ErrorResponse.from_dict,
+        "400": _d_error_response,
+        "401": _d_error_response,
+        "403": _d_error_response,
     },
     idempotency_header="Idempotency-Key",
 )
@@ -64,13 +83,13 @@ _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
 _GET_SESSION: Endpoint[SessionSummary] = Endpoint(
     method="GET",
     path="/api/sessions/{sessionId}",
-    responses={"200": json_response(SessionSummary.from_dict)},
+    responses={"200": json_response(_d_session_summary)},
     params=(Param("sessionId", "path", "simple", False, python_name="session_id"),),
     security=(("archal_token",),),
     errors={
-        "401": ErrorResponse.from_dict,
-        "403": ErrorResponse.from_dict,
-        "404": ErrorResponse.from_dict,
+        "401": _d_error_response,
+        "403": _d_error_response,
+        "404": _d_error_response,
     },
 )
 
@@ -81,9 +100,9 @@ _DELETE_SESSION: Endpoint[None] = Endpoint(
     params=(Param("sessionId", "path", "simple", False, python_name="session_id"),),
     security=(("archal_token",),),
     errors={
-        "401": ErrorResponse.from_dict,
-        "403": ErrorResponse.from_dict,
-        "404": ErrorResponse.from_dict,
+        "401": _d_error_response,
+        "403": _d_error_response,
+        "404": _d_error_response,
     },
 )
 

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from .. import _serde
+from .. import _serde, models as _models
 from .._base_client import AsyncResource, Body, Endpoint, Param, SyncResource
 from .._response import (
     async_to_raw_response_wrapper,
@@ -15,7 +15,9 @@ from .._response import (
     to_raw_response_wrapper,
 )
 from .._types import UNSET, Headers, Query, Timeout, Unset
-from ..models import Circle, Node, Square
+
+if TYPE_CHECKING:
+    from ..models import Circle, Node, Square
 
 __all__ = [
     "AsyncShapesResource",
@@ -25,16 +27,28 @@ __all__ = [
 ]
 
 
+def _d_circle(value: object) -> Circle:
+    return _models.Circle.from_dict(value)
+
+
+def _d_node(value: object) -> Node:
+    return _models.Node.from_dict(value)
+
+
+def _d_square(value: object) -> Square:
+    return _models.Square.from_dict(value)
+
+
 def _d_union_e6670234(value: object) -> Circle | Square:
     return cast(
         "Circle | Square",
         _serde.tagged_(
             value,
             "kind",
-            {"circle": Circle.from_dict, "square": Square.from_dict},
+            {"circle": _d_circle, "square": _d_square},
             (
-                Circle.from_dict,
-                Square.from_dict,
+                _d_circle,
+                _d_square,
             ),
             "circle | square",
         ),
@@ -51,8 +65,8 @@ _GET_SHAPE: Endpoint[Circle | Square] = Endpoint(
 _PUT_TREE: Endpoint[Node] = Endpoint(
     method="PUT",
     path="/trees",
-    responses={"200": json_response(Node.from_dict)},
-    body=Body("application/json", "json", model=Node),
+    responses={"200": json_response(_d_node)},
+    body=Body("application/json", "json", decode=_d_node),
 )
 
 

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import _serde
+from .. import _serde, models as _models
 from .._base_client import AsyncResource, Body, Endpoint, Param, SyncResource
 from .._response import (
     async_to_raw_response_wrapper,
@@ -14,7 +14,9 @@ from .._response import (
     to_raw_response_wrapper,
 )
 from .._types import UNSET, Headers, Query, Timeout, Unset
-from ..models import Error, Pet
+
+if TYPE_CHECKING:
+    from ..models import Error, Pet
 
 __all__ = [
     "AsyncPetsResource",
@@ -24,8 +26,16 @@ __all__ = [
 ]
 
 
+def _d_error(value: object) -> Error:
+    return _models.Error.from_dict(value)
+
+
 def _d_list_pet(value: object) -> list[Pet]:
-    return _serde.list_(value, Pet.from_dict)
+    return _serde.list_(value, _d_pet)
+
+
+def _d_pet(value: object) -> Pet:
+    return _models.Pet.from_dict(value)
 
 
 _LIST_PETS: Endpoint[list[Pet]] = Endpoint(
@@ -47,15 +57,15 @@ _LIST_PETS: Endpoint[list[Pet]] = Endpoint(
 _CREATE_PET: Endpoint[Pet] = Endpoint(
     method="POST",
     path="/pets",
-    responses={"201": json_response(Pet.from_dict)},
-    body=Body("application/json", "json", model=Pet),
-    errors={"default": Error.from_dict},
+    responses={"201": json_response(_d_pet)},
+    body=Body("application/json", "json", decode=_d_pet),
+    errors={"default": _d_error},
 )
 
 _SHOW_PET_BY_ID: Endpoint[Pet] = Endpoint(
     method="GET",
     path="/pets/{petId}",
-    responses={"200": json_response(Pet.from_dict)},
+    responses={"200": json_response(_d_pet)},
     params=(Param("petId", "path", "simple", False, python_name="pet_id"),),
 )
 

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import models as _models
 from .._base_client import AsyncResource, Body, Endpoint, Param, SyncResource
 from .._response import (
     NO_CONTENT,
@@ -15,7 +16,9 @@ from .._response import (
     to_raw_response_wrapper,
 )
 from .._types import UNSET, Headers, Query, Timeout, Unset
-from ..models import PostUploadBody
+
+if TYPE_CHECKING:
+    from ..models import PostUploadBody
 
 __all__ = [
     "AsyncRootResource",
@@ -23,6 +26,10 @@ __all__ = [
     "RootResource",
     "RootResourceWithRawResponse",
 ]
+
+
+def _d_post_upload_body(value: object) -> PostUploadBody:
+    return _models.PostUploadBody.from_dict(value)
 
 
 _ECHO_TEXT: Endpoint[str] = Endpoint(
@@ -37,7 +44,7 @@ _POST_UPLOAD: Endpoint[None] = Endpoint(
     method="POST",
     path="/upload",
     responses={"204": NO_CONTENT},
-    body=Body("application/x-www-form-urlencoded", "form", model=PostUploadBody),
+    body=Body("application/x-www-form-urlencoded", "form", decode=_d_post_upload_body),
     security=(("basic_auth",), ("api_key_query",)),
 )
 
