@@ -25,6 +25,7 @@ from .ir import (
     Model,
     Operation,
     Param,
+    PyIdent,
     Resource,
     Response,
     TypeExpr,
@@ -152,6 +153,7 @@ class ModelsContext:
     # imports of the other models this module uses, after its own definitions:
     # modules that refer to each other then import in either order
     late_imports: tuple[str, ...]
+    type_checking_imports: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -666,9 +668,13 @@ def _model_module(
     if any("_serde." in dec.body for dec in decoders):
         types.imports.add("..", "_serde")
     own = {d.name for d in definitions}
-    late = ImportSet()
+    late = ImportSet()  # models: their `from_dict` runs, so they are imported
+    checking = ImportSet()  # enums and aliases: only annotations name them
     for name in sorted(types.models_used - own):
-        late.add("." + modules[name], name)
+        target = late if isinstance(index.by_name[PyIdent(name)], Model) else checking
+        target.add("." + modules[name], name)
+    if checking.lines():
+        types.imports.add("typing", "TYPE_CHECKING")
     return ModelsContext(
         docstring=_doc(doc, 0),
         imports=types.imports.lines(),
@@ -678,6 +684,7 @@ def _model_module(
         aliases=tuple(aliases),
         decoders=decoders,
         late_imports=late.lines(),
+        type_checking_imports=checking.lines(),
     )
 
 

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import _serde
 from .._types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ._enums import TestCaseResultStatus
 
 __all__ = [
     "TestCaseResult",
@@ -86,6 +89,3 @@ class TestCaseResult:
 
 def _d_test_case_result_status(value: object) -> TestCaseResultStatus:
     return cast("TestCaseResultStatus", _serde.str_(value))
-
-
-from ._enums import TestCaseResultStatus

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import _serde
 from .._types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ._enums import SquareCornersStyle
 
 __all__ = [
     "SquareCorners",
@@ -68,6 +71,3 @@ class SquareCorners:
 
 def _d_square_corners_style(value: object) -> SquareCornersStyle:
     return cast("SquareCornersStyle", _serde.str_(value))
-
-
-from ._enums import SquareCornersStyle
