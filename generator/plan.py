@@ -31,6 +31,7 @@ from .ir import (
     TypeExpr,
 )
 from .literals import docblock, py_literal, toml_string
+from .load import split_pointer
 from .names import NameTable, snake
 from .pytypes import DecoderDef, Definitions, Types
 
@@ -582,35 +583,35 @@ def _model(types: Types, model: Model) -> ModelContext:
 
 
 def _models(api: Api, index: Definitions) -> list[FilePlan]:
-    """The `models` package: one module per model (and per alias), the enums in one,
-    and an `__init__` that imports a model's module on first use (PEP 562)."""
+    """The `models` package: a module per component schema (holding the inline models
+    named after it too), the enums in one, and an `__init__` that imports a model's
+    module on first use (PEP 562)."""
     modules = _model_modules(api)
     title = _title(api)
+    groups: dict[str, list[Definition]] = {}
+    for d in api.definitions:
+        groups.setdefault(modules[d.name], []).append(d)
     out: list[FilePlan] = []
-    enums = [d for d in api.definitions if isinstance(d, EnumDef)]
-    if enums:
+    for module, members in groups.items():
+        if module == "_enums":
+            doc = f"Enumerations of the {title}."
+        else:
+            kind = "model" if isinstance(members[0], Model) else "type"
+            doc = f"The `{members[0].name}` {kind} of the {title}"
+            doc += " and the models inside it." if len(members) > 1 else "."
         out.append(
             FilePlan(
-                "models/_enums.py",
+                f"models/{module}.py",
                 "models.py.jinja",
-                _model_module(api, index, enums, modules, f"Enumerations of the {title}."),
+                _model_module(api, index, members, modules, doc),
             )
         )
-    for d in api.definitions:
-        if not isinstance(d, EnumDef):
-            doc = f"The `{d.name}` {'model' if isinstance(d, Model) else 'type'} of the {title}."
-            out.append(
-                FilePlan(
-                    f"models/{modules[d.name]}.py",
-                    "models.py.jinja",
-                    _model_module(api, index, [d], modules, doc),
-                )
-            )
     names = tuple(sorted(modules.items()))
     init = ModelsInitContext(
         docstring=_doc(
-            f"Data models of the {title}.\n\nEach model lives in its own module, imported "
-            "the first time it is used: `from <package>.models import Name` works as usual.",
+            f"Data models of the {title}.\n\nEach schema's models live in a module of their "
+            "own, imported the first time one is used: `from <package>.models import Name` "
+            "works as usual.",
             0,
         ),
         names=tuple(ModelExport(name, module) for name, module in names),
@@ -619,15 +620,34 @@ def _models(api: Api, index: Definitions) -> list[FilePlan]:
     return [FilePlan("models/__init__.py", "models_init.py.jinja", init), *out]
 
 
+def _group_key(pointer: str) -> tuple[str, str] | None:
+    """What a definition belongs with: its component schema, or the path it is
+    inline in; None for a definition on its own."""
+    segments = split_pointer(pointer)
+    if len(segments) >= 3 and segments[:2] == ["components", "schemas"]:
+        return ("schema", segments[2])
+    if len(segments) >= 2 and segments[0] == "paths":
+        return ("path", segments[1])
+    return None
+
+
 def _model_modules(api: Api) -> dict[str, str]:
-    """Definition name -> module name (`_session_summary`; enums share `_enums`)."""
+    """Definition name -> module name: `_session_summary` for `SessionSummary` and the
+    inline models inside its schema, `_enums` for every enum."""
     table = NameTable({"_enums", "__init__"})
     modules: dict[str, str] = {}
+    by_group: dict[tuple[str, str], str] = {}
     for d in api.definitions:
         if isinstance(d, EnumDef):
             modules[d.name] = "_enums"
-        else:
-            modules[d.name] = table.claim("_" + snake(d.name, "model"))
+            continue
+        key = _group_key(d.pointer)
+        module = by_group.get(key) if key is not None else None
+        if module is None:
+            module = table.claim("_" + snake(d.name, "model"))
+            if key is not None:
+                by_group[key] = module
+        modules[d.name] = module
     return modules
 
 
