@@ -147,18 +147,28 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
         return 0
     from .pipeline import generate_files  # the heavy imports, only when there is work
 
-    result = generate_files(spec, formatter=args.formatter, strict=args.strict, options=options)
+    started = time.perf_counter()
+    progress = _Progress(str(shown), started)
+    result = generate_files(
+        spec, formatter=args.formatter, strict=args.strict, options=options, progress=progress
+    )
     _print(result.diagnostics, sys.stderr)
     if command == "generate":
+        progress("writing")
         outcome = write(target.output, result.files)
+        progress.done()
         changes = len(outcome.written) + len(outcome.removed)
         detail = (
             f"{len(outcome.written)} written, {len(outcome.removed)} removed"
             if changes
             else "up to date"
         )
-        print(f"{shown}: {detail} ({len(result.files)} files)")
+        print(
+            f"{shown}: {detail} ({len(result.files)} files); {result.operations} operations,"
+            f" {result.models} models in {time.perf_counter() - started:.2f} s"
+        )
         return 0
+    progress.done()
     report = compare(target.output, result.files)
     if report.ok:
         print(f"{shown}: up to date ({len(result.files)} files)")
@@ -180,6 +190,29 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
         budget -= len(lines)
     print(f"{shown}: not current; run `oagen generate`")
     return 1
+
+
+class _Progress:
+    """A progress line on stderr (stage, elapsed) while a long run goes on; only
+    when stderr is a terminal, and erased when the run ends."""
+
+    def __init__(self, label: str, started: float) -> None:
+        self._label = label
+        self._started = started
+        self._shown = False
+
+    def __call__(self, stage: str) -> None:
+        if sys.stderr.isatty():
+            elapsed = time.perf_counter() - self._started
+            sys.stderr.write(f"\r\033[K{self._label}: {stage} ({elapsed:.1f} s)")
+            sys.stderr.flush()
+            self._shown = True
+
+    def done(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self._shown = False
 
 
 def _watch(targets: list[Target], args: argparse.Namespace) -> int:

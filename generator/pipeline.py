@@ -6,12 +6,14 @@ folder until every stage has succeeded (`write` is the caller's last step).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .build import Selection, build
 from .diagnostics import Diagnostic, Diagnostics
 from .format import Formatter, format_sources
+from .ir import Model
 from .load import Spec, load
 from .manifest import MANIFEST, manifest_text
 from .options import Options, default_package_name
@@ -26,6 +28,8 @@ __all__ = ["Options", "Result", "check_spec", "generate_files"]
 class Result:
     files: dict[str, str]
     diagnostics: tuple[Diagnostic, ...]
+    operations: int = 0
+    models: int = 0
 
 
 def check_spec(path: Path, *, strict: bool = False) -> tuple[Spec, tuple[Diagnostic, ...]]:
@@ -52,21 +56,28 @@ def generate_files(
     strict: bool = False,
     templates: Path | None = None,
     options: Options | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Result:
     """The generated package for the spec at `path`: relative path -> text."""
     if options is None:
         options = Options(package_name=package_name, templates=templates)
+    report = progress or (lambda stage: None)
+    report("loading")
     spec = load(path)
     sink = Diagnostics(spec.locate)
+    report("validating")
     validate(spec, sink, strict=strict)
     sink.raise_if_errors()
     name = options.package_name or default_package_name(path.name)
     selection = Selection(options.include_tags, options.exclude_tags, options.include_operations)
+    report("building")
     api = build(spec, sink, name, selection)
     sink.raise_if_errors()
+    report(f"rendering {sum(len(r.operations) for r in api.resources)} operations")
     sources = render(
         plan(api, meta=options.meta), api.spec_name, api.spec_sha256, options.templates
     )
+    report(f"formatting {len(sources)} files")
     files = format_sources(sources, formatter)
     files[MANIFEST] = manifest_text(
         files,
@@ -74,4 +85,6 @@ def generate_files(
         inputs={key: doc.path.read_bytes() for key, doc in spec.documents.items()},
         options=options.recorded(path),
     )
-    return Result(files, sink.items)
+    operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
+    models = sum(isinstance(d, Model) for d in api.definitions)
+    return Result(files, sink.items, operations, models)

@@ -94,11 +94,32 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+STATS = re.compile(r"; \d+ operations, \d+ models in \d+\.\d\d s$")
+
+
+def without_stats(line: str) -> str:
+    """A summary line without its counts and seconds (`; 16 operations, ...`)."""
+    return STATS.sub("", line)
+
+
 def oagen(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
-    """Run `oagen ARGV` in-process: (exit code, stdout lines, stderr)."""
+    """Run `oagen ARGV` in-process: (exit code, stdout lines without their statistics,
+    stderr)."""
     code = main(list(argv))
     captured = capsys.readouterr()
-    return code, captured.out.splitlines(), captured.err
+    return code, [without_stats(line) for line in captured.out.splitlines()], captured.err
+
+
+def test_generate_summary_line_counts_operations_and_models(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["generate", "archal.yaml", "-o", "out"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert re.fullmatch(
+        rf"out: {N_FILES} written, 0 removed \({N_FILES} files\); 16 operations, 11 models"
+        r" in \d+\.\d\d s",
+        line,
+    ), line
 
 
 def files_of(folder: Path) -> set[str]:
@@ -330,7 +351,7 @@ def test_force_regenerates_but_writes_no_equal_bytes(work: Path) -> None:
     )
     assert probe.returncode == 0, probe.stderr
     # The pipeline did run (--force skips the manifest shortcut) but every byte was equal.
-    assert probe.stdout.splitlines() == [
+    assert [without_stats(line) for line in probe.stdout.splitlines()] == [
         f"out: up to date ({N_FILES} files)",
         "RESULT 0 True",
     ]
@@ -1023,14 +1044,17 @@ def test_watch_regenerates_on_change_and_stops_on_sigint(work: Path) -> None:
 
     try:
         wait_for(lambda ln: ln.startswith("watching"), time.monotonic() + 30)
-        assert seen[0] == f"out: {N_FILES} written, 0 removed ({N_FILES} files)"
+        assert without_stats(seen[0]) == f"out: {N_FILES} written, 0 removed ({N_FILES} files)"
 
         edit(work / "archal.yaml", OLD_SUMMARY, NEW_SUMMARY)
         deadline = time.monotonic() + 20
         changed = wait_for(lambda ln: ln.startswith("changed: "), deadline)
         assert changed == "changed: archal.yaml"
         wait_for(
-            lambda ln: re.fullmatch(r"out: \d+ written, 0 removed \(\d+ files\)", ln), deadline
+            lambda ln: re.fullmatch(
+                r"out: \d+ written, 0 removed \(\d+ files\)", without_stats(ln)
+            ),
+            deadline,
         )
         sessions = work / "out" / "resources" / "sessions.py"
         while "Fetch one hosted clone session by id" not in sessions.read_text("utf-8"):
