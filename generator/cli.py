@@ -150,7 +150,12 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = _Progress(str(shown), started)
     result = generate_files(
-        spec, formatter=args.formatter, strict=args.strict, options=options, progress=progress
+        spec,
+        formatter=args.formatter,
+        strict=args.strict,
+        options=options,
+        progress=progress,
+        previous=target.output,
     )
     _print(result.diagnostics, sys.stderr)
     if command == "generate":

@@ -18,7 +18,15 @@ from typing import Any
 
 from . import __version__
 
-__all__ = ["MANIFEST", "generator_digest", "is_current", "manifest_text", "read_manifest"]
+__all__ = [
+    "MANIFEST",
+    "body_digest",
+    "generator_digest",
+    "is_current",
+    "manifest_text",
+    "read_manifest",
+    "reusable",
+]
 
 MANIFEST = ".oagen-manifest.json"
 
@@ -58,8 +66,14 @@ def manifest_text(
     spec_name: str,
     inputs: Mapping[str, bytes],
     options: Mapping[str, Any],
+    sources: Mapping[str, str],
+    formatted: bool,
 ) -> str:
-    """The manifest of `files` (which must not include the manifest itself)."""
+    """The manifest of `files` (which must not include the manifest itself).
+
+    `sources` maps each Python file to the sha256 of its rendered, unformatted body:
+    a later run whose rendering gives the same body reuses the formatted file.
+    """
     data = {
         "generator": f"oagen {__version__}",
         "generator_digest": generator_digest(),
@@ -67,8 +81,42 @@ def manifest_text(
         "inputs": {key: _sha256(inputs[key]) for key in sorted(inputs)},
         "options": dict(sorted(options.items())),
         "files": {path: _sha256(files[path].encode("utf-8")) for path in sorted(files)},
+        "sources": {path: sources[path] for path in sorted(sources)},
+        "formatted": formatted,
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def body_digest(text: str) -> str:
+    """The sha256 of a rendered file without its first (header) line."""
+    return _sha256(text.partition("\n")[2].encode("utf-8"))
+
+
+def reusable(out: Path, rendered: Mapping[str, str]) -> dict[str, str]:
+    """The files of `out` that formatting `rendered` again would reproduce: their
+    rendered body is the one recorded, and they are on disk as recorded. Returned
+    with the header line of `rendered` (the spec's digest may have changed)."""
+    data = read_manifest(out)
+    if data is None or data.get("generator_digest") != generator_digest():
+        return {}
+    if data.get("formatted") is not True:
+        return {}
+    recorded = data.get("sources")
+    if not isinstance(recorded, dict):
+        return {}
+    files: dict[str, Any] = data["files"]
+    out_files: dict[str, str] = {}
+    for path, text in rendered.items():
+        if recorded.get(path) != body_digest(text):
+            continue
+        try:
+            disk = (out / path).read_bytes()
+        except OSError:
+            continue
+        if _sha256(disk) == files.get(path):
+            header = text.partition("\n")[0]
+            out_files[path] = header + "\n" + disk.decode("utf-8").partition("\n")[2]
+    return out_files
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:

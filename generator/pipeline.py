@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .format import Formatter, format_sources
 from .ir import Model
 from .load import Spec, load
-from .manifest import MANIFEST, manifest_text
+from .manifest import MANIFEST, body_digest, manifest_text, reusable
 from .options import Options, default_package_name
 from .plan import plan
 from .render import render
@@ -57,8 +57,13 @@ def generate_files(
     templates: Path | None = None,
     options: Options | None = None,
     progress: Callable[[str], None] | None = None,
+    previous: Path | None = None,
 ) -> Result:
-    """The generated package for the spec at `path`: relative path -> text."""
+    """The generated package for the spec at `path`: relative path -> text.
+
+    `previous`: a folder this spec was generated into before; files whose rendering
+    has not changed are taken from it instead of being formatted again.
+    """
     if options is None:
         options = Options(package_name=package_name, templates=templates)
     report = progress or (lambda stage: None)
@@ -77,13 +82,20 @@ def generate_files(
     sources = render(
         plan(api, meta=options.meta), api.spec_name, api.spec_sha256, options.templates
     )
-    report(f"formatting {len(sources)} files")
-    files = format_sources(sources, formatter)
+    python = {p: text for p, text in sources.items() if p.endswith(".py")}
+    # formatted output can be reused only for formatted output (ruff and black agree)
+    kept = reusable(previous, python) if previous is not None and formatter != "none" else {}
+    report(f"formatting {len(sources) - len(kept)} files")
+    files = format_sources({p: t for p, t in sources.items() if p not in kept}, formatter)
+    files.update(kept)
+    files = {p: files[p] for p in sorted(files)}
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
         inputs={key: doc.path.read_bytes() for key, doc in spec.documents.items()},
         options=options.recorded(path),
+        sources={p: body_digest(text) for p, text in python.items()},
+        formatted=formatter != "none",
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)

@@ -1,0 +1,75 @@
+"""Regeneration formats only what changed: unchanged renderings reuse the formatted
+files of the previous run, when those are on disk exactly as recorded."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from generator.pipeline import generate_files
+from generator.write import write
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def formatted(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """Records, per run, the Python files handed to the formatter."""
+    calls: list[set[str]] = []
+    real = pipeline.format_sources
+
+    def spy(sources: dict[str, str], formatter: pipeline.Formatter) -> dict[str, str]:
+        calls.append({p for p in sources if p.endswith(".py")})
+        return real(sources, formatter)
+
+    monkeypatch.setattr(pipeline, "format_sources", spy)
+    return calls
+
+
+def test_only_changed_renderings_are_formatted(tmp_path: Path, formatted: list[set[str]]) -> None:
+    spec = tmp_path / "archal.yaml"
+    shutil.copy(REPO / "specs" / "archal.yaml", spec)
+    out = tmp_path / "out"
+    first = generate_files(spec, previous=out).files
+    write(out, first)
+    assert len(formatted[0]) == 28
+
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(
+        text.replace("summary: Get hosted clone session status", "summary: Fetch a session"),
+        encoding="utf-8",
+    )
+    second = generate_files(spec, previous=out).files
+    assert formatted[1] == {"resources/sessions.py"}
+    # ...and the result is what a run from scratch gives
+    assert second == generate_files(spec).files
+    assert (
+        second["models/_session_summary.py"].splitlines()[0]
+        != (first["models/_session_summary.py"].splitlines()[0])
+    )  # the header names the new spec digest
+
+
+def test_a_file_edited_on_disk_is_formatted_again(
+    tmp_path: Path, formatted: list[set[str]]
+) -> None:
+    out = tmp_path / "out"
+    spec = REPO / "specs" / "archal.yaml"
+    write(out, generate_files(spec).files)
+    edited = out / "models" / "_error_response.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# hand edit\n", encoding="utf-8")
+    files = generate_files(spec, previous=out).files
+    assert formatted[-1] == {"models/_error_response.py"}
+    assert "# hand edit" not in files["models/_error_response.py"]
+    assert files == generate_files(spec).files
+
+
+def test_unformatted_output_is_never_reused(tmp_path: Path, formatted: list[set[str]]) -> None:
+    out = tmp_path / "out"
+    spec = REPO / "specs" / "archal.yaml"
+    write(out, generate_files(spec, formatter="none").files)
+    files = generate_files(spec, previous=out).files
+    assert len(formatted[-1]) == 28
+    assert files == generate_files(spec).files
