@@ -18,7 +18,7 @@ from .config import ConfigError, Target, find_targets
 from .diagnostics import Diagnostic, SpecError
 from .format import FormatError
 from .manifest import is_current, read_manifest
-from .options import Options, default_package_name
+from .options import LoadPolicy, Options, default_package_name
 from .write import OutputError, compare, write
 
 __all__ = ["main"]
@@ -67,6 +67,17 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--force", action="store_true", help="regenerate even when the manifest says current"
         )
+        reference_options(sub)
+
+    def reference_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--allow-ref-outside", action="store_true",
+            help="follow $refs to files outside the spec's folder",
+        )  # fmt: skip
+        sub.add_argument(
+            "--allow-remote-ref", action="append", default=[], metavar="HOST",
+            help="fetch http(s) $refs from HOST; repeatable (default: none)",
+        )  # fmt: skip
 
     generate = commands.add_parser("generate", help="generate client packages")
     target_options(generate)
@@ -78,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="load and validate a spec")
     validate.add_argument("spec", type=Path)
     validate.add_argument("--strict", action="store_true", help="validator warnings are errors")
+    reference_options(validate)
     diff = commands.add_parser(
         "diff", help="report how the generated client's public API changes between two specs"
     )
@@ -134,6 +146,8 @@ def _options(target: Target, args: argparse.Namespace) -> Options:
         exclude_tags=tuple(args.exclude_tags),
         include_operations=tuple(args.include_operations),
         meta=() if args.meta == "none" else (args.meta,),
+        allow_ref_outside=args.allow_ref_outside,
+        allowed_hosts=tuple(args.allow_remote_ref),
     )
 
 
@@ -269,7 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             from .pipeline import check_spec
 
-            _, warnings = check_spec(_display(args.spec), strict=args.strict)
+            policy = LoadPolicy(args.allow_ref_outside, frozenset(args.allow_remote_ref))
+            _, warnings = check_spec(_display(args.spec), strict=args.strict, policy=policy)
             _print(warnings, sys.stderr)
             print(f"{args.spec}: valid" + (f" ({len(warnings)} warnings)" if warnings else ""))
             return 0

@@ -15,16 +15,22 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
 from .diagnostics import Diagnostic, SourceLocation, SpecError, Where, pointer_join
+from .options import LoadPolicy
 
-__all__ = ["Document", "Spec", "load", "split_pointer"]
+__all__ = ["Document", "LoadPolicy", "Spec", "load", "ref_key", "split_pointer"]
 
-MAX_DEPTH = 1000
-MAX_EXPANDED_NODES = 5_000_000
+# Limits on untrusted input (documented in SECURITY.md): memory and time stay bounded.
+MAX_FILE_BYTES = 64 * 1024 * 1024  # per spec file; GitHub's spec is 13 MB
+MAX_DEPTH = 1000  # nesting of YAML values (JSON: Python's recursion limit)
+MAX_EXPANDED_NODES = 5_000_000  # YAML values after alias expansion ("billion laughs")
+REMOTE_TIMEOUT = 10.0  # seconds per remote `$ref` fetch (only from allowed hosts)
+
+
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
@@ -91,12 +97,14 @@ class Spec:
         return None if doc is None else doc.locate(where.pointer)
 
 
-def load(path: Path, display: str | None = None) -> Spec:
-    """Load the spec at `path` and, transitively, the files its `$ref`s name.
+def load(path: Path, display: str | None = None, policy: LoadPolicy | None = None) -> Spec:
+    """Load the spec at `path` and, transitively, the documents its `$ref`s name.
 
-    Raises `SpecError` for unreadable or malformed files, duplicate keys, non-JSON
-    YAML tags, remote refs and refs to files outside the spec's folder.
+    Raises `SpecError` for unreadable, oversized or malformed files, duplicate keys,
+    non-JSON YAML tags, and refs the `policy` does not allow (remote documents, files
+    outside the spec's folder).
     """
+    policy = policy or LoadPolicy()
     root_path = path.resolve()
     base = root_path.parent
     shown = display if display is not None else str(path)
@@ -107,12 +115,15 @@ def load(path: Path, display: str | None = None) -> Spec:
     while pending:
         doc = pending.pop()
         for ref, pointer in _file_refs(doc.data):
-            target = _ref_target(doc, ref, base, pointer, problems)
-            if target is None or target.relative_to(base).as_posix() in documents:
+            key = _allowed_target(doc, ref, base, pointer, policy, problems)
+            if key is None or key in documents:
                 continue
-            key = target.relative_to(base).as_posix()
-            shown_key = str(Path(shown).parent / key)
-            documents[key] = _load_file(target, key, shown_key)
+            if key.startswith(("http://", "https://")):
+                documents[key] = _fetch(key, doc, pointer)
+            else:
+                target = base / key
+                shown_key = key if Path(key).is_absolute() else str(Path(shown).parent / key)
+                documents[key] = _load_file(target, key, shown_key)
             pending.append(documents[key])
     if problems:
         raise SpecError(problems)
@@ -122,26 +133,74 @@ def load(path: Path, display: str | None = None) -> Spec:
     return Spec(root, documents, digest.hexdigest())
 
 
-def _ref_target(
-    doc: Document, ref: str, base: Path, pointer: str, problems: list[Diagnostic]
-) -> Path | None:
+def ref_key(doc: Document, ref: str, base: Path) -> str:
+    """The key of the document a `$ref` (without fragment) in `doc` names: a URL, a
+    POSIX path relative to the root spec's folder, or an absolute one outside it."""
+    location = unquote(urlsplit(ref).path) if not _is_url(ref) else ref.split("#", 1)[0]
+    if _is_url(doc.key):
+        return urljoin(doc.key, ref.split("#", 1)[0])
+    if _is_url(location):
+        return location
+    target = (doc.path.parent / location).resolve()
+    return target.relative_to(base).as_posix() if target.is_relative_to(base) else str(target)
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def _allowed_target(
+    doc: Document,
+    ref: str,
+    base: Path,
+    pointer: str,
+    policy: LoadPolicy,
+    problems: list[Diagnostic],
+) -> str | None:
     def fail(message: str) -> None:
-        loc = doc.locate(pointer)
-        problems.append(Diagnostic("error", message, pointer, loc))
+        problems.append(Diagnostic("error", message, pointer, doc.locate(pointer)))
 
     parts = urlsplit(ref)
-    if parts.scheme or parts.netloc:
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        fail(f"$ref {ref!r}: {parts.scheme}: references are not allowed")
+        return None
+    if parts.netloc and not parts.scheme:
         fail(f"remote $ref {ref!r} is not allowed (only files next to the spec)")
         return None
-    relative = unquote(parts.path)
-    target = (doc.path.parent / relative).resolve()
-    if not target.is_relative_to(base):
-        fail(f"$ref {ref!r} leaves the spec's folder")
+    key = ref_key(doc, ref, base)
+    if _is_url(key):
+        host = urlsplit(key).hostname or ""
+        if host not in policy.allowed_hosts:
+            fail(
+                f"remote $ref {ref!r} is not allowed (only files next to the spec; "
+                f"--allow-remote-ref {host} allows that host)"
+            )
+            return None
+        return key
+    if Path(key).is_absolute() and not policy.allow_outside:
+        fail(f"$ref {ref!r} leaves the spec's folder (--allow-ref-outside allows it)")
         return None
-    if not target.is_file():
+    if not (base / key).is_file():
         fail(f"$ref {ref!r}: file not found")
         return None
-    return target
+    return key
+
+
+def _fetch(url: str, referrer: Document, pointer: str) -> Document:
+    """A remote document from an allowed host, size- and time-bounded."""
+    import urllib.request
+
+    def fail(message: str) -> SpecError:
+        return SpecError([Diagnostic("error", message, pointer, referrer.locate(pointer))])
+
+    try:
+        with urllib.request.urlopen(url, timeout=REMOTE_TIMEOUT) as response:
+            raw = response.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise fail(f"cannot fetch $ref {url!r}: {exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(f"$ref {url!r} is larger than {MAX_FILE_BYTES} bytes")
+    return _parse_document(raw, Path(urlsplit(url).path or "remote"), url, url)
 
 
 def _file_refs(data: Any) -> Iterator[tuple[str, str]]:
@@ -168,9 +227,20 @@ def _load_file(path: Path, key: str, display: str) -> Document:
         return SpecError([Diagnostic("error", message, "", loc)])
 
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(f"the file is larger than {MAX_FILE_BYTES} bytes ({size})")
         raw = path.read_bytes()
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror}") from None
+    return _parse_document(raw, path, key, display)
+
+
+def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
+    def fail(message: str, line: int = 1, column: int = 1) -> SpecError:
+        loc = SourceLocation(display, line, column)
+        return SpecError([Diagnostic("error", message, "", loc)])
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -147,6 +147,8 @@ def is_current(spec: Path, out: Path, options: Mapping[str, Any]) -> bool:
     if not isinstance(inputs, dict) or spec.name not in inputs:
         return False
     base = spec.parent
+    if any(str(key).startswith(("http://", "https://")) for key in inputs):
+        return False  # a remote document may have changed: always regenerate
     for key, digest in inputs.items():
         try:
             if _sha256((base / key).read_bytes()) != digest:

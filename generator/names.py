@@ -55,8 +55,15 @@ FIELD_RESERVED = frozenset(
 PARAM_RESERVED = frozenset({"self", "body", "extra_headers", "extra_query", "timeout"})
 # Attributes of the resource classes themselves.
 METHOD_RESERVED = frozenset({"_client", "with_raw_response", "cached_property"})
+# File names Windows reserves (with any extension): resource modules are named after
+# their attribute, so these never become one.
+WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
 # Attributes of Client/AsyncClient (resources, credentials and constructor keywords).
-CLIENT_RESERVED = frozenset(
+CLIENT_RESERVED = WINDOWS_DEVICES | frozenset(
     {"base_url", "timeout", "max_retries", "default_headers", "http_client",
      "close", "with_raw_response", "self", "_client", "_request"}
 )  # fmt: skip

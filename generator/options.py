@@ -13,7 +13,17 @@ from typing import Any
 from .manifest import templates_digest
 from .names import snake
 
-__all__ = ["Options", "default_package_name"]
+__all__ = ["LoadPolicy", "Options", "default_package_name"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadPolicy:
+    """Which `$ref`s may be followed. By default only files inside the spec's folder
+    (symlinks resolved); `allow_outside` lifts that, `allowed_hosts` names the hosts
+    whose http(s) documents may be fetched."""
+
+    allow_outside: bool = False
+    allowed_hosts: frozenset[str] = frozenset()
 
 
 def default_package_name(spec_path: str) -> str:
@@ -35,6 +45,12 @@ class Options:
     exclude_tags: tuple[str, ...] = ()
     include_operations: tuple[str, ...] = ()
     meta: tuple[str, ...] = field(default=())
+    allow_ref_outside: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+
+    @property
+    def load_policy(self) -> LoadPolicy:
+        return LoadPolicy(self.allow_ref_outside, frozenset(self.allowed_hosts))
 
     def recorded(self, spec: Path) -> dict[str, Any]:
         return {
@@ -44,4 +60,6 @@ class Options:
             "exclude_tags": list(self.exclude_tags),
             "include_operations": list(self.include_operations),
             "meta": list(self.meta),
+            "allow_ref_outside": self.allow_ref_outside,
+            "allowed_hosts": sorted(self.allowed_hosts),
         }

@@ -14,9 +14,9 @@ from .build import Selection, build
 from .diagnostics import Diagnostic, Diagnostics
 from .format import Formatter, format_sources
 from .ir import Model
-from .load import Spec, load
+from .load import Document, Spec, load
 from .manifest import MANIFEST, body_digest, manifest_text, reusable
-from .options import Options, default_package_name
+from .options import LoadPolicy, Options, default_package_name
 from .plan import plan
 from .render import render
 from .validate import validate
@@ -32,14 +32,16 @@ class Result:
     models: int = 0
 
 
-def check_spec(path: Path, *, strict: bool = False) -> tuple[Spec, tuple[Diagnostic, ...]]:
+def check_spec(
+    path: Path, *, strict: bool = False, policy: LoadPolicy | None = None
+) -> tuple[Spec, tuple[Diagnostic, ...]]:
     """Load, validate and build (nothing rendered); raises `SpecError` on errors.
 
     Building is part of validation: what makes faithful generation impossible
     (unresolvable `$ref`, unknown `type`, ...) is found there, so `oagen validate`
     never calls a spec valid that `oagen generate` refuses.
     """
-    spec = load(path)
+    spec = load(path, policy=policy)
     sink = Diagnostics(spec.locate)
     validate(spec, sink, strict=strict, full=True)
     sink.raise_if_errors()
@@ -68,7 +70,7 @@ def generate_files(
         options = Options(package_name=package_name, templates=templates)
     report = progress or (lambda stage: None)
     report("loading")
-    spec = load(path)
+    spec = load(path, policy=options.load_policy)
     sink = Diagnostics(spec.locate)
     report("validating")
     validate(spec, sink, strict=strict)
@@ -92,7 +94,7 @@ def generate_files(
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
-        inputs={key: doc.path.read_bytes() for key, doc in spec.documents.items()},
+        inputs={key: _input_bytes(doc) for key, doc in spec.documents.items()},
         options=options.recorded(path),
         sources={p: body_digest(text) for p, text in python.items()},
         formatted=formatter != "none",
@@ -100,3 +102,11 @@ def generate_files(
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)
     return Result(files, sink.items, operations, models)
+
+
+def _input_bytes(doc: Document) -> bytes:
+    """What the manifest hashes for a spec document: a file's bytes as on disk (so a
+    later run can compare without parsing), a remote document's text."""
+    if doc.key.startswith(("http://", "https://")):
+        return doc.text.encode("utf-8")
+    return doc.path.read_bytes()

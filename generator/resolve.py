@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics, Where
-from .load import Spec, split_pointer
+from .load import Spec, ref_key, split_pointer
 
 __all__ = ["Resolver"]
 
@@ -55,16 +55,12 @@ class Resolver:
         """The place a `$ref` string names, relative to the document it appears in."""
         parts = urlsplit(ref)
         pointer = "#" + unquote(parts.fragment)
-        if not parts.path:
+        if not parts.path and not parts.netloc:
             return Where(where.document, pointer)
         doc = self.spec.documents.get(where.document)
-        folder = doc.path.parent if doc is not None else self._base
-        path = (folder / unquote(parts.path)).resolve()
-        try:
-            key = path.relative_to(self._base).as_posix()
-        except ValueError:
-            key = str(path)
-        return Where(key, pointer)
+        if doc is None:
+            return Where(ref.split("#", 1)[0], pointer)
+        return Where(ref_key(doc, ref, self._base), pointer)
 
     def lookup(self, where: Where) -> Any:
         """The value at `where`, or the `_MISSING` sentinel."""

@@ -7,6 +7,7 @@ that oagen did not generate (non-empty, no manifest) is never touched.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tempfile
@@ -84,34 +85,68 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _atomic_write(target: Path, data: bytes, mode: int) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _stage(target: Path, data: bytes, mode: int) -> Path:
+    """`data` in a temporary file next to `target` (same file system: renaming it
+    over `target` later is atomic and needs no space)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".oagen-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, mode)  # mkstemp creates 0600
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def _inside(out: Path, folder: Path) -> None:
+    """Refuse a folder that resolves outside `out` (a symlink planted in it)."""
+    if not folder.resolve().is_relative_to(out.resolve()):
+        raise OutputError(f"refusing to write through {folder}: it leads outside {out}")
 
 
 def write(out: Path, files: Mapping[str, str]) -> WriteResult:
-    """Make `out` hold exactly `files` (plus the manifest, which must be in `files`)."""
+    """Make `out` hold exactly `files` (plus the manifest, which must be in `files`).
+
+    In two phases: every changed file is first written to a temporary file beside
+    its target; only when all of them are on disk are they renamed into place, the
+    files no longer generated removed, and the manifest written last. A failure while
+    staging (disk full, an interruption) leaves the previous output as it was.
+    """
     previous = _guard(out)
+    lowered = [p.lower() for p in files]
+    if len(set(lowered)) != len(lowered):
+        raise OutputError("generated file names differ only in case; refusing to write")
     mode = _file_mode()
-    written: list[str] = []
-    for path in sorted(files, key=lambda p: (p == MANIFEST, p)):  # manifest last
-        target = out / _safe_relative(path)
-        data = files[path].encode("utf-8")
-        try:
-            if target.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        _atomic_write(target, data, mode)
-        written.append(path)
+    staged: list[tuple[Path, Path, str]] = []
+    created: list[Path] = []
+    if not out.exists():
+        out.mkdir(parents=True)
+        created.append(out)
+    try:
+        for path in sorted(files, key=lambda p: (p == MANIFEST, p)):  # manifest last
+            target = out / _safe_relative(path)
+            data = files[path].encode("utf-8")
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            for folder in reversed([target.parent, *target.parent.parents]):
+                if folder != out and folder.is_relative_to(out) and not folder.exists():
+                    folder.mkdir()
+                    created.append(folder)
+            _inside(out, target.parent)
+            staged.append((_stage(target, data, mode), target, path))
+    except BaseException:
+        for tmp, _, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for tmp, target, _ in staged:
+        os.replace(tmp, target)
     removed: list[str] = []
     for path in sorted(set(previous) - set(files)):
         target = out / _safe_relative(path)
@@ -121,7 +156,7 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
     for folder in sorted({(out / p).parent for p in removed}, reverse=True):
         if folder != out and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    return WriteResult(tuple(written), tuple(removed))
+    return WriteResult(tuple(path for _, _, path in staged), tuple(removed))
 
 
 def compare(out: Path, files: Mapping[str, str]) -> CheckResult:
