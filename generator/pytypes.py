@@ -32,7 +32,6 @@ from .ir import (
     UnionOf,
 )  # fmt: skip
 from .literals import py_literal
-from .names import snake
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
 
@@ -171,7 +170,7 @@ class Types:
             case MapOf(value=value):
                 return f"map_{self.slug(value)}"
             case Ref(name=name):
-                return snake(name)
+                return name  # PascalCase: never equal to a (lowercase) structural slug
             case UnionOf(options=options, discriminator=discriminator):
                 # the discriminator decides decoding: unions differing only in it
                 # must not share a decoder
@@ -281,7 +280,7 @@ class Types:
             body = f"cast({py_literal(annotation)}, _serde.{_base_decoder(target.values)}(value))"
             return self._helper(Ref(name), body, needs_cast=True)
         if name in self._recursive:
-            helper = f"_d_{snake(name)}"
+            helper = f"_d_{name}"
             if helper not in self._decoders:
                 self._decoders[helper] = DecoderDef(
                     helper, name, ""

@@ -41,3 +41,21 @@ def test_unions_differing_only_in_discriminator_do_not_share_a_decoder() -> None
     a = UnionOf(options, Discriminator("kind", (("c", PyIdent("Cat")), ("d", PyIdent("Dog")))))
     b = UnionOf(options, Discriminator("kind", (("Cat", PyIdent("Cat")), ("Dog", PyIdent("Dog")))))
     assert types.decoder(a) != types.decoder(b)
+
+
+def test_a_model_named_like_a_container_does_not_share_its_decoder() -> None:
+    """A model `ListEnv` and the type `list[Env]` (clever-cloud.com's spec has both)."""
+    from generator.ir import Constraints, Field, Model
+
+    def model(name: str) -> Model:
+        field = Field("x", PyIdent("x"), Prim("str"), True, False, None, None,
+                      Constraints(), False, False, False, "")  # fmt: skip
+        return Model(PyIdent(name), (field,), None, None, "")
+
+    types = Types((model("ListEnv"), model("Env")), model_prefix="_models.")
+    container = types.decoder(ListOf(Ref(PyIdent("Env"))))
+    named = types.decoder(Ref(PyIdent("ListEnv")))
+    assert container != named
+    returns = {d.name: d.returns for d in types.decoders}
+    assert returns[container] == "list[Env]"
+    assert returns[named] == "ListEnv"
