@@ -44,9 +44,9 @@ class Node:
             raise _serde.bad("value", "integer", v)
         obj.value = v
         obj.created = _serde.opt(d, "created", _serde.datetime_)
-        obj.children = _serde.opt(d, "children", _d_list_node)
+        obj.children = _serde.opt(d, "children", _d_list_Node)
         obj.meta = _serde.opt(d, "meta", _d_map_int)
-        obj.parent = _serde.opt(d, "parent", _d_nullable_node)
+        obj.parent = _serde.opt(d, "parent", _d_nullable_Node)
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,7 +69,7 @@ class Node:
         _serde.validate_nested(self.parent, f"{path}.parent")
 
 
-def _d_list_node(value: object) -> list[Node]:
+def _d_list_Node(value: object) -> list[Node]:
     return _serde.list_(value, Node.from_dict)
 
 
@@ -77,5 +77,5 @@ def _d_map_int(value: object) -> dict[str, int]:
     return _serde.map_(value, _serde.int_)
 
 
-def _d_nullable_node(value: object) -> Node | None:
+def _d_nullable_Node(value: object) -> Node | None:
     return None if value is None else Node.from_dict(value)

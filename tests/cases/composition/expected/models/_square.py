@@ -101,7 +101,7 @@ class SquareCorners:
         if v is not UNSET and type(v) is not bool:
             raise _serde.bad("rounded", "boolean", v)
         obj.rounded = v
-        obj.style = _serde.opt(d, "style", _d_square_corners_style)
+        obj.style = _serde.opt(d, "style", _d_SquareCornersStyle)
         obj.additional_properties = _serde.extra(d, cls._KEYS)
         return obj
 
@@ -126,5 +126,5 @@ class SquareCorners:
         )
 
 
-def _d_square_corners_style(value: object) -> SquareCornersStyle:
+def _d_SquareCornersStyle(value: object) -> SquareCornersStyle:
     return cast("SquareCornersStyle", _serde.str_(value))

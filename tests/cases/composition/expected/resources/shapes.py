@@ -27,30 +27,30 @@ __all__ = [
 ]
 
 
-def _d_circle(value: object) -> Circle:
+def _d_Circle(value: object) -> Circle:
     return _models.Circle.from_dict(value)
 
 
-def _d_node(value: object) -> Node:
+def _d_Node(value: object) -> Node:
     return _models.Node.from_dict(value)
 
 
-def _d_square(value: object) -> Square:
+def _d_Square(value: object) -> Square:
     return _models.Square.from_dict(value)
 
 
-def _d_union_e6670234(value: object) -> Circle | Square:
+def _d_union_d76e2f12(value: object) -> Circle | Square:
     return cast(
         "Circle | Square",
         _serde.tagged_(
             value,
             "kind",
-            {"circle": _d_circle, "square": _d_square},
+            {"circle": _d_Circle, "square": _d_Square},
             (
-                _d_circle,
-                _d_square,
+                _d_Circle,
+                _d_Square,
             ),
-            "circle | square",
+            "Circle | Square",
         ),
     )
 
@@ -58,15 +58,15 @@ def _d_union_e6670234(value: object) -> Circle | Square:
 _GET_SHAPE: Endpoint[Circle | Square] = Endpoint(
     method="GET",
     path="/shapes/{id}",
-    responses={"200": json_response(_d_union_e6670234)},
+    responses={"200": json_response(_d_union_d76e2f12)},
     params=(Param("id", "path", "simple", False, python_name="id"),),
 )
 
 _PUT_TREE: Endpoint[Node] = Endpoint(
     method="PUT",
     path="/trees",
-    responses={"200": json_response(_d_node)},
-    body=Body("application/json", "json", decode=_d_node),
+    responses={"200": json_response(_d_Node)},
+    body=Body("application/json", "json", decode=_d_Node),
 )
 
 

@@ -26,22 +26,22 @@ __all__ = [
 ]
 
 
-def _d_error(value: object) -> Error:
+def _d_Error(value: object) -> Error:
     return _models.Error.from_dict(value)
 
 
-def _d_list_pet(value: object) -> list[Pet]:
-    return _serde.list_(value, _d_pet)
-
-
-def _d_pet(value: object) -> Pet:
+def _d_Pet(value: object) -> Pet:
     return _models.Pet.from_dict(value)
+
+
+def _d_list_Pet(value: object) -> list[Pet]:
+    return _serde.list_(value, _d_Pet)
 
 
 _LIST_PETS: Endpoint[list[Pet]] = Endpoint(
     method="GET",
     path="/pets",
-    responses={"200": json_response(_d_list_pet)},
+    responses={"200": json_response(_d_list_Pet)},
     params=(
         Param(
             "limit",
@@ -57,15 +57,15 @@ _LIST_PETS: Endpoint[list[Pet]] = Endpoint(
 _CREATE_PET: Endpoint[Pet] = Endpoint(
     method="POST",
     path="/pets",
-    responses={"201": json_response(_d_pet)},
-    body=Body("application/json", "json", decode=_d_pet),
-    errors={"default": _d_error},
+    responses={"201": json_response(_d_Pet)},
+    body=Body("application/json", "json", decode=_d_Pet),
+    errors={"default": _d_Error},
 )
 
 _SHOW_PET_BY_ID: Endpoint[Pet] = Endpoint(
     method="GET",
     path="/pets/{petId}",
-    responses={"200": json_response(_d_pet)},
+    responses={"200": json_response(_d_Pet)},
     params=(Param("petId", "path", "simple", False, python_name="pet_id"),),
 )
 

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-def _d_post_upload_body(value: object) -> PostUploadBody:
+def _d_PostUploadBody(value: object) -> PostUploadBody:
     return _models.PostUploadBody.from_dict(value)
 
 
@@ -44,7 +44,7 @@ _POST_UPLOAD: Endpoint[None] = Endpoint(
     method="POST",
     path="/upload",
     responses={"204": NO_CONTENT},
-    body=Body("application/x-www-form-urlencoded", "form", decode=_d_post_upload_body),
+    body=Body("application/x-www-form-urlencoded", "form", decode=_d_PostUploadBody),
     security=(("basic_auth",), ("api_key_query",)),
 )
 
