@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PRISM := tools/prism/node_modules/.bin/prism
 
-.PHONY: generate check test test-fast lint golden corpus clean
+.PHONY: generate check test test-fast lint golden corpus bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ clean:
 # The whole corpus (60-spec sample + Stripe + GitHub), results into tests/corpus/RESULTS.md.
 corpus: $(STAMP)
 	$(BIN)/python -m tests.corpus.corpus --write-results
+
+# oagen against openapi-python-client 0.29.1 on GitHub, Stripe and loket.nl (several
+# minutes); the peer is installed into .cache/bench/. Writes BENCHMARKS.md.
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.bench --write

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 __all__ = ["BenchError", "Child", "Stats", "run_child"]
 
@@ -53,28 +56,28 @@ def run_child(
 
     Peak memory comes from `wait4`, which reports the maximum RSS of the child and of
     the descendants it waited for (ruff subprocesses included), without a wrapper.
-    Output goes to files, never pipes, so chatty children cannot block.
+    Output goes to temporary files, never pipes, so chatty children cannot block.
     """
-    out_path, err_path = cwd / ".bench-stdout", cwd / ".bench-stderr"
     killed = threading.Event()
-    with out_path.open("wb") as out, err_path.open("wb") as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [os.fspath(part) for part in command],
-            cwd=cwd,
-            env=None if env is None else dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,  # its own process group: a timeout kills ruff & co. too
-        )
+        try:
+            process = subprocess.Popen(
+                [os.fspath(part) for part in command],
+                cwd=cwd,
+                env=None if env is None else dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,  # its own process group: a timeout kills ruff & co. too
+            )
+        except OSError as exc:
+            raise BenchError(f"cannot run {os.fspath(command[0])}: {exc}") from exc
 
         def kill() -> None:
             killed.set()
-            try:
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
         timer = threading.Timer(timeout, kill)
         timer.start()
@@ -84,17 +87,19 @@ def run_child(
             timer.cancel()
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    child = Child(
-        seconds=seconds,
-        max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
-        returncode=process.returncode,
-        timed_out=killed.is_set(),
-        stdout=out_path.read_text(encoding="utf-8", errors="replace"),
-        stderr=err_path.read_text(encoding="utf-8", errors="replace"),
-    )
-    out_path.unlink()
-    err_path.unlink()
-    return child
+        return Child(
+            seconds=seconds,
+            max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+            returncode=process.returncode,
+            timed_out=killed.is_set(),
+            stdout=_read(out),
+            stderr=_read(err),
+        )
+
+
+def _read(file: IO[bytes]) -> str:
+    file.seek(0)
+    return file.read().decode("utf-8", errors="replace")
 
 
 @dataclass(frozen=True, slots=True)

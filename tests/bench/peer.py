@@ -36,14 +36,13 @@ def ensure_venv() -> Path:
     if python.is_file() and _STAMP.is_file() and _STAMP.read_text(encoding="utf-8") == wanted:
         return python
     print(f"installing {', '.join(REQUIREMENTS)} into {VENV.relative_to(REPO)}", file=sys.stderr)
-    try:
-        subprocess.run([sys.executable, "-m", "venv", "--clear", VENV], check=True)
-        subprocess.run(
-            [python, "-m", "pip", "install", "--quiet", *REQUIREMENTS],
-            check=True,
-        )
-    except subprocess.CalledProcessError as exc:
-        raise BenchError(f"could not set up the peer venv: {exc}") from exc
+    for command in (
+        [sys.executable, "-m", "venv", "--clear", VENV],
+        [python, "-m", "pip", "install", "--quiet", *REQUIREMENTS],
+    ):
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise BenchError(f"could not set up the peer venv: {done.stderr.strip()[-2000:]}")
     _STAMP.write_text(wanted, encoding="utf-8")
     return python
 

@@ -18,13 +18,14 @@ import importlib
 import json
 import sys
 import time
-import traceback
 from typing import Any
 
 BASE_URL = "https://api.bench.test"
 
 
-def first_call(flavor: str, package: str, target: str, response: Any, args: list[str]) -> dict[str, float]:
+def first_call(
+    flavor: str, package: str, target: str, response: Any, args: list[str]
+) -> dict[str, Any]:
     """Seconds to import the package, then to build a Client and make one call."""
     started = time.perf_counter()
     client_package = importlib.import_module(package)
@@ -32,23 +33,26 @@ def first_call(flavor: str, package: str, target: str, response: Any, args: list
     import httpx
 
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json=response))
-    if flavor == "oagen":
-        client = client_package.Client(base_url=BASE_URL, http_client=httpx.Client(transport=transport))
-        resource, method = target.split(".")
-        result = getattr(getattr(client, resource), method)(*args)
-    else:
-        endpoint = importlib.import_module(f"{package}.{target}")
-        client = client_package.Client(base_url=BASE_URL, httpx_args={"transport": transport})
-        result = endpoint.sync(*args, client=client)
+    try:
+        if flavor == "oagen":
+            http_client = httpx.Client(transport=transport)
+            client = client_package.Client(base_url=BASE_URL, http_client=http_client)
+            resource, method = target.split(".")
+            result = getattr(getattr(client, resource), method)(*args)
+        else:
+            endpoint = importlib.import_module(f"{package}.{target}")
+            client = client_package.Client(base_url=BASE_URL, httpx_args={"transport": transport})
+            result = endpoint.sync(*args, client=client)
+        outcome = f"returned {type(result).__name__}"
+    except Exception as exc:  # still a first call: reported with its time
+        outcome = f"raised {_error(exc)}"
     called = time.perf_counter()
-    return {
-        "import": imported - started,
-        "first_call": called - imported,
-        "result": type(result).__name__,
-    }
+    return {"import": imported - started, "first_call": called - imported, "result": outcome}
 
 
-def decode(flavor: str, module: str, name: str, example: Any, count: int, passes: int) -> dict[str, Any]:
+def decode(
+    flavor: str, module: str, name: str, example: Any, count: int, passes: int
+) -> dict[str, Any]:
     """Seconds per pass of decoding (and encoding back) `count` copies of `example`."""
     try:
         cls = getattr(importlib.import_module(module), name)
@@ -88,6 +92,12 @@ def decode(flavor: str, module: str, name: str, example: Any, count: int, passes
     return timings
 
 
+def _error(exc: Exception) -> str:
+    """The exception's type and the start of its message (pydantic's are long)."""
+    lines = [line.split(" [type=")[0].strip() for line in str(exc).splitlines()]
+    return f"{type(exc).__name__}: {' '.join(line for line in lines[:3] if line)}"[:160]
+
+
 def main(argv: list[str]) -> dict[str, Any]:
     command, flavor, root, *rest = argv
     sys.path.insert(0, root)
@@ -103,7 +113,7 @@ def main(argv: list[str]) -> dict[str, Any]:
         try:
             return decode(flavor, module, name, example, int(count), int(passes))
         except Exception as exc:  # report the crash, as a result
-            return {"error": "".join(traceback.format_exception_only(exc)).strip()[-300:]}
+            return {"error": _error(exc)}
     raise SystemExit(f"unknown command {command!r}")
 
 

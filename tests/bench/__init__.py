@@ -1,0 +1,1 @@
+"""`make bench`: oagen against openapi-python-client on large specs (see bench.py)."""
