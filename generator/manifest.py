@@ -26,12 +26,13 @@ __all__ = [
     "manifest_text",
     "read_manifest",
     "reusable",
+    "sha256",
 ]
 
 MANIFEST = ".oagen-manifest.json"
 
 
-def _sha256(data: bytes) -> str:
+def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -64,7 +65,7 @@ def manifest_text(
     files: Mapping[str, str],
     *,
     spec_name: str,
-    inputs: Mapping[str, bytes],
+    inputs: Mapping[str, str],
     options: Mapping[str, Any],
     sources: Mapping[str, str],
     formatted: bool,
@@ -78,9 +79,9 @@ def manifest_text(
         "generator": f"oagen {__version__}",
         "generator_digest": generator_digest(),
         "spec": spec_name,
-        "inputs": {key: _sha256(inputs[key]) for key in sorted(inputs)},
+        "inputs": {key: inputs[key] for key in sorted(inputs)},
         "options": dict(sorted(options.items())),
-        "files": {path: _sha256(files[path].encode("utf-8")) for path in sorted(files)},
+        "files": {path: sha256(files[path].encode("utf-8")) for path in sorted(files)},
         "sources": {path: sources[path] for path in sorted(sources)},
         "formatted": formatted,
     }
@@ -89,7 +90,7 @@ def manifest_text(
 
 def body_digest(text: str) -> str:
     """The sha256 of a rendered file without its first (header) line."""
-    return _sha256(text.partition("\n")[2].encode("utf-8"))
+    return sha256(text.partition("\n")[2].encode("utf-8"))
 
 
 def reusable(out: Path, rendered: Mapping[str, str]) -> dict[str, str]:
@@ -113,7 +114,7 @@ def reusable(out: Path, rendered: Mapping[str, str]) -> dict[str, str]:
             disk = (out / path).read_bytes()
         except OSError:
             continue
-        if _sha256(disk) == files.get(path):
+        if sha256(disk) == files.get(path):
             header = text.partition("\n")[0]
             out_files[path] = header + "\n" + disk.decode("utf-8").partition("\n")[2]
     return out_files
@@ -151,14 +152,14 @@ def is_current(spec: Path, out: Path, options: Mapping[str, Any]) -> bool:
         return False  # a remote document may have changed: always regenerate
     for key, digest in inputs.items():
         try:
-            if _sha256((base / key).read_bytes()) != digest:
+            if sha256((base / key).read_bytes()) != digest:
                 return False
         except OSError:
             return False
     recorded: dict[str, Any] = data["files"]
     for path, digest in recorded.items():
         try:
-            if _sha256((out / path).read_bytes()) != digest:
+            if sha256((out / path).read_bytes()) != digest:
                 return False
         except OSError:
             return False

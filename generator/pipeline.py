@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .format import Formatter, format_sources
 from .ir import Model
 from .load import Document, Spec, load
-from .manifest import MANIFEST, body_digest, manifest_text, reusable
+from .manifest import MANIFEST, body_digest, manifest_text, reusable, sha256
 from .options import LoadPolicy, Options, default_package_name
 from .plan import plan
 from .render import render
@@ -80,6 +80,9 @@ def generate_files(
     report("building")
     api = build(spec, sink, name, selection)
     sink.raise_if_errors()
+    diagnostics = sink.items
+    inputs = {key: _input_digest(doc) for key, doc in spec.documents.items()}
+    del spec, sink  # the parsed documents are not needed any more: free them for rendering
     report(f"rendering {sum(len(r.operations) for r in api.resources)} operations")
     sources = render(
         plan(api, meta=options.meta), api.spec_name, api.spec_sha256, options.templates
@@ -89,24 +92,25 @@ def generate_files(
     kept = reusable(previous, python) if previous is not None and formatter != "none" else {}
     report(f"formatting {len(sources) - len(kept)} files")
     files = format_sources({p: t for p, t in sources.items() if p not in kept}, formatter)
+    del sources
     files.update(kept)
     files = {p: files[p] for p in sorted(files)}
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
-        inputs={key: _input_bytes(doc) for key, doc in spec.documents.items()},
+        inputs=inputs,
         options=options.recorded(path),
         sources={p: body_digest(text) for p, text in python.items()},
         formatted=formatter != "none",
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)
-    return Result(files, sink.items, operations, models)
+    return Result(files, diagnostics, operations, models)
 
 
-def _input_bytes(doc: Document) -> bytes:
-    """What the manifest hashes for a spec document: a file's bytes as on disk (so a
-    later run can compare without parsing), a remote document's text."""
+def _input_digest(doc: Document) -> str:
+    """What the manifest records for a spec document: the sha256 of a file's bytes as
+    on disk (a later run compares without parsing), of a remote document's text."""
     if doc.key.startswith(("http://", "https://")):
-        return doc.text.encode("utf-8")
-    return doc.path.read_bytes()
+        return sha256(doc.text.encode("utf-8"))
+    return sha256(doc.path.read_bytes())
