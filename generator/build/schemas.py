@@ -57,6 +57,8 @@ _CONSTRAINT_KEYS = {
     "minItems": "min_items", "maxItems": "max_items", "uniqueItems": "unique_items",
     "minProperties": "min_properties", "maxProperties": "max_properties",
 }  # fmt: skip
+_ANY_CONSTRAINT = frozenset({*_CONSTRAINT_KEYS, "exclusiveMinimum", "exclusiveMaximum"})
+_NO_CONSTRAINTS = Constraints()
 _NULL = Prim("none")
 _ANY = Prim("any")
 
@@ -473,6 +475,8 @@ class SchemaBuilder:
 
     def constraints(self, schema: Mapping[str, Any]) -> Constraints:
         """The validation keywords of `schema` that requests are checked against."""
+        if _ANY_CONSTRAINT.isdisjoint(schema.keys()):
+            return _NO_CONSTRAINTS  # most schemas: no keyword to look at
         values: dict[str, Any] = {}
         for key, attr in _CONSTRAINT_KEYS.items():
             value = schema.get(key)
