@@ -678,9 +678,9 @@ def _model_module(
             types.imports.add(".._types", "UNSET", "Unset")
             models.append(_model(types, d))
         else:
-            value = types.annotation(d.target)
-            if types.is_recursive_alias(d.name):
-                value = py_literal(value)
+            # quoted: evaluated by type checkers only, so the models it names (imported
+            # after the definitions, to allow cycles) need not exist yet at import time
+            value = py_literal(types.annotation(d.target))
             aliases.append(
                 AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import random
 import time
 import uuid
@@ -20,10 +21,17 @@ import httpx
 
 from . import _serde
 from ._params import Param, expand_path, scalar_text, serialize, simple_text
-from ._response import RAW_RESPONSE, APIResponse, ResponseDecoder, select_decoder
+from ._response import (
+    RAW_RESPONSE,
+    APIResponse,
+    ResponseDecoder,
+    _where,
+    select_decoder,
+)
 from ._types import UNSET, Headers, Query, Timeout, Unset
 from .errors import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -59,6 +67,10 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 # A server asking to wait longer than this is not waited for: the error is raised.
 MAX_RETRY_AFTER = 60.0
+# Cap on a response body once decoded (gzip bombs): clients copy it into their
+# `max_response_bytes` attribute, which can be changed per client.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+REDACTED = "[REDACTED]"
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -124,6 +136,81 @@ class ApiKey:
 
 
 SecurityScheme = HttpBearer | HttpBasic | ApiKey
+
+# Names of query parameters that carry API keys, for every client created: their
+# values are replaced by `REDACTED` in request reprs and in httpx's log records.
+_SECRET_QUERY_NAMES: set[str] = set()
+
+
+def _redact_url(url: httpx.URL) -> httpx.URL:
+    """`url` with the values of API-key query parameters replaced by `REDACTED`."""
+    if not url.query or not _SECRET_QUERY_NAMES:
+        return url
+    params = url.params
+    if not any(name in params for name in _SECRET_QUERY_NAMES):
+        return url
+    pairs = [
+        (k, REDACTED if k in _SECRET_QUERY_NAMES else v)
+        for k, v in params.multi_items()
+    ]
+    return url.copy_with(params=pairs)
+
+
+class _SafeRequest(httpx.Request):
+    """An `httpx.Request` whose repr hides API keys sent in the query string."""
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, '{_redact_url(self.url)}')>"
+
+
+def _safe_request(request: httpx.Request) -> httpx.Request:
+    if isinstance(request, _SafeRequest):
+        return request
+    return _SafeRequest(
+        request.method,
+        request.url,
+        headers=request.headers,
+        stream=request.stream,
+        extensions=request.extensions,
+    )
+
+
+class _RedactingFilter(logging.Filter):
+    """Hides API-key query values in the URLs httpx logs (`HTTP Request: GET ...`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _SECRET_QUERY_NAMES and isinstance(record.args, tuple):
+            record.args = tuple(
+                _redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
+
+
+_REDACTING_FILTER = _RedactingFilter()
+
+
+def _register_query_secrets(names: set[str]) -> None:
+    if not names:
+        return
+    _SECRET_QUERY_NAMES.update(names)
+    httpx_logger = logging.getLogger("httpx")
+    if _REDACTING_FILTER not in httpx_logger.filters:
+        httpx_logger.addFilter(_REDACTING_FILTER)
+
+
+def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    """Whether credentials sent to `a` may follow a redirect to `b` (as httpx
+    decides for `Authorization`: same scheme, host and port, or an upgrade from
+    http to https on the same host and default ports)."""
+    if (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port):
+        return True
+    return (
+        a.scheme == "http"
+        and b.scheme == "https"
+        and a.host == b.host
+        and a.port in (80, None)
+        and b.port in (443, None)
+    )
 
 
 @dataclass(frozen=True)
@@ -267,6 +354,14 @@ class _BaseClient(Generic[_HttpxT]):
             {"User-Agent": user_agent, "Accept": "application/json"}
         )
         self._default_headers.update(default_headers or {})
+        self.max_response_bytes = MAX_RESPONSE_BYTES
+        api_keys = [s for s in self._security_schemes.values() if isinstance(s, ApiKey)]
+        # Headers and query parameters never sent along a redirect to another origin.
+        self._secret_headers = {"authorization", "proxy-authorization"} | {
+            s.name.lower() for s in api_keys if s.location == "header"
+        }
+        self._secret_query = {s.name for s in api_keys if s.location == "query"}
+        _register_query_secrets(self._secret_query)
 
     def __repr__(self) -> str:  # never show credentials
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
@@ -335,7 +430,7 @@ class _BaseClient(Generic[_HttpxT]):
             data=data,
             timeout=self.timeout if isinstance(timeout, Unset) else timeout,
         )
-        return request, rewindable
+        return _safe_request(request), rewindable
 
     def _root(self, endpoint: Endpoint[Any]) -> str:
         if endpoint.server is not None and not self._base_url_given:
@@ -392,9 +487,73 @@ class _BaseClient(Generic[_HttpxT]):
         delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())
 
+    def _redirect(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        rewindable: bool,
+        hops: int,
+    ) -> httpx.Request | None:
+        """The request following the redirect `response`, or None: do not follow.
+
+        httpx builds it (method, URL, body, `Authorization` dropped for another
+        origin); API keys in headers, cookies and the query are dropped here too.
+        """
+        nxt = response.next_request
+        if nxt is None or not self._http_client.follow_redirects:
+            return None
+        if hops >= self._http_client.max_redirects:
+            return None  # the 3xx response is raised as an `APIStatusError`
+        if not rewindable and nxt.method == request.method:
+            return None  # the body was streamed and cannot be sent again
+        if _same_origin(request.url, nxt.url):
+            cookie = request.headers.get("cookie")
+            if cookie is not None:
+                nxt.headers["Cookie"] = cookie
+            return _safe_request(nxt)
+        for name in self._secret_headers:
+            nxt.headers.pop(name, None)
+        if self._secret_query and any(k in self._secret_query for k in nxt.url.params):
+            kept = [
+                (k, v)
+                for k, v in nxt.url.params.multi_items()
+                if k not in self._secret_query
+            ]
+            nxt.url = nxt.url.copy_with(params=kept)
+        return _safe_request(nxt)
+
+    def _scrub(self, text: str) -> str:
+        """`text` with every credential value replaced by `REDACTED`."""
+        for secret in self._secret_values():
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def _secret_values(self) -> list[str]:
+        values: list[str] = []
+        for credential in self._credentials.values():
+            parts = credential if isinstance(credential, tuple) else (credential,)
+            values.extend(str(p) for p in parts)
+            if isinstance(credential, tuple) and len(credential) == 2:
+                raw = f"{credential[0]}:{credential[1]}".encode()
+                values.append(base64.b64encode(raw).decode("ascii"))
+        # Longest first, and never very short values (they would mangle the text).
+        return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
+
+    def _too_large(self, response: httpx.Response) -> APIResponseValidationError:
+        encoding = response.headers.get("content-encoding") or "none"
+        return APIResponseValidationError(
+            "response body is too large",
+            response=response,
+            detail=_where(
+                response,
+                f": over {self.max_response_bytes} bytes once decoded "
+                f"(Content-Encoding {encoding}); not read further",
+            ),
+        )
+
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
         if not response.is_success:
-            raise _status_error(endpoint, response)
+            raise _status_error(endpoint, response, self._scrub)
         api_response = APIResponse(response, endpoint.responses)
         if RAW_RESPONSE.get():
             return cast("T", api_response)
@@ -423,11 +582,30 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
 
 
-def _status_error(endpoint: Endpoint[Any], response: httpx.Response) -> APIStatusError:
+def _connection_error(request: httpx.Request, exc: Exception) -> APIError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request=request)
+    return APIConnectionError(request=request)
+
+
+def _decoding_error(
+    response: httpx.Response, exc: httpx.DecodingError
+) -> APIResponseValidationError:
+    encoding = response.headers.get("content-encoding") or "none"
+    return APIResponseValidationError(
+        "response body could not be decoded",
+        response=response,
+        detail=_where(response, f": Content-Encoding {encoding}: {exc}"),
+    )
+
+
+def _status_error(
+    endpoint: Endpoint[Any], response: httpx.Response, scrub: Callable[[str], str]
+) -> APIStatusError:
     body: object
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = response.text or None
     else:
         decode = select_decoder(endpoint.errors, response.status_code)
@@ -440,7 +618,7 @@ def _status_error(endpoint: Endpoint[Any], response: httpx.Response) -> APIStatu
     cls = _STATUS_ERRORS.get(
         status, InternalServerError if status >= 500 else APIStatusError
     )
-    detail = response.text[:500]
+    detail = scrub(response.text[:500])
     message = f"Error code: {status}" + (f" - {detail}" if detail else "")
     return cls(message, response=response, body=body)
 
@@ -482,20 +660,51 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         attempt = 0
         while True:
             try:
-                response = self._http_client.send(request)
+                response = self._send(request, rewindable)
+                delay = self._retry_delay(attempt, response) if retry else None
+                if delay is None:
+                    self._read(response)
+                    return self._finish(endpoint, response)
+                response.close()
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, None) if retry else None
                 if delay is None:
-                    if isinstance(exc, httpx.TimeoutException):
-                        raise APITimeoutError(request=request) from exc
-                    raise APIConnectionError(request=request) from exc
-            else:
-                delay = self._retry_delay(attempt, response) if retry else None
-                if delay is None:
-                    return self._finish(endpoint, response)
-                response.close()
+                    raise _connection_error(request, exc) from exc
             self._sleep(delay)
             attempt += 1
+
+    def _send(self, request: httpx.Request, rewindable: bool) -> httpx.Response:
+        """Send `request`, following redirects (when the `httpx.Client` does) here
+        rather than in httpx, so that credentials never reach another origin."""
+        history: list[httpx.Response] = []
+        while True:
+            response = self._http_client.send(
+                request, stream=True, follow_redirects=False
+            )
+            nxt = self._redirect(request, response, rewindable, len(history))
+            if nxt is None:
+                response.history = history
+                return response
+            response.close()
+            history.append(response)
+            request = nxt
+
+    def _read(self, response: httpx.Response) -> None:
+        """Read the body of a streamed response, at most `max_response_bytes` of
+        it once decoded (a gzip bomb stops there, not after decompressing it)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise self._too_large(response)
+                chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise _decoding_error(response, exc) from None
+        finally:
+            response.close()
+        response._content = b"".join(chunks)
 
 
 class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
@@ -537,20 +746,51 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         attempt = 0
         while True:
             try:
-                response = await self._http_client.send(request)
+                response = await self._send(request, rewindable)
+                delay = self._retry_delay(attempt, response) if retry else None
+                if delay is None:
+                    await self._read(response)
+                    return self._finish(endpoint, response)
+                await response.aclose()
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, None) if retry else None
                 if delay is None:
-                    if isinstance(exc, httpx.TimeoutException):
-                        raise APITimeoutError(request=request) from exc
-                    raise APIConnectionError(request=request) from exc
-            else:
-                delay = self._retry_delay(attempt, response) if retry else None
-                if delay is None:
-                    return self._finish(endpoint, response)
-                await response.aclose()
+                    raise _connection_error(request, exc) from exc
             await self._sleep(delay)
             attempt += 1
+
+    async def _send(self, request: httpx.Request, rewindable: bool) -> httpx.Response:
+        """Send `request`, following redirects (when the `httpx.AsyncClient` does)
+        here rather than in httpx, so that credentials never reach another origin."""
+        history: list[httpx.Response] = []
+        while True:
+            response = await self._http_client.send(
+                request, stream=True, follow_redirects=False
+            )
+            nxt = self._redirect(request, response, rewindable, len(history))
+            if nxt is None:
+                response.history = history
+                return response
+            await response.aclose()
+            history.append(response)
+            request = nxt
+
+    async def _read(self, response: httpx.Response) -> None:
+        """Read the body of a streamed response, at most `max_response_bytes` of
+        it once decoded (a gzip bomb stops there, not after decompressing it)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise self._too_large(response)
+                chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise _decoding_error(response, exc) from None
+        finally:
+            await response.aclose()
+        response._content = b"".join(chunks)
 
 
 _SyncT = TypeVar("_SyncT", bound=SyncAPIClient)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, Generic, ParamSpec, TypeVar, cast
@@ -35,21 +36,82 @@ RAW_RESPONSE: ContextVar[bool] = ContextVar("raw_response", default=False)
 
 
 def json_response(decode: Callable[[Any], T]) -> ResponseDecoder[T]:
-    """A decoder parsing the body as JSON, then with `decode` (a model's `from_dict`)."""
+    """A decoder parsing the body as JSON, then with `decode` (a model's `from_dict`).
+
+    A body that is not JSON (another declared `Content-Type`, an HTML error page, an
+    empty or truncated body) raises `APIResponseValidationError` saying so, with the
+    status and the content type.
+    """
 
     def parse(response: httpx.Response) -> T:
-        try:
-            data = response.json()
-        except ValueError:
-            raise APIResponseValidationError(
-                "response body is not valid JSON", response=response, body=response.text
-            ) from None
+        data = _json_body(response)
         try:
             return decode(data)
         except APIResponseValidationError as exc:
             raise exc.with_response(response, data) from None
+        except RecursionError:
+            raise APIResponseValidationError(
+                "response body is nested too deeply",
+                response=response,
+                detail=_where(response),
+            ) from None
 
     return parse
+
+
+def _is_json_media_type(content_type: str) -> bool:
+    media = content_type.partition(";")[0].strip().lower()
+    return media in ("application/json", "text/json") or media.endswith("+json")
+
+
+def _where(response: httpx.Response, more: str = "") -> str:
+    content_type = response.headers.get("content-type") or "none"
+    return f"(HTTP {response.status_code}, Content-Type {content_type}){more}"
+
+
+def _json_body(response: httpx.Response) -> Any:
+    """The JSON value of the body; `APIResponseValidationError` when it is not JSON:
+    a non-JSON `Content-Type` (`text/plain` is tried), an empty body, invalid or
+    truncated JSON. The message names the status and the content type."""
+    content_type = response.headers.get("content-type") or ""
+    text = response.text
+    if content_type and not (
+        _is_json_media_type(content_type) or content_type.startswith("text/plain")
+    ):
+        page = ": an HTML page" if "html" in content_type.lower() else ""
+        raise APIResponseValidationError(
+            "response Content-Type is not JSON",
+            response=response,
+            body=text,
+            detail=_where(response, page),
+        )
+    if not text.strip():
+        raise APIResponseValidationError(
+            "response body is empty", response=response, detail=_where(response)
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if text.lstrip().startswith("<"):
+            hint = "it looks like HTML or XML; "
+        elif exc.pos >= len(text.rstrip()):
+            hint = "it is truncated; "
+        else:
+            hint = ""
+        where = f": {hint}{exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise APIResponseValidationError(
+            "response body is not valid JSON",
+            response=response,
+            body=text,
+            detail=_where(response, where),
+        ) from None
+    except (ValueError, RecursionError) as exc:  # huge integers, deep nesting
+        raise APIResponseValidationError(
+            "response body is not valid JSON",
+            response=response,
+            body=text,
+            detail=_where(response, f": {exc}"[:200]),
+        ) from None
 
 
 def _no_content(response: httpx.Response) -> None:

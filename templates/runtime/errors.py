@@ -76,10 +76,14 @@ class APIResponseValidationError(APIError):
 
     `path` is the JSON path of the first mismatch, as a tuple (`("sessions", 0,
     "createdAt")`) and, in the message, as text (`$.sessions[0].createdAt`).
+    `problem` says what is wrong in a fixed phrase; `detail` (in the message too)
+    adds the specifics, such as the status and content type of a body that is not
+    JSON.
     """
 
     path: tuple[str | int, ...]
     problem: str
+    detail: str
     response: httpx.Response | None
     status_code: int | None
 
@@ -90,14 +94,16 @@ class APIResponseValidationError(APIError):
         path: tuple[str | int, ...] = (),
         response: httpx.Response | None = None,
         body: object = None,
+        detail: str = "",
     ) -> None:
         super().__init__(
-            f"{_format_path(path)}: {problem}",
+            f"{_format_path(path)}: {problem}" + (f" {detail}" if detail else ""),
             request=None if response is None else response.request,
             body=body,
         )
         self.path = path
         self.problem = problem
+        self.detail = detail
         self.response = response
         self.status_code = None if response is None else response.status_code
 
@@ -108,6 +114,7 @@ class APIResponseValidationError(APIError):
             path=(segment, *self.path),
             response=self.response,
             body=self.body,
+            detail=self.detail,
         )
 
     def with_response(
@@ -115,7 +122,11 @@ class APIResponseValidationError(APIError):
     ) -> APIResponseValidationError:
         """The same error, attached to the response it was found in."""
         return APIResponseValidationError(
-            self.problem, path=self.path, response=response, body=body
+            self.problem,
+            path=self.path,
+            response=response,
+            body=body,
+            detail=self.detail,
         )
 
 

@@ -30,7 +30,7 @@ class SessionListResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_(data)
         obj = cls.__new__(cls)
-        obj.sessions = _serde.req(d, "sessions", _d_list_session_summary)
+        obj.sessions = _serde.req(d, "sessions", _d_list_SessionSummary)
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,7 +44,7 @@ class SessionListResponse:
         _serde.validate_nested(self.sessions, f"{path}.sessions")
 
 
-def _d_list_session_summary(value: object) -> list[SessionSummary]:
+def _d_list_SessionSummary(value: object) -> list[SessionSummary]:
     return _serde.list_(value, SessionSummary.from_dict)
 
 

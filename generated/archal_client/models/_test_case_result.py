@@ -52,7 +52,7 @@ class TestCaseResult:
         if type(v) is not str:
             raise _serde.bad("file", "string", v)
         obj.file = v
-        obj.status = _serde.req(d, "status", _d_test_case_result_status)
+        obj.status = _serde.req(d, "status", _d_TestCaseResultStatus)
         v = d.get("duration", UNSET)
         if type(v) is not float:
             v = _serde.number_at("duration", v)
@@ -87,5 +87,5 @@ class TestCaseResult:
         )
 
 
-def _d_test_case_result_status(value: object) -> TestCaseResultStatus:
+def _d_TestCaseResultStatus(value: object) -> TestCaseResultStatus:
     return cast("TestCaseResultStatus", _serde.str_(value))

@@ -51,7 +51,7 @@ class TestResultPayload:
             raise _serde.bad("projectName", "string", v)
         obj.project_name = v
         obj.services = _serde.req(d, "services", _d_list_str)
-        obj.results = _serde.req(d, "results", _d_list_test_case_result)
+        obj.results = _serde.req(d, "results", _d_list_TestCaseResult)
         obj.summary = _serde.req(d, "summary", TestResultSummary.from_dict)
         obj.timestamp = _serde.req(d, "timestamp", _serde.datetime_)
         v = d.get("sessionId", UNSET)
@@ -81,12 +81,12 @@ class TestResultPayload:
         _serde.validate_nested(self.summary, f"{path}.summary")
 
 
+def _d_list_TestCaseResult(value: object) -> list[TestCaseResult]:
+    return _serde.list_(value, TestCaseResult.from_dict)
+
+
 def _d_list_str(value: object) -> list[str]:
     return _serde.list_(value, _serde.str_)
-
-
-def _d_list_test_case_result(value: object) -> list[TestCaseResult]:
-    return _serde.list_(value, TestCaseResult.from_dict)
 
 
 from ._test_case_result import TestCaseResult

@@ -31,43 +31,43 @@ __all__ = [
 ]
 
 
-def _d_auth_me_response(value: object) -> AuthMeResponse:
+def _d_AuthMeResponse(value: object) -> AuthMeResponse:
     return _models.AuthMeResponse.from_dict(value)
 
 
-def _d_device_auth_create_response(value: object) -> DeviceAuthCreateResponse:
+def _d_DeviceAuthCreateResponse(value: object) -> DeviceAuthCreateResponse:
     return _models.DeviceAuthCreateResponse.from_dict(value)
 
 
-def _d_device_auth_token_request(value: object) -> DeviceAuthTokenRequest:
+def _d_DeviceAuthTokenRequest(value: object) -> DeviceAuthTokenRequest:
     return _models.DeviceAuthTokenRequest.from_dict(value)
 
 
-def _d_error_response(value: object) -> ErrorResponse:
+def _d_ErrorResponse(value: object) -> ErrorResponse:
     return _models.ErrorResponse.from_dict(value)
 
 
 _GET_CURRENT_CLI_USER: Endpoint[AuthMeResponse] = Endpoint(
     method="GET",
     path="/auth/me",
-    responses={"200": json_response(_d_auth_me_response)},
+    responses={"200": json_response(_d_AuthMeResponse)},
     security=(("archal_token",),),
-    errors={"401": _d_error_response},
+    errors={"401": _d_ErrorResponse},
 )
 
 _CREATE_DEVICE_AUTH_REQUEST: Endpoint[DeviceAuthCreateResponse] = Endpoint(
     method="POST",
     path="/auth/device",
-    responses={"200": json_response(_d_device_auth_create_response)},
-    errors={"429": _d_error_response, "503": _d_error_response},
+    responses={"200": json_response(_d_DeviceAuthCreateResponse)},
+    errors={"429": _d_ErrorResponse, "503": _d_ErrorResponse},
 )
 
 _POLL_DEVICE_AUTH_TOKEN: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/auth/device/token",
     responses={"200": json_response(_serde.object_)},
-    body=Body("application/json", "json", decode=_d_device_auth_token_request),
-    errors={"400": _d_error_response},
+    body=Body("application/json", "json", decode=_d_DeviceAuthTokenRequest),
+    errors={"400": _d_ErrorResponse},
 )
 
 

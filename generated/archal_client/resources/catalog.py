@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-def _d_error_response(value: object) -> ErrorResponse:
+def _d_ErrorResponse(value: object) -> ErrorResponse:
     return _models.ErrorResponse.from_dict(value)
 
 
@@ -35,7 +35,7 @@ _LIST_CLONES: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/clones",
     responses={"200": json_response(_serde.object_)},
     security=(("archal_token",),),
-    errors={"401": _d_error_response},
+    errors={"401": _d_ErrorResponse},
 )
 
 _LIST_SCENARIOS: Endpoint[dict[str, Any]] = Endpoint(
@@ -43,7 +43,7 @@ _LIST_SCENARIOS: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/scenarios",
     responses={"200": json_response(_serde.object_)},
     security=(("archal_token",),),
-    errors={"401": _d_error_response},
+    errors={"401": _d_ErrorResponse},
 )
 
 

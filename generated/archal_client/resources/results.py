@@ -27,11 +27,11 @@ __all__ = [
 ]
 
 
-def _d_error_response(value: object) -> ErrorResponse:
+def _d_ErrorResponse(value: object) -> ErrorResponse:
     return _models.ErrorResponse.from_dict(value)
 
 
-def _d_ok_response(value: object) -> OkResponse:
+def _d_OkResponse(value: object) -> OkResponse:
     return _models.OkResponse.from_dict(value)
 
 
@@ -41,7 +41,7 @@ _GET_RUN: Endpoint[dict[str, Any]] = Endpoint(
     responses={"200": json_response(_serde.object_)},
     params=(Param("runId", "path", "simple", False, python_name="run_id"),),
     security=(("archal_token",),),
-    errors={"401": _d_error_response, "404": _d_error_response},
+    errors={"401": _d_ErrorResponse, "404": _d_ErrorResponse},
 )
 
 _LIST_TRACES: Endpoint[dict[str, Any]] = Endpoint(
@@ -58,33 +58,29 @@ _LIST_TRACES: Endpoint[dict[str, Any]] = Endpoint(
         Param("includeStats", "query", "form", True, python_name="include_stats"),
     ),
     security=(("archal_token",),),
-    errors={"401": _d_error_response, "503": _d_error_response},
+    errors={"401": _d_ErrorResponse, "503": _d_ErrorResponse},
 )
 
 _INGEST_TRACE: Endpoint[OkResponse] = Endpoint(
     method="POST",
     path="/api/traces",
-    responses={"200": json_response(_d_ok_response)},
+    responses={"200": json_response(_d_OkResponse)},
     body=Body("application/json", "json"),
     security=(("archal_token",),),
-    errors={"401": _d_error_response, "503": _d_error_response},
+    errors={"401": _d_ErrorResponse, "503": _d_ErrorResponse},
 )
 
 _DELETE_TRACES: Endpoint[OkResponse] = Endpoint(
     method="DELETE",
     path="/api/traces",
-    responses={"200": json_response(_d_ok_response)},
+    responses={"200": json_response(_d_OkResponse)},
     params=(
         Param("rootTraceId", "query", "form", True, python_name="root_trace_id"),
         Param("before", "query", "form", True, python_name="before"),
         Param("all", "query", "form", True, python_name="all"),
     ),
     security=(("archal_token",),),
-    errors={
-        "400": _d_error_response,
-        "401": _d_error_response,
-        "503": _d_error_response,
-    },
+    errors={"400": _d_ErrorResponse, "401": _d_ErrorResponse, "503": _d_ErrorResponse},
 )
 
 _GET_TRACE: Endpoint[dict[str, Any]] = Endpoint(
@@ -95,11 +91,7 @@ _GET_TRACE: Endpoint[dict[str, Any]] = Endpoint(
         Param("rootTraceId", "path", "simple", False, python_name="root_trace_id"),
     ),
     security=(("archal_token",),),
-    errors={
-        "401": _d_error_response,
-        "404": _d_error_response,
-        "503": _d_error_response,
-    },
+    errors={"401": _d_ErrorResponse, "404": _d_ErrorResponse, "503": _d_ErrorResponse},
 )
 
 

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-def _d_error_response(value: object) -> ErrorResponse:
+def _d_ErrorResponse(value: object) -> ErrorResponse:
     return _models.ErrorResponse.from_dict(value)
 
 
@@ -45,11 +45,7 @@ _PROXY_CLONE_GET: Endpoint[httpx.Response] = Endpoint(
         ),
     ),
     security=(("route_authorization",),),
-    errors={
-        "401": _d_error_response,
-        "403": _d_error_response,
-        "404": _d_error_response,
-    },
+    errors={"401": _d_ErrorResponse, "403": _d_ErrorResponse, "404": _d_ErrorResponse},
 )
 
 _PROXY_CLONE_POST: Endpoint[httpx.Response] = Endpoint(
@@ -70,11 +66,7 @@ _PROXY_CLONE_POST: Endpoint[httpx.Response] = Endpoint(
     ),
     body=Body("application/json", "json"),
     security=(("route_authorization",),),
-    errors={
-        "401": _d_error_response,
-        "403": _d_error_response,
-        "404": _d_error_response,
-    },
+    errors={"401": _d_ErrorResponse, "403": _d_ErrorResponse, "404": _d_ErrorResponse},
 )
 
 

@@ -32,34 +32,34 @@ __all__ = [
 ]
 
 
-def _d_create_session_request(value: object) -> CreateSessionRequest:
+def _d_CreateSessionRequest(value: object) -> CreateSessionRequest:
     return _models.CreateSessionRequest.from_dict(value)
 
 
-def _d_error_response(value: object) -> ErrorResponse:
+def _d_ErrorResponse(value: object) -> ErrorResponse:
     return _models.ErrorResponse.from_dict(value)
 
 
-def _d_session_list_response(value: object) -> SessionListResponse:
+def _d_SessionListResponse(value: object) -> SessionListResponse:
     return _models.SessionListResponse.from_dict(value)
 
 
-def _d_session_summary(value: object) -> SessionSummary:
+def _d_SessionSummary(value: object) -> SessionSummary:
     return _models.SessionSummary.from_dict(value)
 
 
 _LIST_SESSIONS: Endpoint[SessionListResponse] = Endpoint(
     method="GET",
     path="/api/sessions",
-    responses={"200": json_response(_d_session_list_response)},
+    responses={"200": json_response(_d_SessionListResponse)},
     security=(("archal_token",),),
-    errors={"401": _d_error_response},
+    errors={"401": _d_ErrorResponse},
 )
 
 _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
     method="POST",
     path="/api/sessions",
-    responses={"200": json_response(_d_session_summary)},
+    responses={"200": json_response(_d_SessionSummary)},
     params=(
         Param(
             "Idempotency-Key",
@@ -70,27 +70,19 @@ _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
             python_name="idempotency_key",
         ),
     ),
-    body=Body("application/json", "json", decode=_d_create_session_request),
+    body=Body("application/json", "json", decode=_d_CreateSessionRequest),
     security=(("archal_token",),),
-    errors={
-        "400": _d_error_response,
-        "401": _d_error_response,
-        "403": _d_error_response,
-    },
+    errors={"400": _d_ErrorResponse, "401": _d_ErrorResponse, "403": _d_ErrorResponse},
     idempotency_header="Idempotency-Key",
 )
 
 _GET_SESSION: Endpoint[SessionSummary] = Endpoint(
     method="GET",
     path="/api/sessions/{sessionId}",
-    responses={"200": json_response(_d_session_summary)},
+    responses={"200": json_response(_d_SessionSummary)},
     params=(Param("sessionId", "path", "simple", False, python_name="session_id"),),
     security=(("archal_token",),),
-    errors={
-        "401": _d_error_response,
-        "403": _d_error_response,
-        "404": _d_error_response,
-    },
+    errors={"401": _d_ErrorResponse, "403": _d_ErrorResponse, "404": _d_ErrorResponse},
 )
 
 _DELETE_SESSION: Endpoint[None] = Endpoint(
@@ -99,11 +91,7 @@ _DELETE_SESSION: Endpoint[None] = Endpoint(
     responses={"204": NO_CONTENT},
     params=(Param("sessionId", "path", "simple", False, python_name="session_id"),),
     security=(("archal_token",),),
-    errors={
-        "401": _d_error_response,
-        "403": _d_error_response,
-        "404": _d_error_response,
-    },
+    errors={"401": _d_ErrorResponse, "403": _d_ErrorResponse, "404": _d_ErrorResponse},
 )
 
 

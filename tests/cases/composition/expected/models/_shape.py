@@ -9,7 +9,7 @@ __all__ = [
     "Shape",
 ]
 
-Shape: TypeAlias = Circle | Square
+Shape: TypeAlias = "Circle | Square"
 
 
 from ._circle import Circle
