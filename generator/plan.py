@@ -38,7 +38,9 @@ from .pytypes import DecoderDef, Definitions, Types
 __all__ = ["RUNTIME_FILES", "FilePlan", "plan", "runtime_sources"]
 
 RUNTIME_FILES = (
+    "_auth.py",
     "_base_client.py",
+    "_bodies.py",
     "_params.py",
     "_response.py",
     "_serde.py",

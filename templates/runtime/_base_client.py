@@ -8,18 +8,34 @@ bodies, retries, error mapping) happens here.
 from __future__ import annotations
 
 import base64
-import json
-import logging
 import random
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, Generic, Literal, TypeVar, cast
+from typing import IO, Any, Generic, TypeVar, cast
 
 import httpx
 
 from . import _serde
+from ._auth import (
+    REDACTED,
+    ApiKey,
+    HttpBasic,
+    HttpBearer,
+    SecurityScheme,
+    _register_query_secrets,
+    _safe_request,
+    _same_origin,
+)
+from ._bodies import (
+    Body,
+    _check_body,
+    _form_fields,
+    _is_bytes_file,
+    _json_bytes,
+    _multipart,
+)
 from ._params import Param, expand_path, scalar_text, serialize, simple_text
 from ._response import (
     RAW_RESPONSE,
@@ -42,7 +58,6 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
-    RequestValidationError,
     UnprocessableEntityError,
 )
 
@@ -70,7 +85,6 @@ MAX_RETRY_AFTER = 60.0
 # Cap on a response body once decoded (gzip bombs): clients copy it into their
 # `max_response_bytes` attribute, which can be changed per client.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-REDACTED = "[REDACTED]"
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -81,146 +95,6 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
-
-
-@dataclass(frozen=True)
-class HttpBearer:
-    """`Authorization: Bearer <token>`."""
-
-    def apply(
-        self,
-        credential: object,
-        headers: httpx.Headers,
-        query: list[tuple[str, str]],
-        cookies: dict[str, str],
-    ) -> None:
-        headers["Authorization"] = f"Bearer {credential}"
-
-
-@dataclass(frozen=True)
-class HttpBasic:
-    """`Authorization: Basic ...` from a `(user, password)` tuple."""
-
-    def apply(
-        self,
-        credential: object,
-        headers: httpx.Headers,
-        query: list[tuple[str, str]],
-        cookies: dict[str, str],
-    ) -> None:
-        user, password = cast("tuple[str, str]", credential)
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        headers["Authorization"] = f"Basic {token}"
-
-
-@dataclass(frozen=True)
-class ApiKey:
-    """An API key in a header, query parameter or cookie."""
-
-    location: Literal["header", "query", "cookie"]
-    name: str
-
-    def apply(
-        self,
-        credential: object,
-        headers: httpx.Headers,
-        query: list[tuple[str, str]],
-        cookies: dict[str, str],
-    ) -> None:
-        if self.location == "header":
-            headers[self.name] = str(credential)
-        elif self.location == "query":
-            query.append((self.name, str(credential)))
-        else:
-            cookies[self.name] = str(credential)
-
-
-SecurityScheme = HttpBearer | HttpBasic | ApiKey
-
-# Names of query parameters that carry API keys, for every client created: their
-# values are replaced by `REDACTED` in request reprs and in httpx's log records.
-_SECRET_QUERY_NAMES: set[str] = set()
-
-
-def _redact_url(url: httpx.URL) -> httpx.URL:
-    """`url` with the values of API-key query parameters replaced by `REDACTED`."""
-    if not url.query or not _SECRET_QUERY_NAMES:
-        return url
-    params = url.params
-    if not any(name in params for name in _SECRET_QUERY_NAMES):
-        return url
-    pairs = [
-        (k, REDACTED if k in _SECRET_QUERY_NAMES else v)
-        for k, v in params.multi_items()
-    ]
-    return url.copy_with(params=pairs)
-
-
-class _SafeRequest(httpx.Request):
-    """An `httpx.Request` whose repr hides API keys sent in the query string."""
-
-    def __repr__(self) -> str:
-        return f"<Request({self.method!r}, '{_redact_url(self.url)}')>"
-
-
-def _safe_request(request: httpx.Request) -> httpx.Request:
-    if isinstance(request, _SafeRequest):
-        return request
-    return _SafeRequest(
-        request.method,
-        request.url,
-        headers=request.headers,
-        stream=request.stream,
-        extensions=request.extensions,
-    )
-
-
-class _RedactingFilter(logging.Filter):
-    """Hides API-key query values in the URLs httpx logs (`HTTP Request: GET ...`)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if _SECRET_QUERY_NAMES and isinstance(record.args, tuple):
-            record.args = tuple(
-                _redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args
-            )
-        return True
-
-
-_REDACTING_FILTER = _RedactingFilter()
-
-
-def _register_query_secrets(names: set[str]) -> None:
-    if not names:
-        return
-    _SECRET_QUERY_NAMES.update(names)
-    httpx_logger = logging.getLogger("httpx")
-    if _REDACTING_FILTER not in httpx_logger.filters:
-        httpx_logger.addFilter(_REDACTING_FILTER)
-
-
-def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
-    """Whether credentials sent to `a` may follow a redirect to `b` (as httpx
-    decides for `Authorization`: same scheme, host and port, or an upgrade from
-    http to https on the same host and default ports)."""
-    if (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port):
-        return True
-    return (
-        a.scheme == "http"
-        and b.scheme == "https"
-        and a.host == b.host
-        and a.port in (80, None)
-        and b.port in (443, None)
-    )
-
-
-@dataclass(frozen=True)
-class Body:
-    """How the request body of an operation is encoded."""
-
-    media_type: str
-    kind: Literal["json", "form", "multipart", "binary", "text"]
-    # Decodes a plain dict body into the model of its schema, to check it.
-    decode: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -239,82 +113,6 @@ class Endpoint(Generic[T]):
     # The operation's own server (`servers` on the operation or its path), used
     # unless the client was given an explicit `base_url`.
     server: str | None = None
-
-
-def _check_body(value: object, decode: Callable[[Any], Any] | None) -> None:
-    """Check a request body against the spec's constraints before it is sent.
-
-    A model instance checks itself; a plain mapping given where the spec names a
-    model is decoded into that model first (so required properties, types and
-    constraints are all checked), and reported under the field path `body.<name>`.
-    """
-    validate = getattr(value, "validate", None)
-    if callable(validate):
-        validate()
-    elif decode is not None and isinstance(value, Mapping):
-        try:
-            instance = decode(value)
-        except APIResponseValidationError as exc:
-            path = "".join(
-                f"[{s}]" if isinstance(s, int) else f".{s}" for s in exc.path
-            )
-            raise RequestValidationError(f"body{path}", exc.problem) from None
-        instance.validate("body")
-    else:
-        _serde.validate_nested(value, "body")
-
-
-def _json_bytes(value: object) -> bytes:
-    payload = _serde.encode(value)
-    return json.dumps(
-        payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode()
-
-
-def _form_fields(value: object) -> list[tuple[str, str]]:
-    encoded = _serde.encode(value)
-    if not isinstance(encoded, Mapping):
-        raise TypeError("a form body must be a model or a mapping")
-    out: list[tuple[str, str]] = []
-    for key, item in encoded.items():
-        items = item if isinstance(item, list) else [item]
-        for one in items:
-            text = (
-                json.dumps(one)
-                if isinstance(one, (dict, list))
-                else simple_text(Param(key, "query", "form", True), one)
-            )
-            out.append((key, text))
-    return out
-
-
-def _is_bytes_file(value: object) -> bool:
-    """Whether a multipart file value is in memory (so the body can be re-sent)."""
-    if isinstance(value, tuple):
-        return len(value) >= 2 and isinstance(value[1], (bytes, str))
-    return isinstance(value, (bytes, str))
-
-
-def _multipart(value: object) -> tuple[list[tuple[str, Any]], dict[str, list[str]]]:
-    to_dict = getattr(value, "to_dict", None)
-    fields = to_dict() if callable(to_dict) else value  # file fields stay as given
-    if not isinstance(fields, Mapping):
-        raise TypeError("a multipart body must be a model or a mapping")
-    files: list[tuple[str, Any]] = []
-    data: dict[str, list[str]] = {}
-    for key, item in fields.items():
-        for one in item if isinstance(item, list) else [item]:
-            if isinstance(one, (bytes, tuple)) or hasattr(one, "read"):
-                files.append((key, one))
-            elif one is not UNSET:
-                encoded = _serde.encode(one)
-                text = (
-                    json.dumps(encoded)
-                    if isinstance(encoded, (dict, list))
-                    else simple_text(Param(key, "query", "form", True), encoded)
-                )
-                data.setdefault(key, []).append(text)
-    return files, data
 
 
 class _BaseClient(Generic[_HttpxT]):

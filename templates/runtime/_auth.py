@@ -1,0 +1,145 @@
+"""Credentials: security schemes, and keeping credentials out of logs, messages and
+other origins (static runtime, copied verbatim)."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from typing import Literal, cast
+
+import httpx
+
+__all__ = ["REDACTED", "ApiKey", "HttpBasic", "HttpBearer", "SecurityScheme"]
+
+REDACTED = "[REDACTED]"
+
+
+@dataclass(frozen=True)
+class HttpBearer:
+    """`Authorization: Bearer <token>`."""
+
+    def apply(
+        self,
+        credential: object,
+        headers: httpx.Headers,
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        headers["Authorization"] = f"Bearer {credential}"
+
+
+@dataclass(frozen=True)
+class HttpBasic:
+    """`Authorization: Basic ...` from a `(user, password)` tuple."""
+
+    def apply(
+        self,
+        credential: object,
+        headers: httpx.Headers,
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        user, password = cast("tuple[str, str]", credential)
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key in a header, query parameter or cookie."""
+
+    location: Literal["header", "query", "cookie"]
+    name: str
+
+    def apply(
+        self,
+        credential: object,
+        headers: httpx.Headers,
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        if self.location == "header":
+            headers[self.name] = str(credential)
+        elif self.location == "query":
+            query.append((self.name, str(credential)))
+        else:
+            cookies[self.name] = str(credential)
+
+
+SecurityScheme = HttpBearer | HttpBasic | ApiKey
+
+# Names of query parameters that carry API keys, for every client created: their
+# values are replaced by `REDACTED` in request reprs and in httpx's log records.
+_SECRET_QUERY_NAMES: set[str] = set()
+
+
+def _redact_url(url: httpx.URL) -> httpx.URL:
+    """`url` with the values of API-key query parameters replaced by `REDACTED`."""
+    if not url.query or not _SECRET_QUERY_NAMES:
+        return url
+    params = url.params
+    if not any(name in params for name in _SECRET_QUERY_NAMES):
+        return url
+    pairs = [
+        (k, REDACTED if k in _SECRET_QUERY_NAMES else v)
+        for k, v in params.multi_items()
+    ]
+    return url.copy_with(params=pairs)
+
+
+class _SafeRequest(httpx.Request):
+    """An `httpx.Request` whose repr hides API keys sent in the query string."""
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, '{_redact_url(self.url)}')>"
+
+
+def _safe_request(request: httpx.Request) -> httpx.Request:
+    if isinstance(request, _SafeRequest):
+        return request
+    return _SafeRequest(
+        request.method,
+        request.url,
+        headers=request.headers,
+        stream=request.stream,
+        extensions=request.extensions,
+    )
+
+
+class _RedactingFilter(logging.Filter):
+    """Hides API-key query values in the URLs httpx logs (`HTTP Request: GET ...`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _SECRET_QUERY_NAMES and isinstance(record.args, tuple):
+            record.args = tuple(
+                _redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
+
+
+_REDACTING_FILTER = _RedactingFilter()
+
+
+def _register_query_secrets(names: set[str]) -> None:
+    if not names:
+        return
+    _SECRET_QUERY_NAMES.update(names)
+    httpx_logger = logging.getLogger("httpx")
+    if _REDACTING_FILTER not in httpx_logger.filters:
+        httpx_logger.addFilter(_REDACTING_FILTER)
+
+
+def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    """Whether credentials sent to `a` may follow a redirect to `b` (as httpx
+    decides for `Authorization`: same scheme, host and port, or an upgrade from
+    http to https on the same host and default ports)."""
+    if (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port):
+        return True
+    return (
+        a.scheme == "http"
+        and b.scheme == "https"
+        and a.host == b.host
+        and a.port in (80, None)
+        and b.port in (443, None)
+    )
