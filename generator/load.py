@@ -275,9 +275,12 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def _parse_json(text: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise _LoadError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
@@ -285,6 +288,27 @@ def _parse_json(text: str) -> Any:
     except ValueError as exc:
         line, column = _find_duplicate(text)
         raise _LoadError(f"invalid JSON: {exc}", line, column) from None
+    for match in _SURROGATE_ESCAPE.finditer(text):  # rare: only then look closer
+        try:
+            json.loads(f'"{_lone_context(text, match.start())}"').encode("utf-8")
+        except UnicodeEncodeError:
+            offset = match.start()
+            line = text.count("\n", 0, offset) + 1
+            column = offset - text.rfind("\n", 0, offset)
+            raise _LoadError(
+                "a string holds a lone surrogate (not Unicode)", line, column
+            ) from None
+        except ValueError:
+            continue
+    return data
+
+
+def _lone_context(text: str, start: int) -> str:
+    """The `\\uXXXX` escape at `start` with the one that may pair with it."""
+    before = text[start - 6 : start] if start >= 6 else ""
+    pair = before if _SURROGATE_ESCAPE.fullmatch(before) else ""
+    after = text[start + 6 : start + 12]
+    return pair + text[start : start + 6] + (after if _SURROGATE_ESCAPE.fullmatch(after) else "")
 
 
 def _find_duplicate(text: str) -> tuple[int, int]:

@@ -8,6 +8,7 @@ keeps them clear of the names the generated code itself uses.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -78,6 +79,18 @@ def _ascii_words(text: str) -> list[str]:
     return [w for w in _NON_WORD.split(spaced) if w]
 
 
+MAX_NAME_CHARS = 80  # identifiers also name files: keep them well under 255 bytes
+
+
+def _bounded(text: str) -> str:
+    """`text`, or for long text its start and a digest of the whole (names stay
+    distinct, work stays linear, file names stay short)."""
+    if len(text) <= MAX_NAME_CHARS:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{text[: MAX_NAME_CHARS - 12]} h{digest}"
+
+
 def _codepoints(text: str) -> str:
     """A spelling of a name with no ASCII letters: `u540d_u524d`."""
     return "_".join(f"u{ord(ch):x}" for ch in text if ch.isalnum())
@@ -86,6 +99,7 @@ def _codepoints(text: str) -> str:
 @cache
 def snake(text: str, fallback: str = "value") -> PyIdent:
     """`getCurrentCliUser` -> `get_current_cli_user`; `x-api-key` -> `x_api_key`."""
+    text = _bounded(text)
     words = [w.lower() for w in _ascii_words(text)]
     name = "_".join(words) or _codepoints(text) or fallback
     if name[0].isdigit():
@@ -98,6 +112,7 @@ def snake(text: str, fallback: str = "value") -> PyIdent:
 @cache
 def pascal(text: str, fallback: str = "Model") -> PyIdent:
     """`session summary` -> `SessionSummary`; valid names keep their acronyms."""
+    text = _bounded(text)
     if text.isascii() and text.isidentifier() and "_" not in text:
         name = text[0].upper() + text[1:]
     else:

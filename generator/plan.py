@@ -9,6 +9,7 @@ Template contexts are an unstable API (`--templates` overrides may read them).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -351,7 +352,10 @@ def _client(api: Api) -> ClientContext:
         imports=imports.lines(),
         type_checking_imports=checking.lines(),
         default_base_url=py_literal(api.base_url),
-        user_agent=py_literal(f"{api.package_name}/{api.version} (oagen)"),
+        # a header value: printable ASCII only, whatever `info.version` holds
+        user_agent=py_literal(
+            re.sub(r"[^\x21-\x7e]", "_", f"{api.package_name}/{api.version}") + " (oagen)"
+        ),
         schemes=tuple(schemes),
         credentials=tuple(credentials),
         resources=tuple(refs),
@@ -423,8 +427,12 @@ _PEP440 = re.compile(r"\d+(\.\d+)*")
 
 
 def _markdown_text(text: str) -> str:
-    """Spec text as one line of Markdown prose (no markup, no HTML)."""
-    flat = " ".join(text.split())
+    """Spec text as one line of Markdown prose (no markup, no HTML, no control or
+    bidi characters: those are written as escapes)."""
+    flat = "".join(
+        ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}"
+        for ch in " ".join(text.split())
+    )
     for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         flat = flat.replace(char, escaped)
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", flat)

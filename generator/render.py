@@ -6,6 +6,7 @@ contexts arrive fully prepared by `plan`. Each file gets the generated-file head
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -61,5 +62,7 @@ def _with_header(path: str, line: str, text: str) -> str:
     if path.endswith((".py", ".toml")):
         return line + text
     if path.endswith(".md"):
-        return f"<!-- {line[2:].rstrip()} -->\n" + text
+        # nothing from the spec file name may end the comment (`-->`) or start markup
+        safe = re.sub(r"[^A-Za-z0-9 .,()_:/+=-]|-(?=-)", "_", line[2:].rstrip())
+        return f"<!-- {safe} -->\n" + text
     return text  # py.typed: a marker, empty
