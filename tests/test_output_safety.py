@@ -1,0 +1,132 @@
+"""Output confinement and atomic failures: the output folder is only ever changed
+completely, and never outside itself."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import format as formatting
+from generator import write as writing
+from generator.cli import main
+from generator.pipeline import generate_files
+from generator.write import OutputError, write
+
+REPO = Path(__file__).resolve().parent.parent
+MINIMAL = REPO / "tests" / "cases" / "minimal" / "spec.yaml"
+DEVICE_TAGS = """\
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      tags: [CON]
+      responses: {'204': {description: ok}}
+  /b:
+    get:
+      tags: [nul]
+      responses: {'204': {description: ok}}
+  /c:
+    get:
+      tags: [Com1]
+      responses: {'204': {description: ok}}
+"""
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _changed_spec(tmp_path: Path) -> Path:
+    spec = tmp_path / "spec.yaml"
+    text = MINIMAL.read_text(encoding="utf-8")
+    spec.write_text(text.replace("A page of pets.", "A page of pets, changed."), "utf-8")
+    return spec
+
+
+def test_windows_device_names_never_become_files(tmp_path: Path) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text(DEVICE_TAGS, encoding="utf-8")
+    files = generate_files(spec).files
+    modules = {p for p in files if p.startswith("resources/")}
+    assert modules == {
+        "resources/__init__.py",
+        "resources/con_.py",
+        "resources/nul_.py",
+        "resources/com1_.py",
+    }
+
+
+def test_a_formatter_failure_leaves_the_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["generate", str(MINIMAL), "-o", str(out)]) == 0
+    before = _snapshot(out)
+
+    def broken(sources: dict[str, str], formatter: str) -> dict[str, str]:
+        raise formatting.FormatError("ruff format failed: simulated")
+
+    monkeypatch.setattr("generator.pipeline.format_sources", broken)
+    assert main(["generate", str(_changed_spec(tmp_path)), "-o", str(out)]) == 1
+    assert "ruff format failed" in capsys.readouterr().err
+    assert _snapshot(out) == before
+
+
+def test_a_full_disk_while_writing_leaves_the_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write(out, generate_files(MINIMAL).files)
+    before = _snapshot(out)
+    files = generate_files(_changed_spec(tmp_path)).files
+    real = writing._stage
+    calls = {"n": 0}
+
+    def full_disk(target: Path, data: bytes, mode: int) -> Path:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(target, data, mode)
+
+    monkeypatch.setattr(writing, "_stage", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        write(out, files)
+    assert calls["n"] == 3
+    assert _snapshot(out) == before  # no temporary file left behind either
+
+
+def test_names_differing_only_in_case_are_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = {"a.py": "x = 1\n", "A.py": "x = 2\n", ".oagen-manifest.json": '{"files": {}}\n'}
+    with pytest.raises(OutputError, match="only in case"):
+        write(out, files)
+    assert not out.exists() or _snapshot(out) == {}
+
+
+def test_no_write_through_a_symlinked_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out, generate_files(MINIMAL).files)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    models = out / "models"
+    for path in models.iterdir():
+        path.unlink()
+    models.rmdir()
+    os.symlink(elsewhere, models)
+    with pytest.raises(OutputError, match="leads outside"):
+        write(out, generate_files(_changed_spec(tmp_path)).files)
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("path", ["../evil.py", "/etc/evil.py", "a/../../evil.py"])
+def test_paths_never_leave_the_output(tmp_path: Path, path: str) -> None:
+    with pytest.raises(OutputError, match="outside"):
+        write(tmp_path / "out", {path: "x = 1\n", ".oagen-manifest.json": "{}\n"})
+    assert not (tmp_path / "evil.py").exists()
