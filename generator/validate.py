@@ -15,14 +15,16 @@ instance.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from jsonschema.exceptions import ValidationError, best_match
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.schemas.utils import get_schema_content
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 from .diagnostics import Diagnostics, Where, pointer_join
 from .load import Spec
@@ -51,6 +53,10 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
         return
     if not (full or strict) and _meta_schema_findings(root.data, version, root.key, report):
         return
+    # imported here: openapi-spec-validator takes 0.2 s to import, the default path
+    # never needs it
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     cls = OpenAPIV30SpecValidator if version.startswith("3.0.") else OpenAPIV31SpecValidator
     validator = cls(root.data, base_uri=root.path.as_uri())
     index = _NodeIndex(root.data)
@@ -68,7 +74,19 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
 def _meta_validator(version: str) -> Any:
     import jsonschema_rs
 
-    return jsonschema_rs.validator_for(dict(get_schema_content(version)))
+    return jsonschema_rs.validator_for(_meta_schema(version))
+
+
+def _meta_schema(version: str) -> dict[str, Any]:
+    """The OpenAPI meta-schema openapi-spec-validator ships, read without importing
+    that package (which would cost more than the validation)."""
+    found = importlib.util.find_spec("openapi_spec_validator")
+    if found is None or not found.submodule_search_locations:
+        raise ImportError("openapi-spec-validator is not installed")
+    folder = Path(next(iter(found.submodule_search_locations)))
+    path = folder / "resources" / "schemas" / f"v{version}" / "schema.json"
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
 
 
 def _meta_schema_findings(
@@ -89,6 +107,8 @@ def _meta_schema_findings(
 
 
 def _message(error: ValidationError) -> str:
+    from jsonschema.exceptions import best_match
+
     if error.context:
         error = best_match(error.context) or error
     text = error.message
