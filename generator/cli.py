@@ -15,8 +15,7 @@ from typing import TextIO
 
 from . import __version__
 from .config import ConfigError, Target, find_targets
-from .diagnostics import Diagnostic, SpecError
-from .format import FormatError
+from .diagnostics import Diagnostic, GenerationError, SpecError
 from .manifest import is_current, read_manifest
 from .options import LoadPolicy, Options, default_package_name
 from .write import OutputError, compare, write
@@ -301,6 +300,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"oagen: error: {exc}", file=sys.stderr)
         return 2
-    except (OutputError, FormatError, OSError) as exc:
+    except (OutputError, GenerationError, OSError) as exc:
         print(f"oagen: error: {exc}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ from typing import Literal
 __all__ = [
     "Diagnostic",
     "Diagnostics",
+    "GenerationError",
     "Severity",
     "SourceLocation",
     "SpecError",
@@ -74,6 +75,11 @@ def _one_line(text: str) -> str:
     return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
+
+
+class GenerationError(Exception):
+    """A stage after building failed (a formatter, an overriding template): reported
+    as one message, exit 1, nothing written."""
 
 
 class SpecError(Exception):

@@ -15,13 +15,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+from .diagnostics import GenerationError
+
 __all__ = ["FormatError", "Formatter", "format_sources"]
 
 Formatter = Literal["ruff", "black", "none"]
 LINE_LENGTH = 88
 
 
-class FormatError(Exception):
+class FormatError(GenerationError):
     """The formatter rejected generated code (a bug in oagen, reported as such)."""
 
 

@@ -12,9 +12,14 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
+from .diagnostics import GenerationError
 from .plan import FilePlan
 
-__all__ = ["header", "render"]
+__all__ = ["RenderError", "header", "render"]
+
+
+class RenderError(GenerationError):
+    """A template failed (only an overriding template can: the built-in ones are tested)."""
 
 
 def header(spec_name: str, spec_sha256: str) -> str:
@@ -52,7 +57,10 @@ def render(
         if plan.template is None:
             text = plan.source or ""
         else:
-            text = env.get_template(plan.template).render(ctx=plan.context)
+            try:
+                text = env.get_template(plan.template).render(ctx=plan.context)
+            except jinja2.TemplateError as exc:  # a --templates override gone wrong
+                raise RenderError(f"template {plan.template}: {exc}") from None
         out[plan.path] = _with_header(plan.path, line, text)
     return out
 
