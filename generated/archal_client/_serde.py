@@ -162,8 +162,21 @@ _DATETIME = re.compile(
 )
 
 
+# What servers send nearly always: seconds, 3 or 6 fraction digits, `Z` or an offset.
+_RFC3339_COMMON = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+)
+
+
 def datetime_(value: object) -> datetime:
     """An RFC 3339 date-time (also `Z` and 1-9 fraction digits on Python 3.10)."""
+    if type(value) is str and _RFC3339_COMMON.fullmatch(value):
+        try:  # the common shape, parsed in C (Python 3.10 needs `+00:00` for `Z`)
+            return datetime.fromisoformat(
+                value[:-1] + "+00:00" if value[-1] == "Z" else value
+            )
+        except ValueError:
+            pass  # e.g. a month 13: the full path below says what is wrong
     text = str_(value)
     match = _DATETIME.fullmatch(text)
     if match is None:
