@@ -98,9 +98,9 @@ def extra(
     d: Mapping[str, Any], known: frozenset[str], decode: Decoder[T] | None = None
 ) -> dict[str, Any]:
     """The properties of `d` whose keys are not declared, decoded with `decode`."""
-    unknown = d.keys() - known  # set arithmetic in C: usually empty
-    if not unknown:
+    if d.keys() <= known:  # the usual case, checked in C without building a set
         return {}
+    unknown = d.keys() - known
     if decode is None:
         return {k: v for k, v in d.items() if k in unknown}
     out: dict[str, Any] = {}
