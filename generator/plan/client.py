@@ -1,0 +1,132 @@
+"""Plans of the package `__init__`, the clients and `resources/__init__`."""
+
+from __future__ import annotations
+
+import re
+
+from ..imports import ImportSet
+from ..ir import (
+    Api,
+)
+from ..literals import py_literal
+from .common import _doc, _module, _resource_class_names, _title
+from .contexts import (
+    ClientContext,
+    CredentialArg,
+    InitContext,
+    ResourceRef,
+    SchemeEntry,
+)
+
+
+def _init(api: Api) -> InitContext:
+    clients = ("AsyncClient", "Client")
+    types = ("UNSET", "Unset")
+    doc = f"Python client of the {_title(api)} (version {api.version})."
+    if api.summary:
+        doc += "\n\n" + api.summary
+    return InitContext(
+        docstring=_doc(doc, 0),
+        version=py_literal(api.version),
+        client_names=clients,
+        type_names=types,
+        all_names=tuple(sorted((*clients, *types, "__version__"))),
+    )
+
+
+def _scheme_constructor(api: Api, name: str) -> str:
+    scheme = next(s for s in api.security_schemes if s.python_name == name)
+    if scheme.kind == "bearer":
+        return "HttpBearer()"
+    if scheme.kind == "basic":
+        return "HttpBasic()"
+    return f"ApiKey({py_literal(scheme.location)}, {py_literal(scheme.param_name)})"
+
+
+def _client(api: Api) -> ClientContext:
+    imports = ImportSet()
+    imports.add("functools", "cached_property")
+    imports.add("typing", "TYPE_CHECKING")
+    imports.add_module("httpx")
+    imports.add("._types", "Headers", "Timeout")
+    imports.add("._base_client", "AsyncAPIClient", "SecurityScheme", "SyncAPIClient")
+    schemes: list[SchemeEntry] = []
+    credentials: list[CredentialArg] = []
+    for scheme in api.security_schemes:
+        constructor = _scheme_constructor(api, scheme.python_name)
+        imports.add("._base_client", constructor.split("(")[0])
+        schemes.append(SchemeEntry(py_literal(scheme.python_name), constructor))
+        annotation = "tuple[str, str] | None" if scheme.kind == "basic" else "str | None"
+        what = {
+            "bearer": "sent as `Authorization: Bearer <value>`",
+            "basic": "a `(user, password)` tuple for HTTP basic authentication",
+            "api_key": f"sent in the {scheme.location} `{scheme.param_name}`",
+        }[scheme.kind]
+        doc = f"Credential of the `{scheme.wire_name}` security scheme, {what}."
+        if scheme.description:
+            doc += " " + scheme.description
+        credentials.append(CredentialArg(scheme.python_name, annotation, doc))
+    checking = ImportSet()
+    refs: list[ResourceRef] = []
+    for resource in api.resources:
+        module = f".resources.{_module(resource)}"
+        names = _resource_class_names(resource.class_name)
+        checking.add(module, *names)
+        refs.append(
+            ResourceRef(
+                resource.python_name,
+                module,
+                resource.class_name,
+                _doc(resource.description or f"Operations tagged `{resource.tag}`.", 8),
+            )
+        )
+    root_class = root_methods = None
+    if api.root is not None:
+        module = f".resources.{_module(api.root)}"
+        imports.add(module, *_resource_class_names(api.root.class_name))
+        root_class = api.root.class_name
+        root_methods = tuple(op.python_name for op in api.root.operations)
+    args_doc = "\n".join(
+        [
+            "Args:",
+            "    base_url: The server URL; defaults to the spec's first server"
+            + (f" ({api.base_url})." if api.base_url else "."),
+            *(f"    {c.name}: {c.doc}" for c in credentials),
+            "    timeout: Seconds (or an `httpx.Timeout`) per request; default 60.",
+            "    max_retries: Retries of connection errors, 408, 429 and 5xx responses.",
+            "    default_headers: Headers sent with every request.",
+            "    http_client: An `httpx` client to send requests with (transport, proxies,"
+            " event hooks); base URL, credentials, timeout and retries still apply.",
+        ]
+    )
+    return ClientContext(
+        docstring=_doc(f"The clients of the {_title(api)}.", 0),
+        imports=imports.lines(),
+        type_checking_imports=checking.lines(),
+        default_base_url=py_literal(api.base_url),
+        # a header value: printable ASCII only, whatever `info.version` holds
+        user_agent=py_literal(
+            re.sub(r"[^\x21-\x7e]", "_", f"{api.package_name}/{api.version}") + " (oagen)"
+        ),
+        schemes=tuple(schemes),
+        credentials=tuple(credentials),
+        resources=tuple(refs),
+        sync_doc=_doc(f"Synchronous client of the {_title(api)}.", 4),
+        async_doc=_doc(f"Asynchronous client of the {_title(api)}.", 4),
+        sync_init_doc=_doc(f"Create a client.\n\n{args_doc}", 8),
+        async_init_doc=_doc(f"Create an async client.\n\n{args_doc}", 8),
+        root_class=root_class,
+        root_methods=root_methods or (),
+    )
+
+
+def _resources_init(api: Api) -> InitContext:
+    return InitContext(
+        docstring=_doc(
+            f"Resources of the {_title(api)}: one module per tag, imported on first use.", 0
+        ),
+        version="",
+        client_names=(),
+        type_names=(),
+        all_names=(),
+    )

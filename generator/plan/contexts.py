@@ -1,0 +1,182 @@
+"""The template contexts: frozen dataclasses of prepared values (an unstable API:
+`--templates` overrides may read them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..pytypes import DecoderDef
+
+
+@dataclass(frozen=True, slots=True)
+class InitContext:
+    docstring: str
+    version: str
+    client_names: tuple[str, ...]
+    type_names: tuple[str, ...]
+    all_names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialArg:
+    name: str
+    annotation: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeEntry:
+    name: str
+    constructor: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    attribute: str
+    module: str
+    class_name: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientContext:
+    docstring: str
+    imports: tuple[str, ...]
+    type_checking_imports: tuple[str, ...]
+    default_base_url: str
+    user_agent: str
+    schemes: tuple[SchemeEntry, ...]
+    credentials: tuple[CredentialArg, ...]
+    resources: tuple[ResourceRef, ...]
+    sync_doc: str
+    async_doc: str
+    sync_init_doc: str
+    async_init_doc: str
+    root_class: str | None
+    root_methods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldContext:
+    name: str
+    wire_key: str
+    annotation: str
+    default: str | None
+    doc: str | None
+    decode: tuple[str, ...]  # lines run before `value` is read
+    value: str
+    encode: str
+    is_required: bool
+    check: str | None
+    nested: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ModelContext:
+    name: str
+    doc: str | None
+    fields: tuple[FieldContext, ...]
+    keys: str
+    extra_annotation: str | None
+    extra_decode: str | None
+    extra_encode: str | None
+    has_checks: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AliasContext:
+    name: str
+    value: str
+    doc: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsContext:
+    docstring: str
+    imports: tuple[str, ...]
+    all_names: tuple[str, ...]
+    enums: tuple[AliasContext, ...]
+    models: tuple[ModelContext, ...]
+    aliases: tuple[AliasContext, ...]
+    decoders: tuple[DecoderDef, ...]
+    # imports of the other models this module uses, after its own definitions:
+    # modules that refer to each other then import in either order
+    late_imports: tuple[str, ...]
+    type_checking_imports: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelExport:
+    name: str
+    module: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsInitContext:
+    docstring: str
+    names: tuple[ModelExport, ...]
+    all_names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArgContext:
+    name: str
+    annotation: str
+    default: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationContext:
+    name: str
+    constant: str
+    return_annotation: str
+    positional: tuple[ArgContext, ...]
+    keyword: tuple[ArgContext, ...]
+    args_tuple: str
+    body_arg: bool
+    doc: str
+    endpoint_fields: tuple[tuple[str, str], ...]
+    is_deprecated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceContext:
+    docstring: str
+    imports: tuple[str, ...]
+    type_checking_imports: tuple[str, ...]
+    all_names: tuple[str, ...]
+    decoders: tuple[DecoderDef, ...]
+    class_name: str
+    doc: str
+    operations: tuple[OperationContext, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SnippetContext:
+    title: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class SectionContext:
+    heading: str
+    snippets: tuple[SnippetContext, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadmeContext:
+    title: str
+    summary: str
+    package: str
+    version: str
+    setup: str
+    sections: tuple[SectionContext, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PyprojectContext:
+    distribution: str
+    version: str
+    description: str
+    package: str
+    subpackages: str

@@ -1,0 +1,231 @@
+"""Plans of the `models` package: a module per component schema, enums together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..imports import ImportSet
+from ..ir import (
+    Api,
+    Definition,
+    EnumDef,
+    Field,
+    MapOf,
+    Model,
+    PyIdent,
+)
+from ..literals import py_literal
+from ..load import split_pointer
+from ..names import NameTable, snake
+from ..pytypes import Definitions, Types
+from .common import FilePlan, _check_args, _doc, _title
+from .contexts import (
+    AliasContext,
+    FieldContext,
+    ModelContext,
+    ModelExport,
+    ModelsContext,
+    ModelsInitContext,
+)
+
+
+def _field_doc(f: Field) -> str | None:
+    parts: list[str] = []
+    if f.description:
+        parts.append(f.description)
+    if f.has_default and not f.is_required:
+        parts.append(f"Server default: `{py_literal(f.default)}`.")
+    if f.is_read_only:
+        parts.append("Read-only: set by the server.")
+    if f.is_deprecated:
+        parts.append("Deprecated.")
+    parts.append(f"JSON name: `{f.wire_name}`.")
+    return _doc("\n\n".join(parts), 4)
+
+
+def _model(types: Types, model: Model) -> ModelContext:
+    fields: list[FieldContext] = []
+    has_checks = False
+    for f in model.fields:
+        annotation = types.annotation(f.type)
+        choices = types.choices(f.type)
+        default: str | None = None
+        if choices is not None and len(choices) == 1 and f.is_required:
+            default = py_literal(choices[0])  # a const: its only value
+        if not f.is_required:
+            annotation += " | Unset"
+            default = "UNSET"
+        check_args = _check_args(f.constraints, choices)
+        decode_lines, value = types.inline_decode(
+            f.type, py_literal(f.wire_name), required=f.is_required
+        )
+        field_path = f'f"{{path}}.{f.python_name}"'
+        has_checks = has_checks or bool(check_args)
+        fields.append(
+            FieldContext(
+                name=f.python_name,
+                wire_key=py_literal(f.wire_name),
+                annotation=annotation,
+                default=default,
+                doc=_field_doc(f),
+                decode=decode_lines,
+                value=value,
+                encode=types.encoder(f.type, f"self.{f.python_name}"),
+                is_required=f.is_required,
+                check=f"_serde.check(self.{f.python_name}, {field_path}, {check_args})"
+                if check_args
+                else None,
+                nested=types.has_models(f.type),
+            )
+        )
+    extra_annotation = extra_decode = extra_encode = None
+    if model.extra is not None:
+        extra_annotation = types.annotation(model.extra)
+        is_any = extra_annotation == "Any"
+        extra_decode = (
+            "_serde.extra(d, cls._KEYS)"
+            if is_any
+            else f"_serde.extra(d, cls._KEYS, {types.decoder(model.extra)})"
+        )
+        extra_encode = types.encoder(MapOf(model.extra), "self.additional_properties")
+    keys = (
+        "frozenset({" + ", ".join(py_literal(f.wire_name) for f in model.fields) + "})"
+        if model.fields
+        else "frozenset[str]()"
+    )
+    return ModelContext(
+        name=model.name,
+        doc=_doc(model.description or f"The `{model.name}` object.", 4),
+        fields=tuple(fields),
+        keys=keys,
+        extra_annotation=extra_annotation,
+        extra_decode=extra_decode,
+        extra_encode=extra_encode,
+        has_checks=has_checks,
+    )
+
+
+def _models(api: Api, index: Definitions) -> list[FilePlan]:
+    """The `models` package: a module per component schema (holding the inline models
+    named after it too), the enums in one, and an `__init__` that imports a model's
+    module on first use (PEP 562)."""
+    modules = _model_modules(api)
+    title = _title(api)
+    groups: dict[str, list[Definition]] = {}
+    for d in api.definitions:
+        groups.setdefault(modules[d.name], []).append(d)
+    out: list[FilePlan] = []
+    for module, members in groups.items():
+        if module == "_enums":
+            doc = f"Enumerations of the {title}."
+        else:
+            kind = "model" if isinstance(members[0], Model) else "type"
+            doc = f"The `{members[0].name}` {kind} of the {title}"
+            doc += " and the models inside it." if len(members) > 1 else "."
+        out.append(
+            FilePlan(
+                f"models/{module}.py",
+                "models.py.jinja",
+                _model_module(api, index, members, modules, doc),
+            )
+        )
+    names = tuple(sorted(modules.items()))
+    init = ModelsInitContext(
+        docstring=_doc(
+            f"Data models of the {title}.\n\nEach schema's models live in a module of their "
+            "own, imported the first time one is used: `from <package>.models import Name` "
+            "works as usual.",
+            0,
+        ),
+        names=tuple(ModelExport(name, module) for name, module in names),
+        all_names=tuple(name for name, _ in names),
+    )
+    return [FilePlan("models/__init__.py", "models_init.py.jinja", init), *out]
+
+
+def _group_key(pointer: str) -> tuple[str, str] | None:
+    """What a definition belongs with: its component schema, or the path it is
+    inline in; None for a definition on its own."""
+    segments = split_pointer(pointer)
+    if len(segments) >= 3 and segments[:2] == ["components", "schemas"]:
+        return ("schema", segments[2])
+    if len(segments) >= 2 and segments[0] == "paths":
+        return ("path", segments[1])
+    return None
+
+
+def _model_modules(api: Api) -> dict[str, str]:
+    """Definition name -> module name: `_session_summary` for `SessionSummary` and the
+    inline models inside its schema, `_enums` for every enum."""
+    table = NameTable({"_enums", "__init__"})
+    modules: dict[str, str] = {}
+    by_group: dict[tuple[str, str], str] = {}
+    for d in api.definitions:
+        if isinstance(d, EnumDef):
+            modules[d.name] = "_enums"
+            continue
+        key = _group_key(d.pointer)
+        module = by_group.get(key) if key is not None else None
+        if module is None:
+            module = table.claim("_" + snake(d.name, "model"))
+            if key is not None:
+                by_group[key] = module
+        modules[d.name] = module
+    return modules
+
+
+def _model_module(
+    api: Api,
+    index: Definitions,
+    definitions: Sequence[Definition],
+    modules: dict[str, str],
+    doc: str,
+) -> ModelsContext:
+    types = Types(index)
+    if any(not isinstance(d, Model) for d in definitions):
+        types.imports.add("typing", "TypeAlias")
+    enums: list[AliasContext] = []
+    models: list[ModelContext] = []
+    aliases: list[AliasContext] = []
+    for d in definitions:
+        if isinstance(d, EnumDef):
+            types.imports.add("typing", "Literal")
+            value = f"Literal[{', '.join(py_literal(v) for v in d.values)}]"
+            enums.append(
+                AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
+            )
+        elif isinstance(d, Model):
+            types.imports.add("dataclasses", "dataclass", "field")
+            types.imports.add("typing", "Any")
+            types.imports.add("..", "_serde")
+            types.imports.add(".._types", "UNSET", "Unset")
+            models.append(_model(types, d))
+        else:
+            # quoted: evaluated by type checkers only, so the models it names (imported
+            # after the definitions, to allow cycles) need not exist yet at import time
+            value = py_literal(types.annotation(d.target))
+            aliases.append(
+                AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
+            )
+    decoders = types.decoders
+    if any("_serde." in dec.body for dec in decoders):
+        types.imports.add("..", "_serde")
+    own = {d.name for d in definitions}
+    late = ImportSet()  # models: their `from_dict` runs, so they are imported
+    checking = ImportSet()  # enums and aliases: only annotations name them
+    for name in sorted(types.models_used - own):
+        target = late if isinstance(index.by_name[PyIdent(name)], Model) else checking
+        target.add("." + modules[name], name)
+    if checking.lines():
+        types.imports.add("typing", "TYPE_CHECKING")
+    return ModelsContext(
+        docstring=_doc(doc, 0),
+        imports=types.imports.lines(),
+        all_names=tuple(sorted(own)),
+        enums=tuple(enums),
+        models=tuple(models),
+        aliases=tuple(aliases),
+        decoders=decoders,
+        late_imports=late.lines(),
+        type_checking_imports=checking.lines(),
+    )

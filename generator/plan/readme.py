@@ -1,0 +1,97 @@
+"""Plans of the generated README and of `pyproject.toml` (`--meta pyproject`)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..ir import (
+    Api,
+    Operation,
+    Resource,
+    TypeExpr,
+)
+from ..literals import py_literal, toml_string
+from ..pytypes import Definitions, Types
+from .contexts import (
+    PyprojectContext,
+    ReadmeContext,
+    SectionContext,
+    SnippetContext,
+)
+
+_PEP440 = re.compile(r"\d+(\.\d+)*")
+
+
+def _markdown_text(text: str) -> str:
+    """Spec text as one line of Markdown prose (no markup, no HTML, no control or
+    bidi characters: those are written as escapes)."""
+    flat = "".join(
+        ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}"
+        for ch in " ".join(text.split())
+    )
+    for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        flat = flat.replace(char, escaped)
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", flat)
+
+
+def _placeholder(types: Types, t: TypeExpr, name: str) -> str:
+    annotation = types.annotation(t)
+    if annotation == "str":
+        return py_literal(name)
+    if annotation in ("int", "float"):
+        return "1"
+    if annotation == "bool":
+        return "True"
+    return "..."
+
+
+def _snippet(types: Types, api: Api, resource: Resource, op: Operation) -> SnippetContext:
+    args = [_placeholder(types, p.type, p.python_name) for p in op.params if p.location == "path"]
+    args += [
+        f"{p.python_name}={_placeholder(types, p.type, p.python_name)}"
+        for p in op.params
+        if p.location != "path" and p.is_required
+    ]
+    if op.body is not None and op.body.is_required:
+        body = f"{types.annotation(op.body.type)}(...)" if types.is_model(op.body.type) else "..."
+        args.append(f"body={body}")
+    target = "client" if resource.tag is None else f"client.{resource.python_name}"
+    code = f"result = {target}.{op.python_name}({', '.join(args)})"
+    title = f"`{op.python_name}`: `{op.method} {_markdown_text(op.path)}`"
+    if op.summary:
+        title += " " + _markdown_text(op.summary)
+    return SnippetContext(title, code)
+
+
+def _readme(api: Api, index: Definitions) -> ReadmeContext:
+    types = Types(index)
+    credentials = ", ".join(f'{s.python_name}="..."' for s in api.security_schemes)
+    base = "" if api.base_url else 'base_url="https://...", '
+    setup = f"from {api.package_name} import Client\n\n"
+    setup += f"client = Client({base}{credentials})".replace(", )", ")")
+    sections: list[SectionContext] = []
+    resources = [*api.resources, *([api.root] if api.root is not None else [])]
+    for resource in resources:
+        heading = "client" if resource.tag is None else f"client.{resource.python_name}"
+        snippets = tuple(_snippet(types, api, resource, op) for op in resource.operations)
+        sections.append(SectionContext(heading, snippets))
+    return ReadmeContext(
+        title=_markdown_text(api.title),
+        summary=_markdown_text(api.summary or api.description or ""),
+        package=api.package_name,
+        version=_markdown_text(api.version),
+        setup=setup,
+        sections=tuple(sections),
+    )
+
+
+def _pyproject(api: Api) -> PyprojectContext:
+    version = api.version if _PEP440.fullmatch(api.version) else "0.0.0"
+    return PyprojectContext(
+        distribution=toml_string(api.package_name.replace(".", "-").replace("_", "-")),
+        version=toml_string(version),
+        description=toml_string(" ".join(f"Python client of the {api.title}".split())),
+        package=toml_string(api.package_name),
+        subpackages=toml_string(api.package_name + ".*"),
+    )

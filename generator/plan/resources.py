@@ -1,0 +1,255 @@
+"""Plans of the resource modules: endpoints, methods and their docstrings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..imports import ImportSet
+from ..ir import (
+    Api,
+    Operation,
+    Param,
+    Resource,
+    Response,
+)
+from ..literals import py_literal
+from ..pytypes import Definitions, Types
+from .common import _check_args, _doc, _resource_class_names
+from .contexts import (
+    ArgContext,
+    OperationContext,
+    ResourceContext,
+)
+
+
+def _response_decoder(types: Types, response: Response) -> str:
+    if response.kind == "empty":
+        return "NO_CONTENT"
+    if response.kind == "raw" or response.type is None:
+        return "RAW"
+    if response.kind == "text":
+        return "text_response"
+    if response.kind == "binary":
+        return "bytes_response"
+    return f"json_response({types.decoder(response.type)})"
+
+
+def _return_annotation(types: Types, successes: tuple[Response, ...]) -> str:
+    parts: list[str] = []
+    for r in successes or (Response("2XX", None, None, "raw", None),):
+        if r.kind == "empty":
+            text = "None"
+        elif r.kind == "raw" or r.type is None:
+            text = "httpx.Response"
+        else:
+            text = types.annotation(r.type)
+        parts.append(text)
+    unique = list(dict.fromkeys(parts))
+    if "None" in unique and len(unique) > 1:
+        unique.remove("None")
+        unique.append("None")
+    return " | ".join(unique)
+
+
+def _param_literal(p: Param, types: Types) -> str:
+    args = [
+        py_literal(p.wire_name),
+        py_literal(p.location),
+        py_literal(p.style),
+        py_literal(p.explode),
+    ]
+    if p.allow_reserved:
+        args.append("allow_reserved=True")
+    checks = _check_args(p.constraints, types.choices(p.type))
+    if checks:
+        args.append(f"checks=dict({checks})")
+    args.append(f"python_name={py_literal(p.python_name)}")
+    return f"Param({', '.join(args)})"
+
+
+def _tuple(items: Sequence[str]) -> str:
+    """A tuple display: `()`, `(a,)` or `(a, b)` (no magic trailing comma)."""
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"
+
+
+def _operation_doc(op: Operation, types: Types, returns: str) -> str:
+    lines: list[str] = []
+    lines.append(op.summary or f"{op.method} {op.path}")
+    if op.description and op.description != op.summary:
+        lines += ["", op.description]
+    if op.is_deprecated:
+        lines += ["", "Deprecated."]
+    lines += [
+        "",
+        f"`{op.method} {op.path}`"
+        + (f" (operationId `{op.operation_id}`)" if op.operation_id else "")
+        + ".",
+    ]
+    arg_lines: list[str] = []
+    for p in op.params:
+        text = p.description or f"The {p.location} parameter `{p.wire_name}`."
+        if p.has_default:
+            text += f" Server default: `{py_literal(p.default)}`."
+        if p.description:
+            text += f" ({p.location} `{p.wire_name}`)"
+        arg_lines.append(f"    {p.python_name}: {' '.join(text.split())}")
+    if op.body is not None:
+        text = op.body.description or f"The request body ({op.body.media_type})."
+        arg_lines.append(f"    body: {' '.join(text.split())}")
+    arg_lines += [
+        "    extra_headers: Headers added to the request (they win over all others).",
+        "    extra_query: Query parameters added to the request.",
+        "    timeout: Overrides the client's timeout for this call.",
+    ]
+    lines += ["", "Args:", *arg_lines]
+    success = "; ".join(
+        f"{r.status}: {' '.join(r.description.split())}" for r in op.successes if r.description
+    )
+    lines += ["", "Returns:", f"    `{returns}`" + (f" ({success})" if success else "")]
+    raises = ["    APIStatusError: A non-2xx response (a subclass per status)."]
+    if op.errors:
+        codes = ", ".join(r.status for r in op.errors)
+        raises[0] = f"    APIStatusError: A non-2xx response; the spec declares {codes}."
+    raises += [
+        "    APIConnectionError: The server could not be reached.",
+        "    RequestValidationError: An argument breaks the spec's constraints (nothing sent).",
+    ]
+    lines += ["", "Raises:", *raises]
+    return _doc("\n".join(lines), 8)
+
+
+def _body_annotation(types: Types, op: Operation) -> str:
+    assert op.body is not None
+    body = op.body
+    if body.kind in ("binary",):
+        types.imports.add("typing", "IO")
+        return "bytes | IO[bytes]"
+    if body.kind == "text":
+        return "str"
+    annotation = types.annotation(body.type)
+    if body.kind in ("json", "form", "multipart") and types.accepts_dict(body.type):
+        types.imports.add("typing", "Any")
+        annotation += " | dict[str, Any]"
+    return annotation
+
+
+def _operation(types: Types, op: Operation, base_url: str | None) -> OperationContext:
+    constant = "_" + op.python_name.upper().lstrip("_")
+    returns = _return_annotation(types, op.successes)
+    positional: list[ArgContext] = []
+    keyword: list[ArgContext] = []
+    for p in op.params:
+        annotation = types.annotation(p.type)
+        if p.location == "path":
+            positional.append(ArgContext(p.python_name, annotation, None))
+        elif p.is_required:
+            keyword.append(ArgContext(p.python_name, annotation, None))
+        else:
+            keyword.append(ArgContext(p.python_name, annotation + " | Unset", "UNSET"))
+    if op.body is not None:
+        annotation = _body_annotation(types, op)
+        if op.body.is_required:
+            keyword.insert(0, ArgContext("body", annotation, None))
+        else:
+            keyword.append(ArgContext("body", annotation + " | Unset", "UNSET"))
+    keyword.sort(key=lambda a: a.default is not None)  # stable: required ones first
+    names = [p.python_name for p in op.params]
+    args_tuple = _tuple(names)
+    fields: list[tuple[str, str]] = [
+        ("method", py_literal(op.method)),
+        ("path", py_literal(op.path)),
+        (
+            "responses",
+            "{"
+            + ", ".join(
+                f"{py_literal(r.status)}: {_response_decoder(types, r)}" for r in op.successes
+            )
+            + "}",
+        ),
+    ]
+    if not op.successes:
+        fields[2] = ("responses", '{"2XX": RAW}')
+    if op.params:
+        fields.append(("params", _tuple([_param_literal(p, types) for p in op.params])))
+    if op.body is not None:
+        body_args = [py_literal(op.body.media_type), py_literal(op.body.kind)]
+        if op.body.kind != "binary" and types.is_model(op.body.type):
+            body_args.append(f"decode={types.decoder(op.body.type)}")
+        fields.append(("body", f"Body({', '.join(body_args)})"))
+    if op.security:
+        alternatives = [_tuple([py_literal(n) for n in alt]) for alt in op.security]
+        fields.append(("security", _tuple(alternatives)))
+    error_decoders = [
+        f"{py_literal(r.status)}: {types.decoder(r.type)}"
+        for r in op.errors
+        if r.kind == "json" and r.type is not None
+    ]
+    if error_decoders:
+        fields.append(("errors", "{" + ", ".join(error_decoders) + "}"))
+    if op.idempotency_header:
+        fields.append(("idempotency_header", py_literal(op.idempotency_header)))
+    if op.server_url is not None and op.server_url != base_url:
+        fields.append(("server", py_literal(op.server_url)))
+    return OperationContext(
+        name=op.python_name,
+        constant=constant,
+        return_annotation=returns,
+        positional=tuple(positional),
+        keyword=tuple(keyword),
+        args_tuple=args_tuple,
+        body_arg=op.body is not None,
+        doc=_operation_doc(op, types, returns),
+        endpoint_fields=tuple(fields),
+        is_deprecated=op.is_deprecated,
+    )
+
+
+def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceContext:
+    # models are reached as `_models.Name` inside decoder functions: importing a
+    # resource module does not import the models of all its operations
+    types = Types(index, model_prefix="_models.")
+    operations = tuple(_operation(types, op, api.base_url) for op in resource.operations)
+    imports = types.imports
+    text = " ".join(v for op in operations for _, v in op.endpoint_fields)
+    text += " ".join(op.return_annotation for op in operations)
+    imports.add("functools", "cached_property")
+    if "_serde." in text or any("_serde." in d.body for d in types.decoders):
+        imports.add("..", "_serde")
+    imports.add(".._base_client", "AsyncResource", "Endpoint", "SyncResource")
+    for name in ("Param", "Body"):
+        if f"{name}(" in text:
+            imports.add(".._base_client", name)
+    response_names = ["async_to_raw_response_wrapper", "to_raw_response_wrapper"]
+    response_names += [
+        n
+        for n in ("NO_CONTENT", "RAW", "bytes_response", "json_response", "text_response")
+        if n in text
+    ]
+    imports.add(".._response", *response_names)
+    imports.add(".._types", "UNSET", "Headers", "Query", "Timeout", "Unset")
+    if "httpx." in text:
+        imports.add_module("httpx")
+    checking = ImportSet()
+    if types.models_used:
+        checking.add("..models", *sorted(types.models_used))
+        imports.add("typing", "TYPE_CHECKING")
+    if any("_models." in d.body for d in types.decoders):
+        imports.add("..", "models as _models")
+    doc = resource.description or (
+        f"Operations tagged `{resource.tag}`." if resource.tag else "Operations without a tag."
+    )
+    names = _resource_class_names(resource.class_name)
+    return ResourceContext(
+        docstring=_doc(
+            f"{resource.tag or 'Untagged operations'}: {doc}" if resource.tag else doc, 0
+        ),
+        imports=imports.lines(),
+        type_checking_imports=checking.lines(),
+        all_names=tuple(sorted(names)),
+        decoders=types.decoders,
+        class_name=resource.class_name,
+        doc=_doc(doc, 4),
+        operations=operations,
+    )
