@@ -7,10 +7,7 @@ parser and positions are looked up on demand, only when a diagnostic needs one.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
-import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import yaml
 
 from .diagnostics import Diagnostic, SourceLocation, SpecError, Where, pointer_join
+from .jsontext import JsonLocator, LoadError, parse_json
 from .options import LoadPolicy
 
 __all__ = ["Document", "LoadPolicy", "Spec", "load", "ref_key", "split_pointer"]
@@ -41,12 +39,6 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.SafeLoader("")
 
 
-class _LoadError(Exception):
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message, self.line, self.column = message, line, column
-
-
 def split_pointer(pointer: str) -> list[str]:
     """`#/a/b~1c` -> `['a', 'b/c']`."""
     body = pointer[1:] if pointer.startswith("#") else pointer
@@ -66,13 +58,13 @@ class Document:
     text: str
     is_json: bool
     positions: Mapping[str, tuple[int, int]] = field(repr=False)
-    _json_locator: list[_JsonLocator] = field(default_factory=list, repr=False, compare=False)
+    _json_locator: list[JsonLocator] = field(default_factory=list, repr=False, compare=False)
 
     def locate(self, pointer: str) -> SourceLocation:
         """Line and column of the value at `pointer` (or of its nearest parent)."""
         if self.is_json:
             if not self._json_locator:  # built on first use: most runs never need it
-                self._json_locator.append(_JsonLocator(self.text))
+                self._json_locator.append(JsonLocator(self.text))
             line, column = self._json_locator[0].locate(split_pointer(pointer))
             return SourceLocation(self.display, line, column)
         segments = split_pointer(pointer)
@@ -252,90 +244,12 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
     is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
     try:
         if is_json:
-            return Document(key, path, display, _parse_json(text), text, True, {})
+            return Document(key, path, display, parse_json(text), text, True, {})
         positions: dict[str, tuple[int, int]] = {}
         data = _parse_yaml(text, positions)
         return Document(key, path, display, data, text, False, positions)
-    except _LoadError as exc:
+    except LoadError as exc:
         raise fail(exc.message, exc.line, exc.column) from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"duplicate key {key!r}")
-            seen.add(key)
-    return out
-
-
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _parse_json(text: str) -> Any:
-    try:
-        data = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise _LoadError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise _LoadError("the document is nested too deeply", 1, 1) from None
-    except ValueError as exc:
-        line, column = _find_duplicate(text)
-        raise _LoadError(f"invalid JSON: {exc}", line, column) from None
-    for match in _SURROGATE_ESCAPE.finditer(text):  # rare: only then look closer
-        try:
-            json.loads(f'"{_lone_context(text, match.start())}"').encode("utf-8")
-        except UnicodeEncodeError:
-            offset = match.start()
-            line = text.count("\n", 0, offset) + 1
-            column = offset - text.rfind("\n", 0, offset)
-            raise _LoadError(
-                "a string holds a lone surrogate (not Unicode)", line, column
-            ) from None
-        except ValueError:
-            continue
-    return data
-
-
-def _lone_context(text: str, start: int) -> str:
-    """The `\\uXXXX` escape at `start` with the one that may pair with it."""
-    before = text[start - 6 : start] if start >= 6 else ""
-    pair = before if _SURROGATE_ESCAPE.fullmatch(before) else ""
-    after = text[start + 6 : start + 12]
-    return pair + text[start : start + 6] + (after if _SURROGATE_ESCAPE.fullmatch(after) else "")
-
-
-def _find_duplicate(text: str) -> tuple[int, int]:
-    """Line and column of the first key repeated within one JSON object."""
-    stack: list[set[str] | None] = []
-    index, size = 0, len(text)
-    while index < size:
-        char = text[index]
-        if char == '"':
-            key, end = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
-            after = _WS.match(text, end)
-            is_key = after is not None and text[after.end() : after.end() + 1] == ":"
-            keys = stack[-1] if stack else None
-            if is_key and keys is not None:
-                if key in keys:
-                    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
-                keys.add(key)
-            index = end
-            continue
-        if char == "{":
-            stack.append(set())
-        elif char == "[":
-            stack.append(None)
-        elif char in "}]" and stack:
-            stack.pop()
-        index += 1
-    return 1, 1
 
 
 def _parse_yaml(text: str, positions: dict[str, tuple[int, int]]) -> Any:
@@ -344,13 +258,13 @@ def _parse_yaml(text: str, positions: dict[str, tuple[int, int]]) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _LoadError(f"invalid YAML: {exc.problem or exc.context}", line, column) from None
+        raise LoadError(f"invalid YAML: {exc.problem or exc.context}", line, column) from None
     except yaml.YAMLError as exc:
-        raise _LoadError(f"invalid YAML: {exc}", 1, 1) from None
+        raise LoadError(f"invalid YAML: {exc}", 1, 1) from None
     except RecursionError:
-        raise _LoadError("the document is nested too deeply", 1, 1) from None
+        raise LoadError("the document is nested too deeply", 1, 1) from None
     if node is None:
-        raise _LoadError("the file is empty", 1, 1)
+        raise LoadError("the file is empty", 1, 1)
     return _YamlConverter(positions).convert(node, "#", 0)
 
 
@@ -367,7 +281,7 @@ class _YamlConverter:
         mark = node.start_mark
         self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
         if depth > MAX_DEPTH:
-            raise _LoadError(
+            raise LoadError(
                 f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
             )
         cached = self.memo.get(id(node))
@@ -375,7 +289,7 @@ class _YamlConverter:
             self._count(cached[1], node)
             return cached[0]
         if id(node) in self.active:
-            raise _LoadError("recursive YAML alias", mark.line + 1, mark.column + 1)
+            raise LoadError("recursive YAML alias", mark.line + 1, mark.column + 1)
         self.active.add(id(node))
         before = self.expanded
         value = self._convert(node, pointer, depth)
@@ -388,7 +302,7 @@ class _YamlConverter:
         self.expanded += size
         if self.expanded > MAX_EXPANDED_NODES:
             mark = node.start_mark
-            raise _LoadError(
+            raise LoadError(
                 f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values",
                 mark.line + 1,
                 mark.column + 1,
@@ -399,7 +313,7 @@ class _YamlConverter:
             expected = _MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG
             if node.tag != expected:
                 mark = node.start_mark
-                raise _LoadError(
+                raise LoadError(
                     f"unsupported YAML tag {node.tag!r}", mark.line + 1, mark.column + 1
                 )
         if isinstance(node, yaml.MappingNode):
@@ -420,10 +334,10 @@ class _YamlConverter:
                 merged.update(self._merge_source(value_node, pointer, depth))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _LoadError("mapping keys must be scalars", mark.line + 1, mark.column + 1)
+                raise LoadError("mapping keys must be scalars", mark.line + 1, mark.column + 1)
             key = str(key_node.value)
             if key in out:
-                raise _LoadError(f"duplicate key {key!r}", mark.line + 1, mark.column + 1)
+                raise LoadError(f"duplicate key {key!r}", mark.line + 1, mark.column + 1)
             out[key] = self.convert(value_node, pointer_join(pointer, key), depth + 1)
         for key, value in merged.items():
             out.setdefault(key, value)
@@ -436,7 +350,7 @@ class _YamlConverter:
             value = self.convert(source, pointer, depth + 1)
             if not isinstance(value, dict):
                 mark = source.start_mark
-                raise _LoadError("a merge key (<<) needs a mapping", mark.line + 1, mark.column + 1)
+                raise LoadError("a merge key (<<) needs a mapping", mark.line + 1, mark.column + 1)
             out.update(value)
         return out
 
@@ -452,66 +366,4 @@ def _scalar(node: yaml.Node) -> Any:
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         return str(node.value)  # timestamps stay text, as JSON would have them
     mark = node.start_mark
-    raise _LoadError(f"unsupported YAML tag {tag!r}", mark.line + 1, mark.column + 1)
-
-
-_WS = re.compile(r"[ \t\n\r]*")
-_decoder = json.JSONDecoder()
-
-
-class _JsonLocator:
-    """Source positions of JSON values by pointer, for error messages.
-
-    Each container's children are indexed the first time a pointer goes through it
-    (values skipped with the C decoder), so any number of lookups costs about one
-    decode of the parts of the document they touch.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.children: dict[int, dict[str, int]] = {}
-        self.line_starts: list[int] = []
-
-    def locate(self, segments: list[str]) -> tuple[int, int]:
-        text = self.text
-        offset = _WS.match(text, 0).end()  # type: ignore[union-attr]
-        try:
-            for segment in segments:
-                children = self.children.get(offset)
-                if children is None:
-                    children = self.children[offset] = _json_children(text, offset)
-                found = children.get(segment)
-                if found is None:
-                    break
-                offset = found
-        except (ValueError, IndexError):
-            pass
-        if not self.line_starts:
-            self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
-
-
-def _json_children(text: str, idx: int) -> dict[str, int]:
-    """Offsets of the values directly inside the container at `idx` ({} for scalars)."""
-    ws = _WS.match
-    opener = text[idx]
-    if opener not in "{[":
-        return {}
-    closer = "}" if opener == "{" else "]"
-    position = ws(text, idx + 1).end()  # type: ignore[union-attr]
-    out: dict[str, int] = {}
-    index = 0
-    while text[position] != closer:
-        if opener == "{":
-            key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
-            position = ws(text, ws(text, position).end() + 1).end()  # type: ignore[union-attr]
-            out.setdefault(key, position)
-        else:
-            out[str(index)] = position
-        _, position = _decoder.raw_decode(text, position)
-        position = ws(text, position).end()  # type: ignore[union-attr]
-        if text[position] == ",":
-            position = ws(text, position + 1).end()  # type: ignore[union-attr]
-        index += 1
-    return out
+    raise LoadError(f"unsupported YAML tag {tag!r}", mark.line + 1, mark.column + 1)

@@ -1,0 +1,157 @@
+"""JSON spec text: strict parsing (duplicate keys, lone surrogates, NaN refused) and
+source positions of values, computed only when a diagnostic needs one."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from typing import Any
+
+__all__ = ["JsonLocator", "LoadError", "parse_json"]
+
+
+class LoadError(Exception):
+    """A file cannot be loaded: a message and its 1-based line and column."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
+    return out
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def parse_json(text: str) -> Any:
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise LoadError("the document is nested too deeply", 1, 1) from None
+    except ValueError as exc:
+        line, column = _find_duplicate(text)
+        raise LoadError(f"invalid JSON: {exc}", line, column) from None
+    for match in _SURROGATE_ESCAPE.finditer(text):  # rare: only then look closer
+        try:
+            json.loads(f'"{_lone_context(text, match.start())}"').encode("utf-8")
+        except UnicodeEncodeError:
+            offset = match.start()
+            line = text.count("\n", 0, offset) + 1
+            column = offset - text.rfind("\n", 0, offset)
+            raise LoadError("a string holds a lone surrogate (not Unicode)", line, column) from None
+        except ValueError:
+            continue
+    return data
+
+
+def _lone_context(text: str, start: int) -> str:
+    """The `\\uXXXX` escape at `start` with the one that may pair with it."""
+    before = text[start - 6 : start] if start >= 6 else ""
+    pair = before if _SURROGATE_ESCAPE.fullmatch(before) else ""
+    after = text[start + 6 : start + 12]
+    return pair + text[start : start + 6] + (after if _SURROGATE_ESCAPE.fullmatch(after) else "")
+
+
+def _find_duplicate(text: str) -> tuple[int, int]:
+    """Line and column of the first key repeated within one JSON object."""
+    stack: list[set[str] | None] = []
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if char == '"':
+            key, end = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+            after = _WS.match(text, end)
+            is_key = after is not None and text[after.end() : after.end() + 1] == ":"
+            keys = stack[-1] if stack else None
+            if is_key and keys is not None:
+                if key in keys:
+                    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+                keys.add(key)
+            index = end
+            continue
+        if char == "{":
+            stack.append(set())
+        elif char == "[":
+            stack.append(None)
+        elif char in "}]" and stack:
+            stack.pop()
+        index += 1
+    return 1, 1
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_decoder = json.JSONDecoder()
+
+
+class JsonLocator:
+    """Source positions of JSON values by pointer, for error messages.
+
+    Each container's children are indexed the first time a pointer goes through it
+    (values skipped with the C decoder), so any number of lookups costs about one
+    decode of the parts of the document they touch.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.children: dict[int, dict[str, int]] = {}
+        self.line_starts: list[int] = []
+
+    def locate(self, segments: list[str]) -> tuple[int, int]:
+        text = self.text
+        offset = _WS.match(text, 0).end()  # type: ignore[union-attr]
+        try:
+            for segment in segments:
+                children = self.children.get(offset)
+                if children is None:
+                    children = self.children[offset] = _json_children(text, offset)
+                found = children.get(segment)
+                if found is None:
+                    break
+                offset = found
+        except (ValueError, IndexError):
+            pass
+        if not self.line_starts:
+            self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+
+def _json_children(text: str, idx: int) -> dict[str, int]:
+    """Offsets of the values directly inside the container at `idx` ({} for scalars)."""
+    ws = _WS.match
+    opener = text[idx]
+    if opener not in "{[":
+        return {}
+    closer = "}" if opener == "{" else "]"
+    position = ws(text, idx + 1).end()  # type: ignore[union-attr]
+    out: dict[str, int] = {}
+    index = 0
+    while text[position] != closer:
+        if opener == "{":
+            key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
+            position = ws(text, ws(text, position).end() + 1).end()  # type: ignore[union-attr]
+            out.setdefault(key, position)
+        else:
+            out[str(index)] = position
+        _, position = _decoder.raw_decode(text, position)
+        position = ws(text, position).end()  # type: ignore[union-attr]
+        if text[position] == ",":
+            position = ws(text, position + 1).end()  # type: ignore[union-attr]
+        index += 1
+    return out
