@@ -32,6 +32,7 @@ from ..options import default_package_name
 from ..resolve import Resolver
 from .operations import DraftOperation, OperationBuilder, server_url
 from .schemas import SchemaBuilder
+from .unions import check_unions
 
 __all__ = ["Selection", "build", "default_package_name"]
 
@@ -90,7 +91,7 @@ def build(
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions = schemas.definitions()
-    schemas.check_unions(spec.root.key)
+    check_unions(definitions, sink, spec.root.key)
     if selection is not None and not selection.is_everything:
         drafts = [d for d in drafts if selection.keeps(d)]
         definitions = _reachable(definitions, [d.operation for d in drafts])

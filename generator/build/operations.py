@@ -22,6 +22,7 @@ from ..ir import (
 )
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
+from .constraints import constraints
 from .schemas import SchemaBuilder, json_value
 
 __all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder"]
@@ -202,7 +203,7 @@ class OperationBuilder:
                     explode=explode if isinstance(explode, bool) else style == "form",
                     allow_reserved=param.get("allowReserved") is True
                     or param.get("x-oagen-allow-reserved") is True,
-                    constraints=self._schemas.constraints(resolved),
+                    constraints=constraints(resolved),
                     has_default="default" in resolved,
                     default=json_value(resolved.get("default")),
                     description=_text(param.get("description")),

@@ -8,13 +8,11 @@ from a queue, so recursive and mutually recursive schemas only ever meet `Ref`s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
     Alias,
-    Constraints,
     Definition,
     Discriminator,
     EnumDef,
@@ -35,6 +33,7 @@ from ..ir import (
 )  # fmt: skip
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
+from .constraints import constraints
 
 __all__ = ["SchemaBuilder"]
 
@@ -51,14 +50,6 @@ _SIMPLE: dict[str, PrimKind] = {
 }  # fmt: skip
 _KNOWN_TYPES = frozenset({*_SIMPLE, "array", "object"})
 _COMPOSITION = ("allOf", "oneOf", "anyOf")
-_CONSTRAINT_KEYS = {
-    "minimum": "minimum", "maximum": "maximum", "multipleOf": "multiple_of",
-    "minLength": "min_length", "maxLength": "max_length", "pattern": "pattern",
-    "minItems": "min_items", "maxItems": "max_items", "uniqueItems": "unique_items",
-    "minProperties": "min_properties", "maxProperties": "max_properties",
-}  # fmt: skip
-_ANY_CONSTRAINT = frozenset({*_CONSTRAINT_KEYS, "exclusiveMinimum", "exclusiveMaximum"})
-_NO_CONSTRAINTS = Constraints()
 _NULL = Prim("none")
 _ANY = Prim("any")
 
@@ -193,7 +184,7 @@ class SchemaBuilder:
                     default=json_value(sub_schema.get("default")) if has_default else None,
                     description=_text(sub_schema.get("description"))
                     or _text(sub_schema.get("title")),
-                    constraints=self.constraints(sub_schema),
+                    constraints=constraints(sub_schema),
                     is_read_only=sub_schema.get("readOnly") is True,
                     is_write_only=sub_schema.get("writeOnly") is True,
                     is_deprecated=sub_schema.get("deprecated") is True,
@@ -282,42 +273,6 @@ class SchemaBuilder:
                     "the rest of the schema, not checked)",
                     where.child(keyword),
                 )
-
-    def check_unions(self, document: str) -> None:
-        """Warn about union variants that decoding cannot tell apart."""
-        for definition in self._defs.values():
-            types: list[TypeExpr] = []
-            if isinstance(definition, Alias):
-                types.append(definition.target)
-            elif isinstance(definition, Model):
-                types.extend(f.type for f in definition.fields)
-            for t in types:
-                for union in _unions(t):
-                    self._check_union(union, Where(document, definition.pointer))
-
-    def _check_union(self, union: UnionOf, where: Where) -> None:
-        if union.discriminator is not None and union.discriminator.mapping:
-            return
-        seen: dict[tuple[frozenset[str], frozenset[str]], PyIdent] = {}
-        for option in union.options:
-            model = self._defs.get(option.name) if isinstance(option, Ref) else None
-            if not isinstance(model, Model):
-                continue
-            required = frozenset(f.wire_name for f in model.fields if f.is_required)
-            consts = frozenset(
-                f"{f.wire_name}={f.type.values[0]!r}"
-                for f in model.fields
-                if isinstance(f.type, LiteralOf) and len(f.type.values) == 1
-            )
-            other = seen.get((required, consts))
-            if other is not None:
-                self._sink.warning(
-                    f"union variants {other} and {model.name} cannot be told apart "
-                    "(same required properties, no discriminator); the first that "
-                    "decodes is used",
-                    where,
-                )
-            seen.setdefault((required, consts), model.name)
 
     def _ref_place(self, schema: dict[str, Any], where: Where) -> Where | None:
         """Where a `$ref` chain ends, reporting a broken or cyclic one."""
@@ -473,48 +428,11 @@ class SchemaBuilder:
                         mapping.setdefault(place.pointer.rsplit("/", 1)[-1], name)
         return Discriminator(disc["propertyName"], tuple(mapping.items()))
 
-    def constraints(self, schema: Mapping[str, Any]) -> Constraints:
-        """The validation keywords of `schema` that requests are checked against."""
-        if _ANY_CONSTRAINT.isdisjoint(schema.keys()):
-            return _NO_CONSTRAINTS  # most schemas: no keyword to look at
-        values: dict[str, Any] = {}
-        for key, attr in _CONSTRAINT_KEYS.items():
-            value = schema.get(key)
-            if key == "pattern":
-                if isinstance(value, str):
-                    values[attr] = value
-            elif key == "uniqueItems":
-                values[attr] = value is True
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                values[attr] = value
-        for key, attr in (
-            ("exclusiveMinimum", "exclusive_minimum"),
-            ("exclusiveMaximum", "exclusive_maximum"),
-        ):
-            value = schema.get(key)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                values[attr] = value  # 3.1: a number
-            elif value is True:  # 3.0: a flag on minimum/maximum
-                bound = "minimum" if key == "exclusiveMinimum" else "maximum"
-                if bound in values:
-                    values[attr] = values.pop(bound)
-        return Constraints(**values)
-
 
 _LOOSE_KEYWORDS = (
     "not", "if", "prefixItems", "patternProperties", "dependentSchemas",
     "unevaluatedProperties", "contains",
 )  # fmt: skip
-
-
-def _unions(t: TypeExpr) -> list[UnionOf]:
-    match t:
-        case UnionOf(options=options):
-            return [t, *(u for o in options for u in _unions(o))]
-        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-            return _unions(inner)
-        case _:
-            return []
 
 
 def _strip_null(schema: dict[str, Any]) -> dict[str, Any]:
