@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, assert_never
 
 from .build import build, default_package_name
 from .diagnostics import Diagnostics
+from .diffreport import Change, render_report
 from .gitspec import GitError, materialize, spec_path
 from .ir import (
     Alias,
@@ -43,40 +43,11 @@ from .validate import validate
 
 __all__ = ["Change", "GitError", "diff_apis", "load_api", "render_report", "run_diff"]
 
-OutputFormat = Literal["text", "markdown"]
 # Where a type is seen: "in" values the caller passes, "out" values it receives.
 Usage = frozenset[Literal["in", "out"]]
 _IN: Usage = frozenset({"in"})
 _OUT: Usage = frozenset({"out"})
 _BOTH: Usage = frozenset({"in", "out"})
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One change. `template` holds `{}` slots filled by `args`, which are code
-    (names, types, values): plain in text output, code spans in markdown."""
-
-    is_breaking: bool
-    template: str
-    args: tuple[str, ...]
-    subject_index: int = 0  # which of `args` names the thing changed (for sorting)
-
-    def render(self, markdown: bool = False) -> str:
-        pieces = self.template.split("{}")
-        out = [pieces[0]]
-        for arg, piece in zip(self.args, pieces[1:], strict=True):
-            out += [_code(arg) if markdown else arg, piece]
-        return "".join(out)
-
-    @property
-    def sort_key(self) -> tuple[bool, str, str]:
-        return (not self.is_breaking, self.args[self.subject_index], self.render())
-
-
-def _code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 # -- entry point ------------------------------------------------------------------------
@@ -119,32 +90,6 @@ def _build(path: Path, display: str, package_name: str) -> Api:
     api = build(spec, sink, package_name)
     sink.raise_if_errors()
     return api
-
-
-# -- report -----------------------------------------------------------------------------
-
-
-def render_report(changes: Iterable[Change], package_name: str, output_format: OutputFormat) -> str:
-    """The report: a summary line, then one line (text) or bullet (markdown) per change,
-    breaking changes first, each group sorted by the name it concerns."""
-    ordered = sorted(changes, key=lambda c: c.sort_key)
-    breaking = [c for c in ordered if c.is_breaking]
-    other = [c for c in ordered if not c.is_breaking]
-    if not ordered:
-        summary = "no API changes"
-    else:
-        noun = "change" if len(other) == 1 else "changes"
-        summary = f"{len(breaking)} breaking, {len(other)} other {noun}"
-    if output_format == "text":
-        lines = [f"{package_name}: {summary}"]
-        lines += [f"BREAKING  {c.render()}" for c in breaking]
-        lines += [f"          {c.render()}" for c in other]
-        return "\n".join(lines)
-    lines = ["## API changes", "", f"{_code(package_name)}: {summary}"]
-    for title, group in (("Breaking", breaking), ("Other", other)):
-        if group:
-            lines += ["", f"### {title}", "", *(f"- {c.render(markdown=True)}" for c in group)]
-    return "\n".join(lines)
 
 
 # -- comparison -------------------------------------------------------------------------
