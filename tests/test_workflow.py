@@ -40,8 +40,10 @@ ARCHAL_FILES = {
     "_auth.py",
     "_base_client.py",
     "_bodies.py",
+    "_failures.py",
     "_client.py",
     "_params.py",
+    "_resources.py",
     "_response.py",
     "_serde.py",
     "_types.py",
@@ -68,7 +70,7 @@ ARCHAL_FILES = {
     "resources/runtime.py",
     "resources/sessions.py",
 }
-N_FILES = len(ARCHAL_FILES)  # 33
+N_FILES = len(ARCHAL_FILES)  # 35
 
 OLD_SUMMARY = "summary: Get hosted clone session status"
 NEW_SUMMARY = "summary: Fetch one hosted clone session by id"

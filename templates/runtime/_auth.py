@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -143,3 +144,16 @@ def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
         and a.port in (80, None)
         and b.port in (443, None)
     )
+
+
+def secret_values(credentials: Mapping[str, object]) -> list[str]:
+    """The text of every configured credential (and of basic auth's token), to redact."""
+    values: list[str] = []
+    for credential in credentials.values():
+        parts = credential if isinstance(credential, tuple) else (credential,)
+        values.extend(str(p) for p in parts)
+        if isinstance(credential, tuple) and len(credential) == 2:
+            raw = f"{credential[0]}:{credential[1]}".encode()
+            values.append(base64.b64encode(raw).decode("ascii"))
+    # Longest first, and never very short values (they would mangle the text).
+    return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)

@@ -7,7 +7,6 @@ bodies, retries, error mapping) happens here.
 
 from __future__ import annotations
 
-import base64
 import random
 import time
 import uuid
@@ -27,6 +26,7 @@ from ._auth import (
     _register_query_secrets,
     _safe_request,
     _same_origin,
+    secret_values,
 )
 from ._bodies import (
     Body,
@@ -36,29 +36,18 @@ from ._bodies import (
     _json_bytes,
     _multipart,
 )
+from ._failures import _connection_error, _decoding_error, _retry_after, _status_error
 from ._params import Param, expand_path, scalar_text, serialize, simple_text
+from ._resources import AsyncResource, SyncResource
 from ._response import (
     RAW_RESPONSE,
     APIResponse,
     ResponseDecoder,
     _where,
-    select_decoder,
 )
 from ._types import UNSET, Headers, Query, Timeout, Unset
 from .errors import (
-    APIConnectionError,
-    APIError,
     APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
 )
 
 __all__ = [
@@ -82,19 +71,9 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 # A server asking to wait longer than this is not waited for: the error is raised.
 MAX_RETRY_AFTER = 60.0
-# Cap on a response body once decoded (gzip bombs): clients copy it into their
-# `max_response_bytes` attribute, which can be changed per client.
+# Cap on a decoded response body (gzip bombs); per client: `max_response_bytes`.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
 
 
 @dataclass(frozen=True)
@@ -322,20 +301,9 @@ class _BaseClient(Generic[_HttpxT]):
 
     def _scrub(self, text: str) -> str:
         """`text` with every credential value replaced by `REDACTED`."""
-        for secret in self._secret_values():
+        for secret in secret_values(self._credentials):
             text = text.replace(secret, REDACTED)
         return text
-
-    def _secret_values(self) -> list[str]:
-        values: list[str] = []
-        for credential in self._credentials.values():
-            parts = credential if isinstance(credential, tuple) else (credential,)
-            values.extend(str(p) for p in parts)
-            if isinstance(credential, tuple) and len(credential) == 2:
-                raw = f"{credential[0]}:{credential[1]}".encode()
-                values.append(base64.b64encode(raw).decode("ascii"))
-        # Longest first, and never very short values (they would mangle the text).
-        return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
 
     def _too_large(self, response: httpx.Response) -> APIResponseValidationError:
         encoding = response.headers.get("content-encoding") or "none"
@@ -351,74 +319,11 @@ class _BaseClient(Generic[_HttpxT]):
 
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
         if not response.is_success:
-            raise _status_error(endpoint, response, self._scrub)
+            raise _status_error(endpoint.errors, response, self._scrub)
         api_response = APIResponse(response, endpoint.responses)
         if RAW_RESPONSE.get():
             return cast("T", api_response)
         return api_response.parse()
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    millis = headers.get("retry-after-ms")
-    if millis is not None:
-        try:
-            return max(float(millis) / 1000, 0.0)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    import email.utils  # rare: not worth its import time up front
-
-    parsed = email.utils.parsedate_tz(value)
-    if parsed is None:
-        return None
-    return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
-
-
-def _connection_error(request: httpx.Request, exc: Exception) -> APIError:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(request=request)
-    return APIConnectionError(request=request)
-
-
-def _decoding_error(
-    response: httpx.Response, exc: httpx.DecodingError
-) -> APIResponseValidationError:
-    encoding = response.headers.get("content-encoding") or "none"
-    return APIResponseValidationError(
-        "response body could not be decoded",
-        response=response,
-        detail=_where(response, f": Content-Encoding {encoding}: {exc}"),
-    )
-
-
-def _status_error(
-    endpoint: Endpoint[Any], response: httpx.Response, scrub: Callable[[str], str]
-) -> APIStatusError:
-    body: object
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):
-        body = response.text or None
-    else:
-        decode = select_decoder(endpoint.errors, response.status_code)
-        if decode is not None:
-            try:
-                body = decode(body)
-            except APIResponseValidationError:
-                pass  # keep the plain JSON
-    status = response.status_code
-    cls = _STATUS_ERRORS.get(
-        status, InternalServerError if status >= 500 else APIStatusError
-    )
-    detail = scrub(response.text[:500])
-    message = f"Error code: {status}" + (f" - {detail}" if detail else "")
-    return cls(message, response=response, body=body)
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -593,21 +498,3 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
 _SyncT = TypeVar("_SyncT", bound=SyncAPIClient)
 _AsyncT = TypeVar("_AsyncT", bound=AsyncAPIClient)
-
-
-class SyncResource:
-    """Base of the generated synchronous resource classes."""
-
-    _client: SyncAPIClient
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-
-class AsyncResource:
-    """Base of the generated asynchronous resource classes."""
-
-    _client: AsyncAPIClient
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
