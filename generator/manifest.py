@@ -150,20 +150,23 @@ def is_current(spec: Path, out: Path, options: Mapping[str, Any]) -> bool:
     base = spec.parent
     if any(str(key).startswith(("http://", "https://")) for key in inputs):
         return False  # a remote document may have changed: always regenerate
-    for key, digest in inputs.items():
-        try:
-            if sha256((base / key).read_bytes()) != digest:
-                return False
-        except OSError:
-            return False
     recorded: dict[str, Any] = data["files"]
-    for path, digest in recorded.items():
+    return (
+        _all_match(base, inputs)
+        and _all_match(out, recorded)
+        and _no_extra_files(out, set(recorded))
+    )
+
+
+def _all_match(folder: Path, digests: Mapping[str, Any]) -> bool:
+    """Whether every file named in `digests` exists below `folder` with that sha256."""
+    for path, digest in digests.items():
         try:
-            if sha256((out / path).read_bytes()) != digest:
+            if sha256((folder / path).read_bytes()) != digest:
                 return False
         except OSError:
             return False
-    return _no_extra_files(out, set(recorded))
+    return True
 
 
 def _no_extra_files(out: Path, recorded: set[str]) -> bool:

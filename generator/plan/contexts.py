@@ -65,8 +65,7 @@ class FieldContext:
     doc: str | None
     decode: tuple[str, ...]  # lines run before `value` is read
     value: str
-    encode: str
-    is_required: bool
+    encode: tuple[str, ...]  # lines adding the field to `out` (unset ones skipped)
     check: str | None
     nested: bool
 

@@ -43,6 +43,14 @@ def _field_doc(f: Field) -> str | None:
     return _doc("\n\n".join(parts), 4)
 
 
+def _encode_lines(f: Field, value: str) -> tuple[str, ...]:
+    """`to_dict` lines for field `f` whose JSON value is the expression `value`."""
+    assign = f"out[{py_literal(f.wire_name)}] = {value}"
+    if f.is_required:
+        return (assign,)
+    return (f"if not isinstance(self.{f.python_name}, Unset):", f"    {assign}")
+
+
 def _model(types: Types, model: Model) -> ModelContext:
     fields: list[FieldContext] = []
     has_checks = False
@@ -70,8 +78,7 @@ def _model(types: Types, model: Model) -> ModelContext:
                 doc=_field_doc(f),
                 decode=decode_lines,
                 value=value,
-                encode=types.encoder(f.type, f"self.{f.python_name}"),
-                is_required=f.is_required,
+                encode=_encode_lines(f, types.encoder(f.type, f"self.{f.python_name}")),
                 check=f"_serde.check(self.{f.python_name}, {field_path}, {check_args})"
                 if check_args
                 else None,
