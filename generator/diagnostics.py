@@ -94,11 +94,12 @@ Locator = Callable[[Where], SourceLocation | None]
 
 
 class Diagnostics:
-    """The sink a phase reports into; locations are looked up when reported."""
+    """The sink a phase reports into; locations are looked up when the findings are
+    read (`items`), so a run can do that while it waits for other work."""
 
     def __init__(self, locate: Locator) -> None:
-        self._locate = locate
-        self._items: dict[tuple[Severity, str, str, str], Diagnostic] = {}
+        self._locate: Locator | None = locate
+        self._items: dict[tuple[Severity, str, str, str], Diagnostic | Where] = {}
 
     def error(self, message: str, where: Where) -> None:
         self._add("error", message, where)
@@ -109,16 +110,32 @@ class Diagnostics:
     def _add(self, severity: Severity, message: str, where: Where) -> None:
         key = (severity, message, where.document, where.pointer)
         if key not in self._items:
-            location = self._locate(where)
-            self._items[key] = Diagnostic(severity, message, where.pointer, location)
+            self._items[key] = where
+
+    def _located(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for key, item in self._items.items():
+            if isinstance(item, Where):
+                locate = self._locate
+                location = locate(item) if locate is not None else None
+                found = self._items[key] = Diagnostic(key[0], key[1], item.pointer, location)
+                out.append(found)
+            else:
+                out.append(item)
+        return out
 
     @property
     def items(self) -> tuple[Diagnostic, ...]:
-        return tuple(sorted(self._items.values(), key=Diagnostic.sort_key))
+        return tuple(sorted(self._located(), key=Diagnostic.sort_key))
+
+    def release(self) -> None:
+        """Locate every finding now and drop the locator (and the documents it holds)."""
+        self._located()
+        self._locate = None
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity == "error" for d in self._items.values())
+        return any(key[0] == "error" for key in self._items)
 
     def raise_if_errors(self) -> None:
         """End of a phase: raise `SpecError` with everything when any error was found."""

@@ -64,10 +64,10 @@ def _ruff(python: Mapping[str, str]) -> dict[str, str]:
         return {}
     with tempfile.TemporaryDirectory(prefix="oagen-fmt-") as tmp:
         root = Path(tmp)
+        for folder in {(root / path).parent for path in python}:
+            folder.mkdir(parents=True, exist_ok=True)
         for path, text in python.items():
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+            (root / path).write_bytes(text.encode("utf-8"))
         command = [
             os.fsdecode(find_ruff_bin()),
             "format",
@@ -82,4 +82,4 @@ def _ruff(python: Mapping[str, str]) -> dict[str, str]:
         result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise FormatError(f"ruff format failed: {result.stderr.strip()}")
-        return {path: (root / path).read_text(encoding="utf-8") for path in python}
+        return {path: (root / path).read_bytes().decode("utf-8") for path in python}

@@ -34,12 +34,27 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _recording_hook(file_refs: list[str]) -> Any:
+    """`_pairs_hook` that also collects the `$ref`s naming other files."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = _pairs_hook(pairs)
+        ref = out.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            file_refs.append(ref)
+        return out
+
+    return hook
+
+
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def parse_json(text: str) -> Any:
+def parse_json(text: str, file_refs: list[str] | None = None) -> Any:
+    """The JSON value of `text`; `$ref`s naming other files are appended to `file_refs`."""
+    hook = _pairs_hook if file_refs is None else _recording_hook(file_refs)
     try:
-        data = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise LoadError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
@@ -96,7 +111,8 @@ def _find_duplicate(text: str) -> tuple[int, int]:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-_decoder = json.JSONDecoder()
+# skips values: objects are dropped as soon as they are decoded (half the cost of keeping them)
+_decoder = json.JSONDecoder(object_hook=lambda _: None)
 
 
 class JsonLocator:

@@ -7,6 +7,7 @@ turns spec text into source.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -78,8 +79,23 @@ def docstring(text: str, indent: int, width: int = 88) -> str:
     with a quote or a backslash escape, and has no trailing whitespace, so black and
     ruff leave it as it is.
     """
-    pad = " " * indent
     wrap_width = max(40, width - indent)
+    if (  # the common case, one short plain line: what the general path gives, faster
+        len(text) <= wrap_width
+        and text.isascii()
+        and text.isprintable()
+        and '"' not in text
+        and "\\" not in text
+        and not text.startswith(" ")
+        and not _LIST_LINE.match(text)
+    ):
+        return text.rstrip()
+    return _docstring(text, indent, wrap_width)
+
+
+@functools.lru_cache(maxsize=4096)  # field docs repeat across models
+def _docstring(text: str, indent: int, wrap_width: int) -> str:
+    pad = " " * indent
     out: list[str] = []
     paragraph: list[str] = []
 

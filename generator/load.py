@@ -58,6 +58,8 @@ class Document:
     text: str
     is_json: bool
     positions: Mapping[str, tuple[int, int]] = field(repr=False)
+    # False when parsing saw no `$ref` naming another file (then nothing is walked)
+    has_file_refs: bool = True
     _json_locator: list[JsonLocator] = field(default_factory=list, repr=False, compare=False)
 
     def locate(self, pointer: str) -> SourceLocation:
@@ -106,7 +108,7 @@ def load(path: Path, display: str | None = None, policy: LoadPolicy | None = Non
     problems: list[Diagnostic] = []
     while pending:
         doc = pending.pop()
-        for ref, pointer in _file_refs(doc.data):
+        for ref, pointer in _file_refs(doc.data) if doc.has_file_refs else ():
             key = _allowed_target(doc, ref, base, pointer, policy, problems)
             if key is None or key in documents:
                 continue
@@ -195,22 +197,39 @@ def _fetch(url: str, referrer: Document, pointer: str) -> Document:
     return _parse_document(raw, Path(urlsplit(url).path or "remote"), url, url)
 
 
+_Path = tuple[Any, Any] | None  # (parent path, key), None at the root
+
+
 def _file_refs(data: Any) -> Iterator[tuple[str, str]]:
-    """Every `$ref` naming another file, with the pointer of the `$ref` value."""
-    stack: list[tuple[Any, str]] = [(data, "#")]
+    """Every `$ref` naming another file, with the pointer of the `$ref` value.
+
+    Only containers are walked, each with the path that reached it as a linked tuple
+    (parent, key): the pointer is spelled out only for the refs found.
+    """
+    stack: list[tuple[Any, _Path]] = [(data, None)]
     seen: set[int] = set()
+    containers = (dict, list)
     while stack:
-        value, pointer = stack.pop()
+        value, path = stack.pop()
         if isinstance(value, dict):
             if id(value) in seen:
                 continue
             seen.add(id(value))
             ref = value.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
-                yield ref, pointer_join(pointer, "$ref")
-            stack.extend((v, pointer_join(pointer, k)) for k, v in value.items())
+                yield ref, _spell(path) + "/$ref"
+            stack.extend((v, (path, k)) for k, v in value.items() if isinstance(v, containers))
         elif isinstance(value, list):
-            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(value))
+            stack.extend((v, (path, i)) for i, v in enumerate(value) if isinstance(v, containers))
+
+
+def _spell(path: _Path) -> str:
+    """The JSON pointer of a linked (parent, key) path."""
+    keys: list[str | int] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    return pointer_join("#", *reversed(keys))
 
 
 def _load_file(path: Path, key: str, display: str) -> Document:
@@ -244,7 +263,9 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
     is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
     try:
         if is_json:
-            return Document(key, path, display, parse_json(text), text, True, {})
+            file_refs: list[str] = []
+            data = parse_json(text, file_refs)
+            return Document(key, path, display, data, text, True, {}, bool(file_refs))
         positions: dict[str, tuple[int, int]] = {}
         data = _parse_yaml(text, positions)
         return Document(key, path, display, data, text, False, positions)

@@ -17,11 +17,15 @@ from .ir import Model
 from .load import Document, Spec, load
 from .manifest import MANIFEST, body_digest, manifest_text, reusable, sha256
 from .options import LoadPolicy, Options, default_package_name
-from .plan import plan
+from .parallel import available_workers, split_work
+from .plan import plan_jobs
 from .render import render
 from .validate import validate
 
 __all__ = ["Options", "Result", "check_spec", "generate_files"]
+
+# Below this many files per process, forking costs more than it saves.
+MIN_FILES_PER_WORKER = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,27 +84,34 @@ def generate_files(
     report("building")
     api = build(spec, sink, name, selection)
     sink.raise_if_errors()
-    diagnostics = sink.items
     inputs = {key: _input_digest(doc) for key, doc in spec.documents.items()}
-    del spec, sink  # the parsed documents are not needed any more: free them for rendering
+    del spec  # the parsed documents are not needed any more (only by `sink`, for a while)
+    jobs = plan_jobs(api, meta=options.meta)
     report(f"rendering {sum(len(r.operations) for r in api.resources)} operations")
-    sources = render(
-        plan(api, meta=options.meta), api.spec_name, api.spec_sha256, options.templates
-    )
-    python = {p: text for p, text in sources.items() if p.endswith(".py")}
-    # formatted output can be reused only for formatted output (ruff and black agree)
-    kept = reusable(previous, python) if previous is not None and formatter != "none" else {}
-    report(f"formatting {len(sources) - len(kept)} files")
-    files = format_sources({p: t for p, t in sources.items() if p not in kept}, formatter)
-    del sources
-    files.update(kept)
+
+    def produce(part: int, parts: int) -> tuple[dict[str, str], dict[str, str]]:
+        """Part `part` of `parts` of the files: formatted text and rendered-body digests."""
+        plans = [job() for job in jobs[part::parts]]
+        sources = render(plans, api.spec_name, api.spec_sha256, options.templates)
+        python = {p: text for p, text in sources.items() if p.endswith(".py")}
+        # formatted output can be reused only for formatted output (ruff and black agree)
+        kept = reusable(previous, python) if previous is not None and formatter != "none" else {}
+        formatted = format_sources({p: t for p, t in sources.items() if p not in kept}, formatter)
+        formatted.update(kept)
+        return formatted, {p: body_digest(text) for p, text in python.items()}
+
+    # Findings are located (source positions) in this process while the parts run.
+    workers = min(available_workers(), max(1, len(jobs) // MIN_FILES_PER_WORKER))
+    parts = split_work(produce, workers, meanwhile=sink.release)
+    diagnostics = sink.items
+    files = {p: text for part, _ in parts for p, text in part.items()}
     files = {p: files[p] for p in sorted(files)}
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
         inputs=inputs,
         options=options.recorded(path),
-        sources={p: body_digest(text) for p, text in python.items()},
+        sources=dict(sorted((p, d) for _, digests in parts for p, d in digests.items())),
         formatted=formatter != "none",
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))

@@ -63,6 +63,9 @@ _INLINE: dict[PrimKind | None, tuple[str, str]] = {
     "any": ("object", "any"),
 }
 
+# enum decoders (`_base_decoder`) whose check an inline one repeats exactly
+_ENUM_INLINE: dict[str, PrimKind] = {"str_": "str", "bool_": "bool"}
+
 
 @dataclass(frozen=True, slots=True)
 class DecoderDef:
@@ -227,18 +230,20 @@ class Types:
                 assert_never(t)
 
     def inline_decode(
-        self, t: TypeExpr, key: str, *, required: bool
+        self, t: TypeExpr, key: str, *, required: bool, take: bool = False
     ) -> tuple[tuple[str, ...], str]:
         """Straight-line decoding of property `key` (a Python literal) of `d`: the
         lines to run and the expression of the value. Scalars are type-checked inline
-        (no call on the happy path), everything else goes through its decoder."""
+        (no call on the happy path), everything else goes through its decoder.
+        `take`: `d` is the model's own copy, and each property is taken out of it."""
         nullable = isinstance(t, Nullable)
         inner = t.inner if isinstance(t, Nullable) else t
-        kind = inner.kind if isinstance(inner, Prim) else None
-        if kind not in _INLINE:
-            accessor = "req" if required else "opt"
+        inline = self._inline_kind(inner)
+        if inline is None:
+            accessor = ("req" if required else "opt") + ("_pop" if take else "")
             return (), f"_serde.{accessor}(d, {key}, {self.decoder(t)})"
-        lines = [f"v = d.get({key}, UNSET)"]
+        kind, is_enum = inline
+        lines = [f"v = d.{'pop' if take else 'get'}({key}, UNSET)"]
         guards = [] if required else ["v is not UNSET"]
         if nullable:
             guards.append("v is not None")
@@ -253,7 +258,33 @@ class Types:
         else:
             action = f"raise _serde.bad({key}, {py_literal(json_type)}, v)"
         lines += [f"if {condition}:", f"    {action}"]
-        return tuple(lines), "v"
+        if not is_enum:
+            return tuple(lines), "v"
+        # an enum's Literal type: what the check above established, told to mypy
+        self.imports.add("typing", "cast")
+        annotation = self.annotation(t) + ("" if required else " | Unset")
+        return tuple(lines), f"cast({py_literal(annotation)}, v)"
+
+    def _inline_kind(self, t: TypeExpr) -> tuple[PrimKind, bool] | None:
+        """The scalar kind whose inline type check decodes `t` exactly as its decoder
+        would, and whether `t` is an enum: plain scalars, aliases of them, and enums
+        (lenient: only the JSON type of a value is checked); None for the rest."""
+        values: tuple[JsonScalar, ...] | None = None
+        if isinstance(t, Ref):
+            target = self._defs[t.name]
+            if isinstance(target, Alias) and t.name not in self._recursive:
+                return self._inline_kind(target.target)
+            if not isinstance(target, EnumDef):
+                return None
+            values = target.values
+        elif isinstance(t, LiteralOf) and len(t.values) > 1:
+            values = t.values
+        if values is not None:
+            kind = _ENUM_INLINE.get(_base_decoder(values))
+            return None if kind is None else (kind, True)
+        if isinstance(t, Prim) and t.kind in _INLINE:
+            return t.kind, False
+        return None
 
     def _specificity(self, t: TypeExpr) -> int:
         """Union options are tried most specific first: models with more consts and

@@ -123,6 +123,7 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
     if not out.exists():
         out.mkdir(parents=True)
         created.append(out)
+    checked: set[Path] = set()  # folders that exist and lead nowhere outside `out`
     try:
         for path in sorted(files, key=lambda p: (p == MANIFEST, p)):  # manifest last
             target = out / _safe_relative(path)
@@ -132,11 +133,13 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
                     continue
             except OSError:
                 pass
-            for folder in reversed([target.parent, *target.parent.parents]):
-                if folder != out and folder.is_relative_to(out) and not folder.exists():
-                    folder.mkdir()
-                    created.append(folder)
-            _inside(out, target.parent)
+            if target.parent not in checked:
+                for folder in reversed([target.parent, *target.parent.parents]):
+                    if folder != out and folder.is_relative_to(out) and not folder.exists():
+                        folder.mkdir()
+                        created.append(folder)
+                _inside(out, target.parent)
+                checked.add(target.parent)
             staged.append((_stage(target, data, mode), target, path))
     except BaseException:
         for tmp, _, _ in staged:

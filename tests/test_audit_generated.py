@@ -54,8 +54,8 @@ def test_audit_flags_an_injected_call(copy: Path) -> None:
     _edit(
         copy,
         MODEL,
-        "        d = _serde.object_(data)\n",
-        "        d = _serde.object_(data)\n        print(d)\n",
+        "        d = _serde.object_copy(data)\n",
+        "        d = _serde.object_copy(data)\n        print(d)\n",
     )
     findings = audit_package(copy, GENERATED)
     assert any(f.startswith(f"{MODEL}:") and "AST shape" in f for f in findings), findings
@@ -65,8 +65,8 @@ def test_audit_flags_a_dangerous_call_without_a_twin(copy: Path) -> None:
     _edit(
         copy,
         MODEL,
-        "        d = _serde.object_(data)\n",
-        "        d = _serde.object_(data)\n        eval('1')\n",
+        "        d = _serde.object_copy(data)\n",
+        "        d = _serde.object_copy(data)\n        eval('1')\n",
     )
     findings = audit_package(copy)
     assert any("call of eval()" in f for f in findings), findings

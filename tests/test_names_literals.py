@@ -6,6 +6,8 @@ import ast
 import keyword
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.literals import docblock, docstring, py_literal
 from generator.names import (
@@ -260,3 +262,14 @@ def test_docstring_has_no_trailing_whitespace() -> None:
 def test_docblock_single_and_multi_line() -> None:
     assert docblock("One line.", 4) == '"""One line."""'
     assert docblock("One.\n\nTwo.", 4) == '"""One.\n\n    Two.\n    """'
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list(' ab-*#1.)`"\\\t\n\r\x00é')), max_size=30),
+    indent=st.sampled_from([0, 4, 8, 60]),
+)
+def test_docstring_short_line_fast_path_matches_the_general_one(text: str, indent: int) -> None:
+    from generator.literals import _docstring
+
+    assert docstring(text, indent) == _docstring(text, indent, max(40, 88 - indent))

@@ -95,23 +95,48 @@ def opt(d: Mapping[str, Any], key: str, decode: Decoder[T]) -> T | Unset:
         raise exc.at(key) from None
 
 
-def extra(
-    d: Mapping[str, Any], known: frozenset[str], decode: Decoder[T] | None = None
-) -> dict[str, Any]:
-    """The properties of `d` whose keys are not declared, decoded with `decode`."""
-    if d.keys() <= known:  # the usual case, checked in C without building a set
-        return {}
-    unknown = d.keys() - known
-    if decode is None:
-        return {k: v for k, v in d.items() if k in unknown}
-    out: dict[str, Any] = {}
+def req_pop(d: dict[str, Any], key: str, decode: Decoder[T]) -> T:
+    """`req`, taking the property out of `d` (a model's own copy of the object: what
+    is left at the end are the undeclared properties, in the order received)."""
+    try:
+        value = d.pop(key)
+    except KeyError:
+        raise APIResponseValidationError(
+            "missing required property", path=(key,)
+        ) from None
+    try:
+        return decode(value)
+    except APIResponseValidationError as exc:
+        raise exc.at(key) from None
+
+
+def opt_pop(d: dict[str, Any], key: str, decode: Decoder[T]) -> T | Unset:
+    """`opt`, taking the property out of `d` (see `req_pop`)."""
+    value: object = d.pop(key, UNSET)
+    if value is UNSET:
+        return UNSET
+    try:
+        return decode(value)
+    except APIResponseValidationError as exc:
+        raise exc.at(key) from None
+
+
+def rest(d: dict[str, Any], decode: Decoder[T]) -> dict[str, T]:
+    """The undeclared properties left in `d`, each decoded with `decode`."""
+    out: dict[str, T] = {}
     for k, v in d.items():
-        if k not in known:
-            try:
-                out[k] = decode(v)
-            except APIResponseValidationError as exc:
-                raise exc.at(k) from None
+        try:
+            out[k] = decode(v)
+        except APIResponseValidationError as exc:
+            raise exc.at(k) from None
     return out
+
+
+def object_copy(value: object) -> dict[str, Any]:
+    """A JSON object as a new dict a decoder may take properties out of."""
+    if isinstance(value, dict):
+        return dict(value)
+    raise _mismatch("object", value)
 
 
 def object_(value: object) -> dict[str, Any]:
@@ -168,8 +193,33 @@ _RFC3339_COMMON = re.compile(
 )
 
 
+def _reads_z() -> bool:
+    """Whether fromisoformat reads a `Z` offset (Python 3.11+; 3.10 needs `+00:00`)."""
+    try:
+        datetime.fromisoformat("2000-01-01T00:00:00Z")
+    except ValueError:
+        return False
+    return True
+
+
+_READS_Z = _reads_z()
+
+
 def datetime_(value: object) -> datetime:
     """An RFC 3339 date-time (also `Z` and 1-9 fraction digits on Python 3.10)."""
+    if (  # `2011-01-26T19:01:12Z`, the most common shape: the separators are checked
+        type(value) is str  # here and fromisoformat checks the (ASCII) digits
+        and len(value) == 20
+        and value[19] == "Z"
+        and value[10] == "T"
+        and value[4] == value[7] == "-"
+        and value[13] == value[16] == ":"
+        and value.isascii()
+    ):
+        try:
+            return datetime.fromisoformat(value if _READS_Z else value[:19] + "+00:00")
+        except ValueError:
+            pass  # e.g. a month 13: the full path below says what is wrong
     if type(value) is str and _RFC3339_COMMON.fullmatch(value):
         try:  # the common shape, parsed in C (Python 3.10 needs `+00:00` for `Z`)
             return datetime.fromisoformat(

@@ -8,9 +8,11 @@ print. Template contexts are an unstable API (`--templates` overrides may read t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from importlib.resources import files
 
-from ..ir import Api
+from ..ir import Api, Resource
 from ..pytypes import Definitions
 from .client import _client, _init, _resources_init
 from .common import FilePlan, _module
@@ -18,7 +20,9 @@ from .models import _models
 from .readme import _pyproject, _readme
 from .resources import _resource
 
-__all__ = ["RUNTIME_FILES", "FilePlan", "plan", "runtime_sources"]
+__all__ = ["RUNTIME_FILES", "FilePlan", "PlanJob", "plan", "plan_jobs", "runtime_sources"]
+
+PlanJob = Callable[[], FilePlan]
 
 RUNTIME_FILES = (
     "_auth.py",
@@ -46,35 +50,47 @@ def plan(api: Api, *, meta: tuple[str, ...] = ()) -> list[FilePlan]:
     With `meta` containing "pyproject", the folder becomes an installable project:
     `pyproject.toml` and `README.md` at its root, the package below it.
     """
+    return [job() for job in plan_jobs(api, meta=meta)]
+
+
+def plan_jobs(api: Api, *, meta: tuple[str, ...] = ()) -> list[PlanJob]:
+    """`plan`, one call per file, in the same order: each file's context is prepared
+    only when its job is called, independently of the others (so the jobs can be
+    split between processes)."""
     index = Definitions(api.definitions)
-    files = _package_files(api, index)
+    jobs = _package_jobs(api, index)
+    readme = partial(FilePlan, "README.md", "README.md.jinja")
     if "pyproject" not in meta:
-        return [*files, FilePlan("README.md", "README.md.jinja", _readme(api, index))]
+        return [*jobs, lambda: readme(_readme(api, index))]
     prefix = api.package_name.replace(".", "/") + "/"
     return [
-        *(FilePlan(prefix + f.path, f.template, f.context, f.source) for f in files),
-        FilePlan("README.md", "README.md.jinja", _readme(api, index)),
-        FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api)),
+        *(partial(_below, prefix, job) for job in jobs),
+        lambda: readme(_readme(api, index)),
+        lambda: FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api)),
     ]
 
 
-def _package_files(api: Api, index: Definitions) -> list[FilePlan]:
-    out = [
-        FilePlan("__init__.py", "__init__.py.jinja", _init(api)),
-        FilePlan("_client.py", "_client.py.jinja", _client(api)),
+def _below(prefix: str, job: PlanJob) -> FilePlan:
+    f = job()
+    return FilePlan(prefix + f.path, f.template, f.context, f.source)
+
+
+def _package_jobs(api: Api, index: Definitions) -> list[PlanJob]:
+    out: list[PlanJob] = [
+        lambda: FilePlan("__init__.py", "__init__.py.jinja", _init(api)),
+        lambda: FilePlan("_client.py", "_client.py.jinja", _client(api)),
         *_models(api, index),
-        FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api)),
+        lambda: FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api)),
     ]
     resources = [*api.resources, *([api.root] if api.root is not None else [])]
     for resource in resources:
-        out.append(
-            FilePlan(
-                f"resources/{_module(resource)}.py",
-                "resource.py.jinja",
-                _resource(api, index, resource),
-            )
-        )
+        path = f"resources/{_module(resource)}.py"
+        out.append(partial(_resource_file, path, api, index, resource))
     for name, source in runtime_sources().items():
-        out.append(FilePlan(name, None, None, source))
-    out.append(FilePlan("py.typed", None, None, ""))
+        out.append(partial(FilePlan, name, None, None, source))
+    out.append(partial(FilePlan, "py.typed", None, None, ""))
     return out
+
+
+def _resource_file(path: str, api: Api, index: Definitions, resource: Resource) -> FilePlan:
+    return FilePlan(path, "resource.py.jinja", _resource(api, index, resource))

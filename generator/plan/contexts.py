@@ -80,6 +80,7 @@ class ModelContext:
     extra_decode: str | None
     extra_encode: str | None
     has_checks: bool
+    read: str  # the expression giving `d`, the JSON object, in from_dict
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from ..imports import ImportSet
 from ..ir import (
@@ -52,6 +53,9 @@ def _encode_lines(f: Field, value: str) -> tuple[str, ...]:
 
 
 def _model(types: Types, model: Model) -> ModelContext:
+    # Undeclared properties are kept: decoding takes the declared ones out of a copy
+    # of the object, and what is left is `additional_properties`, in received order.
+    keeps_extra = model.extra is not None
     fields: list[FieldContext] = []
     has_checks = False
     for f in model.fields:
@@ -65,7 +69,7 @@ def _model(types: Types, model: Model) -> ModelContext:
             default = "UNSET"
         check_args = _check_args(f.constraints, choices)
         decode_lines, value = types.inline_decode(
-            f.type, py_literal(f.wire_name), required=f.is_required
+            f.type, py_literal(f.wire_name), required=f.is_required, take=keeps_extra
         )
         field_path = f'f"{{path}}.{f.python_name}"'
         has_checks = has_checks or bool(check_args)
@@ -89,11 +93,7 @@ def _model(types: Types, model: Model) -> ModelContext:
     if model.extra is not None:
         extra_annotation = types.annotation(model.extra)
         is_any = extra_annotation == "Any"
-        extra_decode = (
-            "_serde.extra(d, cls._KEYS)"
-            if is_any
-            else f"_serde.extra(d, cls._KEYS, {types.decoder(model.extra)})"
-        )
+        extra_decode = "d" if is_any else f"_serde.rest(d, {types.decoder(model.extra)})"
         extra_encode = types.encoder(MapOf(model.extra), "self.additional_properties")
     keys = (
         "frozenset({" + ", ".join(py_literal(f.wire_name) for f in model.fields) + "})"
@@ -102,6 +102,7 @@ def _model(types: Types, model: Model) -> ModelContext:
     )
     return ModelContext(
         name=model.name,
+        read="_serde.object_copy(data)" if keeps_extra else "_serde.object_(data)",
         doc=_doc(model.description or f"The `{model.name}` object.", 4),
         fields=tuple(fields),
         keys=keys,
@@ -112,7 +113,7 @@ def _model(types: Types, model: Model) -> ModelContext:
     )
 
 
-def _models(api: Api, index: Definitions) -> list[FilePlan]:
+def _models(api: Api, index: Definitions) -> list[Callable[[], FilePlan]]:
     """The `models` package: a module per component schema (holding the inline models
     named after it too), the enums in one, and an `__init__` that imports a model's
     module on first use (PEP 562)."""
@@ -121,7 +122,7 @@ def _models(api: Api, index: Definitions) -> list[FilePlan]:
     groups: dict[str, list[Definition]] = {}
     for d in api.definitions:
         groups.setdefault(modules[d.name], []).append(d)
-    out: list[FilePlan] = []
+    out: list[Callable[[], FilePlan]] = []
     for module, members in groups.items():
         if module == "_enums":
             doc = f"Enumerations of the {title}."
@@ -129,13 +130,24 @@ def _models(api: Api, index: Definitions) -> list[FilePlan]:
             kind = "model" if isinstance(members[0], Model) else "type"
             doc = f"The `{members[0].name}` {kind} of the {title}"
             doc += " and the models inside it." if len(members) > 1 else "."
-        out.append(
-            FilePlan(
-                f"models/{module}.py",
-                "models.py.jinja",
-                _model_module(api, index, members, modules, doc),
-            )
-        )
+        out.append(partial(_model_file, module, api, index, members, modules, doc))
+    return [partial(_models_init, api, modules), *out]
+
+
+def _model_file(
+    module: str,
+    api: Api,
+    index: Definitions,
+    members: Sequence[Definition],
+    modules: dict[str, str],
+    doc: str,
+) -> FilePlan:
+    context = _model_module(api, index, members, modules, doc)
+    return FilePlan(f"models/{module}.py", "models.py.jinja", context)
+
+
+def _models_init(api: Api, modules: dict[str, str]) -> FilePlan:
+    title = _title(api)
     names = tuple(sorted(modules.items()))
     init = ModelsInitContext(
         docstring=_doc(
@@ -147,7 +159,7 @@ def _models(api: Api, index: Definitions) -> list[FilePlan]:
         names=tuple(ModelExport(name, module) for name, module in names),
         all_names=tuple(name for name, _ in names),
     )
-    return [FilePlan("models/__init__.py", "models_init.py.jinja", init), *out]
+    return FilePlan("models/__init__.py", "models_init.py.jinja", init)
 
 
 def _group_key(pointer: str) -> tuple[str, str] | None:

@@ -40,26 +40,26 @@ class AuthMeResponse:
     @classmethod
     def from_dict(cls, data: object) -> AuthMeResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("userId", UNSET)
+        v = d.pop("userId", UNSET)
         if type(v) is not str:
             raise _serde.bad("userId", "string", v)
         obj.user_id = v
-        v = d.get("plan", UNSET)
+        v = d.pop("plan", UNSET)
         if type(v) is not str:
             raise _serde.bad("plan", "string", v)
         obj.plan = v
-        obj.selected_clone_ids = _serde.req(d, "selectedCloneIds", _d_list_str)
-        v = d.get("managedEvaluatorAvailable", UNSET)
+        obj.selected_clone_ids = _serde.req_pop(d, "selectedCloneIds", _d_list_str)
+        v = d.pop("managedEvaluatorAvailable", UNSET)
         if type(v) is not bool:
             raise _serde.bad("managedEvaluatorAvailable", "boolean", v)
         obj.managed_evaluator_available = v
-        v = d.get("email", UNSET)
+        v = d.pop("email", UNSET)
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("email", "string", v)
         obj.email = v
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:

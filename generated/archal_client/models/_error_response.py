@@ -36,25 +36,25 @@ class ErrorResponse:
     @classmethod
     def from_dict(cls, data: object) -> ErrorResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("error", UNSET)
+        v = d.pop("error", UNSET)
         if v is not UNSET and type(v) is not str:
             raise _serde.bad("error", "string", v)
         obj.error = v
-        v = d.get("code", UNSET)
+        v = d.pop("code", UNSET)
         if v is not UNSET and type(v) is not str:
             raise _serde.bad("code", "string", v)
         obj.code = v
-        v = d.get("message", UNSET)
+        v = d.pop("message", UNSET)
         if v is not UNSET and type(v) is not str:
             raise _serde.bad("message", "string", v)
         obj.message = v
-        v = d.get("detail", UNSET)
+        v = d.pop("detail", UNSET)
         if v is not UNSET and type(v) is not str:
             raise _serde.bad("detail", "string", v)
         obj.detail = v
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:

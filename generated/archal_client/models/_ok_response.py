@@ -33,10 +33,10 @@ class OkResponse:
     @classmethod
     def from_dict(cls, data: object) -> OkResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        obj.ok = _serde.req(d, "ok", _d_literal_7522d315)
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.ok = _serde.req_pop(d, "ok", _d_literal_7522d315)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:

@@ -80,46 +80,46 @@ class SessionSummary:
     @classmethod
     def from_dict(cls, data: object) -> SessionSummary:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("sessionId", UNSET)
+        v = d.pop("sessionId", UNSET)
         if type(v) is not str:
             raise _serde.bad("sessionId", "string", v)
         obj.session_id = v
-        v = d.get("status", UNSET)
+        v = d.pop("status", UNSET)
         if type(v) is not str:
             raise _serde.bad("status", "string", v)
         obj.status = v
-        obj.clone_ids = _serde.req(d, "cloneIds", _d_list_str)
-        obj.endpoints = _serde.req(d, "endpoints", _d_map_str)
-        obj.api_base_urls = _serde.req(d, "apiBaseUrls", _d_map_str)
-        obj.created_at = _serde.req(d, "createdAt", _serde.datetime_)
-        obj.expires_at = _serde.req(d, "expiresAt", _serde.datetime_)
-        v = d.get("alive", UNSET)
+        obj.clone_ids = _serde.req_pop(d, "cloneIds", _d_list_str)
+        obj.endpoints = _serde.req_pop(d, "endpoints", _d_map_str)
+        obj.api_base_urls = _serde.req_pop(d, "apiBaseUrls", _d_map_str)
+        obj.created_at = _serde.req_pop(d, "createdAt", _serde.datetime_)
+        obj.expires_at = _serde.req_pop(d, "expiresAt", _serde.datetime_)
+        v = d.pop("alive", UNSET)
         if v is not UNSET and type(v) is not bool:
             raise _serde.bad("alive", "boolean", v)
         obj.alive = v
-        obj.mcp = _serde.opt(d, "mcp", _d_map_str)
-        obj.resolved_seeds = _serde.opt(d, "resolvedSeeds", _d_map_str)
-        obj.evidence = _serde.opt(d, "evidence", _serde.object_)
-        v = d.get("runtimeProvider", UNSET)
+        obj.mcp = _serde.opt_pop(d, "mcp", _d_map_str)
+        obj.resolved_seeds = _serde.opt_pop(d, "resolvedSeeds", _d_map_str)
+        obj.evidence = _serde.opt_pop(d, "evidence", _serde.object_)
+        v = d.pop("runtimeProvider", UNSET)
         if v is not UNSET and type(v) is not str:
             raise _serde.bad("runtimeProvider", "string", v)
         obj.runtime_provider = v
-        v = d.get("scenarioId", UNSET)
+        v = d.pop("scenarioId", UNSET)
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("scenarioId", "string", v)
         obj.scenario_id = v
-        v = d.get("batchId", UNSET)
+        v = d.pop("batchId", UNSET)
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("batchId", "string", v)
         obj.batch_id = v
-        obj.ended_at = _serde.opt(d, "endedAt", _d_nullable_datetime)
-        v = d.get("lastError", UNSET)
+        obj.ended_at = _serde.opt_pop(d, "endedAt", _d_nullable_datetime)
+        v = d.pop("lastError", UNSET)
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("lastError", "string", v)
         obj.last_error = v
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:

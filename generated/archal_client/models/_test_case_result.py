@@ -52,7 +52,10 @@ class TestCaseResult:
         if type(v) is not str:
             raise _serde.bad("file", "string", v)
         obj.file = v
-        obj.status = _serde.req(d, "status", _d_TestCaseResultStatus)
+        v = d.get("status", UNSET)
+        if type(v) is not str:
+            raise _serde.bad("status", "string", v)
+        obj.status = cast("TestCaseResultStatus", v)
         v = d.get("duration", UNSET)
         if type(v) is not float:
             v = _serde.number_at("duration", v)
@@ -85,7 +88,3 @@ class TestCaseResult:
                 "skipped",
             ),
         )
-
-
-def _d_TestCaseResultStatus(value: object) -> TestCaseResultStatus:
-    return cast("TestCaseResultStatus", _serde.str_(value))

@@ -37,21 +37,21 @@ class Circle:
     @classmethod
     def from_dict(cls, data: object) -> Circle:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("kind", UNSET)
+        v = d.pop("kind", UNSET)
         if type(v) is not str:
             raise _serde.bad("kind", "string", v)
         obj.kind = v
-        v = d.get("radius", UNSET)
+        v = d.pop("radius", UNSET)
         if type(v) is not float:
             v = _serde.number_at("radius", v)
         obj.radius = v
-        v = d.get("label", UNSET)
+        v = d.pop("label", UNSET)
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("label", "string", v)
         obj.label = v
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:

@@ -40,22 +40,22 @@ class Square:
     @classmethod
     def from_dict(cls, data: object) -> Square:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("kind", UNSET)
+        v = d.pop("kind", UNSET)
         if type(v) is not str:
             raise _serde.bad("kind", "string", v)
         obj.kind = v
-        v = d.get("side", UNSET)
+        v = d.pop("side", UNSET)
         if type(v) is not float:
             v = _serde.number_at("side", v)
         obj.side = v
-        v = d.get("label", UNSET)
+        v = d.pop("label", UNSET)
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("label", "string", v)
         obj.label = v
-        obj.corners = _serde.opt(d, "corners", SquareCorners.from_dict)
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.corners = _serde.opt_pop(d, "corners", SquareCorners.from_dict)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,14 +95,17 @@ class SquareCorners:
     @classmethod
     def from_dict(cls, data: object) -> SquareCorners:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("rounded", UNSET)
+        v = d.pop("rounded", UNSET)
         if v is not UNSET and type(v) is not bool:
             raise _serde.bad("rounded", "boolean", v)
         obj.rounded = v
-        obj.style = _serde.opt(d, "style", _d_SquareCornersStyle)
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        v = d.pop("style", UNSET)
+        if v is not UNSET and type(v) is not str:
+            raise _serde.bad("style", "string", v)
+        obj.style = cast("SquareCornersStyle | Unset", v)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,7 +127,3 @@ class SquareCorners:
                 "soft",
             ),
         )
-
-
-def _d_SquareCornersStyle(value: object) -> SquareCornersStyle:
-    return cast("SquareCornersStyle", _serde.str_(value))

@@ -32,17 +32,17 @@ class Error:
     @classmethod
     def from_dict(cls, data: object) -> Error:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("code", UNSET)
+        v = d.pop("code", UNSET)
         if type(v) is not int:
             raise _serde.bad("code", "integer", v)
         obj.code = v
-        v = d.get("message", UNSET)
+        v = d.pop("message", UNSET)
         if type(v) is not str:
             raise _serde.bad("message", "string", v)
         obj.message = v
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:

@@ -37,21 +37,21 @@ class Pet:
     @classmethod
     def from_dict(cls, data: object) -> Pet:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("id", UNSET)
+        v = d.pop("id", UNSET)
         if type(v) is not int:
             raise _serde.bad("id", "integer", v)
         obj.id = v
-        v = d.get("name", UNSET)
+        v = d.pop("name", UNSET)
         if type(v) is not str:
             raise _serde.bad("name", "string", v)
         obj.name = v
-        v = d.get("tag", UNSET)
+        v = d.pop("tag", UNSET)
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("tag", "string", v)
         obj.tag = v
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:

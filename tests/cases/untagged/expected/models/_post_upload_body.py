@@ -32,17 +32,17 @@ class PostUploadBody:
     @classmethod
     def from_dict(cls, data: object) -> PostUploadBody:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
-        d = _serde.object_(data)
+        d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        v = d.get("name", UNSET)
+        v = d.pop("name", UNSET)
         if type(v) is not str:
             raise _serde.bad("name", "string", v)
         obj.name = v
-        v = d.get("count", UNSET)
+        v = d.pop("count", UNSET)
         if v is not UNSET and type(v) is not int:
             raise _serde.bad("count", "integer", v)
         obj.count = v
-        obj.additional_properties = _serde.extra(d, cls._KEYS)
+        obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:
