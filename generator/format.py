@@ -62,7 +62,8 @@ def _ruff(python: Mapping[str, str]) -> dict[str, str]:
 
     if not python:
         return {}
-    with tempfile.TemporaryDirectory(prefix="oagen-fmt-") as tmp:
+    size = sum(len(text) for text in python.values())
+    with tempfile.TemporaryDirectory(prefix="oagen-fmt-", dir=_scratch(size)) as tmp:
         root = Path(tmp)
         for folder in {(root / path).parent for path in python}:
             folder.mkdir(parents=True, exist_ok=True)
@@ -83,3 +84,17 @@ def _ruff(python: Mapping[str, str]) -> dict[str, str]:
         if result.returncode != 0:
             raise FormatError(f"ruff format failed: {result.stderr.strip()}")
         return {path: (root / path).read_bytes().decode("utf-8") for path in python}
+
+
+def _scratch(size: int) -> str | None:
+    """Where ruff's copies go: memory (`/dev/shm`) when it has room to spare, which
+    halves the time of a big package on a disk-backed /tmp; else the usual temporary
+    folder (always when TMPDIR is set)."""
+    shm = "/dev/shm"
+    if os.environ.get("TMPDIR") or not os.path.isdir(shm) or not os.access(shm, os.W_OK):
+        return None
+    try:
+        stats = os.statvfs(shm)
+    except OSError:
+        return None
+    return shm if stats.f_bavail * stats.f_frsize > 4 * size + 64 * 1024 * 1024 else None

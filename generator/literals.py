@@ -23,6 +23,8 @@ _LIST_LINE = re.compile(r"^\s*([-*+|>#]|\d+[.)]|```)")
 
 def py_literal(value: JsonValue) -> str:
     """A Python expression equal to the JSON value `value`."""
+    if type(value) is str:  # the usual case first
+        return repr(value)  # escapes quotes, backslashes and every non-printable
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, int):

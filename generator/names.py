@@ -71,10 +71,13 @@ CLIENT_RESERVED = WINDOWS_DEVICES | frozenset(
 
 
 def _ascii_words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(
-        ch if ch.isascii() else ("" if unicodedata.combining(ch) else " ") for ch in decomposed
-    )
+    if text.isascii():  # NFKD leaves ASCII as it is
+        ascii_text = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        ascii_text = "".join(
+            ch if ch.isascii() else ("" if unicodedata.combining(ch) else " ") for ch in decomposed
+        )
     spaced = _BOUNDARY_2.sub(r"\1 \2", _BOUNDARY_1.sub(r"\1 \2", ascii_text))
     return [w for w in _NON_WORD.split(spaced) if w]
 

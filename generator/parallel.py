@@ -3,7 +3,7 @@ formatted by two forked processes at once (the IR is built once, before the fork
 and shared copy-on-write).
 
 Output never depends on the split: every file is produced independently of the
-others, and the parts are merged by path.
+others, whichever process takes it, and the parts are merged by path.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import contextlib
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from .diagnostics import GenerationError
@@ -36,12 +37,15 @@ def available_workers() -> int:
 
 
 def split_work(
-    work: Callable[[int, int], T],
+    work: Callable[[Iterator[int]], T],
+    count: int,
     parts: int,
     meanwhile: Callable[[], None] | None = None,
 ) -> list[T]:
-    """`[work(0, parts), ..., work(parts - 1, parts)]`, part 0 in this process and the
-    others in forked children (results and exceptions come back pickled).
+    """`work` run by `parts` processes (this one and forked children) over the job
+    numbers `0..count-1`, which they take one batch at a time as they go, so a
+    process never waits while the other has work left. Returns each process's
+    result (this one's first; the children's come back pickled, exceptions too).
 
     `meanwhile` runs in a thread of this process while the parts run: it is started
     after the fork, so the children never inherit a running thread.
@@ -49,43 +53,73 @@ def split_work(
     if parts <= 1:
         if meanwhile is not None:
             meanwhile()
-        return [work(0, 1)]
+        return [work(iter(range(count)))]
+    jobs = _JobPipe(count)
     children: list[tuple[int, int]] = []
     try:
-        for part in range(1, parts):
+        for _ in range(1, parts):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: never returns into the caller's code
                 os.close(read_end)
-                _child(work, part, parts, write_end)
+                _child(lambda: work(jobs()), write_end)
             os.close(write_end)
             children.append((pid, read_end))
         thread = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
         if thread is not None:
             thread.start()
-        results = [work(0, parts)]
+        results = [work(jobs())]
         if thread is not None:
             thread.join()
-        for pid, read_end in children:
+        while children:  # each one collected (and reaped) is off the list
+            pid, read_end = children.pop(0)
             results.append(_collect(pid, read_end))
-        children.clear()
         return results
     finally:
         for pid, read_end in children:  # this process failed: stop the others
             _kill(pid, read_end)
+        jobs.close()
 
 
-def _child(work: Callable[[int, int], T], part: int, parts: int, write_end: int) -> None:
+class _JobPipe:
+    """Job numbers for processes to share: batches written into a pipe up front, each
+    read (4 bytes, atomically) by exactly one process."""
+
+    def __init__(self, count: int) -> None:
+        # at most 1,024 batches: 4 KiB, within any pipe's capacity, so writing them
+        # all before anyone reads never blocks
+        self.count = count
+        self.batch = max(1, -(-count // 1024))
+        self.read_end, write_end = os.pipe()
+        tokens = b"".join(struct.pack("<I", start) for start in range(0, count, self.batch))
+        try:
+            view = memoryview(tokens)
+            while view:
+                view = view[os.write(write_end, view) :]
+        finally:
+            os.close(write_end)
+
+    def __call__(self) -> Iterator[int]:
+        while token := os.read(self.read_end, 4):
+            (start,) = struct.unpack("<I", token)
+            yield from range(start, min(start + self.batch, self.count))
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.read_end)
+
+
+def _child(run: Callable[[], object], write_end: int) -> None:
     status = 0
     try:
         try:
-            payload: tuple[bool, object] = (True, work(part, parts))
+            payload: tuple[bool, object] = (True, run())
         except BaseException as exc:  # every failure goes to the parent
             payload = (False, exc)
         try:
             data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # an exception that does not pickle
-            message = f"worker {part} failed: {payload[1]!r} ({exc})"
+            message = f"a worker process failed: {payload[1]!r} ({exc})"
             data = pickle.dumps((False, GenerationError(message)))
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(data)

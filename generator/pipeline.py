@@ -6,7 +6,9 @@ folder until every stage has succeeded (`write` is the caller's last step).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +72,36 @@ def generate_files(
     `previous`: a folder this spec was generated into before; files whose rendering
     has not changed are taken from it instead of being formatted again.
     """
+    with _collector_paused():
+        return _generate(
+            path, formatter, strict, options, progress, previous, package_name, templates
+        )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a package is generated: the run builds
+    millions of long-lived objects (documents, IR, contexts) and makes almost no
+    cycles, so the collector's passes over them cost time (5%) and free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _generate(
+    path: Path,
+    formatter: Formatter,
+    strict: bool,
+    options: Options | None,
+    progress: Callable[[str], None] | None,
+    previous: Path | None,
+    package_name: str | None,
+    templates: Path | None,
+) -> Result:
     if options is None:
         options = Options(package_name=package_name, templates=templates)
     report = progress or (lambda stage: None)
@@ -89,9 +121,9 @@ def generate_files(
     jobs = plan_jobs(api, meta=options.meta)
     report(f"rendering {sum(len(r.operations) for r in api.resources)} operations")
 
-    def produce(part: int, parts: int) -> tuple[dict[str, str], dict[str, str]]:
-        """Part `part` of `parts` of the files: formatted text and rendered-body digests."""
-        plans = [job() for job in jobs[part::parts]]
+    def produce(taken: Iterator[int]) -> tuple[dict[str, str], dict[str, str]]:
+        """The files of the jobs `taken`: formatted text and rendered-body digests."""
+        plans = [jobs[number]() for number in taken]
         sources = render(plans, api.spec_name, api.spec_sha256, options.templates)
         python = {p: text for p, text in sources.items() if p.endswith(".py")}
         # formatted output can be reused only for formatted output (ruff and black agree)
@@ -102,7 +134,7 @@ def generate_files(
 
     # Findings are located (source positions) in this process while the parts run.
     workers = min(available_workers(), max(1, len(jobs) // MIN_FILES_PER_WORKER))
-    parts = split_work(produce, workers, meanwhile=sink.release)
+    parts = split_work(produce, len(jobs), workers, meanwhile=sink.release)
     diagnostics = sink.items
     files = {p: text for part, _ in parts for p, text in part.items()}
     files = {p: files[p] for p in sorted(files)}

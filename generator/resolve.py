@@ -24,6 +24,10 @@ class Resolver:
         self.spec = spec
         self._sink = sink
         self._base = spec.root.path.parent
+        # (document, $ref) -> where a chain ends / where one ref points: big specs
+        # repeat the same few thousand refs tens of thousands of times
+        self._ends: dict[tuple[str, str], tuple[Any, Where]] = {}
+        self._targets: dict[tuple[str, str], Where] = {}
 
     def deref(self, value: Any, where: Where) -> tuple[Any, Where] | None:
         """Follow `value`'s `$ref` chain to a value that is not a reference.
@@ -31,6 +35,12 @@ class Resolver:
         Returns the target and its place, or None after reporting an unresolvable
         reference or a cycle of references with no object in between.
         """
+        if not (isinstance(value, dict) and "$ref" in value):
+            return value, where
+        first = value["$ref"]
+        key = (where.document, first) if isinstance(first, str) else None
+        if key is not None and (end := self._ends.get(key)) is not None:
+            return end
         seen: set[Where] = set()
         while isinstance(value, dict) and "$ref" in value:
             ref = value["$ref"]
@@ -49,10 +59,19 @@ class Resolver:
                 self._sink.error(f"unresolvable $ref {ref!r}", where.child("$ref"))
                 return None
             value, where = found, target
+        if key is not None:
+            self._ends[key] = (value, where)
         return value, where
 
     def target(self, ref: str, where: Where) -> Where:
         """The place a `$ref` string names, relative to the document it appears in."""
+        key = (where.document, ref)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = self._target(ref, where)
+        return found
+
+    def _target(self, ref: str, where: Where) -> Where:
         parts = urlsplit(ref)
         pointer = "#" + unquote(parts.fragment)
         if not parts.path and not parts.netloc:

@@ -49,6 +49,7 @@ _SIMPLE: dict[str, PrimKind] = {
     "string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none",
 }  # fmt: skip
 _KNOWN_TYPES = frozenset({*_SIMPLE, "array", "object"})
+_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 _COMPOSITION = ("allOf", "oneOf", "anyOf")
 _NULL = Prim("none")
 _ANY = Prim("any")
@@ -242,6 +243,10 @@ class SchemaBuilder:
             if schema.get("nullable") is True and siblings and not isinstance(ref, Nullable):
                 ref = Nullable(ref)
             return ref
+        if isinstance(schema, dict) and schema.keys() <= _SCALAR_KEYS:
+            kind = schema.get("type")
+            if isinstance(kind, str) and kind in _SCALAR_TYPES:  # most properties
+                return self._nullable(schema, self._single(schema, kind, where, hint))
         if schema is True or schema == {} or schema is None:
             return _ANY
         if schema is False:
@@ -428,6 +433,18 @@ class SchemaBuilder:
                         mapping.setdefault(place.pointer.rsplit("/", 1)[-1], name)
         return Discriminator(disc["propertyName"], tuple(mapping.items()))
 
+
+# A schema with only these keys and a scalar `type` (the shape of most properties)
+# takes the short way through `type_of`: none of them makes it a model, an enum, a
+# union or loosely typed.
+_SCALAR_KEYS = frozenset(
+    {
+        "type", "format", "description", "title", "example", "examples", "default",
+        "readOnly", "writeOnly", "deprecated", "nullable", "externalDocs",
+        "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+        "exclusiveMaximum", "multipleOf", "contentEncoding", "contentMediaType",
+    }
+)  # fmt: skip
 
 _LOOSE_KEYWORDS = (
     "not", "if", "prefixItems", "patternProperties", "dependentSchemas",

@@ -44,8 +44,13 @@ def _resource_class_names(class_name: str) -> tuple[str, ...]:
     )
 
 
+_NOTHING = Constraints()
+
+
 def _check_args(constraints: Constraints, choices: tuple[JsonScalar, ...] | None) -> str:
     """`min_items=1, maximum=5` for `_serde.check`, or "" when nothing is checked."""
+    if constraints == _NOTHING and choices is None:  # most fields
+        return ""
     parts: list[str] = []
     for name in Constraints.__slots__:
         value = getattr(constraints, name)

@@ -40,8 +40,9 @@ def _field_doc(f: Field) -> str | None:
         parts.append("Read-only: set by the server.")
     if f.is_deprecated:
         parts.append("Deprecated.")
-    parts.append(f"JSON name: `{f.wire_name}`.")
-    return _doc("\n\n".join(parts), 4)
+    if f.wire_name != f.python_name:  # only when the attribute is spelled differently
+        parts.append(f"JSON name: `{f.wire_name}`.")
+    return _doc("\n\n".join(parts), 4) if parts else None
 
 
 def _encode_lines(f: Field, value: str) -> tuple[str, ...]:

@@ -23,13 +23,11 @@ class AuthMeResponse:
     user_id: str
     """JSON name: `userId`."""
     plan: str
-    """JSON name: `plan`."""
     selected_clone_ids: list[str]
     """JSON name: `selectedCloneIds`."""
     managed_evaluator_available: bool
     """JSON name: `managedEvaluatorAvailable`."""
     email: str | None | Unset = UNSET
-    """JSON name: `email`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 

@@ -21,16 +21,12 @@ class CreateSessionRequest:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     clones: list[str]
-    """JSON name: `clones`."""
     scenario_id: str | Unset = UNSET
     """JSON name: `scenarioId`."""
     preflight_only: bool | Unset = UNSET
     """JSON name: `preflightOnly`."""
     transport: str | Unset = UNSET
-    """Server default: `'cloud'`.
-
-    JSON name: `transport`.
-    """
+    """Server default: `'cloud'`."""
     ttl_seconds: int | Unset = UNSET
     """JSON name: `ttlSeconds`."""
     scenario_run_count: int | Unset = UNSET
@@ -41,13 +37,9 @@ class CreateSessionRequest:
     rate_limit: int | Unset = UNSET
     """JSON name: `rateLimit`."""
     routing: dict[str, Any] | Unset = UNSET
-    """JSON name: `routing`."""
     seeds: dict[str, str] | Unset = UNSET
-    """JSON name: `seeds`."""
     source: dict[str, Any] | Unset = UNSET
-    """JSON name: `source`."""
     credential: dict[str, Any] | Unset = UNSET
-    """JSON name: `credential`."""
     run_config: dict[str, Any] | Unset = UNSET
     """JSON name: `runConfig`."""
     scenario_draft: dict[str, Any] | Unset = UNSET

@@ -21,17 +21,11 @@ class DeviceAuthCreateResponse:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     device_code: str
-    """JSON name: `device_code`."""
     user_code: str
-    """JSON name: `user_code`."""
     verification_uri: str
-    """JSON name: `verification_uri`."""
     verification_uri_complete: str
-    """JSON name: `verification_uri_complete`."""
     expires_in: int
-    """JSON name: `expires_in`."""
     interval: int
-    """JSON name: `interval`."""
 
     _KEYS = frozenset(
         {

@@ -21,7 +21,6 @@ class DeviceAuthTokenRequest:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     device_code: str
-    """JSON name: `device_code`."""
 
     _KEYS = frozenset({"device_code"})
 

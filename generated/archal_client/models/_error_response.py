@@ -21,13 +21,9 @@ class ErrorResponse:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     error: str | Unset = UNSET
-    """JSON name: `error`."""
     code: str | Unset = UNSET
-    """JSON name: `code`."""
     message: str | Unset = UNSET
-    """JSON name: `message`."""
     detail: str | Unset = UNSET
-    """JSON name: `detail`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 

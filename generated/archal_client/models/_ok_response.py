@@ -21,7 +21,6 @@ class OkResponse:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     ok: Literal[True] = True
-    """JSON name: `ok`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 

@@ -21,7 +21,6 @@ class SessionListResponse:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     sessions: list[SessionSummary]
-    """JSON name: `sessions`."""
 
     _KEYS = frozenset({"sessions"})
 

@@ -24,11 +24,9 @@ class SessionSummary:
     session_id: str
     """JSON name: `sessionId`."""
     status: str
-    """JSON name: `status`."""
     clone_ids: list[str]
     """JSON name: `cloneIds`."""
     endpoints: dict[str, str]
-    """JSON name: `endpoints`."""
     api_base_urls: dict[str, str]
     """JSON name: `apiBaseUrls`."""
     created_at: datetime
@@ -36,13 +34,10 @@ class SessionSummary:
     expires_at: datetime
     """JSON name: `expiresAt`."""
     alive: bool | Unset = UNSET
-    """JSON name: `alive`."""
     mcp: dict[str, str] | Unset = UNSET
-    """JSON name: `mcp`."""
     resolved_seeds: dict[str, str] | Unset = UNSET
     """JSON name: `resolvedSeeds`."""
     evidence: dict[str, Any] | Unset = UNSET
-    """JSON name: `evidence`."""
     runtime_provider: str | Unset = UNSET
     """JSON name: `runtimeProvider`."""
     scenario_id: str | None | Unset = UNSET

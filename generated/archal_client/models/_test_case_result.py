@@ -24,15 +24,10 @@ class TestCaseResult:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     name: str
-    """JSON name: `name`."""
     file: str
-    """JSON name: `file`."""
     status: TestCaseResultStatus
-    """JSON name: `status`."""
     duration: float
-    """JSON name: `duration`."""
     error: str | Unset = UNSET
-    """JSON name: `error`."""
 
     _KEYS = frozenset({"name", "file", "status", "duration", "error"})
 

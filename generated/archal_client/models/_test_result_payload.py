@@ -24,13 +24,9 @@ class TestResultPayload:
     project_name: str
     """JSON name: `projectName`."""
     services: list[str]
-    """JSON name: `services`."""
     results: list[TestCaseResult]
-    """JSON name: `results`."""
     summary: TestResultSummary
-    """JSON name: `summary`."""
     timestamp: datetime
-    """JSON name: `timestamp`."""
     session_id: str | Unset = UNSET
     """JSON name: `sessionId`."""
 

@@ -21,15 +21,10 @@ class TestResultSummary:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     total: int
-    """JSON name: `total`."""
     passed: int
-    """JSON name: `passed`."""
     failed: int
-    """JSON name: `failed`."""
     skipped: int
-    """JSON name: `skipped`."""
     duration: float
-    """JSON name: `duration`."""
 
     _KEYS = frozenset({"total", "passed", "failed", "skipped", "duration"})
 

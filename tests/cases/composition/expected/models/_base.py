@@ -21,9 +21,7 @@ class Base:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     kind: str
-    """JSON name: `kind`."""
     label: str | None | Unset = UNSET
-    """JSON name: `label`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 

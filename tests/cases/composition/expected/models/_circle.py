@@ -21,11 +21,8 @@ class Circle:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     kind: str
-    """JSON name: `kind`."""
     radius: float
-    """JSON name: `radius`."""
     label: str | None | Unset = UNSET
-    """JSON name: `label`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 

@@ -22,15 +22,10 @@ class Node:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     value: int
-    """JSON name: `value`."""
     created: datetime | Unset = UNSET
-    """JSON name: `created`."""
     children: list[Node] | Unset = UNSET
-    """JSON name: `children`."""
     meta: dict[str, int] | Unset = UNSET
-    """JSON name: `meta`."""
     parent: Node | None | Unset = UNSET
-    """JSON name: `parent`."""
 
     _KEYS = frozenset({"value", "created", "children", "meta", "parent"})
 

@@ -25,13 +25,9 @@ class Square:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     kind: str
-    """JSON name: `kind`."""
     side: float
-    """JSON name: `side`."""
     label: str | None | Unset = UNSET
-    """JSON name: `label`."""
     corners: SquareCorners | Unset = UNSET
-    """JSON name: `corners`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
@@ -81,9 +77,7 @@ class SquareCorners:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     rounded: bool | Unset = UNSET
-    """JSON name: `rounded`."""
     style: SquareCornersStyle | Unset = UNSET
-    """JSON name: `style`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 

@@ -21,9 +21,7 @@ class Error:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     code: int
-    """JSON name: `code`."""
     message: str
-    """JSON name: `message`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 

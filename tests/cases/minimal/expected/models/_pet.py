@@ -21,11 +21,8 @@ class Pet:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     id: int
-    """JSON name: `id`."""
     name: str
-    """JSON name: `name`."""
     tag: str | None | Unset = UNSET
-    """JSON name: `tag`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 

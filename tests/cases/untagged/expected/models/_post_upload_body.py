@@ -21,9 +21,7 @@ class PostUploadBody:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     name: str
-    """JSON name: `name`."""
     count: int | Unset = UNSET
-    """JSON name: `count`."""
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
