@@ -38,9 +38,11 @@ def _recording_hook(file_refs: list[str]) -> Any:
     """`_pairs_hook` that also collects the `$ref`s naming other files."""
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out = _pairs_hook(pairs)
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            _pairs_hook(pairs)  # raises naming the duplicate key
         ref = out.get("$ref")
-        if isinstance(ref, str) and not ref.startswith("#"):
+        if ref is not None and isinstance(ref, str) and not ref.startswith("#"):
             file_refs.append(ref)
         return out
 

@@ -81,6 +81,10 @@ class ModelContext:
     extra_encode: str | None
     has_checks: bool
     read: str  # the expression giving `d`, the JSON object, in from_dict
+    # every field's `decode` lines and assignment / `encode` lines, as indented
+    # blocks of from_dict and to_dict (one print instead of a loop per field)
+    decode_body: str
+    encode_body: str
 
 
 @dataclass(frozen=True, slots=True)

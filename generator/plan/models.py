@@ -101,8 +101,15 @@ def _model(types: Types, model: Model) -> ModelContext:
         if model.fields
         else "frozenset[str]()"
     )
+    indent = " " * 8  # method bodies
+    decode_body = "\n".join(
+        indent + line for f in fields for line in (*f.decode, f"obj.{f.name} = {f.value}")
+    )
+    encode_body = "\n".join(indent + line for f in fields for line in f.encode)
     return ModelContext(
         name=model.name,
+        decode_body=decode_body,
+        encode_body=encode_body,
         read="_serde.object_copy(data)" if keeps_extra else "_serde.object_(data)",
         doc=_doc(model.description or f"The `{model.name}` object.", 4),
         fields=tuple(fields),
