@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal, NewType, TypeAlias, Union
 
 __all__ = [
+    "NO_CONSTRAINTS",
     "Alias",
     "Api",
     "Body",
@@ -117,6 +118,9 @@ class Constraints:
     unique_items: bool = False
     min_properties: int | None = None
     max_properties: int | None = None
+
+
+NO_CONSTRAINTS = Constraints()  # what most schemas have: shared, compared by identity
 
 
 @dataclass(frozen=True, slots=True)

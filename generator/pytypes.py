@@ -122,9 +122,6 @@ class Types:
         self.imports = ImportSet()
         self.models_used: set[str] = set()
         self._decoders: dict[str, DecoderDef] = {}
-        # a module's fields repeat a few types: each annotation is worked out (and its
-        # imports recorded) once per module
-        self._annotations: dict[TypeExpr, str] = {}
 
     @property
     def decoders(self) -> tuple[DecoderDef, ...]:
@@ -139,12 +136,6 @@ class Types:
 
     def annotation(self, t: TypeExpr) -> str:
         """The annotation text of `t`; records the imports it needs."""
-        text = self._annotations.get(t)
-        if text is None:
-            text = self._annotations[t] = self._annotation(t)
-        return text
-
-    def _annotation(self, t: TypeExpr) -> str:
         match t:
             case Prim(kind=kind):
                 if kind in _PRIM_IMPORT:

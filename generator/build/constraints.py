@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..ir import Constraints
+from ..ir import NO_CONSTRAINTS, Constraints
 
 __all__ = ["constraints"]
 
@@ -16,13 +16,12 @@ _CONSTRAINT_KEYS = {
     "minProperties": "min_properties", "maxProperties": "max_properties",
 }  # fmt: skip
 _ANY_CONSTRAINT = frozenset({*_CONSTRAINT_KEYS, "exclusiveMinimum", "exclusiveMaximum"})
-_NO_CONSTRAINTS = Constraints()
 
 
 def constraints(schema: Mapping[str, Any]) -> Constraints:
     """The validation keywords of `schema` that requests are checked against."""
     if _ANY_CONSTRAINT.isdisjoint(schema.keys()):
-        return _NO_CONSTRAINTS  # most schemas: no keyword to look at
+        return NO_CONSTRAINTS  # most schemas: no keyword to look at
     values: dict[str, Any] = {}
     for key, attr in _CONSTRAINT_KEYS.items():
         value = schema.get(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import (
+    NO_CONSTRAINTS,
     Api,
     Constraints,
     JsonScalar,
@@ -44,12 +45,9 @@ def _resource_class_names(class_name: str) -> tuple[str, ...]:
     )
 
 
-_NOTHING = Constraints()
-
-
 def _check_args(constraints: Constraints, choices: tuple[JsonScalar, ...] | None) -> str:
     """`min_items=1, maximum=5` for `_serde.check`, or "" when nothing is checked."""
-    if constraints == _NOTHING and choices is None:  # most fields
+    if choices is None and (constraints is NO_CONSTRAINTS or constraints == NO_CONSTRAINTS):
         return ""
     parts: list[str] = []
     for name in Constraints.__slots__:
