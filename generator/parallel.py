@@ -27,13 +27,16 @@ T = TypeVar("T")
 
 def available_workers() -> int:
     """Processes worth forking here: the CPUs this process may run on, where `fork` is
-    safe and cheap (Linux); 1 elsewhere. `OAGEN_WORKERS` overrides it."""
+    safe and cheap (Linux, and no other thread running: a lock one holds would stay
+    locked in the child); 1 elsewhere. `OAGEN_WORKERS` overrides the count."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
     configured = os.environ.get("OAGEN_WORKERS", "")
     if configured.isdigit() and int(configured) > 0:
         wanted = int(configured)
     else:
         wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    return max(1, min(wanted, 8)) if sys.platform == "linux" else 1
+    return max(1, min(wanted, 8))
 
 
 def split_work(

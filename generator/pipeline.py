@@ -119,7 +119,7 @@ def _generate(
     inputs = {key: _input_digest(doc) for key, doc in spec.documents.items()}
     del spec  # the parsed documents are not needed any more (only by `sink`, for a while)
     jobs = plan_jobs(api, meta=options.meta)
-    report(f"rendering {sum(len(r.operations) for r in api.resources)} operations")
+    report(f"rendering and formatting {len(jobs)} files")
 
     def produce(taken: Iterator[int]) -> tuple[dict[str, str], dict[str, str]]:
         """The files of the jobs `taken`: formatted text and rendered-body digests."""

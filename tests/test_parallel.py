@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> None:
 @linux_only
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.parent.name)
 def test_split_generation_gives_the_same_bytes(spec: Path, forked: None) -> None:
+    assert available_workers() == 2
     split = pipeline.generate_files(spec, package_name="pkg_client")
     os.environ["OAGEN_WORKERS"] = "1"
     single = pipeline.generate_files(spec, package_name="pkg_client")
@@ -95,6 +97,18 @@ def test_meanwhile_runs_once_and_serial_work_takes_everything() -> None:
     ran: list[int] = []
     parts = split_work(list, 5, 1, meanwhile=lambda: ran.append(1))
     assert parts == [[0, 1, 2, 3, 4]] and ran == [1]
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OAGEN_WORKERS", "2")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert available_workers() == 1
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,7 +145,8 @@ def import_section(values: Mapping[str, Measured], notes: Mapping[str, str]) -> 
     if calls:
         text += (
             "\n\nThe first call is `GET /repos/{owner}/{repo}`, answered with the "
-            f"`full-repository` example: {'; '.join(calls)}."
+            "`full-repository` example (its missing required property filled in, as for "
+            f"Decoding): {'; '.join(calls)}."
         )
     return text
 
@@ -445,7 +446,10 @@ def document(
         validation_section(values),
         "## Where the time goes (oagen on GitHub, stage by stage)",
         "`generator.pipeline.generate_files` in a fresh interpreter with its stage functions "
-        "wrapped in timers (`tests/bench/stages.py`), then `write` into an empty folder.",
+        "wrapped in timers (`tests/bench/stages.py`), then `write` into an empty folder. "
+        "One process does everything here (`OAGEN_WORKERS=1`), so each stage's share is "
+        "visible; the CLI splits plan, render and format between two processes (forked "
+        "after the build), which is why its wall time is lower than this total.",
         profile_section(values),
     ]
     return "\n\n".join(parts) + "\n"
