@@ -128,7 +128,8 @@ class JsonLocator:
     def __init__(self, text: str) -> None:
         self.text = text
         self.children: dict[int, dict[str, int]] = {}
-        self.line_starts: list[int] = []
+        self.counted = [0]  # offsets whose line is known, ascending, and their lines
+        self.lines = [1]
 
     def locate(self, segments: list[str]) -> tuple[int, int]:
         text = self.text
@@ -144,10 +145,17 @@ class JsonLocator:
                 offset = found
         except (ValueError, IndexError):
             pass
-        if not self.line_starts:
-            self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        return self._line_column(offset)
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        """Counted from the nearest offset counted before (a few findings in a big
+        document cost a pass over its text, not an index of every line)."""
+        index = bisect.bisect_right(self.counted, offset) - 1
+        start, line = self.counted[index], self.lines[index]
+        line += self.text.count("\n", start, offset)
+        self.counted.insert(index + 1, offset)
+        self.lines.insert(index + 1, line)
+        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _json_children(text: str, idx: int) -> dict[str, int]:

@@ -68,12 +68,16 @@ def split_work(
                 _child(lambda: work(jobs()), write_end)
             os.close(write_end)
             children.append((pid, read_end))
-        thread = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
-        if thread is not None:
+        failures: list[BaseException] = []
+        thread = None
+        if meanwhile is not None:
+            thread = threading.Thread(target=_catching, args=(meanwhile, failures), daemon=True)
             thread.start()
         results = [work(jobs())]
         if thread is not None:
             thread.join()
+            if failures:
+                raise failures[0]
         while children:  # each one collected (and reaped) is off the list
             pid, read_end = children.pop(0)
             results.append(_collect(pid, read_end))
@@ -82,6 +86,14 @@ def split_work(
         for pid, read_end in children:  # this process failed: stop the others
             _kill(pid, read_end)
         jobs.close()
+
+
+def _catching(call: Callable[[], None], failures: list[BaseException]) -> None:
+    """`call()` in a thread, its exception kept for the caller to raise."""
+    try:
+        call()
+    except BaseException as exc:  # raised again by the thread that waits for it
+        failures.append(exc)
 
 
 class _JobPipe:

@@ -116,8 +116,16 @@ def _generate(
     report("building")
     api = build(spec, sink, name, selection)
     sink.raise_if_errors()
-    inputs = {key: _input_digest(doc) for key, doc in spec.documents.items()}
-    del spec  # the parsed documents are not needed any more (only by `sink`, for a while)
+    documents = dict(spec.documents)
+    inputs: dict[str, str] = {}
+
+    def meanwhile() -> None:
+        """What this process does while the parts run (hashing releases the GIL)."""
+        sink.release()  # the findings' source positions
+        inputs.update((key, _input_digest(doc)) for key, doc in documents.items())
+        documents.clear()  # the parsed documents are not needed any more
+
+    del spec
     jobs = plan_jobs(api, meta=options.meta)
     report(f"rendering and formatting {len(jobs)} files")
 
@@ -132,9 +140,8 @@ def _generate(
         formatted.update(kept)
         return formatted, {p: body_digest(text) for p, text in python.items()}
 
-    # Findings are located (source positions) in this process while the parts run.
     workers = min(available_workers(), max(1, len(jobs) // MIN_FILES_PER_WORKER))
-    parts = split_work(produce, len(jobs), workers, meanwhile=sink.release)
+    parts = split_work(produce, len(jobs), workers, meanwhile=meanwhile)
     diagnostics = sink.items
     files = {p: text for part, _ in parts for p, text in part.items()}
     files = {p: files[p] for p in sorted(files)}

@@ -308,3 +308,20 @@ def test_load_all_ref_problems_reported_together(tmp_path: Path) -> None:
     )
     diags = _error(path).diagnostics
     assert [d.location.line for d in diags if d.location] == [1, 2]
+
+
+def test_json_locator_lines_and_columns_in_any_order() -> None:
+    """Positions are counted from the nearest one counted before: any order of
+    lookups gives what a full line index would."""
+    import bisect
+    import random
+
+    from generator.jsontext import JsonLocator
+
+    text = "".join(f'{"  " * (i % 7)}"k{i}": [{i}, "x\\ny"],\n' for i in range(500))
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    locator = JsonLocator(text)
+    offsets = [0, len(text) - 1, len(text), *random.Random(5).sample(range(len(text)), 300)]
+    for offset in offsets:
+        line = bisect.bisect_right(starts, offset)
+        assert locator._line_column(offset) == (line, offset - starts[line - 1] + 1)

@@ -93,6 +93,15 @@ def test_a_parent_failure_stops_the_children() -> None:
         os.waitpid(-1, os.WNOHANG)  # no child left behind
 
 
+@linux_only
+def test_a_failure_of_meanwhile_is_raised() -> None:
+    def fail() -> None:
+        raise OSError("spec file gone")
+
+    with pytest.raises(OSError, match="spec file gone"):
+        split_work(list, 10, 2, meanwhile=fail)
+
+
 def test_meanwhile_runs_once_and_serial_work_takes_everything() -> None:
     ran: list[int] = []
     parts = split_work(list, 5, 1, meanwhile=lambda: ran.append(1))

@@ -33,6 +33,7 @@ STAGES = {
     "reusable": "reuse check",
     "format_sources": "format",
     "manifest_text": "manifest",
+    "_input_digest": "input digests",
 }
 PART = "split_work"  # runs plan + render + format over the files
 
@@ -74,7 +75,7 @@ def profile(path: Path, out: Path, package: str) -> dict[str, float]:
     result = pipeline.generate_files(path, package_name=package)
     elapsed = time.perf_counter() - started
     part = clock.seconds.pop(PART)
-    inside = ("render", "reuse check", "format", "locate findings")
+    inside = ("render", "reuse check", "format", "locate findings", "input digests")
     clock.seconds["plan"] = part - sum(clock.seconds.get(stage, 0.0) for stage in inside)
     clock.seconds["other (between stages)"] = (
         elapsed
