@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .diagnostics import GenerationError
 from .plan import FilePlan
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["RenderError", "header", "render"]
 
@@ -32,6 +34,8 @@ def header(spec_name: str, spec_sha256: str) -> str:
 
 
 def _environment(override: Path | None) -> jinja2.Environment:
+    import jinja2  # here: in the processes that render (after the fork), in parallel
+
     loaders: list[jinja2.BaseLoader] = []
     if override is not None:
         loaders.append(jinja2.FileSystemLoader(str(override)))
@@ -50,6 +54,8 @@ def render(
     plans: list[FilePlan], spec_name: str, spec_sha256: str, templates: Path | None = None
 ) -> dict[str, str]:
     """Path (relative, POSIX) -> unformatted source."""
+    import jinja2
+
     env = _environment(templates)
     line = header(spec_name, spec_sha256)
     out: dict[str, str] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -78,11 +79,15 @@ def _guard(out: Path) -> list[str]:
     return previous
 
 
-def _file_mode() -> int:
-    """0o666 minus the process umask: the mode `open()` would give a new file."""
+def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+def _file_mode() -> int:
+    """0o666 minus the process umask: the mode `open()` would give a new file."""
+    return 0o666 & ~_umask()
 
 
 def _stage(target: Path, data: bytes, mode: int) -> Path:
@@ -117,6 +122,8 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
     lowered = [p.lower() for p in files]
     if len(set(lowered)) != len(lowered):
         raise OutputError("generated file names differ only in case; refusing to write")
+    if not out.exists():
+        return _write_new(out, files)
     mode = _file_mode()
     staged: list[tuple[Path, Path, str]] = []
     created: list[Path] = []
@@ -160,6 +167,33 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
         if folder != out and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
     return WriteResult(tuple(path for _, _, path in staged), tuple(removed))
+
+
+def _write_new(out: Path, files: Mapping[str, str]) -> WriteResult:
+    """A folder that does not exist yet: every file written into a temporary folder
+    beside it, which is then renamed to `out` (one atomic step, and a new package's
+    thousands of files need no rename each). A failure leaves no `out` behind."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.oagen-"))
+    order = sorted(files, key=lambda p: (p == MANIFEST, p))
+    try:
+        os.chmod(stage, 0o777 & ~_umask())  # mkdtemp's 0700 -> what mkdir gives
+        folders = {stage}
+        for path in order:
+            target = stage / _safe_relative(path)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.update(target.parents)
+            with open(target, "xb") as handle:  # mode 0666 minus the umask
+                handle.write(files[path].encode("utf-8"))
+        try:
+            os.rename(stage, out)  # over nothing, or an empty folder made meanwhile
+        except OSError as exc:
+            raise OutputError(f"{out} appeared while it was being written: {exc}") from None
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return WriteResult(tuple(order), ())
 
 
 def compare(out: Path, files: Mapping[str, str]) -> CheckResult:

@@ -4,6 +4,7 @@ completely, and never outside itself."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,28 @@ def test_paths_never_leave_the_output(tmp_path: Path, path: str) -> None:
     with pytest.raises(OutputError, match="outside"):
         write(tmp_path / "out", {path: "x = 1\n", ".oagen-manifest.json": "{}\n"})
     assert not (tmp_path / "evil.py").exists()
+
+
+def test_a_new_folder_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    """A package written into a folder that does not exist yet is written beside it and
+    renamed into place: a failure halfway leaves neither the folder nor a temporary."""
+    out = tmp_path / "new" / "out"
+    files = {"a": "x = 1\n", "a/b.py": "y = 2\n", ".oagen-manifest.json": '{"files": {}}\n'}
+    with pytest.raises(OSError):
+        write(out, files)  # `a` is a file, so `a/b.py` cannot be written
+    assert not out.exists()
+    assert list((tmp_path / "new").iterdir()) == []
+
+
+def test_a_new_folder_gets_the_usual_modes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    previous = os.umask(0o022)
+    try:
+        result = write(out, generate_files(MINIMAL).files)
+    finally:
+        os.umask(previous)
+    assert result.written[-1] == ".oagen-manifest.json" and not result.removed
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert stat.S_IMODE((out / "models").stat().st_mode) == 0o755
+    assert stat.S_IMODE((out / "__init__.py").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary left

@@ -1,0 +1,149 @@
+"""YAML spec text: PyYAML's composer (C loader when present), converted to JSON values
+with the position of each one, YAML-only tags refused and alias expansion bounded.
+Imported only when a document is YAML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .diagnostics import pointer_join
+from .jsontext import LoadError
+
+__all__ = ["parse_yaml"]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.SafeLoader("")
+
+
+def parse_yaml(
+    text: str, positions: dict[str, tuple[int, int]], max_depth: int, max_nodes: int
+) -> Any:
+    """The JSON value of YAML `text`; `positions` gets each value's line and column
+    by pointer. Nesting beyond `max_depth` and alias expansion beyond `max_nodes`
+    values are refused."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise LoadError(f"invalid YAML: {exc.problem or exc.context}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(f"invalid YAML: {exc}", 1, 1) from None
+    except RecursionError:
+        raise LoadError("the document is nested too deeply", 1, 1) from None
+    if node is None:
+        raise LoadError("the file is empty", 1, 1)
+    return _YamlConverter(positions, max_depth, max_nodes).convert(node, "#", 0)
+
+
+class _YamlConverter:
+    """YAML nodes -> JSON values; records positions, bounds alias expansion."""
+
+    def __init__(
+        self, positions: dict[str, tuple[int, int]], max_depth: int, max_nodes: int
+    ) -> None:
+        self.positions = positions
+        self.max_depth = max_depth
+        self.max_nodes = max_nodes
+        self.memo: dict[int, tuple[Any, int]] = {}
+        self.active: set[int] = set()
+        self.expanded = 0
+
+    def convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        mark = node.start_mark
+        self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
+        if depth > self.max_depth:
+            raise LoadError(
+                f"nesting deeper than {self.max_depth} levels", mark.line + 1, mark.column + 1
+            )
+        cached = self.memo.get(id(node))
+        if cached is not None:  # an alias: shared, but counted as expanded
+            self._count(cached[1], node)
+            return cached[0]
+        if id(node) in self.active:
+            raise LoadError("recursive YAML alias", mark.line + 1, mark.column + 1)
+        self.active.add(id(node))
+        before = self.expanded
+        value = self._convert(node, pointer, depth)
+        self.active.discard(id(node))
+        self.memo[id(node)] = (value, self.expanded - before + 1)
+        self._count(1, node)
+        return value
+
+    def _count(self, size: int, node: yaml.Node) -> None:
+        self.expanded += size
+        if self.expanded > self.max_nodes:
+            mark = node.start_mark
+            raise LoadError(
+                f"YAML aliases expand to more than {self.max_nodes} values",
+                mark.line + 1,
+                mark.column + 1,
+            )
+
+    def _convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            expected = _MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG
+            if node.tag != expected:
+                mark = node.start_mark
+                raise LoadError(
+                    f"unsupported YAML tag {node.tag!r}", mark.line + 1, mark.column + 1
+                )
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.convert(item, pointer_join(pointer, i), depth + 1)
+                for i, item in enumerate(node.value)
+            ]
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged.update(self._merge_source(value_node, pointer, depth))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise LoadError("mapping keys must be scalars", mark.line + 1, mark.column + 1)
+            key = str(key_node.value)
+            if key in out:
+                raise LoadError(f"duplicate key {key!r}", mark.line + 1, mark.column + 1)
+            out[key] = self.convert(value_node, pointer_join(pointer, key), depth + 1)
+        for key, value in merged.items():
+            out.setdefault(key, value)
+        return out
+
+    def _merge_source(self, node: yaml.Node, pointer: str, depth: int) -> dict[str, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out: dict[str, Any] = {}
+        for source in reversed(sources):
+            value = self.convert(source, pointer, depth + 1)
+            if not isinstance(value, dict):
+                mark = source.start_mark
+                raise LoadError("a merge key (<<) needs a mapping", mark.line + 1, mark.column + 1)
+            out.update(value)
+        return out
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _scalar(node: yaml.Node) -> Any:
+    tag = node.tag
+    if tag in _SCALAR_TAGS:
+        return _constructor.construct_object(node)
+    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        return str(node.value)  # timestamps stay text, as JSON would have them
+    mark = node.start_mark
+    raise LoadError(f"unsupported YAML tag {tag!r}", mark.line + 1, mark.column + 1)
