@@ -58,7 +58,7 @@ def split_work(
             meanwhile()
         return [work(iter(range(count)))]
     jobs = _JobPipe(count)
-    children: list[tuple[int, int]] = []
+    children: list[_Worker] = []
     try:
         for _ in range(1, parts):
             read_end, write_end = os.pipe()
@@ -67,7 +67,9 @@ def split_work(
                 os.close(read_end)
                 _child(lambda: work(jobs()), write_end)
             os.close(write_end)
-            children.append((pid, read_end))
+            children.append(_Worker(pid, read_end))
+        for child in children:  # threads only now: no fork may copy one
+            child.start()
         failures: list[BaseException] = []
         thread = None
         if meanwhile is not None:
@@ -79,13 +81,49 @@ def split_work(
             if failures:
                 raise failures[0]
         while children:  # each one collected (and reaped) is off the list
-            pid, read_end = children.pop(0)
-            results.append(_collect(pid, read_end))
+            results.append(children.pop(0).result())
         return results
     finally:
-        for pid, read_end in children:  # this process failed: stop the others
-            _kill(pid, read_end)
+        for child in children:  # this process failed: stop the others
+            child.stop()
         jobs.close()
+
+
+class _Worker:
+    """A forked child seen from the parent: a thread reads the child's pickled result
+    as it comes (the child never waits for the parent to be done to send it)."""
+
+    def __init__(self, pid: int, read_end: int) -> None:
+        self.pid = pid
+        self.read_end = read_end
+        self.data = b""
+        self.reader = threading.Thread(target=self._read, daemon=True)
+
+    def start(self) -> None:
+        self.reader.start()
+
+    def _read(self) -> None:
+        with os.fdopen(self.read_end, "rb") as pipe:
+            self.data = pipe.read()
+
+    def result(self) -> Any:
+        self.reader.join()
+        os.waitpid(self.pid, 0)
+        if not self.data:
+            raise GenerationError("a worker process ended without a result")
+        ok, value = pickle.loads(self.data)  # our own child's bytes
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        if self.reader.ident is not None:  # started
+            self.reader.join()  # the kill closed the pipe: the read ends
+        else:
+            os.close(self.read_end)
+        os.waitpid(self.pid, 0)
 
 
 def _catching(call: Callable[[], None], failures: list[BaseException]) -> None:
@@ -142,22 +180,3 @@ def _child(run: Callable[[], object], write_end: int) -> None:
         status = 1
     finally:
         os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-
-
-def _collect(pid: int, read_end: int) -> Any:
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    if not data:
-        raise GenerationError("a worker process ended without a result")
-    ok, value = pickle.loads(data)  # our own child's bytes
-    if not ok:
-        raise value
-    return value
-
-
-def _kill(pid: int, read_end: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    os.close(read_end)
-    os.waitpid(pid, 0)
