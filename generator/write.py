@@ -127,9 +127,6 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
     mode = _file_mode()
     staged: list[tuple[Path, Path, str]] = []
     created: list[Path] = []
-    if not out.exists():
-        out.mkdir(parents=True)
-        created.append(out)
     checked: set[Path] = set()  # folders that exist and lead nowhere outside `out`
     try:
         for path in sorted(files, key=lambda p: (p == MANIFEST, p)):  # manifest last
