@@ -127,3 +127,26 @@ def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert available_workers() == (3 if sys.platform == "linux" else 1)
     monkeypatch.setenv("OAGEN_WORKERS", "nonsense")
     assert available_workers() >= 1
+
+
+@linux_only
+@pytest.mark.parametrize("formatter", ["black", "none"])
+def test_split_generation_with_the_other_formatters(formatter: str, forked: None) -> None:
+    spec = ROOT / "specs" / "archal.yaml"
+    split = pipeline.generate_files(spec, formatter=formatter)  # type: ignore[arg-type]
+    os.environ["OAGEN_WORKERS"] = "1"
+    assert split.files == pipeline.generate_files(spec, formatter=formatter).files  # type: ignore[arg-type]
+
+
+@linux_only
+def test_split_regeneration_reuses_formatting(tmp_path: Path, forked: None) -> None:
+    """Formatted files are taken from the previous output by whichever process renders
+    them; the result is what a fresh generation gives."""
+    from generator.write import write
+
+    spec = ROOT / "specs" / "archal.yaml"
+    out = tmp_path / "out"
+    write(out, pipeline.generate_files(spec).files)
+    again = pipeline.generate_files(spec, previous=out)
+    os.environ["OAGEN_WORKERS"] = "1"
+    assert again.files == pipeline.generate_files(spec).files
