@@ -135,10 +135,11 @@ def _docstring(text: str, indent: int, wrap_width: int) -> str:
     while out and not out[-1]:
         out.pop()
     body = "\n".join((pad + _escape(line)).rstrip() if line else "" for line in out).strip()
+    # A closing quote is spelled `\x22`: black and ruff format a docstring that ends
+    # with a quote (escaped or not) differently, and neither touches an escape.
     if body.endswith('"'):
         backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
-        if backslashes % 2 == 0:  # the last quote is not escaped yet
-            body = body[:-1] + '\\"'
+        body = body[: -1 if backslashes % 2 == 0 else -2] + "\\x22"
     return body
 
 

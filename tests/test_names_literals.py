@@ -273,3 +273,25 @@ def test_docstring_short_line_fast_path_matches_the_general_one(text: str, inden
     from generator.literals import _docstring
 
     assert docstring(text, indent) == _docstring(text, indent, max(40, 88 - indent))
+
+
+@pytest.mark.parametrize("text", ['ends with "', 'two ""', 'escaped \\"', 'a"""b""""'])
+def test_docstring_never_ends_with_a_quote(text: str) -> None:
+    """black and ruff disagree about a docstring ending in a quote (escaped or not):
+    the last one is spelled `\\x22`, which both leave alone."""
+    body = docstring(text, 0)
+    assert body.endswith("\\x22")
+    assert _docstring_value(body) == text
+
+
+def test_long_parameter_lines_get_parenthesized_annotations() -> None:
+    from generator.plan.common import _parameter
+
+    short = _parameter("name", "str | None", "None")
+    assert short.annotation == "str | None"
+    long_name = "n" * 70
+    assert _parameter(long_name, "str | None", "None").annotation == "(str | None)"
+    # the threshold is the formatters' 88 columns, indent and trailing comma included
+    fits = "x" * (88 - len("        : str,"))
+    assert _parameter(fits, "str", None).annotation == "str"
+    assert _parameter(fits + "x", "str", None).annotation == "(str)"

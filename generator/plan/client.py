@@ -9,7 +9,7 @@ from ..ir import (
     Api,
 )
 from ..literals import py_literal
-from .common import _doc, _module, _resource_class_names, _title
+from .common import _doc, _module, _parameter, _resource_class_names, _title
 from .contexts import (
     ClientContext,
     CredentialArg,
@@ -65,6 +65,8 @@ def _client(api: Api) -> ClientContext:
         doc = f"Credential of the `{scheme.wire_name}` security scheme, {what}."
         if scheme.description:
             doc += " " + scheme.description
+        # parenthesized like any parameter whose line is too long (see `_parameter`)
+        annotation = _parameter(scheme.python_name, annotation, "None").annotation
         credentials.append(CredentialArg(scheme.python_name, annotation, doc))
     checking = ImportSet()
     refs: list[ResourceRef] = []

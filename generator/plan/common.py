@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from ..ir import (
@@ -12,6 +13,7 @@ from ..ir import (
     Resource,
 )
 from ..literals import docblock, py_literal
+from .contexts import ArgContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +60,26 @@ def _check_args(constraints: Constraints, choices: tuple[JsonScalar, ...] | None
     if choices is not None:
         parts.append(f"choices=({', '.join(py_literal(c) for c in choices)},)")
     return ", ".join(parts)
+
+
+LINE_LENGTH = 88  # the formatters' (generator/format.py)
+_PARAMETER_INDENT = 8  # parameters of methods, one per line
+
+
+def _parameter(name: str, annotation: str, default: str | None) -> ArgContext:
+    """A method parameter. When its line is longer than the formatters allow, its
+    annotation is parenthesized: black would add the parentheses itself while ruff
+    splits at `|`; given them, both keep them alike (the bytes must not depend on
+    the formatter)."""
+    line = f"{' ' * _PARAMETER_INDENT}{name}: {annotation}"
+    line += f" = {default}," if default is not None else ","
+    if _width(line) > LINE_LENGTH:
+        annotation = f"({annotation})"
+    return ArgContext(name, annotation, default)
+
+
+def _width(text: str) -> int:
+    """Columns as the formatters count them (East Asian wide characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -14,7 +14,7 @@ from ..ir import (
 )
 from ..literals import py_literal
 from ..pytypes import Definitions, Types
-from .common import _check_args, _doc, _resource_class_names
+from .common import _check_args, _doc, _parameter, _resource_class_names
 from .contexts import (
     ArgContext,
     OperationContext,
@@ -143,17 +143,17 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
     for p in op.params:
         annotation = types.annotation(p.type)
         if p.location == "path":
-            positional.append(ArgContext(p.python_name, annotation, None))
+            positional.append(_parameter(p.python_name, annotation, None))
         elif p.is_required:
-            keyword.append(ArgContext(p.python_name, annotation, None))
+            keyword.append(_parameter(p.python_name, annotation, None))
         else:
-            keyword.append(ArgContext(p.python_name, annotation + " | Unset", "UNSET"))
+            keyword.append(_parameter(p.python_name, annotation + " | Unset", "UNSET"))
     if op.body is not None:
         annotation = _body_annotation(types, op)
         if op.body.is_required:
-            keyword.insert(0, ArgContext("body", annotation, None))
+            keyword.insert(0, _parameter("body", annotation, None))
         else:
-            keyword.append(ArgContext("body", annotation + " | Unset", "UNSET"))
+            keyword.append(_parameter("body", annotation + " | Unset", "UNSET"))
     keyword.sort(key=lambda a: a.default is not None)  # stable: required ones first
     names = [p.python_name for p in op.params]
     args_tuple = _tuple(names)
