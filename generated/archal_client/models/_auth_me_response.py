@@ -57,7 +57,7 @@ class AuthMeResponse:
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("email", "string", v)
         obj.email = v
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:

@@ -50,7 +50,7 @@ class ErrorResponse:
         if v is not UNSET and type(v) is not str:
             raise _serde.bad("detail", "string", v)
         obj.detail = v
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:

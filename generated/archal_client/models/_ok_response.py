@@ -35,7 +35,7 @@ class OkResponse:
         d = _serde.object_copy(data)
         obj = cls.__new__(cls)
         obj.ok = _serde.req_pop(d, "ok", _d_literal_7522d315)
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:

@@ -114,7 +114,7 @@ class SessionSummary:
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("lastError", "string", v)
         obj.last_error = v
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:

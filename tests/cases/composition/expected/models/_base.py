@@ -40,7 +40,7 @@ class Base:
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("label", "string", v)
         obj.label = v
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class Square:
             raise _serde.bad("label", "string", v)
         obj.label = v
         obj.corners = _serde.opt_pop(d, "corners", SquareCorners.from_dict)
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,7 +99,7 @@ class SquareCorners:
         if v is not UNSET and type(v) is not str:
             raise _serde.bad("style", "string", v)
         obj.style = cast("SquareCornersStyle | Unset", v)
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:

@@ -40,7 +40,7 @@ class Error:
         if type(v) is not str:
             raise _serde.bad("message", "string", v)
         obj.message = v
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:

@@ -48,7 +48,7 @@ class Pet:
         if v is not UNSET and v is not None and type(v) is not str:
             raise _serde.bad("tag", "string", v)
         obj.tag = v
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:

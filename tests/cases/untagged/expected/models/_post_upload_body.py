@@ -40,7 +40,7 @@ class PostUploadBody:
         if v is not UNSET and type(v) is not int:
             raise _serde.bad("count", "integer", v)
         obj.count = v
-        obj.additional_properties = d
+        obj.additional_properties = dict(d)
         return obj
 
     def to_dict(self) -> dict[str, Any]:
