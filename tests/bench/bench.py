@@ -270,6 +270,13 @@ class Bench:
                 for metric in ("package", "models", "first_call"):
                     self.values[f"import.{side}.{metric}"] = client
                 continue
+            # "bytecode already compiled": a warm-up run does not write it where
+            # PYTHONDONTWRITEBYTECODE is set (as on this machine), so compile it first
+            compiled = self.run(
+                side, [self.python(side), "-m", "compileall", "-q", client], client.parent
+            )
+            if not compiled.ok:
+                raise BenchError(f"compiling {client}: {compiled.failure()}")
             for metric, module in (("package", client.name), ("models", f"{client.name}.models")):
                 self.repeat(
                     f"import.{side}.{metric}",
