@@ -62,11 +62,15 @@ def test_deterministic_across_runs_and_hash_seeds(tmp_path: Path) -> None:
     "spec", [ARCHAL_SPEC, *sorted(CASES.glob("*/spec.yaml"))], ids=lambda p: p.parent.name
 )
 def test_ruff_and_black_give_identical_bytes(spec: Path) -> None:
-    by_ruff = generate_files(spec, formatter="ruff").files
-    by_black = generate_files(spec, formatter="black").files
+    assert _formatter_differences(spec) == []
+
+
+def _formatter_differences(spec: Path, package_name: str | None = None) -> list[str]:
+    """The files of `spec`'s package whose bytes depend on the formatter."""
+    by_ruff = generate_files(spec, package_name=package_name, formatter="ruff").files
+    by_black = generate_files(spec, package_name=package_name, formatter="black").files
     assert by_ruff.keys() == by_black.keys()
-    differing = [path for path in by_ruff if by_ruff[path] != by_black[path]]
-    assert differing == []
+    return [path for path in by_ruff if by_ruff[path] != by_black[path]]
 
 
 # Formatter-independence under hostile text: docstrings ending in quotes, names long
@@ -83,9 +87,7 @@ def test_ruff_and_black_agree_on_hostile_text(name: str, tmp_path: Path) -> None
     from tests.hostile.test_hostile_specs import HOSTILE, hostile, write_specs
 
     spec = write_specs(tmp_path, hostile(HOSTILE[name]), "json", "spec", "ext.json")
-    by_ruff = generate_files(spec, package_name="hostile_client", formatter="ruff").files
-    by_black = generate_files(spec, package_name="hostile_client", formatter="black").files
-    assert [path for path in by_ruff if by_ruff[path] != by_black[path]] == []
+    assert _formatter_differences(spec, "hostile_client") == []
 
 
 def _mypy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

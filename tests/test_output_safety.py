@@ -156,3 +156,25 @@ def test_a_new_folder_gets_the_usual_modes(tmp_path: Path) -> None:
     assert stat.S_IMODE((out / "models").stat().st_mode) == 0o755
     assert stat.S_IMODE((out / "__init__.py").stat().st_mode) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary left
+
+
+def test_ruff_scratch_goes_to_memory_only_with_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ruff's copies go to /dev/shm when it has room for four times the package and
+    64 MiB to spare, never when TMPDIR names a place."""
+
+    class Stats:
+        f_frsize = 4096
+        f_bavail = 0
+
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setattr(formatting.os.path, "isdir", lambda path: True)
+    monkeypatch.setattr(formatting.os, "access", lambda path, mode: True)
+    monkeypatch.setattr(formatting.os, "statvfs", lambda path: Stats)
+    size = 10 * 1024 * 1024
+    Stats.f_bavail = (4 * size + 64 * 1024 * 1024) // 4096 + 1
+    assert formatting._scratch(size) == "/dev/shm"
+    Stats.f_bavail -= 2
+    assert formatting._scratch(size) is None  # a small /dev/shm (containers: 64 MiB)
+    Stats.f_bavail += 2
+    monkeypatch.setenv("TMPDIR", "/somewhere")
+    assert formatting._scratch(size) is None

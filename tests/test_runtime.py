@@ -475,6 +475,13 @@ class TestDecoders:
         assert got == expected
         assert got.utcoffset() == expected.utcoffset()
 
+    def test_datetime_zulu_without_fromisoformat_z(self, m, monkeypatch):
+        """Python 3.10's fromisoformat cannot read `Z`: the fast path spells it out."""
+        monkeypatch.setattr(m.serde, "_READS_Z", False)
+        got = m.serde.datetime_("2024-05-01T10:20:30Z")
+        assert got == datetime(2024, 5, 1, 10, 20, 30, tzinfo=UTC)
+        raises_validation(m, m.serde.datetime_, "2024-13-01T10:20:30Z")
+
     @pytest.mark.parametrize(
         "bad",
         [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from ..format import LINE_LENGTH
 from ..ir import (
     NO_CONSTRAINTS,
     Api,
@@ -62,7 +63,6 @@ def _check_args(constraints: Constraints, choices: tuple[JsonScalar, ...] | None
     return ", ".join(parts)
 
 
-LINE_LENGTH = 88  # the formatters' (generator/format.py)
 _PARAMETER_INDENT = 8  # parameters of methods, one per line
 
 

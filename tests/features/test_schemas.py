@@ -33,6 +33,7 @@ from .conftest import (
     model,
     models_of,
     op_by_id,
+    submodule,
 )
 from .conftest import HEAD_31 as HEAD
 
@@ -542,6 +543,19 @@ def test_const_enum_behaviour(package: Any) -> None:
     # an unknown enum value in a response does not crash decoding
     got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {**data, "color": "purple", "level": 9}))
     assert (got.color, got.level) == ("purple", 9)
+    # ... but a value of the wrong JSON type does (enums are checked inline)
+    errors = submodule(pkg, "errors")
+    for key, bad, problem in (
+        ("color", 5, "expected string, got integer"),
+        ("maybe", True, "expected string, got boolean"),
+        ("size", ["M"], "expected string, got array"),
+    ):
+        with pytest.raises(errors.APIResponseValidationError) as caught:
+            call(pkg, lambda c: c.get_thing(), Reply(200, {**data, key: bad}))
+        assert str(caught.value) == f"$.{key}: {problem}"
+    missing = {k: v for k, v in data.items() if k != "color"}
+    with pytest.raises(errors.APIResponseValidationError, match=r"\$\.color: missing"):
+        call(pkg, lambda c: c.get_thing(), Reply(200, missing))
 
     thing = m.Thing(kind="fixed", version=2, color="green")
     _, req = call(pkg, lambda c: c.create_thing(body=thing), Reply(204))
