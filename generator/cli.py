@@ -158,7 +158,8 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
         manifest = read_manifest(target.output) or {"files": {}}
         print(f"{shown}: up to date ({len(manifest['files']) + 1} files)")
         return 0
-    from .pipeline import generate_files  # the heavy imports, only when there is work
+    from .docedit import cache_folder  # the heavy imports, only when there is work
+    from .pipeline import generate_files
 
     started = time.perf_counter()
     progress = _Progress(str(shown), started)
@@ -169,6 +170,7 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
         options=options,
         progress=progress,
         previous=target.output,
+        cache=cache_folder(target.output) if command == "generate" else None,
     )
     _print(result.diagnostics, sys.stderr)
     if command == "generate":

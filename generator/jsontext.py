@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["JsonLocator", "LoadError", "parse_json"]
+__all__ = ["JsonLocator", "LoadError", "json_children", "parse_json"]
 
 
 class LoadError(Exception):
@@ -138,7 +138,7 @@ class JsonLocator:
             for segment in segments:
                 children = self.children.get(offset)
                 if children is None:
-                    children = self.children[offset] = _json_children(text, offset)
+                    children = self.children[offset] = json_children(text, offset)
                 found = children.get(segment)
                 if found is None:
                     break
@@ -158,7 +158,7 @@ class JsonLocator:
         return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _json_children(text: str, idx: int) -> dict[str, int]:
+def json_children(text: str, idx: int) -> dict[str, int]:
     """Offsets of the values directly inside the container at `idx` ({} for scalars)."""
     ws = _WS.match
     opener = text[idx]

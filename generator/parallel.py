@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from .diagnostics import GenerationError
 
-__all__ = ["available_workers", "split_work"]
+__all__ = ["available_workers", "detached", "split_work"]
 
 T = TypeVar("T")
 
@@ -180,3 +180,28 @@ def _child(run: Callable[[], object], write_end: int) -> None:
         status = 1
     finally:
         os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+
+
+def detached(call: Callable[[], None]) -> None:
+    """`call` run by a detached, lowest-priority process (a grandchild, so no zombie
+    is left behind; its standard streams on /dev/null, so nobody waits for them to
+    close): the caller goes on, and may exit, meanwhile. Its failures are its own.
+    Where forking is not safe, `call` runs here and now."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        call()
+        return
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            if os.fork() == 0:  # the grandchild does the work
+                null = os.open(os.devnull, os.O_RDWR)
+                for stream in (0, 1, 2):
+                    os.dup2(null, stream)
+                os.nice(19)
+                call()
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.waitpid(pid, 0)  # the child ends at once

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import Selection, build
+from .build.docs import DocReads
 from .diagnostics import Diagnostic, Diagnostics
 from .format import Formatter, format_sources
 from .ir import Model
@@ -20,7 +21,8 @@ from .load import Document, Spec, load
 from .manifest import MANIFEST, body_digest, manifest_text, reusable, sha256
 from .options import LoadPolicy, Options, default_package_name
 from .parallel import available_workers, split_work
-from .plan import plan_jobs
+from .plan import model_layout, plan_jobs
+from .pytypes import Definitions
 from .render import render
 from .validate import validate
 
@@ -66,16 +68,28 @@ def generate_files(
     options: Options | None = None,
     progress: Callable[[str], None] | None = None,
     previous: Path | None = None,
+    cache: Path | None = None,
 ) -> Result:
     """The generated package for the spec at `path`: relative path -> text.
 
     `previous`: a folder this spec was generated into before; files whose rendering
     has not changed are taken from it instead of being formatted again.
+    `cache`: the cache folder of `previous` (`docedit`): when the spec differs from
+    the one `previous` was made from by one documentation string, only the files
+    holding it are made again; otherwise the cache is written for the next run,
+    by a detached process (the next run waits for it if it must).
     """
+    if options is None:
+        options = Options(package_name=package_name, templates=templates)
     with _collector_paused():
-        return _generate(
-            path, formatter, strict, options, progress, previous, package_name, templates
-        )
+        if cache is not None and previous is not None:
+            from .docedit import regenerate
+
+            (progress or (lambda stage: None))("looking for a documentation edit")
+            quick = regenerate(path, previous, cache, options, formatter, strict)
+            if quick is not None:
+                return Result(quick.files, quick.diagnostics, quick.operations, quick.models)
+        return _generate(path, formatter, strict, options, progress, previous, cache)
 
 
 @contextlib.contextmanager
@@ -96,14 +110,11 @@ def _generate(
     path: Path,
     formatter: Formatter,
     strict: bool,
-    options: Options | None,
+    options: Options,
     progress: Callable[[str], None] | None,
     previous: Path | None,
-    package_name: str | None,
-    templates: Path | None,
+    cache: Path | None,
 ) -> Result:
-    if options is None:
-        options = Options(package_name=package_name, templates=templates)
     report = progress or (lambda stage: None)
     report("loading")
     spec = load(path, policy=options.load_policy)
@@ -114,8 +125,32 @@ def _generate(
     name = options.package_name or default_package_name(path.name)
     selection = Selection(options.include_tags, options.exclude_tags, options.include_operations)
     report("building")
-    api = build(spec, sink, name, selection)
+    reads = DocReads()
+    api = build(spec, sink, name, selection, reads)
     sink.raise_if_errors()
+    operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
+    models = sum(isinstance(d, Model) for d in api.definitions)
+    index = Definitions(api.definitions)
+    layout = model_layout(api)
+    if cache is not None:
+        from .docedit import Recording
+
+        recording = Recording(
+            api=api,
+            reads=reads,
+            layout=layout,
+            recursive=index.recursive,
+            key=spec.root.key,
+            display=spec.root.display,
+            raw=spec.root.text.encode("utf-8"),
+            is_json=spec.root.is_json,
+            documents=len(spec.documents),
+            options=options.recorded(path),
+            formatter=formatter,
+            strict=strict,
+            operations=operations,
+            models=models,
+        )
     documents = dict(spec.documents)
     inputs: dict[str, str] = {}
 
@@ -126,7 +161,7 @@ def _generate(
         documents.clear()  # the parsed documents are not needed any more
 
     del spec
-    jobs = plan_jobs(api, meta=options.meta)
+    jobs = list(plan_jobs(api, meta=options.meta, index=index, layout=layout).values())
     report(f"rendering and formatting {len(jobs)} files")
 
     def produce(taken: Iterator[int]) -> tuple[dict[str, str], dict[str, str]]:
@@ -143,6 +178,10 @@ def _generate(
     workers = min(available_workers(), max(1, len(jobs) // MIN_FILES_PER_WORKER))
     parts = split_work(produce, len(jobs), workers, meanwhile=meanwhile)
     diagnostics = sink.items
+    if cache is not None:
+        from .docedit import record_detached
+
+        record_detached(recording, diagnostics, cache)  # while this run writes its files
     files = {p: text for part, _ in parts for p, text in part.items()}
     files = {p: files[p] for p in sorted(files)}
     files[MANIFEST] = manifest_text(
@@ -153,8 +192,6 @@ def _generate(
         sources=dict(sorted((p, d) for _, digests in parts for p, d in digests.items())),
         formatted=formatter != "none",
     )
-    operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
-    models = sum(isinstance(d, Model) for d in api.definitions)
     return Result(files, diagnostics, operations, models)
 
 

@@ -9,7 +9,7 @@ the private decoder functions (`_d_*`) that composite types need, so that genera
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import assert_never
 
@@ -80,12 +80,15 @@ class Definitions:
     """Every definition by name, and which aliases are recursive: computed once per
     API and shared by the `Types` of all its modules."""
 
+    by_name: Mapping[PyIdent, Definition]
+    recursive: frozenset[PyIdent]
+
     def __init__(self, definitions: Iterable[Definition]) -> None:
-        self.by_name = {d.name: d for d in definitions}
+        by_name = self.by_name = {d.name: d for d in definitions}
         self.recursive = frozenset(
             name
-            for name, d in self.by_name.items()
-            if isinstance(d, Alias) and _refers_to(self.by_name, d.target, name, set())
+            for name, d in by_name.items()
+            if isinstance(d, Alias) and _refers_to(by_name, d.target, name, set())
         )
 
 

@@ -17,7 +17,7 @@ from .plan import FilePlan
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["RenderError", "header", "render"]
+__all__ = ["RenderError", "header", "render", "with_header"]
 
 
 class RenderError(GenerationError):
@@ -67,11 +67,11 @@ def render(
                 text = env.get_template(plan.template).render(ctx=plan.context)
             except jinja2.TemplateError as exc:  # a --templates override gone wrong
                 raise RenderError(f"template {plan.template}: {exc}") from None
-        out[plan.path] = _with_header(plan.path, line, text)
+        out[plan.path] = with_header(plan.path, line, text)
     return out
 
 
-def _with_header(path: str, line: str, text: str) -> str:
+def with_header(path: str, line: str, text: str) -> str:
     """`text` headed by the generated-file line, in the comment syntax of its kind."""
     if path.endswith((".py", ".toml")):
         return line + text

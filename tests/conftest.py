@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,19 @@ from generator.write import write
 
 REPO = Path(__file__).resolve().parent.parent
 ARCHAL_SPEC = REPO / "specs" / "archal.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """oagen's caches (`docedit`) in a temp folder, for the tests and the commands they
+    run, never in the user's home."""
+    previous = os.environ.get("OAGEN_CACHE_DIR")
+    os.environ["OAGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("oagen-cache"))
+    yield
+    if previous is None:
+        del os.environ["OAGEN_CACHE_DIR"]
+    else:
+        os.environ["OAGEN_CACHE_DIR"] = previous
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -30,6 +30,7 @@ from ..load import Spec
 from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
 from ..options import default_package_name
 from ..resolve import Resolver
+from .docs import DocReads
 from .operations import DraftOperation, OperationBuilder, server_url
 from .schemas import SchemaBuilder
 from .unions import check_unions
@@ -62,13 +63,18 @@ class Selection:
 
 
 def build(
-    spec: Spec, sink: Diagnostics, package_name: str, selection: Selection | None = None
+    spec: Spec,
+    sink: Diagnostics,
+    package_name: str,
+    selection: Selection | None = None,
+    docs: DocReads | None = None,
 ) -> Api:
     """Build the IR; errors go to `sink` (the caller raises after this phase).
 
     With a `selection`, only the selected operations are generated, and only the
-    models they reach.
+    models they reach. `docs` collects every documentation string the IR takes.
     """
+    docs = docs if docs is not None else DocReads()
     resolver = Resolver(spec, sink)
     root: dict[str, Any] = spec.root.data if isinstance(spec.root.data, dict) else {}
     where = Where(spec.root.key, "#")
@@ -78,8 +84,8 @@ def build(
         info = {}
 
     client_names = NameTable(CLIENT_RESERVED)
-    schemes = _security_schemes(root, client_names)
-    schemas = SchemaBuilder(resolver, sink)
+    schemes = _security_schemes(root, client_names, docs, where)
+    schemas = SchemaBuilder(resolver, sink, docs)
     schemas.declare_components()
     operations = OperationBuilder(
         server_url(root.get("servers"), None),
@@ -88,6 +94,7 @@ def build(
         sink,
         root.get("security"),
         {s.wire_name: s.python_name for s in schemes},
+        docs,
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions = schemas.definitions()
@@ -95,12 +102,14 @@ def build(
     if selection is not None and not selection.is_everything:
         drafts = [d for d in drafts if selection.keeps(d)]
         definitions = _reachable(definitions, [d.operation for d in drafts])
-    resources, untagged = _group(root, drafts, client_names, {d.name for d in definitions})
+    resources, untagged = _group(
+        root, drafts, client_names, {d.name for d in definitions}, docs, where
+    )
     return Api(
         title=_str(info.get("title")) or spec.root.path.stem,
         version=_str(info.get("version")) or "0.0.0",
-        summary=_str(info.get("summary")),
-        description=_str(info.get("description")),
+        summary=docs.text(info, "summary", where.child("info")),
+        description=docs.text(info, "description", where.child("info")),
         package_name=package_name,
         spec_name=spec.root.path.name,
         spec_sha256=spec.sha256,
@@ -148,7 +157,9 @@ def _reachable(
     return tuple(d for d in definitions if d.name in seen)
 
 
-def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityScheme, ...]:
+def _security_schemes(
+    root: dict[str, Any], names: NameTable, docs: DocReads, where: Where
+) -> tuple[SecurityScheme, ...]:
     components = root.get("components") if isinstance(root.get("components"), dict) else {}
     assert isinstance(components, dict)
     raw = components.get("securitySchemes")
@@ -159,7 +170,9 @@ def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityS
         if not isinstance(scheme, dict):
             continue
         kind = scheme.get("type")
-        description = _str(scheme.get("description"))
+        description = docs.text(
+            scheme, "description", where.child("components", "securitySchemes", str(key))
+        )
         python = names.claim(snake(str(key), "credential"))
         if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
             out.append(SecurityScheme(str(key), python, "basic", None, None, description))
@@ -180,12 +193,14 @@ def _group(
     drafts: list[DraftOperation],
     client_names: NameTable,
     model_names: set[str],
+    docs: DocReads,
+    where: Where,
 ) -> tuple[tuple[Resource, ...], Resource | None]:
     """Resources in the order of the top-level `tags`, then of first use."""
     tag_docs: dict[str, str | None] = {}
-    for tag in root.get("tags") or []:
+    for index, tag in enumerate(root.get("tags") or []):
         if isinstance(tag, dict) and isinstance(tag.get("name"), str):
-            tag_docs[tag["name"]] = _str(tag.get("description"))
+            tag_docs[tag["name"]] = docs.text(tag, "description", where.child("tags", index))
     by_tag: dict[str | None, list[DraftOperation]] = {}
     for draft in drafts:
         by_tag.setdefault(draft.tag, []).append(draft)

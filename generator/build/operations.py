@@ -23,6 +23,7 @@ from ..ir import (
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .constraints import constraints
+from .docs import DocReads
 from .schemas import SchemaBuilder, json_value
 
 __all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder"]
@@ -56,7 +57,9 @@ class OperationBuilder:
         sink: Diagnostics,
         global_security: Any,
         scheme_names: dict[str, PyIdent],
+        docs: DocReads,
     ) -> None:
+        self._docs = docs
         self._base_url = base_url
         self._resolver = resolver
         self._schemas = schemas
@@ -107,8 +110,8 @@ class OperationBuilder:
             operation_id=op_id,
             method=method.upper(),
             path=path,
-            summary=_text(op.get("summary")),
-            description=_text(op.get("description")),
+            summary=self._docs.text(op, "summary", where),
+            description=self._docs.text(op, "description", where),
             is_deprecated=op.get("deprecated") is True,
             params=params,
             body=body,
@@ -206,7 +209,7 @@ class OperationBuilder:
                     constraints=constraints(resolved),
                     has_default="default" in resolved,
                     default=json_value(resolved.get("default")),
-                    description=_text(param.get("description")),
+                    description=self._docs.text(param, "description", param_where),
                     is_deprecated=param.get("deprecated") is True,
                     pointer=param_where.pointer,
                 )
@@ -244,7 +247,11 @@ class OperationBuilder:
                 schema if schema is not None else {}, media_where.child("schema"), op_name + "Body"
             )
         return Body(
-            media, kind, btype, body.get("required") is True, _text(body.get("description"))
+            media,
+            kind,
+            btype,
+            body.get("required") is True,
+            self._docs.text(body, "description", where),
         )
 
     def _responses(
@@ -281,7 +288,7 @@ class OperationBuilder:
         return tuple(successes), tuple(errors)
 
     def _response(self, code: str, resp: dict[str, Any], where: Where, op_name: str) -> Response:
-        description = _text(resp.get("description"))
+        description = self._docs.text(resp, "description", where)
         content = resp.get("content")
         if not isinstance(content, dict) or not content:
             kind: ResponseKind = "empty" if code in _EMPTY_STATUSES else "raw"
@@ -383,7 +390,3 @@ def _body_kind(media: str) -> BodyKind:
     if base.startswith("text/"):
         return "text"
     return "binary"
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None

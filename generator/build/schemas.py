@@ -34,6 +34,7 @@ from ..ir import (
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .constraints import constraints
+from .docs import DocReads
 
 __all__ = ["SchemaBuilder"]
 
@@ -62,9 +63,10 @@ def _is_json_scalar(value: object) -> bool:
 class SchemaBuilder:
     """Turns schemas into TypeExprs, collecting the named definitions they need."""
 
-    def __init__(self, resolver: Resolver, sink: Diagnostics) -> None:
+    def __init__(self, resolver: Resolver, sink: Diagnostics, docs: DocReads) -> None:
         self._resolver = resolver
         self._sink = sink
+        self._docs = docs
         self._names = NameTable(MODEL_RESERVED, reserved_suffix="Model")
         self._by_place: dict[Where, PyIdent] = {}
         self._pending: list[tuple[PyIdent, Any, Where]] = []
@@ -109,7 +111,7 @@ class SchemaBuilder:
         schema, where = found
         if not isinstance(schema, dict):
             return Alias(name, self.type_of(schema, where, name), None, where.pointer)
-        description = _text(schema.get("description")) or _text(schema.get("title"))
+        description = self._docs.either(schema, where)
         if self._is_model(schema, where):
             return self._model(name, _strip_null(schema), where, description)
         enum = schema.get("enum")
@@ -168,7 +170,9 @@ class SchemaBuilder:
         fields: list[Field] = []
         for key, (sub, sub_where) in properties.items():
             resolved = self._resolver.deref(sub, sub_where)
-            sub_schema = resolved[0] if resolved and isinstance(resolved[0], dict) else {}
+            sub_schema, doc_where = (
+                resolved if resolved and isinstance(resolved[0], dict) else ({}, sub_where)
+            )
             ftype = self.type_of(sub, sub_where, name + pascal(key, "Field"))
             has_default = "default" in sub_schema
             fields.append(
@@ -183,8 +187,7 @@ class SchemaBuilder:
                     and sub_schema.get("writeOnly") is not True,
                     has_default=has_default,
                     default=json_value(sub_schema.get("default")) if has_default else None,
-                    description=_text(sub_schema.get("description"))
-                    or _text(sub_schema.get("title")),
+                    description=self._docs.either(sub_schema, doc_where),
                     constraints=constraints(sub_schema),
                     is_read_only=sub_schema.get("readOnly") is True,
                     is_write_only=sub_schema.get("writeOnly") is True,
@@ -468,10 +471,6 @@ def _strip_null(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
 
 
 def json_value(value: Any) -> JsonValue:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from ..imports import ImportSet
@@ -123,35 +124,57 @@ def _model(types: Types, model: Model) -> ModelContext:
     )
 
 
-def _models(api: Api, index: Definitions) -> list[Callable[[], FilePlan]]:
-    """The `models` package: a module per component schema (holding the inline models
-    named after it too), the enums in one, and an `__init__` that imports a model's
-    module on first use (PEP 562)."""
+@dataclass(frozen=True, slots=True)
+class ModelLayout:
+    """Which module each definition lives in, and each module's members (in order)
+    and docstring."""
+
+    modules: dict[str, str]
+    groups: dict[str, tuple[tuple[PyIdent, ...], str]]
+
+
+def model_layout(api: Api) -> ModelLayout:
     modules = _model_modules(api)
     title = _title(api)
-    groups: dict[str, list[Definition]] = {}
+    members: dict[str, list[Definition]] = {}
     for d in api.definitions:
-        groups.setdefault(modules[d.name], []).append(d)
-    out: list[Callable[[], FilePlan]] = []
-    for module, members in groups.items():
+        members.setdefault(modules[d.name], []).append(d)
+    groups: dict[str, tuple[tuple[PyIdent, ...], str]] = {}
+    for module, group in members.items():
         if module == "_enums":
             doc = f"Enumerations of the {title}."
         else:
-            kind = "model" if isinstance(members[0], Model) else "type"
-            doc = f"The `{members[0].name}` {kind} of the {title}"
-            doc += " and the models inside it." if len(members) > 1 else "."
-        out.append(partial(_model_file, module, api, index, members, modules, doc))
-    return [partial(_models_init, api, modules), *out]
+            kind = "model" if isinstance(group[0], Model) else "type"
+            doc = f"The `{group[0].name}` {kind} of the {title}"
+            doc += " and the models inside it." if len(group) > 1 else "."
+        groups[module] = (tuple(d.name for d in group), doc)
+    return ModelLayout(modules, groups)
+
+
+def _models(api: Api, index: Definitions, layout: ModelLayout) -> dict[str, Callable[[], FilePlan]]:
+    """The `models` package: a module per component schema (holding the inline models
+    named after it too), the enums in one, and an `__init__` that imports a model's
+    module on first use (PEP 562). Each module's definitions are looked up in `index`
+    when its plan is made."""
+    out: dict[str, Callable[[], FilePlan]] = {
+        "models/__init__.py": partial(_models_init, api, layout.modules)
+    }
+    for module, (names, doc) in layout.groups.items():
+        out[f"models/{module}.py"] = partial(
+            _model_file, module, api, index, names, layout.modules, doc
+        )
+    return out
 
 
 def _model_file(
     module: str,
     api: Api,
     index: Definitions,
-    members: Sequence[Definition],
+    names: Sequence[PyIdent],
     modules: dict[str, str],
     doc: str,
 ) -> FilePlan:
+    members = [index.by_name[name] for name in names]
     context = _model_module(api, index, members, modules, doc)
     return FilePlan(f"models/{module}.py", "models.py.jinja", context)
 
