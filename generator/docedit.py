@@ -28,6 +28,7 @@ import json
 import os
 import pickle
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -346,6 +347,22 @@ def _write_state(cache: Path, state: dict[str, Any]) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+KEPT = 16  # caches kept (of the most recently generated output folders)
+
+
+def _prune(cache: Path) -> None:
+    """Remove the caches of all but the `KEPT` output folders generated last (each
+    output folder has its own: a cache root must not grow without end)."""
+    with contextlib.suppress(OSError):
+        others: list[tuple[float, Path]] = []
+        for folder in cache.parent.iterdir():
+            state = folder / STATE
+            if folder != cache and state.is_file():
+                others.append((state.stat().st_mtime, folder))
+        for _, folder in sorted(others, reverse=True)[KEPT - 1 :]:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove(cache: Path) -> None:

@@ -403,3 +403,18 @@ def test_an_installable_project_layout_too(tmp_path: Path, ways: list[str]) -> N
         scratch = generate_files(spec, formatter="none", options=options)
         assert result.files == scratch.files
     assert ways.count("quick") >= 5
+
+
+def test_only_the_latest_caches_are_kept(tmp_path: Path) -> None:
+    root = tmp_path / "caches"
+    for number in range(docedit.KEPT + 5):
+        folder = root / f"c{number:02}"
+        folder.mkdir(parents=True)
+        (folder / docedit.STATE).write_bytes(b"")
+        os.utime(folder / docedit.STATE, (1000 + number, 1000 + number))
+    newest = root / "new"
+    newest.mkdir()
+    docedit._prune(newest)
+    kept = sorted(p.name for p in root.iterdir())
+    assert len(kept) == docedit.KEPT
+    assert kept[0] == f"c{5 + 1:02}" and "new" in kept
