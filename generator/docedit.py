@@ -24,7 +24,6 @@ import contextlib
 import copyreg
 import hashlib
 import io
-import json
 import os
 import pickle
 import re
@@ -42,8 +41,8 @@ from .build.docs import DocReads
 from .diagnostics import Diagnostic, SourceLocation, pointer_join
 from .format import Formatter, format_sources
 from .ir import Api, Definition, Model, PyIdent, Resource
-from .jsontext import json_children
-from .load import MAX_FILE_BYTES
+from .jsontext import SKIPPER, WHITESPACE, json_children
+from .load import MAX_FILE_BYTES, spec_digest
 from .manifest import MANIFEST, body_digest, generator_digest, manifest_text, read_manifest, sha256
 from .options import Options
 from .parallel import detached
@@ -247,7 +246,7 @@ def _outline(text: str, depth: int = 3) -> dict[int, list[tuple[int, str]]]:
     the JSON `text`, by the container's offset: where `_segments_at` finds its way
     without decoding everything before a string deep in a big spec."""
     out: dict[int, list[tuple[int, str]]] = {}
-    level = [_WS.match(text, 0).end()]  # type: ignore[union-attr]
+    level = [WHITESPACE.match(text, 0).end()]  # type: ignore[union-attr]
     for _ in range(depth):
         below: list[int] = []
         for offset in level:
@@ -394,8 +393,6 @@ class Edit:
     delta: int  # characters added (negative: removed)
 
 
-_WS = re.compile(r"[ \t\n\r]*")
-_SKIPPER = json.JSONDecoder(object_hook=lambda _: None)  # values skipped, objects dropped
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
@@ -484,7 +481,7 @@ def _segments_at(
     valid JSON `text` (None when no value starts there): containers are entered
     until the value is reached, found in `outline` or else by skipping the values
     before it with the C decoder."""
-    ws = _WS.match
+    ws = WHITESPACE.match
     position = ws(text, 0).end()  # type: ignore[union-attr]
     segments: list[str] = []
     while position != target:
@@ -514,7 +511,7 @@ def _segments_at(
             if position == target:
                 segments.append(key)
                 return segments
-            _, end = _SKIPPER.raw_decode(text, position)
+            _, end = SKIPPER.raw_decode(text, position)
             if end > target:
                 segments.append(key)
                 break  # the value holds the target: enter it
@@ -727,8 +724,7 @@ def _moved(offset: int, edit: Edit) -> int:
 
 def _spec_digest(key: str, raw: bytes) -> str:
     """`Spec.sha256` of a spec of one document (see `load`): of its UTF-8 text."""
-    text = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    return hashlib.sha256(key.encode() + b"\0" + text + b"\0").hexdigest()
+    return spec_digest([(key, raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)])
 
 
 def _previous_output(

@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["JsonLocator", "LoadError", "json_children", "parse_json"]
+__all__ = ["SKIPPER", "WHITESPACE", "JsonLocator", "LoadError", "json_children", "parse_json"]
 
 
 class LoadError(Exception):
@@ -93,7 +93,7 @@ def _find_duplicate(text: str) -> tuple[int, int]:
         char = text[index]
         if char == '"':
             key, end = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
-            after = _WS.match(text, end)
+            after = WHITESPACE.match(text, end)
             is_key = after is not None and text[after.end() : after.end() + 1] == ":"
             keys = stack[-1] if stack else None
             if is_key and keys is not None:
@@ -112,9 +112,9 @@ def _find_duplicate(text: str) -> tuple[int, int]:
     return 1, 1
 
 
-_WS = re.compile(r"[ \t\n\r]*")
+WHITESPACE = re.compile(r"[ \t\n\r]*")
 # skips values: objects are dropped as soon as they are decoded (half the cost of keeping them)
-_decoder = json.JSONDecoder(object_hook=lambda _: None)
+SKIPPER = json.JSONDecoder(object_hook=lambda _: None)
 
 
 class JsonLocator:
@@ -133,7 +133,7 @@ class JsonLocator:
 
     def locate(self, segments: list[str]) -> tuple[int, int]:
         text = self.text
-        offset = _WS.match(text, 0).end()  # type: ignore[union-attr]
+        offset = WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
         try:
             for segment in segments:
                 children = self.children.get(offset)
@@ -160,7 +160,7 @@ class JsonLocator:
 
 def json_children(text: str, idx: int) -> dict[str, int]:
     """Offsets of the values directly inside the container at `idx` ({} for scalars)."""
-    ws = _WS.match
+    ws = WHITESPACE.match
     opener = text[idx]
     if opener not in "{[":
         return {}
@@ -175,7 +175,7 @@ def json_children(text: str, idx: int) -> dict[str, int]:
             out.setdefault(key, position)
         else:
             out[str(index)] = position
-        _, position = _decoder.raw_decode(text, position)
+        _, position = SKIPPER.raw_decode(text, position)
         position = ws(text, position).end()  # type: ignore[union-attr]
         if text[position] == ",":
             position = ws(text, position + 1).end()  # type: ignore[union-attr]
