@@ -75,6 +75,7 @@ class Regenerated(NamedTuple):
     diagnostics: tuple[Diagnostic, ...]
     operations: int
     models: int
+    remade: int  # files planned, rendered and formatted again
 
 
 def cache_folder(out: Path) -> Path | None:
@@ -156,7 +157,7 @@ class Recording:
     recursive: frozenset[PyIdent]
     key: str  # the spec document's key (its file name)
     display: str
-    raw: bytes  # the spec's bytes, as read
+    path: Path  # the spec file (read again by `record`, checked against the IR's digest)
     is_json: bool
     documents: int
     options: dict[str, Any]
@@ -177,6 +178,13 @@ def record_detached(recording: Recording, diagnostics: Sequence[Diagnostic], cac
         detached(lambda: record(recording, diagnostics, cache))
     finally:
         os.close(lock)  # the detached process holds the lock until it ends
+    # The IR stays referenced until the next generation here: freed now, while the
+    # process writing the cache shares its memory pages, every page of it would first
+    # be copied (tens of milliseconds for GitHub's).
+    _SHARED[:] = [recording]
+
+
+_SHARED: list[object] = []
 
 
 def _lock(cache: Path) -> int | None:
@@ -205,6 +213,15 @@ def record(recording: Recording, diagnostics: Sequence[Diagnostic], cache: Path)
         _remove(cache)
         return
     api, layout = recording.api, recording.layout
+    try:
+        raw = recording.path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        _remove(cache)
+        return
+    if _spec_digest(recording.key, raw) != api.spec_sha256:
+        _remove(cache)  # the file changed since it was loaded
+        return
     docs, ambiguous, traced = _trace(api, recording.reads, layout, recording.key)
     if not traced:
         _remove(cache)
@@ -222,9 +239,9 @@ def record(recording: Recording, diagnostics: Sequence[Diagnostic], cache: Path)
         "strict": recording.strict,
         "key": recording.key,
         "display": recording.display,
-        "spec": recording.raw,
+        "spec": raw,
         "spec_sha256": api.spec_sha256,
-        "index": _outline(recording.raw.decode("utf-8")),
+        "index": _outline(text),
         "shell": _dumps(replace(api, definitions=(), resources=(), root=None)),
         "resources": [_dumps(r) for r in api.resources],
         "root": None if api.root is None else _dumps(api.root),
@@ -596,10 +613,19 @@ def _regenerate(
     formatter: Formatter,
     strict: bool,
 ) -> Regenerated | None:
+    recorded_options = options.recorded(path)
+    manifest = read_manifest(out)
+    if (
+        manifest is None
+        or manifest.get("generator_digest") != generator_digest()
+        or manifest.get("options") != dict(sorted(recorded_options.items()))
+        or manifest.get("formatted") is not (formatter != "none")
+        or not isinstance(manifest.get("sources"), dict)
+    ):
+        return None  # (before the cache is read: most runs end here, the cache unread)
     state = _read_state(cache)
     if state is None or state["generator_digest"] != generator_digest():
         return None
-    recorded_options = options.recorded(path)
     if (
         state["options"] != recorded_options
         or state["formatter"] != formatter
@@ -617,7 +643,7 @@ def _regenerate(
         return None
     if not (path.suffix.lower() == ".json" or new_text.lstrip()[:1] in ("{", "[")):
         return None  # parsed as YAML: the edit cannot be found in the text
-    disk = _previous_output(out, state, recorded_options, formatter)
+    disk = _previous_output(out, manifest, state)
     if disk is None:
         return None
     edit = find_edit(old_text, new_text, state["index"])
@@ -679,8 +705,6 @@ def _regenerate(
         files[name] = new_head + text[len(old_head) :]
     if set(formatted) - set(disk):
         return None  # a file the last run did not make: not a documentation edit
-    manifest = read_manifest(out)
-    assert manifest is not None  # read by _previous_output
     digests = dict(manifest["sources"])
     digests.update((p, body_digest(t)) for p, t in sources.items() if p.endswith(".py"))
     files[MANIFEST] = manifest_text(
@@ -714,7 +738,7 @@ def _regenerate(
             state["groups"][item[1]] = _dumps(tuple(loaded[item[1]].values()))
     state["diagnostics"] = [_diagnostic_row(d) for d in diagnostics]
     _write_state(cache, state)
-    return Regenerated(files, diagnostics, state["operations"], state["models"])
+    return Regenerated(files, diagnostics, state["operations"], state["models"], len(affected))
 
 
 def _moved(offset: int, edit: Edit) -> int:
@@ -728,19 +752,11 @@ def _spec_digest(key: str, raw: bytes) -> str:
 
 
 def _previous_output(
-    out: Path, state: dict[str, Any], options: dict[str, Any], formatter: Formatter
+    out: Path, manifest: dict[str, Any], state: dict[str, Any]
 ) -> dict[str, str] | None:
-    """The files of `out` (not its manifest), when its manifest says they were made
-    from the cached spec with these options and they are on disk as recorded."""
-    manifest = read_manifest(out)
-    if (
-        manifest is None
-        or manifest.get("generator_digest") != generator_digest()
-        or manifest.get("options") != dict(sorted(options.items()))
-        or manifest.get("inputs") != {state["key"]: sha256(state["spec"])}
-        or manifest.get("formatted") is not (formatter != "none")
-        or not isinstance(manifest.get("sources"), dict)
-    ):
+    """The files of `out` (not its manifest), when its `manifest` says they were
+    made from the cached spec and they are on disk as recorded."""
+    if manifest.get("inputs") != {state["key"]: sha256(state["spec"])}:
         return None
     files: dict[str, str] = {}
     for name, digest in manifest["files"].items():

@@ -38,6 +38,8 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
     operations: int = 0
     models: int = 0
+    # after an edit of one documentation string (`docedit`): the files made again
+    remade: int | None = None
 
 
 def check_spec(
@@ -88,7 +90,9 @@ def generate_files(
             (progress or (lambda stage: None))("looking for a documentation edit")
             quick = regenerate(path, previous, cache, options, formatter, strict)
             if quick is not None:
-                return Result(quick.files, quick.diagnostics, quick.operations, quick.models)
+                return Result(
+                    quick.files, quick.diagnostics, quick.operations, quick.models, quick.remade
+                )
         return _generate(path, formatter, strict, options, progress, previous, cache)
 
 
@@ -142,7 +146,7 @@ def _generate(
             recursive=index.recursive,
             key=spec.root.key,
             display=spec.root.display,
-            raw=spec.root.text.encode("utf-8"),
+            path=spec.root.path,
             is_json=spec.root.is_json,
             documents=len(spec.documents),
             options=options.recorded(path),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -418,3 +419,75 @@ def test_only_the_latest_caches_are_kept(tmp_path: Path) -> None:
     kept = sorted(p.name for p in root.iterdir())
     assert len(kept) == docedit.KEPT
     assert kept[0] == f"c{5 + 1:02}" and "new" in kept
+
+
+def test_the_command_line_takes_the_short_way(tmp_path: Path) -> None:
+    """`oagen generate` as users run it: the first run leaves the cache behind (from a
+    detached process, which the second run waits for), the second remakes only the
+    files holding the edited description and says so, and the folder is then exactly
+    what a full generation makes."""
+    import subprocess
+
+    oagen = REPO / ".venv" / "bin" / "oagen"
+    spec = _as_json(SPECS["archal"], tmp_path / "archal.json")
+
+    def run(out: str, *extra: str) -> str:
+        done = subprocess.run(
+            [str(oagen), "generate", spec.name, "-o", out, *extra],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    assert "documentation edit" not in run("out")
+    data = json.loads(spec.read_text(encoding="utf-8"))
+    path = next(p for p in _doc_paths(data) if p[0] == "paths" and p[-1] == "summary")
+    _set(data, path, _get(data, path) + ", described again")
+    _dump(data, spec)
+    line = run("out")
+    made = re.search(r", (\d+) made again for a documentation edit \(35 files\)", line)
+    assert made is not None and 1 <= int(made.group(1)) < 10, line
+    env = {**os.environ, "OAGEN_CACHE_DIR": ""}
+    subprocess.run(
+        [str(oagen), "generate", spec.name, "-o", "scratch"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    for path in (tmp_path / "scratch").rglob("*"):
+        if path.is_file():
+            twin = tmp_path / "out" / path.relative_to(tmp_path / "scratch")
+            assert twin.read_bytes() == path.read_bytes(), path
+    assert sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*")) == sorted(
+        p.relative_to(tmp_path / "scratch") for p in (tmp_path / "scratch").rglob("*")
+    )
+
+
+def test_no_cache_for_a_spec_that_changed_while_it_was_generated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is written from the file as it is then, and only if that is the text
+    the IR was built from."""
+    spec = _as_json(SPECS["archal"], tmp_path / "archal.json")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    _generate(spec, out, cache)
+    assert _state(cache)["spec"] == spec.read_bytes()
+
+    def edited_meanwhile(call: Any) -> None:
+        spec.write_text(spec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        call()
+
+    monkeypatch.setattr(docedit, "detached", edited_meanwhile)
+    data = json.loads(spec.read_text(encoding="utf-8"))
+    data["info"]["version"] = "9.9.9"  # not documentation: a full generation
+    _dump(data, spec)
+    generate_files(spec, previous=out, cache=cache, formatter="none")
+    lock = docedit._lock(cache)
+    assert lock is not None
+    os.close(lock)
+    assert not (cache / docedit.STATE).exists()
