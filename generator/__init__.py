@@ -1,3 +1,3 @@
-"""oagen: OpenAPI 3.0/3.1 -> typed Python client packages."""
+"""oagen: OpenAPI -> typed Python client packages."""
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""`python -m generator` is the `oagen` command."""
+"""`python -m oagen` is the `oagen` command."""
 
 from .cli import run
 

@@ -7,7 +7,6 @@ Findings are printed as `FILE:LINE:COL: severity: message (#/pointer)`.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -65,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
             help="pyproject: make OUT an installable project (pyproject.toml + package)",
         )  # fmt: skip
         sub.add_argument(
-            "--force", action="store_true", help="regenerate even when the manifest says current"
+            "--force",
+            action="store_true",
+            help="generate: ignore the manifest (format every file again); check always does",
         )
         reference_options(sub)
 
@@ -148,30 +149,32 @@ def _options(target: Target, args: argparse.Namespace) -> Options:
         meta=() if args.meta == "none" else (args.meta,),
         allow_ref_outside=args.allow_ref_outside,
         allowed_hosts=tuple(args.allow_remote_ref),
+        formatter=args.formatter,
     )
 
 
 def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
+    """`generate` or `check` one target. `generate` trusts the output's manifest
+    (nothing to do when it records these inputs and options, and formatted files of
+    unchanged renderings are kept); `check` regenerates in memory and compares."""
     options = _options(target, args)
     shown = _display(target.output)
     spec = _display(target.spec)
-    if not args.force and is_current(spec, target.output, options.recorded(spec)):
+    trusted = command == "generate" and not args.force
+    if trusted and is_current(spec, target.output, options.recorded(spec)):
         manifest = read_manifest(target.output) or {"files": {}}
         print(f"{shown}: up to date ({len(manifest['files']) + 1} files)")
         return 0
-    from .docedit import cache_folder  # the heavy imports, only when there is work
-    from .pipeline import generate_files
+    from .pipeline import generate_files  # the heavy imports, only when there is work
 
     started = time.perf_counter()
     progress = _Progress(str(shown), started)
     result = generate_files(
         spec,
-        formatter=args.formatter,
         strict=args.strict,
         options=options,
         progress=progress,
-        previous=target.output,
-        cache=cache_folder(target.output) if command == "generate" else None,
+        previous=target.output if trusted else None,
     )
     _print(result.diagnostics, sys.stderr)
     if command == "generate":
@@ -184,8 +187,6 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
             if changes
             else "up to date"
         )
-        if result.remade is not None:
-            detail += f", {result.remade} made again for a documentation edit"
         print(
             f"{shown}: {detail} ({len(result.files)} files); {result.operations} operations,"
             f" {result.models} models in {time.perf_counter() - started:.2f} s"
@@ -272,13 +273,8 @@ def _watch(targets: list[Target], args: argparse.Namespace) -> int:
 
 
 def run() -> None:
-    """The `oagen` command: `main`, then an exit that skips the interpreter's clean-up
-    (freeing millions of objects of a big package takes a tenth of a second, and
-    nothing is left to flush but the standard streams)."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    """The `oagen` console script."""
+    sys.exit(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal, assert_never
 
-from .build import build, default_package_name
+from .builder import build, default_package_name
 from .diagnostics import Diagnostics
 from .diffreport import Change, render_report
 from .gitspec import GitError, materialize, spec_path

@@ -262,7 +262,6 @@ class Api:
     description: str | None
     package_name: str
     spec_name: str
-    spec_sha256: str
     base_url: str | None
     security_schemes: tuple[SecurityScheme, ...]
     definitions: tuple[Definition, ...]

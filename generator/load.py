@@ -8,8 +8,7 @@ on demand, only when a diagnostic needs one.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,11 +68,10 @@ class Document:
 
 @dataclass(frozen=True)
 class Spec:
-    """The root document and every file it references, with their combined sha256."""
+    """The root document and every file it references (by key)."""
 
     root: Document
     documents: Mapping[str, Document]
-    sha256: str
 
     def locate(self, where: Where) -> SourceLocation | None:
         doc = self.documents.get(where.document)
@@ -110,16 +108,7 @@ def load(path: Path, display: str | None = None, policy: LoadPolicy | None = Non
             pending.append(documents[key])
     if problems:
         raise SpecError(problems)
-    digest = spec_digest((key, documents[key].text.encode()) for key in documents)
-    return Spec(root, documents, digest)
-
-
-def spec_digest(documents: Iterable[tuple[str, bytes]]) -> str:
-    """`Spec.sha256`: of every document's key and UTF-8 text, in key order."""
-    digest = hashlib.sha256()
-    for key, text in sorted(documents):
-        digest.update(key.encode() + b"\0" + text + b"\0")
-    return digest.hexdigest()
+    return Spec(root, documents)
 
 
 def ref_key(doc: Document, ref: str, base: Path) -> str:

@@ -1,9 +1,12 @@
 """The manifest of a generated package: what made it, so unchanged inputs skip the work.
 
-`.oagen-manifest.json` records the generator (version and a digest of its own code,
-templates and runtime), the options, every spec file read (sha256 of its bytes) and
-every generated file (sha256). `is_current` answers "would generating again give the
-same bytes?" by hashing inputs and outputs only: no parsing, no rendering.
+`.oagen-manifest.json` records everything that decides the output's bytes: the
+generator (version and a digest of its own code, templates and runtime), the options
+(formatter and `--templates` folder digest included), every spec file read (sha256 of
+its bytes), and every generated file (sha256 of the file, and of its rendering before
+formatting). `is_current` answers "would generating again give the same bytes?" by
+hashing inputs and outputs only: no parsing, no rendering. `generate` trusts it;
+`check` never does (it regenerates in memory and compares).
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from . import __version__
 
 __all__ = [
     "MANIFEST",
-    "body_digest",
     "generator_digest",
     "is_current",
     "manifest_text",
@@ -43,7 +45,7 @@ def generator_digest() -> str:
     code = Path(__file__).resolve().parent
     for path in sorted(code.rglob("*.py")):
         digest.update(path.relative_to(code).as_posix().encode() + b"\0" + path.read_bytes())
-    templates = package_files("generator.templates")
+    templates = package_files("oagen.templates")
     for folder in ("package", "runtime"):
         for entry in sorted(templates.joinpath(folder).iterdir(), key=lambda e: e.name):
             if entry.is_file():
@@ -68,12 +70,11 @@ def manifest_text(
     inputs: Mapping[str, str],
     options: Mapping[str, Any],
     sources: Mapping[str, str],
-    formatted: bool,
 ) -> str:
     """The manifest of `files` (which must not include the manifest itself).
 
-    `sources` maps each Python file to the sha256 of its rendered, unformatted body:
-    a later run whose rendering gives the same body reuses the formatted file.
+    `sources` maps each Python file to the sha256 of its rendering before formatting:
+    a later run whose rendering is the same reuses the formatted file.
     """
     data = {
         "generator": f"oagen {__version__}",
@@ -83,41 +84,35 @@ def manifest_text(
         "options": dict(sorted(options.items())),
         "files": {path: sha256(files[path].encode("utf-8")) for path in sorted(files)},
         "sources": {path: sources[path] for path in sorted(sources)},
-        "formatted": formatted,
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
-def body_digest(text: str) -> str:
-    """The sha256 of a rendered file without its first (header) line."""
-    return sha256(text.partition("\n")[2].encode("utf-8"))
-
-
-def reusable(out: Path, rendered: Mapping[str, str]) -> dict[str, str]:
-    """The files of `out` that formatting `rendered` again would reproduce: their
-    rendered body is the one recorded, and they are on disk as recorded. Returned
-    with the header line of `rendered` (the spec's digest may have changed)."""
+def reusable(out: Path, rendered: Mapping[str, str], formatter: str) -> dict[str, str]:
+    """The files of `out` that formatting `rendered` again would reproduce: made by
+    this generator with this formatter, from the same rendering, and on disk as
+    recorded. (The manifest is trusted here; `check` does not call this.)"""
     data = read_manifest(out)
     if data is None or data.get("generator_digest") != generator_digest():
         return {}
-    if data.get("formatted") is not True:
+    options = data.get("options")
+    if not isinstance(options, dict) or options.get("formatter") != formatter:
         return {}
     recorded = data.get("sources")
     if not isinstance(recorded, dict):
         return {}
     files: dict[str, Any] = data["files"]
-    out_files: dict[str, str] = {}
+    kept: dict[str, str] = {}
     for path, text in rendered.items():
-        if recorded.get(path) != body_digest(text):
+        if recorded.get(path) != sha256(text.encode("utf-8")):
             continue
         try:
             disk = (out / path).read_bytes()
         except OSError:
             continue
         if sha256(disk) == files.get(path):
-            header = text.partition("\n")[0]
-            out_files[path] = header + "\n" + disk.decode("utf-8").partition("\n")[2]
-    return out_files
+            kept[path] = disk.decode("utf-8")
+    return kept
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:

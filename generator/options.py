@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .format import Formatter
 from .manifest import templates_digest
 from .names import snake
 
@@ -34,10 +35,7 @@ def default_package_name(spec_path: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """What a generation depends on besides the spec (recorded in the manifest).
-
-    The formatter is not recorded: ruff and black give the same bytes.
-    """
+    """What a generation depends on besides the spec (recorded in the manifest)."""
 
     package_name: str | None = None
     templates: Path | None = None
@@ -47,6 +45,7 @@ class Options:
     meta: tuple[str, ...] = field(default=())
     allow_ref_outside: bool = False
     allowed_hosts: tuple[str, ...] = ()
+    formatter: Formatter = "ruff"
 
     @property
     def load_policy(self) -> LoadPolicy:
@@ -62,4 +61,5 @@ class Options:
             "meta": list(self.meta),
             "allow_ref_outside": self.allow_ref_outside,
             "allowed_hosts": sorted(self.allowed_hosts),
+            "formatter": self.formatter,
         }

@@ -1,10 +1,9 @@
 """Stage 7, write: put a generated package on disk, or compare it with what is there.
 
 Only files whose bytes change are rewritten (atomically: temp file + rename), files
-that are no longer generated are removed, and the manifest is written last. A file
-whose only change is its header line, kept the same length (a new spec digest), has
-that line overwritten in place. A folder that oagen did not generate (non-empty, no
-manifest) is never touched.
+that are no longer generated are removed, and the manifest is written last. A new
+output folder is written beside its place and renamed into it whole. A folder that
+oagen did not generate (non-empty, no manifest) is never touched.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import contextlib
 import difflib
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -129,7 +127,6 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
         return _write_new(out, files)
     mode = _file_mode()
     staged: list[tuple[Path, Path, str]] = []
-    headers: list[tuple[Path, bytes, str]] = []  # (file, its new first line, path)
     created: list[Path] = []
     checked: set[Path] = set()  # folders that exist and lead nowhere outside `out`
     try:
@@ -149,10 +146,6 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
                         created.append(folder)
                 _inside(out, target.parent)
                 checked.add(target.parent)
-            head = _changed_header(target, current, data)
-            if head is not None:
-                headers.append((target, head, path))
-                continue
             staged.append((_stage(target, data, mode), target, path))
     except BaseException:
         for tmp, _, _ in staged:
@@ -163,15 +156,6 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
         raise
     for tmp, target, _ in staged:
         os.replace(tmp, target)
-    for target, head, _ in headers:
-        # after everything that needs space is on disk: overwriting bytes in place
-        # allocates none; an interruption here leaves current bodies under old
-        # headers, which the manifest (written last, still the old one) reports
-        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW)
-        try:
-            os.pwrite(fd, head, 0)
-        finally:
-            os.close(fd)
     removed: list[str] = []
     for path in sorted(set(previous) - set(files)):
         target = out / _safe_relative(path)
@@ -181,28 +165,7 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
     for folder in sorted({(out / p).parent for p in removed}, reverse=True):
         if folder != out and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    written = sorted(
-        [*(path for _, _, path in staged), *(path for _, _, path in headers)],
-        key=lambda p: (p == MANIFEST, p),
-    )
-    return WriteResult(tuple(written), tuple(removed))
-
-
-def _changed_header(target: Path, current: bytes | None, data: bytes) -> bytes | None:
-    """The new first line of `target` when it is all that changes (same length) and
-    the file can be written in place (a regular file with no other hard link)."""
-    if current is None or len(current) != len(data):
-        return None
-    end = data.find(b"\n") + 1
-    if end == 0 or current[end - 1 : end] != b"\n" or current[end:] != data[end:]:
-        return None
-    try:
-        info = os.lstat(target)
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
-        return None
-    return data[:end]
+    return WriteResult(tuple(path for _, _, path in staged), tuple(removed))
 
 
 def _write_new(out: Path, files: Mapping[str, str]) -> WriteResult:

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from generator.pipeline import generate_files
-from generator.write import write
+from oagen.pipeline import generate_files
+from oagen.write import write
 
 REPO = Path(__file__).resolve().parent.parent
 ARCHAL_SPEC = REPO / "specs" / "archal.yaml"

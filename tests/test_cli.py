@@ -11,9 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from generator.cli import main
-from generator.write import MANIFEST
+from oagen.cli import main
+from oagen.write import MANIFEST
 
 REPO = Path(__file__).resolve().parent.parent
 OAGEN = REPO / ".venv" / "bin" / "oagen"
@@ -438,7 +437,7 @@ def test_cli_subprocess_generate_and_check(tmp_path: Path) -> None:
     check = _oagen(tmp_path, "check", "pets.yaml", "-o", "out")
     assert (check.returncode, check.stderr) == (0, "")
     module = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "pets.yaml", "-o", "out"],
+        [sys.executable, "-m", "oagen", "check", "pets.yaml", "-o", "out"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert module.returncode == 0, module.stderr

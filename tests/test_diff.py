@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-
-from generator.cli import main
+from oagen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 ARCHAL = REPO / "specs" / "archal.yaml"

@@ -31,9 +31,9 @@ from uuid import UUID
 
 import httpx
 import pytest
+from oagen.pipeline import generate_files
+from oagen.write import write
 
-from generator.pipeline import generate_files
-from generator.write import write
 from tests import fastapi_app
 
 PACKAGE = "shop_client"

@@ -10,11 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from generator.manifest import MANIFEST
-from generator.pipeline import generate_files
-from generator.plan import RUNTIME_FILES
-from generator.write import compare
+from oagen.manifest import MANIFEST
+from oagen.pipeline import generate_files
+from oagen.plan import RUNTIME_FILES
+from oagen.write import compare
 
 CASES = Path(__file__).parent / "cases"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "spec.yaml").is_file())

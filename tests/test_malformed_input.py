@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from generator.cli import main
-from generator.load import MAX_FILE_BYTES
+from oagen.cli import main
+from oagen.load import MAX_FILE_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 LOCATED = re.compile(r"^\S+:\d+:\d+: error: .+$")
@@ -214,7 +213,7 @@ def test_no_traceback_from_the_command(tmp_path: Path) -> None:
     spec = tmp_path / "s.yaml"
     spec.write_text(CASES["python-tag"][1], encoding="utf-8")  # type: ignore[arg-type]
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "out")],
+        [sys.executable, "-m", "oagen", "generate", str(spec), "-o", str(tmp_path / "out")],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 1

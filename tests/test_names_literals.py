@@ -8,9 +8,8 @@ import keyword
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from generator.literals import docblock, docstring, py_literal
-from generator.names import (
+from oagen.literals import docblock, docstring, py_literal
+from oagen.names import (
     FIELD_RESERVED,
     MODEL_RESERVED,
     PARAM_RESERVED,
@@ -270,7 +269,7 @@ def test_docblock_single_and_multi_line() -> None:
     indent=st.sampled_from([0, 4, 8, 60]),
 )
 def test_docstring_short_line_fast_path_matches_the_general_one(text: str, indent: int) -> None:
-    from generator.literals import _docstring
+    from oagen.literals import _docstring
 
     assert docstring(text, indent) == _docstring(text, indent, max(40, 88 - indent))
 
@@ -285,7 +284,7 @@ def test_docstring_never_ends_with_a_quote(text: str) -> None:
 
 
 def test_long_parameter_lines_get_parenthesized_annotations() -> None:
-    from generator.plan.common import _parameter
+    from oagen.plan.common import _parameter
 
     short = _parameter("name", "str | None", "None")
     assert short.annotation == "str | None"

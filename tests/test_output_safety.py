@@ -8,12 +8,11 @@ import stat
 from pathlib import Path
 
 import pytest
-
-from generator import format as formatting
-from generator import write as writing
-from generator.cli import main
-from generator.pipeline import generate_files
-from generator.write import OutputError, write
+from oagen import format as formatting
+from oagen import write as writing
+from oagen.cli import main
+from oagen.pipeline import generate_files
+from oagen.write import OutputError, write
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = REPO / "tests" / "cases" / "minimal" / "spec.yaml"
@@ -74,7 +73,7 @@ def test_a_formatter_failure_leaves_the_output_untouched(
     def broken(sources: dict[str, str], formatter: str) -> dict[str, str]:
         raise formatting.FormatError("ruff format failed: simulated")
 
-    monkeypatch.setattr("generator.pipeline.format_sources", broken)
+    monkeypatch.setattr("oagen.pipeline.format_sources", broken)
     assert main(["generate", str(_changed_spec(tmp_path)), "-o", str(out)]) == 1
     assert "ruff format failed" in capsys.readouterr().err
     assert _snapshot(out) == before

@@ -32,9 +32,8 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from generator.pipeline import generate_files
-from generator.write import write
+from oagen.pipeline import generate_files
+from oagen.write import write
 
 from .features import conftest as features
 

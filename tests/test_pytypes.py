@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.ir import Discriminator, ListOf, MapOf, Nullable, Prim, PyIdent, Ref, UnionOf
-from generator.pytypes import Types
+from oagen.ir import Discriminator, ListOf, MapOf, Nullable, Prim, PyIdent, Ref, UnionOf
+from oagen.pytypes import Types
 
 
 def test_nested_nullability_gets_distinct_decoders() -> None:
@@ -29,7 +29,7 @@ def test_slugs_are_unambiguous_for_containers() -> None:
 
 
 def test_unions_differing_only_in_discriminator_do_not_share_a_decoder() -> None:
-    from generator.ir import Constraints, Field, Model
+    from oagen.ir import Constraints, Field, Model
 
     def model(name: str) -> Model:
         tag = Field("kind", PyIdent("kind"), Prim("str"), True, False, None, None,
@@ -45,7 +45,7 @@ def test_unions_differing_only_in_discriminator_do_not_share_a_decoder() -> None
 
 def test_a_model_named_like_a_container_does_not_share_its_decoder() -> None:
     """A model `ListEnv` and the type `list[Env]` (clever-cloud.com's spec has both)."""
-    from generator.ir import Constraints, Field, Model
+    from oagen.ir import Constraints, Field, Model
 
     def model(name: str) -> Model:
         field = Field("x", PyIdent("x"), Prim("str"), True, False, None, None,

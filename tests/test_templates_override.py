@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from generator.cli import main
-from generator.pipeline import generate_files
+from oagen.cli import main
+from oagen.pipeline import generate_files
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "tests" / "cases" / "minimal" / "spec.yaml"

@@ -23,9 +23,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from generator.cli import main
-from generator.manifest import MANIFEST, read_manifest
+from oagen.cli import main
+from oagen.manifest import MANIFEST, read_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 ARCHAL_SPEC = REPO / "specs" / "archal.yaml"
@@ -239,7 +238,7 @@ def test_second_generate_is_up_to_date_and_rewrites_nothing(
 
 
 def test_up_to_date_generate_does_not_import_the_pipeline(work: Path) -> None:
-    args = ["-m", "generator", "generate", "archal.yaml", "-o", "out"]
+    args = ["-m", "oagen", "generate", "archal.yaml", "-o", "out"]
     first = subprocess.run(
         [sys.executable, "-X", "importtime", *args],
         cwd=work,
@@ -249,7 +248,7 @@ def test_up_to_date_generate_does_not_import_the_pipeline(work: Path) -> None:
     )
     assert first.returncode == 0, first.stderr
     imported = {line.rsplit("|", 1)[-1].strip() for line in first.stderr.splitlines()}
-    assert "generator.pipeline" in imported  # the probe sees real work
+    assert "oagen.pipeline" in imported  # the probe sees real work
 
     second = subprocess.run(
         [sys.executable, "-X", "importtime", *args],
@@ -261,16 +260,16 @@ def test_up_to_date_generate_does_not_import_the_pipeline(work: Path) -> None:
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines() == [f"out: up to date ({N_FILES} files)"]
     imported = {line.rsplit("|", 1)[-1].strip() for line in second.stderr.splitlines()}
-    assert "generator.cli" in imported
-    assert not {"generator.pipeline", "generator.render", "generator.load", "jinja2"} & imported
+    assert "oagen.cli" in imported
+    assert not {"oagen.pipeline", "oagen.render", "oagen.load", "jinja2"} & imported
 
     # The same seen from inside: a fresh interpreter calling `main`.
     probe = run_py(
         """
         import sys
-        from generator.cli import main
+        from oagen.cli import main
         code = main(["generate", "archal.yaml", "-o", "out"])
-        print("RESULT", code, "generator.pipeline" in sys.modules, "jinja2" in sys.modules)
+        print("RESULT", code, "oagen.pipeline" in sys.modules, "jinja2" in sys.modules)
         """,
         work,
     )
@@ -340,16 +339,16 @@ def test_schema_description_edit_changes_models(
 
 
 def test_force_regenerates_but_writes_no_equal_bytes(work: Path) -> None:
-    args = [sys.executable, "-m", "generator", "generate", "archal.yaml", "-o", "out"]
+    args = [sys.executable, "-m", "oagen", "generate", "archal.yaml", "-o", "out"]
     assert subprocess.run(args, cwd=work, check=False, capture_output=True).returncode == 0
     old = snapshot(work / "out")
     before = age(work / "out")
     probe = run_py(
         """
         import sys
-        from generator.cli import main
+        from oagen.cli import main
         code = main(["generate", "archal.yaml", "-o", "out", "--force"])
-        print("RESULT", code, "generator.pipeline" in sys.modules)
+        print("RESULT", code, "oagen.pipeline" in sys.modules)
         """,
         work,
     )
@@ -634,7 +633,7 @@ print(json.dumps({{
     "clone_ids": result.clone_ids,
     "created_at": result.created_at.isoformat(),
     "extra": result.additional_properties,
-    "foreign": sorted(m for m in sys.modules if m.split(".")[0] in ("archal_client", "generator")),
+    "foreign": sorted(m for m in sys.modules if m.split(".")[0] in ("archal_client", "oagen")),
 }}))
 """
 
@@ -1005,7 +1004,7 @@ def test_watch_regenerates_on_change_and_stops_on_sigint(work: Path) -> None:
             sys.executable,
             "-u",
             "-m",
-            "generator",
+            "oagen",
             "generate",
             "archal.yaml",
             "-o",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from ..imports import ImportSet
 from ..ir import (
@@ -151,19 +150,17 @@ def model_layout(api: Api) -> ModelLayout:
     return ModelLayout(modules, groups)
 
 
-def _models(api: Api, index: Definitions, layout: ModelLayout) -> dict[str, Callable[[], FilePlan]]:
+def _models(api: Api, index: Definitions, layout: ModelLayout) -> list[FilePlan]:
     """The `models` package: a module per component schema (holding the inline models
     named after it too), the enums in one, and an `__init__` that imports a model's
-    module on first use (PEP 562). Each module's definitions are looked up in `index`
-    when its plan is made."""
-    out: dict[str, Callable[[], FilePlan]] = {
-        "models/__init__.py": partial(_models_init, api, layout.modules)
-    }
-    for module, (names, doc) in layout.groups.items():
-        out[f"models/{module}.py"] = partial(
-            _model_file, module, api, index, names, layout.modules, doc
-        )
-    return out
+    module on first use (PEP 562)."""
+    return [
+        _models_init(api, layout.modules),
+        *(
+            _model_file(module, api, index, names, layout.modules, doc)
+            for module, (names, doc) in layout.groups.items()
+        ),
+    ]
 
 
 def _model_file(

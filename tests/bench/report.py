@@ -385,7 +385,7 @@ def _read(path: str) -> str:
 
 
 def versions() -> str:
-    from generator import __version__
+    from oagen import __version__
 
     commit = _command_output(["git", "rev-parse", "--short", "HEAD"]) or "unknown commit"
     if _command_output(["git", "status", "--porcelain", "--", "generator", "templates"]):

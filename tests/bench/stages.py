@@ -59,9 +59,9 @@ def profile(path: Path, out: Path, package: str) -> dict[str, float]:
     the profile follows the pipeline as it is), then of writing the files."""
     clock = _Clock()
     started = time.perf_counter()
-    from generator import pipeline
-    from generator.diagnostics import Diagnostics
-    from generator.write import write
+    from oagen import pipeline
+    from oagen.diagnostics import Diagnostics
+    from oagen.write import write
 
     clock.seconds["import oagen"] = time.perf_counter() - started
     for name, stage in STAGES.items():
@@ -92,9 +92,9 @@ def profile(path: Path, out: Path, package: str) -> dict[str, float]:
 
 def validation(path: Path) -> dict[str, float]:
     """The default validation and the full one (`oagen validate`), on one loaded spec."""
-    from generator.diagnostics import Diagnostics
-    from generator.load import load
-    from generator.validate import validate
+    from oagen.diagnostics import Diagnostics
+    from oagen.load import load
+    from oagen.validate import validate
 
     spec = load(path)
     clock = _Clock()

@@ -144,9 +144,9 @@ def count_generated(package: Path) -> tuple[int, int]:
 
 
 def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
-    from generator.diagnostics import SpecError
-    from generator.pipeline import generate_files
-    from generator.write import write
+    from oagen.diagnostics import SpecError
+    from oagen.pipeline import generate_files
+    from oagen.write import write
 
     outcome = Outcome(spec)
     started = time.perf_counter()
@@ -192,9 +192,9 @@ def _validator_finding(path: Path) -> str:
     """openapi-spec-validator's first finding (all its checks), or "" for a valid spec.
     `oagen generate` checks only the meta-schema by default; the corpus classifies
     specs by the full validator, as `oagen validate` does."""
-    from generator.diagnostics import Diagnostics
-    from generator.load import load
-    from generator.validate import validate
+    from oagen.diagnostics import Diagnostics
+    from oagen.load import load
+    from oagen.validate import validate
 
     spec = load(path)
     sink = Diagnostics(spec.locate)
@@ -284,7 +284,7 @@ def main() -> int:
     print(report)
     print(f"{len(outcomes)} specs in {time.perf_counter() - started:.0f} s")
     if args.write_results:
-        from generator import __version__
+        from oagen import __version__
 
         header = (
             f"# Corpus results\n\n{dt.date.today().isoformat()}, oagen {__version__}, "

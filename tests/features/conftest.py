@@ -25,14 +25,13 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-
-from generator.build import build
-from generator.diagnostics import Diagnostics
-from generator.ir import Api, Definition, Field, Model, Operation, Param
-from generator.load import load
-from generator.pipeline import generate_files
-from generator.validate import validate
-from generator.write import write
+from oagen.builder import build
+from oagen.diagnostics import Diagnostics
+from oagen.ir import Api, Definition, Field, Model, Operation, Param
+from oagen.load import load
+from oagen.pipeline import generate_files
+from oagen.validate import validate
+from oagen.write import write
 
 BASE = "https://api.test"
 HEAD_31 = "openapi: 3.1.0\ninfo: {title: Feature API, version: '1.0.0'}\nservers: [{url: 'https://api.test'}]\n"

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.ir import ListOf, Prim, Ref
+from oagen.ir import ListOf, Prim, Ref
 
 from .conftest import (
     BASE,

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from generator.pipeline import generate_files
-from generator.write import write
+from oagen.pipeline import generate_files
+from oagen.write import write
 
 from .conftest import REGISTRY
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.ir import Model, Prim, Ref
+from oagen.ir import Model, Prim, Ref
 
 from .conftest import (
     BASE,

@@ -9,8 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-
-from generator.ir import Nullable, Prim, Ref
+from oagen.ir import Nullable, Prim, Ref
 
 from .conftest import (
     BASE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator.ir import ListOf, Prim, Ref
+from oagen.ir import ListOf, Prim, Ref
 
 from .conftest import (
     BASE,

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.ir import (
+from oagen.ir import (
     Alias,
     Discriminator,
     EnumDef,

@@ -26,10 +26,10 @@ from urllib.parse import quote
 
 import pytest
 import yaml
+from oagen.diagnostics import SpecError
+from oagen.pipeline import generate_files
+from oagen.write import write
 
-from generator.diagnostics import SpecError
-from generator.pipeline import generate_files
-from generator.write import write
 from tests.hostile.audit import audit_package
 
 Text = Callable[[str], str]  # place -> the string put there
@@ -530,8 +530,8 @@ def test_100k_identifier_is_bounded_in_time(tmp_path: Path) -> None:
     )
     code = (
         "import sys; from pathlib import Path\n"
-        "from generator.pipeline import generate_files\n"
-        "from generator.diagnostics import SpecError\n"
+        "from oagen.pipeline import generate_files\n"
+        "from oagen.diagnostics import SpecError\n"
         "try:\n    generate_files(Path(sys.argv[1]), package_name='l_client')\n"
         "except SpecError:\n    pass\n"
     )

@@ -34,7 +34,7 @@ from ..ir import (
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .constraints import constraints
-from .docs import DocReads
+from .docs import schema_doc
 
 __all__ = ["SchemaBuilder"]
 
@@ -63,10 +63,9 @@ def _is_json_scalar(value: object) -> bool:
 class SchemaBuilder:
     """Turns schemas into TypeExprs, collecting the named definitions they need."""
 
-    def __init__(self, resolver: Resolver, sink: Diagnostics, docs: DocReads) -> None:
+    def __init__(self, resolver: Resolver, sink: Diagnostics) -> None:
         self._resolver = resolver
         self._sink = sink
-        self._docs = docs
         self._names = NameTable(MODEL_RESERVED, reserved_suffix="Model")
         self._by_place: dict[Where, PyIdent] = {}
         self._pending: list[tuple[PyIdent, Any, Where]] = []
@@ -111,7 +110,7 @@ class SchemaBuilder:
         schema, where = found
         if not isinstance(schema, dict):
             return Alias(name, self.type_of(schema, where, name), None, where.pointer)
-        description = self._docs.either(schema, where)
+        description = schema_doc(schema)
         if self._is_model(schema, where):
             return self._model(name, _strip_null(schema), where, description)
         enum = schema.get("enum")
@@ -170,9 +169,7 @@ class SchemaBuilder:
         fields: list[Field] = []
         for key, (sub, sub_where) in properties.items():
             resolved = self._resolver.deref(sub, sub_where)
-            sub_schema, doc_where = (
-                resolved if resolved and isinstance(resolved[0], dict) else ({}, sub_where)
-            )
+            sub_schema = resolved[0] if resolved and isinstance(resolved[0], dict) else {}
             ftype = self.type_of(sub, sub_where, name + pascal(key, "Field"))
             has_default = "default" in sub_schema
             fields.append(
@@ -187,7 +184,7 @@ class SchemaBuilder:
                     and sub_schema.get("writeOnly") is not True,
                     has_default=has_default,
                     default=json_value(sub_schema.get("default")) if has_default else None,
-                    description=self._docs.either(sub_schema, doc_where),
+                    description=schema_doc(sub_schema),
                     constraints=constraints(sub_schema),
                     is_read_only=sub_schema.get("readOnly") is True,
                     is_write_only=sub_schema.get("writeOnly") is True,

@@ -23,7 +23,7 @@ from ..ir import (
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .constraints import constraints
-from .docs import DocReads
+from .docs import doc_text
 from .schemas import SchemaBuilder, json_value
 
 __all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder"]
@@ -57,9 +57,7 @@ class OperationBuilder:
         sink: Diagnostics,
         global_security: Any,
         scheme_names: dict[str, PyIdent],
-        docs: DocReads,
     ) -> None:
-        self._docs = docs
         self._base_url = base_url
         self._resolver = resolver
         self._schemas = schemas
@@ -110,8 +108,8 @@ class OperationBuilder:
             operation_id=op_id,
             method=method.upper(),
             path=path,
-            summary=self._docs.text(op, "summary", where),
-            description=self._docs.text(op, "description", where),
+            summary=doc_text(op, "summary"),
+            description=doc_text(op, "description"),
             is_deprecated=op.get("deprecated") is True,
             params=params,
             body=body,
@@ -209,7 +207,7 @@ class OperationBuilder:
                     constraints=constraints(resolved),
                     has_default="default" in resolved,
                     default=json_value(resolved.get("default")),
-                    description=self._docs.text(param, "description", param_where),
+                    description=doc_text(param, "description"),
                     is_deprecated=param.get("deprecated") is True,
                     pointer=param_where.pointer,
                 )
@@ -251,7 +249,7 @@ class OperationBuilder:
             kind,
             btype,
             body.get("required") is True,
-            self._docs.text(body, "description", where),
+            doc_text(body, "description"),
         )
 
     def _responses(
@@ -288,7 +286,7 @@ class OperationBuilder:
         return tuple(successes), tuple(errors)
 
     def _response(self, code: str, resp: dict[str, Any], where: Where, op_name: str) -> Response:
-        description = self._docs.text(resp, "description", where)
+        description = doc_text(resp, "description")
         content = resp.get("content")
         if not isinstance(content, dict) or not content:
             kind: ResponseKind = "empty" if code in _EMPTY_STATUSES else "raw"

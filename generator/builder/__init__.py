@@ -30,7 +30,7 @@ from ..load import Spec
 from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
 from ..options import default_package_name
 from ..resolve import Resolver
-from .docs import DocReads
+from .docs import doc_text
 from .operations import DraftOperation, OperationBuilder, server_url
 from .schemas import SchemaBuilder
 from .unions import check_unions
@@ -67,14 +67,12 @@ def build(
     sink: Diagnostics,
     package_name: str,
     selection: Selection | None = None,
-    docs: DocReads | None = None,
 ) -> Api:
     """Build the IR; errors go to `sink` (the caller raises after this phase).
 
     With a `selection`, only the selected operations are generated, and only the
-    models they reach. `docs` collects every documentation string the IR takes.
+    models they reach.
     """
-    docs = docs if docs is not None else DocReads()
     resolver = Resolver(spec, sink)
     root: dict[str, Any] = spec.root.data if isinstance(spec.root.data, dict) else {}
     where = Where(spec.root.key, "#")
@@ -84,8 +82,8 @@ def build(
         info = {}
 
     client_names = NameTable(CLIENT_RESERVED)
-    schemes = _security_schemes(root, client_names, docs, where)
-    schemas = SchemaBuilder(resolver, sink, docs)
+    schemes = _security_schemes(root, client_names)
+    schemas = SchemaBuilder(resolver, sink)
     schemas.declare_components()
     operations = OperationBuilder(
         server_url(root.get("servers"), None),
@@ -94,7 +92,6 @@ def build(
         sink,
         root.get("security"),
         {s.wire_name: s.python_name for s in schemes},
-        docs,
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions = schemas.definitions()
@@ -102,17 +99,14 @@ def build(
     if selection is not None and not selection.is_everything:
         drafts = [d for d in drafts if selection.keeps(d)]
         definitions = _reachable(definitions, [d.operation for d in drafts])
-    resources, untagged = _group(
-        root, drafts, client_names, {d.name for d in definitions}, docs, where
-    )
+    resources, untagged = _group(root, drafts, client_names, {d.name for d in definitions})
     return Api(
         title=_str(info.get("title")) or spec.root.path.stem,
         version=_str(info.get("version")) or "0.0.0",
-        summary=docs.text(info, "summary", where.child("info")),
-        description=docs.text(info, "description", where.child("info")),
+        summary=doc_text(info, "summary"),
+        description=doc_text(info, "description"),
         package_name=package_name,
         spec_name=spec.root.path.name,
-        spec_sha256=spec.sha256,
         base_url=server_url(root.get("servers"), None),
         security_schemes=schemes,
         definitions=definitions,
@@ -157,9 +151,7 @@ def _reachable(
     return tuple(d for d in definitions if d.name in seen)
 
 
-def _security_schemes(
-    root: dict[str, Any], names: NameTable, docs: DocReads, where: Where
-) -> tuple[SecurityScheme, ...]:
+def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityScheme, ...]:
     components = root.get("components") if isinstance(root.get("components"), dict) else {}
     assert isinstance(components, dict)
     raw = components.get("securitySchemes")
@@ -170,9 +162,7 @@ def _security_schemes(
         if not isinstance(scheme, dict):
             continue
         kind = scheme.get("type")
-        description = docs.text(
-            scheme, "description", where.child("components", "securitySchemes", str(key))
-        )
+        description = doc_text(scheme, "description")
         python = names.claim(snake(str(key), "credential"))
         if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
             out.append(SecurityScheme(str(key), python, "basic", None, None, description))
@@ -193,14 +183,12 @@ def _group(
     drafts: list[DraftOperation],
     client_names: NameTable,
     model_names: set[str],
-    docs: DocReads,
-    where: Where,
 ) -> tuple[tuple[Resource, ...], Resource | None]:
     """Resources in the order of the top-level `tags`, then of first use."""
     tag_docs: dict[str, str | None] = {}
-    for index, tag in enumerate(root.get("tags") or []):
+    for tag in root.get("tags") or []:
         if isinstance(tag, dict) and isinstance(tag.get("name"), str):
-            tag_docs[tag["name"]] = docs.text(tag, "description", where.child("tags", index))
+            tag_docs[tag["name"]] = doc_text(tag, "description")
     by_tag: dict[str | None, list[DraftOperation]] = {}
     for draft in drafts:
         by_tag.setdefault(draft.tag, []).append(draft)
