@@ -23,11 +23,11 @@ from . import __version__
 
 __all__ = [
     "MANIFEST",
+    "Formatted",
     "generator_digest",
     "is_current",
     "manifest_text",
     "read_manifest",
-    "reusable",
     "sha256",
 ]
 
@@ -88,31 +88,34 @@ def manifest_text(
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
-def reusable(out: Path, rendered: Mapping[str, str], formatter: str) -> dict[str, str]:
-    """The files of `out` that formatting `rendered` again would reproduce: made by
-    this generator with this formatter, from the same rendering, and on disk as
-    recorded. (The manifest is trusted here; `check` does not call this.)"""
-    data = read_manifest(out)
-    if data is None or data.get("generator_digest") != generator_digest():
-        return {}
-    options = data.get("options")
-    if not isinstance(options, dict) or options.get("formatter") != formatter:
-        return {}
-    recorded = data.get("sources")
-    if not isinstance(recorded, dict):
-        return {}
-    files: dict[str, Any] = data["files"]
-    kept: dict[str, str] = {}
-    for path, text in rendered.items():
-        if recorded.get(path) != sha256(text.encode("utf-8")):
-            continue
+class Formatted:
+    """The formatted files of a previous output that formatting again would reproduce:
+    made by this generator with this formatter, from the same rendering, and on disk
+    as recorded. The manifest is trusted here; `check` does not use this."""
+
+    def __init__(self, out: Path, formatter: str) -> None:
+        self._out = out
+        self._recorded: dict[str, tuple[Any, Any]] = {}
+        data = read_manifest(out)
+        if data is None or data.get("generator_digest") != generator_digest():
+            return
+        options, sources = data.get("options"), data.get("sources")
+        if not isinstance(options, dict) or options.get("formatter") != formatter:
+            return
+        if isinstance(sources, dict):
+            files = data["files"]
+            self._recorded = {p: (d, files.get(p)) for p, d in sources.items()}
+
+    def take(self, path: str, rendered: str) -> str | None:
+        """The file at `path` as it is on disk, if it is what `rendered` formats to."""
+        source, formatted = self._recorded.get(path, (None, None))
+        if source is None or source != sha256(rendered.encode("utf-8")):
+            return None
         try:
-            disk = (out / path).read_bytes()
+            disk = (self._out / path).read_bytes()
         except OSError:
-            continue
-        if sha256(disk) == files.get(path):
-            kept[path] = disk.decode("utf-8")
-    return kept
+            return None
+        return disk.decode("utf-8") if sha256(disk) == formatted else None
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:

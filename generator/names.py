@@ -24,12 +24,15 @@ __all__ = [
     "MODEL_RESERVED",
     "PARAM_RESERVED",
     "NameTable",
+    "file_stem",
     "pascal",
     "snake",
 ]
 
 _BOUNDARY_1 = re.compile(r"([a-z0-9])([A-Z])")
-_BOUNDARY_2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+# before the last capital of a run followed by a small letter (`HTMLParser`); lookarounds
+# keep it linear on long runs of capitals
+_BOUNDARY_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 # Names the generated modules define or import, which a model name must not shadow.
@@ -78,20 +81,20 @@ def _ascii_words(text: str) -> list[str]:
         ascii_text = "".join(
             ch if ch.isascii() else ("" if unicodedata.combining(ch) else " ") for ch in decomposed
         )
-    spaced = _BOUNDARY_2.sub(r"\1 \2", _BOUNDARY_1.sub(r"\1 \2", ascii_text))
+    spaced = _BOUNDARY_2.sub(" ", _BOUNDARY_1.sub(r"\1 \2", ascii_text))
     return [w for w in _NON_WORD.split(spaced) if w]
 
 
-MAX_NAME_CHARS = 80  # identifiers also name files: keep them well under 255 bytes
+MAX_FILE_STEM = 80  # file names are shortened (never identifiers): well under 255 bytes
 
 
-def _bounded(text: str) -> str:
-    """`text`, or for long text its start and a digest of the whole (names stay
-    distinct, work stays linear, file names stay short)."""
-    if len(text) <= MAX_NAME_CHARS:
-        return text
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return f"{text[: MAX_NAME_CHARS - 12]} h{digest}"
+def file_stem(name: str) -> str:
+    """A module's file name for the identifier `name`: `name` itself, or for a long
+    one its start and a digest of the whole (still an identifier, still distinct)."""
+    if len(name) <= MAX_FILE_STEM:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{name[: MAX_FILE_STEM - 11]}_{digest}"
 
 
 def _codepoints(text: str) -> str:
@@ -102,7 +105,6 @@ def _codepoints(text: str) -> str:
 @cache
 def snake(text: str, fallback: str = "value") -> PyIdent:
     """`getCurrentCliUser` -> `get_current_cli_user`; `x-api-key` -> `x_api_key`."""
-    text = _bounded(text)
     words = [w.lower() for w in _ascii_words(text)]
     name = "_".join(words) or _codepoints(text) or fallback
     if name[0].isdigit():
@@ -115,7 +117,6 @@ def snake(text: str, fallback: str = "value") -> PyIdent:
 @cache
 def pascal(text: str, fallback: str = "Model") -> PyIdent:
     """`session summary` -> `SessionSummary`; valid names keep their acronyms."""
-    text = _bounded(text)
     if text.isascii() and text.isidentifier() and "_" not in text:
         name = text[0].upper() + text[1:]
     else:

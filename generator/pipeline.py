@@ -8,21 +8,24 @@ last step).
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .builder import Selection, build
 from .diagnostics import Diagnostic, Diagnostics
-from .format import format_sources
-from .ir import Model
+from .format import Formatter, format_sources
+from .ir import Api, Model
 from .load import Document, Spec, load
-from .manifest import MANIFEST, manifest_text, reusable, sha256
+from .manifest import MANIFEST, Formatted, manifest_text, sha256
 from .options import LoadPolicy, Options, default_package_name
 from .plan import plan
 from .render import render
 from .validate import validate
 
 __all__ = ["Options", "Result", "check_spec", "generate_files"]
+
+BATCH = 200  # files per formatter run
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,26 +89,48 @@ def generate_files(
     report("building")
     api = build(spec, sink, name, selection)
     sink.raise_if_errors()
-    report("planning")
-    plans = plan(api, meta=options.meta)
-    report(f"rendering {len(plans)} files")
-    sources = render(plans, api.spec_name, options.templates)
-    python = {p: text for p, text in sources.items() if p.endswith(".py")}
-    kept = reusable(previous, python, options.formatter) if previous is not None else {}
-    report(f"formatting {len(sources) - len(kept)} files")
-    files = format_sources({p: t for p, t in sources.items() if p not in kept}, options.formatter)
-    files.update(kept)
-    files = {p: files[p] for p in sorted(files)}
+    report("rendering and formatting")
+    files, sources = _produce(api, options, previous)
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
         inputs={key: _input_digest(doc) for key, doc in spec.documents.items()},
         options=options.recorded(path),
-        sources={p: sha256(text.encode("utf-8")) for p, text in sorted(python.items())},
+        sources=sources,
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)
     return Result(files, sink.items, operations, models)
+
+
+def _produce(
+    api: Api, options: Options, previous: Path | None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Every file, formatted (by path, sorted), and the digest of each Python file's
+    rendering. Files are planned and rendered one by one; every `BATCH` of them goes
+    to the formatter in a thread of its own, so that ruff (another process) formats
+    one batch while this one plans the next."""
+    formatted = Formatted(previous, options.formatter) if previous is not None else None
+    files: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    batches: list[Future[dict[str, str]]] = []
+    batch: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=1) as formatter:
+        for path, text in render(plan(api, meta=options.meta), api.spec_name, options.templates):
+            if path.endswith(".py"):
+                sources[path] = sha256(text.encode("utf-8"))
+            kept = formatted.take(path, text) if formatted is not None else None
+            if kept is not None:
+                files[path] = kept
+                continue
+            batch[path] = text
+            if len(batch) == BATCH:
+                batches.append(formatter.submit(format_sources, batch, options.formatter))
+                batch = {}
+        batches.append(formatter.submit(format_sources, batch, options.formatter))
+        for done in batches:
+            files.update(done.result())
+    return {p: files[p] for p in sorted(files)}, dict(sorted(sources.items()))
 
 
 def _input_digest(doc: Document) -> str:

@@ -7,6 +7,7 @@ contexts arrive fully prepared by `plan`. Each file gets the generated-file head
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,13 +49,14 @@ def _environment(override: Path | None) -> jinja2.Environment:
     )
 
 
-def render(plans: list[FilePlan], spec_name: str, templates: Path | None = None) -> dict[str, str]:
-    """Path (relative, POSIX) -> unformatted source."""
+def render(
+    plans: Iterable[FilePlan], spec_name: str, templates: Path | None = None
+) -> Iterator[tuple[str, str]]:
+    """(path (relative, POSIX), unformatted source) for each plan, as it is taken."""
     import jinja2
 
     env = _environment(templates)
     line = header(spec_name)
-    out: dict[str, str] = {}
     for plan in plans:
         if plan.template is None:
             text = plan.source or ""
@@ -63,8 +65,7 @@ def render(plans: list[FilePlan], spec_name: str, templates: Path | None = None)
                 text = env.get_template(plan.template).render(ctx=plan.context)
             except jinja2.TemplateError as exc:  # a --templates override gone wrong
                 raise RenderError(f"template {plan.template}: {exc}") from None
-        out[plan.path] = with_header(plan.path, line, text)
-    return out
+        yield plan.path, with_header(plan.path, line, text)
 
 
 def with_header(path: str, line: str, text: str) -> str:

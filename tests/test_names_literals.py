@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import keyword
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -294,3 +295,42 @@ def test_long_parameter_lines_get_parenthesized_annotations() -> None:
     fits = "x" * (88 - len("        : str,"))
     assert _parameter(fits, "str", None).annotation == "str"
     assert _parameter(fits + "x", "str", None).annotation == "(str)"
+
+
+def test_long_names_are_never_truncated_only_file_names(tmp_path: Path) -> None:
+    """loket.nl's 88-character operationId stays the method name; only the module's
+    file name is shortened (DESIGN §3)."""
+    from oagen.pipeline import generate_files
+
+    op = "GetConceptEmployeePayGradeMetaDataByPayrollAdministrationIdAndPayscaleKeyAndPayGradeKey"
+    model = (
+        "ConceptEmployeePayGradeMetaDataByPayrollAdministrationIdAndPayscaleKeyAndPayGradeKeyModel"
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"""openapi: 3.0.3
+info: {{title: L, version: '1'}}
+paths:
+  /a:
+    get:
+      tags: [{op}Resource]
+      operationId: {op}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/{model}'}}
+components:
+  schemas:
+    {model}:
+      type: object
+      properties: {{a: {{type: string}}}}
+""",
+        encoding="utf-8",
+    )
+    files = generate_files(spec, package_name="l_client", formatter="none").files
+    method = "get_concept_employee_pay_grade_meta_data_by_payroll_administration_id_and_payscale_key_and_pay_grade_key"
+    assert any(f"def {method}(" in text for text in files.values())
+    assert any(f"class {model}:" in text for text in files.values())
+    assert max(len(path.rsplit("/", 1)[-1]) for path in files) <= 83  # 80 + ".py"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from oagen import __version__
 from oagen.pipeline import generate_files
-from oagen.write import compare, write
+from oagen.write import MANIFEST, compare, write
 
 REPO = Path(__file__).resolve().parent.parent
 ARCHAL_SPEC = REPO / "specs" / "archal.yaml"
@@ -69,6 +70,9 @@ def _formatter_differences(spec: Path, package_name: str | None = None) -> list[
     by_ruff = generate_files(spec, package_name=package_name, formatter="ruff").files
     by_black = generate_files(spec, package_name=package_name, formatter="black").files
     assert by_ruff.keys() == by_black.keys()
+    manifests = [json.loads(files.pop(MANIFEST)) for files in (by_ruff, by_black)]
+    assert [m["options"].pop("formatter") for m in manifests] == ["ruff", "black"]
+    assert manifests[0] == manifests[1]  # the formatter is all they record differently
     return [path for path in by_ruff if by_ruff[path] != by_black[path]]
 
 

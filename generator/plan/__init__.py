@@ -8,6 +8,7 @@ print. Template contexts are an unstable API (`--templates` overrides may read t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib.resources import files
 
 from ..ir import Api, Resource
@@ -49,38 +50,33 @@ def runtime_sources() -> dict[str, str]:
     return {name: folder.joinpath(name).read_text(encoding="utf-8") for name in RUNTIME_FILES}
 
 
-def plan(api: Api, *, meta: tuple[str, ...] = ()) -> list[FilePlan]:
-    """Every file of the package, in a fixed order.
+def plan(api: Api, *, meta: tuple[str, ...] = ()) -> Iterator[FilePlan]:
+    """Every file of the package, in a fixed order, each prepared as it is taken
+    (rendering and formatting can start before the last file is planned).
 
     With `meta` containing "pyproject", the folder becomes an installable project:
     `pyproject.toml` and `README.md` at its root, the package below it.
     """
     index = Definitions(api.definitions)
-    files = _package(api, index)
-    readme = FilePlan("README.md", "README.md.jinja", _readme(api, index))
-    if "pyproject" not in meta:
-        return [*files, readme]
-    prefix = api.package_name.replace(".", "/") + "/"
-    return [
-        *(FilePlan(prefix + f.path, f.template, f.context, f.source) for f in files),
-        readme,
-        FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api)),
-    ]
+    prefix = api.package_name.replace(".", "/") + "/" if "pyproject" in meta else ""
+    for f in _package(api, index):
+        yield FilePlan(prefix + f.path, f.template, f.context, f.source) if prefix else f
+    yield FilePlan("README.md", "README.md.jinja", _readme(api, index))
+    if prefix:
+        yield FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api))
 
 
-def _package(api: Api, index: Definitions) -> list[FilePlan]:
-    files = [
-        FilePlan("__init__.py", "__init__.py.jinja", _init(api)),
-        FilePlan("_client.py", "_client.py.jinja", _client(api)),
-        *_models(api, index, model_layout(api)),
-        FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api)),
-    ]
+def _package(api: Api, index: Definitions) -> Iterator[FilePlan]:
+    yield FilePlan("__init__.py", "__init__.py.jinja", _init(api))
+    yield FilePlan("_client.py", "_client.py.jinja", _client(api))
+    yield from _models(api, index, model_layout(api))
+    yield FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api))
     for resource in resource_list(api):
         path = resource_path(resource)
-        files.append(FilePlan(path, "resource.py.jinja", _resource(api, index, resource)))
-    files.extend(FilePlan(name, None, None, source) for name, source in runtime_sources().items())
-    files.append(FilePlan("py.typed", None, None, ""))
-    return files
+        yield FilePlan(path, "resource.py.jinja", _resource(api, index, resource))
+    for name, source in runtime_sources().items():
+        yield FilePlan(name, None, None, source)
+    yield FilePlan("py.typed", None, None, "")
 
 
 def resource_list(api: Api) -> list[Resource]:

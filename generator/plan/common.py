@@ -14,6 +14,7 @@ from ..ir import (
     Resource,
 )
 from ..literals import docblock, py_literal
+from ..names import file_stem
 from .contexts import ArgContext
 
 
@@ -28,7 +29,7 @@ class FilePlan:
 
 
 def _module(resource: Resource) -> str:
-    return resource.python_name
+    return file_stem(resource.python_name)
 
 
 def _doc(text: str, indent: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..imports import ImportSet
@@ -17,7 +17,7 @@ from ..ir import (
 )
 from ..literals import py_literal
 from ..load import split_pointer
-from ..names import NameTable, snake
+from ..names import NameTable, file_stem, snake
 from ..pytypes import Definitions, Types
 from .common import FilePlan, _check_args, _doc, _title
 from .contexts import (
@@ -150,17 +150,13 @@ def model_layout(api: Api) -> ModelLayout:
     return ModelLayout(modules, groups)
 
 
-def _models(api: Api, index: Definitions, layout: ModelLayout) -> list[FilePlan]:
+def _models(api: Api, index: Definitions, layout: ModelLayout) -> Iterator[FilePlan]:
     """The `models` package: a module per component schema (holding the inline models
     named after it too), the enums in one, and an `__init__` that imports a model's
     module on first use (PEP 562)."""
-    return [
-        _models_init(api, layout.modules),
-        *(
-            _model_file(module, api, index, names, layout.modules, doc)
-            for module, (names, doc) in layout.groups.items()
-        ),
-    ]
+    yield _models_init(api, layout.modules)
+    for module, (names, doc) in layout.groups.items():
+        yield _model_file(module, api, index, names, layout.modules, doc)
 
 
 def _model_file(
@@ -216,7 +212,7 @@ def _model_modules(api: Api) -> dict[str, str]:
         key = _group_key(d.pointer)
         module = by_group.get(key) if key is not None else None
         if module is None:
-            module = table.claim("_" + snake(d.name, "model"))
+            module = table.claim(file_stem("_" + snake(d.name, "model")))
             if key is not None:
                 by_group[key] = module
         modules[d.name] = module

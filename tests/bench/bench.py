@@ -669,8 +669,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
     cases = [case for case in CASES if not args.only or case in args.only]
     (REPO / ".cache" / "bench").mkdir(parents=True, exist_ok=True)
-    # oagen's regeneration cache (docedit) for the runs here, not the user's
-    os.environ["OAGEN_CACHE_DIR"] = str(REPO / ".cache" / "bench" / "oagen-cache")
     # oagen's own bytecode, as an installed package has it (pip compiles wheels when it
     # installs them; an editable install leaves the sources to be compiled by every run
     # where PYTHONDONTWRITEBYTECODE is set); the peer's venv was compiled by pip

@@ -4,14 +4,12 @@
     python tests/bench/stages.py validation SPEC
 
 Prints one JSON object (stage -> seconds) on stdout. `profile` times the stage
-functions `generator.pipeline.generate_files` calls, in one process (`OAGEN_WORKERS=1`:
-a real run splits plan, render and format between two), then writing into OUT.
+functions `oagen.pipeline.generate_files` calls, then writing into OUT.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -21,21 +19,18 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-# The stage functions `generate_files` calls, as named in generator.pipeline -> shown as.
-# Planning has no function of its own there (each file's job is called where it is
-# rendered): it is the time of the worker part minus what the part's other stages took.
+# The stage functions `generate_files` calls, as named in oagen.pipeline -> shown as.
 STAGES = {
     "load": "load",
     "validate": "validate",
     "build": "build",
-    "plan_jobs": "plan (set-up)",
+    "plan": "plan",
     "render": "render",
     "reusable": "reuse check",
     "format_sources": "format",
     "manifest_text": "manifest",
     "_input_digest": "input digests",
 }
-PART = "split_work"  # runs plan + render + format over the files
 
 
 class _Clock:
@@ -60,31 +55,16 @@ def profile(path: Path, out: Path, package: str) -> dict[str, float]:
     clock = _Clock()
     started = time.perf_counter()
     from oagen import pipeline
-    from oagen.diagnostics import Diagnostics
     from oagen.write import write
 
     clock.seconds["import oagen"] = time.perf_counter() - started
     for name, stage in STAGES.items():
-        if hasattr(pipeline, name):
-            setattr(pipeline, name, clock.wrap(stage, getattr(pipeline, name)))
-    pipeline.split_work = clock.wrap(PART, pipeline.split_work)
-    # source positions of the findings: worked out while the parts run
-    Diagnostics.release = clock.wrap("locate findings", Diagnostics.release)  # type: ignore[method-assign]
-    os.environ["OAGEN_WORKERS"] = "1"  # every stage in this process, where it is timed
+        setattr(pipeline, name, clock.wrap(stage, getattr(pipeline, name)))
     started = time.perf_counter()
     result = pipeline.generate_files(path, package_name=package)
     elapsed = time.perf_counter() - started
-    part = clock.seconds.pop(PART)
-    inside = ("render", "reuse check", "format", "locate findings", "input digests")
-    clock.seconds["plan"] = part - sum(clock.seconds.get(stage, 0.0) for stage in inside)
-    clock.seconds["other (between stages)"] = (
-        elapsed
-        - part
-        - sum(
-            seconds
-            for stage, seconds in clock.seconds.items()
-            if stage not in ("import oagen", "plan", *inside)
-        )
+    clock.seconds["other (between stages)"] = elapsed - sum(
+        seconds for stage, seconds in clock.seconds.items() if stage != "import oagen"
     )
     clock.time("write", lambda: write(out, result.files))
     return clock.seconds
