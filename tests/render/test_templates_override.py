@@ -9,7 +9,7 @@ import pytest
 from oagen.cli import main
 from oagen.pipeline import generate_files
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "tests" / "cases" / "minimal" / "spec.yaml"
 
 

@@ -15,7 +15,7 @@ from oagen.pipeline import generate_files
 from oagen.plan import RUNTIME_FILES
 from oagen.write import compare
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).resolve().parents[1] / "cases"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "spec.yaml").is_file())
 
 

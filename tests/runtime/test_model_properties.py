@@ -35,9 +35,9 @@ from hypothesis import strategies as st
 from oagen.pipeline import generate_files
 from oagen.write import write
 
-from .features import conftest as features
+from tests.features import conftest as features
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/
 CASES = sorted(p.parent.name for p in (HERE / "cases").glob("*/spec.yaml"))
 SETTINGS = settings(
     max_examples=30,

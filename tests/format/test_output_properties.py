@@ -13,7 +13,7 @@ from oagen import __version__
 from oagen.pipeline import generate_files
 from oagen.write import MANIFEST, compare, write
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ARCHAL_SPEC = REPO / "specs" / "archal.yaml"
 GENERATED = REPO / "generated" / "archal_client"
 OAGEN = [sys.executable, "-m", "oagen"]

@@ -11,7 +11,7 @@ from oagen import pipeline
 from oagen.pipeline import generate_files
 from oagen.write import write
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from tests.hostile.audit import audit_package
 
-GENERATED = Path(__file__).resolve().parent.parent / "generated" / "archal_client"
+GENERATED = Path(__file__).resolve().parents[2] / "generated" / "archal_client"
 MODEL = "models/_session_summary.py"
 
 

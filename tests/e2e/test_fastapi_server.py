@@ -1,6 +1,6 @@
 """End-to-end tests: a client generated from a live FastAPI app's own OpenAPI document.
 
-`tests/fastapi_app.py` (a small shop: orders with nested items and an address, an enum,
+`tests/e2e/fastapi_app.py` (a small shop: orders with nested items and an address, an enum,
 a discriminated union of pets, nullable fields, query arrays, a header and a cookie, a
 multipart upload, an HTTPBearer route, 204 and 422 responses) is served by uvicorn on
 127.0.0.1 in a background thread. The OpenAPI 3.1 document FastAPI serves at
@@ -34,7 +34,7 @@ import pytest
 from oagen.pipeline import generate_files
 from oagen.write import write
 
-from tests import fastapi_app
+from tests.e2e import fastapi_app
 
 PACKAGE = "shop_client"
 TOKEN = "s3cret-token"

@@ -16,7 +16,7 @@ import pytest
 from oagen.cli import main
 from oagen.load import MAX_FILE_BYTES
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LOCATED = re.compile(r"^\S+:\d+:\d+: error: .+$")
 HEAD = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n"
 PATHS = """paths:

@@ -14,7 +14,7 @@ from oagen.cli import main
 from oagen.pipeline import generate_files
 from oagen.write import OutputError, write
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "cases" / "minimal" / "spec.yaml"
 DEVICE_TAGS = """\
 openapi: 3.0.3

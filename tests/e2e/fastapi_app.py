@@ -1,4 +1,4 @@
-"""A small FastAPI shop used by tests/test_fastapi_server.py.
+"""A small FastAPI shop used by tests/e2e/test_fastapi_server.py.
 
 The test serves it with uvicorn, generates a client from the `/openapi.json` FastAPI
 itself produces and drives every route through that client. Every matched request is

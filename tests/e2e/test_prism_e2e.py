@@ -31,7 +31,7 @@ import pytest
 
 pytestmark = pytest.mark.prism
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "specs" / "archal.yaml"
 PRISM = REPO / "tools" / "prism" / "node_modules" / ".bin" / "prism"
 RESOURCES = ("auth", "catalog", "sessions", "results", "runtime")

@@ -14,7 +14,7 @@ import pytest
 from oagen.cli import main
 from oagen.write import MANIFEST
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 OAGEN = REPO / ".venv" / "bin" / "oagen"
 
 GOOD = """\

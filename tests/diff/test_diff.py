@@ -13,7 +13,7 @@ import pytest
 import yaml
 from oagen.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ARCHAL = REPO / "specs" / "archal.yaml"
 OAGEN = REPO / ".venv" / "bin" / "oagen"
 

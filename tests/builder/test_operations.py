@@ -1,0 +1,492 @@
+"""builder, operations: tiny inline specs -> the expected operations, resources and diagnostics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oagen.builder import default_package_name
+from oagen.ir import (
+    Body,
+    ListOf,
+    Prim,
+    Ref,
+    Response,
+)
+
+from tests.builder.support import HEAD_30, HEAD_31, _build, _errors, _fields, _model, _ok, _ops
+
+# -- operations ----------------------------------------------------------------------
+
+OPS = (
+    HEAD_30
+    + """\
+servers: [{url: 'https://api.example.com/v1/'}]
+tags: [{name: Pets, description: Pet things.}, {name: unused}]
+security: [{token: []}]
+paths:
+  /orgs/{org}/pets/{petId}:
+    parameters:
+      - {name: petId, in: path, required: true, schema: {type: integer}}
+      - {name: org, in: path, required: true, schema: {type: string}}
+    get:
+      tags: [Pets, Other]
+      operationId: getPetByID
+      parameters:
+        - {name: 'page[size]', in: query, schema: {type: integer, default: 20}}
+        - {name: X-Trace, in: header, required: true, schema: {type: string}}
+        - {name: Accept, in: header, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+        '404':
+          description: nope
+          content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
+        default: {description: other}
+    delete:
+      tags: [Pets]
+      security: []
+      responses:
+        '204': {description: gone}
+  /pets:
+    post:
+      tags: [pet-store admin]
+      operationId: create-pet
+      parameters:
+        - {name: Idempotency-Key, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          text/plain: {schema: {type: string}}
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Pet'}}
+          application/json: {schema: {$ref: '#/components/schemas/Pet'}}
+      responses:
+        '201':
+          description: made
+          content: {application/json: {schema: {type: object, properties: {id: {type: integer}}}}}
+    put:
+      security: [{key: []}, {token: [], key: []}]
+      requestBody:
+        content:
+          application/octet-stream: {schema: {type: string, format: binary}}
+      responses:
+        '200': {description: raw}
+        '202':
+          description: text
+          content: {text/plain: {schema: {type: string}}}
+        '203':
+          description: bytes
+          content: {image/png: {schema: {type: string, format: binary}}}
+    get:
+      responses:
+        '200':
+          description: list
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+    key: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    Pet: {type: object, properties: {id: {type: integer}}}
+    Error: {type: object, properties: {message: {type: string}}}
+"""
+)
+
+
+def test_build_api_metadata(tmp_path: Path) -> None:
+    api = _ok(tmp_path, OPS)
+    assert (api.title, api.version, api.package_name) == ("T", "1.2.3", "x_client")
+    assert api.spec_name == "spec.yaml"
+    assert api.base_url == "https://api.example.com/v1"
+    assert [
+        (s.wire_name, s.python_name, s.kind, s.location, s.param_name) for s in api.security_schemes
+    ] == [
+        ("token", "token", "bearer", None, None),
+        ("key", "key", "api_key", "header", "X-Key"),
+    ]
+
+
+def test_build_operations_grouped_by_first_tag(tmp_path: Path) -> None:
+    api = _ok(tmp_path, OPS)
+    assert [(r.tag, r.python_name, r.class_name, r.description) for r in api.resources] == [
+        ("Pets", "pets", "PetsResource", "Pet things."),
+        ("pet-store admin", "pet_store_admin", "PetStoreAdminResource", None),
+    ]
+    assert [op.python_name for op in api.resources[0].operations] == [
+        "get_pet_by_id",
+        "delete_orgs_org_pets_pet_id",
+    ]
+    assert [op.python_name for op in api.resources[1].operations] == ["create_pet"]
+    assert api.root is not None
+    assert [op.python_name for op in api.root.operations] == [
+        "get_pets",
+        "put_pets",
+    ]  # HTTP method order
+    assert api.root.tag is None
+
+
+def test_build_operation_params(tmp_path: Path) -> None:
+    op = _ops(_ok(tmp_path, OPS))["get_pet_by_id"]
+    assert (op.operation_id, op.method, op.path) == (
+        "getPetByID",
+        "GET",
+        "/orgs/{org}/pets/{petId}",
+    )
+    assert op.pointer == "#/paths/~1orgs~1{org}~1pets~1{petId}/get"
+    got = [(p.wire_name, p.python_name, p.location, p.type, p.is_required) for p in op.params]
+    assert got == [
+        ("org", "org", "path", Prim("str"), True),
+        ("petId", "pet_id", "path", Prim("int"), True),
+        ("page[size]", "page_size", "query", Prim("int"), False),
+        ("X-Trace", "x_trace", "header", Prim("str"), True),
+    ]  # path params first in template order; `Accept` is ignored
+    page = op.params[2]
+    assert (page.has_default, page.default, page.style, page.explode) == (True, 20, "form", True)
+    assert (op.params[0].style, op.params[0].explode) == ("simple", False)
+    assert op.params[1].pointer == "#/paths/~1orgs~1{org}~1pets~1{petId}/parameters/0"
+
+
+def test_build_operation_level_param_overrides_path_level(tmp_path: Path) -> None:
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /a/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: q, in: query, schema: {type: string}}
+    get:
+      operationId: getA
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses: {'200': {description: ok}}
+""",
+    )
+    op = _ops(api)["get_a"]
+    assert [(p.wire_name, p.type) for p in op.params] == [("id", Prim("int")), ("q", Prim("str"))]
+
+
+def test_build_param_names_avoid_reserved_and_collisions(tmp_path: Path) -> None:
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - {name: body, in: query, schema: {type: string}}
+        - {name: timeout, in: query, schema: {type: string}}
+        - {name: user-id, in: query, schema: {type: string}}
+        - {name: user_id, in: header, schema: {type: string}}
+      responses: {'200': {description: ok}}
+""",
+    )
+    assert [p.python_name for p in _ops(api)["get_a"].params] == [
+        "body_",
+        "timeout_",
+        "user_id",
+        "user_id_2",
+    ]
+
+
+def test_build_security_inheritance(tmp_path: Path) -> None:
+    ops = _ops(_ok(tmp_path, OPS))
+    assert ops["get_pet_by_id"].security == (("token",),)  # inherited
+    assert ops["delete_orgs_org_pets_pet_id"].security == ()  # security: []
+    assert ops["put_pets"].security == (("key",), ("token", "key"))  # own wins
+
+
+def test_build_idempotency_header(tmp_path: Path) -> None:
+    ops = _ops(_ok(tmp_path, OPS))
+    assert ops["create_pet"].idempotency_header == "Idempotency-Key"
+    assert ops["get_pet_by_id"].idempotency_header is None
+    assert ops["put_pets"].idempotency_header is None
+
+
+def test_build_body_media_choice(tmp_path: Path) -> None:
+    ops = _ops(_ok(tmp_path, OPS))
+    assert ops["create_pet"].body == Body("application/json", "json", Ref("Pet"), True, None)
+    assert ops["put_pets"].body == Body(
+        "application/octet-stream", "binary", Prim("binary"), False, None
+    )
+    assert ops["get_pets"].body is None
+
+
+def test_build_body_form_and_multipart(tmp_path: Path) -> None:
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /form:
+    post:
+      operationId: sendForm
+      requestBody:
+        content:
+          text/plain: {schema: {type: string}}
+          multipart/form-data: {schema: {type: object, properties: {f: {type: string, format: binary}}}}
+          application/x-www-form-urlencoded: {schema: {type: object, properties: {a: {type: string}}}}
+      responses: {'204': {description: ok}}
+  /multi:
+    post:
+      operationId: sendMulti
+      requestBody:
+        content:
+          multipart/form-data: {schema: {type: object, properties: {f: {type: string, format: binary}}}}
+      responses: {'204': {description: ok}}
+  /text:
+    post:
+      operationId: sendText
+      requestBody:
+        content:
+          text/plain: {schema: {type: string}}
+      responses: {'204': {description: ok}}
+""",
+    )
+    ops = _ops(api)
+    form = ops["send_form"].body
+    assert form is not None and (form.media_type, form.kind, form.type) == (
+        "application/x-www-form-urlencoded",
+        "form",
+        Ref("SendFormBody"),
+    )
+    multi = ops["send_multi"].body
+    assert multi is not None and (multi.kind, multi.type) == ("multipart", Ref("SendMultiBody"))
+    defs = {d.name: d for d in api.definitions}
+    assert _fields(_model(defs, "SendMultiBody")) == {"f": ("f", Prim("file"), False)}
+    text = ops["send_text"].body
+    assert text is not None and (text.kind, text.type) == ("text", Prim("str"))
+
+
+def test_build_response_kinds(tmp_path: Path) -> None:
+    api = _ok(tmp_path, OPS)
+    ops = _ops(api)
+    get = ops["get_pet_by_id"]
+    assert get.successes == (Response("200", "ok", "application/json", "json", Ref("Pet")),)
+    assert get.errors == (
+        Response("404", "nope", "application/json", "json", Ref("Error")),
+        Response("default", "other", None, "raw", None),
+    )
+    assert ops["delete_orgs_org_pets_pet_id"].successes == (
+        Response("204", "gone", None, "empty", None),
+    )
+    assert ops["put_pets"].successes == (
+        Response("200", "raw", None, "raw", None),
+        Response("202", "text", "text/plain", "text", Prim("str")),
+        Response("203", "bytes", "image/png", "binary", Prim("binary")),
+    )
+    assert ops["get_pets"].successes[0].type == ListOf(Ref("Pet"))
+    created = ops["create_pet"].successes[0]
+    assert (created.status, created.kind, created.type) == (
+        "201",
+        "json",
+        Ref("CreatePetResponse201"),
+    )
+    defs = {d.name: d for d in api.definitions}
+    assert _fields(_model(defs, "CreatePetResponse201")) == {"id": ("id", Prim("int"), False)}
+
+
+def test_build_default_only_response_is_success(tmp_path: Path) -> None:
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        default:
+          description: any
+          content: {application/json: {schema: {type: string}}}
+""",
+    )
+    op = _ops(api)["get_a"]
+    assert op.successes == (Response("2XX", "any", "application/json", "json", Prim("str")),)
+    assert op.errors == (Response("default", "any", "application/json", "json", Prim("str")),)
+
+
+def test_build_method_name_collisions_in_a_resource(tmp_path: Path) -> None:
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /a:
+    get: {operationId: list, tags: [t], responses: {'200': {description: ok}}}
+    post: {operationId: List, tags: [t], responses: {'200': {description: ok}}}
+    put: {operationId: with_raw_response, tags: [t], responses: {'200': {description: ok}}}
+""",
+    )
+    # methods in HTTP_METHODS order: get, put, post
+    assert [op.python_name for op in api.resources[0].operations] == [
+        "list",
+        "with_raw_response_",
+        "list_2",
+    ]
+
+
+def test_build_untagged_methods_avoid_client_attributes(tmp_path: Path) -> None:
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /a:
+    get: {operationId: close, responses: {'200': {description: ok}}}
+    post: {operationId: pets, responses: {'200': {description: ok}}}
+    put: {operationId: x, tags: [pets], responses: {'200': {description: ok}}}
+""",
+    )
+    assert api.root is not None
+    assert [op.python_name for op in api.root.operations] == ["close_", "pets_"]
+    assert api.resources[0].python_name == "pets"
+
+
+def test_default_package_name() -> None:
+    assert default_package_name("specs/archal.yaml") == "archal_client"
+    assert default_package_name("My-API.v2.json") == "my_api_client"
+
+
+# -- errors with pointers ----------------------------------------------------------------
+
+
+def test_build_path_template_without_parameter(tmp_path: Path) -> None:
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /users/{id}:
+    get:
+      operationId: getUser
+      responses: {'200': {description: ok}}
+""",
+    )
+    (err,) = _errors(diags)
+    assert err.message == "path template variable {id} has no path parameter"
+    assert err.pointer == "#/paths/~1users~1{id}/get"
+    assert err.location is not None and (err.location.line, err.location.column) == (6, 7)
+    assert str(err).startswith(f"{tmp_path / 'spec.yaml'}:6:7: error: path template variable")
+
+
+def test_build_path_parameter_not_in_template(tmp_path: Path) -> None:
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /users:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+""",
+    )
+    (err,) = _errors(diags)
+    assert err.message == "path parameter 'id' is not in the path template"
+    assert err.pointer == "#/paths/~1users/get/parameters/0"
+
+
+def test_build_unresolvable_ref(tmp_path: Path) -> None:
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths: {}
+components:
+  schemas:
+    Box:
+      type: object
+      properties:
+        thing: {$ref: '#/components/schemas/Thnig'}
+""",
+    )
+    (err,) = _errors(diags)
+    assert err.message == "unresolvable $ref '#/components/schemas/Thnig'"
+    assert err.pointer == "#/components/schemas/Box/properties/thing/$ref"
+    assert err.location is not None and (err.location.line, err.location.column) == (9, 23)
+
+
+def test_build_unresolvable_ref_into_other_file(tmp_path: Path) -> None:
+    (tmp_path / "common.yaml").write_text("components: {schemas: {}}\n", encoding="utf-8")
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + "paths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'common.yaml#/components/schemas/Nope'}\n",
+    )
+    (err,) = _errors(diags)
+    assert "unresolvable $ref 'common.yaml#/components/schemas/Nope'" in err.message
+    assert err.pointer == "#/components/schemas/A/$ref"
+
+
+def test_build_ref_cycle_without_object(tmp_path: Path) -> None:
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + "paths: {}\ncomponents:\n  schemas:\n"
+        + "    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
+    )
+    errors = _errors(diags)
+    assert errors and all("cycle" in e.message for e in errors)
+
+
+@pytest.mark.parametrize("head", [HEAD_30, HEAD_31])
+def test_build_unknown_type(tmp_path: Path, head: str) -> None:
+    _, diags = _build(
+        tmp_path,
+        head
+        + """\
+paths: {}
+components:
+  schemas:
+    Box:
+      type: object
+      properties:
+        name: {type: strin}
+""",
+    )
+    (err,) = _errors(diags)
+    assert err.message == "unknown schema type 'strin'"
+    assert err.pointer == "#/components/schemas/Box/properties/name/type"
+    assert err.location is not None and (err.location.line, err.location.column) == (9, 22)
+    # validator findings (the 3.0 meta-schema checks `type`; 3.1's leaves schemas to
+    # the full validator) are warnings, located as well
+    warnings = [d for d in diags if d.severity == "warning"]
+    assert all(d.location is not None for d in warnings)
+    assert bool(warnings) == head.startswith("openapi: 3.0")
+
+
+def test_build_unknown_security_scheme(tmp_path: Path) -> None:
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /a:
+    get:
+      security: [{nope: []}]
+      responses: {'200': {description: ok}}
+""",
+    )
+    (err,) = _errors(diags)
+    assert err.message == "unknown security scheme 'nope'"
+    assert err.pointer == "#/paths/~1a/get/security/0"
+
+
+def test_build_json_spec_error_location(tmp_path: Path) -> None:
+    text = (
+        '{\n  "openapi": "3.1.0",\n  "info": {"title": "T", "version": "1"},\n'
+        '  "paths": {},\n  "components": {"schemas": {\n'
+        '    "A": {"type": "object", "properties": {"x": {"$ref": "#/nope"}}}\n  }}\n}\n'
+    )
+    _, diags = _build(tmp_path, text, name="spec.json")
+    (err,) = _errors(diags)
+    assert err.pointer == "#/components/schemas/A/properties/x/$ref"
+    assert err.location is not None and (err.location.line, err.location.column) == (6, 58)

@@ -1,0 +1,482 @@
+"""builder, schemas: tiny inline specs -> the expected models, enums and types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oagen.ir import (
+    Alias,
+    Discriminator,
+    EnumDef,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Nullable,
+    Prim,
+    Ref,
+    UnionOf,
+)
+
+from tests.builder.support import HEAD_30, HEAD_31, _fields, _model, _ok, _schemas
+
+# -- schemas: property types -----------------------------------------------------------
+
+
+def test_build_property_types(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Pet:
+          type: object
+          required: [id, name]
+          properties:
+            id: {type: integer}
+            name: {type: string}
+            score: {type: number}
+            ok: {type: boolean}
+            at: {type: string, format: date-time}
+            day: {type: string, format: date}
+            uid: {type: string, format: uuid}
+            blob: {type: string, format: binary}
+            b64: {type: string, format: byte}
+            odd: {type: string, format: made-up}
+            tags: {type: array, items: {type: string}}
+            grid: {type: array, items: {type: array, items: {type: integer}}}
+            anything: {}
+        """,
+    )
+    pet = _model(defs, "Pet")
+    assert _fields(pet) == {
+        "id": ("id", Prim("int"), True),
+        "name": ("name", Prim("str"), True),
+        "score": ("score", Prim("float"), False),
+        "ok": ("ok", Prim("bool"), False),
+        "at": ("at", Prim("datetime"), False),
+        "day": ("day", Prim("date"), False),
+        "uid": ("uid", Prim("uuid"), False),
+        "blob": ("blob", Prim("file"), False),
+        "b64": ("b64", Prim("base64"), False),
+        "odd": ("odd", Prim("str"), False),
+        "tags": ("tags", ListOf(Prim("str")), False),
+        "grid": ("grid", ListOf(ListOf(Prim("int"))), False),
+        "anything": ("anything", Prim("any"), False),
+    }
+    assert pet.pointer == "#/components/schemas/Pet"
+    assert pet.fields[0].pointer == "#/components/schemas/Pet/properties/id"
+
+
+def test_build_required_fields_come_first_in_spec_order(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        M:
+          type: object
+          required: [c, a]
+          properties:
+            a: {type: string}
+            b: {type: string}
+            c: {type: string}
+            d: {type: string}
+        """,
+    )
+    m = _model(defs, "M")
+    assert [(f.wire_name, f.is_required) for f in m.fields] == [
+        ("a", True),
+        ("c", True),
+        ("b", False),
+        ("d", False),
+    ]
+
+
+def test_build_field_names_are_sanitized(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        M:
+          type: object
+          properties:
+            userID: {type: string}
+            class: {type: string}
+            x-rate-limit: {type: integer}
+            2fa: {type: boolean}
+            to_dict: {type: string}
+            user_id: {type: string}
+        """,
+    )
+    names = [(f.wire_name, f.python_name) for f in _model(defs, "M").fields]
+    assert names == [
+        ("userID", "user_id"),
+        ("class", "class_"),
+        ("x-rate-limit", "x_rate_limit"),
+        ("2fa", "n_2fa"),
+        ("to_dict", "to_dict_"),
+        ("user_id", "user_id_2"),
+    ]
+
+
+def test_build_nullable_31_type_list(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        M:
+          type: object
+          properties:
+            a: {type: [string, 'null']}
+            b: {anyOf: [{type: string}, {type: 'null'}]}
+            c: {oneOf: [{type: 'null'}, {$ref: '#/components/schemas/Other'}]}
+            d: {type: [integer, string]}
+        Other: {type: object, properties: {x: {type: string}}}
+        """,
+    )
+    assert _fields(_model(defs, "M")) == {
+        "a": ("a", Nullable(Prim("str")), False),
+        "b": ("b", Nullable(Prim("str")), False),
+        "c": ("c", Nullable(Ref("Other")), False),
+        "d": ("d", UnionOf((Prim("int"), Prim("str"))), False),
+    }
+
+
+def test_build_nullable_30_flag(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        M:
+          type: object
+          required: [a]
+          properties:
+            a: {type: string, nullable: true}
+            b: {type: integer}
+            c: {type: array, nullable: true, items: {type: string}}
+        """,
+        head=HEAD_30,
+    )
+    assert _fields(_model(defs, "M")) == {
+        "a": ("a", Nullable(Prim("str")), True),
+        "b": ("b", Prim("int"), False),
+        "c": ("c", Nullable(ListOf(Prim("str"))), False),
+    }
+
+
+def test_build_nullable_30_ref_through_single_allof(tmp_path: Path) -> None:
+    # The 3.0 idiom for a nullable reference: the field is `Other | None`, not a copy of Other.
+    defs = _schemas(
+        tmp_path,
+        """\
+        M:
+          type: object
+          properties:
+            c:
+              nullable: true
+              allOf: [{$ref: '#/components/schemas/Other'}]
+        Other: {type: object, properties: {x: {type: string}}}
+        """,
+        head=HEAD_30,
+    )
+    assert _fields(_model(defs, "M")) == {"c": ("c", Nullable(Ref("Other")), False)}
+    assert sorted(defs) == ["M", "Other"]
+
+
+def test_build_enums(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Color: {type: string, enum: [red, green], description: A colour.}
+        Level: {type: integer, enum: [1, 2, 3]}
+        M:
+          type: object
+          properties:
+            color: {$ref: '#/components/schemas/Color'}
+            state: {type: string, enum: [open, closed]}
+            maybe: {type: [string, 'null'], enum: [a, b, null]}
+            level: {type: integer, enum: [1, 2]}
+        """,
+    )
+    assert defs["Color"] == EnumDef(
+        "Color", ("red", "green"), "A colour.", "#/components/schemas/Color"
+    )
+    assert defs["Level"] == EnumDef("Level", (1, 2, 3), None, "#/components/schemas/Level")
+    fields = _fields(_model(defs, "M"))
+    assert fields["color"][1] == Ref("Color")
+    assert fields["state"][1] == Ref("MState")
+    assert defs["MState"] == EnumDef(
+        "MState", ("open", "closed"), None, "#/components/schemas/M/properties/state"
+    )
+    assert fields["maybe"][1] == Nullable(Ref("MMaybe"))
+    assert isinstance(defs["MMaybe"], EnumDef) and defs["MMaybe"].values == ("a", "b")
+    assert fields["level"][1] == LiteralOf((1, 2))
+
+
+def test_build_const(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        M:
+          type: object
+          required: [kind]
+          properties:
+            kind: {const: cat}
+            n: {type: integer, const: 3}
+        """,
+    )
+    assert _fields(_model(defs, "M")) == {
+        "kind": ("kind", LiteralOf(("cat",)), True),
+        "n": ("n", LiteralOf((3,)), False),
+    }
+
+
+def test_build_additional_properties(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Open: {type: object, properties: {a: {type: string}}}
+        OpenTrue: {type: object, additionalProperties: true, properties: {a: {type: string}}}
+        Closed: {type: object, additionalProperties: false, properties: {a: {type: string}}}
+        Typed: {type: object, additionalProperties: {type: integer}, properties: {a: {type: string}}}
+        Bag: {type: object}
+        IntMap: {type: object, additionalProperties: {type: integer}}
+        ModelMap: {type: object, additionalProperties: {$ref: '#/components/schemas/Open'}}
+        """,
+    )
+    assert _model(defs, "Open").extra == Prim("any")
+    assert _model(defs, "OpenTrue").extra == Prim("any")
+    assert _model(defs, "Closed").extra is None
+    assert _model(defs, "Typed").extra == Prim("int")
+    assert defs["Bag"] == Alias("Bag", MapOf(Prim("any")), None, "#/components/schemas/Bag")
+    assert defs["IntMap"] == Alias(
+        "IntMap", MapOf(Prim("int")), None, "#/components/schemas/IntMap"
+    )
+    assert isinstance(defs["ModelMap"], Alias) and defs["ModelMap"].target == MapOf(Ref("Open"))
+
+
+def test_build_inline_object_named_parent_field(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Pet:
+          type: object
+          properties:
+            owner:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                address: {type: object, properties: {city: {type: string}}}
+            toys:
+              type: array
+              items: {type: object, properties: {label: {type: string}}}
+        """,
+    )
+    pet = _fields(_model(defs, "Pet"))
+    assert pet["owner"][1] == Ref("PetOwner")
+    assert pet["toys"][1] == ListOf(Ref("PetToysItem"))
+    owner = _model(defs, "PetOwner")
+    assert owner.pointer == "#/components/schemas/Pet/properties/owner"
+    assert _fields(owner) == {
+        "name": ("name", Prim("str"), True),
+        "address": ("address", Ref("PetOwnerAddress"), False),
+    }
+    assert _fields(_model(defs, "PetOwnerAddress")) == {"city": ("city", Prim("str"), False)}
+    assert _fields(_model(defs, "PetToysItem")) == {"label": ("label", Prim("str"), False)}
+    # named schemas first (spec order), then inline ones as they were met
+    assert list(defs) == ["Pet", "PetOwner", "PetToysItem", "PetOwnerAddress"]
+
+
+def test_build_inline_name_collision_gets_suffix(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        PetOwner: {type: object, properties: {id: {type: string}}}
+        Pet:
+          type: object
+          properties:
+            owner: {type: object, properties: {name: {type: string}}}
+        """,
+    )
+    assert _fields(_model(defs, "Pet"))["owner"][1] == Ref("PetOwner2")
+    assert _fields(_model(defs, "PetOwner2")) == {"name": ("name", Prim("str"), False)}
+    assert _fields(_model(defs, "PetOwner")) == {"id": ("id", Prim("str"), False)}
+
+
+def test_build_model_names_avoid_reserved(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Any: {type: object, properties: {a: {type: string}}}
+        Client: {type: string}
+        user-profile: {type: object, properties: {a: {type: string}}}
+        """,
+    )
+    assert list(defs) == ["AnyModel", "ClientModel", "UserProfile"]
+
+
+def test_build_allof_merges_into_one_model(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Base:
+          type: object
+          required: [id]
+          properties:
+            id: {type: string}
+            note: {type: string}
+        Full:
+          description: The full thing.
+          allOf:
+            - $ref: '#/components/schemas/Base'
+            - type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                note: {type: integer}
+        """,
+    )
+    full = _model(defs, "Full")
+    assert full.description == "The full thing."
+    assert _fields(full) == {
+        "id": ("id", Prim("str"), True),
+        "name": ("name", Prim("str"), True),
+        "note": ("note", Prim("int"), False),  # the later part wins
+    }
+    assert [f.wire_name for f in full.fields] == ["id", "name", "note"]
+
+
+def test_build_allof_additional_properties_false(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Base: {type: object, properties: {id: {type: string}}}
+        Strict:
+          allOf:
+            - $ref: '#/components/schemas/Base'
+            - type: object
+              additionalProperties: false
+              properties: {x: {type: string}}
+        """,
+    )
+    assert _model(defs, "Strict").extra is None
+
+
+def test_build_oneof_with_discriminator_mapping(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Cat: {type: object, required: [kind], properties: {kind: {type: string}, meow: {type: boolean}}}
+        Dog: {type: object, required: [kind], properties: {kind: {type: string}, bark: {type: boolean}}}
+        Pet:
+          oneOf:
+            - $ref: '#/components/schemas/Cat'
+            - $ref: '#/components/schemas/Dog'
+          discriminator:
+            propertyName: kind
+            mapping:
+              cat: '#/components/schemas/Cat'
+              doggo: Dog
+        Implicit:
+          oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          discriminator: {propertyName: kind}
+        Plain:
+          oneOf: [{type: string}, {type: integer}]
+        """,
+    )
+    assert defs["Pet"] == Alias(
+        "Pet",
+        UnionOf(
+            (Ref("Cat"), Ref("Dog")),
+            Discriminator("kind", (("cat", "Cat"), ("doggo", "Dog"))),
+        ),
+        None,
+        "#/components/schemas/Pet",
+    )
+    implicit = defs["Implicit"]
+    assert isinstance(implicit, Alias)
+    assert implicit.target == UnionOf(
+        (Ref("Cat"), Ref("Dog")), Discriminator("kind", (("Cat", "Cat"), ("Dog", "Dog")))
+    )
+    plain = defs["Plain"]
+    assert isinstance(plain, Alias) and plain.target == UnionOf((Prim("str"), Prim("int")))
+
+
+def test_build_oneof_inline_options_are_named(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Shape:
+          oneOf:
+            - {type: object, properties: {r: {type: number}}}
+            - {type: object, properties: {w: {type: number}}}
+        """,
+    )
+    shape = defs["Shape"]
+    assert isinstance(shape, Alias)
+    assert shape.target == UnionOf((Ref("ShapeOption1"), Ref("ShapeOption2")))
+    assert _fields(_model(defs, "ShapeOption1")) == {"r": ("r", Prim("float"), False)}
+
+
+def test_build_recursive_schemas(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        Node:
+          type: object
+          required: [children]
+          properties:
+            value: {type: string}
+            children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+            parent: {$ref: '#/components/schemas/Node'}
+        A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}
+        B: {type: object, properties: {a: {$ref: '#/components/schemas/A'}}}
+        """,
+    )
+    assert _fields(_model(defs, "Node")) == {
+        "children": ("children", ListOf(Ref("Node")), True),
+        "value": ("value", Prim("str"), False),
+        "parent": ("parent", Ref("Node"), False),
+    }
+    assert _fields(_model(defs, "A")) == {"b": ("b", Ref("B"), False)}
+    assert _fields(_model(defs, "B")) == {"a": ("a", Ref("A"), False)}
+
+
+def test_build_field_metadata(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        M:
+          type: object
+          properties:
+            n:
+              type: integer
+              description: How many.
+              default: 5
+              minimum: 1
+              maximum: 10
+              readOnly: true
+              deprecated: true
+            s: {type: string, minLength: 2, pattern: '^a', writeOnly: true}
+        """,
+    )
+    n, s = _model(defs, "M").fields
+    assert (n.description, n.has_default, n.default) == ("How many.", True, 5)
+    assert (n.constraints.minimum, n.constraints.maximum) == (1, 10)
+    assert n.is_read_only and n.is_deprecated and not n.is_write_only
+    assert (s.constraints.min_length, s.constraints.pattern, s.is_write_only) == (2, "^a", True)
+    assert s.has_default is False
+
+
+def test_build_relative_file_ref(tmp_path: Path) -> None:
+    (tmp_path / "common.yaml").write_text(
+        "components:\n  schemas:\n    Err:\n      type: object\n"
+        "      properties:\n        code: {$ref: '#/components/schemas/Code'}\n"
+        "    Code: {type: integer}\n",
+        encoding="utf-8",
+    )
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + "paths: {}\ncomponents:\n  schemas:\n"
+        + "    Box:\n      type: object\n      properties:\n"
+        + "        err: {$ref: 'common.yaml#/components/schemas/Err'}\n",
+    )
+    defs = {d.name: d for d in api.definitions}
+    assert _fields(_model(defs, "Box")) == {"err": ("err", Ref("Err"), False)}
+    assert _fields(_model(defs, "Err")) == {"code": ("code", Ref("Code"), False)}
+    assert defs["Code"] == Alias("Code", Prim("int"), None, "#/components/schemas/Code")
