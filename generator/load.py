@@ -24,7 +24,7 @@ __all__ = ["Document", "LoadPolicy", "Spec", "load", "ref_key", "split_pointer"]
 MAX_FILE_BYTES = 64 * 1024 * 1024  # per spec file; GitHub's spec is 13 MB
 MAX_DEPTH = 1000  # nesting of YAML values (JSON: Python's recursion limit)
 MAX_EXPANDED_NODES = 5_000_000  # YAML values after alias expansion ("billion laughs")
-REMOTE_TIMEOUT = 10.0  # seconds per remote `$ref` fetch (only from allowed hosts)
+REMOTE_TIMEOUT = 10.0  # seconds for a remote `$ref` in all (only from allowed hosts)
 
 
 def split_pointer(pointer: str) -> list[str]:
@@ -100,7 +100,7 @@ def load(path: Path, display: str | None = None, policy: LoadPolicy | None = Non
             if key is None or key in documents:
                 continue
             if key.startswith(("http://", "https://")):
-                documents[key] = _fetch(key, doc, pointer)
+                documents[key] = _fetch(key, doc, pointer, policy)
             else:
                 target = base / key
                 shown_key = key if Path(key).is_absolute() else str(Path(shown).parent / key)
@@ -164,20 +164,16 @@ def _allowed_target(
     return key
 
 
-def _fetch(url: str, referrer: Document, pointer: str) -> Document:
-    """A remote document from an allowed host, size- and time-bounded."""
-    import urllib.request
-
-    def fail(message: str) -> SpecError:
-        return SpecError([Diagnostic("error", message, pointer, referrer.locate(pointer))])
+def _fetch(url: str, referrer: Document, pointer: str, policy: LoadPolicy) -> Document:
+    """A remote document from an allowed host (every redirect hop too), size- and
+    time-bounded."""
+    from .remote import FetchError, fetch
 
     try:
-        with urllib.request.urlopen(url, timeout=REMOTE_TIMEOUT) as response:
-            raw = response.read(MAX_FILE_BYTES + 1)
-    except (OSError, ValueError) as exc:
-        raise fail(f"cannot fetch $ref {url!r}: {exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise fail(f"$ref {url!r} is larger than {MAX_FILE_BYTES} bytes")
+        raw = fetch(url, policy.allowed_hosts, REMOTE_TIMEOUT, MAX_FILE_BYTES)
+    except FetchError as exc:
+        message = f"cannot fetch $ref {url!r}: {exc}"
+        raise SpecError([Diagnostic("error", message, pointer, referrer.locate(pointer))]) from None
     return _parse_document(raw, Path(urlsplit(url).path or "remote"), url, url)
 
 

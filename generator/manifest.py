@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files as package_files
@@ -27,6 +29,7 @@ __all__ = [
     "generator_digest",
     "is_current",
     "manifest_text",
+    "read_inside",
     "read_manifest",
     "sha256",
 ]
@@ -111,11 +114,30 @@ class Formatted:
         source, formatted = self._recorded.get(path, (None, None))
         if source is None or source != sha256(rendered.encode("utf-8")):
             return None
-        try:
-            disk = (self._out / path).read_bytes()
-        except OSError:
+        disk = read_inside(self._out, path)
+        if disk is None or sha256(disk) != formatted:
             return None
-        return disk.decode("utf-8") if sha256(disk) == formatted else None
+        return disk.decode("utf-8")
+
+
+def read_inside(folder: Path, rel: str) -> bytes | None:
+    """The bytes of the regular file `folder/rel`, or None when it is missing, not a
+    regular file, or reached through a symlink or `..` (an output folder's manifest is
+    untrusted input: nothing it names may lead oagen out of the folder)."""
+    parts = Path(rel).parts
+    if not parts or Path(rel).is_absolute() or ".." in parts:
+        return None
+    current = folder
+    try:
+        for index, part in enumerate(parts):
+            current = current / part
+            mode = os.lstat(current).st_mode
+            last = index == len(parts) - 1
+            if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+                return None
+        return current.read_bytes()
+    except OSError:
+        return None
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
@@ -151,7 +173,7 @@ def is_current(spec: Path, out: Path, options: Mapping[str, Any]) -> bool:
     recorded: dict[str, Any] = data["files"]
     return (
         _all_match(base, inputs)
-        and _all_match(out, recorded)
+        and all(_digest_of(read_inside(out, p)) == d for p, d in recorded.items())
         and _no_extra_files(out, set(recorded))
     )
 
@@ -165,6 +187,10 @@ def _all_match(folder: Path, digests: Mapping[str, Any]) -> bool:
         except OSError:
             return False
     return True
+
+
+def _digest_of(data: bytes | None) -> str | None:
+    return None if data is None else sha256(data)
 
 
 def _no_extra_files(out: Path, recorded: set[str]) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .manifest import MANIFEST, read_manifest
+from .manifest import MANIFEST, read_inside, read_manifest
 
 __all__ = [
     "MANIFEST",
@@ -133,10 +133,7 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
         for path in sorted(files, key=lambda p: (p == MANIFEST, p)):  # manifest last
             target = out / _safe_relative(path)
             data = files[path].encode("utf-8")
-            try:
-                current = target.read_bytes()
-            except OSError:
-                current = None
+            current = read_inside(out, path)
             if current == data:
                 continue
             if target.parent not in checked:
@@ -158,9 +155,10 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
         os.replace(tmp, target)
     removed: list[str] = []
     for path in sorted(set(previous) - set(files)):
-        target = out / _safe_relative(path)
-        if target.is_file():
-            target.unlink()
+        # the previous manifest is untrusted: only a regular file reached through real
+        # folders inside `out` is removed (never through a symlink, never outside)
+        if read_inside(out, path) is not None:
+            (out / path).unlink()
             removed.append(path)
     for folder in sorted({(out / p).parent for p in removed}, reverse=True):
         if folder != out and folder.is_dir() and not any(folder.iterdir()):
@@ -201,12 +199,12 @@ def compare(out: Path, files: Mapping[str, str]) -> CheckResult:
     missing: list[str] = []
     diffs: dict[str, str] = {}
     for path in sorted(files):
-        target = out / _safe_relative(path)
-        try:
-            current = target.read_bytes().decode("utf-8", "replace")
-        except OSError:
+        _safe_relative(path)
+        data = read_inside(out, path)
+        if data is None:
             missing.append(path)
             continue
+        current = data.decode("utf-8", "replace")
         if current != files[path]:
             stale.append(path)
             diffs[path] = _diff(path, current, files[path])

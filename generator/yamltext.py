@@ -142,7 +142,11 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 def _scalar(node: yaml.Node) -> Any:
     tag = node.tag
     if tag in _SCALAR_TAGS:
-        return _constructor.construct_object(node)
+        try:
+            return _constructor.construct_object(node)
+        except ValueError as exc:  # an integer past Python's int-string limit
+            mark = node.start_mark
+            raise LoadError(f"invalid number: {exc}", mark.line + 1, mark.column + 1) from None
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         return str(node.value)  # timestamps stay text, as JSON would have them
     mark = node.start_mark

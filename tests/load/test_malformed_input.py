@@ -64,6 +64,8 @@ CASES: dict[str, tuple[str, bytes | str, str]] = {
     "deep-json": ("s.json", "[" * 10_000 + "]" * 10_000, "nested too deeply"),
     "non-utf8": ("s.yaml", HEAD.encode() + b"x-bad: \xff\xfe\n", "not valid UTF-8"),
     "empty": ("s.yaml", "", "the file is empty"),
+    "huge-int-yaml": ("s.yaml", HEAD + "x-n: " + "9" * 5000 + "\npaths: {}\n", "invalid number"),
+    "huge-int-json": ("s.json", '{"openapi": "3.0.3", "x": ' + "9" * 5000 + "}", "invalid JSON"),
     "ref-cycle": (
         "s.yaml",
         HEAD

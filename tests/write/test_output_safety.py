@@ -177,3 +177,48 @@ def test_ruff_scratch_goes_to_memory_only_with_room(monkeypatch: pytest.MonkeyPa
     Stats.f_bavail += 2
     monkeypatch.setenv("TMPDIR", "/somewhere")
     assert formatting._scratch(size) is None
+
+
+def _plant_manifest_entry(out: Path, rel: str) -> None:
+    import json
+
+    manifest = json.loads((out / ".oagen-manifest.json").read_text(encoding="utf-8"))
+    manifest["files"][rel] = "0" * 64
+    (out / ".oagen-manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("generate_args", [[], ["--force"]])
+def test_removal_never_follows_a_symlinked_folder(tmp_path: Path, generate_args: list[str]) -> None:
+    """A pull request commits `out/evil -> ../victim` and lists `evil/authorized_keys`
+    in the manifest: the next generation of the unchanged spec deletes nothing there."""
+    out, victim = tmp_path / "out", tmp_path / "victim"
+    victim.mkdir()
+    (victim / "authorized_keys").write_text("ssh-ed25519 AAAA\n", encoding="utf-8")
+    assert main(["generate", str(MINIMAL), "-o", str(out)]) == 0
+    (out / "evil").symlink_to(victim, target_is_directory=True)
+    _plant_manifest_entry(out, "evil/authorized_keys")
+    assert main(["generate", str(MINIMAL), "-o", str(out), *generate_args]) == 0
+    assert (victim / "authorized_keys").read_text(encoding="utf-8") == "ssh-ed25519 AAAA\n"
+
+
+def test_removal_never_leaves_the_folder_through_dotdot(tmp_path: Path) -> None:
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_text("keep\n", encoding="utf-8")
+    assert main(["generate", str(MINIMAL), "-o", str(out)]) == 0
+    _plant_manifest_entry(out, "../victim.txt")
+    assert main(["generate", str(MINIMAL), "-o", str(out)]) == 0
+    assert victim.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_a_symlinked_generated_file_is_replaced_not_followed(tmp_path: Path) -> None:
+    """A generated file replaced by a symlink to a file with the same bytes elsewhere
+    is not "current": check fails and generate puts a regular file back."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere.py"
+    assert main(["generate", str(MINIMAL), "-o", str(out)]) == 0
+    target = out / "errors.py"
+    elsewhere.write_bytes(target.read_bytes())
+    target.unlink()
+    target.symlink_to(elsewhere)
+    assert main(["check", str(MINIMAL), "-o", str(out)]) == 1
+    assert main(["generate", str(MINIMAL), "-o", str(out)]) == 0
+    assert not target.is_symlink() and target.read_bytes() == elsewhere.read_bytes()
