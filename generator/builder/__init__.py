@@ -31,7 +31,7 @@ from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
 from ..options import default_package_name
 from ..resolve import Resolver
 from .docs import doc_text
-from .operations import DraftOperation, OperationBuilder, server_url
+from .operations import DraftOperation, OperationBuilder, check_servers, server_url
 from .schemas import SchemaBuilder
 from .unions import check_unions
 
@@ -81,6 +81,7 @@ def build(
         sink.error("`info` must be an object with `title` and `version`", where.child("info"))
         info = {}
 
+    check_servers(root.get("servers"), where.child("servers"), sink)
     client_names = NameTable(CLIENT_RESERVED)
     schemes = _security_schemes(root, client_names)
     schemas = SchemaBuilder(resolver, sink)

@@ -34,6 +34,7 @@ _DEFAULT_STYLE: dict[ParamLocation, str] = {
     "path": "simple", "query": "form", "header": "simple", "cookie": "form",
 }  # fmt: skip
 _TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
+_STATUS_KEY = re.compile(r"[1-5](?:[0-9][0-9]|XX)|DEFAULT")  # upper-cased response keys
 _EMPTY_STATUSES = frozenset({"204", "205", "304"})
 _IDEMPOTENCY_HEADER = "idempotency-key"
 
@@ -74,6 +75,7 @@ class OperationBuilder:
             if found is None or not isinstance(found[0], dict):
                 continue
             item, item_where = found
+            check_servers(item.get("servers"), item_where.child("servers"), self._sink)
             for method in HTTP_METHODS:
                 op = item.get(method)
                 if isinstance(op, dict):
@@ -86,6 +88,7 @@ class OperationBuilder:
         self, path: str, method: str, item: dict[str, Any], item_where: Where, op: dict[str, Any]
     ) -> DraftOperation | None:
         where = item_where.child(method)
+        check_servers(op.get("servers"), where.child("servers"), self._sink)
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
         hint = op_id or f"{method} {path}"
         op_name = pascal(hint, "Operation")
@@ -262,6 +265,13 @@ class OperationBuilder:
         for status, response in value.items():
             code = str(status).upper()
             response_where = where.child(str(status))
+            if not _STATUS_KEY.fullmatch(code):
+                self._sink.warning(
+                    f"response key {str(status)!r} is not a status code (200), a range (2XX) "
+                    "or `default`: the response is left out",
+                    response_where,
+                )
+                continue
             found = self._resolver.deref(response, response_where)
             if found is None or not isinstance(found[0], dict):
                 continue
@@ -325,6 +335,28 @@ class OperationBuilder:
             else:
                 alternatives.append(tuple(names))
         return tuple(alternatives)
+
+
+def check_servers(servers: Any, where: Where, sink: Diagnostics) -> None:
+    """Warn about server URLs with a `{variable}` that `variables` does not declare
+    with a default: such a server gives the client no default base URL."""
+    if not isinstance(servers, list):
+        return
+    for index, server in enumerate(servers):
+        url = server.get("url") if isinstance(server, dict) else None
+        if not isinstance(url, str):
+            continue
+        variables = server.get("variables")
+        declared = variables if isinstance(variables, dict) else {}
+        for name in _TEMPLATE_VAR.findall(url):
+            var = declared.get(name)
+            if not isinstance(var, dict) or var.get("default") is None:
+                sink.warning(
+                    f"server URL {url!r} uses {{{name}}}, which its `variables` do not "
+                    "declare with a default: no default base URL comes from it "
+                    "(pass `base_url=`)",
+                    where.child(index, "url"),
+                )
 
 
 def server_url(servers: Any, base: str | None) -> str | None:

@@ -292,9 +292,9 @@ class SchemaBuilder:
         enum = schema.get("enum")
         if not isinstance(enum, list):
             return False
-        values = {v for v in enum if v is not None}
+        values = [v for v in enum if v is not None]
         # a one-value enum is a const (`Literal["creation"]`): it tells union variants apart
-        return len(values) > 1 and all(isinstance(v, str) for v in values)
+        return all(isinstance(v, str) for v in values) and len(set(values)) > 1
 
     def _inline(self, schema: dict[str, Any], where: Where, hint: str) -> PyIdent:
         name = self._by_place.get(where)
@@ -331,6 +331,12 @@ class SchemaBuilder:
             if not values:
                 return _NULL
             return self._nullable(schema, LiteralOf(values))
+        if isinstance(enum, list) and enum:  # objects or arrays among the values
+            self._sink.warning(
+                "`enum` with object or array values is not expressed in the generated "
+                "types (typed from the rest of the schema, not checked)",
+                where.child("enum"),
+            )
         for keyword in ("oneOf", "anyOf"):
             if keyword in schema:
                 return self._union(schema, keyword, where, hint)

@@ -490,3 +490,47 @@ def test_build_json_spec_error_location(tmp_path: Path) -> None:
     (err,) = _errors(diags)
     assert err.pointer == "#/components/schemas/A/properties/x/$ref"
     assert err.location is not None and (err.location.line, err.location.column) == (6, 58)
+
+
+def test_build_response_key_that_is_no_status_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    """`"abcdef"` is neither a status code, a range nor `default`: never reinterpreted
+    as a wildcard success."""
+    api, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '204': {description: ok}
+        abcdef:
+          description: odd
+          content: {application/json: {schema: {type: string}}}
+""",
+    )
+    op = _ops(api)["get_a"]
+    assert [r.status for r in op.successes] == ["204"] and op.errors == ()
+    (warning,) = [d for d in diags if "response key" in d.message]
+    assert warning.severity == "warning" and "'abcdef'" in warning.message
+    assert warning.pointer == "#/paths/~1a/get/responses/abcdef"
+    assert warning.location is not None and warning.location.line == 10
+
+
+def test_build_server_url_with_an_undeclared_variable_warns(tmp_path: Path) -> None:
+    api, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+servers:
+  - url: 'https://{region}.example.com/{version}'
+    variables: {version: {default: v1}}
+paths: {}
+""",
+    )
+    assert api.base_url is None
+    (warning,) = [d for d in diags if "server URL" in d.message]
+    assert "uses {region}" in warning.message and "uses {version}" not in warning.message
+    assert warning.pointer == "#/servers/0/url"
+    assert warning.location is not None and warning.location.line == 4

@@ -17,7 +17,7 @@ from oagen.ir import (
     UnionOf,
 )
 
-from tests.builder.support import HEAD_30, HEAD_31, _fields, _model, _ok, _schemas
+from tests.builder.support import HEAD_30, HEAD_31, _build, _errors, _fields, _model, _ok, _schemas
 
 # -- schemas: property types -----------------------------------------------------------
 
@@ -480,3 +480,29 @@ def test_build_relative_file_ref(tmp_path: Path) -> None:
     assert _fields(_model(defs, "Box")) == {"err": ("err", Ref("Err"), False)}
     assert _fields(_model(defs, "Err")) == {"code": ("code", Ref("Code"), False)}
     assert defs["Code"] == Alias("Code", Prim("int"), None, "#/components/schemas/Code")
+
+
+def test_build_enum_of_objects_is_typed_from_the_schema_with_a_warning(tmp_path: Path) -> None:
+    """Every JSON value is a legal enum member (the Docker Engine API has `enum: [{}]`):
+    never a crash; typed from the rest of the schema, and said so."""
+    api, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths: {}
+components:
+  schemas:
+    E: {enum: [{}]}
+    F: {type: object, enum: [{}, {a: 1}, [1]]}
+    M:
+      type: object
+      properties:
+        e: {$ref: '#/components/schemas/E'}
+        f: {$ref: '#/components/schemas/F'}
+""",
+    )
+    assert _errors(diags) == []
+    warnings = [d.pointer for d in diags if "`enum` with object or array" in d.message]
+    assert warnings == ["#/components/schemas/E/enum", "#/components/schemas/F/enum"]
+    fields = _fields(_model({d.name: d for d in api.definitions}, "M"))
+    assert fields["e"][1] == Ref("E") and fields["f"][1] == Ref("F")
