@@ -6,6 +6,7 @@ names (through `names`), types, grouping into resources, and order (spec order).
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -205,7 +206,7 @@ def _group(
                 python,
                 _class_name(pascal(python), model_names),
                 tag_docs.get(tag),
-                _operations(by_tag[tag], METHOD_RESERVED),
+                _operations(by_tag[tag], METHOD_RESERVED, snake(tag, "resource")),
             )
         )
     untagged = None
@@ -234,13 +235,32 @@ def _class_name(base: str, taken: set[str]) -> PyIdent:
 
 
 def _operations(
-    drafts: list[DraftOperation], reserved: frozenset[str] | set[str]
+    drafts: list[DraftOperation], reserved: frozenset[str] | set[str], resource: str = ""
 ) -> tuple[Operation, ...]:
+    """Method names: snake_case(operationId), less a leading part that only repeats
+    the `resource` name (`repos_get` under `repos` is `get`), unless the short name
+    would be empty, a keyword, reserved, or the name of another method here."""
+    full = [snake(d.name_hint, "operation") for d in drafts]
+    short = [_without_prefix(name, resource) for name in full]
+    counts: dict[str, int] = {}
+    for name in [*full, *short]:  # a short name used twice, or as a full one, stays long
+        if name is not None:
+            counts[name] = counts.get(name, 0) + 1
     table = NameTable(reserved)
     out: list[Operation] = []
-    for d in drafts:
-        out.append(replace(d.operation, python_name=table.claim(snake(d.name_hint, "operation"))))
+    for draft, long, brief in zip(drafts, full, short, strict=True):
+        usable = brief is not None and brief not in reserved and counts[brief] == 1
+        name = table.claim(PyIdent(brief) if usable and brief is not None else long)
+        out.append(replace(draft.operation, python_name=name))
     return tuple(out)
+
+
+def _without_prefix(name: str, resource: str) -> str | None:
+    """`name` without a leading `<resource>_`, when that leaves an identifier."""
+    if not resource or not name.startswith(resource + "_"):
+        return None
+    rest = name[len(resource) + 1 :].lstrip("_")
+    return rest if rest.isidentifier() and not keyword.iskeyword(rest) else None
 
 
 def _str(value: Any) -> str | None:

@@ -534,3 +534,42 @@ paths: {}
     assert "uses {region}" in warning.message and "uses {version}" not in warning.message
     assert warning.pointer == "#/servers/0/url"
     assert warning.location is not None and warning.location.line == 4
+
+
+def test_build_method_names_drop_a_leading_part_that_repeats_the_resource(tmp_path: Path) -> None:
+    """GitHub's `repos/get` under `repos` is `get`, Docker's `ContainerList` under
+    `Container` is `list`, drf-spectacular's `events_create` is `create`; the full
+    name stays when the short one is empty, a keyword, reserved or taken."""
+
+    def op(path: str, tag: str, op_id: str) -> str:
+        return f"  {path}:\n    get:\n      tags: [{tag}]\n      operationId: {op_id}\n" + (
+            "      responses: {'204': {description: ok}}\n"
+        )
+
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + "paths:\n"
+        + op("/a", "repos", "repos/get")
+        + op("/b", "Container", "ContainerList")
+        + op("/c", "events", "events_create")
+        + op("/d", "events", "events")  # nothing left: stays
+        + op("/e", "events", "events_import")  # a keyword: stays
+        + op("/f", "events", "events_delete")  # collides with the next one's name
+        + op("/g", "events", "delete")
+        + op("/h", "events", "events_with_raw_response")  # reserved: stays
+        + op("/i", "repos", "reposList"),
+    )
+    names = {r.python_name: [o.python_name for o in r.operations] for r in api.resources}
+    assert names == {
+        "repos": ["get", "list"],
+        "container": ["list"],
+        "events": [
+            "create",
+            "events",
+            "events_import",
+            "events_delete",
+            "delete",
+            "events_with_raw_response",
+        ],
+    }

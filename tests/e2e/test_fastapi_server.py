@@ -350,7 +350,7 @@ def test_discriminated_union(client: Any, shop: Shop) -> None:
 
 
 def test_header_cookie_and_query_arrays(client: Any, shop: Shop) -> None:
-    echo = client.echo.echo_request(
+    echo = client.echo.request(
         x_request_id="req-42", session_id="sess-9", tags=["a", "b c"], ids=[3, 1, 2]
     )
     assert isinstance(echo, shop.models.RequestEcho)
@@ -361,7 +361,7 @@ def test_header_cookie_and_query_arrays(client: Any, shop: Shop) -> None:
     # the bearer credential goes only to operations that require it
     assert echo.has_authorization is False
 
-    bare = client.echo.echo_request(x_request_id="req-43")
+    bare = client.echo.request(x_request_id="req-43")
     assert (bare.request_id, bare.session_id, bare.tags, bare.ids) == ("req-43", None, [], [])
 
 
@@ -460,7 +460,7 @@ async def test_async_client(shop: Shop, base_url: str) -> None:
         assert isinstance(pet, m.Cat)
         assert pet.name == "Async"
 
-        echo = await client.echo.echo_request(x_request_id="a-1", session_id="s", tags=["x"])
+        echo = await client.echo.request(x_request_id="a-1", session_id="s", tags=["x"])
         assert (echo.request_id, echo.session_id, echo.tags) == ("a-1", "s", ["x"])
 
         uploaded = await client.files.upload_file(
@@ -562,7 +562,7 @@ def sync_calls() -> None:
         record = client.pets.create_pet(body={"kind": "dog", "name": "Rex"})
         pet_id: UUID = record.id
         pet: Cat | Dog = client.pets.get_pet(pet_id)
-        echo: RequestEcho = client.echo.echo_request(
+        echo: RequestEcho = client.echo.request(
             x_request_id="r", session_id="s", tags=["a"], ids=[1]
         )
         up: UploadResult = client.files.upload_file(
