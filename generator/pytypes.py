@@ -1,9 +1,12 @@
 """TypeExpr -> Python source: annotations, decoder callables and encoder expressions.
 
 A `Types` is made per generated module. It knows every definition (to expand aliases
-and tell models from enums), records the imports each annotation needs, and collects
-the private decoder functions (`_d_*`) that composite types need, so that generated
-`from_dict` bodies stay straight-line calls.
+and tell models from enums), records the imports each expression it returns needs
+(annotations, decoders, encoders: `imports`, `models_used`), and collects the private
+decoder functions (`_d_*`) that composite types need, so that generated `from_dict`
+bodies stay straight-line calls. A module's import block is what its `Types` recorded
+plus what its planner recorded for the code it wrote itself: nothing searches the
+rendered text.
 """
 
 from __future__ import annotations
@@ -116,8 +119,9 @@ class Types:
     def __init__(
         self, definitions: Definitions | Iterable[Definition], *, model_prefix: str = ""
     ) -> None:
-        """`model_prefix` (e.g. `_models.`): model classes are reached through it, and
-        only inside decoder functions, so a module can leave loading them to first use."""
+        """`model_prefix` (`_models.`, the name the models package is imported as):
+        model classes are reached through it, and only inside decoder functions, so a
+        module can leave loading them to first use."""
         index = definitions if isinstance(definitions, Definitions) else Definitions(definitions)
         self._prefix = model_prefix
         self._defs = index.by_name
@@ -136,6 +140,11 @@ class Types:
     def _use_model(self, name: str) -> str:
         self.models_used.add(name)
         return name
+
+    def serde(self, name: str) -> str:
+        """`_serde.<name>` (a runtime helper of `_serde.__all__`), importing `_serde`."""
+        self.imports.add("..", "_serde")
+        return f"_serde.{name}"
 
     def annotation(self, t: TypeExpr) -> str:
         """The annotation text of `t`; records the imports it needs."""
@@ -193,38 +202,39 @@ class Types:
         """An expression naming a callable that decodes a JSON value into `t`."""
         match t:
             case Prim(kind=kind):
-                return f"_serde.{_PRIM_DECODER[kind]}"
+                return self.serde(_PRIM_DECODER[kind])
             case Ref(name=name):
                 return self._ref_decoder(name)
             case MapOf(value=Prim(kind="any")):
-                return "_serde.object_"
+                return self.serde("object_")
             case ListOf(item=item):
-                return self._helper(t, f"_serde.list_(value, {self.decoder(item)})")
+                return self._helper(t, f"{self.serde('list_')}(value, {self.decoder(item)})")
             case MapOf(value=value):
-                return self._helper(t, f"_serde.map_(value, {self.decoder(value)})")
+                return self._helper(t, f"{self.serde('map_')}(value, {self.decoder(value)})")
             case UnionOf(options=options, discriminator=discriminator):
                 ordered = sorted(options, key=self._specificity)
                 decoders = ", ".join(self.decoder(o) for o in ordered)
                 expected = py_literal(" | ".join(self.slug(o) for o in options))
-                body = f"_serde.union_(value, ({decoders},), {expected})"
+                body = f"{self.serde('union_')}(value, ({decoders},), {expected})"
                 if discriminator is not None and discriminator.mapping:
                     tags = ", ".join(
                         f"{py_literal(tag)}: {self._ref_decoder(name)}"
                         for tag, name in discriminator.mapping
                     )
                     prop = py_literal(discriminator.wire_name)
-                    body = f"_serde.tagged_(value, {prop}, {{{tags}}}, ({decoders},), {expected})"
+                    tagged = self.serde("tagged_")
+                    body = f"{tagged}(value, {prop}, {{{tags}}}, ({decoders},), {expected})"
                 return self._helper(
                     t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True
                 )
             case LiteralOf(values=(value,)):
                 # a const tells union variants apart: decoded strictly
-                return self._helper(t, f"_serde.const_(value, {py_literal(value)})")
+                return self._helper(t, f"{self.serde('const_')}(value, {py_literal(value)})")
             case LiteralOf(values=values):
                 base = _base_decoder(values)
                 return self._helper(
                     t,
-                    f"cast({py_literal(self.annotation(t))}, _serde.{base}(value))",
+                    f"cast({py_literal(self.annotation(t))}, {self.serde(base)}(value))",
                     needs_cast=True,
                 )
             case Nullable(inner=inner):
@@ -244,22 +254,23 @@ class Types:
         inline = self._inline_kind(inner)
         if inline is None:
             accessor = ("req" if required else "opt") + ("_pop" if take else "")
-            return (), f"_serde.{accessor}(d, {key}, {self.decoder(t)})"
+            return (), f"{self.serde(accessor)}(d, {key}, {self.decoder(t)})"
         kind, is_enum = inline
+        self.imports.add(".._types", "UNSET")
         lines = [f"v = d.{'pop' if take else 'get'}({key}, UNSET)"]
         guards = [] if required else ["v is not UNSET"]
         if nullable:
             guards.append("v is not None")
         if kind == "any":
             if required:
-                lines += ["if v is UNSET:", f'    raise _serde.bad({key}, "a value", v)']
+                lines += ["if v is UNSET:", f'    raise {self.serde("bad")}({key}, "a value", v)']
             return tuple(lines), "v"
         python_type, json_type = _INLINE[kind]
         condition = " and ".join([*guards, f"type(v) is not {python_type}"])
         if kind == "float":  # an integer is a number too
-            action = f"v = _serde.number_at({key}, v)"
+            action = f"v = {self.serde('number_at')}({key}, v)"
         else:
-            action = f"raise _serde.bad({key}, {py_literal(json_type)}, v)"
+            action = f"raise {self.serde('bad')}({key}, {py_literal(json_type)}, v)"
         lines += [f"if {condition}:", f"    {action}"]
         if not is_enum:
             return tuple(lines), "v"
@@ -307,11 +318,13 @@ class Types:
         target = self._defs[name]
         if isinstance(target, Model):
             if self._prefix:
+                self.imports.add("..", f"models as {self._prefix.removesuffix('.')}")
                 return self._helper(Ref(name), f"{self._prefix}{name}.from_dict(value)")
             return f"{self._use_model(name)}.from_dict"
         if isinstance(target, EnumDef):
             annotation = self._use_model(name)
-            body = f"cast({py_literal(annotation)}, _serde.{_base_decoder(target.values)}(value))"
+            base = self.serde(_base_decoder(target.values))
+            body = f"cast({py_literal(annotation)}, {base}(value))"
             return self._helper(Ref(name), body, needs_cast=True)
         if name in self._recursive:
             helper = f"_d_{name}"
@@ -341,7 +354,7 @@ class Types:
             case Prim(kind="uuid"):
                 return f"str({expr})"
             case Prim(kind="base64" | "binary"):
-                return f"_serde.encode({expr})"
+                return f"{self.serde('encode')}({expr})"
             case Prim(kind="file"):
                 return expr  # sent as a multipart file part as it is
             case Prim() | LiteralOf():
@@ -364,11 +377,11 @@ class Types:
                     return f"{expr}.to_dict()"
                 if isinstance(target, Alias):
                     if name in self._recursive:
-                        return f"_serde.encode({expr})"
+                        return f"{self.serde('encode')}({expr})"
                     return self.encoder(target.target, expr, depth)
                 return expr
             case UnionOf():
-                return f"_serde.encode({expr})"
+                return f"{self.serde('encode')}({expr})"
             case Nullable(inner=inner):
                 encoded = self.encoder(inner, expr, depth)
                 return expr if encoded == expr else f"None if {expr} is None else {encoded}"
@@ -392,24 +405,24 @@ class Types:
             case _:
                 return None
 
-    def has_models(self, t: TypeExpr) -> bool:
-        """Whether values of `t` may contain model instances (to validate them)."""
+    def models_in(self, t: TypeExpr) -> frozenset[PyIdent]:
+        """The models whose instances values of `t` may hold directly (not inside
+        another model): what validating a value of `t` may reach. Recursive aliases
+        are not followed."""
         match t:
             case Ref(name=name):
                 target = self._defs[name]
                 if isinstance(target, Model):
-                    return True
-                return (
-                    isinstance(target, Alias)
-                    and name not in self._recursive
-                    and self.has_models(target.target)
-                )
+                    return frozenset((name,))
+                if isinstance(target, Alias) and name not in self._recursive:
+                    return self.models_in(target.target)
+                return frozenset()
             case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-                return self.has_models(inner)
+                return self.models_in(inner)
             case UnionOf(options=options):
-                return any(self.has_models(o) for o in options)
+                return frozenset().union(*(self.models_in(o) for o in options))
             case _:
-                return False
+                return frozenset()
 
     def accepts_dict(self, t: TypeExpr) -> bool:
         """Whether a body of type `t` is a model (or a union of models) that a plain

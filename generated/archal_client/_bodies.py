@@ -30,9 +30,10 @@ class Body:
 def _check_body(value: object, decode: Callable[[Any], Any] | None) -> None:
     """Check a request body against the spec's constraints before it is sent.
 
-    A model instance checks itself; a plain mapping given where the spec names a
-    model is decoded into that model first (so required properties, types and
-    constraints are all checked), and reported under the field path `body.<name>`.
+    A model instance checks itself (when it has constraints to check: only such
+    models have `validate`); a plain mapping given where the spec names a model is
+    decoded into that model first (so required properties, types and constraints
+    are all checked), and reported under the field path `body.<name>`.
     """
     validate = getattr(value, "validate", None)
     if callable(validate):
@@ -45,7 +46,7 @@ def _check_body(value: object, decode: Callable[[Any], Any] | None) -> None:
                 f"[{s}]" if isinstance(s, int) else f".{s}" for s in exc.path
             )
             raise RequestValidationError(f"body{path}", exc.problem) from None
-        instance.validate("body")
+        _serde.validate_nested(instance, "body")
     else:
         _serde.validate_nested(value, "body")
 

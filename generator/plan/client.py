@@ -46,7 +46,6 @@ def _scheme_constructor(api: Api, name: str) -> str:
 def _client(api: Api) -> ClientContext:
     imports = ImportSet()
     imports.add("functools", "cached_property")
-    imports.add("typing", "TYPE_CHECKING")
     imports.add_module("httpx")
     imports.add("._types", "Headers", "Timeout")
     imports.add("._base_client", "AsyncAPIClient", "SecurityScheme", "SyncAPIClient")
@@ -68,7 +67,7 @@ def _client(api: Api) -> ClientContext:
         # parenthesized like any parameter whose line is too long (see `_parameter`)
         annotation = _parameter(scheme.python_name, annotation, "None").annotation
         credentials.append(CredentialArg(scheme.python_name, annotation, doc))
-    checking = ImportSet()
+    checking = ImportSet()  # the resource classes: imported when first used
     refs: list[ResourceRef] = []
     for resource in api.resources:
         module = f".resources.{_module(resource)}"
@@ -82,6 +81,8 @@ def _client(api: Api) -> ClientContext:
                 _doc(resource.description or f"Operations tagged `{resource.tag}`.", 8),
             )
         )
+    if checking.lines():
+        imports.add("typing", "TYPE_CHECKING")
     root_class = root_methods = None
     if api.root is not None:
         module = f".resources.{_module(api.root)}"

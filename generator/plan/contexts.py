@@ -75,16 +75,18 @@ class ModelContext:
     name: str
     doc: str | None
     fields: tuple[FieldContext, ...]
-    keys: str
     extra_annotation: str | None
     extra_decode: str | None
     extra_encode: str | None
-    has_checks: bool
+    has_checks: bool  # constraints of its own: checked when an instance is made
     read: str  # the expression giving `d`, the JSON object, in from_dict
     # every field's `decode` lines and assignment / `encode` lines, as indented
     # blocks of from_dict and to_dict (one print instead of a loop per field)
     decode_body: str
     encode_body: str
+    # the body of `validate`; None when the model has nothing to check (no constraint
+    # of its own, no field holding a model that has one): no `validate` is generated
+    validate_body: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,38 @@ def _encode_lines(f: Field, value: str) -> tuple[str, ...]:
     return (f"if not isinstance(self.{f.python_name}, Unset):", f"    {assign}")
 
 
-def _model(types: Types, model: Model) -> ModelContext:
+def validated_models(index: Definitions) -> frozenset[PyIdent]:
+    """The models that get a `validate` method (and are validated where another model
+    holds them): those with a field whose constraints are checked, and those holding,
+    in a field, a model that gets one. The others have nothing to check, and neither
+    the method nor any call of it is generated."""
+    types = Types(index)  # only asked about types: its imports are not used
+    validated: set[PyIdent] = set()
+    holders: dict[PyIdent, set[PyIdent]] = {}  # model -> the models with a field holding it
+    for d in index.by_name.values():
+        if not isinstance(d, Model):
+            continue
+        for f in d.fields:
+            if _check_args(f.constraints, types.choices(f.type)):
+                validated.add(d.name)
+            for held in types.models_in(f.type):
+                holders.setdefault(held, set()).add(d.name)
+    pending = list(validated)
+    while pending:
+        for holder in holders.get(pending.pop(), ()):
+            if holder not in validated:
+                validated.add(holder)
+                pending.append(holder)
+    return frozenset(validated)
+
+
+def _model(types: Types, model: Model, validated: frozenset[PyIdent]) -> ModelContext:
+    """The context of one dataclass; records the imports of the code it prepares (and
+    of what the template prints around it) on `types.imports`."""
+    imports = types.imports
+    imports.add("dataclasses", "dataclass")
+    imports.add("typing", "Any")  # to_dict's return annotation
+    imports.add("..", "_serde")  # from_dict's read of the object
     # Undeclared properties are kept: decoding takes the declared ones out of a copy
     # of the object, and what is left is `additional_properties`, in received order.
     keeps_extra = model.extra is not None
@@ -66,6 +97,7 @@ def _model(types: Types, model: Model) -> ModelContext:
         if choices is not None and len(choices) == 1 and f.is_required:
             default = py_literal(choices[0])  # a const: its only value
         if not f.is_required:
+            imports.add(".._types", "UNSET", "Unset")  # the default; to_dict's test
             annotation += " | Unset"
             default = "UNSET"
         check_args = _check_args(f.constraints, choices)
@@ -87,35 +119,43 @@ def _model(types: Types, model: Model) -> ModelContext:
                 check=f"_serde.check(self.{f.python_name}, {field_path}, {check_args})"
                 if check_args
                 else None,
-                nested=types.has_models(f.type),
+                nested=not validated.isdisjoint(types.models_in(f.type)),
             )
         )
     extra_annotation = extra_decode = extra_encode = None
     if model.extra is not None:
+        imports.add("dataclasses", "field")  # the default_factory of additional_properties
         extra_annotation = types.annotation(model.extra)
         is_any = extra_annotation == "Any"
         # a new dict: `d` keeps the table of every property it held (kilobytes, and GC
         # work, for each decoded object)
-        extra_decode = "dict(d)" if is_any else f"_serde.rest(d, {types.decoder(model.extra)})"
+        extra_decode = (
+            "dict(d)" if is_any else f"{types.serde('rest')}(d, {types.decoder(model.extra)})"
+        )
         extra_encode = types.encoder(MapOf(model.extra), "self.additional_properties")
-    keys = (
-        "frozenset({" + ", ".join(py_literal(f.wire_name) for f in model.fields) + "})"
-        if model.fields
-        else "frozenset[str]()"
-    )
     indent = " " * 8  # method bodies
     decode_body = "\n".join(
         indent + line for f in fields for line in (*f.decode, f"obj.{f.name} = {f.value}")
     )
     encode_body = "\n".join(indent + line for f in fields for line in f.encode)
+    validate_lines = [
+        line
+        for f in fields
+        for line in (
+            f.check,
+            f'_serde.validate_nested(self.{f.name}, f"{{path}}.{f.name}")' if f.nested else None,
+        )
+        if line is not None
+    ]
+    assert bool(validate_lines) == (model.name in validated)
     return ModelContext(
         name=model.name,
         decode_body=decode_body,
         encode_body=encode_body,
+        validate_body="\n".join(indent + line for line in validate_lines) or None,
         read="_serde.object_copy(data)" if keeps_extra else "_serde.object_(data)",
         doc=_doc(model.description or f"The `{model.name}` object.", 4),
         fields=tuple(fields),
-        keys=keys,
         extra_annotation=extra_annotation,
         extra_decode=extra_decode,
         extra_encode=extra_encode,
@@ -154,21 +194,22 @@ def _models(api: Api, index: Definitions, layout: ModelLayout) -> Iterator[FileP
     """The `models` package: a module per component schema (holding the inline models
     named after it too), the enums in one, and an `__init__` that imports a model's
     module on first use (PEP 562)."""
+    validated = validated_models(index)
     yield _models_init(api, layout.modules)
     for module, (names, doc) in layout.groups.items():
-        yield _model_file(module, api, index, names, layout.modules, doc)
+        yield _model_file(module, index, names, layout.modules, doc, validated)
 
 
 def _model_file(
     module: str,
-    api: Api,
     index: Definitions,
     names: Sequence[PyIdent],
     modules: dict[str, str],
     doc: str,
+    validated: frozenset[PyIdent],
 ) -> FilePlan:
     members = [index.by_name[name] for name in names]
-    context = _model_module(api, index, members, modules, doc)
+    context = _model_module(index, members, modules, doc, validated)
     return FilePlan(f"models/{module}.py", "models.py.jinja", context)
 
 
@@ -220,11 +261,11 @@ def _model_modules(api: Api) -> dict[str, str]:
 
 
 def _model_module(
-    api: Api,
     index: Definitions,
     definitions: Sequence[Definition],
     modules: dict[str, str],
     doc: str,
+    validated: frozenset[PyIdent],
 ) -> ModelsContext:
     types = Types(index)
     if any(not isinstance(d, Model) for d in definitions):
@@ -240,11 +281,7 @@ def _model_module(
                 AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
             )
         elif isinstance(d, Model):
-            types.imports.add("dataclasses", "dataclass", "field")
-            types.imports.add("typing", "Any")
-            types.imports.add("..", "_serde")
-            types.imports.add(".._types", "UNSET", "Unset")
-            models.append(_model(types, d))
+            models.append(_model(types, d, validated))
         else:
             # quoted: evaluated by type checkers only, so the models it names (imported
             # after the definitions, to allow cycles) need not exist yet at import time
@@ -252,9 +289,6 @@ def _model_module(
             aliases.append(
                 AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
             )
-    decoders = types.decoders
-    if any("_serde." in dec.body for dec in decoders):
-        types.imports.add("..", "_serde")
     own = {d.name for d in definitions}
     late = ImportSet()  # models: their `from_dict` runs, so they are imported
     checking = ImportSet()  # enums and aliases: only annotations name them
@@ -270,7 +304,7 @@ def _model_module(
         enums=tuple(enums),
         models=tuple(models),
         aliases=tuple(aliases),
-        decoders=decoders,
+        decoders=types.decoders,
         late_imports=late.lines(),
         type_checking_imports=checking.lines(),
     )

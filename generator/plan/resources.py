@@ -23,15 +23,20 @@ from .contexts import (
 
 
 def _response_decoder(types: Types, response: Response) -> str:
+    """How the endpoint reads `response` (a `_response` helper, imported here)."""
     if response.kind == "empty":
-        return "NO_CONTENT"
-    if response.kind == "raw" or response.type is None:
-        return "RAW"
-    if response.kind == "text":
-        return "text_response"
-    if response.kind == "binary":
-        return "bytes_response"
-    return f"json_response({types.decoder(response.type)})"
+        name = "NO_CONTENT"
+    elif response.kind == "raw" or response.type is None:
+        name = "RAW"
+    elif response.kind == "text":
+        name = "text_response"
+    elif response.kind == "binary":
+        name = "bytes_response"
+    else:
+        types.imports.add(".._response", "json_response")
+        return f"json_response({types.decoder(response.type)})"
+    types.imports.add(".._response", name)
+    return name
 
 
 def _return_annotation(types: Types, successes: tuple[Response, ...]) -> str:
@@ -40,6 +45,7 @@ def _return_annotation(types: Types, successes: tuple[Response, ...]) -> str:
         if r.kind == "empty":
             text = "None"
         elif r.kind == "raw" or r.type is None:
+            types.imports.add_module("httpx")
             text = "httpx.Response"
         else:
             text = types.annotation(r.type)
@@ -136,6 +142,11 @@ def _body_annotation(types: Types, op: Operation) -> str:
 
 
 def _operation(types: Types, op: Operation, base_url: str | None) -> OperationContext:
+    # what the template prints for every operation: its `Endpoint`, the arguments every
+    # method has, and its raw-response wrappers
+    types.imports.add(".._base_client", "Endpoint")
+    types.imports.add(".._types", "UNSET", "Headers", "Query", "Timeout", "Unset")
+    types.imports.add(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
     constant = "_" + op.python_name.upper().lstrip("_")
     returns = _return_annotation(types, op.successes)
     positional: list[ArgContext] = []
@@ -170,10 +181,13 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
         ),
     ]
     if not op.successes:
+        types.imports.add(".._response", "RAW")
         fields[2] = ("responses", '{"2XX": RAW}')
     if op.params:
+        types.imports.add(".._base_client", "Param")
         fields.append(("params", _tuple([_param_literal(p, types) for p in op.params])))
     if op.body is not None:
+        types.imports.add(".._base_client", "Body")
         body_args = [py_literal(op.body.media_type), py_literal(op.body.kind)]
         if op.body.kind != "binary" and types.is_model(op.body.type):
             body_args.append(f"decode={types.decoder(op.body.type)}")
@@ -211,32 +225,15 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
     # resource module does not import the models of all its operations
     types = Types(index, model_prefix="_models.")
     operations = tuple(_operation(types, op, api.base_url) for op in resource.operations)
+    # what the template prints around the operations: the resource classes (their
+    # `with_raw_response` is a cached property)
     imports = types.imports
-    text = " ".join(v for op in operations for _, v in op.endpoint_fields)
-    text += " ".join(op.return_annotation for op in operations)
     imports.add("functools", "cached_property")
-    if "_serde." in text or any("_serde." in d.body for d in types.decoders):
-        imports.add("..", "_serde")
-    imports.add(".._base_client", "AsyncResource", "Endpoint", "SyncResource")
-    for name in ("Param", "Body"):
-        if f"{name}(" in text:
-            imports.add(".._base_client", name)
-    response_names = ["async_to_raw_response_wrapper", "to_raw_response_wrapper"]
-    response_names += [
-        n
-        for n in ("NO_CONTENT", "RAW", "bytes_response", "json_response", "text_response")
-        if n in text
-    ]
-    imports.add(".._response", *response_names)
-    imports.add(".._types", "UNSET", "Headers", "Query", "Timeout", "Unset")
-    if "httpx." in text:
-        imports.add_module("httpx")
-    checking = ImportSet()
+    imports.add(".._base_client", "AsyncResource", "SyncResource")
+    checking = ImportSet()  # models named by annotations only
     if types.models_used:
         checking.add("..models", *sorted(types.models_used))
         imports.add("typing", "TYPE_CHECKING")
-    if any("_models." in d.body for d in types.decoders):
-        imports.add("..", "models as _models")
     doc = resource.description or (
         f"Operations tagged `{resource.tag}`." if resource.tag else "Operations without a tag."
     )

@@ -21,6 +21,9 @@ from uuid import UUID
 from ._types import UNSET, Unset
 from .errors import APIResponseValidationError, RequestValidationError
 
+# What generated modules call (`_serde.<name>`) and what the other runtime modules
+# use (`encode`, `check`, `validate_nested`); everything else here is private.
+# tests/plan/test_serde_names.py holds the list to exactly that.
 __all__ = [
     "any_",
     "bad",
@@ -31,7 +34,6 @@ __all__ = [
     "date_",
     "datetime_",
     "encode",
-    "extra",
     "file_",
     "float_",
     "int_",
@@ -40,8 +42,12 @@ __all__ = [
     "none_",
     "number_at",
     "object_",
+    "object_copy",
     "opt",
+    "opt_pop",
     "req",
+    "req_pop",
+    "rest",
     "str_",
     "tagged_",
     "time_",
@@ -50,8 +56,8 @@ __all__ = [
     "validate_nested",
 ]
 
-T = TypeVar("T")
-Decoder = Callable[[Any], T]
+_T = TypeVar("_T")
+_Decoder = Callable[[Any], _T]
 
 _JSON_TYPES: dict[type, str] = {
     str: "string",
@@ -69,7 +75,7 @@ def _mismatch(expected: str, value: object) -> APIResponseValidationError:
     return APIResponseValidationError(f"expected {expected}, got {got}")
 
 
-def req(d: Mapping[str, Any], key: str, decode: Decoder[T]) -> T:
+def req(d: Mapping[str, Any], key: str, decode: _Decoder[_T]) -> _T:
     """Decode the required property `key` of `d`."""
     try:
         value = d[key]
@@ -83,7 +89,7 @@ def req(d: Mapping[str, Any], key: str, decode: Decoder[T]) -> T:
         raise exc.at(key) from None
 
 
-def opt(d: Mapping[str, Any], key: str, decode: Decoder[T]) -> T | Unset:
+def opt(d: Mapping[str, Any], key: str, decode: _Decoder[_T]) -> _T | Unset:
     """Decode the optional property `key` of `d`; `UNSET` when it is absent."""
     if key not in d:
         return UNSET
@@ -94,7 +100,7 @@ def opt(d: Mapping[str, Any], key: str, decode: Decoder[T]) -> T | Unset:
         raise exc.at(key) from None
 
 
-def req_pop(d: dict[str, Any], key: str, decode: Decoder[T]) -> T:
+def req_pop(d: dict[str, Any], key: str, decode: _Decoder[_T]) -> _T:
     """`req`, taking the property out of `d` (a model's own copy of the object: what
     is left at the end are the undeclared properties, in the order received)."""
     try:
@@ -109,7 +115,7 @@ def req_pop(d: dict[str, Any], key: str, decode: Decoder[T]) -> T:
         raise exc.at(key) from None
 
 
-def opt_pop(d: dict[str, Any], key: str, decode: Decoder[T]) -> T | Unset:
+def opt_pop(d: dict[str, Any], key: str, decode: _Decoder[_T]) -> _T | Unset:
     """`opt`, taking the property out of `d` (see `req_pop`)."""
     value: object = d.pop(key, UNSET)
     if value is UNSET:
@@ -120,9 +126,9 @@ def opt_pop(d: dict[str, Any], key: str, decode: Decoder[T]) -> T | Unset:
         raise exc.at(key) from None
 
 
-def rest(d: dict[str, Any], decode: Decoder[T]) -> dict[str, T]:
+def rest(d: dict[str, Any], decode: _Decoder[_T]) -> dict[str, _T]:
     """The undeclared properties left in `d`, each decoded with `decode`."""
-    out: dict[str, T] = {}
+    out: dict[str, _T] = {}
     for k, v in d.items():
         try:
             out[k] = decode(v)
@@ -190,8 +196,6 @@ _DATETIME = re.compile(
 _RFC3339_COMMON = re.compile(
     r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 )
-
-
 
 
 def _reads_z() -> bool:
@@ -289,7 +293,7 @@ def bytes_(value: object) -> bytes:
         raise APIResponseValidationError("invalid base64 string") from None
 
 
-def list_(value: object, item: Decoder[T]) -> list[T]:
+def list_(value: object, item: _Decoder[_T]) -> list[_T]:
     """Decode a JSON array item by item."""
     if not isinstance(value, list):
         raise _mismatch("array", value)
@@ -305,10 +309,10 @@ def list_(value: object, item: Decoder[T]) -> list[T]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def map_(value: object, item: Decoder[T]) -> dict[str, T]:
+def map_(value: object, item: _Decoder[_T]) -> dict[str, _T]:
     """Decode a JSON object used as a map, value by value."""
     d = object_(value)
-    out: dict[str, T] = {}
+    out: dict[str, _T] = {}
     for k, v in d.items():
         try:
             out[k] = item(v)
@@ -317,7 +321,7 @@ def map_(value: object, item: Decoder[T]) -> dict[str, T]:
     return out
 
 
-def union_(value: object, options: Sequence[Decoder[Any]], expected: str) -> Any:
+def union_(value: object, options: Sequence[_Decoder[Any]], expected: str) -> Any:
     """The first option that decodes `value`."""
     for decode in options:
         try:
@@ -434,7 +438,12 @@ def check(value: object, field: str, **rules: Any) -> None:
 
 
 def validate_nested(value: object, field: str) -> None:
-    """Run `validate()` of every model inside `value` (a model, list or map)."""
+    """Run `validate()` of every model inside `value` (a model, list or map).
+
+    Only models with something to check have a `validate` method; the others (and
+    plain values) pass. Generated models call this only for fields that may hold a
+    model with one; request bodies, which callers may give as anything, always.
+    """
     validate = getattr(value, "validate", None)
     if callable(validate):
         validate(field)
@@ -446,7 +455,7 @@ def validate_nested(value: object, field: str) -> None:
             validate_nested(item, f"{field}[{key!r}]")
 
 
-def const_(value: object, expected: T) -> T:
+def const_(value: object, expected: _T) -> _T:
     """A `const`: exactly `expected` (consts tell union variants apart)."""
     if value == expected and type(value) is type(expected):
         return expected
@@ -456,8 +465,8 @@ def const_(value: object, expected: T) -> T:
 def tagged_(
     value: object,
     prop: str,
-    mapping: Mapping[str, Decoder[Any]],
-    options: Sequence[Decoder[Any]],
+    mapping: Mapping[str, _Decoder[Any]],
+    options: Sequence[_Decoder[Any]],
     expected: str,
 ) -> Any:
     """A discriminated union: the variant named by `value[prop]`, else the first

@@ -66,7 +66,8 @@ def test_ruff_and_black_give_identical_bytes(spec: Path) -> None:
 
 
 def _formatter_differences(spec: Path, package_name: str | None = None) -> list[str]:
-    """The files of `spec`'s package whose bytes depend on the formatter."""
+    """The files of `spec`'s package whose bytes depend on the formatter (not the
+    manifest: it records the options, the formatter included, by design)."""
     by_ruff = generate_files(spec, package_name=package_name, formatter="ruff").files
     by_black = generate_files(spec, package_name=package_name, formatter="black").files
     assert by_ruff.keys() == by_black.keys()

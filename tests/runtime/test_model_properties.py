@@ -162,7 +162,9 @@ class Models:
 
     def _build(self, model: type) -> st.SearchStrategy[Any]:
         hints = typing.get_type_hints(model, globalns=self.namespace, localns=self.namespace)
-        known = getattr(model, "_KEYS", frozenset())
+        # the JSON names `from_dict` reads (a superset: every string constant of its
+        # code): extra properties must not take one
+        known = {c for c in model.from_dict.__func__.__code__.co_consts if isinstance(c, str)}
         fields: dict[str, st.SearchStrategy[Any]] = {}
         for f in dataclasses.fields(model):
             if f.name == "additional_properties":

@@ -31,10 +31,6 @@ class AuthMeResponse:
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
-    _KEYS = frozenset(
-        {"userId", "plan", "selectedCloneIds", "managedEvaluatorAvailable", "email"}
-    )
-
     @classmethod
     def from_dict(cls, data: object) -> AuthMeResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
@@ -70,9 +66,6 @@ class AuthMeResponse:
         if not isinstance(self.email, Unset):
             out["email"] = self.email
         return out
-
-    def validate(self, path: str = "AuthMeResponse") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""
 
 
 def _d_list_str(value: object) -> list[str]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import _serde
@@ -46,25 +46,6 @@ class CreateSessionRequest:
     """JSON name: `scenarioDraft`."""
     run_project: dict[str, Any] | Unset = UNSET
     """JSON name: `runProject`."""
-
-    _KEYS = frozenset(
-        {
-            "clones",
-            "scenarioId",
-            "preflightOnly",
-            "transport",
-            "ttlSeconds",
-            "scenarioRunCount",
-            "rateLimit",
-            "routing",
-            "seeds",
-            "source",
-            "credential",
-            "runConfig",
-            "scenarioDraft",
-            "runProject",
-        }
-    )
 
     def __post_init__(self) -> None:
         self.validate()

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import _serde
-from .._types import UNSET, Unset
+from .._types import UNSET
 
 __all__ = [
     "DeviceAuthCreateResponse",
@@ -26,17 +26,6 @@ class DeviceAuthCreateResponse:
     verification_uri_complete: str
     expires_in: int
     interval: int
-
-    _KEYS = frozenset(
-        {
-            "device_code",
-            "user_code",
-            "verification_uri",
-            "verification_uri_complete",
-            "expires_in",
-            "interval",
-        }
-    )
 
     @classmethod
     def from_dict(cls, data: object) -> DeviceAuthCreateResponse:
@@ -79,6 +68,3 @@ class DeviceAuthCreateResponse:
         out["expires_in"] = self.expires_in
         out["interval"] = self.interval
         return out
-
-    def validate(self, path: str = "DeviceAuthCreateResponse") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import _serde
-from .._types import UNSET, Unset
+from .._types import UNSET
 
 __all__ = [
     "DeviceAuthTokenRequest",
@@ -21,8 +21,6 @@ class DeviceAuthTokenRequest:
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     device_code: str
-
-    _KEYS = frozenset({"device_code"})
 
     @classmethod
     def from_dict(cls, data: object) -> DeviceAuthTokenRequest:
@@ -40,6 +38,3 @@ class DeviceAuthTokenRequest:
         out: dict[str, Any] = {}
         out["device_code"] = self.device_code
         return out
-
-    def validate(self, path: str = "DeviceAuthTokenRequest") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""

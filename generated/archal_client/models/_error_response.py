@@ -27,8 +27,6 @@ class ErrorResponse:
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
-    _KEYS = frozenset({"error", "code", "message", "detail"})
-
     @classmethod
     def from_dict(cls, data: object) -> ErrorResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
@@ -65,6 +63,3 @@ class ErrorResponse:
         if not isinstance(self.detail, Unset):
             out["detail"] = self.detail
         return out
-
-    def validate(self, path: str = "ErrorResponse") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .. import _serde
-from .._types import UNSET, Unset
 
 __all__ = [
     "OkResponse",
@@ -23,8 +22,6 @@ class OkResponse:
     ok: Literal[True] = True
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
-
-    _KEYS = frozenset({"ok"})
 
     def __post_init__(self) -> None:
         self.validate()

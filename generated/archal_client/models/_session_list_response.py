@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import _serde
-from .._types import UNSET, Unset
 
 __all__ = [
     "SessionListResponse",
@@ -22,8 +21,6 @@ class SessionListResponse:
 
     sessions: list[SessionSummary]
 
-    _KEYS = frozenset({"sessions"})
-
     @classmethod
     def from_dict(cls, data: object) -> SessionListResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
@@ -37,10 +34,6 @@ class SessionListResponse:
         out: dict[str, Any] = {}
         out["sessions"] = [v0.to_dict() for v0 in self.sessions]
         return out
-
-    def validate(self, path: str = "SessionListResponse") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""
-        _serde.validate_nested(self.sessions, f"{path}.sessions")
 
 
 def _d_list_SessionSummary(value: object) -> list[SessionSummary]:

@@ -51,27 +51,6 @@ class SessionSummary:
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
-    _KEYS = frozenset(
-        {
-            "sessionId",
-            "status",
-            "cloneIds",
-            "endpoints",
-            "apiBaseUrls",
-            "createdAt",
-            "expiresAt",
-            "alive",
-            "mcp",
-            "resolvedSeeds",
-            "evidence",
-            "runtimeProvider",
-            "scenarioId",
-            "batchId",
-            "endedAt",
-            "lastError",
-        }
-    )
-
     @classmethod
     def from_dict(cls, data: object) -> SessionSummary:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
@@ -148,9 +127,6 @@ class SessionSummary:
         if not isinstance(self.last_error, Unset):
             out["lastError"] = self.last_error
         return out
-
-    def validate(self, path: str = "SessionSummary") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""
 
 
 def _d_list_str(value: object) -> list[str]:

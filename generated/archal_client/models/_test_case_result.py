@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from .. import _serde
@@ -28,8 +28,6 @@ class TestCaseResult:
     status: TestCaseResultStatus
     duration: float
     error: str | Unset = UNSET
-
-    _KEYS = frozenset({"name", "file", "status", "duration", "error"})
 
     def __post_init__(self) -> None:
         self.validate()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,10 +29,6 @@ class TestResultPayload:
     timestamp: datetime
     session_id: str | Unset = UNSET
     """JSON name: `sessionId`."""
-
-    _KEYS = frozenset(
-        {"projectName", "services", "results", "summary", "timestamp", "sessionId"}
-    )
 
     def __post_init__(self) -> None:
         self.validate()
@@ -74,7 +70,6 @@ class TestResultPayload:
         _serde.check(self.services, f"{path}.services", max_items=20)
         _serde.check(self.results, f"{path}.results", max_items=5000)
         _serde.validate_nested(self.results, f"{path}.results")
-        _serde.validate_nested(self.summary, f"{path}.summary")
 
 
 def _d_list_TestCaseResult(value: object) -> list[TestCaseResult]:

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import _serde
-from .._types import UNSET, Unset
+from .._types import UNSET
 
 __all__ = [
     "TestResultSummary",
@@ -25,8 +25,6 @@ class TestResultSummary:
     failed: int
     skipped: int
     duration: float
-
-    _KEYS = frozenset({"total", "passed", "failed", "skipped", "duration"})
 
     @classmethod
     def from_dict(cls, data: object) -> TestResultSummary:
@@ -64,6 +62,3 @@ class TestResultSummary:
         out["skipped"] = self.skipped
         out["duration"] = self.duration
         return out
-
-    def validate(self, path: str = "TestResultSummary") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""

@@ -25,8 +25,6 @@ class Base:
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
-    _KEYS = frozenset({"kind", "label"})
-
     @classmethod
     def from_dict(cls, data: object) -> Base:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
@@ -50,6 +48,3 @@ class Base:
         if not isinstance(self.label, Unset):
             out["label"] = self.label
         return out
-
-    def validate(self, path: str = "Base") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,8 +26,6 @@ class Node:
     children: list[Node] | Unset = UNSET
     meta: dict[str, int] | Unset = UNSET
     parent: Node | None | Unset = UNSET
-
-    _KEYS = frozenset({"value", "created", "children", "meta", "parent"})
 
     @classmethod
     def from_dict(cls, data: object) -> Node:
@@ -57,11 +55,6 @@ class Node:
         if not isinstance(self.parent, Unset):
             out["parent"] = None if self.parent is None else self.parent.to_dict()
         return out
-
-    def validate(self, path: str = "Node") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""
-        _serde.validate_nested(self.children, f"{path}.children")
-        _serde.validate_nested(self.parent, f"{path}.parent")
 
 
 def _d_list_Node(value: object) -> list[Node]:

@@ -31,8 +31,6 @@ class Square:
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
-    _KEYS = frozenset({"kind", "side", "label", "corners"})
-
     @classmethod
     def from_dict(cls, data: object) -> Square:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
@@ -80,8 +78,6 @@ class SquareCorners:
     style: SquareCornersStyle | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
-
-    _KEYS = frozenset({"rounded", "style"})
 
     def __post_init__(self) -> None:
         self.validate()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _serde
-from .._types import UNSET, Unset
+from .._types import UNSET
 
 __all__ = [
     "Error",
@@ -24,8 +24,6 @@ class Error:
     message: str
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
-
-    _KEYS = frozenset({"code", "message"})
 
     @classmethod
     def from_dict(cls, data: object) -> Error:
@@ -49,6 +47,3 @@ class Error:
         out["code"] = self.code
         out["message"] = self.message
         return out
-
-    def validate(self, path: str = "Error") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""

@@ -26,8 +26,6 @@ class Pet:
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
-    _KEYS = frozenset({"id", "name", "tag"})
-
     def __post_init__(self) -> None:
         self.validate()
 

@@ -25,8 +25,6 @@ class PostUploadBody:
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""
 
-    _KEYS = frozenset({"name", "count"})
-
     @classmethod
     def from_dict(cls, data: object) -> PostUploadBody:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
@@ -50,6 +48,3 @@ class PostUploadBody:
         if not isinstance(self.count, Unset):
             out["count"] = self.count
         return out
-
-    def validate(self, path: str = "PostUploadBody") -> None:
-        """Check the spec's constraints; raises `RequestValidationError` naming the field."""
