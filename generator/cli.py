@@ -14,19 +14,19 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .config import ConfigError, Target, find_targets
+from .config import ConfigError, Settings
 from .diagnostics import Diagnostic, GenerationError, SpecError
 from .manifest import is_current, read_manifest
-from .options import LoadPolicy, Options, default_package_name
-from .write import OutputError, compare, write
+from .options import LoadPolicy
+from .targets import Job, UsageError, configured_name, jobs
+from .write import OutputError, compare, extra_files, write
 
 __all__ = ["main"]
 
 _DIFF_BUDGET = 200  # lines of diff `oagen check` prints at most
 
 
-class UsageError(Exception):
-    """A command line that cannot be carried out as given (exit 2)."""
+_EXTRA = "not written by oagen; delete it (oagen never removes files it did not write)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,27 +40,39 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "spec", nargs="?", type=Path, help="spec file (default: the [tool.oagen] targets)"
         )
-        sub.add_argument("-o", "--output", type=Path, help="package folder to write/compare")
-        sub.add_argument("--package-name", help="package name (default: <spec stem>_client)")
+        sub.add_argument(
+            "-o", "--output", type=Path,
+            help="package folder to write/compare (default: the SPEC's [tool.oagen] target, "
+            "else generated/<package name>, a dotted name as nested folders)",
+        )  # fmt: skip
+        sub.add_argument(
+            "--package-name", help="package name, dotted allowed (default: <spec stem>_client)"
+        )
         sub.add_argument(
             "--templates", type=Path, help="folder of templates overriding the built-in ones"
         )
-        sub.add_argument("--formatter", choices=("ruff", "black", "none"), default="ruff")
-        sub.add_argument("--strict", action="store_true", help="validator warnings are errors")
         sub.add_argument(
-            "--include-tags", action="append", default=[], metavar="TAG",
+            "--formatter", choices=("ruff", "black", "none"),
+            help="ruff (default; the pinned ruff's binary) or black (in-process, same bytes); "
+            "none: raw template output",
+        )  # fmt: skip
+        sub.add_argument(
+            "--strict", action="store_true", default=None, help="validator warnings are errors"
+        )
+        sub.add_argument(
+            "--include-tags", action="append", metavar="TAG",
             help="generate only operations with this (first) tag; repeatable",
         )  # fmt: skip
         sub.add_argument(
-            "--exclude-tags", action="append", default=[], metavar="TAG",
+            "--exclude-tags", action="append", metavar="TAG",
             help="leave out operations with this (first) tag; repeatable",
         )  # fmt: skip
         sub.add_argument(
-            "--include-operations", action="append", default=[], metavar="ID",
+            "--include-operations", action="append", metavar="ID",
             help="generate only this operation (operationId or method name); repeatable",
         )  # fmt: skip
         sub.add_argument(
-            "--meta", choices=("none", "pyproject"), default="none",
+            "--meta", choices=("none", "pyproject"),
             help="pyproject: make OUT an installable project (pyproject.toml + package)",
         )  # fmt: skip
         sub.add_argument(
@@ -72,11 +84,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def reference_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
-            "--allow-ref-outside", action="store_true",
+            "--allow-ref-outside", action="store_true", default=None,
             help="follow $refs to files outside the spec's folder",
         )  # fmt: skip
         sub.add_argument(
-            "--allow-remote-ref", action="append", default=[], metavar="HOST",
+            "--allow-remote-ref", action="append", metavar="HOST",
             help="fetch http(s) $refs from HOST; repeatable (default: none)",
         )  # fmt: skip
 
@@ -104,24 +116,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _targets(args: argparse.Namespace) -> list[Target]:
-    if args.spec is None:
-        if args.output is not None or args.package_name is not None:
-            raise ConfigError("-o/--package-name need a SPEC")
-        return find_targets(Path.cwd())
-    name = args.package_name
-    output = args.output
-    if output is None:
-        try:
-            configured = {t.spec.resolve(): t for t in find_targets(Path.cwd())}
-        except ConfigError:
-            configured = {}
-        match = configured.get(args.spec.resolve())
-        if match is not None:
-            output, name = match.output, name or match.package_name
-        else:
-            output = Path("generated") / (name or default_package_name(args.spec.name))
-    return [Target(args.spec, output, name)]
+def _settings(args: argparse.Namespace) -> Settings:
+    """The options given on the command line (None where not given)."""
+
+    def listed(values: list[str] | None) -> tuple[str, ...] | None:
+        return None if values is None else tuple(values)
+
+    return Settings(
+        package_name=args.package_name,
+        templates=args.templates,
+        formatter=args.formatter,
+        strict=args.strict,
+        include_tags=listed(args.include_tags),
+        exclude_tags=listed(args.exclude_tags),
+        include_operations=listed(args.include_operations),
+        meta=args.meta,
+        allow_ref_outside=args.allow_ref_outside,
+        allow_remote_ref=listed(args.allow_remote_ref),
+    )
 
 
 def _print(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
@@ -136,33 +148,16 @@ def _display(path: Path) -> Path:
         return path
 
 
-def _options(target: Target, args: argparse.Namespace) -> Options:
-    name = target.package_name
-    if name is not None and not all(part.isidentifier() for part in name.split(".")):
-        raise UsageError(f"--package-name {name!r}: expected a dotted Python name")
-    return Options(
-        package_name=name,
-        templates=args.templates,
-        include_tags=tuple(args.include_tags),
-        exclude_tags=tuple(args.exclude_tags),
-        include_operations=tuple(args.include_operations),
-        meta=() if args.meta == "none" else (args.meta,),
-        allow_ref_outside=args.allow_ref_outside,
-        allowed_hosts=tuple(args.allow_remote_ref),
-        formatter=args.formatter,
-    )
-
-
-def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
+def _run_target(command: str, job: Job, force: bool) -> int:
     """`generate` or `check` one target. `generate` trusts the output's manifest
     (nothing to do when it records these inputs and options, and formatted files of
     unchanged renderings are kept); `check` regenerates in memory and compares."""
-    options = _options(target, args)
-    shown = _display(target.output)
-    spec = _display(target.spec)
-    trusted = command == "generate" and not args.force
-    if trusted and is_current(spec, target.output, options.recorded(spec)):
-        manifest = read_manifest(target.output) or {"files": {}}
+    options = job.options
+    shown = _display(job.output)
+    spec = _display(job.spec)
+    trusted = command == "generate" and not force
+    if trusted and is_current(spec, job.output, options.recorded(spec)):
+        manifest = read_manifest(job.output) or {"files": {}}
         print(f"{shown}: up to date ({len(manifest['files']) + 1} files)")
         return 0
     from .pipeline import generate_files  # the heavy imports, only when there is work
@@ -171,15 +166,15 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
     progress = _Progress(str(shown), started)
     result = generate_files(
         spec,
-        strict=args.strict,
+        strict=job.strict,
         options=options,
         progress=progress,
-        previous=target.output if trusted else None,
+        previous=job.output if trusted else None,
     )
     _print(result.diagnostics, sys.stderr)
     if command == "generate":
         progress("writing")
-        outcome = write(target.output, result.files)
+        outcome = write(job.output, result.files)
         progress.done()
         changes = len(outcome.written) + len(outcome.removed)
         detail = (
@@ -191,16 +186,18 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
             f"{shown}: {detail} ({len(result.files)} files); {result.operations} operations,"
             f" {result.models} models in {time.perf_counter() - started:.2f} s"
         )
+        for path in extra_files(job.output, result.files):
+            print(f"{shown / path}: warning: {_EXTRA}", file=sys.stderr)
         return 0
     progress.done()
-    report = compare(target.output, result.files)
+    report = compare(job.output, result.files)
     if report.ok:
         print(f"{shown}: up to date ({len(result.files)} files)")
         return 0
     for label, paths in (
         ("stale", report.stale),
         ("missing", report.missing),
-        ("extra", report.extra),
+        (f"extra: {_EXTRA}", report.extra),
     ):
         for path in paths:
             print(f"{shown / path}: {label}")
@@ -212,7 +209,8 @@ def _run_target(command: str, target: Target, args: argparse.Namespace) -> int:
             continue
         sys.stdout.write("".join(lines[:budget]))
         budget -= len(lines)
-    print(f"{shown}: not current; run `oagen generate`")
+    advice = "run `oagen generate`" if report.stale or report.missing else "delete the extra files"
+    print(f"{shown}: not current; {advice}")
     return 1
 
 
@@ -239,10 +237,10 @@ class _Progress:
             self._shown = False
 
 
-def _watch(targets: list[Target], args: argparse.Namespace) -> int:
+def _watch(targets: list[Job], args: argparse.Namespace) -> int:
     """Regenerate a target whenever one of its spec files changes; Ctrl-C stops."""
 
-    def stamps(target: Target) -> dict[Path, float]:
+    def stamps(target: Job) -> dict[Path, float]:
         data = read_manifest(target.output) or {}
         inputs = data.get("inputs") if isinstance(data.get("inputs"), dict) else {}
         assert isinstance(inputs, dict)
@@ -262,7 +260,7 @@ def _watch(targets: list[Target], args: argparse.Namespace) -> int:
                 names = ", ".join(str(_display(p)) for p in changed)
                 print(f"changed: {names}", flush=True)
                 try:
-                    _run_target("generate", target, args)
+                    _run_target("generate", target, args.force)
                 except SpecError as exc:
                     _print(exc.diagnostics, sys.stderr)
                 sys.stdout.flush()
@@ -288,20 +286,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.new,
                 output_format=args.format,
                 fail_on_breaking=args.fail_on_breaking,
-                package_name=args.package_name,
+                package_name=args.package_name or configured_name(args.new, Path.cwd()),
             )
         if args.command == "validate":
             from .pipeline import check_spec
 
-            policy = LoadPolicy(args.allow_ref_outside, frozenset(args.allow_remote_ref))
-            _, warnings = check_spec(_display(args.spec), strict=args.strict, policy=policy)
+            policy = LoadPolicy(
+                bool(args.allow_ref_outside), frozenset(args.allow_remote_ref or ())
+            )
+            strict = bool(args.strict)
+            _, warnings = check_spec(_display(args.spec), strict=strict, policy=policy)
             _print(warnings, sys.stderr)
             print(f"{args.spec}: valid" + (f" ({len(warnings)} warnings)" if warnings else ""))
             return 0
         status = 0
-        targets = _targets(args)
+        targets = jobs(args.command, args.spec, args.output, _settings(args), Path.cwd())
         for target in targets:
-            status = max(status, _run_target(args.command, target, args))
+            status = max(status, _run_target(args.command, target, args.force))
         if args.command == "generate" and args.watch:
             return _watch(targets, args)
         return status

@@ -75,7 +75,25 @@ def test_check_missing_and_extra(generated: Path, capsys: pytest.CaptureFixture[
     code, out, _ = oagen(capsys, "check", "archal.yaml", "-o", "out")
     assert code == 1
     assert status_lines(out) == ["out/resources/notes.py: extra"]
-    assert out[-1] == "out: not current; run `oagen generate`"
+    assert out[-1] == "out: not current; delete the extra files"
+
+
+def test_generate_and_check_agree_on_a_file_oagen_did_not_write(
+    generated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file of the user's own inside the package: `check` fails naming it and saying
+    what to do; `generate` (even `--force`) leaves it and says the same, so CI cannot
+    fail forever with advice that does not help."""
+    (generated / "resources" / "notes.py").write_text("x = 1\n", encoding="utf-8")
+    advice = "not written by oagen; delete it (oagen never removes files it did not write)"
+    code, out, _ = oagen(capsys, "check", "archal.yaml", "-o", "out")
+    assert code == 1 and f"out/resources/notes.py: extra: {advice}" in out
+    for force in ([], ["--force"]):
+        code, out, err = oagen(capsys, "generate", "archal.yaml", "-o", "out", *force)
+        assert code == 0 and (generated / "resources" / "notes.py").exists()
+        assert err.splitlines() == [f"out/resources/notes.py: warning: {advice}"]
+    (generated / "resources" / "notes.py").unlink()
+    assert oagen(capsys, "check", "archal.yaml", "-o", "out")[0] == 0
 
 
 def test_check_diff_output_is_capped(generated: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -275,7 +275,7 @@ def test_cli_check_added_file_is_extra(tmp_path: Path, capsys: pytest.CaptureFix
     (out / "resources" / "mine.py").write_text("x = 1\n", encoding="utf-8")
     code, stdout, _ = _run(capsys, "check", str(spec), "-o", str(out))
     assert code == 1
-    assert "out/resources/mine.py: extra\n" in stdout
+    assert "out/resources/mine.py: extra: not written by oagen; delete it" in stdout
 
 
 def test_cli_check_after_spec_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
