@@ -23,16 +23,36 @@ from .contexts import (
 _PEP440 = re.compile(r"\d+(\.\d+)*")
 
 
+_LINK = re.compile(r"\]\(\s*([^)\s]*)")
+_LINE_START = re.compile(r"\[[^\]]*\]:|```|~~~")
+
+
 def _markdown_text(text: str) -> str:
-    """Spec text as one line of Markdown prose (no markup, no HTML, no control or
-    bidi characters: those are written as escapes)."""
+    """Spec text as one line of Markdown: its links, emphasis and code spans kept (the
+    spec's own Markdown, as API docs render it), but no raw HTML (`<`, `>`, `&` written
+    as entities), no images, no links other than http(s), mailto and relative ones,
+    nothing that starts a heading or a table, and control and bidi characters written
+    as escapes."""
     flat = "".join(
         ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}"
         for ch in " ".join(text.split())
     )
     for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         flat = flat.replace(char, escaped)
-    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", flat)
+    flat = re.sub(r"([#|])", r"\\\1", flat).replace("![", "!\\[")
+    if _LINE_START.match(flat):  # a link reference definition, a code fence
+        flat = "\\" + flat
+    return _LINK.sub(_safe_link, flat)
+
+
+def _safe_link(match: re.Match[str]) -> str:
+    """A link target kept when its scheme is http(s) or mailto (or it has none);
+    otherwise the brackets are written as text."""
+    target = match.group(1)
+    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+    if scheme is None or scheme.group(1).lower() in ("http", "https", "mailto"):
+        return match.group(0)
+    return "\\]\\(" + match.group(0)[2:]
 
 
 def _placeholder(types: Types, t: TypeExpr, name: str) -> str:
