@@ -1,204 +1,39 @@
-"""The runtime against hostile conditions: secrets, redirects, retries, lying responses.
-
-Credentials must never show in reprs, exception messages or logs, and never follow a
-redirect to another origin (tested against real local HTTP servers); retries must not
-repeat unsafe requests or wait for long; a response that is not what the spec says
-(wrong Content-Type, invalid or truncated JSON, an HTML page, a gzip bomb) must give a
-typed error that says what was wrong.
-"""
+"""The runtime against hostile conditions: secrets never shown, redirects never carry
+credentials to another origin (real local servers), lying responses give typed errors,
+gzip bombs are capped."""
 
 from __future__ import annotations
 
 import asyncio
 import gzip
-import http.server
 import json
 import logging
 import struct
-import threading
 import time
 import traceback
 import types
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
 
-TOKEN = "tok-SECRET-bearer-4242"
-ROUTE_KEY = "route-SECRET-key-1717"
-QUERY_KEY = "query-SECRET-key-9090"
-COOKIE_KEY = "cookie-SECRET-key-3131"
-SECRETS = (TOKEN, ROUTE_KEY, QUERY_KEY, COOKIE_KEY)
-
-
-@pytest.fixture(scope="module")
-def m(archal_package: Path) -> types.SimpleNamespace:
-    import archal_client
-    from archal_client import _base_client, _response, _serde, errors
-
-    return types.SimpleNamespace(
-        pkg=archal_client, bc=_base_client, resp=_response, serde=_serde, errors=errors
-    )
-
-
-def _schemes(m: types.SimpleNamespace) -> dict[str, Any]:
-    return {
-        "bearer": m.bc.HttpBearer(),
-        "route": m.bc.ApiKey("header", "x-route-authorization"),
-        "qkey": m.bc.ApiKey("query", "api_key"),
-        "ckey": m.bc.ApiKey("cookie", "session_key"),
-    }
-
-
-ALL_SCHEMES = (("bearer", "route", "qkey", "ckey"),)
-
-
-def _config(m: types.SimpleNamespace, base_url: str, **overrides: Any) -> dict[str, Any]:
-    config: dict[str, Any] = dict(
-        base_url=base_url,
-        security_schemes=_schemes(m),
-        credentials={"bearer": TOKEN, "route": ROUTE_KEY, "qkey": QUERY_KEY, "ckey": COOKIE_KEY},
-        timeout=5.0,
-        max_retries=0,
-        default_headers=None,
-        user_agent="hardening-tests/1.0",
-    )
-    config.update(overrides)
-    return config
-
-
-def sync_client(
-    m: types.SimpleNamespace, base_url: str, http: httpx.Client | None = None, **kw: Any
-) -> Any:
-    return m.bc.SyncAPIClient(http_client=http or httpx.Client(), **_config(m, base_url, **kw))
-
-
-def async_client(
-    m: types.SimpleNamespace, base_url: str, http: httpx.AsyncClient | None = None, **kw: Any
-) -> Any:
-    return m.bc.AsyncAPIClient(
-        http_client=http or httpx.AsyncClient(), **_config(m, base_url, **kw)
-    )
-
-
-def ep(m: types.SimpleNamespace, method: str = "GET", path: str = "/things", **kw: Any) -> Any:
-    kw.setdefault("responses", {"200": m.resp.json_response(m.serde.any_)})
-    kw.setdefault("security", ALL_SCHEMES)
-    return m.bc.Endpoint(method=method, path=path, **kw)
-
-
-def assert_no_secret(text: str) -> None:
-    for secret in SECRETS:
-        assert secret not in text, f"{secret!r} leaked in {text!r}"
-
-
-# --------------------------------------------------------------------------- real servers
-
-
-@dataclass
-class Seen:
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class LocalServer:
-    """A threaded `http.server` on 127.0.0.1; `answer(handler)` returns
-    `(status, headers, body)` and may write the response itself (returning None)."""
-
-    answer: Callable[[Any], tuple[int, dict[str, str], bytes] | None]
-    seen: list[Seen] = field(default_factory=list)
-    httpd: http.server.ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.httpd is not None
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def start(self) -> LocalServer:
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = self.rfile.read(length) if length else b""
-                parts = urlsplit(self.path)
-                owner.seen.append(
-                    Seen(
-                        self.command,
-                        parts.path,
-                        dict(parse_qsl(parts.query)),
-                        {k.lower(): v for k, v in self.headers.items()},
-                        body,
-                    )
-                )
-                reply = owner.answer(self)
-                if reply is None:
-                    return
-                status, headers, content = reply
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        assert self.httpd is not None
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[..., LocalServer]]:
-    started: list[LocalServer] = []
-
-    def start(answer: Callable[[Any], Any]) -> LocalServer:
-        server = LocalServer(answer).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-
-
-def ok_json(payload: Any = None) -> Callable[[Any], tuple[int, dict[str, str], bytes]]:
-    body = json.dumps({"ok": True} if payload is None else payload).encode()
-    return lambda h: (200, {"Content-Type": "application/json"}, body)
-
-
-def redirect_to(target: Callable[[], str], status: int = 302, echo_query: bool = False) -> Any:
-    def answer(h: Any) -> tuple[int, dict[str, str], bytes]:
-        location = target()
-        if echo_query and "?" in h.path:
-            location += "?" + h.path.split("?", 1)[1]
-        return status, {"Location": location}, b""
-
-    return answer
-
+from tests.runtime.servers import (
+    COOKIE_KEY,
+    QUERY_KEY,
+    ROUTE_KEY,
+    TOKEN,
+    LocalServer,
+    Seen,
+    _config,
+    assert_no_secret,
+    async_client,
+    ep,
+    ok_json,
+    redirect_to,
+    sync_client,
+)
 
 # =========================================================================== secrets
 
@@ -453,156 +288,6 @@ class TestRedirects:
             client._request(ep(m, "PUT", body=body), body=stream)
         assert info.value.status_code == 307
         assert len(a.seen) == 1
-
-
-# =========================================================================== retries
-
-
-class TestRetries:
-    @pytest.mark.parametrize("method", ["POST", "PATCH"])
-    def test_unsafe_methods_not_repeated_without_idempotency_key(
-        self, m: types.SimpleNamespace, serve: Callable[..., LocalServer], method: str
-    ) -> None:
-        a = serve(lambda h: (503, {}, b"busy"))
-        client = sync_client(m, a.url, max_retries=3)
-        client._sleep = lambda s: None
-        with pytest.raises(m.errors.InternalServerError):
-            client._request(ep(m, method))
-        assert len(a.seen) == 1
-
-    def test_unsafe_method_retried_with_idempotency_key_same_key(
-        self, m: types.SimpleNamespace, serve: Callable[..., LocalServer]
-    ) -> None:
-        a = serve(lambda h: (503, {}, b"busy"))
-        client = sync_client(m, a.url, max_retries=2)
-        client._sleep = lambda s: None
-        with pytest.raises(m.errors.InternalServerError):
-            client._request(ep(m, "POST", idempotency_header="Idempotency-Key"))
-        keys = {s.headers["idempotency-key"] for s in a.seen}
-        assert len(a.seen) == 3 and len(keys) == 1
-
-    @pytest.mark.parametrize("header", ["61", "3600", "100000000"])
-    def test_retry_after_over_cap_is_not_waited_for(
-        self, m: types.SimpleNamespace, header: str
-    ) -> None:
-        calls: list[float] = []
-        handler = lambda r: httpx.Response(503, headers={"Retry-After": header})  # noqa: E731
-        client = sync_client(
-            m,
-            "https://api.test",
-            httpx.Client(transport=httpx.MockTransport(handler)),
-            max_retries=3,
-        )
-        client._sleep = calls.append
-        start = time.monotonic()
-        with pytest.raises(m.errors.InternalServerError):
-            client._request(ep(m))
-        assert calls == []
-        assert time.monotonic() - start < 5
-        assert m.bc.MAX_RETRY_AFTER == 60.0
-
-    def test_retry_after_at_cap_is_waited_for(self, m: types.SimpleNamespace) -> None:
-        replies = iter(
-            [httpx.Response(429, headers={"Retry-After": "60"}), httpx.Response(200, json=1)]
-        )
-        client = sync_client(
-            m,
-            "https://api.test",
-            httpx.Client(transport=httpx.MockTransport(lambda r: next(replies))),
-            max_retries=1,
-        )
-        calls: list[float] = []
-        client._sleep = calls.append
-        assert client._request(ep(m)) == 1
-        assert calls == [60.0]
-
-    @pytest.mark.parametrize("kind", ["iterator", "file"])
-    def test_streamed_body_not_retried(
-        self, m: types.SimpleNamespace, serve: Callable[..., LocalServer], kind: str, tmp_path: Path
-    ) -> None:
-        a = serve(lambda h: (503, {}, b""))
-        client = sync_client(m, a.url, max_retries=3)
-        client._sleep = lambda s: None
-        body_spec = m.bc.Body("application/octet-stream", "binary")
-        if kind == "iterator":
-            body: Any = iter([b"chunk-1", b"chunk-2"])
-        else:
-            path = tmp_path / "upload.bin"
-            path.write_bytes(b"data" * 100)
-            body = path.open("rb")
-        with pytest.raises(m.errors.InternalServerError):
-            client._request(ep(m, "PUT", body=body_spec), body=body)
-        assert len(a.seen) == 1
-
-    def test_bytes_body_is_retried(
-        self, m: types.SimpleNamespace, serve: Callable[..., LocalServer]
-    ) -> None:
-        a = serve(lambda h: (503, {}, b""))
-        client = sync_client(m, a.url, max_retries=2)
-        client._sleep = lambda s: None
-        with pytest.raises(m.errors.InternalServerError):
-            client._request(
-                ep(m, "PUT", body=m.bc.Body("application/octet-stream", "binary")), body=b"abc"
-            )
-        assert [s.body for s in a.seen] == [b"abc"] * 3
-
-    async def test_async_retry_sleep_does_not_block_the_event_loop(
-        self, m: types.SimpleNamespace, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        def no_blocking_sleep(*args: object) -> None:
-            raise AssertionError("time.sleep called by the async client")
-
-        monkeypatch.setattr(m.bc.time, "sleep", no_blocking_sleep)
-        replies = iter(
-            [
-                httpx.Response(503, headers={"Retry-After": "0.3"}),
-                httpx.Response(200, json={"done": True}),
-            ]
-        )
-        http = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: next(replies)))
-        client = async_client(m, "https://api.test", http, max_retries=1)
-        assert client._sleep is asyncio.sleep  # the real, non-blocking sleep
-        ticks = 0
-        stop = asyncio.Event()
-
-        async def ticker() -> None:
-            nonlocal ticks
-            while not stop.is_set():
-                ticks += 1
-                await asyncio.sleep(0.01)
-
-        task = asyncio.create_task(ticker())
-        start = time.monotonic()
-        result = await client._request(ep(m))
-        elapsed = time.monotonic() - start
-        stop.set()
-        await task
-        assert result == {"done": True}
-        assert elapsed >= 0.25
-        assert ticks >= 10  # the loop kept running other tasks during the retry wait
-
-    async def test_async_concurrent_calls_retry_independently(
-        self, m: types.SimpleNamespace
-    ) -> None:
-        calls: dict[str, int] = {}
-
-        def handler(request: httpx.Request) -> httpx.Response:
-            key = request.url.path
-            calls[key] = calls.get(key, 0) + 1
-            if calls[key] == 1:
-                return httpx.Response(503, headers={"Retry-After": "0.2"})
-            return httpx.Response(200, json=key)
-
-        client = async_client(
-            m,
-            "https://api.test",
-            httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-            max_retries=1,
-        )
-        start = time.monotonic()
-        results = await asyncio.gather(*(client._request(ep(m, path=f"/p{i}")) for i in range(5)))
-        assert results == [f"/p{i}" for i in range(5)]
-        assert time.monotonic() - start < 0.9  # the five waits overlapped
 
 
 # =========================================================================== lying responses

@@ -1,0 +1,283 @@
+"""The runtime's parameter serialisation: query styles, path expansion, header values."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.runtime.direct import P, Server, ep, sync_client
+
+pytestmark = pytest.mark.usefixtures("no_real_sleep")
+
+
+# ===================================================================== _params: query
+
+
+class TestQuerySerialization:
+    def test_form_explode_array(self, m):
+        p = P(m, "ids", "query", "form", True)
+        assert m.params.serialize(p, [1, 2, "x"]) == [("ids", "1"), ("ids", "2"), ("ids", "x")]
+
+    def test_form_no_explode_array(self, m):
+        p = P(m, "ids", "query", "form", False)
+        assert m.params.serialize(p, [1, 2, "x"]) == [("ids", "1,2,x")]
+
+    def test_form_explode_object(self, m):
+        p = P(m, "obj", "query", "form", True)
+        assert m.params.serialize(p, {"role": "admin", "n": 5, "skip": m.UNSET}) == [
+            ("role", "admin"),
+            ("n", "5"),
+        ]
+
+    def test_form_no_explode_object(self, m):
+        p = P(m, "obj", "query", "form", False)
+        assert m.params.serialize(p, {"role": "admin", "n": 5}) == [("obj", "role,admin,n,5")]
+
+    def test_space_delimited(self, m):
+        p = P(m, "ids", "query", "spaceDelimited", False)
+        assert m.params.serialize(p, ["a", "b", "c"]) == [("ids", "a b c")]
+
+    def test_pipe_delimited(self, m):
+        p = P(m, "ids", "query", "pipeDelimited", False)
+        assert m.params.serialize(p, [1, 2, 3]) == [("ids", "1|2|3")]
+
+    def test_deep_object(self, m):
+        p = P(m, "filter", "query", "deepObject", True)
+        assert m.params.serialize(p, {"status": "open", "mine": True, "gone": m.UNSET}) == [
+            ("filter[status]", "open"),
+            ("filter[mine]", "true"),
+        ]
+
+    def test_model_with_to_dict_is_an_object(self, m):
+        class Model:
+            def to_dict(self) -> dict[str, Any]:
+                return {"a": 1, "b": False}
+
+        p = P(m, "filter", "query", "deepObject", True)
+        assert m.params.serialize(p, Model()) == [("filter[a]", "1"), ("filter[b]", "false")]
+
+    @pytest.mark.parametrize(
+        ("value", "text"),
+        [
+            (True, "true"),
+            (False, "false"),
+            (0, "0"),
+            (2.5, "2.5"),
+            ("plain", "plain"),
+            (datetime(2024, 5, 1, 10, 20, 30, tzinfo=UTC), "2024-05-01T10:20:30+00:00"),
+            (datetime(2024, 5, 1, 10, 20, 30, 123000), "2024-05-01T10:20:30.123000"),
+            (date(2024, 5, 1), "2024-05-01"),
+            (
+                uuid.UUID("12345678-1234-5678-1234-567812345678"),
+                "12345678-1234-5678-1234-567812345678",
+            ),
+            (Decimal("1.10"), "1.10"),
+        ],
+    )
+    def test_scalars(self, m, value, text):
+        p = P(m, "v", "query", "form", True)
+        assert m.params.serialize(p, value) == [("v", text)]
+
+    def test_booleans_inside_arrays(self, m):
+        p = P(m, "flags", "query", "form", False)
+        assert m.params.serialize(p, [True, False]) == [("flags", "true,false")]
+
+    def test_query_on_the_wire(self, m):
+        server = Server()
+        client = sync_client(m, server)
+        endpoint = ep(
+            m,
+            params=(
+                P(m, "ids", "query", "form", True),
+                P(m, "tags", "query", "spaceDelimited", False),
+                P(m, "f", "query", "deepObject", True),
+                P(m, "flag", "query", "form", True),
+                P(m, "absent", "query", "form", True),
+            ),
+        )
+        client._request(
+            endpoint,
+            ([1, 2], ["a b", "c"], {"k": "v&w"}, False, m.UNSET),
+            extra_query={"extra": "1"},
+        )
+        assert server.last.url.params.multi_items() == [
+            ("ids", "1"),
+            ("ids", "2"),
+            ("tags", "a b c"),
+            ("f[k]", "v&w"),
+            ("flag", "false"),
+            ("extra", "1"),
+        ]
+        assert "absent" not in server.last.url.params
+
+
+# ====================================================================== _params: path
+
+
+def expand(m, template: str, **values: tuple[Any, Any]) -> str:
+    return m.params.expand_path(template, values)
+
+
+class TestPathExpansion:
+    @pytest.mark.parametrize(
+        ("style", "explode", "value", "expected"),
+        [
+            ("simple", False, "5", "5"),
+            ("simple", False, ["a", "b"], "a,b"),
+            ("simple", True, ["a", "b"], "a,b"),
+            ("simple", False, {"k": "v", "n": 1}, "k,v,n,1"),
+            ("simple", True, {"k": "v", "n": 1}, "k=v,n=1"),
+            ("label", False, "5", ".5"),
+            ("label", False, ["a", "b"], ".a,b"),
+            ("label", True, ["a", "b"], ".a.b"),
+            ("label", False, {"k": "v", "n": 1}, ".k,v,n,1"),
+            ("label", True, {"k": "v", "n": 1}, ".k=v.n=1"),
+            ("matrix", False, "5", ";id=5"),
+            ("matrix", False, ["a", "b"], ";id=a,b"),
+            ("matrix", True, ["a", "b"], ";id=a;id=b"),
+            ("matrix", False, {"k": "v", "n": 1}, ";id=k,v,n,1"),
+            ("matrix", True, {"k": "v", "n": 1}, ";k=v;n=1"),
+            ("simple", False, True, "true"),
+            ("simple", False, date(2024, 5, 1), "2024-05-01"),
+        ],
+    )
+    def test_styles(self, m, style, explode, value, expected):
+        p = P(m, "id", "path", style, explode)
+        assert expand(m, "/x/{id}/y", id=(p, value)) == f"/x/{expected}/y"
+
+    @pytest.mark.parametrize(
+        ("value", "encoded"),
+        [
+            ("a/b", "a%2Fb"),
+            ("what?", "what%3F"),
+            ("frag#1", "frag%231"),
+            ("with space", "with%20space"),
+            ("100%", "100%25"),
+            ("h\u00e9llo", "h%C3%A9llo"),
+            ("\u65e5\u672c", "%E6%97%A5%E6%9C%AC"),
+            ("a:b@c", "a%3Ab%40c"),
+            ("k=v&x", "k%3Dv%26x"),
+            ("safe-._~", "safe-._~"),
+        ],
+    )
+    def test_percent_encoding(self, m, value, encoded):
+        p = P(m, "id", "path", "simple", False)
+        assert expand(m, "/x/{id}", id=(p, value)) == f"/x/{encoded}"
+
+    def test_label_and_matrix_values_are_encoded(self, m):
+        label = P(m, "id", "path", "label", True)
+        matrix = P(m, "id", "path", "matrix", True)
+        assert expand(m, "/{id}", id=(label, ["a/b", "c d"])) == "/.a%2Fb.c%20d"
+        assert expand(m, "/{id}", id=(matrix, {"k/": "v?"})) == "/;k%2F=v%3F"
+
+    def test_allow_reserved_keeps_reserved_but_encodes_the_rest(self, m):
+        p = P(m, "path", "path", "simple", False, allow_reserved=True)
+        value = "a/b:c@d!$&'()*+,;=[e] f?g#h%i\u00e9"
+        assert expand(m, "/proxy/{path}", path=(p, value)) == (
+            "/proxy/a/b:c@d!$&'()*+,;=[e]%20f%3Fg%23h%25i%C3%A9"
+        )
+
+    def test_multiple_params(self, m):
+        a = P(m, "a", "path", "simple", False)
+        b = P(m, "b", "path", "simple", False)
+        assert expand(m, "/s/{a}/c/{b}", a=(a, "x/y"), b=(b, 7)) == "/s/x%2Fy/c/7"
+
+    @pytest.mark.parametrize(
+        ("allow_reserved", "value", "expected"),
+        [
+            (False, "..", "/a/%2E%2E/b"),
+            (False, ".", "/a/%2E/b"),
+            (False, "../../etc/passwd", "/a/..%2F..%2Fetc%2Fpasswd/b"),
+            (True, "..", "/a/%2E%2E/b"),
+            (True, ".", "/a/%2E/b"),
+            (True, "x/../y", "/a/x/%2E%2E/y/b"),
+            (True, "../../etc", "/a/%2E%2E/%2E%2E/etc/b"),
+            (True, "./x", "/a/%2E/x/b"),
+        ],
+    )
+    def test_dot_segments_cannot_traverse(self, m, allow_reserved, value, expected):
+        server = Server()
+        client = sync_client(m, server)
+        p = P(m, "p", "path", "simple", False, allow_reserved=allow_reserved)
+        client._request(ep(m, path="/a/{p}/b", params=(p,)), (value,))
+        raw_path = server.last.url.raw_path.decode()
+        assert raw_path == "/v1" + expected
+        segments = raw_path.split("/")
+        assert "." not in segments and ".." not in segments
+
+    @pytest.mark.parametrize(
+        ("style", "explode", "value"),
+        [
+            ("label", True, ["", ""]),  # ".." segment
+            ("label", False, ""),  # "." segment
+            ("label", True, [""]),  # "." segment
+        ],
+    )
+    def test_label_values_cannot_form_dot_segments(self, m, style, explode, value):
+        """A label-style value must not expand into a `.`/`..` segment either."""
+        server = Server()
+        client = sync_client(m, server)
+        p = P(m, "p", "path", style, explode)
+        client._request(ep(m, path="/a/{p}/b", params=(p,)), (value,))
+        raw_path = server.last.url.raw_path.decode()
+        segments = raw_path.split("/")
+        assert raw_path.startswith("/v1/a/") and raw_path.endswith("/b"), raw_path
+        assert len(segments) == 5, raw_path
+        assert "." not in segments and ".." not in segments
+
+    def test_encoded_path_survives_httpx(self, m):
+        server = Server()
+        client = sync_client(m, server)
+        p = P(m, "id", "path", "simple", False)
+        r = P(m, "rest", "path", "simple", False, allow_reserved=True)
+        client._request(ep(m, path="/s/{id}/r/{rest}", params=(p, r)), ("a/b c?#%", "x/y:z@w"))
+        assert server.last.url.raw_path == b"/v1/s/a%2Fb%20c%3F%23%25/r/x/y:z@w"
+        assert server.last.url.query == b""
+
+
+# ==================================================================== _params: headers
+
+
+class TestHeaderValues:
+    @pytest.mark.parametrize(
+        ("explode", "value", "expected"),
+        [
+            (False, "v", "v"),
+            (False, 5, "5"),
+            (False, True, "true"),
+            (False, ["a", "b", 3], "a,b,3"),
+            (False, {"k": "v", "n": 1}, "k,v,n,1"),
+            (True, {"k": "v", "n": 1}, "k=v,n=1"),
+            (False, datetime(2024, 5, 1, tzinfo=UTC), "2024-05-01T00:00:00+00:00"),
+        ],
+    )
+    def test_simple_text(self, m, explode, value, expected):
+        p = P(m, "X-H", "header", "simple", explode)
+        assert m.params.simple_text(p, value) == expected
+
+    def test_header_param_on_the_wire(self, m):
+        server = Server()
+        client = sync_client(m, server)
+        endpoint = ep(
+            m,
+            params=(
+                P(m, "X-Ids", "header", "simple", False),
+                P(m, "X-Flag", "header", "simple", False),
+                P(m, "X-Absent", "header", "simple", False),
+            ),
+        )
+        client._request(endpoint, ([1, 2], False, m.UNSET))
+        assert server.last.headers["X-Ids"] == "1,2"
+        assert server.last.headers["X-Flag"] == "false"
+        assert "X-Absent" not in server.last.headers
+
+    def test_cookie_param(self, m):
+        server = Server()
+        client = sync_client(m, server)
+        endpoint = ep(m, params=(P(m, "theme", "cookie", "form", True),))
+        client._request(endpoint, ("dark",))
+        assert server.last.headers["Cookie"] == "theme=dark"
