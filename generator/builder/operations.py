@@ -34,6 +34,7 @@ _DEFAULT_STYLE: dict[ParamLocation, str] = {
     "path": "simple", "query": "form", "header": "simple", "cookie": "form",
 }  # fmt: skip
 _TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token (header, cookie names)
 _STATUS_KEY = re.compile(r"[1-5](?:[0-9][0-9]|XX)|DEFAULT")  # upper-cased response keys
 _EMPTY_STATUSES = frozenset({"204", "205", "304"})
 _IDEMPOTENCY_HEADER = "idempotency-key"
@@ -158,6 +159,13 @@ class OperationBuilder:
                     "authorization",
                 ):
                     continue  # OpenAPI: these header parameters are ignored
+                if location in ("header", "cookie") and not _TOKEN.fullmatch(name):
+                    self._sink.warning(
+                        f"{location} parameter name {name!r} is not a valid HTTP token "
+                        "(RFC 9110: no spaces, quotes or separators): every call that "
+                        "sends it will be refused by the client",
+                        param_where.child("name"),
+                    )
                 raw[(location, name)] = (param, param_where)
         template_vars = _TEMPLATE_VAR.findall(path)
         declared_path = {name for (loc, name) in raw if loc == "path"}

@@ -573,3 +573,26 @@ def test_build_method_names_drop_a_leading_part_that_repeats_the_resource(tmp_pa
             "events_with_raw_response",
         ],
     }
+
+
+def test_build_header_or_cookie_name_that_is_no_http_token_warns(tmp_path: Path) -> None:
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: header param, in: header, schema: {type: string}}
+        - {name: 'cookie param', in: cookie, schema: {type: string}}
+        - {name: X-Fine_Header.1, in: header, schema: {type: string}}
+      responses: {'204': {description: ok}}
+""",
+    )
+    warnings = [d for d in diags if "not a valid HTTP token" in d.message]
+    assert [w.pointer for w in warnings] == [
+        "#/paths/~1a/get/parameters/0/name",
+        "#/paths/~1a/get/parameters/1/name",
+    ]
+    assert "header parameter name 'header param'" in warnings[0].message
