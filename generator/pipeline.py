@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .builder import Selection, build
 from .diagnostics import Diagnostic, Diagnostics
-from .format import format_sources
+from .format import Formatter, format_sources
 from .ir import Model
 from .load import Document, Spec, load
 from .manifest import MANIFEST, manifest_text, reusable, sha256
