@@ -35,6 +35,7 @@ RUNTIME_FILES = (
     "_bodies.py",
     "_failures.py",
     "_params.py",
+    "_request.py",
     "_resources.py",
     "_response.py",
     "_serde.py",
