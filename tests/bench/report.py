@@ -210,13 +210,11 @@ def overhead_section(values: Mapping[str, Measured], notes: Mapping[str, str]) -
     ]
     text += table(("Archal `get_session`", "oagen", "openapi-python-client", "oagen/peer"), rows)
     calls = [
-        f"{side}: {notes[f'overhead.{side}']}"
+        f"{side}: {notes[key]}"
         for side in ("oagen", "peer")
-        if f"overhead.{side}" in notes
+        if (key := f"overhead.{side}") in notes
     ]
-    if calls:
-        text += f"\n\nCalls: {'; '.join(calls)}."
-    return text
+    return text + (f"\n\nCalls: {'; '.join(calls)}." if calls else "")
 
 
 def validation_section(values: Mapping[str, Measured]) -> str:
