@@ -21,7 +21,7 @@ from ._params import Param, path_value, serialize, simple_text, split_path
 from ._response import ResponseDecoder
 from ._types import UNSET
 
-__all__ = ["Endpoint", "Route", "encode_body"]
+__all__ = ["Endpoint", "Route", "Slot", "encode_body"]
 
 T = TypeVar("T")
 
