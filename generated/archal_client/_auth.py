@@ -98,15 +98,16 @@ class _SafeRequest(httpx.Request):
 
 
 def _safe_request(request: httpx.Request) -> httpx.Request:
-    if isinstance(request, _SafeRequest):
-        return request
-    return _SafeRequest(
-        request.method,
-        request.url,
-        headers=request.headers,
-        stream=request.stream,
-        extensions=request.extensions,
-    )
+    """`request` itself, its repr now hiding API keys sent in the query string.
+
+    Its class is switched to `_SafeRequest` (which only overrides `__repr__`)
+    rather than the request copied: a copy would cost as much as building it
+    again, and a copy made from its stream would lose its body's `content`
+    (event hooks read it).
+    """
+    if type(request) is httpx.Request:
+        request.__class__ = _SafeRequest
+    return request
 
 
 class _RedactingFilter(logging.Filter):

@@ -3,7 +3,9 @@
 
 Generated resource methods call `_request(endpoint, args, ...)` with a module-level
 `Endpoint` that describes the operation; everything else (parameters, credentials,
-bodies, retries, error mapping) happens here.
+bodies, retries, error mapping) happens here. A call's `httpx.Request` is built once,
+by the `httpx.Client`'s `build_request`, and sent as it is (again when retried): event
+hooks and transports see that request, its body readable.
 """
 
 from __future__ import annotations
@@ -12,12 +14,10 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import IO, Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
 
-from . import _serde
 from ._auth import (
     REDACTED,
     ApiKey,
@@ -29,23 +29,12 @@ from ._auth import (
     _same_origin,
     secret_values,
 )
-from ._bodies import (
-    Body,
-    _check_body,
-    _form_fields,
-    _is_bytes_file,
-    _json_bytes,
-    _multipart,
-)
+from ._bodies import Body, _is_bytes_file
 from ._failures import _connection_error, _decoding_error, _retry_after, _status_error
-from ._params import Param, expand_path, scalar_text, serialize, simple_text
+from ._params import Param, scalar_text
+from ._request import Endpoint, encode_body
 from ._resources import AsyncResource, SyncResource
-from ._response import (
-    RAW_RESPONSE,
-    APIResponse,
-    ResponseDecoder,
-    _where,
-)
+from ._response import RAW_RESPONSE, APIResponse, _where
 from ._types import UNSET, Headers, Query, Timeout, Unset
 from .errors import (
     APIResponseValidationError,
@@ -74,25 +63,9 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 # Cap on a decoded response body (gzip bombs); per client: `max_response_bytes`.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-
-
-@dataclass(frozen=True)
-class Endpoint(Generic[T]):
-    """Everything static about one operation."""
-
-    method: str
-    path: str
-    responses: Mapping[str, ResponseDecoder[T]]
-    params: tuple[Param, ...] = ()
-    body: Body | None = None
-    # Alternatives (OR) of scheme sets (AND); `()` sends no credentials.
-    security: tuple[tuple[str, ...], ...] = ()
-    errors: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
-    idempotency_header: str | None = None
-    # The operation's own server (`servers` on the operation or its path), used
-    # unless the client was given an explicit `base_url`.
-    server: str | None = None
+# What a security requirement sends: the client's default headers with its
+# credential headers, its query parameters and its cookies.
+_Credentials = tuple[httpx.Headers, tuple[tuple[str, str], ...], dict[str, str]]
 
 
 class _BaseClient(Generic[_HttpxT]):
@@ -140,24 +113,28 @@ class _BaseClient(Generic[_HttpxT]):
         }
         self._secret_query = {s.name for s in api_keys if s.location == "query"}
         _register_query_secrets(self._secret_query)
+        self._sent_credentials: dict[tuple[tuple[str, ...], ...], _Credentials] = {}
 
     def __repr__(self) -> str:  # never show credentials
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
 
-    def _apply_security(
-        self,
-        endpoint: Endpoint[Any],
-        headers: httpx.Headers,
-        query: list[tuple[str, str]],
-        cookies: dict[str, str],
-    ) -> None:
-        for alternative in endpoint.security:
-            if all(name in self._credentials for name in alternative):
-                for name in alternative:
-                    self._security_schemes[name].apply(
-                        self._credentials[name], headers, query, cookies
-                    )
-                return
+    def _credentials_sent(self, security: tuple[tuple[str, ...], ...]) -> _Credentials:
+        """What `security` sends: the first alternative whose credentials were all
+        given (worked out once per security requirement: credentials do not change)."""
+        found = self._sent_credentials.get(security)
+        if found is None:
+            headers = httpx.Headers(self._default_headers)
+            query: list[tuple[str, str]] = []
+            cookies: dict[str, str] = {}
+            for alternative in security:
+                if all(name in self._credentials for name in alternative):
+                    for name in alternative:
+                        self._security_schemes[name].apply(
+                            self._credentials[name], headers, query, cookies
+                        )
+                    break
+            found = self._sent_credentials[security] = (headers, tuple(query), cookies)
+        return found
 
     def _build_request(
         self,
@@ -169,23 +146,15 @@ class _BaseClient(Generic[_HttpxT]):
         timeout: Timeout | Unset,
     ) -> tuple[httpx.Request, bool]:
         """The request, and whether its body can be sent again (for retries)."""
-        headers = httpx.Headers(self._default_headers)
-        query: list[tuple[str, str]] = []
-        cookies: dict[str, str] = {}
-        self._apply_security(endpoint, headers, query, cookies)
-        path_values: dict[str, tuple[Param, object]] = {}
-        for param, value in zip(endpoint.params, args, strict=True):
-            if value is UNSET:
-                continue
-            _serde.check(value, param.python_name or param.name, **param.checks)
-            if param.location == "path":
-                path_values[param.name] = (param, value)
-            elif param.location == "query":
-                query.extend(serialize(param, value))
-            elif param.location == "header":
-                headers[param.name] = simple_text(param, value)
-            else:
-                cookies.update(serialize(param, value))
+        route = endpoint.route
+        route.check(args)
+        default_headers, credential_query, credential_cookies = self._credentials_sent(
+            endpoint.security
+        )
+        headers = default_headers.copy()
+        query = list(credential_query)
+        cookies = dict(credential_cookies)
+        route.add_params(args, query, headers, cookies)
         if extra_query:
             query.extend((k, scalar_text(v)) for k, v in extra_query.items())
         if endpoint.idempotency_header and endpoint.idempotency_header not in headers:
@@ -194,13 +163,13 @@ class _BaseClient(Generic[_HttpxT]):
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         if extra_headers:
             headers.update(extra_headers)
-        content, files, data = self._encode_body(endpoint.body, body, headers)
+        content, files, data = encode_body(endpoint.body, body, headers)
         rewindable = content is None or isinstance(content, bytes)
         if files:
             rewindable = all(_is_bytes_file(f) for _, f in files)
         request = self._http_client.build_request(
             endpoint.method,
-            self._root(endpoint) + expand_path(endpoint.path, path_values),
+            self._root(endpoint) + route.url_path(args),
             params=tuple(query) or None,
             headers=headers,
             content=content,
@@ -215,36 +184,12 @@ class _BaseClient(Generic[_HttpxT]):
             return endpoint.server
         return self.base_url
 
-    @staticmethod
-    def _encode_body(
-        spec: Body | None, body: object, headers: httpx.Headers
-    ) -> tuple[bytes | IO[bytes] | None, Any, Any]:
-        if spec is None or body is UNSET:
-            return None, None, None
-        if spec.kind in ("json", "form", "multipart"):
-            _check_body(body, spec.decode)
-        if spec.kind == "multipart":
-            files, data = _multipart(body)
-            return None, files or None, data or None
-        if spec.kind == "json":
-            content: bytes | IO[bytes] = _json_bytes(body)
-        elif spec.kind == "form":
-            content = str(httpx.QueryParams(tuple(_form_fields(body)))).encode()
-        elif spec.kind == "text":
-            content = str(body).encode()
-        elif isinstance(body, (bytes, bytearray)):
-            content = bytes(body)
-        else:
-            content = cast("IO[bytes]", body)
-        headers.setdefault("Content-Type", spec.media_type)
-        return content, None, None
-
     def _may_retry(
         self, request: httpx.Request, endpoint: Endpoint[Any], rewindable: bool
     ) -> bool:
         if self.max_retries == 0 or not rewindable:
             return False  # nothing to retry, or a body that cannot be sent twice
-        if request.method in _IDEMPOTENT_METHODS:
+        if endpoint.route.is_idempotent:
             return True
         key = endpoint.idempotency_header or "Idempotency-Key"
         return key in request.headers or "Idempotency-Key" in request.headers

@@ -60,7 +60,7 @@ _DEFAULT_BASE_URL: str | None = "https://archal.ai"
 _USER_AGENT = "archal_client/0.3.0 (oagen)"
 _SECURITY_SCHEMES: dict[str, SecurityScheme] = {
     "archal_token": HttpBearer(),
-    "route_authorization": ApiKey("header", "x-route-authorization"),
+    "route_authorization": ApiKey(location="header", name="x-route-authorization"),
 }
 
 

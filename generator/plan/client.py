@@ -40,7 +40,7 @@ def _scheme_constructor(api: Api, name: str) -> str:
         return "HttpBearer()"
     if scheme.kind == "basic":
         return "HttpBasic()"
-    return f"ApiKey({py_literal(scheme.location)}, {py_literal(scheme.param_name)})"
+    return f"ApiKey(location={py_literal(scheme.location)}, name={py_literal(scheme.param_name)})"
 
 
 def _client(api: Api) -> ClientContext:

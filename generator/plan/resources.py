@@ -57,20 +57,37 @@ def _return_annotation(types: Types, successes: tuple[Response, ...]) -> str:
     return " | ".join(unique)
 
 
+def _call(callee: str, arguments: Sequence[tuple[str, str]]) -> str:
+    """`callee(name=value, ...)`: keyword arguments only, so that a declaration reads
+    without its class's field order (no bare `False` or strings in a row)."""
+    return f"{callee}({', '.join(f'{name}={value}' for name, value in arguments)})"
+
+
 def _param_literal(p: Param, types: Types) -> str:
-    args = [
-        py_literal(p.wire_name),
-        py_literal(p.location),
-        py_literal(p.style),
-        py_literal(p.explode),
+    arguments = [
+        ("name", py_literal(p.wire_name)),
+        ("location", py_literal(p.location)),
+        ("style", py_literal(p.style)),
+        ("explode", py_literal(p.explode)),
     ]
     if p.allow_reserved:
-        args.append("allow_reserved=True")
+        arguments.append(("allow_reserved", "True"))
     checks = _check_args(p.constraints, types.choices(p.type))
     if checks:
-        args.append(f"checks=dict({checks})")
-    args.append(f"python_name={py_literal(p.python_name)}")
-    return f"Param({', '.join(args)})"
+        arguments.append(("checks", f"dict({checks})"))
+    arguments.append(("python_name", py_literal(p.python_name)))
+    return _call("Param", arguments)
+
+
+def _body_literal(op: Operation, types: Types) -> str:
+    assert op.body is not None
+    arguments = [
+        ("media_type", py_literal(op.body.media_type)),
+        ("kind", py_literal(op.body.kind)),
+    ]
+    if op.body.kind != "binary" and types.is_model(op.body.type):
+        arguments.append(("decode", types.decoder(op.body.type)))
+    return _call("Body", arguments)
 
 
 def _tuple(items: Sequence[str]) -> str:
@@ -188,10 +205,7 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
         fields.append(("params", _tuple([_param_literal(p, types) for p in op.params])))
     if op.body is not None:
         types.imports.add(".._base_client", "Body")
-        body_args = [py_literal(op.body.media_type), py_literal(op.body.kind)]
-        if op.body.kind != "binary" and types.is_model(op.body.type):
-            body_args.append(f"decode={types.decoder(op.body.type)}")
-        fields.append(("body", f"Body({', '.join(body_args)})"))
+        fields.append(("body", _body_literal(op, types)))
     if op.security:
         alternatives = [_tuple([py_literal(n) for n in alt]) for alt in op.security]
         fields.append(("security", _tuple(alternatives)))

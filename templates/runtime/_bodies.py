@@ -57,6 +57,12 @@ def _json_bytes(value: object) -> bytes:
     ).encode()
 
 
+def _form_field(name: str) -> Param:
+    """How a form field's value is written: as a `form` style, exploded query
+    parameter's would be."""
+    return Param(name=name, location="query", style="form", explode=True)
+
+
 def _form_fields(value: object) -> list[tuple[str, str]]:
     encoded = _serde.encode(value)
     if not isinstance(encoded, Mapping):
@@ -68,7 +74,7 @@ def _form_fields(value: object) -> list[tuple[str, str]]:
             text = (
                 json.dumps(one)
                 if isinstance(one, (dict, list))
-                else simple_text(Param(key, "query", "form", True), one)
+                else simple_text(_form_field(key), one)
             )
             out.append((key, text))
     return out
@@ -97,7 +103,7 @@ def _multipart(value: object) -> tuple[list[tuple[str, Any]], dict[str, list[str
                 text = (
                     json.dumps(encoded)
                     if isinstance(encoded, (dict, list))
-                    else simple_text(Param(key, "query", "form", True), encoded)
+                    else simple_text(_form_field(key), encoded)
                 )
                 data.setdefault(key, []).append(text)
     return files, data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -13,7 +14,14 @@ from urllib.parse import quote
 from . import _serde
 from ._types import UNSET
 
-__all__ = ["Param", "expand_path", "scalar_text", "serialize"]
+__all__ = [
+    "Param",
+    "expand_path",
+    "path_value",
+    "scalar_text",
+    "serialize",
+    "split_path",
+]
 
 Location = Literal["path", "query", "header", "cookie"]
 
@@ -94,21 +102,25 @@ def simple_text(param: Param, value: object) -> str:
     return scalar_text(value)
 
 
+def _no_dot_segments(text: str) -> str:
+    """`text` with its `.`/`..` segments percent-encoded: a value must never add one
+    (URL normalisation would remove it, and with it part of the path)."""
+    if "." not in text:
+        return text
+    return "/".join(
+        part.replace(".", "%2E") if part in (".", "..") else part
+        for part in text.split("/")
+    )
+
+
 def _encode_segment(text: str, allow_reserved: bool) -> str:
-    encoded = quote(text, safe=_RESERVED if allow_reserved else "")
-    # Never let a value add a `.`/`..` segment that URL normalisation would remove.
-    return "/".join(
-        part.replace(".", "%2E") if part in (".", "..") else part
-        for part in encoded.split("/")
-    )
+    return _no_dot_segments(quote(text, safe=_RESERVED if allow_reserved else ""))
 
 
-def _path_value(param: Param, value: object) -> str:
-    # Never let a value (with a label prefix, say) form a `.`/`..` segment.
-    return "/".join(
-        part.replace(".", "%2E") if part in (".", "..") else part
-        for part in _expanded(param, value).split("/")
-    )
+def path_value(param: Param, value: object) -> str:
+    """The percent-encoded text of a path parameter's value."""
+    # (with a label prefix, say, encoded parts could still form a `.`/`..` segment)
+    return _no_dot_segments(_expanded(param, value))
 
 
 def _json_text(value: object) -> str:
@@ -145,9 +157,21 @@ def _expanded(param: Param, value: object) -> str:
     return enc(scalar_text(value))
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def split_path(template: str) -> list[str]:
+    """`/a/{x}/b` -> `['/a/', 'x', '/b']`: literal text at even indexes, parameter
+    names at odd ones."""
+    return _PLACEHOLDER.split(template)
+
+
 def expand_path(template: str, values: Mapping[str, tuple[Param, object]]) -> str:
     """`template` with each `{name}` replaced by its percent-encoded value."""
-    out = template
-    for name, (param, value) in values.items():
-        out = out.replace("{" + name + "}", _path_value(param, value))
-    return out
+    pieces = split_path(template)
+    for number in range(1, len(pieces), 2):
+        if pieces[number] in values:
+            pieces[number] = path_value(*values[pieces[number]])
+        else:
+            pieces[number] = f"{{{pieces[number]}}}"
+    return "".join(pieces)

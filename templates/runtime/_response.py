@@ -74,11 +74,18 @@ def _json_body(response: httpx.Response) -> Any:
     a non-JSON `Content-Type` (`text/plain` is tried), an empty body, invalid or
     truncated JSON. The message names the status and the content type."""
     content_type = response.headers.get("content-type") or ""
+    lowered = content_type.lower()
+    is_json = not lowered or _is_json_media_type(lowered)
+    if is_json and ("charset" not in lowered or "utf-8" in lowered):
+        # UTF-8 JSON (RFC 8259) parses from the bytes, without decoding a text first;
+        # anything else (invalid JSON, other bytes) goes the way below, as text
+        try:
+            return json.loads(response.content)
+        except (ValueError, RecursionError):
+            pass
     text = response.text
-    if content_type and not (
-        _is_json_media_type(content_type) or content_type.startswith("text/plain")
-    ):
-        page = ": an HTML page" if "html" in content_type.lower() else ""
+    if not is_json and not content_type.startswith("text/plain"):
+        page = ": an HTML page" if "html" in lowered else ""
         raise APIResponseValidationError(
             "response Content-Type is not JSON",
             response=response,

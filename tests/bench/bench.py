@@ -9,6 +9,8 @@ Cases (all by default, in this order):
   import                 `import github_client` (-X importtime), with its models, and a
                          Client's first call through httpx.MockTransport
   decode                 from_dict/to_dict of GitHub's examples (pydantic v2 alongside)
+  overhead               per-call overhead over raw httpx through httpx.MockTransport:
+                         Archal's `get_session`, both clients generated from specs/archal.yaml
   validation             oagen's default validation against the full one, on GitHub
   profile                oagen's stages on GitHub, in-process
 
@@ -50,7 +52,17 @@ SPECS = {  # case -> (corpus spec, package name)
     "stripe": (corpus.STRIPE, "stripe_client"),
     "loket": (LOKET, "loket_client"),
 }
-CASES = ("github", "stripe", "loket", "regen", "import", "decode", "validation", "profile")
+CASES = (
+    "github",
+    "stripe",
+    "loket",
+    "regen",
+    "import",
+    "decode",
+    "overhead",
+    "validation",
+    "profile",
+)
 SIDES = ("oagen", "peer")
 # The peer crashes on Stripe without it; used for Stripe and loket.nl, as issue 5 says.
 PEER_CONFIG = {"literal_enums": True}
@@ -66,6 +78,25 @@ DECODED = (
 )
 DECODE_COUNT = 1000
 DESCRIPTION_EDITED = "repository"  # the schema whose description the regen case changes
+# Per-call overhead: Archal's getSession (GET /api/sessions/{sessionId}; the peer names
+# the parameter session_id in its URL) with a bearer token, answered with this session;
+# each side's client and raw httpx alternate in one process, OVERHEAD_CALLS calls per
+# pass, OVERHEAD_PASSES passes, timed in CPU time (the machine's other load counts less).
+ARCHAL = REPO / "specs" / "archal.yaml"
+OVERHEAD_CALL = ("getSession", "get", "/api/sessions/{session_id}", ("env_12345",))
+OVERHEAD_CREDENTIAL = {"oagen": "archal_token=bench-token", "peer": "token=bench-token"}
+OVERHEAD_RESPONSE = {
+    "sessionId": "env_12345",
+    "status": "running",
+    "alive": True,
+    "cloneIds": ["github", "slack"],
+    "endpoints": {"github": "https://env.archal.test/github"},
+    "apiBaseUrls": {"github": "https://env.archal.test/github/api"},
+    "createdAt": "2025-01-01T00:00:00Z",
+    "expiresAt": "2025-01-01T01:00:00Z",
+}
+OVERHEAD_CALLS = 500
+OVERHEAD_PASSES = 21
 
 Command = Sequence[str | os.PathLike[str]]
 
@@ -93,6 +124,7 @@ class Bench:
             "regen": self.regen,
             "import": self.imports,
             "decode": self.decode,
+            "overhead": self.overhead,
             "validation": self.validation,
             "profile": self.profile,
         }
@@ -413,6 +445,49 @@ class Bench:
         if not child.ok:
             return f"datamodel-codegen failed: {child.failure()}"
         return output
+
+    # -- 7: per-call overhead -------------------------------------------------------------
+
+    def overhead(self) -> None:
+        """Each side's Archal client, generated now, timed in one probe process."""
+        response = self.work / "overhead-response.json"
+        response.write_text(json.dumps(OVERHEAD_RESPONSE), encoding="utf-8")
+        for side in SIDES:
+            found = self.overhead_one(side, response)
+            for metric in ("raw", "client", "overhead"):
+                key = f"overhead.{side}.{metric}"
+                self.values[key] = Stats.of(found[metric]) if isinstance(found, dict) else found
+            if isinstance(found, dict):
+                self.notes[f"overhead.{side}"] = f"`{found['target']}` returned {found['result']}"
+            shown = report.cell(self.values[f"overhead.{side}.overhead"])
+            self.log(f"overhead {side}: {shown} µs")
+
+    def overhead_one(self, side: str, response: Path) -> dict[str, Any] | str:
+        """The probe's result for `side` (with the `target` it called), or why there is none."""
+        operation_id, method, path, args = OVERHEAD_CALL
+        with self.scratch(f"overhead-{side}") as tmp:
+            out = Path(tmp) / "archal_client"
+            child = self.run(side, self.generate_command(side, ARCHAL, out, False), Path(tmp))
+            if not child.ok:
+                return f"generation failed: {child.failure()}"
+            if side == "oagen":
+                target = oagen_method(out, operation_id)
+            else:
+                target = peer.peer_call_module(out, method, path)
+            if target is None:
+                return f"no method for {operation_id} found"
+            command = [
+                self.python(side), HERE / "probes.py", "overhead", side, out.parent,
+                out.name, target, response, OVERHEAD_CREDENTIAL[side],
+                str(OVERHEAD_CALLS), str(OVERHEAD_PASSES), *args,
+            ]  # fmt: skip
+            child = self.run(side, command, Path(tmp))
+        if not child.ok:
+            return f"failed: {child.failure()}"
+        result: dict[str, Any] = json.loads(child.stdout)
+        if "error" in result:
+            return f"fails: {result['error']}"
+        return {**result, "target": target}
 
     # -- 6: validation, and the stage profile --------------------------------------------
 

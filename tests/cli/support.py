@@ -30,6 +30,7 @@ ARCHAL_FILES = {
     "_failures.py",
     "_client.py",
     "_params.py",
+    "_request.py",
     "_resources.py",
     "_response.py",
     "_serde.py",

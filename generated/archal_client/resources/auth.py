@@ -66,7 +66,9 @@ _POLL_DEVICE_AUTH_TOKEN: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/auth/device/token",
     responses={"200": json_response(_serde.object_)},
-    body=Body("application/json", "json", decode=_d_DeviceAuthTokenRequest),
+    body=Body(
+        media_type="application/json", kind="json", decode=_d_DeviceAuthTokenRequest
+    ),
     errors={"400": _d_ErrorResponse},
 )
 

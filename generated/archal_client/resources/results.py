@@ -39,7 +39,15 @@ _GET_RUN: Endpoint[dict[str, Any]] = Endpoint(
     method="GET",
     path="/api/runs/{runId}",
     responses={"200": json_response(_serde.object_)},
-    params=(Param("runId", "path", "simple", False, python_name="run_id"),),
+    params=(
+        Param(
+            name="runId",
+            location="path",
+            style="simple",
+            explode=False,
+            python_name="run_id",
+        ),
+    ),
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse, "404": _d_ErrorResponse},
 )
@@ -50,12 +58,41 @@ _LIST_TRACES: Endpoint[dict[str, Any]] = Endpoint(
     responses={"200": json_response(_serde.object_)},
     params=(
         Param(
-            "limit", "query", "form", True, checks=dict(minimum=1), python_name="limit"
+            name="limit",
+            location="query",
+            style="form",
+            explode=True,
+            checks=dict(minimum=1),
+            python_name="limit",
         ),
-        Param("since", "query", "form", True, python_name="since"),
-        Param("sessionId", "query", "form", True, python_name="session_id"),
-        Param("scenario", "query", "form", True, python_name="scenario"),
-        Param("includeStats", "query", "form", True, python_name="include_stats"),
+        Param(
+            name="since",
+            location="query",
+            style="form",
+            explode=True,
+            python_name="since",
+        ),
+        Param(
+            name="sessionId",
+            location="query",
+            style="form",
+            explode=True,
+            python_name="session_id",
+        ),
+        Param(
+            name="scenario",
+            location="query",
+            style="form",
+            explode=True,
+            python_name="scenario",
+        ),
+        Param(
+            name="includeStats",
+            location="query",
+            style="form",
+            explode=True,
+            python_name="include_stats",
+        ),
     ),
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse, "503": _d_ErrorResponse},
@@ -65,7 +102,7 @@ _INGEST_TRACE: Endpoint[OkResponse] = Endpoint(
     method="POST",
     path="/api/traces",
     responses={"200": json_response(_d_OkResponse)},
-    body=Body("application/json", "json"),
+    body=Body(media_type="application/json", kind="json"),
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse, "503": _d_ErrorResponse},
 )
@@ -75,9 +112,23 @@ _DELETE_TRACES: Endpoint[OkResponse] = Endpoint(
     path="/api/traces",
     responses={"200": json_response(_d_OkResponse)},
     params=(
-        Param("rootTraceId", "query", "form", True, python_name="root_trace_id"),
-        Param("before", "query", "form", True, python_name="before"),
-        Param("all", "query", "form", True, python_name="all"),
+        Param(
+            name="rootTraceId",
+            location="query",
+            style="form",
+            explode=True,
+            python_name="root_trace_id",
+        ),
+        Param(
+            name="before",
+            location="query",
+            style="form",
+            explode=True,
+            python_name="before",
+        ),
+        Param(
+            name="all", location="query", style="form", explode=True, python_name="all"
+        ),
     ),
     security=(("archal_token",),),
     errors={"400": _d_ErrorResponse, "401": _d_ErrorResponse, "503": _d_ErrorResponse},
@@ -88,7 +139,13 @@ _GET_TRACE: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/traces/{rootTraceId}",
     responses={"200": json_response(_serde.object_)},
     params=(
-        Param("rootTraceId", "path", "simple", False, python_name="root_trace_id"),
+        Param(
+            name="rootTraceId",
+            location="path",
+            style="simple",
+            explode=False,
+            python_name="root_trace_id",
+        ),
     ),
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse, "404": _d_ErrorResponse, "503": _d_ErrorResponse},

@@ -62,15 +62,17 @@ _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
     responses={"200": json_response(_d_SessionSummary)},
     params=(
         Param(
-            "Idempotency-Key",
-            "header",
-            "simple",
-            False,
+            name="Idempotency-Key",
+            location="header",
+            style="simple",
+            explode=False,
             checks=dict(max_length=200),
             python_name="idempotency_key",
         ),
     ),
-    body=Body("application/json", "json", decode=_d_CreateSessionRequest),
+    body=Body(
+        media_type="application/json", kind="json", decode=_d_CreateSessionRequest
+    ),
     security=(("archal_token",),),
     errors={"400": _d_ErrorResponse, "401": _d_ErrorResponse, "403": _d_ErrorResponse},
     idempotency_header="Idempotency-Key",
@@ -80,7 +82,15 @@ _GET_SESSION: Endpoint[SessionSummary] = Endpoint(
     method="GET",
     path="/api/sessions/{sessionId}",
     responses={"200": json_response(_d_SessionSummary)},
-    params=(Param("sessionId", "path", "simple", False, python_name="session_id"),),
+    params=(
+        Param(
+            name="sessionId",
+            location="path",
+            style="simple",
+            explode=False,
+            python_name="session_id",
+        ),
+    ),
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse, "403": _d_ErrorResponse, "404": _d_ErrorResponse},
 )
@@ -89,7 +99,15 @@ _DELETE_SESSION: Endpoint[None] = Endpoint(
     method="DELETE",
     path="/api/sessions/{sessionId}",
     responses={"204": NO_CONTENT},
-    params=(Param("sessionId", "path", "simple", False, python_name="session_id"),),
+    params=(
+        Param(
+            name="sessionId",
+            location="path",
+            style="simple",
+            explode=False,
+            python_name="session_id",
+        ),
+    ),
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse, "403": _d_ErrorResponse, "404": _d_ErrorResponse},
 )

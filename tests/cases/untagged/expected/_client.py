@@ -33,7 +33,7 @@ _DEFAULT_BASE_URL: str | None = "https://eu.util.example.com"
 _USER_AGENT = "untagged_client/0.1.0 (oagen)"
 _SECURITY_SCHEMES: dict[str, SecurityScheme] = {
     "basic_auth": HttpBasic(),
-    "api_key_query": ApiKey("query", "api_key"),
+    "api_key_query": ApiKey(location="query", name="api_key"),
 }
 
 

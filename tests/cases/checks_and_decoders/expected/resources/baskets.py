@@ -34,7 +34,7 @@ _CREATE_BASKET: Endpoint[Basket] = Endpoint(
     method="POST",
     path="/baskets",
     responses={"201": json_response(_d_Basket)},
-    body=Body("application/json", "json", decode=_d_Basket),
+    body=Body(media_type="application/json", kind="json", decode=_d_Basket),
 )
 
 

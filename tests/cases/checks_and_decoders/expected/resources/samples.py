@@ -34,7 +34,11 @@ _GET_SAMPLE: Endpoint[Sample] = Endpoint(
     method="GET",
     path="/samples/{id}",
     responses={"200": json_response(_d_Sample)},
-    params=(Param("id", "path", "simple", False, python_name="id"),),
+    params=(
+        Param(
+            name="id", location="path", style="simple", explode=False, python_name="id"
+        ),
+    ),
 )
 
 

@@ -59,14 +59,18 @@ _GET_SHAPE: Endpoint[Circle | Square] = Endpoint(
     method="GET",
     path="/shapes/{id}",
     responses={"200": json_response(_d_union_d76e2f12)},
-    params=(Param("id", "path", "simple", False, python_name="id"),),
+    params=(
+        Param(
+            name="id", location="path", style="simple", explode=False, python_name="id"
+        ),
+    ),
 )
 
 _PUT_TREE: Endpoint[Node] = Endpoint(
     method="PUT",
     path="/trees",
     responses={"200": json_response(_d_Node)},
-    body=Body("application/json", "json", decode=_d_Node),
+    body=Body(media_type="application/json", kind="json", decode=_d_Node),
 )
 
 

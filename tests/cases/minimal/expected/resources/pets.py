@@ -44,10 +44,10 @@ _LIST_PETS: Endpoint[list[Pet]] = Endpoint(
     responses={"200": json_response(_d_list_Pet)},
     params=(
         Param(
-            "limit",
-            "query",
-            "form",
-            True,
+            name="limit",
+            location="query",
+            style="form",
+            explode=True,
             checks=dict(minimum=1, maximum=100),
             python_name="limit",
         ),
@@ -58,7 +58,7 @@ _CREATE_PET: Endpoint[Pet] = Endpoint(
     method="POST",
     path="/pets",
     responses={"201": json_response(_d_Pet)},
-    body=Body("application/json", "json", decode=_d_Pet),
+    body=Body(media_type="application/json", kind="json", decode=_d_Pet),
     errors={"default": _d_Error},
 )
 
@@ -66,7 +66,15 @@ _SHOW_PET_BY_ID: Endpoint[Pet] = Endpoint(
     method="GET",
     path="/pets/{petId}",
     responses={"200": json_response(_d_Pet)},
-    params=(Param("petId", "path", "simple", False, python_name="pet_id"),),
+    params=(
+        Param(
+            name="petId",
+            location="path",
+            style="simple",
+            explode=False,
+            python_name="pet_id",
+        ),
+    ),
 )
 
 

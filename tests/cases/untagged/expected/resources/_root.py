@@ -36,7 +36,7 @@ _ECHO_TEXT: Endpoint[str] = Endpoint(
     method="POST",
     path="/echo",
     responses={"200": text_response},
-    body=Body("text/plain", "text"),
+    body=Body(media_type="text/plain", kind="text"),
     security=(("basic_auth",), ("api_key_query",)),
 )
 
@@ -44,7 +44,11 @@ _POST_UPLOAD: Endpoint[None] = Endpoint(
     method="POST",
     path="/upload",
     responses={"204": NO_CONTENT},
-    body=Body("application/x-www-form-urlencoded", "form", decode=_d_PostUploadBody),
+    body=Body(
+        media_type="application/x-www-form-urlencoded",
+        kind="form",
+        decode=_d_PostUploadBody,
+    ),
     security=(("basic_auth",), ("api_key_query",)),
 )
 
@@ -53,9 +57,27 @@ _DOWNLOAD: Endpoint[bytes] = Endpoint(
     path="/download/{file-name}",
     responses={"200": bytes_response},
     params=(
-        Param("file-name", "path", "simple", False, python_name="file_name"),
-        Param("class", "query", "form", True, python_name="class_"),
-        Param("X-Trace", "header", "simple", False, python_name="x_trace"),
+        Param(
+            name="file-name",
+            location="path",
+            style="simple",
+            explode=False,
+            python_name="file_name",
+        ),
+        Param(
+            name="class",
+            location="query",
+            style="form",
+            explode=True,
+            python_name="class_",
+        ),
+        Param(
+            name="X-Trace",
+            location="header",
+            style="simple",
+            explode=False,
+            python_name="x_trace",
+        ),
     ),
 )
 

@@ -1,0 +1,170 @@
+"""Describing an operation (`Endpoint`) and turning a call's arguments into the parts
+of its request (static runtime, copied verbatim).
+
+What is fixed for an operation (its path split at its parameters, its parameters by
+location, which of them are checked) is worked out once per `Endpoint`, on its first
+call, as its `route`; a call then only serialises its own arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import IO, Any, Generic, TypeVar, cast
+
+import httpx
+
+from . import _serde
+from ._bodies import Body, _check_body, _form_fields, _json_bytes, _multipart
+from ._params import Param, path_value, serialize, simple_text, split_path
+from ._response import ResponseDecoder
+from ._types import UNSET
+
+__all__ = ["Endpoint", "Route", "Slot", "encode_body"]
+
+T = TypeVar("T")
+
+# Methods retried without an `Idempotency-Key` (repeating them changes nothing more).
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[T]):
+    """Everything static about one operation."""
+
+    method: str
+    path: str
+    responses: Mapping[str, ResponseDecoder[T]]
+    params: tuple[Param, ...] = ()
+    body: Body | None = None
+    # Alternatives (OR) of scheme sets (AND); `()` sends no credentials.
+    security: tuple[tuple[str, ...], ...] = ()
+    errors: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
+    idempotency_header: str | None = None
+    # The operation's own server (`servers` on the operation or its path), used
+    # unless the client was given an explicit `base_url`.
+    server: str | None = None
+
+    @cached_property
+    def route(self) -> Route:
+        """The endpoint's parameters laid out for calls (computed on first use)."""
+        return Route.of(self)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A parameter and where its value is in a call's `args`."""
+
+    index: int
+    param: Param
+
+    @property
+    def field(self) -> str:
+        """The parameter's name in validation errors: the argument's name."""
+        return self.param.python_name or self.param.name
+
+
+@dataclass(frozen=True)
+class Route:
+    """An endpoint's parameters laid out for calls."""
+
+    # The path template as literal text and the path parameters filling it in.
+    path: tuple[str | Slot, ...]
+    query: tuple[Slot, ...]
+    headers: tuple[Slot, ...]
+    cookies: tuple[Slot, ...]
+    checked: tuple[Slot, ...]  # parameters with constraints to check before sending
+    arity: int  # how many `args` a call passes: one per parameter
+    # Retried without an `Idempotency-Key`.
+    is_idempotent: bool
+
+    @classmethod
+    def of(cls, endpoint: Endpoint[Any]) -> Route:
+        slots = [Slot(index, param) for index, param in enumerate(endpoint.params)]
+        by_location: dict[str, list[Slot]] = {}
+        for slot in slots:
+            by_location.setdefault(slot.param.location, []).append(slot)
+        in_path = {slot.param.name: slot for slot in by_location.get("path", [])}
+        path: list[str | Slot] = []
+        for number, piece in enumerate(split_path(endpoint.path)):
+            if number % 2 == 0:  # literal text
+                path.append(piece)
+            else:  # a parameter's name; without a parameter, the text stays as it is
+                path.append(in_path.get(piece) or f"{{{piece}}}")
+        return cls(
+            path=tuple(piece for piece in path if piece != ""),
+            query=tuple(by_location.get("query", ())),
+            headers=tuple(by_location.get("header", ())),
+            cookies=tuple(by_location.get("cookie", ())),
+            checked=tuple(slot for slot in slots if slot.param.checks),
+            arity=len(slots),
+            is_idempotent=endpoint.method.upper() in _IDEMPOTENT_METHODS,
+        )
+
+    def check(self, args: tuple[object, ...]) -> None:
+        """Raise `RequestValidationError` for the first argument breaking its constraints."""
+        if len(args) != self.arity:
+            raise ValueError(f"{len(args)} arguments given for {self.arity} parameters")
+        for slot in self.checked:
+            _serde.check(args[slot.index], slot.field, **slot.param.checks)
+
+    def url_path(self, args: tuple[object, ...]) -> str:
+        """The path with the path parameters' values, percent-encoded."""
+        return "".join(
+            piece if isinstance(piece, str) else _path_piece(piece, args[piece.index])
+            for piece in self.path
+        )
+
+    def add_params(
+        self,
+        args: tuple[object, ...],
+        query: list[tuple[str, str]],
+        headers: httpx.Headers,
+        cookies: dict[str, str],
+    ) -> None:
+        """Add the query, header and cookie parameters given in `args` (not `UNSET`)."""
+        for slot in self.query:
+            value = args[slot.index]
+            if value is not UNSET:
+                query.extend(serialize(slot.param, value))
+        for slot in self.headers:
+            value = args[slot.index]
+            if value is not UNSET:
+                headers[slot.param.name] = simple_text(slot.param, value)
+        for slot in self.cookies:
+            value = args[slot.index]
+            if value is not UNSET:
+                cookies.update(serialize(slot.param, value))
+
+
+def _path_piece(slot: Slot, value: object) -> str:
+    if value is UNSET:  # not given: the template's text stays
+        return f"{{{slot.param.name}}}"
+    return path_value(slot.param, value)
+
+
+def encode_body(
+    spec: Body | None, body: object, headers: httpx.Headers
+) -> tuple[bytes | IO[bytes] | None, Any, Any]:
+    """`(content, files, data)` for `httpx`, the body checked first; sets the
+    `Content-Type` of a body sent as `content` unless `headers` has one."""
+    if spec is None or body is UNSET:
+        return None, None, None
+    if spec.kind in ("json", "form", "multipart"):
+        _check_body(body, spec.decode)
+    if spec.kind == "multipart":
+        files, data = _multipart(body)
+        return None, files or None, data or None
+    if spec.kind == "json":
+        content: bytes | IO[bytes] = _json_bytes(body)
+    elif spec.kind == "form":
+        content = str(httpx.QueryParams(tuple(_form_fields(body)))).encode()
+    elif spec.kind == "text":
+        content = str(body).encode()
+    elif isinstance(body, (bytes, bytearray)):
+        content = bytes(body)
+    else:
+        content = cast("IO[bytes]", body)
+    headers.setdefault("Content-Type", spec.media_type)
+    return content, None, None
