@@ -1,4 +1,5 @@
-"""`make test` runs the first 10 specs of the corpus (all of them: `make corpus`)."""
+"""`make test` runs the first 10 specs of the corpus and a few @readme/oas-examples
+documents (all of them: `make corpus`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from tests.corpus import corpus
 
 @pytest.mark.slow
 def test_corpus_slice_passes() -> None:
-    specs = corpus.sample_specs()[: corpus.SLICE]
+    specs = corpus.sample_specs()[: corpus.SLICE] + corpus.SLICE_OAS_EXAMPLES
     outcomes = corpus.run(specs, jobs=2)
-    assert len(outcomes) == corpus.SLICE
+    assert len(outcomes) == len(specs)
     report = corpus.table(outcomes)
     assert corpus.failures(outcomes) == [], report
-    assert all(o.generated == o.operations > 0 for o in outcomes if not o.invalid), report
+    counted = [o for o in outcomes if not o.invalid and not o.skipped]
+    assert all(o.generated == o.operations > 0 for o in counted), report
+    # Swagger 2.0 is refused with a located error today (a later issue), never a crash
+    assert [o.spec for o in outcomes if o.skipped] == ["oas-examples:2.0/json/petstore.json"]
