@@ -30,7 +30,9 @@ def _pack(name: str) -> Path:
     archive = CACHE / tgz
     if not archive.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "pack", spec, "--silent"], cwd=CACHE, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "pack", spec, "--silent"], cwd=CACHE, check=True, stdout=subprocess.DEVNULL
+        )
     return archive
 
 

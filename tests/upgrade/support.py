@@ -39,5 +39,8 @@ def data(tmp_path: Path, text: str) -> dict[str, Any]:
 
 
 def operations(api: Api) -> dict[str, Operation]:
-    found = [*(api.root.operations if api.root else ()), *(o for r in api.resources for o in r.operations)]
+    found = [
+        *(api.root.operations if api.root else ()),
+        *(o for r in api.resources for o in r.operations),
+    ]
     return {op.operation_id or "": op for op in found}

@@ -44,7 +44,10 @@ def test_broken_ref_is_located_in_the_2_0_file_and_nothing_is_written(
 def test_strict_validation_uses_the_2_0_validator_with_locations(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = HEAD + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {}\n"
+    text = (
+        HEAD
+        + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {}\n"
+    )
     spec = write(tmp_path, text)
     assert main(["validate", "--strict", str(spec)]) == 1
     err = capsys.readouterr().err

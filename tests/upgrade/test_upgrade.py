@@ -201,7 +201,9 @@ def test_refs_into_other_files_are_rewritten_and_those_files_upgraded(tmp_path: 
         """,
         "common.yaml",
     )
-    write(tmp_path, "type: object\nproperties: {kind: {type: string, x-nullable: true}}\n", "toy.yaml")
+    write(
+        tmp_path, "type: object\nproperties: {kind: {type: string, x-nullable: true}}\n", "toy.yaml"
+    )
     spec, api, diags = upgraded(
         tmp_path,
         """\
