@@ -10,7 +10,7 @@ and column, and findings reported into the sink carry the 2.0 pointer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..diagnostics import Diagnostics, SourceLocation, Where, pointer_join
@@ -29,19 +29,23 @@ def is_swagger2(data: Any) -> bool:
 
 @dataclass(frozen=True)
 class UpgradedDocument(Document):
-    """A document rewritten in memory; `locate` answers in its `original`."""
+    """A document rewritten in memory; `locate` answers in its `original` (kept
+    without its data, which nothing reads after the upgrade: positions come from the
+    text or the YAML position map)."""
 
     original: Document | None = field(default=None, repr=False, compare=False)
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def source_pointer(self, pointer: str) -> str:
-        """The 2.0 pointer a pointer of this document came from."""
+        """The 2.0 pointer a pointer of this document came from: the recorded moves
+        (request bodies, parameters after a body left the list, servers), else the
+        layout rules (`_layout`) that hold everywhere."""
         segments = split_pointer(pointer)
-        for length in range(len(segments), -1, -1):
+        for length in range(len(segments), 0, -1):
             found = self.sources.get(pointer_join("#", *segments[:length]))
             if found is not None:
                 return pointer_join(found, *segments[length:])
-        return pointer
+        return pointer_join("#", *_layout(segments))
 
     def locate(self, pointer: str) -> SourceLocation:
         original = self.original
@@ -108,7 +112,7 @@ class _Upgrader:
                 doc.is_json,
                 doc.positions,
                 doc.has_file_refs,
-                original=doc,
+                original=replace(doc, data=None),
                 sources=sources[key],
             )
             for key, doc in self._spec.documents.items()
@@ -174,6 +178,32 @@ class _Upgrader:
         return None, None
 
 
+_BACK = {new[1]: old for old, new in MOVED.items()}
+
+
+def _layout(segments: list[str]) -> list[str]:
+    """3.0 places -> 2.0 ones: `components/schemas` -> `definitions` (and the other
+    sections), a parameter's or header's `schema` -> the parameter or header itself,
+    a response's `content/<media>/schema` -> its `schema`."""
+    s = list(segments)
+    if len(s) >= 2 and s[0] == "components" and s[1] in _BACK:
+        s[:2] = [_BACK[s[1]]]
+    for i in range(len(s) - 2):
+        if s[i] in ("definitions", "schema", "properties", "items"):
+            break  # inside a schema: the layout is 2.0's
+        if s[i] in ("parameters", "headers") and s[i + 2] == "schema":
+            del s[i + 2]
+            break
+        if (
+            s[i] == "responses"
+            and s[i + 2 : i + 3] == ["content"]
+            and s[i + 4 : i + 5] == ["schema"]
+        ):
+            del s[i + 2 : i + 4]
+            break
+    return s
+
+
 def _is_fragment(data: Any) -> bool:
     return isinstance(data, dict) and any(k in data for k in _FRAGMENT_KEYS)
 
@@ -188,7 +218,6 @@ def _document(data: dict[str, Any], ctx: Context, *, root: bool) -> dict[str, An
         if key in MOVED and isinstance(value, dict):
             section = MOVED[key][1]
             components[section] = _section(key, value, ctx)
-            ctx.sources[pointer_join("#", "components", section)] = pointer_join("#", key)
         elif key == "paths" and isinstance(value, dict):
             out[key] = upgrade_paths(value, "#/paths", ctx)
         else:
@@ -227,8 +256,7 @@ def _section(key: str, value: dict[str, Any], ctx: Context) -> dict[str, Any]:
         if isinstance(param, dict) and param.get("in") in ("body", "formData"):
             continue
         is_plain = isinstance(param, dict) and "$ref" not in param
-        here = (pointer_join(where, name), pointer_join(old, name))
-        out[name] = convert_param(param, *here, ctx) if is_plain else param
+        out[name] = convert_param(param) if is_plain else param
     return out
 
 

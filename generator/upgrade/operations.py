@@ -19,6 +19,7 @@ __all__ = ["Context", "convert_param", "convert_response", "upgrade_paths"]
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _FORM = "application/x-www-form-urlencoded"
+_MOVING = ("body", "formData")
 _MULTIPART = "multipart/form-data"
 # `$ref` of a parameter -> (the parameter, its pointer when in this document)
 Resolve = Callable[[dict[str, Any]], tuple[Any, str | None]]
@@ -74,7 +75,7 @@ def _operation(
     plain: list[tuple[int, Any]] = []
     overridden: set[tuple[Any, Any]] = set()
     for index, raw in enumerate(own):
-        param, pointer = _deref(raw, pointer_join(where, "parameters", index), ctx)
+        param, pointer = _deref(raw, where, index, ctx)
         if isinstance(param, dict):
             overridden.add((param.get("name"), param.get("in")))
             if param.get("in") in ("body", "formData"):
@@ -82,7 +83,7 @@ def _operation(
                 continue
         plain.append((index, raw))
     for index, raw in enumerate(shared):
-        param, pointer = _deref(raw, pointer_join(item_where, "parameters", index), ctx)
+        param, pointer = _deref(raw, item_where, index, ctx)
         if (
             isinstance(param, dict)
             and param.get("in") in ("body", "formData")
@@ -111,20 +112,26 @@ def _operation(
     return out
 
 
-def _deref(raw: Any, where: str, ctx: Context) -> tuple[Any, str]:
-    """A parameter, following its `$ref`; the pointer is the one to report it at."""
+def _deref(raw: Any, where: str, index: int, ctx: Context) -> tuple[Any, str]:
+    """Parameter `index` of `where`, following its `$ref`, and the pointer to report
+    it at (spelled out only for body and formData parameters, which move)."""
     if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
         found, pointer = ctx.resolve(raw)
-        return found, pointer if pointer is not None else where
-    return raw, where
+        if pointer is None and isinstance(found, dict) and found.get("in") in _MOVING:
+            pointer = pointer_join(where, "parameters", index)
+        return found, pointer or ""
+    if isinstance(raw, dict) and raw.get("in") in _MOVING:
+        return raw, pointer_join(where, "parameters", index)
+    return raw, ""
 
 
 def _plain_params(entries: list[tuple[int, Any]], where: str, ctx: Context) -> list[Any]:
     """Query, header, path and cookie parameters (body and formData ones left out)."""
     out: list[Any] = []
     for old_index, raw in entries:
-        old = pointer_join(where, "parameters", old_index)
-        new = pointer_join(where, "parameters", len(out))
+        moved = old_index != len(out)
+        old = pointer_join(where, "parameters", old_index) if moved else ""
+        new = pointer_join(where, "parameters", len(out)) if moved else ""
         if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
             target, _ = ctx.resolve(raw)
             if isinstance(target, dict) and target.get("in") in ("body", "formData"):
@@ -133,18 +140,17 @@ def _plain_params(entries: list[tuple[int, Any]], where: str, ctx: Context) -> l
         elif isinstance(raw, dict):
             if raw.get("in") in ("body", "formData"):
                 continue
-            out.append(convert_param(raw, new, old, ctx))
+            out.append(convert_param(raw))
         else:
             out.append(raw)
-        if new != old:
+        if moved:
             ctx.sources[new] = old
     return out
 
 
-def convert_param(param: dict[str, Any], where: str, old: str, ctx: Context) -> dict[str, Any]:
-    """A 2.0 query, header or path parameter (at `old`, now at `where`): its type keys
-    become `schema`, `collectionFormat` becomes `style`/`explode`, `x-example` the
-    `example`."""
+def convert_param(param: dict[str, Any]) -> dict[str, Any]:
+    """A 2.0 query, header or path parameter: its type keys become `schema`,
+    `collectionFormat` becomes `style`/`explode`, `x-example` the `example`."""
     out: dict[str, Any] = {}
     for key, value in param.items():
         if key in VALUE_KEYS or key in ("collectionFormat", "x-nullable", "schema"):
@@ -156,8 +162,7 @@ def convert_param(param: dict[str, Any], where: str, old: str, ctx: Context) -> 
     schema = items_schema(param if "type" in param else {**param, "type": "string"})
     if param.get("type") == "array":
         out.update(_style(param.get("collectionFormat") or "csv", location))
-    out["schema"] = schema
-    ctx.sources[pointer_join(where, "schema")] = old
+    out["schema"] = schema  # `.../schema` is placed by `UpgradedDocument`'s rules
     return out
 
 
@@ -267,9 +272,6 @@ def convert_response(resp: Any, where: str, old: str, produces: list[str], ctx: 
             if media in examples:
                 entry["examples"] = {"response": {"value": examples[media]}}
             content[media] = entry
-            ctx.sources[pointer_join(where, "content", media, "schema")] = pointer_join(
-                old, "schema"
-            )
     for media, example in examples.items():
         content.setdefault(media, {"examples": {"response": {"value": example}}})
     if content:
@@ -286,6 +288,5 @@ def _headers(headers: dict[str, Any], where: str, old: str, ctx: Context) -> dic
             k: v for k, v in header.items() if k not in VALUE_KEYS and k != "collectionFormat"
         }
         converted["schema"] = items_schema(header)
-        ctx.sources[pointer_join(where, name, "schema")] = pointer_join(old, name)
         out[name] = converted
     return out

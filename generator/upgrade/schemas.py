@@ -52,11 +52,23 @@ VALUE_KEYS = (
 )
 
 
+_REWRITTEN: dict[str, str] = {}  # big specs repeat the same refs thousands of times
+
+
 def rewrite_ref(ref: Any) -> Any:
     """`#/definitions/X` -> `#/components/schemas/X` (and the other root sections), in
     this document or another (`other.yaml#/definitions/X`)."""
     if not isinstance(ref, str) or "#/" not in ref:
         return ref
+    found = _REWRITTEN.get(ref)
+    if found is None:
+        found = _REWRITTEN[ref] = _rewrite(ref)
+        if len(_REWRITTEN) > 100_000:
+            _REWRITTEN.clear()
+    return found
+
+
+def _rewrite(ref: str) -> str:
     file_part, _, fragment = ref.partition("#")
     fragment = "#" + fragment
     for old, new in _REF_PREFIXES:
@@ -74,7 +86,7 @@ def convert_schema(node: Any, on_ref: Callable[[str], None] | None = None) -> An
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key == "$ref":
-            if on_ref is not None and isinstance(value, str):
+            if on_ref is not None and isinstance(value, str) and not value.startswith("#"):
                 on_ref(value)
             out[key] = rewrite_ref(value)
         elif key in _SCHEMA_MAPS and isinstance(value, dict):

@@ -16,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from oagen.builder import build
 from oagen.diagnostics import Diagnostics
 from oagen.load import load

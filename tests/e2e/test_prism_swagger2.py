@@ -24,7 +24,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from oagen.pipeline import generate_files
 from oagen.write import write
 

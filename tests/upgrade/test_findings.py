@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from oagen.cli import main
 
 from .support import HEAD, write
