@@ -104,6 +104,7 @@ class Diagnostics:
 
     def __init__(self, locate: Locator) -> None:
         self._locate: Locator | None = locate
+        self._translate: Callable[[Where], Where] | None = None
         self._items: dict[tuple[Severity, str, str, str], Diagnostic | Where] = {}
 
     def error(self, message: str, where: Where) -> None:
@@ -112,7 +113,14 @@ class Diagnostics:
     def warning(self, message: str, where: Where) -> None:
         self._add("warning", message, where)
 
+    def translate(self, translate: Callable[[Where], Where]) -> None:
+        """Findings from now on are about documents rewritten in memory (Swagger 2.0
+        upgraded to 3.0): `translate` gives each its place in the file as written."""
+        self._translate = translate
+
     def _add(self, severity: Severity, message: str, where: Where) -> None:
+        if self._translate is not None:
+            where = self._translate(where)
         key = (severity, message, where.document, where.pointer)
         if key not in self._items:
             self._items[key] = where

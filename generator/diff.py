@@ -1,9 +1,10 @@
 """`oagen diff`: how the generated client's public Python API changes between two specs.
 
-Both specs go through load -> validate -> build (nothing is rendered); the two `Api`s
-are compared as a caller of the generated package sees them (`client.sessions.get_session`,
-`models.SessionSummary.created_at`, `Client(archal_token=...)`), and each change is
-classified breaking or not from that caller's point of view.
+Both specs go through load -> validate -> upgrade (Swagger 2.0) -> build (nothing is
+rendered); the two `Api`s are compared as a caller of the generated package sees them
+(`client.sessions.get_session`, `models.SessionSummary.created_at`,
+`Client(archal_token=...)`), and each change is classified breaking or not from that
+caller's point of view.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from .ir import (
 from .literals import py_literal
 from .load import load
 from .pytypes import Types
+from .upgrade import upgrade
 from .validate import validate
 
 __all__ = ["Change", "GitError", "diff_apis", "load_api", "render_report", "run_diff"]
@@ -87,7 +89,7 @@ def _build(path: Path, display: str, package_name: str) -> Api:
     sink = Diagnostics(spec.locate)
     validate(spec, sink)
     sink.raise_if_errors()
-    api = build(spec, sink, package_name)
+    api = build(upgrade(spec, sink), sink, package_name)
     sink.raise_if_errors()
     return api
 

@@ -1,4 +1,4 @@
-"""The stages in order: load -> validate -> build -> plan -> render -> format.
+"""The stages in order: load -> validate -> upgrade -> build -> plan -> render -> format.
 
 `generate_files` returns the complete package in memory, manifest included; nothing
 touches the output folder until every stage has succeeded (`write` is the caller's
@@ -21,6 +21,7 @@ from .manifest import MANIFEST, Formatted, manifest_text, sha256
 from .options import LoadPolicy, Options, default_package_name
 from .plan import plan
 from .render import render
+from .upgrade import upgrade
 from .validate import validate
 
 __all__ = ["Options", "Result", "check_spec", "generate_files"]
@@ -49,6 +50,7 @@ def check_spec(
     sink = Diagnostics(spec.locate)
     validate(spec, sink, strict=strict, full=True)
     sink.raise_if_errors()
+    spec = upgrade(spec, sink)
     build(spec, sink, default_package_name(path.name))
     sink.raise_if_errors()
     return spec, sink.items
@@ -84,6 +86,7 @@ def generate_files(
     report("validating")
     validate(spec, sink, strict=strict)
     sink.raise_if_errors()
+    spec = upgrade(spec, sink)  # Swagger 2.0 -> the 3.0 model (else unchanged)
     name = options.package_name or default_package_name(path.name)
     selection = Selection(options.include_tags, options.exclude_tags, options.include_operations)
     report("building")

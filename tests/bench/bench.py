@@ -62,7 +62,9 @@ CASES = (
     "overhead",
     "validation",
     "profile",
+    "swagger2",
 )
+SWAGGER2 = "swagger-1.13.json"  # Kubernetes 1.13 (kubernetes-client@9.0.0), Swagger 2.0
 SIDES = ("oagen", "peer")
 # The peer crashes on Stripe without it; used for Stripe and loket.nl, as issue 5 says.
 PEER_CONFIG = {"literal_enums": True}
@@ -127,6 +129,7 @@ class Bench:
             "overhead": self.overhead,
             "validation": self.validation,
             "profile": self.profile,
+            "swagger2": self.swagger2,
         }
         cases[name]()
 
@@ -527,6 +530,31 @@ class Bench:
         for stage, values in stages.items():
             self.values[f"profile.{stage}"] = Stats.of(values)
         self.values["profile.total"] = Stats.of(map(sum, zip(*stages.values(), strict=True)))
+
+    # -- 7: a Swagger 2.0 spec against its swagger2openapi conversion --------------------
+
+    def swagger2(self) -> None:
+        """`oagen generate` on Kubernetes 1.13's 2.0 spec and on its 3.0 conversion by
+        swagger2openapi 7.0.8 (both through oagen), runs interleaved so that a busy
+        machine slows both alike; the report shows the ratio."""
+        from tests.corpus.swagger2 import converted, specs
+
+        original = specs()[SWAGGER2]
+        sides = {"swagger2.original": original, "swagger2.converted": converted(original)}
+        seconds: dict[str, list[float]] = {key: [] for key in sides}
+        for number in range(1, self.runs + 1):
+            for key, spec in sides.items():
+                with self.scratch(key) as tmp:
+                    out = Path(tmp) / "kubernetes_client"
+                    command = [OAGEN, "generate", spec, "-o", out, "--package-name", out.name]
+                    child = self.run("oagen", command, Path(tmp))
+                    if not child.ok:
+                        self.values[key] = f"failed: {child.failure()}"
+                        return
+                    seconds[key].append(child.seconds)
+                    self.log(f"{key} run {number}/{self.runs}: {report.number(child.seconds)}")
+        for key, values in seconds.items():
+            self.values[key] = Stats.of(values)
 
 
 # -- reading generated code and the spec -------------------------------------------------

@@ -1,0 +1,103 @@
+"""Findings about a Swagger 2.0 spec point at the 2.0 file; `oagen diff` reads 2.0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oagen.cli import main
+
+from .support import HEAD, write
+
+BROKEN = (
+    HEAD
+    + """\
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      parameters:
+        - in: body
+          name: pet
+          schema:
+            $ref: '#/definitions/Missing'
+      responses:
+        '200':
+          description: ok
+"""
+)
+
+
+def test_broken_ref_is_located_in_the_2_0_file_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write(tmp_path, BROKEN)
+    out = tmp_path / "out"
+    assert main(["generate", str(spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{spec}:11:19: error: unresolvable $ref" in err and "Missing" in err
+    assert "(#/paths/~1pets/post/parameters/0/schema/$ref)" in err
+    assert not out.exists()
+
+
+def test_strict_validation_uses_the_2_0_validator_with_locations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        HEAD
+        + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {}\n"
+    )
+    spec = write(tmp_path, text)
+    assert main(["validate", "--strict", str(spec)]) == 1
+    err = capsys.readouterr().err
+    assert f"{spec}:8:16: error: spec validation: 'description' is a required property" in err
+
+
+def test_unsupported_swagger_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write(tmp_path, "swagger: '1.2'\ninfo: {title: T, version: '1'}\npaths: {}\n")
+    assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 1
+    assert "unsupported Swagger version '1.2'" in capsys.readouterr().err
+
+
+def test_diff_between_2_0_and_3_0_versions_of_an_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = write(
+        tmp_path,
+        HEAD
+        + """\
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters: [{in: query, name: limit, type: integer}]
+      responses: {'200': {description: ok, schema: {$ref: '#/definitions/Pet'}}}
+definitions:
+  Pet: {type: object, properties: {name: {type: string}}}
+""",
+        "v1.yaml",
+    )
+    new = write(
+        tmp_path,
+        """\
+openapi: 3.0.3
+info: {title: T, version: '2.0'}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters: [{in: query, name: limit, schema: {type: integer}}]
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}, age: {type: integer}}}
+""",
+        "v2.yaml",
+    )
+    assert main(["diff", str(old), str(new), "--fail-on-breaking"]) == 0
+    report = capsys.readouterr().out
+    assert "Pet.age" in report
+    assert "listPets" not in report and "list_pets" not in report

@@ -1,0 +1,339 @@
+"""Swagger 2.0 -> OpenAPI 3.0, one 2.0 feature per test (the upgraded document and/or
+the IR built from it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oagen.ir import ListOf, Nullable, Prim, Ref
+
+from .support import data, operations, upgraded, write
+
+PETS = """\
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200': {description: ok, schema: {type: array, items: {$ref: '#/definitions/Pet'}}}
+definitions:
+  Pet: {type: object, properties: {name: {type: string}}}
+"""
+
+
+def test_host_base_path_and_schemes_make_the_servers(tmp_path: Path) -> None:
+    text = "host: api.example.com\nbasePath: /v1/\nschemes: [https, http]\n" + PETS
+    out = data(tmp_path, text)
+    assert out["openapi"] == "3.0.0"
+    assert out["servers"] == [
+        {"url": "https://api.example.com/v1"},
+        {"url": "http://api.example.com/v1"},
+    ]
+    assert "host" not in out and "schemes" not in out
+    _, api, _ = upgraded(tmp_path, text)
+    assert api.base_url == "https://api.example.com/v1"
+
+
+def test_without_host_the_base_path_is_the_server(tmp_path: Path) -> None:
+    assert data(tmp_path, "basePath: /api\n" + PETS)["servers"] == [{"url": "/api"}]
+
+
+def test_definitions_and_their_refs_move_to_components(tmp_path: Path) -> None:
+    out = data(tmp_path, PETS)
+    assert "definitions" not in out
+    assert out["components"]["schemas"]["Pet"]["properties"]["name"] == {"type": "string"}
+    schema = out["paths"]["/pets"]["get"]["responses"]["200"]["content"]["*/*"]["schema"]
+    assert schema["items"] == {"$ref": "#/components/schemas/Pet"}
+
+
+def test_consumes_and_produces_global_and_per_operation(tmp_path: Path) -> None:
+    out = data(
+        tmp_path,
+        """\
+        consumes: [application/json, application/xml]
+        produces: [application/json]
+        paths:
+          /a:
+            post:
+              operationId: a
+              consumes: [text/plain]
+              produces: [application/xml]
+              parameters: [{in: body, name: b, schema: {type: string}}]
+              responses: {'200': {description: ok, schema: {type: string}}}
+            put:
+              operationId: b
+              parameters: [{in: body, name: b, required: true, schema: {type: string}}]
+              responses: {'200': {description: ok, schema: {type: string}}}
+        """,
+    )
+    post, put = out["paths"]["/a"]["post"], out["paths"]["/a"]["put"]
+    assert list(post["requestBody"]["content"]) == ["text/plain"]
+    assert list(post["responses"]["200"]["content"]) == ["application/xml"]
+    assert list(put["requestBody"]["content"]) == ["application/json", "application/xml"]
+    assert put["requestBody"]["required"] is True
+    assert list(put["responses"]["200"]["content"]) == ["application/json"]
+    assert "consumes" not in out and "consumes" not in post
+
+
+def test_body_parameter_becomes_the_request_body(tmp_path: Path) -> None:
+    text = """\
+paths:
+  /pets/{id}:
+    parameters: [{in: path, name: id, type: integer}]
+    put:
+      operationId: putPet
+      parameters:
+        - {in: body, name: pet, description: The pet, required: true, schema: {$ref: '#/definitions/Pet'}}
+      responses: {'204': {description: done}}
+definitions:
+  Pet: {type: object, properties: {name: {type: string}}}
+"""
+    _, api, diags = upgraded(tmp_path, text)
+    assert [d for d in diags if d.severity == "error"] == []
+    op = operations(api)["putPet"]
+    assert op.body is not None and op.body.type == Ref("Pet") and op.body.is_required
+    assert op.body.media_type == "application/json"
+    assert [p.wire_name for p in op.params] == ["id"]
+
+
+def test_form_data_is_urlencoded_and_a_file_makes_it_multipart(tmp_path: Path) -> None:
+    out = data(
+        tmp_path,
+        """\
+        paths:
+          /form:
+            post:
+              operationId: form
+              parameters:
+                - {in: formData, name: name, type: string, required: true, x-example: Rex}
+                - {in: formData, name: tags, type: array, items: {type: string}}
+              responses: {'204': {description: done}}
+          /upload:
+            post:
+              operationId: upload
+              parameters:
+                - {in: formData, name: file, type: file}
+                - {in: formData, name: note, type: string}
+              responses: {'204': {description: done}}
+        """,
+    )
+    form = out["paths"]["/form"]["post"]["requestBody"]
+    schema = form["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert schema["required"] == ["name"] and form["required"] is True
+    assert schema["properties"]["name"] == {"example": "Rex", "type": "string"}
+    assert schema["properties"]["tags"] == {"type": "array", "items": {"type": "string"}}
+    upload = out["paths"]["/upload"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["properties"]["file"] == {"type": "string", "format": "binary"}
+
+
+def test_collection_formats_become_style_and_explode(tmp_path: Path) -> None:
+    params = "\n".join(
+        f"            - {{in: query, name: {f}, type: array, items: {{type: string}}"
+        + (f", collectionFormat: {f}}}" if f != "none" else "}")
+        for f in ("csv", "ssv", "tsv", "pipes", "multi", "none")
+    )
+    text = f"""\
+paths:
+  /a/{{ids}}:
+    get:
+      operationId: a
+      parameters:
+        - {{in: path, name: ids, type: array, items: {{type: integer}}}}
+        - {{in: header, name: X-Tags, type: array, items: {{type: string}}}}
+{params.replace("            -", "        -")}
+      responses: {{'204': {{description: done}}}}
+"""
+    _, api, diags = upgraded(tmp_path, text)
+    assert [d for d in diags if d.severity == "error"] == []
+    styles = {p.wire_name: (p.style, p.explode) for p in operations(api)["a"].params}
+    assert styles == {
+        "ids": ("simple", False),
+        "X-Tags": ("simple", False),
+        "csv": ("form", False),
+        "ssv": ("spaceDelimited", False),
+        "tsv": ("tabDelimited", False),
+        "pipes": ("pipeDelimited", False),
+        "multi": ("form", True),
+        "none": ("form", False),
+    }
+    assert operations(api)["a"].params[0].type == ListOf(Prim("int"))
+
+
+def test_shared_parameters_and_responses_are_components(tmp_path: Path) -> None:
+    out = data(
+        tmp_path,
+        """\
+        paths:
+          /a:
+            post:
+              operationId: a
+              parameters: [{$ref: '#/parameters/limit'}, {$ref: '#/parameters/payload'}]
+              responses: {'404': {$ref: '#/responses/NotFound'}, '200': {description: ok}}
+        parameters:
+          limit: {in: query, name: limit, type: integer, default: 10}
+          payload: {in: body, name: payload, schema: {type: object}}
+        responses:
+          NotFound: {description: gone, schema: {$ref: '#/definitions/Error'}}
+        definitions:
+          Error: {type: object, properties: {message: {type: string}}}
+        """,
+    )
+    op = out["paths"]["/a"]["post"]
+    assert op["parameters"] == [{"$ref": "#/components/parameters/limit"}]
+    assert op["requestBody"]["content"]["application/json"]["schema"] == {"type": "object"}
+    assert op["responses"]["404"] == {"$ref": "#/components/responses/NotFound"}
+    components = out["components"]
+    assert components["parameters"] == {
+        "limit": {"in": "query", "name": "limit", "schema": {"type": "integer", "default": 10}}
+    }
+    not_found = components["responses"]["NotFound"]["content"]["*/*"]["schema"]
+    assert not_found == {"$ref": "#/components/schemas/Error"}
+
+
+def test_refs_into_other_files_are_rewritten_and_those_files_upgraded(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        """\
+        definitions:
+          Pet: {type: object, properties: {tag: {type: string, x-nullable: true}}}
+        parameters:
+          limit: {in: query, name: limit, type: integer}
+        """,
+        "common.yaml",
+    )
+    write(
+        tmp_path, "type: object\nproperties: {kind: {type: string, x-nullable: true}}\n", "toy.yaml"
+    )
+    spec, api, diags = upgraded(
+        tmp_path,
+        """\
+        paths:
+          /pets:
+            get:
+              operationId: listPets
+              parameters: [{$ref: 'common.yaml#/parameters/limit'}]
+              responses:
+                '200': {description: ok, schema: {$ref: 'common.yaml#/definitions/Pet'}}
+                '201': {description: ok, schema: {$ref: 'toy.yaml'}}
+        """,
+    )
+    assert [d for d in diags if d.severity == "error"] == []
+    op = spec.root.data["paths"]["/pets"]["get"]
+    assert op["parameters"] == [{"$ref": "common.yaml#/components/parameters/limit"}]
+    common = spec.documents["common.yaml"].data
+    assert common["components"]["schemas"]["Pet"]["properties"]["tag"]["nullable"] is True
+    assert spec.documents["toy.yaml"].data["properties"]["kind"]["nullable"] is True
+    assert "Pet" in {d.name for d in api.definitions}
+    assert operations(api)["listPets"].params[0].type == Prim("int")
+
+
+def test_security_definitions_become_security_schemes(tmp_path: Path) -> None:
+    out = data(
+        tmp_path,
+        """\
+        securityDefinitions:
+          basic: {type: basic}
+          key: {type: apiKey, name: X-Key, in: header}
+          implicit: {type: oauth2, flow: implicit, authorizationUrl: 'https://a/auth', scopes: {read: r}}
+          password: {type: oauth2, flow: password, tokenUrl: 'https://a/token', scopes: {}}
+          application: {type: oauth2, flow: application, tokenUrl: 'https://a/token', scopes: {}}
+          accessCode: {type: oauth2, flow: accessCode, authorizationUrl: 'https://a/auth', tokenUrl: 'https://a/token', scopes: {}}
+        security: [{key: []}]
+        """.replace("\n        ", "\n").lstrip()
+        + PETS,
+    )
+    schemes = out["components"]["securitySchemes"]
+    assert schemes["basic"] == {"type": "http", "scheme": "basic"}
+    assert schemes["key"] == {"type": "apiKey", "name": "X-Key", "in": "header"}
+    assert schemes["implicit"]["flows"] == {
+        "implicit": {"authorizationUrl": "https://a/auth", "scopes": {"read": "r"}}
+    }
+    assert list(schemes["password"]["flows"]) == ["password"]
+    assert schemes["application"]["flows"] == {
+        "clientCredentials": {"tokenUrl": "https://a/token", "scopes": {}}
+    }
+    assert list(schemes["accessCode"]["flows"]["authorizationCode"]) == [
+        "authorizationUrl",
+        "tokenUrl",
+        "scopes",
+    ]
+
+
+def test_x_nullable_and_x_example(tmp_path: Path) -> None:
+    spec, api, _ = upgraded(
+        tmp_path,
+        """\
+        paths:
+          /a:
+            get:
+              operationId: a
+              parameters: [{in: query, name: q, type: string, x-example: hi, x-nullable: true}]
+              responses: {'200': {description: ok, schema: {$ref: '#/definitions/Pet'}}}
+        definitions:
+          Pet: {type: object, properties: {tag: {type: string, x-nullable: true}}}
+        """,
+    )
+    param = spec.root.data["paths"]["/a"]["get"]["parameters"][0]
+    assert param["example"] == "hi" and param["schema"] == {"type": "string", "nullable": True}
+    pet = next(d for d in api.definitions if d.name == "Pet")
+    assert pet.fields[0].type == Nullable(Prim("str"))  # type: ignore[union-attr]
+
+
+def test_discriminator_property_name(tmp_path: Path) -> None:
+    out = data(
+        tmp_path,
+        """\
+        paths: {}
+        definitions:
+          Pet: {type: object, discriminator: kind, required: [kind], properties: {kind: {type: string}}}
+          Cat: {allOf: [{$ref: '#/definitions/Pet'}, {type: object, properties: {purrs: {type: boolean}}}]}
+        """,
+    )
+    pet = out["components"]["schemas"]["Pet"]
+    assert pet["discriminator"] == {"propertyName": "kind"}
+    assert out["components"]["schemas"]["Cat"]["allOf"][0] == {"$ref": "#/components/schemas/Pet"}
+
+
+def test_response_headers_and_file_responses(tmp_path: Path) -> None:
+    spec, api, _ = upgraded(
+        tmp_path,
+        """\
+        paths:
+          /file:
+            get:
+              operationId: download
+              produces: [application/pdf]
+              responses:
+                '200':
+                  description: the file
+                  schema: {type: file}
+                  headers: {X-Rate: {type: integer, description: left}}
+        """,
+    )
+    response = spec.root.data["paths"]["/file"]["get"]["responses"]["200"]
+    assert response["headers"] == {"X-Rate": {"description": "left", "schema": {"type": "integer"}}}
+    assert response["content"] == {
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+    }
+    (success,) = operations(api)["download"].successes
+    assert success.kind == "binary"
+
+
+def test_allow_empty_value_default_and_enum_on_parameters(tmp_path: Path) -> None:
+    spec, api, _ = upgraded(
+        tmp_path,
+        """\
+        paths:
+          /a:
+            get:
+              operationId: a
+              parameters:
+                - {in: query, name: sort, type: string, enum: [asc, desc], default: asc, allowEmptyValue: true}
+              responses: {'204': {description: done}}
+        """,
+    )
+    param = spec.root.data["paths"]["/a"]["get"]["parameters"][0]
+    assert param["allowEmptyValue"] is True
+    assert param["schema"] == {"type": "string", "default": "asc", "enum": ["asc", "desc"]}
+    (built,) = operations(api)["a"].params
+    assert built.has_default and built.default == "asc"
