@@ -78,7 +78,7 @@ def serialize(param: Param, value: object) -> list[tuple[str, str]]:
     if items is not None:
         if param.explode and style == "form":
             return [(name, item) for item in items]
-        sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+        sep = {"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}.get(style, ",")
         return [(name, sep.join(items))]
     if pairs is not None:
         if style == "deepObject":

@@ -45,6 +45,10 @@ class TestQuerySerialization:
         p = P(m, "ids", "query", "pipeDelimited", False)
         assert m.params.serialize(p, [1, 2, 3]) == [("ids", "1|2|3")]
 
+    def test_tab_delimited_from_a_swagger_2_tsv_collection(self, m):
+        p = P(m, "ids", "query", "tabDelimited", False)
+        assert m.params.serialize(p, ["a", "b"]) == [("ids", "a\tb")]
+
     def test_deep_object(self, m):
         p = P(m, "filter", "query", "deepObject", True)
         assert m.params.serialize(p, {"status": "open", "mine": True, "gone": m.UNSET}) == [
