@@ -174,9 +174,9 @@ class Field:
 class RequiredSets:
     """anyOf/oneOf branches that only require properties (GitHub: "either `id`, or
     `owner`, `repo` and `number`"): a request must set all the fields of at least one
-    set (`exactly_one`, oneOf: of exactly one)."""
+    set (`exactly_one`, oneOf: of exactly one). The sets hold JSON names."""
 
-    sets: tuple[tuple[PyIdent, ...], ...]
+    sets: tuple[tuple[str, ...], ...]
     exactly_one: bool
 
 

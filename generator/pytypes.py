@@ -35,7 +35,7 @@ from .ir import (
     TypeExpr,
     UnionOf,
 )  # fmt: skip
-from .literals import py_literal
+from .literals import base_decoder, enum_type, is_literal_enum, py_literal
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
 
@@ -67,7 +67,7 @@ _INLINE: dict[PrimKind | None, tuple[str, str]] = {
     "any": ("object", "any"),
 }
 
-# enum decoders (`_base_decoder`) whose check an inline one repeats exactly
+# enum decoders (`base_decoder`) whose check an inline one repeats exactly
 _ENUM_INLINE: dict[str, PrimKind] = {"str_": "str", "bool_": "bool"}
 
 
@@ -183,24 +183,11 @@ class Types:
                 assert_never(t)
 
     def enum_annotation(self, values: tuple[JsonScalar, ...]) -> str:
-        """The type of an enum: `Literal[...]` of its values, except that a float
-        among them types the numbers `float` (a float Literal is not valid typing)
-        and both booleans are `bool` (what mypy makes of `Literal[False, True]`)."""
-        floats = any(isinstance(v, float) for v in values)
-        both = {True, False} <= {v for v in values if isinstance(v, bool)}
-        literal = [
-            v
-            for v in values
-            if not (both and isinstance(v, bool))
-            and not (floats and isinstance(v, (int, float)) and not isinstance(v, bool))
-        ]
-        parts = ["bool"] if both else []
-        if floats:
-            parts.append("float")
-        if literal:
+        """The type of an enum of `values` (see `literals.enum_type`)."""
+        text, uses_literal = enum_type(values)
+        if uses_literal:
             self.imports.add("typing", "Literal")
-            parts.insert(0, f"Literal[{', '.join(py_literal(v) for v in literal)}]")
-        return " | ".join(parts)
+        return text
 
     def slug(self, t: TypeExpr) -> str:
         """A stable identifier fragment naming the shape of `t`."""
@@ -270,8 +257,8 @@ class Types:
                 # a const tells union variants apart: decoded strictly
                 return self._helper(t, f"{self.serde('const_')}(value, {py_literal(value)})")
             case LiteralOf(values=values):
-                base = f"{self.serde(_base_decoder(values))}(value)"
-                if not _is_literal(values):  # typed `float`/`bool`: nothing to cast
+                base = f"{self.serde(base_decoder(values))}(value)"
+                if not is_literal_enum(values):  # typed `float`/`bool`: nothing to cast
                     return self._helper(t, base)
                 annotation = py_literal(self.annotation(t))
                 return self._helper(t, f"cast({annotation}, {base})", needs_cast=True)
@@ -332,8 +319,8 @@ class Types:
         elif isinstance(t, LiteralOf) and len(t.values) > 1:
             values = t.values
         if values is not None:
-            kind = _ENUM_INLINE.get(_base_decoder(values))
-            return None if kind is None else (kind, _is_literal(values))
+            kind = _ENUM_INLINE.get(base_decoder(values))
+            return None if kind is None else (kind, is_literal_enum(values))
         if isinstance(t, Prim) and t.kind in _INLINE:
             return t.kind, False
         return None
@@ -361,8 +348,8 @@ class Types:
             return f"{self._use_model(name)}.from_dict"
         if isinstance(target, EnumDef):
             annotation = self._use_model(name)
-            base = f"{self.serde(_base_decoder(target.values))}(value)"
-            if not _is_literal(target.values):  # typed `float`/`bool`: nothing to cast
+            base = f"{self.serde(base_decoder(target.values))}(value)"
+            if not is_literal_enum(target.values):  # typed `float`/`bool`: nothing to cast
                 return self._helper(Ref(name), base)
             return self._helper(
                 Ref(name), f"cast({py_literal(annotation)}, {base})", needs_cast=True
@@ -488,25 +475,5 @@ def _members(t: TupleOf) -> tuple[TypeExpr, ...]:
     return t.items if t.rest is None else (*t.items, t.rest)
 
 
-def _is_literal(values: tuple[JsonScalar, ...]) -> bool:
-    """Whether an enum of `values` is typed `Literal[...]` (not `float`/`bool`)."""
-    return not any(isinstance(v, float) for v in values) and not {True, False} <= {
-        v for v in values if isinstance(v, bool)
-    }
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-
-
-def _base_decoder(values: tuple[JsonScalar, ...]) -> str:
-    kinds = {type(v) for v in values if v is not None}
-    if kinds == {str}:
-        return "str_"
-    if kinds == {bool}:
-        return "bool_"
-    if kinds == {int}:
-        return "int_"
-    if kinds <= {int, float}:
-        return "float_"
-    return "any_"

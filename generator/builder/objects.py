@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ir import Field, JsonScalar, JsonValue, PyIdent, RequiredSets
+from ..ir import JsonScalar, JsonValue, RequiredSets
 
 __all__ = [
     "LOOSE_KEYWORDS",
@@ -38,11 +38,10 @@ LOOSE_KEYWORDS = (
 _DOC_KEYS = frozenset({"required", "description", "title"})
 
 
-def required_sets(schema: dict[str, Any], fields: list[Field] | None) -> RequiredSets | None:
+def required_sets(schema: dict[str, Any]) -> RequiredSets | None:
     """The request check of an object whose anyOf/oneOf branches only require some
     of its declared properties (GitHub's "either `id`, or `owner`, `repo` and
-    `number`"); None for any other schema. Without `fields` (not built yet), the
-    sets hold the JSON names."""
+    `number`"); None for any other schema."""
     keywords = [k for k in ("oneOf", "anyOf") if k in schema]
     properties = schema.get("properties")
     if len(keywords) != 1 or not isinstance(properties, dict) or not properties:
@@ -60,11 +59,7 @@ def required_sets(schema: dict[str, Any], fields: list[Field] | None) -> Require
         if not all(isinstance(n, str) and n in properties for n in names):
             return None
         sets.append(list(dict.fromkeys(names)))
-    python = {f.wire_name: f.python_name for f in fields or ()}
-    return RequiredSets(
-        tuple(tuple(python.get(n, PyIdent(n)) for n in names) for names in sets),
-        keywords[0] == "oneOf",
-    )
+    return RequiredSets(tuple(tuple(names) for names in sets), keywords[0] == "oneOf")
 
 
 def strip_null(schema: dict[str, Any]) -> dict[str, Any]:

@@ -140,7 +140,7 @@ class SchemaBuilder:
             return any(p is not None and self._is_object(p[0]) for p in parts) or bool(
                 schema.get("properties")
             )
-        if any(k in schema for k in ("oneOf", "anyOf")) and not required_sets(schema, None):
+        if any(k in schema for k in ("oneOf", "anyOf")) and not required_sets(schema):
             return False  # a union (branches that only require properties: a check)
         return bool(schema.get("properties")) and self._types(schema) - {"null"} <= {"object"}
 
@@ -211,7 +211,7 @@ class SchemaBuilder:
         # Required fields first: dataclass fields without defaults come first anyway
         # in the signature of a kw_only dataclass, this keeps the class body readable.
         fields.sort(key=lambda f: not f.is_required)
-        sets = required_sets(schema, fields)
+        sets = required_sets(schema)
         return Model(name, tuple(fields), extra, description, where.pointer, sets)
 
     def _conflicting(self, first: tuple[Any, Where], second: tuple[Any, Where]) -> bool:

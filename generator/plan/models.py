@@ -64,7 +64,7 @@ def _required_sets_line(model: Model) -> str | None:
         return None
     sets = _tuple_text([_tuple_text([py_literal(n) for n in s]) for s in model.required_sets.sets])
     exactly_one = model.required_sets.exactly_one
-    return f"_serde.required_sets(self, path, {sets}, exactly_one={exactly_one})"
+    return f"_serde.required_sets(self.to_dict(), path, {sets}, exactly_one={exactly_one})"
 
 
 def _encode_lines(f: Field, value: str) -> tuple[str, ...]:

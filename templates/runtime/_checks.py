@@ -200,11 +200,12 @@ def _check_any_of(
 
 
 def required_sets(
-    model: object, field: str, sets: Sequence[Sequence[str]], exactly_one: bool
+    data: Mapping[str, Any], field: str, sets: Sequence[Sequence[str]], exactly_one: bool
 ) -> None:
-    """The anyOf/oneOf branches of an object that only require properties: all the
-    fields of at least one set (`exactly_one`: of exactly one) must be set."""
-    met = sum(all(getattr(model, name) is not UNSET for name in s) for s in sets)
+    """The anyOf/oneOf branches of an object that only require properties: `data`
+    (the object as sent) must have all the properties of at least one set
+    (`exactly_one`: of exactly one)."""
+    met = sum(all(name in data for name in s) for s in sets)
     if met == 1 or (met > 1 and not exactly_one):
         return
     choices = "; or ".join(", ".join(s) for s in sets)
