@@ -163,8 +163,7 @@ class Types:
             case TupleOf(items=items, rest=None):
                 return f"tuple[{', '.join(self.annotation(i) for i in items)}]"
             case TupleOf():  # more items after the prefix: a list of any of them
-                parts = dict.fromkeys(self.annotation(o) for o in _members(t))
-                return f"list[{'Any' if 'Any' in parts else ' | '.join(parts)}]"
+                return self.annotation(_as_list(t))
             case MapOf(value=value):
                 return f"dict[str, {self.annotation(value)}]"
             case Ref(name=name):
@@ -228,15 +227,14 @@ class Types:
                 return self._helper(t, f"{self.serde('list_')}(value, {self.decoder(item)})")
             case MapOf(value=value):
                 return self._helper(t, f"{self.serde('map_')}(value, {self.decoder(value)})")
-            case TupleOf(items=items, rest=rest):
+            case TupleOf(items=items, rest=None):
                 decoders = f"({', '.join(self.decoder(i) for i in items)},)"
-                if rest is None:
-                    body = f"{self.serde('tuple_')}(value, {decoders})"
-                else:
-                    body = f"{self.serde('prefixed_')}(value, {decoders}, {self.decoder(rest)})"
+                body = f"{self.serde('tuple_')}(value, {decoders})"
                 return self._helper(
                     t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True
                 )
+            case TupleOf():  # decoded as what it is typed: a list of any of its types
+                return self.decoder(_as_list(t))
             case UnionOf(options=options, discriminator=discriminator):
                 ordered = sorted(options, key=self._specificity)
                 decoders = ", ".join(self.decoder(o) for o in ordered)
@@ -473,6 +471,14 @@ class Types:
 
 def _members(t: TupleOf) -> tuple[TypeExpr, ...]:
     return t.items if t.rest is None else (*t.items, t.rest)
+
+
+def _as_list(t: TupleOf) -> ListOf:
+    """A tuple with more items after its prefix, as typed: a list of any of them."""
+    members = tuple(dict.fromkeys(_members(t)))
+    if Prim("any") in members:
+        return ListOf(Prim("any"))
+    return ListOf(members[0] if len(members) == 1 else UnionOf(members))
 
 
 def _digest(text: str) -> str:

@@ -46,7 +46,6 @@ __all__ = [
     "object_copy",
     "opt",
     "opt_pop",
-    "prefixed_",
     "req",
     "req_pop",
     "required_sets",
@@ -344,15 +343,6 @@ def tuple_(value: object, items: Sequence[_Decoder[Any]]) -> tuple[Any, ...]:
             f"expected array of {len(items)} items, got {len(value)}"
         )
     return tuple(_items_at(value, items))
-
-
-def prefixed_(
-    value: object, items: Sequence[_Decoder[Any]], rest: _Decoder[Any]
-) -> list[Any]:
-    """Decode a JSON array whose first items have decoders of their own."""
-    if not isinstance(value, list):
-        raise _mismatch("array", value)
-    return _items_at(value, [*items, *[rest] * (len(value) - len(items))])
 
 
 def _items_at(value: list[Any], decoders: Sequence[_Decoder[Any]]) -> list[Any]:
