@@ -40,8 +40,8 @@ _DOC_KEYS = frozenset({"required", "description", "title"})
 
 def required_sets(schema: dict[str, Any]) -> RequiredSets | None:
     """The request check of an object whose anyOf/oneOf branches only require some
-    of its declared properties (GitHub's "either `id`, or `owner`, `repo` and
-    `number`"); None for any other schema."""
+    of its properties (GitHub's "either `id`, or `owner`, `repo` and `number`");
+    None for any other schema."""
     keywords = [k for k in ("oneOf", "anyOf") if k in schema]
     properties = schema.get("properties")
     if len(keywords) != 1 or not isinstance(properties, dict) or not properties:
@@ -56,8 +56,8 @@ def required_sets(schema: dict[str, Any]) -> RequiredSets | None:
         names = branch.get("required")
         if not isinstance(names, list) or not names:
             return None
-        if not all(isinstance(n, str) and n in properties for n in names):
-            return None
+        if not all(isinstance(n, str) for n in names):
+            return None  # (a name not declared may still be sent: an extra property)
         sets.append(list(dict.fromkeys(names)))
     return RequiredSets(tuple(tuple(names) for names in sets), keywords[0] == "oneOf")
 

@@ -334,6 +334,7 @@ paths:
               anyOf:
                 - required: [state]
                 - required: [assignees]
+                - required: [public]  # not declared (GitHub's pages update): an extra property
       responses:
         '204': {description: updated}
 """,
@@ -346,7 +347,7 @@ def test_required_only_branches_ir(tmp_path: Path) -> None:
     assert add.required_sets == RequiredSets((("id",), ("owner", "repo", "number")), True)
     assert [f.wire_name for f in add.fields if f.is_required] == ["type"]
     update = model(api, "UpdateAlertBody")
-    assert update.required_sets == RequiredSets((("state",), ("assignees",)), False)
+    assert update.required_sets == RequiredSets((("state",), ("assignees",), ("public",)), False)
     assert all(f.constraints is NO_CONSTRAINTS for f in update.fields)
 
 
@@ -365,5 +366,8 @@ def test_required_only_branches_are_one_model_checked_before_sending(package: An
         pkg, lambda c: c.update_alert(body={"state": "open", "assignees": []}), Reply(204)
     )
     assert json_body(req) == {"state": "open", "assignees": []}
-    with pytest.raises(ValueError, match="must set at least one of: state; or assignees"):
+    with pytest.raises(
+        ValueError, match="must set at least one of: state; or assignees; or public"
+    ):
         m.UpdateAlertBody()
+    m.UpdateAlertBody(additional_properties={"public": True})
