@@ -34,6 +34,7 @@ from .ir import (
     Prim,
     Ref,
     SecurityScheme,
+    TupleOf,
     TypeExpr,
     UnionOf,
 )  # fmt: skip
@@ -208,6 +209,9 @@ def _refs(t: TypeExpr) -> Iterator[str]:
             yield from _refs(inner)
         case UnionOf(options=options):
             for option in options:
+                yield from _refs(option)
+        case TupleOf(items=items, rest=rest):
+            for option in (*items, *(() if rest is None else (rest,))):
                 yield from _refs(option)
         case Prim() | LiteralOf():
             pass

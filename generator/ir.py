@@ -15,6 +15,7 @@ __all__ = [
     "Api",
     "Body",
     "BodyKind",
+    "Branch",
     "Constraints",
     "Definition",
     "Discriminator",
@@ -34,10 +35,12 @@ __all__ = [
     "PrimKind",
     "PyIdent",
     "Ref",
+    "RequiredSets",
     "Resource",
     "Response",
     "ResponseKind",
     "SecurityScheme",
+    "TupleOf",
     "TypeExpr",
     "UnionOf",
 ]
@@ -62,6 +65,15 @@ class Prim:
 @dataclass(frozen=True, slots=True)
 class ListOf:
     item: TypeExpr
+
+
+@dataclass(frozen=True, slots=True)
+class TupleOf:
+    """A 3.1 `prefixItems` array: `tuple[A, B]` (`rest` None: exactly those items), or
+    with `rest` (the type of the items after them) a list of any of the types."""
+
+    items: tuple[TypeExpr, ...]
+    rest: TypeExpr | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +110,7 @@ class Nullable:
     inner: TypeExpr
 
 
-TypeExpr: TypeAlias = Union[Prim, ListOf, MapOf, Ref, UnionOf, LiteralOf, Nullable]
+TypeExpr: TypeAlias = Union[Prim, ListOf, TupleOf, MapOf, Ref, UnionOf, LiteralOf, Nullable]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +130,22 @@ class Constraints:
     unique_items: bool = False
     min_properties: int | None = None
     max_properties: int | None = None
+    # The allowed values (`enum`, `const`) where the type does not tell them: inside
+    # arrays and anyOf/oneOf branches, or a float enum typed `float`.
+    choices: tuple[JsonScalar, ...] | None = None
+    items: Constraints | None = None  # each array item (after `prefix_items`)
+    prefix_items: tuple[Constraints, ...] = ()  # the items of a tuple, by position
+    # anyOf/oneOf: a value must meet the constraints of one branch of its JSON type
+    branches: tuple[Branch, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One anyOf/oneOf option of a value: the JSON types it accepts (empty: any) and
+    the constraints such a value must meet."""
+
+    kinds: tuple[str, ...]
+    constraints: Constraints
 
 
 NO_CONSTRAINTS = Constraints()  # what most schemas have: shared, compared by identity
@@ -125,6 +153,9 @@ NO_CONSTRAINTS = Constraints()  # what most schemas have: shared, compared by id
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """`is_required`: required when sending (a readOnly property never is; a
+    writeOnly one, absent from responses, is decoded as optional all the same)."""
+
     wire_name: str
     python_name: PyIdent
     type: TypeExpr
@@ -140,6 +171,16 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class RequiredSets:
+    """anyOf/oneOf branches that only require properties (GitHub: "either `id`, or
+    `owner`, `repo` and `number`"): a request must set all the fields of at least one
+    set (`exactly_one`, oneOf: of exactly one). The sets hold JSON names."""
+
+    sets: tuple[tuple[str, ...], ...]
+    exactly_one: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Model:
     """An object schema: one dataclass. `extra` types additional properties
     (None: they are ignored)."""
@@ -149,6 +190,7 @@ class Model:
     extra: TypeExpr | None
     description: str | None
     pointer: str
+    required_sets: RequiredSets | None = None
 
 
 @dataclass(frozen=True, slots=True)

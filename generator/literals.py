@@ -13,9 +13,17 @@ import math
 import re
 import textwrap
 
-from .ir import JsonValue
+from .ir import JsonScalar, JsonValue
 
-__all__ = ["docblock", "docstring", "py_literal", "toml_string"]
+__all__ = [
+    "base_decoder",
+    "docblock",
+    "docstring",
+    "enum_type",
+    "is_literal_enum",
+    "py_literal",
+    "toml_string",
+]
 
 _QUOTE_RUN = re.compile(r'"{2,}')
 _LIST_LINE = re.compile(r"^\s*([-*+|>#]|\d+[.)]|```)")
@@ -154,3 +162,46 @@ def docblock(text: str, indent: int) -> str:
 def toml_string(text: str) -> str:
     """A TOML basic string equal to `text` (JSON string escapes are valid TOML)."""
     return json.dumps(text, ensure_ascii=True)
+
+
+def is_literal_enum(values: tuple[JsonScalar, ...]) -> bool:
+    """Whether an enum of `values` is typed `Literal[...]` alone (no float among
+    them, not both booleans)."""
+    return not any(isinstance(v, float) for v in values) and not {True, False} <= {
+        v for v in values if isinstance(v, bool)
+    }
+
+
+def enum_type(values: tuple[JsonScalar, ...]) -> tuple[str, bool]:
+    """The annotation of an enum, and whether it uses `Literal`: `Literal[...]` of
+    its values, except that a float among them types the numbers `float` (a float
+    Literal is not valid typing) and both booleans are `bool` (what mypy makes of
+    `Literal[False, True]`, so that a cast to it would be redundant)."""
+    floats = any(isinstance(v, float) for v in values)
+    both = {True, False} <= {v for v in values if isinstance(v, bool)}
+    literal = [
+        v
+        for v in values
+        if not (both and isinstance(v, bool))
+        and not (floats and isinstance(v, (int, float)) and not isinstance(v, bool))
+    ]
+    parts = ["bool"] if both else []
+    if floats:
+        parts.append("float")
+    if literal:
+        parts.insert(0, f"Literal[{', '.join(py_literal(v) for v in literal)}]")
+    return " | ".join(parts), bool(literal)
+
+
+def base_decoder(values: tuple[JsonScalar, ...]) -> str:
+    """The `_serde` decoder of the JSON type of an enum's values."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {str}:
+        return "str_"
+    if kinds == {bool}:
+        return "bool_"
+    if kinds == {int}:
+        return "int_"
+    if kinds <= {int, float}:
+        return "float_"
+    return "any_"

@@ -31,10 +31,11 @@ from .ir import (
     PrimKind,
     PyIdent,
     Ref,
+    TupleOf,
     TypeExpr,
     UnionOf,
 )  # fmt: skip
-from .literals import py_literal
+from .literals import base_decoder, enum_type, is_literal_enum, py_literal
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
 
@@ -66,7 +67,7 @@ _INLINE: dict[PrimKind | None, tuple[str, str]] = {
     "any": ("object", "any"),
 }
 
-# enum decoders (`_base_decoder`) whose check an inline one repeats exactly
+# enum decoders (`base_decoder`) whose check an inline one repeats exactly
 _ENUM_INLINE: dict[str, PrimKind] = {"str_": "str", "bool_": "bool"}
 
 
@@ -109,6 +110,8 @@ def _refers_to(defs: dict[PyIdent, Definition], t: TypeExpr, name: str, seen: se
             return _refers_to(defs, inner, name, seen)
         case UnionOf(options=options):
             return any(_refers_to(defs, o, name, seen) for o in options)
+        case TupleOf():
+            return any(_refers_to(defs, o, name, seen) for o in _members(t))
         case Prim() | LiteralOf():
             return False
         case _:
@@ -157,6 +160,10 @@ class Types:
                 return _PRIM_ANNOTATION[kind]
             case ListOf(item=item):
                 return f"list[{self.annotation(item)}]"
+            case TupleOf(items=items, rest=None):
+                return f"tuple[{', '.join(self.annotation(i) for i in items)}]"
+            case TupleOf():  # more items after the prefix: a list of any of them
+                return self.annotation(_as_list(t))
             case MapOf(value=value):
                 return f"dict[str, {self.annotation(value)}]"
             case Ref(name=name):
@@ -167,13 +174,19 @@ class Types:
             case UnionOf(options=options):
                 return " | ".join(dict.fromkeys(self.annotation(o) for o in options))
             case LiteralOf(values=values):
-                self.imports.add("typing", "Literal")
-                return f"Literal[{', '.join(py_literal(v) for v in values)}]"
+                return self.enum_annotation(values)
             case Nullable(inner=inner):
                 text = self.annotation(inner)
                 return text if text.endswith("| None") or text == "None" else f"{text} | None"
             case _:
                 assert_never(t)
+
+    def enum_annotation(self, values: tuple[JsonScalar, ...]) -> str:
+        """The type of an enum of `values` (see `literals.enum_type`)."""
+        text, uses_literal = enum_type(values)
+        if uses_literal:
+            self.imports.add("typing", "Literal")
+        return text
 
     def slug(self, t: TypeExpr) -> str:
         """A stable identifier fragment naming the shape of `t`."""
@@ -182,6 +195,9 @@ class Types:
                 return kind
             case ListOf(item=item):
                 return f"list_{self.slug(item)}"
+            case TupleOf(items=items, rest=rest):
+                text = "|".join(self.slug(o) for o in items) + f"/{rest and self.slug(rest)}"
+                return "tuple_" + _digest(text)
             case MapOf(value=value):
                 return f"map_{self.slug(value)}"
             case Ref(name=name):
@@ -211,6 +227,14 @@ class Types:
                 return self._helper(t, f"{self.serde('list_')}(value, {self.decoder(item)})")
             case MapOf(value=value):
                 return self._helper(t, f"{self.serde('map_')}(value, {self.decoder(value)})")
+            case TupleOf(items=items, rest=None):
+                decoders = f"({', '.join(self.decoder(i) for i in items)},)"
+                body = f"{self.serde('tuple_')}(value, {decoders})"
+                return self._helper(
+                    t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True
+                )
+            case TupleOf():  # decoded as what it is typed: a list of any of its types
+                return self.decoder(_as_list(t))
             case UnionOf(options=options, discriminator=discriminator):
                 ordered = sorted(options, key=self._specificity)
                 decoders = ", ".join(self.decoder(o) for o in ordered)
@@ -231,12 +255,11 @@ class Types:
                 # a const tells union variants apart: decoded strictly
                 return self._helper(t, f"{self.serde('const_')}(value, {py_literal(value)})")
             case LiteralOf(values=values):
-                base = _base_decoder(values)
-                return self._helper(
-                    t,
-                    f"cast({py_literal(self.annotation(t))}, {self.serde(base)}(value))",
-                    needs_cast=True,
-                )
+                base = f"{self.serde(base_decoder(values))}(value)"
+                if not is_literal_enum(values):  # typed `float`/`bool`: nothing to cast
+                    return self._helper(t, base)
+                annotation = py_literal(self.annotation(t))
+                return self._helper(t, f"cast({annotation}, {base})", needs_cast=True)
             case Nullable(inner=inner):
                 return self._helper(t, f"None if value is None else {self.decoder(inner)}(value)")
             case _:
@@ -294,8 +317,8 @@ class Types:
         elif isinstance(t, LiteralOf) and len(t.values) > 1:
             values = t.values
         if values is not None:
-            kind = _ENUM_INLINE.get(_base_decoder(values))
-            return None if kind is None else (kind, True)
+            kind = _ENUM_INLINE.get(base_decoder(values))
+            return None if kind is None else (kind, is_literal_enum(values))
         if isinstance(t, Prim) and t.kind in _INLINE:
             return t.kind, False
         return None
@@ -305,7 +328,7 @@ class Types:
         required properties before those with fewer, then everything else."""
         target = self._defs.get(t.name) if isinstance(t, Ref) else None
         if isinstance(target, Model):
-            required = sum(1 for f in target.fields if f.is_required)
+            required = sum(1 for f in target.fields if f.is_required and not f.is_write_only)
             consts = sum(
                 1
                 for f in target.fields
@@ -323,9 +346,12 @@ class Types:
             return f"{self._use_model(name)}.from_dict"
         if isinstance(target, EnumDef):
             annotation = self._use_model(name)
-            base = self.serde(_base_decoder(target.values))
-            body = f"cast({py_literal(annotation)}, {base}(value))"
-            return self._helper(Ref(name), body, needs_cast=True)
+            base = f"{self.serde(base_decoder(target.values))}(value)"
+            if not is_literal_enum(target.values):  # typed `float`/`bool`: nothing to cast
+                return self._helper(Ref(name), base)
+            return self._helper(
+                Ref(name), f"cast({py_literal(annotation)}, {base})", needs_cast=True
+            )
         if name in self._recursive:
             helper = f"_d_{name}"
             if helper not in self._decoders:
@@ -363,6 +389,10 @@ class Types:
                 var = f"v{depth}"
                 inner = self.encoder(item, var, depth + 1)
                 return f"list({expr})" if inner == var else f"[{inner} for {var} in {expr}]"
+            case TupleOf():
+                var = f"v{depth}"
+                plain = all(self.encoder(o, var, depth + 1) == var for o in _members(t))
+                return f"list({expr})" if plain else f"{self.serde('encode')}({expr})"
             case MapOf(value=value):
                 key, var = f"k{depth}", f"v{depth}"
                 inner = self.encoder(value, var, depth + 1)
@@ -421,6 +451,8 @@ class Types:
                 return self.models_in(inner)
             case UnionOf(options=options):
                 return frozenset().union(*(self.models_in(o) for o in options))
+            case TupleOf():
+                return frozenset().union(*(self.models_in(o) for o in _members(t)))
             case _:
                 return frozenset()
 
@@ -437,18 +469,17 @@ class Types:
         return isinstance(t, Ref) and isinstance(self._defs.get(t.name), Model)
 
 
+def _members(t: TupleOf) -> tuple[TypeExpr, ...]:
+    return t.items if t.rest is None else (*t.items, t.rest)
+
+
+def _as_list(t: TupleOf) -> ListOf:
+    """A tuple with more items after its prefix, as typed: a list of any of them."""
+    members = tuple(dict.fromkeys(_members(t)))
+    if Prim("any") in members:
+        return ListOf(Prim("any"))
+    return ListOf(members[0] if len(members) == 1 else UnionOf(members))
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-
-
-def _base_decoder(values: tuple[JsonScalar, ...]) -> str:
-    kinds = {type(v) for v in values if v is not None}
-    if kinds == {str}:
-        return "str_"
-    if kinds == {bool}:
-        return "bool_"
-    if kinds == {int}:
-        return "int_"
-    if kinds <= {int, float}:
-        return "float_"
-    return "any_"

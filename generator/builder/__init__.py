@@ -24,6 +24,7 @@ from ..ir import (
     Ref,
     Resource,
     SecurityScheme,
+    TupleOf,
     TypeExpr,
     UnionOf,
 )
@@ -144,6 +145,8 @@ def _reachable(
                         pending.append(target.target)
             case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
                 pending.append(inner)
+            case TupleOf(items=items, rest=rest):
+                pending += [*items, *([] if rest is None else [rest])]
             case UnionOf(options=options, discriminator=discriminator):
                 pending += options
                 if discriminator is not None:

@@ -1,13 +1,21 @@
-"""JSON Schema validation keywords -> `Constraints` (what request checks enforce)."""
+"""JSON Schema validation keywords -> `Constraints` (what request checks enforce).
+
+`constraints` reads the keywords of one schema; `ConstraintReader` also follows
+`$ref`s into array items, tuple items and anyOf/oneOf branches (the shape pydantic,
+Litestar and drf-spectacular give every optional field: `anyOf: [X, {type: 'null'}]`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields, replace
 from typing import Any
 
-from ..ir import NO_CONSTRAINTS, Constraints
+from ..diagnostics import Where
+from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
+from ..resolve import Resolver
 
-__all__ = ["constraints"]
+__all__ = ["ConstraintReader", "constraints", "fixed_tuple", "is_null_schema"]
 
 _CONSTRAINT_KEYS = {
     "minimum": "minimum", "maximum": "maximum", "multipleOf": "multiple_of",
@@ -16,10 +24,12 @@ _CONSTRAINT_KEYS = {
     "minProperties": "min_properties", "maxProperties": "max_properties",
 }  # fmt: skip
 _ANY_CONSTRAINT = frozenset({*_CONSTRAINT_KEYS, "exclusiveMinimum", "exclusiveMaximum"})
+_NESTED = frozenset({"items", "prefixItems", "anyOf", "oneOf", "allOf", "enum", "const", "$ref"})
+_KIND_OF: dict[type, str] = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
 def constraints(schema: Mapping[str, Any]) -> Constraints:
-    """The validation keywords of `schema` that requests are checked against."""
+    """The validation keywords of `schema` itself that requests are checked against."""
     if _ANY_CONSTRAINT.isdisjoint(schema.keys()):
         return NO_CONSTRAINTS  # most schemas: no keyword to look at
     values: dict[str, Any] = {}
@@ -44,3 +54,161 @@ def constraints(schema: Mapping[str, Any]) -> Constraints:
             if bound in values:
                 values[attr] = values.pop(bound)
     return Constraints(**values)
+
+
+def is_null_schema(schema: Any) -> bool:
+    """`{type: 'null'}`, `enum: [null]` or `const: null` (drf-spectacular's NullEnum)."""
+    if not isinstance(schema, dict):
+        return schema is False
+    if schema.get("type") == "null" or ("const" in schema and schema["const"] is None):
+        return True
+    enum = schema.get("enum")
+    return isinstance(enum, list) and bool(enum) and all(v is None for v in enum)
+
+
+def fixed_tuple(schema: Mapping[str, Any]) -> bool:
+    """Whether a `prefixItems` array has exactly its prefix items (`items` false or
+    absent)."""
+    return schema.get("items", False) is False
+
+
+class ConstraintReader:
+    """Constraints of a schema and of what is inside it, through `$ref`s."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+
+    def read(self, schema: Any, where: Where) -> Constraints:
+        """The constraints of a property's or parameter's schema. Its own `enum` is
+        not among them (the type says it); the enums of items and branches are."""
+        return self._read(schema, where, nested=False, seen=frozenset())
+
+    def _read(self, schema: Any, where: Where, nested: bool, seen: frozenset[Where]) -> Constraints:
+        found = self._resolver.deref(schema, where) if isinstance(schema, dict) else None
+        if found is None or not isinstance(found[0], dict) or found[1] in seen:
+            return NO_CONSTRAINTS  # a recursive schema is checked down to where it recurs
+        schema, where = found
+        own = constraints(schema)
+        if _NESTED.isdisjoint(schema.keys()):
+            return own
+        seen = seen | {where}
+        updates: dict[str, Any] = {}
+        choices = _choices(schema)
+        if nested and choices is not None:
+            updates["choices"] = choices
+        parts = schema.get("allOf")
+        if isinstance(parts, list) and len(parts) == 1 and not schema.get("properties"):
+            own = _merge(self._read(parts[0], where.child("allOf", 0), nested, seen), own)
+        updates.update(self._array(schema, where, own, seen))
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(schema.get(keyword), list):
+                own = _merge(own, self._union(schema[keyword], where.child(keyword), nested, seen))
+        result = replace(own, **updates) if updates else own
+        return NO_CONSTRAINTS if result == NO_CONSTRAINTS else result
+
+    def _array(
+        self, schema: dict[str, Any], where: Where, own: Constraints, seen: frozenset[Where]
+    ) -> dict[str, Any]:
+        updates: dict[str, Any] = {}
+        items = schema.get("items")
+        if isinstance(items, dict):
+            item = self._read(items, where.child("items"), True, seen)
+            if item is not NO_CONSTRAINTS:
+                updates["items"] = item
+        prefix = schema.get("prefixItems")
+        if isinstance(prefix, list) and prefix:
+            read = [
+                self._read(p, where.child("prefixItems", i), True, seen)
+                for i, p in enumerate(prefix)
+            ]
+            if any(c is not NO_CONSTRAINTS for c in read):
+                updates["prefix_items"] = tuple(read)
+            if fixed_tuple(schema):  # typed `tuple[...]`: exactly that many items
+                updates["min_items"] = own.min_items if own.min_items is not None else len(prefix)
+                updates["max_items"] = len(prefix)
+        return updates
+
+    def _union(
+        self, options: list[Any], where: Where, nested: bool, seen: frozenset[Where]
+    ) -> Constraints:
+        """What anyOf/oneOf `options` ask of a value: the constraints of its one
+        non-null branch, the enums of all branches together, or `branches`."""
+        present: list[tuple[Any, Where, tuple[str, ...]]] = []
+        for index, option in enumerate(options):
+            found = self._resolver.deref(option, where.child(index))
+            if found is not None and not is_null_schema(found[0]):
+                kinds = _kinds(found[0]) if isinstance(found[0], dict) else ()
+                present.append((option, where.child(index), kinds))
+        if len(present) == 1:  # `anyOf: [X, {type: 'null'}]`: X's constraints
+            return self._read(present[0][0], present[0][1], nested, seen)
+        branches = [Branch(kinds, self._read(o, w, True, seen)) for o, w, kinds in present]
+        if not branches:
+            return NO_CONSTRAINTS
+        enums = [b.constraints.choices for b in branches]
+        if all(c is not None for c in enums) and all(
+            replace(b.constraints, choices=None) == NO_CONSTRAINTS for b in branches
+        ):  # enums only (drf-spectacular: `oneOf: [LevelEnum, BlankEnum, NullEnum]`)
+            merged = dict.fromkeys(v for c in enums if c is not None for v in c)
+            return Constraints(choices=tuple(merged))
+        if _vacuous(branches):
+            return NO_CONSTRAINTS
+        return Constraints(branches=tuple(branches))
+
+
+def _vacuous(branches: list[Branch]) -> bool:
+    """Whether every value passes some branch: one without constraints accepts any
+    JSON type, or the types of all the constrained ones."""
+    free = [b for b in branches if b.constraints is NO_CONSTRAINTS]
+    if any(not b.kinds for b in free):
+        return True
+    covered = {k for b in free for k in b.kinds}
+    if "number" in covered:
+        covered.add("integer")
+    constrained = [b for b in branches if b.constraints is not NO_CONSTRAINTS]
+    return all(b.kinds and set(b.kinds) <= covered for b in constrained)
+
+
+def _choices(schema: dict[str, Any]) -> tuple[JsonScalar, ...] | None:
+    if "const" in schema and _scalar(schema["const"]) and schema["const"] is not None:
+        const: JsonScalar = schema["const"]
+        return (const,)
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and all(_scalar(v) for v in enum):
+        values = tuple(dict.fromkeys(v for v in enum if v is not None))
+        return values or None
+    return None
+
+
+def _kinds(schema: dict[str, Any]) -> tuple[str, ...]:
+    """The JSON types a branch accepts (empty: any, or not known)."""
+    t = schema.get("type")
+    if isinstance(t, str):
+        return () if t == "null" else (t,)
+    if isinstance(t, list):
+        return tuple(str(x) for x in t if x != "null")
+    choices = _choices(schema)
+    if choices is not None:
+        return tuple(dict.fromkeys(_KIND_OF[type(v)] for v in choices))
+    if "properties" in schema or "additionalProperties" in schema:
+        return ("object",)
+    if "items" in schema or "prefixItems" in schema:
+        return ("array",)
+    return ()
+
+
+def _merge(base: Constraints, more: Constraints) -> Constraints:
+    """`base` with the keywords `more` sets (both apply; `more` wins a clash)."""
+    if more is NO_CONSTRAINTS:
+        return base
+    if base is NO_CONSTRAINTS:
+        return more
+    given = {
+        f.name: getattr(more, f.name)
+        for f in fields(Constraints)
+        if getattr(more, f.name) != getattr(NO_CONSTRAINTS, f.name)
+    }
+    return replace(base, **given)
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))

@@ -22,9 +22,9 @@ from ..ir import (
 )
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from .constraints import constraints
 from .docs import doc_text
-from .schemas import SchemaBuilder, json_value
+from .objects import json_value
+from .schemas import SchemaBuilder
 
 __all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder"]
 
@@ -215,7 +215,7 @@ class OperationBuilder:
                     explode=explode if isinstance(explode, bool) else style == "form",
                     allow_reserved=param.get("allowReserved") is True
                     or param.get("x-oagen-allow-reserved") is True,
-                    constraints=constraints(resolved),
+                    constraints=self._schemas.constraints.read(schema, schema_where),
                     has_default="default" in resolved,
                     default=json_value(resolved.get("default")),
                     description=doc_text(param, "description"),

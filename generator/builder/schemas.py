@@ -17,8 +17,6 @@ from ..ir import (
     Discriminator,
     EnumDef,
     Field,
-    JsonScalar,
-    JsonValue,
     ListOf,
     LiteralOf,
     MapOf,
@@ -28,15 +26,25 @@ from ..ir import (
     PrimKind,
     PyIdent,
     Ref,
+    TupleOf,
     TypeExpr,
     UnionOf,
 )  # fmt: skip
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from .constraints import constraints
+from .constraints import ConstraintReader, fixed_tuple
 from .docs import schema_doc
+from .objects import (
+    LOOSE_KEYWORDS,
+    SCALAR_KEYS,
+    as_list,
+    is_json_scalar,
+    json_value,
+    required_sets,
+    strip_null,
+)
 
-__all__ = ["SchemaBuilder"]
+__all__ = ["SchemaBuilder", "json_value"]
 
 _FORMATS: dict[tuple[str, str], PrimKind] = {
     ("string", "date-time"): "datetime",
@@ -56,16 +64,13 @@ _NULL = Prim("none")
 _ANY = Prim("any")
 
 
-def _is_json_scalar(value: object) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
-
-
 class SchemaBuilder:
     """Turns schemas into TypeExprs, collecting the named definitions they need."""
 
     def __init__(self, resolver: Resolver, sink: Diagnostics) -> None:
         self._resolver = resolver
         self._sink = sink
+        self.constraints = ConstraintReader(resolver)
         self._names = NameTable(MODEL_RESERVED, reserved_suffix="Model")
         self._by_place: dict[Where, PyIdent] = {}
         self._pending: list[tuple[PyIdent, Any, Where]] = []
@@ -112,9 +117,9 @@ class SchemaBuilder:
             return Alias(name, self.type_of(schema, where, name), None, where.pointer)
         description = schema_doc(schema)
         if self._is_model(schema, where):
-            return self._model(name, _strip_null(schema), where, description)
+            return self._model(name, strip_null(schema), where, description)
         enum = schema.get("enum")
-        if isinstance(enum, list) and enum and all(_is_json_scalar(v) for v in enum):
+        if isinstance(enum, list) and enum and all(is_json_scalar(v) for v in enum):
             values = tuple(dict.fromkeys(v for v in enum if v is not None))
             if values and not isinstance(enum[0], (list, dict)):
                 return EnumDef(name, values, description, where.pointer)
@@ -125,15 +130,27 @@ class SchemaBuilder:
         if "enum" in schema or "const" in schema:
             return False
         if "allOf" in schema:
-            if len(_list(schema["allOf"])) == 1 and not schema.get("properties"):
+            if (
+                len(as_list(schema["allOf"])) == 1
+                and not schema.get("properties")
+                and not self._adds_required(schema, where)
+            ):
                 return False  # `allOf: [$ref]`: a (nullable, documented) reference
-            parts = [self._resolver.deref(p, where) for p in _list(schema["allOf"])]
+            parts = [self._resolver.deref(p, where) for p in as_list(schema["allOf"])]
             return any(p is not None and self._is_object(p[0]) for p in parts) or bool(
                 schema.get("properties")
             )
-        if any(k in schema for k in ("oneOf", "anyOf")):
-            return False
+        if any(k in schema for k in ("oneOf", "anyOf")) and not required_sets(schema):
+            return False  # a union (branches that only require properties: a check)
         return bool(schema.get("properties")) and self._types(schema) - {"null"} <= {"object"}
+
+    def _adds_required(self, schema: dict[str, Any], where: Where) -> bool:
+        """Whether `allOf: [X]` requires properties X does not (a model of its own)."""
+        required = {str(r) for r in as_list(schema.get("required"))}
+        found = self._resolver.deref(as_list(schema["allOf"])[0], where.child("allOf", 0))
+        if found is None or not isinstance(found[0], dict):
+            return bool(required)
+        return not required <= {str(r) for r in as_list(found[0].get("required"))}
 
     def _is_object(self, schema: Any) -> bool:
         return isinstance(schema, dict) and (bool(schema.get("properties")) or "allOf" in schema)
@@ -157,7 +174,7 @@ class SchemaBuilder:
                             part_where.child("properties", key),
                         )
                     properties[str(key)] = (sub, part_where.child("properties", key))
-            required.update(str(r) for r in _list(part.get("required")))
+            required.update(str(r) for r in as_list(part.get("required")))
             additional = part.get("additionalProperties", True)
             if additional is False:
                 extra = None
@@ -172,21 +189,20 @@ class SchemaBuilder:
             sub_schema = resolved[0] if resolved and isinstance(resolved[0], dict) else {}
             ftype = self.type_of(sub, sub_where, name + pascal(key, "Field"))
             has_default = "default" in sub_schema
+            read_only = sub_schema.get("readOnly") is True
             fields.append(
                 Field(
                     wire_name=key,
                     python_name=table.claim(snake(key, "field")),
                     type=ftype,
                     # one dataclass serves both directions: a readOnly property is
-                    # not sent, a writeOnly one not received, so neither is required
-                    is_required=key in required
-                    and sub_schema.get("readOnly") is not True
-                    and sub_schema.get("writeOnly") is not True,
+                    # not sent, so not required (a writeOnly one is, when sending)
+                    is_required=key in required and not read_only,
                     has_default=has_default,
                     default=json_value(sub_schema.get("default")) if has_default else None,
                     description=schema_doc(sub_schema),
-                    constraints=constraints(sub_schema),
-                    is_read_only=sub_schema.get("readOnly") is True,
+                    constraints=self.constraints.read(sub, sub_where),
+                    is_read_only=read_only,
                     is_write_only=sub_schema.get("writeOnly") is True,
                     is_deprecated=sub_schema.get("deprecated") is True,
                     pointer=sub_where.pointer,
@@ -195,7 +211,8 @@ class SchemaBuilder:
         # Required fields first: dataclass fields without defaults come first anyway
         # in the signature of a kw_only dataclass, this keeps the class body readable.
         fields.sort(key=lambda f: not f.is_required)
-        return Model(name, tuple(fields), extra, description, where.pointer)
+        sets = required_sets(schema)
+        return Model(name, tuple(fields), extra, description, where.pointer, sets)
 
     def _conflicting(self, first: tuple[Any, Where], second: tuple[Any, Where]) -> bool:
         """Whether two allOf parts give one property different JSON types."""
@@ -216,7 +233,7 @@ class SchemaBuilder:
             return []
         seen.add(where)
         parts: list[tuple[dict[str, Any], Where]] = []
-        for index, part in enumerate(_list(schema.get("allOf"))):
+        for index, part in enumerate(as_list(schema.get("allOf"))):
             found = self._resolver.deref(part, where.child("allOf", index))
             if found is not None and isinstance(found[0], dict):
                 parts.extend(self._merged_parts(found[0], found[1], seen))
@@ -243,7 +260,7 @@ class SchemaBuilder:
             if schema.get("nullable") is True and siblings and not isinstance(ref, Nullable):
                 ref = Nullable(ref)
             return ref
-        if isinstance(schema, dict) and schema.keys() <= _SCALAR_KEYS:
+        if isinstance(schema, dict) and schema.keys() <= SCALAR_KEYS:
             kind = schema.get("type")
             if isinstance(kind, str) and kind in _SCALAR_TYPES:  # most properties
                 return self._nullable(schema, self._single(schema, kind, where, hint))
@@ -271,7 +288,7 @@ class SchemaBuilder:
 
     def _note_loose(self, schema: dict[str, Any], where: Where) -> None:
         """Report keywords the generated types cannot express (typed more loosely)."""
-        for keyword in _LOOSE_KEYWORDS:
+        for keyword in LOOSE_KEYWORDS:
             if keyword in schema:
                 self._sink.warning(
                     f"`{keyword}` is not expressed in the generated types (typed from "
@@ -302,7 +319,7 @@ class SchemaBuilder:
             name = self._names.claim(pascal(hint))
             self._by_place[where] = name
             self._order.append(name)
-            self._pending.append((name, _strip_null(schema), where))
+            self._pending.append((name, strip_null(schema), where))
         return name
 
     def _nullable(self, schema: dict[str, Any], t: TypeExpr) -> TypeExpr:
@@ -322,11 +339,11 @@ class SchemaBuilder:
 
     def _shape(self, schema: dict[str, Any], where: Where, hint: str) -> TypeExpr:
         """The structural type of a schema that is not a model or a named enum."""
-        if "const" in schema and _is_json_scalar(schema["const"]):
+        if "const" in schema and is_json_scalar(schema["const"]):
             const = schema["const"]
             return _NULL if const is None else LiteralOf((const,))
         enum = schema.get("enum")
-        if isinstance(enum, list) and enum and all(_is_json_scalar(v) for v in enum):
+        if isinstance(enum, list) and enum and all(is_json_scalar(v) for v in enum):
             values = tuple(dict.fromkeys(v for v in enum if v is not None))
             if not values:
                 return _NULL
@@ -341,7 +358,7 @@ class SchemaBuilder:
             if keyword in schema:
                 return self._union(schema, keyword, where, hint)
         if "allOf" in schema:
-            parts = _list(schema["allOf"])
+            parts = as_list(schema["allOf"])
             if len(parts) == 1:
                 inner = self.type_of(parts[0], where.child("allOf", 0), hint)
                 return self._nullable(schema, inner)
@@ -364,8 +381,22 @@ class SchemaBuilder:
         base = options[0] if len(options) == 1 else UnionOf(tuple(dict.fromkeys(options)))
         return self._nullable(schema, base)
 
+    def _tuple(
+        self, schema: dict[str, Any], prefix: list[Any], where: Where, hint: str
+    ) -> TypeExpr:
+        """A 3.1 `prefixItems` array: a tuple (more `items`: a list of any of them)."""
+        items = tuple(
+            self.type_of(p, where.child("prefixItems", i), f"{hint}Item{i + 1}")
+            for i, p in enumerate(prefix)
+        )
+        if fixed_tuple(schema):
+            return TupleOf(items)
+        return TupleOf(
+            items, self.type_of(schema.get("items"), where.child("items"), hint + "Item")
+        )
+
     def _implied_types(self, schema: dict[str, Any]) -> list[str]:
-        if "items" in schema:
+        if "items" in schema or "prefixItems" in schema:
             return ["array"]
         if "properties" in schema or "additionalProperties" in schema:
             return ["object"]
@@ -373,6 +404,9 @@ class SchemaBuilder:
 
     def _single(self, schema: dict[str, Any], t: str, where: Where, hint: str) -> TypeExpr:
         if t == "array":
+            prefix = schema.get("prefixItems")
+            if isinstance(prefix, list) and prefix:
+                return self._tuple(schema, prefix, where, hint)
             items = schema.get("items", {})
             return ListOf(self.type_of(items, where.child("items"), hint + "Item"))
         if t == "object":
@@ -396,7 +430,7 @@ class SchemaBuilder:
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
         options: list[TypeExpr] = []
         nullable = schema.get("nullable") is True
-        for index, option in enumerate(_list(schema[keyword])):
+        for index, option in enumerate(as_list(schema[keyword])):
             option_where = where.child(keyword, index)
             t = self.type_of(option, option_where, f"{hint}Option{index + 1}")
             if t == _NULL:
@@ -438,50 +472,3 @@ class SchemaBuilder:
                     if name == option.name:
                         mapping.setdefault(place.pointer.rsplit("/", 1)[-1], name)
         return Discriminator(disc["propertyName"], tuple(mapping.items()))
-
-
-# A schema with only these keys and a scalar `type` (the shape of most properties)
-# takes the short way through `type_of`: none of them makes it a model, an enum, a
-# union or loosely typed.
-_SCALAR_KEYS = frozenset(
-    {
-        "type", "format", "description", "title", "example", "examples", "default",
-        "readOnly", "writeOnly", "deprecated", "nullable", "externalDocs",
-        "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
-        "exclusiveMaximum", "multipleOf", "contentEncoding", "contentMediaType",
-    }
-)  # fmt: skip
-
-_LOOSE_KEYWORDS = (
-    "not", "if", "prefixItems", "patternProperties", "dependentSchemas",
-    "unevaluatedProperties", "contains",
-)  # fmt: skip
-
-
-def _strip_null(schema: dict[str, Any]) -> dict[str, Any]:
-    """`schema` without its null-ness (the definition is the non-null type)."""
-    out = dict(schema)
-    out.pop("nullable", None)
-    t = out.get("type")
-    if isinstance(t, list):
-        rest = [x for x in t if x != "null"]
-        out["type"] = rest[0] if len(rest) == 1 else rest
-    enum = out.get("enum")
-    if isinstance(enum, list):
-        out["enum"] = [v for v in enum if v is not None]
-    return out
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def json_value(value: Any) -> JsonValue:
-    if _is_json_scalar(value):
-        scalar: JsonScalar = value
-        return scalar
-    if isinstance(value, list):
-        return [json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
-    return str(value)

@@ -15,6 +15,7 @@ from ..ir import (
     Nullable,
     PyIdent,
     Ref,
+    TupleOf,
     TypeExpr,
     UnionOf,
 )
@@ -46,7 +47,9 @@ def _check_union(
         model = defs.get(option.name) if isinstance(option, Ref) else None
         if not isinstance(model, Model):
             continue
-        required = frozenset(f.wire_name for f in model.fields if f.is_required)
+        required = frozenset(
+            f.wire_name for f in model.fields if f.is_required and not f.is_write_only
+        )
         consts = frozenset(
             f"{f.wire_name}={f.type.values[0]!r}"
             for f in model.fields
@@ -69,5 +72,7 @@ def _unions(t: TypeExpr) -> list[UnionOf]:
             return [t, *(u for o in options for u in _unions(o))]
         case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
             return _unions(inner)
+        case TupleOf(items=items, rest=rest):
+            return [u for o in (*items, *([] if rest is None else [rest])) for u in _unions(o)]
         case _:
             return []

@@ -34,6 +34,7 @@ RUNTIME_FILES = (
     "_auth.py",
     "_base_client.py",
     "_bodies.py",
+    "_checks.py",
     "_failures.py",
     "_params.py",
     "_request.py",

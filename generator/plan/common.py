@@ -9,6 +9,7 @@ from ..format import LINE_LENGTH
 from ..ir import (
     NO_CONSTRAINTS,
     Api,
+    Branch,
     Constraints,
     JsonScalar,
     Resource,
@@ -49,19 +50,53 @@ def _resource_class_names(class_name: str) -> tuple[str, ...]:
     )
 
 
+# Constraints slots printed as `name=value` (the others hold nested rules)
+_KEYWORDS = tuple(
+    name
+    for name in Constraints.__slots__
+    if name not in ("choices", "items", "prefix_items", "branches")
+)
+
+
 def _check_args(constraints: Constraints, choices: tuple[JsonScalar, ...] | None) -> str:
-    """`min_items=1, maximum=5` for `_serde.check`, or "" when nothing is checked."""
+    """`min_items=1, maximum=5` for `_serde.check`, or "" when nothing is checked.
+    `choices`: the allowed values the type tells (else those of `constraints`)."""
     if choices is None and (constraints is NO_CONSTRAINTS or constraints == NO_CONSTRAINTS):
         return ""
     parts: list[str] = []
-    for name in Constraints.__slots__:
+    for name in _KEYWORDS:
         value = getattr(constraints, name)
         if value is None or value is False:
             continue
         parts.append(f"{name}={py_literal(value)}")
-    if choices is not None:
-        parts.append(f"choices=({', '.join(py_literal(c) for c in choices)},)")
+    choices = choices if choices is not None else constraints.choices
+    if choices is not None and not _both_booleans(choices):
+        parts.append(f"choices={_tuple_text([py_literal(c) for c in choices])}")
+    if constraints.items is not None:
+        parts.append(f"items=dict({_check_args(constraints.items, None)})")
+    if constraints.prefix_items:
+        rules = [f"dict({_check_args(c, None)})" for c in constraints.prefix_items]
+        parts.append(f"prefix_items={_tuple_text(rules)}")
+    if constraints.branches:
+        branches = [f"dict({_branch_args(b)})" for b in constraints.branches]
+        parts.append(f"any_of={_tuple_text(branches)}")
     return ", ".join(parts)
+
+
+def _branch_args(branch: Branch) -> str:
+    kinds = [f"kinds={_tuple_text([py_literal(k) for k in branch.kinds])}"] if branch.kinds else []
+    return ", ".join([*kinds, _check_args(branch.constraints, None)]).removesuffix(", ")
+
+
+def _tuple_text(items: list[str] | tuple[str, ...]) -> str:
+    """A tuple display: `(a,)` or `(a, b)` (no magic trailing comma: formatters keep
+    it on one line where it fits)."""
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _both_booleans(choices: tuple[JsonScalar, ...]) -> bool:
+    """An enum of `false` and `true`: typed `bool`, nothing left to check."""
+    return all(type(c) is bool for c in choices) and len(set(choices)) == 2
 
 
 _PARAMETER_INDENT = 8  # parameters of methods, one per line

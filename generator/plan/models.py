@@ -19,7 +19,7 @@ from ..literals import py_literal
 from ..load import split_pointer
 from ..names import NameTable, file_stem, snake
 from ..pytypes import Definitions, Types
-from .common import FilePlan, _check_args, _doc, _title
+from .common import FilePlan, _check_args, _doc, _title, _tuple_text
 from .contexts import (
     AliasContext,
     FieldContext,
@@ -45,10 +45,32 @@ def _field_doc(f: Field) -> str | None:
     return _doc("\n\n".join(parts), 4) if parts else None
 
 
+def _always_set(f: Field) -> bool:
+    """Whether field `f` always holds a value: required, and decoded as required (a
+    required writeOnly field is required when sending only: `UNSET` in responses)."""
+    return f.is_required and not f.is_write_only
+
+
+def _field_checks(f: Field, types: Types) -> str:
+    """The `_serde.check` arguments of field `f` ("": nothing to check)."""
+    args = _check_args(f.constraints, types.choices(f.type))
+    if f.is_required and f.is_write_only:
+        args = ", ".join(a for a in (args, "required=True") if a)
+    return args
+
+
+def _required_sets_line(model: Model) -> str | None:
+    if model.required_sets is None:
+        return None
+    sets = _tuple_text([_tuple_text([py_literal(n) for n in s]) for s in model.required_sets.sets])
+    exactly_one = model.required_sets.exactly_one
+    return f"_serde.required_sets(self.to_dict(), path, {sets}, exactly_one={exactly_one})"
+
+
 def _encode_lines(f: Field, value: str) -> tuple[str, ...]:
     """`to_dict` lines for field `f` whose JSON value is the expression `value`."""
     assign = f"out[{py_literal(f.wire_name)}] = {value}"
-    if f.is_required:
+    if _always_set(f):
         return (assign,)
     return (f"if not isinstance(self.{f.python_name}, Unset):", f"    {assign}")
 
@@ -64,8 +86,10 @@ def validated_models(index: Definitions) -> frozenset[PyIdent]:
     for d in index.by_name.values():
         if not isinstance(d, Model):
             continue
+        if d.required_sets is not None:
+            validated.add(d.name)
         for f in d.fields:
-            if _check_args(f.constraints, types.choices(f.type)):
+            if _field_checks(f, types):
                 validated.add(d.name)
             for held in types.models_in(f.type):
                 holders.setdefault(held, set()).add(d.name)
@@ -94,18 +118,18 @@ def _model(types: Types, model: Model, validated: frozenset[PyIdent]) -> ModelCo
         annotation = types.annotation(f.type)
         choices = types.choices(f.type)
         default: str | None = None
-        if choices is not None and len(choices) == 1 and f.is_required:
+        if choices is not None and len(choices) == 1 and _always_set(f):
             default = py_literal(choices[0])  # a const: its only value
-        if not f.is_required:
+        if not _always_set(f):
             imports.add(".._types", "UNSET", "Unset")  # the default; to_dict's test
             annotation += " | Unset"
-            default = "UNSET"
-        check_args = _check_args(f.constraints, choices)
+            default = None if f.is_required else "UNSET"  # writeOnly: to be given
+        check_args = _field_checks(f, types)
         decode_lines, value = types.inline_decode(
-            f.type, py_literal(f.wire_name), required=f.is_required, take=keeps_extra
+            f.type, py_literal(f.wire_name), required=_always_set(f), take=keeps_extra
         )
         field_path = f'f"{{path}}.{f.python_name}"'
-        has_checks = has_checks or bool(check_args)
+        has_checks = has_checks or bool(check_args) or model.required_sets is not None
         fields.append(
             FieldContext(
                 name=f.python_name,
@@ -138,7 +162,7 @@ def _model(types: Types, model: Model, validated: frozenset[PyIdent]) -> ModelCo
         indent + line for f in fields for line in (*f.decode, f"obj.{f.name} = {f.value}")
     )
     encode_body = "\n".join(indent + line for f in fields for line in f.encode)
-    validate_lines = [
+    validate_lines = [line for line in (_required_sets_line(model),) if line is not None] + [
         line
         for f in fields
         for line in (
@@ -275,8 +299,7 @@ def _model_module(
     aliases: list[AliasContext] = []
     for d in definitions:
         if isinstance(d, EnumDef):
-            types.imports.add("typing", "Literal")
-            value = f"Literal[{', '.join(py_literal(v) for v in d.values)}]"
+            value = types.enum_annotation(d.values)
             enums.append(
                 AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
             )

@@ -1,4 +1,5 @@
-"""JSON decoding, encoding and request checks used by the generated models (static runtime).
+"""JSON decoding used by the generated models (static runtime), and the names of
+`_checks` (encoding and request checks) that generated code reaches through here.
 
 Generated `from_dict` methods are straight-line calls into the decoders here: each one
 takes a JSON value and returns the Python value or raises `APIResponseValidationError`
@@ -9,20 +10,19 @@ pass); request checks (`check`) are strict and raise `RequestValidationError`.
 from __future__ import annotations
 
 import base64
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any, TypeVar
 from uuid import UUID
 
+from ._checks import check, encode, required_sets, validate_nested
 from ._types import UNSET, Unset
-from .errors import APIResponseValidationError, RequestValidationError
+from .errors import APIResponseValidationError
 
 # What generated modules call (`_serde.<name>`) and what the other runtime modules
-# use (`encode`, `check`, `validate_nested`); everything else here is private.
+# use (`encode`, `check`, `validate_nested`, from `_checks`); everything else here is
+# private.
 # tests/plan/test_serde_names.py holds the list to exactly that.
 __all__ = [
     "any_",
@@ -47,10 +47,12 @@ __all__ = [
     "opt_pop",
     "req",
     "req_pop",
+    "required_sets",
     "rest",
     "str_",
     "tagged_",
     "time_",
+    "tuple_",
     "union_",
     "uuid_",
     "validate_nested",
@@ -331,128 +333,25 @@ def union_(value: object, options: Sequence[_Decoder[Any]], expected: str) -> An
     raise _mismatch(expected, value)
 
 
-def encode(value: object) -> Any:
-    """A JSON-ready copy of `value`: models via `to_dict`, ISO dates, `UNSET` dropped."""
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, (UUID, Decimal)):
-        return str(value)
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, Mapping):
-        return {str(k): encode(v) for k, v in value.items() if v is not UNSET}
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
-
-
-def _fail(field: str, problem: str) -> RequestValidationError:
-    return RequestValidationError(field, problem)
-
-
-def _check_number(value: float, field: str, rules: Mapping[str, Any]) -> None:
-    if "minimum" in rules and value < rules["minimum"]:
-        raise _fail(field, f"must be >= {rules['minimum']}, got {value}")
-    if "maximum" in rules and value > rules["maximum"]:
-        raise _fail(field, f"must be <= {rules['maximum']}, got {value}")
-    if "exclusive_minimum" in rules and value <= rules["exclusive_minimum"]:
-        raise _fail(field, f"must be > {rules['exclusive_minimum']}, got {value}")
-    if "exclusive_maximum" in rules and value >= rules["exclusive_maximum"]:
-        raise _fail(field, f"must be < {rules['exclusive_maximum']}, got {value}")
-    step = rules.get("multiple_of")
-    if step is not None and Fraction(str(value)) % Fraction(str(step)) != 0:
-        raise _fail(field, f"must be a multiple of {step}, got {value}")
-
-
-def _check_string(value: str, field: str, rules: Mapping[str, Any]) -> None:
-    if "min_length" in rules and len(value) < rules["min_length"]:
-        raise _fail(
-            field,
-            f"must have at least {rules['min_length']} characters, got {len(value)}",
+def tuple_(value: object, items: Sequence[_Decoder[Any]]) -> tuple[Any, ...]:
+    """Decode a JSON array of exactly `len(items)` items (a `prefixItems` tuple)."""
+    if not isinstance(value, list):
+        raise _mismatch(f"array of {len(items)} items", value)
+    if len(value) != len(items):
+        raise APIResponseValidationError(
+            f"expected array of {len(items)} items, got {len(value)}"
         )
-    if "max_length" in rules and len(value) > rules["max_length"]:
-        raise _fail(
-            field,
-            f"must have at most {rules['max_length']} characters, got {len(value)}",
-        )
-    pattern = rules.get("pattern")
-    if pattern is not None and re.search(pattern, value) is None:
-        raise _fail(field, f"must match the pattern {pattern!r}")
+    return tuple(_items_at(value, items))
 
 
-def _check_array(value: Sequence[Any], field: str, rules: Mapping[str, Any]) -> None:
-    if "min_items" in rules and len(value) < rules["min_items"]:
-        raise _fail(
-            field, f"must have at least {rules['min_items']} item(s), got {len(value)}"
-        )
-    if "max_items" in rules and len(value) > rules["max_items"]:
-        raise _fail(
-            field, f"must have at most {rules['max_items']} item(s), got {len(value)}"
-        )
-    if rules.get("unique_items"):
-        seen: set[str] = set()
-        for item in value:
-            key = json.dumps(encode(item), sort_keys=True)  # 1 and true differ
-            if key in seen:
-                raise _fail(field, "items must be unique")
-            seen.add(key)
-
-
-def _check_object(
-    value: Mapping[str, Any], field: str, rules: Mapping[str, Any]
-) -> None:
-    if "min_properties" in rules and len(value) < rules["min_properties"]:
-        raise _fail(field, f"must have at least {rules['min_properties']} properties")
-    if "max_properties" in rules and len(value) > rules["max_properties"]:
-        raise _fail(field, f"must have at most {rules['max_properties']} properties")
-
-
-def check(value: object, field: str, **rules: Any) -> None:
-    """Raise `RequestValidationError` naming `field` when `value` breaks a rule.
-
-    Rules are the JSON Schema keywords in snake_case (`minimum`, `max_length`,
-    `min_items`, `pattern`, ...) plus `choices`, the allowed values of an enum or
-    const. `UNSET` and `None` are not checked (required/nullable are typed).
-    """
-    if value is None or value is UNSET:
-        return
-    choices = rules.get("choices")
-    if choices is not None and not any(
-        value == c and type(value) is type(c) for c in choices
-    ):
-        allowed = ", ".join(repr(c) for c in choices)
-        raise _fail(field, f"must be one of {allowed}, got {value!r}")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        _check_number(value, field, rules)
-    elif isinstance(value, str):
-        _check_string(value, field, rules)
-    elif isinstance(value, (list, tuple)):
-        _check_array(value, field, rules)
-    elif isinstance(value, Mapping):
-        _check_object(value, field, rules)
-
-
-def validate_nested(value: object, field: str) -> None:
-    """Run `validate()` of every model inside `value` (a model, list or map).
-
-    Only models with something to check have a `validate` method; the others (and
-    plain values) pass. Generated models call this only for fields that may hold a
-    model with one; request bodies, which callers may give as anything, always.
-    """
-    validate = getattr(value, "validate", None)
-    if callable(validate):
-        validate(field)
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            validate_nested(item, f"{field}[{index}]")
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            validate_nested(item, f"{field}[{key!r}]")
+def _items_at(value: list[Any], decoders: Sequence[_Decoder[Any]]) -> list[Any]:
+    out: list[Any] = []
+    for index, (v, decode) in enumerate(zip(value, decoders)):
+        try:
+            out.append(decode(v))
+        except APIResponseValidationError as exc:
+            raise exc.at(index) from None
+    return out
 
 
 def const_(value: object, expected: _T) -> _T:

@@ -27,6 +27,7 @@ ARCHAL_FILES = {
     "_auth.py",
     "_base_client.py",
     "_bodies.py",
+    "_checks.py",
     "_failures.py",
     "_client.py",
     "_params.py",

@@ -57,6 +57,8 @@ def _module_level_names() -> set[str]:
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom) and node.module == "_checks":
+            names |= {alias.asname or alias.name for alias in node.names}  # re-exported
     return names - {"__all__"}
 
 

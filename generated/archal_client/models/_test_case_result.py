@@ -73,11 +73,5 @@ class TestCaseResult:
     def validate(self, path: str = "TestCaseResult") -> None:
         """Check the spec's constraints; raises `RequestValidationError` naming the field."""
         _serde.check(
-            self.status,
-            f"{path}.status",
-            choices=(
-                "passed",
-                "failed",
-                "skipped",
-            ),
+            self.status, f"{path}.status", choices=("passed", "failed", "skipped")
         )

@@ -109,11 +109,4 @@ class SquareCorners:
 
     def validate(self, path: str = "SquareCorners") -> None:
         """Check the spec's constraints; raises `RequestValidationError` naming the field."""
-        _serde.check(
-            self.style,
-            f"{path}.style",
-            choices=(
-                "sharp",
-                "soft",
-            ),
-        )
+        _serde.check(self.style, f"{path}.style", choices=("sharp", "soft"))

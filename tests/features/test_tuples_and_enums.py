@@ -1,0 +1,193 @@
+"""Types that were not valid typing or too loose (issue 12 items 9 and 10): float and
+boolean enums, and 3.1 `prefixItems` tuples (Litestar's `tuple[...]`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oagen.ir import Constraints, EnumDef, LiteralOf, Prim, TupleOf
+
+from .conftest import HEAD_31 as HEAD
+from .conftest import (
+    Reply,
+    build_ir,
+    call,
+    defs,
+    feature_spec,
+    fields,
+    json_body,
+    model,
+    models_of,
+    submodule,
+)
+
+_PATHS = """\
+paths:
+  /things:
+    get:
+      operationId: getThing
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
+      responses:
+        '204': {description: created}
+"""
+
+# --------------------------------------------------------------------------- float and boolean enums
+
+NUMBER_ENUMS = feature_spec(
+    "number_enums",
+    HEAD
+    + _PATHS
+    + """\
+components:
+  schemas:
+    Ratio: {type: number, enum: [1.1, -1.2]}
+    Flag: {type: boolean, enum: [false, true]}
+    Thing:
+      type: object
+      properties:
+        ratio: {$ref: '#/components/schemas/Ratio'}
+        flag: {$ref: '#/components/schemas/Flag'}
+        scale: {type: number, enum: [0.5, 2]}
+        on: {type: boolean, enum: [true, false]}
+        level: {type: integer, enum: [1, 2]}
+        only_true: {type: boolean, enum: [true]}
+""",
+    typecheck="""\
+        from feat_number_enums_client.models import Flag, Ratio, Thing
+
+        ratio: Ratio = 1.1
+        flag: Flag = True
+        thing = Thing(ratio=ratio, flag=flag, scale=2, on=False, level=1, only_true=True)
+    """,
+)
+
+
+def test_float_and_boolean_enums_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, NUMBER_ENUMS)
+    assert defs(api)["Ratio"] == EnumDef(
+        defs(api)["Ratio"].name, (1.1, -1.2), None, "#/components/schemas/Ratio"
+    )
+    thing = fields(model(api, "Thing"))
+    assert thing["scale"].type == LiteralOf((0.5, 2))
+
+
+def test_float_enums_are_floats_and_both_booleans_bool(package: Any) -> None:
+    pkg = package(NUMBER_ENUMS)
+    m = models_of(pkg)
+    enums = submodule(pkg, "models._enums")
+    assert (enums.Ratio, enums.Flag) == (float, bool)
+    thing_module = submodule(pkg, "models._thing")
+    hints = thing_module.Thing.__annotations__
+    assert (hints["scale"], hints["on"]) == ("float | Unset", "bool | Unset")
+    assert hints["level"] == "Literal[1, 2] | Unset"
+    assert hints["only_true"] == "Literal[True] | Unset"
+    # membership is still checked in requests ...
+    for bad in ({"ratio": 2.0}, {"scale": 1}, {"level": 3}):
+        with pytest.raises(ValueError, match="must be one of"):
+            m.Thing(**bad)
+    _, req = call(pkg, lambda c: c.create_thing(body=m.Thing(ratio=-1.2, scale=2)), Reply(204))
+    assert json_body(req) == {"ratio": -1.2, "scale": 2}
+    # ... and responses decode leniently
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {"ratio": 3.5, "flag": False}))
+    assert (got.ratio, got.flag) == (3.5, False)
+
+
+# --------------------------------------------------------------------------- prefixItems
+
+TUPLES = feature_spec(
+    "tuples",
+    HEAD
+    + _PATHS
+    + """\
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        pair:
+          type: array
+          prefixItems: [{type: integer}, {type: string, minLength: 2}]
+        closed:
+          type: array
+          prefixItems: [{type: string, format: date}]
+          items: false
+        open:
+          type: array
+          prefixItems: [{type: integer}, {type: string}]
+          items: {type: boolean}
+        anything:
+          type: array
+          prefixItems: [{type: integer}]
+          items: true
+""",
+    typecheck="""\
+        from datetime import date
+
+        from feat_tuples_client.models import Thing
+
+        pair: tuple[int, str] = (1, "ab")
+        thing = Thing(pair=pair, closed=(date(2024, 1, 2),), open=[1, "x", True])
+    """,
+)
+
+
+def test_prefix_items_ir(tmp_path: Path) -> None:
+    thing = fields(model(build_ir(tmp_path, TUPLES), "Thing"))
+    assert thing["pair"].type == TupleOf((Prim("int"), Prim("str")))
+    assert thing["pair"].constraints == Constraints(
+        min_items=2, max_items=2, prefix_items=(Constraints(), Constraints(min_length=2))
+    )
+    assert thing["closed"].type == TupleOf((Prim("date"),))
+    assert thing["open"].type == TupleOf((Prim("int"), Prim("str")), Prim("bool"))
+    assert thing["anything"].type == TupleOf((Prim("int"),), Prim("any"))
+
+
+def test_prefix_items_are_tuples_decoded_and_checked(package: Any) -> None:
+    pkg = package(TUPLES)
+    m = models_of(pkg)
+    hints = submodule(pkg, "models._thing").Thing.__annotations__
+    assert hints["pair"] == "tuple[int, str] | Unset"
+    assert hints["open"] == "list[int | str | bool] | Unset"
+    data = {
+        "pair": [1, "ab"],
+        "closed": ["2024-01-02"],
+        "open": [1, "x", True],
+        "anything": [1, {}],
+    }
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, data))
+    assert got.pair == (1, "ab") and got.open == [1, "x", True]
+    assert str(got.closed[0]) == "2024-01-02"
+    assert got.to_dict() == data
+    errors = submodule(pkg, "errors")
+    for bad, problem in (
+        ({"pair": [1]}, "$.pair: expected array of 2 items, got 1"),
+        ({"pair": [1, 2]}, "$.pair[1]: expected string, got integer"),
+        # with items after the prefix: typed and decoded as a list of any of the types
+        ({"open": [1, None]}, "$.open[1]: expected int | str | bool, got null"),
+    ):
+        with pytest.raises(errors.APIResponseValidationError) as caught:
+            call(pkg, lambda c, bad=bad: c.get_thing(), Reply(200, bad))
+        assert str(caught.value) == problem
+    # requests: each item's constraints, and the length
+    with pytest.raises(ValueError, match=r"Thing\.pair\[1\]: must have at least 2"):
+        m.Thing(pair=(1, "a"))
+    with pytest.raises(ValueError, match=r"Thing\.pair: must have at most 2 item"):
+        m.Thing(pair=(1, "ab", "cd"))
+    with pytest.raises(ValueError, match=r"body\.pair: expected array of 2 items, got 3"):
+        call(pkg, lambda c: c.create_thing(body={"pair": [1, "ab", "x"]}), Reply(204))
+    _, req = call(pkg, lambda c: c.create_thing(body=m.Thing(pair=(1, "ab"))), Reply(204))
+    assert json_body(req) == {"pair": [1, "ab"]}
