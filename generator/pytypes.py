@@ -39,6 +39,8 @@ from .literals import base_decoder, enum_type, is_literal_enum, py_literal
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
 
+# builtin types an annotation may name (a method of the same name would hide them)
+BUILTIN_TYPES = frozenset({"list", "dict", "tuple", "str", "int", "float", "bool", "bytes"})
 _PRIM_ANNOTATION: dict[PrimKind, str] = {
     "str": "str", "int": "int", "float": "float", "bool": "bool", "any": "Any",
     "none": "None", "datetime": "datetime", "date": "date", "time": "time",
@@ -120,13 +122,20 @@ def _refers_to(defs: dict[PyIdent, Definition], t: TypeExpr, name: str, seen: se
 
 class Types:
     def __init__(
-        self, definitions: Definitions | Iterable[Definition], *, model_prefix: str = ""
+        self,
+        definitions: Definitions | Iterable[Definition],
+        *,
+        model_prefix: str = "",
+        shadowed: frozenset[str] = frozenset(),
     ) -> None:
         """`model_prefix` (`_models.`, the name the models package is imported as):
         model classes are reached through it, and only inside decoder functions, so a
-        module can leave loading them to first use."""
+        module can leave loading them to first use. `shadowed`: names a class of the
+        module defines as methods (`list`): builtins among them are spelled
+        `builtins.list` in annotations, where the method would otherwise stand."""
         index = definitions if isinstance(definitions, Definitions) else Definitions(definitions)
         self._prefix = model_prefix
+        self._shadowed = shadowed & BUILTIN_TYPES
         self._defs = index.by_name
         self._recursive = index.recursive
         self.imports = ImportSet()
@@ -144,6 +153,13 @@ class Types:
         self.models_used.add(name)
         return name
 
+    def builtin(self, name: str) -> str:
+        """The builtin type `name` as an annotation may spell it here."""
+        if name not in self._shadowed:
+            return name
+        self.imports.add_module("builtins")
+        return f"builtins.{name}"
+
     def serde(self, name: str) -> str:
         """`_serde.<name>` (a runtime helper of `_serde.__all__`), importing `_serde`."""
         self.imports.add("..", "_serde")
@@ -157,15 +173,16 @@ class Types:
                     self.imports.add(*_PRIM_IMPORT[kind])
                 if kind == "file":
                     self.imports.add(".._types", "FileTypes")
-                return _PRIM_ANNOTATION[kind]
+                return self.builtin(_PRIM_ANNOTATION[kind])
             case ListOf(item=item):
-                return f"list[{self.annotation(item)}]"
+                return f"{self.builtin('list')}[{self.annotation(item)}]"
             case TupleOf(items=items, rest=None):
-                return f"tuple[{', '.join(self.annotation(i) for i in items)}]"
+                inside = ", ".join(self.annotation(i) for i in items)
+                return f"{self.builtin('tuple')}[{inside}]"
             case TupleOf():  # more items after the prefix: a list of any of them
                 return self.annotation(_as_list(t))
             case MapOf(value=value):
-                return f"dict[str, {self.annotation(value)}]"
+                return f"{self.builtin('dict')}[{self.builtin('str')}, {self.annotation(value)}]"
             case Ref(name=name):
                 target = self._defs[name]
                 if isinstance(target, Alias) and name not in self._recursive:
@@ -186,7 +203,7 @@ class Types:
         text, uses_literal = enum_type(values)
         if uses_literal:
             self.imports.add("typing", "Literal")
-        return text
+        return self.builtin(text) if text in BUILTIN_TYPES else text
 
     def slug(self, t: TypeExpr) -> str:
         """A stable identifier fragment naming the shape of `t`."""

@@ -148,13 +148,14 @@ def _body_annotation(types: Types, op: Operation) -> str:
     body = op.body
     if body.kind in ("binary",):
         types.imports.add("typing", "IO")
-        return "bytes | IO[bytes]"
+        raw = types.builtin("bytes")
+        return f"{raw} | IO[{raw}]"
     if body.kind == "text":
-        return "str"
+        return types.builtin("str")
     annotation = types.annotation(body.type)
     if body.kind in ("json", "form", "multipart") and types.accepts_dict(body.type):
         types.imports.add("typing", "Any")
-        annotation += " | dict[str, Any]"
+        annotation += f" | {types.builtin('dict')}[{types.builtin('str')}, Any]"
     return annotation
 
 
@@ -237,7 +238,8 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
 def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceContext:
     # models are reached as `_models.Name` inside decoder functions: importing a
     # resource module does not import the models of all its operations
-    types = Types(index, model_prefix="_models.")
+    methods = frozenset(op.python_name for op in resource.operations)
+    types = Types(index, model_prefix="_models.", shadowed=methods)
     operations = tuple(_operation(types, op, api.base_url) for op in resource.operations)
     # what the template prints around the operations: the resource classes (their
     # `with_raw_response` is a cached property)

@@ -241,3 +241,58 @@ def test_schema_name_clashes_behaviour(tmp_path: Path, package: Any) -> None:
 def _py(api: Any, wire: str) -> str:
     everything = defs(api)["Everything"]
     return next(f.python_name for f in everything.fields if f.wire_name == wire)
+
+
+BUILTIN_METHODS = feature_spec(
+    "builtin_methods",
+    HEAD_31
+    + """\
+paths:
+  /things:
+    get:
+      tags: [things]
+      operationId: things_list
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+    post:
+      tags: [things]
+      operationId: things_dict
+      requestBody:
+        content: {application/json: {schema: {type: object, additionalProperties: {type: integer}}}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {type: object, additionalProperties: {type: integer}}}}
+  /things/{id}:
+    get:
+      tags: [things]
+      operationId: things_str
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {type: array, items: {type: number, enum: [0.5, 1.5]}}}}
+""",
+    typecheck="""\
+        from feat_builtin_methods_client import Client
+
+        def use(c: Client) -> None:
+            names: list[str] = c.things.list()
+            counts: dict[str, int] = c.things.dict(body={"a": 1})
+            halves: list[float] = c.things.str("x")
+    """,
+)
+
+
+def test_methods_named_like_builtins_keep_the_builtins_in_annotations(package: Any) -> None:
+    """`client.things.list` (drf's `things_list`) is a method named `list`: the class's
+    annotations spell the builtin `builtins.list`, so mypy reads them right."""
+    pkg = package(BUILTIN_METHODS)
+    got, req = call(pkg, lambda c: c.things.list(), Reply(200, ["a", "b"]))
+    assert got == ["a", "b"] and str(req.url) == f"{BASE}/things"
+    got, req = call(pkg, lambda c: c.things.dict(body={"a": 1}), Reply(200, {"a": 2}))
+    assert got == {"a": 2} and json_body(req) == {"a": 1}
+    source = Path(pkg.__file__).parent.joinpath("resources", "things.py").read_text()
+    assert "-> builtins.list[builtins.str]:" in source and "import builtins" in source
