@@ -34,6 +34,8 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
     operations: int = 0
     models: int = 0
+    # One line per paginated operation: "resource.method_iter: how" (see `paginated`).
+    paginated: tuple[str, ...] = ()
 
 
 def check_spec(
@@ -87,7 +89,7 @@ def generate_files(
     name = options.package_name or default_package_name(path.name)
     selection = Selection(options.include_tags, options.exclude_tags, options.include_operations)
     report("building")
-    api = build(spec, sink, name, selection)
+    api = build(spec, sink, name, selection, infer_pagination=options.pagination_inference)
     sink.raise_if_errors()
     report("rendering and formatting")
     files, sources = _produce(api, options, previous)
@@ -100,7 +102,19 @@ def generate_files(
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)
-    return Result(files, sink.items, operations, models)
+    return Result(files, sink.items, operations, models, paginated(api))
+
+
+def paginated(api: Api) -> tuple[str, ...]:
+    """`repos.list_for_org_iter: recognised: a `Link` header` per paginated operation."""
+    lines: list[str] = []
+    for resource in (*api.resources, *filter(None, [api.root])):
+        for op in resource.operations:
+            if op.pagination is not None:
+                owner = f"{resource.python_name}." if resource.tag is not None else ""
+                how = "recognised" if op.pagination.is_inferred else "declared"
+                lines.append(f"{owner}{op.python_name}_iter: {how}: {op.pagination.reason}")
+    return tuple(lines)
 
 
 def _produce(

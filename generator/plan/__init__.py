@@ -35,6 +35,8 @@ RUNTIME_FILES = (
     "_base_client.py",
     "_bodies.py",
     "_failures.py",
+    "_oauth2.py",
+    "_pagination.py",
     "_params.py",
     "_request.py",
     "_resources.py",

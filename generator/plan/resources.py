@@ -15,6 +15,7 @@ from ..ir import (
 from ..literals import py_literal
 from ..pytypes import Definitions, Types
 from .common import _check_args, _doc, _parameter, _resource_class_names
+from .pagination import pager_context
 from .contexts import (
     ArgContext,
     OperationContext,
@@ -231,6 +232,7 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
         doc=_operation_doc(op, types, returns),
         endpoint_fields=tuple(fields),
         is_deprecated=op.is_deprecated,
+        pager=pager_context(types, op, constant),
     )
 
 
@@ -244,6 +246,9 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
     imports = types.imports
     imports.add("functools", "cached_property")
     imports.add(".._base_client", "AsyncResource", "SyncResource")
+    if any(op.pager is not None for op in operations):
+        imports.add(".._pagination", "aiterate", "iterate")
+        imports.add("collections.abc", "AsyncIterator", "Iterator")
     checking = ImportSet()  # models named by annotations only
     if types.models_used:
         checking.add("..models", *sorted(types.models_used))
