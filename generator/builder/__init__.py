@@ -32,8 +32,8 @@ from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
 from ..options import default_package_name
 from ..resolve import Resolver
 from .docs import doc_text
-from .pagination import add_pagination
 from .operations import DraftOperation, OperationBuilder, check_servers, server_url
+from .pagination import add_pagination
 from .schemas import SchemaBuilder
 from .unions import check_unions
 

@@ -72,8 +72,9 @@ def add_pagination(
         elif declared is None and infer:
             pagination = _inferred(op, headers, by_name)
         if pagination is not None:
-            draft = replace(draft, operation=replace(op, pagination=pagination))
-        out.append(draft)
+            out.append(replace(draft, operation=replace(op, pagination=pagination)))
+        else:
+            out.append(draft)
     return out
 
 
@@ -309,9 +310,9 @@ def _items(
         for name, ftype in _fields(body, by_name).items()
         if (item := _list_item(ftype, by_name)) is not None
     }
-    for name in arrays:
+    for name, item in arrays.items():
         if name.lower() in _ITEM_FIELDS:
-            return (name,), arrays[name]
+            return (name,), item
     if len(arrays) == 1:
         name = next(iter(arrays))
         return (name,), arrays[name]

@@ -15,12 +15,12 @@ from ..ir import (
 from ..literals import py_literal
 from ..pytypes import Definitions, Types
 from .common import _check_args, _doc, _parameter, _resource_class_names
-from .pagination import pager_context
 from .contexts import (
     ArgContext,
     OperationContext,
     ResourceContext,
 )
+from .pagination import pager_context
 
 
 def _response_decoder(types: Types, response: Response) -> str:

@@ -88,7 +88,9 @@ class _TokenSource:
         if self._token == token:
             self._token = None
 
-    def _request(self, http_client: httpx.Client | httpx.AsyncClient, url: str) -> httpx.Request:
+    def _request(
+        self, http_client: httpx.Client | httpx.AsyncClient, url: str
+    ) -> httpx.Request:
         form = self._form()
         if self.scopes:
             form["scope"] = " ".join(self.scopes)
@@ -240,7 +242,9 @@ class OAuth2:
         return str(httpx.URL(base_url + "/").join(given))
 
 
-def _sources(client: Any, security: tuple[tuple[str, ...], ...]) -> list[tuple[OAuth2, _TokenSource]]:
+def _sources(
+    client: Any, security: tuple[tuple[str, ...], ...]
+) -> list[tuple[OAuth2, _TokenSource]]:
     """The grants `security` may use: (scheme, grant) of its first usable alternative."""
     credentials = client._credentials
     for alternative in security:

@@ -22,7 +22,7 @@ from ._response import RAW_RESPONSE, APIResponse, _json_body, _where
 from ._types import UNSET, Headers, Query, Timeout, Unset
 from .errors import APIError, APIResponseValidationError
 
-__all__ = ["NEXT_URL", "PaginationError", "Pager", "aiterate", "iterate"]
+__all__ = ["NEXT_URL", "Pager", "PaginationError", "aiterate", "iterate"]
 
 ItemT = TypeVar("ItemT")
 

@@ -107,7 +107,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.requests.append(self.path)
         url = urlsplit(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -168,7 +168,11 @@ METHODS = [
 
 @pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
 def test_pagination_sync_yields_every_item_once_in_order(
-    package: Any, server: tuple[str, list[str]], method: str, kwargs: Any, total: int,
+    package: Any,
+    server: tuple[str, list[str]],
+    method: str,
+    kwargs: Any,
+    total: int,
     requests: int,
 ) -> None:
     pkg = package(PAGES)
@@ -183,7 +187,11 @@ def test_pagination_sync_yields_every_item_once_in_order(
 
 @pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
 def test_pagination_async_yields_every_item_once_in_order(
-    package: Any, server: tuple[str, list[str]], method: str, kwargs: Any, total: int,
+    package: Any,
+    server: tuple[str, list[str]],
+    method: str,
+    kwargs: Any,
+    total: int,
     requests: int,
 ) -> None:
     pkg = package(PAGES)
@@ -200,7 +208,11 @@ def test_pagination_async_yields_every_item_once_in_order(
 
 @pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
 def test_pagination_max_items_stops_without_another_request(
-    package: Any, server: tuple[str, list[str]], method: str, kwargs: Any, total: int,
+    package: Any,
+    server: tuple[str, list[str]],
+    method: str,
+    kwargs: Any,
+    total: int,
     requests: int,
 ) -> None:
     pkg = package(PAGES)
