@@ -20,6 +20,7 @@ from .load import Document, Spec, load
 from .manifest import MANIFEST, Formatted, manifest_text, sha256
 from .options import LoadPolicy, Options, default_package_name
 from .plan import plan
+from .plan.pagination import paginated
 from .render import render
 from .validate import validate
 
@@ -103,18 +104,6 @@ def generate_files(
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)
     return Result(files, sink.items, operations, models, paginated(api))
-
-
-def paginated(api: Api) -> tuple[str, ...]:
-    """`repos.list_for_org_iter: recognised: a `Link` header` per paginated operation."""
-    lines: list[str] = []
-    for resource in (*api.resources, *filter(None, [api.root])):
-        for op in resource.operations:
-            if op.pagination is not None:
-                owner = f"{resource.python_name}." if resource.tag is not None else ""
-                how = "recognised" if op.pagination.is_inferred else "declared"
-                lines.append(f"{owner}{op.python_name}_iter: {how}: {op.pagination.reason}")
-    return tuple(lines)
 
 
 def _produce(

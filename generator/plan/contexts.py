@@ -190,6 +190,7 @@ class ReadmeContext:
     version: str
     setup: str
     sections: tuple[SectionContext, ...]
+    paginated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ..ir import Operation, Pagination
+from ..ir import Api, Operation, Pagination
 from ..literals import py_literal
 from ..pytypes import Types
 from .common import _doc
 from .contexts import PagerContext
 
-__all__ = ["pager_context"]
+__all__ = ["pager_context", "paginated"]
 
 _HOW = {
     "cursor": "a cursor",
@@ -69,3 +69,15 @@ def pager_context(types: Types, op: Operation, constant: str) -> PagerContext | 
         pager_fields=_fields(types, p),
         doc=_doc(doc, 8),
     )
+
+
+def paginated(api: Api) -> tuple[str, ...]:
+    """`repos.list_for_org_iter: recognised: a `Link` header` per paginated operation."""
+    lines: list[str] = []
+    for resource in (*api.resources, *filter(None, [api.root])):
+        for op in resource.operations:
+            if op.pagination is not None:
+                owner = f"{resource.python_name}." if resource.tag is not None else ""
+                how = "recognised" if op.pagination.is_inferred else "declared"
+                lines.append(f"{owner}{op.python_name}_iter: {how}: {op.pagination.reason}")
+    return tuple(lines)

@@ -117,7 +117,8 @@ class _BaseClient(Generic[_HttpxT]):
         self._sent_credentials: dict[tuple[tuple[str, ...], ...], _Credentials] = {}
         # OAuth2 grants: their tokens change, so what a requirement sends is not cached
         self._fetched_tokens = any(
-            isinstance(self._security_schemes.get(name), OAuth2) and not isinstance(v, str)
+            isinstance(self._security_schemes.get(name), OAuth2)
+            and not isinstance(v, str)
             for name, v in self._credentials.items()
         )
 
@@ -319,7 +320,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         )
         retry = self._may_retry(request, endpoint, rewindable)
         attempt = 0
-        renewed = not self._fetched_tokens  # a fetched token is renewed once after a 401
+        renewed = not self._fetched_tokens  # renewed once after a 401
         while True:
             try:
                 response = self._send(request, rewindable)
@@ -417,7 +418,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         )
         retry = self._may_retry(request, endpoint, rewindable)
         attempt = 0
-        renewed = not self._fetched_tokens  # a fetched token is renewed once after a 401
+        renewed = not self._fetched_tokens  # renewed once after a 401
         while True:
             try:
                 response = await self._send(request, rewindable)

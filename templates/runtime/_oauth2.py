@@ -56,7 +56,9 @@ class _TokenSource:
 
     _secrets: tuple[str, ...] = ()
 
-    def __init__(self, client_id: str, scopes: Iterable[str], token_url: str | None) -> None:
+    def __init__(
+        self, client_id: str, scopes: Iterable[str], token_url: str | None
+    ) -> None:
         self.client_id = client_id
         self.scopes = tuple(scopes)
         self.token_url = token_url
@@ -128,7 +130,11 @@ class _TokenSource:
         else:
             self._expires_at = float("inf")  # until a 401 says otherwise
         refresh = data.get("refresh_token")
-        if isinstance(self, OAuth2RefreshToken) and isinstance(refresh, str) and refresh:
+        if (
+            isinstance(self, OAuth2RefreshToken)
+            and isinstance(refresh, str)
+            and refresh
+        ):
             self.refresh_token = refresh  # a rotated refresh token
         self._token = token
         return token
@@ -238,7 +244,9 @@ class OAuth2:
             given = self.refresh_url if isinstance(source, OAuth2RefreshToken) else None
             given = given or self.token_url
         if given is None:
-            raise ValueError("the spec declares no tokenUrl: pass token_url= to the grant")
+            raise ValueError(
+                "the spec declares no tokenUrl: pass token_url= to the grant"
+            )
         return str(httpx.URL(base_url + "/").join(given))
 
 
@@ -270,7 +278,9 @@ async def aprepare_tokens(client: Any, security: tuple[tuple[str, ...], ...]) ->
     """Fetch the tokens a call with `security` needs (async client)."""
     for scheme, source in _sources(client, security):
         if source.cached() is None:
-            await source.afetch(client._http_client, scheme.url(source, client.base_url))
+            await source.afetch(
+                client._http_client, scheme.url(source, client.base_url)
+            )
 
 
 def expire_tokens(

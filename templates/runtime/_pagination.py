@@ -48,7 +48,7 @@ class Pager(Generic[ItemT]):
     cursor: tuple[str, ...] | None = None  # the next cursor in the body
     cursor_item_field: str | None = None  # ... or this field of the last item
     has_more: tuple[str, ...] | None = None  # false on the last page
-    next_url: tuple[str, ...] | None = None  # a URL in the body (else the `Link` header)
+    next_url: tuple[str, ...] | None = None  # a URL field (else `Link` header)
 
 
 def _dig(data: Any, path: tuple[str, ...]) -> Any:
@@ -71,7 +71,9 @@ class _Pages(Generic[ItemT]):
         self._seen: set[str] = set()
         names = [p.name for p in endpoint.params]
         self._param = names.index(pager.param) if pager.param in names else None
-        self._size = names.index(pager.size_param) if pager.size_param in names else None
+        self._size = (
+            names.index(pager.size_param) if pager.size_param in names else None
+        )
         self._page_size: int | None = None
 
     def advance(self, response: httpx.Response) -> tuple[list[ItemT], bool]:
