@@ -28,6 +28,8 @@ ARCHAL_FILES = {
     "_base_client.py",
     "_bodies.py",
     "_failures.py",
+    "_oauth2.py",
+    "_pagination.py",
     "_client.py",
     "_params.py",
     "_request.py",
