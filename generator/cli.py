@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
             help="pyproject: make OUT an installable project (pyproject.toml + package)",
         )  # fmt: skip
         sub.add_argument(
+            "--no-pagination-inference", action="store_false", default=None,
+            dest="pagination_inference",
+            help="paginate only operations with `x-oagen-pagination` (no recognised patterns)",
+        )  # fmt: skip
+        sub.add_argument(
             "--force",
             action="store_true",
             help="generate: ignore the manifest (format every file again); check always does",
@@ -133,6 +138,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         meta=args.meta,
         allow_ref_outside=args.allow_ref_outside,
         allow_remote_ref=listed(args.allow_remote_ref),
+        pagination_inference=getattr(args, "pagination_inference", None),
     )
 
 
@@ -186,6 +192,8 @@ def _run_target(command: str, job: Job, force: bool) -> int:
             f"{shown}: {detail} ({len(result.files)} files); {result.operations} operations,"
             f" {result.models} models in {time.perf_counter() - started:.2f} s"
         )
+        for line in result.paginated:
+            print(f"{shown}: paginated {line}")
         for path in extra_files(job.output, result.files):
             print(f"{shown / path}: warning: {_EXTRA}", file=sys.stderr)
         return 0

@@ -42,6 +42,7 @@ class Settings:
     meta: str | None = None
     allow_ref_outside: bool | None = None
     allow_remote_ref: tuple[str, ...] | None = None
+    pagination_inference: bool | None = None
 
     def over(self, fallback: Settings) -> Settings:
         """These settings, with what they leave unset taken from `fallback`."""
@@ -74,6 +75,7 @@ _KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "meta": ("str", ("none", "pyproject")),
     "allow_ref_outside": ("bool", ()),
     "allow_remote_ref": ("list", ()),
+    "pagination_inference": ("bool", ()),
 }
 SETTING_KEYS = ("spec", "output", *_KINDS)
 

@@ -301,6 +301,11 @@ class _Differ:
                 (name, before, after),
             )
         yield from self._security(name, old.security, new.security)
+        if (old.pagination is None) != (new.pagination is None):
+            if new.pagination is None:
+                yield Change(True, "removed pagination of {}: no {}", (name, name + "_iter"))
+            else:
+                yield Change(False, "added pagination to {}: new {}", (name, name + "_iter"))
 
     def _params(
         self, op: str, old_params: tuple[Param, ...], new_params: tuple[Param, ...]

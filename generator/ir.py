@@ -29,6 +29,8 @@ __all__ = [
     "Model",
     "Nullable",
     "Operation",
+    "Pagination",
+    "PaginationStyle",
     "Param",
     "ParamLocation",
     "Prim",
@@ -273,6 +275,28 @@ class Operation:
     pointer: str
     # An operation- or path-level `servers` entry (absolute URL), or None.
     server_url: str | None = None
+    pagination: Pagination | None = None
+
+
+PaginationStyle = Literal["cursor", "offset", "page", "next_link"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """How an operation's pages follow each other (`x-oagen-pagination`, or a
+    recognised pattern when `is_inferred`). Field paths are JSON names from the body."""
+
+    style: PaginationStyle
+    items: tuple[str, ...]  # where the items are: () the body is the array
+    item_type: TypeExpr
+    param: str | None = None  # cursor / offset / page parameter (wire name)
+    size_param: str | None = None  # limit / page size parameter (wire name)
+    cursor: tuple[str, ...] | None = None  # the next cursor in the body
+    cursor_item_field: str | None = None  # ... or this field of the last item
+    has_more: tuple[str, ...] | None = None  # a boolean: false on the last page
+    next_url: tuple[str, ...] | None = None  # next_link: a URL field (else `Link`)
+    is_inferred: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +318,10 @@ class SecurityScheme:
     location: Literal["header", "query", "cookie"] | None
     param_name: str | None
     description: str | None
+    # oauth2 (kind "bearer"): the token endpoints of its flows, and their scopes
+    token_url: str | None = None
+    refresh_url: str | None = None
+    has_client_credentials: bool = False
 
 
 @dataclass(frozen=True, slots=True)

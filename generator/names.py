@@ -56,7 +56,7 @@ FIELD_RESERVED = frozenset(
      "field", "frozenset", "classmethod", "_KEYS"}
 )  # fmt: skip
 # Keyword arguments every operation method has.
-PARAM_RESERVED = frozenset({"self", "body", "extra_headers", "extra_query", "timeout"})
+PARAM_RESERVED = frozenset({"self", "body", "extra_headers", "extra_query", "timeout", "max_items"})
 # Attributes of the resource classes themselves.
 METHOD_RESERVED = frozenset({"_client", "with_raw_response", "cached_property"})
 # File names Windows reserves (with any extension): resource modules are named after

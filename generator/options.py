@@ -46,6 +46,7 @@ class Options:
     allow_ref_outside: bool = False
     allowed_hosts: tuple[str, ...] = ()
     formatter: Formatter = "ruff"
+    pagination_inference: bool = True
 
     @property
     def load_policy(self) -> LoadPolicy:
@@ -62,4 +63,6 @@ class Options:
             "allow_ref_outside": self.allow_ref_outside,
             "allowed_hosts": sorted(self.allowed_hosts),
             "formatter": self.formatter,
+            # recorded only when off, so manifests from before the option stay current
+            **({} if self.pagination_inference else {"pagination_inference": False}),
         }

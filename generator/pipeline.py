@@ -20,6 +20,7 @@ from .load import Document, Spec, load
 from .manifest import MANIFEST, Formatted, manifest_text, sha256
 from .options import LoadPolicy, Options, default_package_name
 from .plan import plan
+from .plan.pagination import paginated
 from .render import render
 from .upgrade import upgrade
 from .validate import validate
@@ -35,6 +36,8 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
     operations: int = 0
     models: int = 0
+    # One line per paginated operation: "resource.method_iter: how" (see `paginated`).
+    paginated: tuple[str, ...] = ()
 
 
 def check_spec(
@@ -90,7 +93,7 @@ def generate_files(
     name = options.package_name or default_package_name(path.name)
     selection = Selection(options.include_tags, options.exclude_tags, options.include_operations)
     report("building")
-    api = build(spec, sink, name, selection)
+    api = build(spec, sink, name, selection, infer_pagination=options.pagination_inference)
     sink.raise_if_errors()
     report("rendering and formatting")
     files, sources = _produce(api, options, previous)
@@ -103,7 +106,7 @@ def generate_files(
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)
-    return Result(files, sink.items, operations, models)
+    return Result(files, sink.items, operations, models, paginated(api))
 
 
 def _produce(

@@ -130,9 +130,8 @@ class Types:
     ) -> None:
         """`model_prefix` (`_models.`, the name the models package is imported as):
         model classes are reached through it, and only inside decoder functions, so a
-        module can leave loading them to first use. `shadowed`: names a class of the
-        module defines as methods (`list`): builtins among them are spelled
-        `builtins.list` in annotations, where the method would otherwise stand."""
+        module can leave loading them to first use. `shadowed`: method names of the
+        module's classes; builtins among them are spelled `builtins.list`."""
         index = definitions if isinstance(definitions, Definitions) else Definitions(definitions)
         self._prefix = model_prefix
         self._shadowed = shadowed & BUILTIN_TYPES
@@ -155,10 +154,9 @@ class Types:
 
     def builtin(self, name: str) -> str:
         """The builtin type `name` as an annotation may spell it here."""
-        if name not in self._shadowed:
-            return name
-        self.imports.add_module("builtins")
-        return f"builtins.{name}"
+        if name in self._shadowed:
+            self.imports.add_module("builtins")
+        return f"builtins.{name}" if name in self._shadowed else name
 
     def serde(self, name: str) -> str:
         """`_serde.<name>` (a runtime helper of `_serde.__all__`), importing `_serde`."""

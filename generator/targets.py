@@ -96,6 +96,7 @@ def _job(command: str, target: Target, given: Settings) -> Job:
         allow_ref_outside=settings.allow_ref_outside or False,
         allowed_hosts=settings.allow_remote_ref or (),
         formatter=formatter,
+        pagination_inference=settings.pagination_inference is not False,
     )
     return Job(target.spec, target.output, options, settings.strict or False)
 
@@ -121,4 +122,5 @@ def _recorded(output: Path) -> Settings:
         exclude_tags=strings("exclude_tags"),
         include_operations=strings("include_operations"),
         meta="pyproject" if isinstance(meta, list) and "pyproject" in meta else None,
+        pagination_inference=False if options.get("pagination_inference") is False else None,
     )

@@ -31,6 +31,8 @@ from ._auth import (
 )
 from ._bodies import Body, _is_bytes_file
 from ._failures import _connection_error, _decoding_error, _retry_after, _status_error
+from ._oauth2 import OAuth2, aprepare_tokens, expire_tokens, prepare_tokens
+from ._pagination import NEXT_URL
 from ._params import Param, scalar_text
 from ._request import Endpoint, encode_body
 from ._resources import AsyncResource, SyncResource
@@ -114,6 +116,12 @@ class _BaseClient(Generic[_HttpxT]):
         self._secret_query = {s.name for s in api_keys if s.location == "query"}
         _register_query_secrets(self._secret_query)
         self._sent_credentials: dict[tuple[tuple[str, ...], ...], _Credentials] = {}
+        # OAuth2 grants: their tokens change, so what a requirement sends is not cached
+        self._fetched_tokens = any(
+            isinstance(self._security_schemes.get(name), OAuth2)
+            and not isinstance(v, str)
+            for name, v in self._credentials.items()
+        )
 
     def __repr__(self) -> str:  # never show credentials
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
@@ -122,7 +130,7 @@ class _BaseClient(Generic[_HttpxT]):
         """What `security` sends: the first alternative whose credentials were all
         given (worked out once per security requirement: credentials do not change)."""
         found = self._sent_credentials.get(security)
-        if found is None:
+        if found is None or self._fetched_tokens:
             headers = httpx.Headers(self._default_headers)
             query: list[tuple[str, str]] = []
             cookies: dict[str, str] = {}
@@ -167,9 +175,13 @@ class _BaseClient(Generic[_HttpxT]):
         rewindable = content is None or isinstance(content, bytes)
         if files:
             rewindable = all(_is_bytes_file(f) for _, f in files)
+        url = self._root(endpoint) + route.url_path(args)
+        next_url = NEXT_URL.get()
+        if next_url is not None:  # a page's next link: its query replaces the call's
+            url, query = next_url, list(credential_query)
         request = self._http_client.build_request(
             endpoint.method,
-            self._root(endpoint) + route.url_path(args),
+            url,
             params=tuple(query) or None,
             headers=headers,
             content=content,
@@ -302,14 +314,26 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         extra_query: Query | None = None,
         timeout: Timeout | Unset = UNSET,
     ) -> T:
+        if self._fetched_tokens:
+            prepare_tokens(self, endpoint.security)
         request, rewindable = self._build_request(
             endpoint, args, body, extra_headers, extra_query, timeout
         )
         retry = self._may_retry(request, endpoint, rewindable)
         attempt = 0
+        renewed = not self._fetched_tokens  # renewed once after a 401
         while True:
             try:
                 response = self._send(request, rewindable)
+                if not renewed and response.status_code == 401 and rewindable:
+                    renewed = expire_tokens(self, endpoint.security, request)
+                    if renewed:
+                        response.close()
+                        prepare_tokens(self, endpoint.security)
+                        request, rewindable = self._build_request(
+                            endpoint, args, body, extra_headers, extra_query, timeout
+                        )
+                        continue
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
                     self._read(response)
@@ -388,14 +412,26 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         extra_query: Query | None = None,
         timeout: Timeout | Unset = UNSET,
     ) -> T:
+        if self._fetched_tokens:
+            await aprepare_tokens(self, endpoint.security)
         request, rewindable = self._build_request(
             endpoint, args, body, extra_headers, extra_query, timeout
         )
         retry = self._may_retry(request, endpoint, rewindable)
         attempt = 0
+        renewed = not self._fetched_tokens  # renewed once after a 401
         while True:
             try:
                 response = await self._send(request, rewindable)
+                if not renewed and response.status_code == 401 and rewindable:
+                    renewed = expire_tokens(self, endpoint.security, request)
+                    if renewed:
+                        await response.aclose()
+                        await aprepare_tokens(self, endpoint.security)
+                        request, rewindable = self._build_request(
+                            endpoint, args, body, extra_headers, extra_query, timeout
+                        )
+                        continue
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
                     await self._read(response)

@@ -34,6 +34,7 @@ from ..options import default_package_name
 from ..resolve import Resolver
 from .docs import doc_text
 from .operations import DraftOperation, OperationBuilder, check_servers, server_url
+from .pagination import add_pagination
 from .schemas import SchemaBuilder
 from .unions import check_unions
 
@@ -69,6 +70,8 @@ def build(
     sink: Diagnostics,
     package_name: str,
     selection: Selection | None = None,
+    *,
+    infer_pagination: bool = True,
 ) -> Api:
     """Build the IR; errors go to `sink` (the caller raises after this phase).
 
@@ -99,6 +102,9 @@ def build(
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions = schemas.definitions()
     check_unions(definitions, sink, spec.root.key)
+    drafts = add_pagination(
+        drafts, root, resolver, definitions, sink, where.child("paths"), infer=infer_pagination
+    )
     if selection is not None and not selection.is_everything:
         drafts = [d for d in drafts if selection.keeps(d)]
         definitions = _reachable(definitions, [d.operation for d in drafts])
@@ -178,9 +184,39 @@ def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityS
                     str(key), python, "api_key", location, str(scheme.get("name", key)), description
                 )
             )
-        else:  # http bearer (and other http schemes), oauth2, openIdConnect: a token
+        elif kind == "oauth2":
+            out.append(_oauth2(str(key), python, scheme, description))
+        else:  # http bearer (and other http schemes), openIdConnect: a token
             out.append(SecurityScheme(str(key), python, "bearer", None, None, description))
     return tuple(out)
+
+
+def _oauth2(
+    key: str, python: PyIdent, scheme: dict[str, Any], description: str | None
+) -> SecurityScheme:
+    """A bearer token, or one fetched from the `tokenUrl` of its flows (the
+    `clientCredentials` flow's first)."""
+    flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+    assert isinstance(flows, dict)
+    token_url = refresh_url = None
+    for name in ("clientCredentials", "authorizationCode", "password"):
+        flow = flows.get(name)
+        if isinstance(flow, dict):
+            if token_url is None and isinstance(flow.get("tokenUrl"), str):
+                token_url = flow["tokenUrl"]
+            if refresh_url is None and isinstance(flow.get("refreshUrl"), str):
+                refresh_url = flow["refreshUrl"]
+    return SecurityScheme(
+        key,
+        python,
+        "bearer",
+        None,
+        None,
+        description,
+        token_url=token_url,
+        refresh_url=refresh_url,
+        has_client_credentials=isinstance(flows.get("clientCredentials"), dict),
+    )
 
 
 def _group(

@@ -36,6 +36,8 @@ RUNTIME_FILES = (
     "_bodies.py",
     "_checks.py",
     "_failures.py",
+    "_oauth2.py",
+    "_pagination.py",
     "_params.py",
     "_request.py",
     "_resources.py",

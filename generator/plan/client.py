@@ -22,6 +22,7 @@ from .contexts import (
 def _init(api: Api) -> InitContext:
     clients = ("AsyncClient", "Client")
     types = ("UNSET", "Unset")
+    grants = ("OAuth2ClientCredentials", "OAuth2RefreshToken") if _has_oauth2(api) else ()
     doc = f"Python client of the {_title(api)} (version {api.version})."
     if api.summary:
         doc += "\n\n" + api.summary
@@ -30,17 +31,31 @@ def _init(api: Api) -> InitContext:
         version=py_literal(api.version),
         client_names=clients,
         type_names=types,
-        all_names=tuple(sorted((*clients, *types, "__version__"))),
+        all_names=tuple(sorted((*clients, *types, *grants, "__version__"))),
+        oauth2_names=grants,
     )
 
 
 def _scheme_constructor(api: Api, name: str) -> str:
     scheme = next(s for s in api.security_schemes if s.python_name == name)
+    if scheme.token_url is not None or scheme.refresh_url is not None:
+        return _call_text(
+            "OAuth2", [("token_url", scheme.token_url), ("refresh_url", scheme.refresh_url)]
+        )
     if scheme.kind == "bearer":
         return "HttpBearer()"
     if scheme.kind == "basic":
         return "HttpBasic()"
     return f"ApiKey(location={py_literal(scheme.location)}, name={py_literal(scheme.param_name)})"
+
+
+def _call_text(callee: str, arguments: list[tuple[str, str | None]]) -> str:
+    given = [f"{k}={py_literal(v)}" for k, v in arguments if v is not None]
+    return f"{callee}({', '.join(given)})"
+
+
+def _has_oauth2(api: Api) -> bool:
+    return any(s.token_url or s.refresh_url for s in api.security_schemes)
 
 
 def _client(api: Api) -> ClientContext:
@@ -53,14 +68,24 @@ def _client(api: Api) -> ClientContext:
     credentials: list[CredentialArg] = []
     for scheme in api.security_schemes:
         constructor = _scheme_constructor(api, scheme.python_name)
-        imports.add("._base_client", constructor.split("(")[0])
+        is_oauth2 = constructor.startswith("OAuth2(")
+        module = "._oauth2" if is_oauth2 else "._base_client"
+        imports.add(module, constructor.split("(")[0])
         schemes.append(SchemeEntry(py_literal(scheme.python_name), constructor))
         annotation = "tuple[str, str] | None" if scheme.kind == "basic" else "str | None"
+        if is_oauth2:
+            imports.add("._oauth2", "OAuth2ClientCredentials", "OAuth2RefreshToken")
+            annotation = "str | OAuth2ClientCredentials | OAuth2RefreshToken | None"
         what = {
             "bearer": "sent as `Authorization: Bearer <value>`",
             "basic": "a `(user, password)` tuple for HTTP basic authentication",
             "api_key": f"sent in the {scheme.location} `{scheme.param_name}`",
         }[scheme.kind]
+        if is_oauth2:
+            what += (
+                ", or an `OAuth2ClientCredentials` / `OAuth2RefreshToken` grant whose"
+                f" tokens are fetched from `{scheme.token_url or scheme.refresh_url}`"
+            )
         doc = f"Credential of the `{scheme.wire_name}` security scheme, {what}."
         if scheme.description:
             doc += " " + scheme.description

@@ -15,6 +15,7 @@ class InitContext:
     client_names: tuple[str, ...]
     type_names: tuple[str, ...]
     all_names: tuple[str, ...]
+    oauth2_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,18 @@ class OperationContext:
     doc: str
     endpoint_fields: tuple[tuple[str, str], ...]
     is_deprecated: bool
+    pager: PagerContext | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PagerContext:
+    """The `name_iter` method of a paginated operation and its `Pager`."""
+
+    name: str  # `list_for_org_iter`
+    constant: str  # `_LIST_FOR_ORG_PAGER`
+    item_annotation: str
+    pager_fields: tuple[tuple[str, str], ...]
+    doc: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +190,7 @@ class ReadmeContext:
     version: str
     setup: str
     sections: tuple[SectionContext, ...]
+    paginated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

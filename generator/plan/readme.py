@@ -19,6 +19,7 @@ from .contexts import (
     SectionContext,
     SnippetContext,
 )
+from .pagination import paginated
 
 _PEP440 = re.compile(r"\d+(\.\d+)*")
 
@@ -97,6 +98,7 @@ def _readme(api: Api, index: Definitions) -> ReadmeContext:
         snippets = tuple(_snippet(types, api, resource, op) for op in resource.operations)
         sections.append(SectionContext(heading, snippets))
     return ReadmeContext(
+        paginated=paginated(api),
         title=_markdown_text(api.title),
         summary=_markdown_text(api.summary or api.description or ""),
         package=api.package_name,

@@ -20,6 +20,7 @@ from .contexts import (
     OperationContext,
     ResourceContext,
 )
+from .pagination import pager_context
 
 
 def _response_decoder(types: Types, response: Response) -> str:
@@ -232,6 +233,7 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
         doc=_operation_doc(op, types, returns),
         endpoint_fields=tuple(fields),
         is_deprecated=op.is_deprecated,
+        pager=pager_context(types, op, constant),
     )
 
 
@@ -246,6 +248,9 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
     imports = types.imports
     imports.add("functools", "cached_property")
     imports.add(".._base_client", "AsyncResource", "SyncResource")
+    if any(op.pager is not None for op in operations):
+        imports.add(".._pagination", "aiterate", "iterate")
+        imports.add("collections.abc", "AsyncIterator", "Iterator")
     checking = ImportSet()  # models named by annotations only
     if types.models_used:
         checking.add("..models", *sorted(types.models_used))

@@ -29,6 +29,8 @@ ARCHAL_FILES = {
     "_bodies.py",
     "_checks.py",
     "_failures.py",
+    "_oauth2.py",
+    "_pagination.py",
     "_client.py",
     "_params.py",
     "_request.py",

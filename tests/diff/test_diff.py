@@ -552,3 +552,46 @@ def test_diff_console_script_end_to_end(tmp_path: Path) -> None:
         "`archal_client`: 1 breaking, 0 other changes",
     ]
     assert "- removed operation `client.results.get_trace`" in done.stdout
+
+
+def test_diff_pagination_gained_and_lost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec: Spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Pages", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "list_things",
+                    "parameters": [
+                        {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "array", "items": {"type": "string"}}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
+    paged = write_spec(tmp_path / "paged", spec, "pages.yaml")
+    spec["paths"]["/things"]["get"]["x-oagen-pagination"] = False
+    plain = write_spec(tmp_path / "plain", spec, "pages.yaml")
+    status, lines, _ = report(capsys, paged, plain)
+    assert status == 1
+    assert lines[1] == (
+        "BREAKING  removed pagination of client.list_things: no client.list_things_iter"
+    )
+    status, lines, _ = report(capsys, plain, paged)
+    assert status == 0
+    assert lines[1:] == [
+        "          added pagination to client.list_things: new client.list_things_iter"
+    ]

@@ -1,0 +1,163 @@
+"""OAuth2 grants: tokens fetched from the spec's `tokenUrl`, cached until shortly
+before they expire, fetched again once after a 401; secrets never shown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from .conftest import HEAD_31, feature_spec
+
+SECRET = "s3cr3t-CLIENT-secret-77"
+
+OAUTH = feature_spec(
+    "oauth",
+    HEAD_31
+    + """\
+paths:
+  /things:
+    get:
+      operationId: list_things
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+components:
+  securitySchemes:
+    machine:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: /oauth/token
+          scopes: {read: read things}
+security: [{machine: [read]}]
+""",
+    typecheck="""\
+        from feat_oauth_client import Client, OAuth2ClientCredentials, OAuth2RefreshToken
+
+        c = Client(machine=OAuth2ClientCredentials("id", "secret", scopes=["read"]))
+        d = Client(machine=OAuth2RefreshToken("refresh", "id"))
+        e = Client(machine="a token")
+    """,
+)
+
+
+class TokenServer:
+    """A MockTransport handler: the token endpoint (2 s tokens) and the API."""
+
+    def __init__(self, lifetime: float = 2.0) -> None:
+        self.lifetime = lifetime
+        self.token_requests: list[httpx.Request] = []
+        self.api_requests: list[httpx.Request] = []
+        self.reject_next = 0  # answer the next N API calls with 401
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            self.token_requests.append(request)
+            token = f"token-{len(self.token_requests)}"
+            return httpx.Response(
+                200,
+                json={"access_token": token, "token_type": "bearer", "expires_in": self.lifetime},
+            )
+        self.api_requests.append(request)
+        if self.reject_next:
+            self.reject_next -= 1
+            return httpx.Response(401, json={"message": "expired"})
+        return httpx.Response(200, json=[request.headers.get("authorization", "")])
+
+
+def _client(pkg: Any, server: TokenServer, **kw: Any) -> Any:
+    grant = pkg.OAuth2ClientCredentials("my-client", SECRET, scopes=["read"])
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    return pkg.Client(base_url="https://api.test/v1", machine=grant, http_client=http, **kw)
+
+
+def test_oauth2_client_credentials_token_cached_then_renewed(package: Any) -> None:
+    pkg = package(OAUTH)
+    server = TokenServer()
+    client = _client(pkg, server)
+    for _ in range(5):
+        assert client.list_things() == ["Bearer token-1"]
+    assert len(server.token_requests) == 1
+    token_request = server.token_requests[0]
+    assert str(token_request.url) == "https://api.test/oauth/token"
+    form = dict(httpx.QueryParams(token_request.content.decode()))
+    assert form == {"grant_type": "client_credentials", "scope": "read"}
+    assert token_request.headers["authorization"].startswith("Basic ")
+    time.sleep(2.0)  # past the 2 s lifetime (less its 0.2 s margin)
+    assert client.list_things() == ["Bearer token-2"]
+    assert len(server.token_requests) == 2
+    for shown in (repr(client), repr(client._credentials["machine"]), str(client.__dict__)):
+        assert SECRET not in shown
+
+
+def test_oauth2_a_401_fetches_a_new_token_once(package: Any) -> None:
+    pkg = package(OAUTH)
+    server = TokenServer(lifetime=3600)
+    client = _client(pkg, server, max_retries=0)
+    assert client.list_things() == ["Bearer token-1"]
+    server.reject_next = 1
+    assert client.list_things() == ["Bearer token-2"]  # one new token, one retry
+    assert len(server.token_requests) == 2
+    server.reject_next = 2
+    with pytest.raises(pkg_errors(pkg).AuthenticationError):
+        client.list_things()  # renewed once only, then the 401 is raised
+    assert len(server.token_requests) == 3
+
+
+def pkg_errors(pkg: Any) -> Any:
+    import importlib
+
+    return importlib.import_module(pkg.__name__ + ".errors")
+
+
+def test_oauth2_token_errors_are_typed_and_hide_the_secret(package: Any) -> None:
+    pkg = package(OAUTH)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            400, json={"error": "invalid_client", "error_description": f"bad {SECRET}"}
+        )
+
+    grant = pkg.OAuth2ClientCredentials("my-client", SECRET)
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = pkg.Client(base_url="https://api.test", machine=grant, http_client=http)
+    oauth2 = __import__(pkg.__name__ + "._oauth2", fromlist=["x"])
+    with pytest.raises(oauth2.OAuth2TokenError) as caught:
+        client.list_things()
+    assert caught.value.error == "invalid_client"
+    assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
+
+
+def test_oauth2_one_token_fetch_for_concurrent_tasks(package: Any) -> None:
+    pkg = package(OAUTH)
+    server = TokenServer(lifetime=3600)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            await asyncio.sleep(0.05)
+        return server(request)
+
+    async def run() -> list[Any]:
+        grant = pkg.OAuth2ClientCredentials("my-client", SECRET)
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with pkg.AsyncClient(
+            base_url="https://api.test", machine=grant, http_client=http
+        ) as client:
+            return await asyncio.gather(*(client.list_things() for _ in range(10)))
+
+    assert asyncio.run(run()) == [["Bearer token-1"]] * 10
+    assert len(server.token_requests) == 1
+
+
+def test_oauth2_token_string_is_sent_as_bearer(package: Any) -> None:
+    pkg = package(OAUTH)
+    server = TokenServer()
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = pkg.Client(base_url="https://api.test", machine="plain-token", http_client=http)
+    assert client.list_things() == ["Bearer plain-token"]
+    assert server.token_requests == []
+    assert json.dumps(repr(client)).find("plain-token") == -1

@@ -1,0 +1,239 @@
+"""Pagination against a real local server that pages four ways (Link header,
+`has_more` cursor, offset/limit, page/page_size), sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .conftest import HEAD_31, feature_spec
+
+PAGES = feature_spec(
+    "pages",
+    HEAD_31
+    + """\
+paths:
+  /linked:
+    get:
+      operationId: list_linked
+      tags: [things]
+      parameters:
+        - {name: per_page, in: query, schema: {type: integer}}
+        - {name: page, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          headers: {Link: {schema: {type: string}}}
+          content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Thing'}}}}
+  /stripe:
+    get:
+      operationId: list_stripe
+      tags: [things]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: starting_after, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data, has_more]
+                properties:
+                  data: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+                  has_more: {type: boolean}
+  /offset:
+    get:
+      operationId: list_offset
+      tags: [things]
+      parameters:
+        - {name: offset, in: query, schema: {type: integer}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  results: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+                  total: {type: integer}
+  /paged:
+    get:
+      operationId: list_paged
+      tags: [things]
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+        - {name: page_size, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Thing'}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        n: {type: integer}
+""",
+    typecheck="""\
+        from collections.abc import AsyncIterator, Iterator
+        from feat_pages_client import AsyncClient, Client
+        from feat_pages_client.models import Thing
+
+        def use(c: Client, a: AsyncClient) -> None:
+            it: Iterator[Thing] = c.things.list_linked_iter(per_page=5)
+            ait: AsyncIterator[Thing] = a.things.list_stripe_iter(limit=5)
+    """,
+)
+
+SIZES = {"/linked": 23, "/stripe": 41, "/offset": 57, "/paged": 30}
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    requests: list[str]
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        url = urlsplit(self.path)
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        things = [{"id": f"t{i:03d}", "n": i} for i in range(SIZES[url.path])]
+        headers: dict[str, str] = {}
+        body: Any
+        if url.path == "/linked":
+            size, page = int(q.get("per_page", 10)), int(q.get("page", 1))
+            body = things[(page - 1) * size : page * size]
+            if page * size < len(things):
+                nxt = f"http://{self.headers['Host']}/linked?per_page={size}&page={page + 1}"
+                headers["Link"] = f'<{nxt}>; rel="next", <{nxt}>; rel="last"'
+        elif url.path == "/stripe":
+            size = int(q.get("limit", 10))
+            start = 0
+            if "starting_after" in q:
+                start = [t["id"] for t in things].index(q["starting_after"]) + 1
+            data = things[start : start + size]
+            body = {"data": data, "has_more": start + size < len(things)}
+        elif url.path == "/offset":
+            offset, limit = int(q.get("offset", 0)), int(q.get("limit", 10))
+            body = {"results": things[offset : offset + limit], "total": len(things)}
+        else:
+            page, size = int(q.get("page", 1)), int(q.get("page_size", 10))
+            body = things[(page - 1) * size : page * size]
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, list[str]]]:
+    seen: list[str] = []
+    handler = type("H", (_Handler,), {"requests": seen})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+METHODS = [
+    ("list_linked_iter", {"per_page": 5}, 23, 5),
+    ("list_stripe_iter", {"limit": 7}, 41, 6),
+    ("list_offset_iter", {"limit": 10}, 57, 6),
+    ("list_paged_iter", {"page_size": 4}, 30, 8),
+]
+
+
+@pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
+def test_pagination_sync_yields_every_item_once_in_order(
+    package: Any,
+    server: tuple[str, list[str]],
+    method: str,
+    kwargs: Any,
+    total: int,
+    requests: int,
+) -> None:
+    pkg = package(PAGES)
+    url, seen = server
+    with pkg.Client(base_url=url, max_retries=0) as client:
+        iterator = getattr(client.things, method)(**kwargs)
+        assert seen == []  # lazy: nothing sent before the first item
+        ns = [t.n for t in iterator]
+    assert ns == list(range(total))
+    assert len(seen) == requests
+
+
+@pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
+def test_pagination_async_yields_every_item_once_in_order(
+    package: Any,
+    server: tuple[str, list[str]],
+    method: str,
+    kwargs: Any,
+    total: int,
+    requests: int,
+) -> None:
+    pkg = package(PAGES)
+    url, seen = server
+
+    async def run() -> list[int]:
+        async with pkg.AsyncClient(base_url=url, max_retries=0) as client:
+            iterator = getattr(client.things, method)(**kwargs)  # not awaited
+            return [t.n async for t in iterator]
+
+    assert asyncio.run(run()) == list(range(total))
+    assert len(seen) == requests
+
+
+@pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
+def test_pagination_max_items_stops_without_another_request(
+    package: Any,
+    server: tuple[str, list[str]],
+    method: str,
+    kwargs: Any,
+    total: int,
+    requests: int,
+) -> None:
+    pkg = package(PAGES)
+    url, seen = server
+    size = next(iter(kwargs.values()))
+    with pkg.Client(base_url=url, max_retries=0) as client:
+        first = list(getattr(client.things, method)(max_items=2 * size, **kwargs))
+        assert [t.n for t in first] == list(range(2 * size))
+        assert len(seen) == 2  # exactly two full pages: no third request
+        seen.clear()
+        iterator = getattr(client.things, method)(max_items=size + 1, **kwargs)
+        assert next(iterator).n == 0
+        assert len(seen) == 1  # the next page only when the items run out
+        assert len(list(iterator)) == size
+        assert len(seen) == 2
+
+    async def run() -> list[int]:
+        async with pkg.AsyncClient(base_url=url, max_retries=0) as client:
+            it = getattr(client.things, method)(max_items=size, **kwargs)
+            return [t.n async for t in it]
+
+    seen.clear()
+    assert asyncio.run(run()) == list(range(size))
+    assert len(seen) == 1
