@@ -124,8 +124,8 @@ class _Side:
         for op in self.operations.values():
             for p in op.params:
                 self._use(p.type, "in")
-            if op.body is not None:
-                self._use(op.body.type, "in")
+            for body in op.bodies:
+                self._use(body.type, "in")
             for r in (*op.successes, *op.errors):
                 if r.type is not None:
                     self._use(r.type, "out")
@@ -190,12 +190,19 @@ class _Side:
         return " | ".join(unique), frozenset(atoms)
 
     def body(self, op: Operation) -> tuple[str, frozenset[str]]:
-        assert op.body is not None
-        if op.body.kind == "binary":
-            return "bytes | IO[bytes]", frozenset({"bytes", "IO[bytes]"})
-        if op.body.kind == "text":
-            return "str", frozenset({"str"})
-        return self.annotation(op.body.type), self.atoms(op.body.type)
+        """What `body=` takes: the union over the body's media types, and its atoms."""
+        texts: list[str] = []
+        atoms: frozenset[str] = frozenset()
+        for body in op.bodies:
+            if body.kind == "binary":
+                text, more = "bytes | IO[bytes]", frozenset({"bytes", "IO[bytes]"})
+            elif body.kind == "text":
+                text, more = "str", frozenset({"str"})
+            else:
+                text, more = self.annotation(body.type), self.atoms(body.type)
+            texts.append(text)
+            atoms |= more
+        return " | ".join(dict.fromkeys(texts)), atoms
 
 
 def _refs(t: TypeExpr) -> Iterator[str]:
@@ -367,6 +374,13 @@ class _Differ:
                 "changed request body media type of {}: {} -> {}",
                 (name, old.body.media_type, new.body.media_type),
             )
+        if old.other_bodies or new.other_bodies:  # `content_type=`: its Literal
+            before_media = {b.media_type for b in old.bodies}
+            after_media = {b.media_type for b in new.bodies}
+            for media in sorted(before_media - after_media):
+                yield Change(True, "removed request body media type {} of {}", (media, name))
+            for media in sorted(after_media - before_media):
+                yield Change(False, "added request body media type {} of {}", (media, name))
 
     def _security(
         self,
