@@ -287,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "diff":
-            from .diff import run_diff
+            from .diffrun import run_diff
 
             return run_diff(
                 args.old,

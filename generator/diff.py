@@ -9,15 +9,10 @@ caller's point of view.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Literal, assert_never
 
-from .builder import build, default_package_name
-from .diagnostics import Diagnostics
-from .diffreport import Change, render_report
-from .gitspec import GitError, materialize, spec_path
+from .diffreport import Change
 from .ir import (
     Alias,
     Api,
@@ -39,60 +34,15 @@ from .ir import (
     UnionOf,
 )  # fmt: skip
 from .literals import py_literal
-from .load import load
 from .pytypes import Types
-from .upgrade import upgrade
-from .validate import validate
 
-__all__ = ["Change", "GitError", "diff_apis", "load_api", "render_report", "run_diff"]
+__all__ = ["Change", "diff_apis"]
 
 # Where a type is seen: "in" values the caller passes, "out" values it receives.
 Usage = frozenset[Literal["in", "out"]]
 _IN: Usage = frozenset({"in"})
 _OUT: Usage = frozenset({"out"})
 _BOTH: Usage = frozenset({"in", "out"})
-
-
-# -- entry point ------------------------------------------------------------------------
-
-
-def run_diff(
-    old: str,
-    new: str,
-    *,
-    output_format: str,
-    fail_on_breaking: bool,
-    package_name: str | None,
-) -> int:
-    """Print the change report of `old` -> `new` (paths or `git:REV:PATH`); the exit code
-    is 1 when `fail_on_breaking` and a change is breaking, else 0."""
-    name = package_name or default_package_name(spec_path(new))
-    changes = diff_apis(load_api(old, name), load_api(new, name))
-    print(render_report(changes, name, "markdown" if output_format == "markdown" else "text"))
-    return 1 if fail_on_breaking and any(c.is_breaking for c in changes) else 0
-
-
-def load_api(source: str, package_name: str) -> Api:
-    """Load and build the spec `source` names; errors raise `SpecError`.
-
-    Validation is the default one (the meta-schema): its findings are warnings, which
-    a report of API changes ignores; what makes generation impossible is found by
-    `build`.
-    """
-    if not source.startswith("git:"):
-        return _build(Path(source), source, package_name)
-    with tempfile.TemporaryDirectory(prefix="oagen-diff-") as tmp:
-        return _build(materialize(source, Path(tmp)), source, package_name)
-
-
-def _build(path: Path, display: str, package_name: str) -> Api:
-    spec = load(path, display)
-    sink = Diagnostics(spec.locate)
-    validate(spec, sink)
-    sink.raise_if_errors()
-    api = build(upgrade(spec, sink), sink, package_name)
-    sink.raise_if_errors()
-    return api
 
 
 # -- comparison -------------------------------------------------------------------------
@@ -127,8 +77,8 @@ class _Side:
         for op in self.operations.values():
             for p in op.params:
                 self._use(p.type, "in")
-            if op.body is not None:
-                self._use(op.body.type, "in")
+            for body in op.bodies:
+                self._use(body.type, "in")
             for r in (*op.successes, *op.errors):
                 if r.type is not None:
                     self._use(r.type, "out")
@@ -193,12 +143,19 @@ class _Side:
         return " | ".join(unique), frozenset(atoms)
 
     def body(self, op: Operation) -> tuple[str, frozenset[str]]:
-        assert op.body is not None
-        if op.body.kind == "binary":
-            return "bytes | IO[bytes]", frozenset({"bytes", "IO[bytes]"})
-        if op.body.kind == "text":
-            return "str", frozenset({"str"})
-        return self.annotation(op.body.type), self.atoms(op.body.type)
+        """What `body=` takes: the union over the body's media types, and its atoms."""
+        texts: list[str] = []
+        atoms: frozenset[str] = frozenset()
+        for body in op.bodies:
+            if body.kind == "binary":
+                text, more = "bytes | IO[bytes]", frozenset({"bytes", "IO[bytes]"})
+            elif body.kind == "text":
+                text, more = "str", frozenset({"str"})
+            else:
+                text, more = self.annotation(body.type), self.atoms(body.type)
+            texts.append(text)
+            atoms |= more
+        return " | ".join(dict.fromkeys(texts)), atoms
 
 
 def _refs(t: TypeExpr) -> Iterator[str]:
@@ -378,6 +335,13 @@ class _Differ:
                 "changed request body media type of {}: {} -> {}",
                 (name, old.body.media_type, new.body.media_type),
             )
+        if old.other_bodies or new.other_bodies:  # `content_type=`: its Literal
+            before_media = {b.media_type for b in old.bodies}
+            after_media = {b.media_type for b in new.bodies}
+            for media in sorted(before_media - after_media):
+                yield Change(True, "removed request body media type {} of {}", (media, name))
+            for media in sorted(after_media - before_media):
+                yield Change(False, "added request body media type {} of {}", (media, name))
 
     def _security(
         self,

@@ -55,8 +55,9 @@ PrimKind = Literal[
     "str", "int", "float", "bool", "any", "none",
     "datetime", "date", "time", "uuid", "base64", "binary", "file",
 ]  # fmt: skip
-# "binary": raw bytes of a whole body or response; "file": a `format: binary`
-# property (a multipart part): bytes, a file object or a (name, content, type) tuple.
+# "binary": raw bytes of a whole body or response; "file": a file part of a multipart
+# body (a `format: binary` property of its schema): bytes, a file object or a
+# (name, content, type) tuple. Anywhere else (JSON, forms) `format: binary` is a "str".
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +242,9 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class Body:
+    """One media type of a request body (`is_required` and `description` are the
+    request body's: the same for each of its media types)."""
+
     media_type: str
     kind: BodyKind
     type: TypeExpr
@@ -276,6 +280,15 @@ class Operation:
     # An operation- or path-level `servers` entry (absolute URL), or None.
     server_url: str | None = None
     pagination: Pagination | None = None
+    # The media types the responses declare (success and error), JSON first: `Accept`.
+    accept: tuple[str, ...] = ()
+    # The request body's other media types (spec order); `body` is the default one.
+    other_bodies: tuple[Body, ...] = ()
+
+    @property
+    def bodies(self) -> tuple[Body, ...]:
+        """The request body's media types, the default first (none: no body)."""
+        return ((self.body,) if self.body is not None else ()) + self.other_bodies
 
 
 PaginationStyle = Literal["cursor", "offset", "page", "next_link"]

@@ -25,6 +25,31 @@ class Body:
     kind: Literal["json", "form", "multipart", "binary", "text"]
     # Decodes a plain dict body into the model of its schema, to check it.
     decode: Callable[[Any], Any] | None = None
+    # Whether a value is an instance of this media type's model (operations with
+    # several media types: a body given without `content_type=` goes by its type).
+    is_model: Callable[[object], bool] | None = None
+
+
+def _choose_body(bodies: tuple[Body, ...], value: object, content_type: object) -> Body:
+    """The media type `value` is sent as: the one `content_type` names; else the
+    first taking the value's type (bytes or a file: raw bytes; a str: text; a model
+    instance: that model's); else the first one, the default (JSON when declared)."""
+    if content_type is not UNSET:
+        for body in bodies:
+            if body.media_type == content_type:
+                return body
+        names = ", ".join(repr(body.media_type) for body in bodies)
+        raise RequestValidationError(
+            "content_type", f"must be one of {names}, got {content_type!r}"
+        )
+    if isinstance(value, (bytes, bytearray)) or hasattr(value, "read"):
+        kind = "binary"
+    else:
+        kind = "text" if isinstance(value, str) else ""
+    for body in bodies:
+        if body.kind == kind or (body.is_model is not None and body.is_model(value)):
+            return body
+    return bodies[0]
 
 
 def _check_body(value: object, decode: Callable[[Any], Any] | None) -> None:

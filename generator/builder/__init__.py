@@ -32,6 +32,7 @@ from ..load import Spec
 from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
 from ..options import default_package_name
 from ..resolve import Resolver
+from .binary import settle_binary_strings
 from .docs import doc_text
 from .operations import DraftOperation, OperationBuilder, check_servers, server_url
 from .pagination import add_pagination
@@ -100,7 +101,7 @@ def build(
         {s.wire_name: s.python_name for s in schemes},
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
-    definitions = schemas.definitions()
+    definitions, drafts = settle_binary_strings(schemas.definitions(), drafts)
     check_unions(definitions, sink, spec.root.key)
     drafts = add_pagination(
         drafts, root, resolver, definitions, sink, where.child("paths"), infer=infer_pagination
@@ -133,8 +134,7 @@ def _reachable(
     for op in operations:
         pending += [p.type for p in op.params]
         pending += [r.type for r in (*op.successes, *op.errors) if r.type is not None]
-        if op.body is not None:
-            pending.append(op.body.type)
+        pending += [b.type for b in (op.body, *op.other_bodies) if b is not None]
     seen: set[str] = set()
     while pending:
         t = pending.pop()

@@ -10,7 +10,6 @@ from urllib.parse import urljoin
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
     Body,
-    BodyKind,
     Operation,
     Param,
     ParamLocation,
@@ -23,6 +22,7 @@ from ..ir import (
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .docs import doc_text
+from .media import accept_list, body_hints, body_kind, is_json, pick_media
 from .objects import json_value
 from .schemas import SchemaBuilder
 
@@ -93,11 +93,15 @@ class OperationBuilder:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
         hint = op_id or f"{method} {path}"
         op_name = pascal(hint, "Operation")
-        params = self._params(path, item, item_where, op, where, op_name)
+        bodies = self._bodies(op.get("requestBody"), where.child("requestBody"), op_name)
+        # several media types: the methods take `content_type=` too
+        reserved = PARAM_RESERVED | {"content_type"} if len(bodies) > 1 else PARAM_RESERVED
+        params = self._params(path, item, item_where, op, where, op_name, reserved)
         tags = op.get("tags")
         tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
-        body = self._body(op.get("requestBody"), where.child("requestBody"), op_name)
-        successes, errors = self._responses(op.get("responses"), where.child("responses"), op_name)
+        successes, errors, accept = self._responses(
+            op.get("responses"), where.child("responses"), op_name
+        )
         security = self._security(op.get("security", self._global_security), where)
         idempotency = next(
             (
@@ -116,13 +120,15 @@ class OperationBuilder:
             description=doc_text(op, "description"),
             is_deprecated=op.get("deprecated") is True,
             params=params,
-            body=body,
+            body=bodies[0] if bodies else None,
             successes=successes,
             errors=errors,
             security=security,
             idempotency_header=idempotency,
             pointer=where.pointer,
             server_url=server_url(op.get("servers") or item.get("servers"), self._base_url),
+            accept=accept,
+            other_bodies=bodies[1:],
         )
         return DraftOperation(tag, hint, operation)
 
@@ -136,6 +142,7 @@ class OperationBuilder:
         op: dict[str, Any],
         where: Where,
         op_name: str,
+        reserved: frozenset[str],
     ) -> tuple[Param, ...]:
         raw: dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]] = {}
         for source, source_where in ((item, item_where), (op, where)):
@@ -182,7 +189,7 @@ class OperationBuilder:
             raw.items(),
             key=lambda e: (0, order.get(e[0][1], 0)) if e[0][0] == "path" else (1, 0),
         )
-        table = NameTable(PARAM_RESERVED)
+        table = NameTable(reserved)
         params: list[Param] = []
         for (location, name), (param, param_where) in entries:
             schema, schema_where = param.get("schema"), param_where.child("schema")
@@ -193,7 +200,7 @@ class OperationBuilder:
                 entry = content[media] if isinstance(content[media], dict) else {}
                 schema = entry.get("schema")
                 schema_where = param_where.child("content", media, "schema")
-                json_encoded = _is_json(str(media).lower())
+                json_encoded = is_json(str(media).lower())
             hint = op_name + pascal(name, "Param")
             ptype = self._schemas.type_of(schema if schema is not None else {}, schema_where, hint)
             found = self._resolver.deref(schema, schema_where) if isinstance(schema, dict) else None
@@ -227,20 +234,30 @@ class OperationBuilder:
 
     # -- bodies and responses -----------------------------------------------------
 
-    def _body(self, value: Any, where: Where, op_name: str) -> Body | None:
+    def _bodies(self, value: Any, where: Where, op_name: str) -> tuple[Body, ...]:
+        """A `Body` per media type of the request body: the default one first (JSON,
+        else a form, else multipart, else the first), then the others in spec order."""
         if value is None:
-            return None
+            return ()
         found = self._resolver.deref(value, where)
         if found is None or not isinstance(found[0], dict):
-            return None
+            return ()
         body, where = found
         content = body.get("content")
         if not isinstance(content, dict) or not content:
-            return None
-        media = _pick_media(content)
-        kind = _body_kind(media)
-        media_where = where.child("content", media)
-        schema = (content[media] or {}).get("schema") if isinstance(content[media], dict) else None
+            return ()
+        default = pick_media(content)
+        medias = [default, *(str(m) for m in content if str(m) != default)]
+        return tuple(
+            self._body(body, content[media], where.child("content", media), media, hint)
+            for media, hint in zip(medias, body_hints(op_name, medias), strict=True)
+        )
+
+    def _body(
+        self, body: dict[str, Any], entry: Any, media_where: Where, media: str, hint: str
+    ) -> Body:
+        kind = body_kind(media)
+        schema = entry.get("schema") if isinstance(entry, dict) else None
         btype: TypeExpr
         if kind == "binary":
             if schema is not None and "xml" in media.lower():
@@ -253,23 +270,19 @@ class OperationBuilder:
             btype = Prim("str")
         else:
             btype = self._schemas.type_of(
-                schema if schema is not None else {}, media_where.child("schema"), op_name + "Body"
+                schema if schema is not None else {}, media_where.child("schema"), hint
             )
-        return Body(
-            media,
-            kind,
-            btype,
-            body.get("required") is True,
-            doc_text(body, "description"),
-        )
+        return Body(media, kind, btype, body.get("required") is True, doc_text(body, "description"))
 
     def _responses(
         self, value: Any, where: Where, op_name: str
-    ) -> tuple[tuple[Response, ...], tuple[Response, ...]]:
+    ) -> tuple[tuple[Response, ...], tuple[Response, ...], tuple[str, ...]]:
+        """Success and error responses, and the media types they declare (`Accept`)."""
         if not isinstance(value, dict):
-            return (), ()
+            return (), (), ()
         successes: list[Response] = []
         errors: list[Response] = []
+        medias: list[str] = []
         for status, response in value.items():
             code = str(status).upper()
             response_where = where.child(str(status))
@@ -284,6 +297,8 @@ class OperationBuilder:
             if found is None or not isinstance(found[0], dict):
                 continue
             resp, resp_where = found
+            if isinstance(resp.get("content"), dict):
+                medias += (str(media) for media in resp["content"])
             built = self._response(code, resp, resp_where, op_name)
             if code.startswith("2"):
                 successes.append(built)
@@ -301,7 +316,7 @@ class OperationBuilder:
                         "2XX", default.description, default.media_type, default.kind, default.type
                     )
                 )
-        return tuple(successes), tuple(errors)
+        return tuple(successes), tuple(errors), accept_list(medias)
 
     def _response(self, code: str, resp: dict[str, Any], where: Where, op_name: str) -> Response:
         description = doc_text(resp, "description")
@@ -309,10 +324,10 @@ class OperationBuilder:
         if not isinstance(content, dict) or not content:
             kind: ResponseKind = "empty" if code in _EMPTY_STATUSES else "raw"
             return Response(code, description, None, kind, None)
-        media = _pick_media(content)
+        media = pick_media(content)
         entry = content[media] if isinstance(content[media], dict) else {}
         schema = entry.get("schema")
-        if _is_json(media):
+        if is_json(media):
             if schema is None:
                 return Response(code, description, media, "raw", None)
             hint = op_name + "Response" + ("" if code == "200" else code.title())
@@ -397,34 +412,3 @@ def _location(value: Any) -> ParamLocation | None:
         if value == location:
             return location
     return None
-
-
-def _is_json(media: str) -> bool:
-    base = media.split(";", maxsplit=1)[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*"
-
-
-def _pick_media(content: dict[str, Any]) -> str:
-    keys = [str(k) for k in content]
-    for predicate in (
-        _is_json,
-        lambda m: m.startswith("application/x-www-form-urlencoded"),
-        lambda m: m.startswith("multipart/form-data"),
-    ):
-        for key in keys:
-            if predicate(key.lower()):
-                return key
-    return keys[0]
-
-
-def _body_kind(media: str) -> BodyKind:
-    base = media.split(";", maxsplit=1)[0].strip().lower()
-    if _is_json(base):
-        return "json"
-    if base == "application/x-www-form-urlencoded":
-        return "form"
-    if base.startswith("multipart/"):
-        return "multipart"
-    if base.startswith("text/"):
-        return "text"
-    return "binary"

@@ -141,6 +141,7 @@ class OperationContext:
     keyword: tuple[ArgContext, ...]
     args_tuple: str
     body_arg: bool
+    content_type_arg: bool  # the body has several media types: `content_type=`
     doc: str
     endpoint_fields: tuple[tuple[str, str], ...]
     is_deprecated: bool

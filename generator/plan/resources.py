@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from ..imports import ImportSet
 from ..ir import (
     Api,
+    Body,
     Operation,
     Param,
+    Ref,
     Resource,
     Response,
 )
 from ..literals import py_literal
-from ..pytypes import Definitions, Types
+from ..pytypes import DecoderDef, Definitions, Types
 from .common import _check_args, _doc, _parameter, _resource_class_names
 from .contexts import (
     ArgContext,
@@ -21,6 +24,10 @@ from .contexts import (
     ResourceContext,
 )
 from .pagination import pager_context
+
+# How resource modules reach the models (in functions only: importing a resource
+# module does not import the models of all its operations).
+_MODELS = "_models."
 
 
 def _response_decoder(types: Types, response: Response) -> str:
@@ -80,15 +87,36 @@ def _param_literal(p: Param, types: Types) -> str:
     return _call("Param", arguments)
 
 
-def _body_literal(op: Operation, types: Types) -> str:
-    assert op.body is not None
+def _body_literal(body: Body, types: Types, is_model: str | None = None) -> str:
     arguments = [
-        ("media_type", py_literal(op.body.media_type)),
-        ("kind", py_literal(op.body.kind)),
+        ("media_type", py_literal(body.media_type)),
+        ("kind", py_literal(body.kind)),
     ]
-    if op.body.kind != "binary" and types.is_model(op.body.type):
-        arguments.append(("decode", types.decoder(op.body.type)))
+    if body.kind != "binary" and types.is_model(body.type):
+        arguments.append(("decode", types.decoder(body.type)))
+    if is_model is not None:
+        arguments.append(("is_model", is_model))
     return _call("Body", arguments)
+
+
+def _other_bodies(op: Operation, types: Types, checkers: dict[str, DecoderDef]) -> str:
+    """`other_bodies=`: the body's other media types. A body given without
+    `content_type=` goes to the first whose kind or model its type matches, else to
+    the default (`_choose_body`): the first media type of each other model names its
+    `_is_<Model>` check (added to `checkers`)."""
+    assert op.body is not None
+    claimed = {op.body.type}
+    literals: list[str] = []
+    for body in op.other_bodies:
+        check = None
+        if isinstance(body.type, Ref) and types.is_model(body.type) and body.type not in claimed:
+            claimed.add(body.type)
+            check = f"_is_{body.type.name}"
+            # the decoder named in `decode=` imported the models package as `_MODELS`
+            model = f"{_MODELS}{body.type.name}"
+            checkers[check] = DecoderDef(check, "bool", f"isinstance(value, {model})")
+        literals.append(_body_literal(body, types, check))
+    return _tuple(literals)
 
 
 def _tuple(items: Sequence[str]) -> str:
@@ -119,9 +147,20 @@ def _operation_doc(op: Operation, types: Types, returns: str) -> str:
         if p.description:
             text += f" ({p.location} `{p.wire_name}`)"
         arg_lines.append(f"    {p.python_name}: {' '.join(text.split())}")
-    if op.body is not None:
+    if op.body is not None and op.other_bodies:
+        text = (op.body.description or "The request body.") + _media_choice(types, op.bodies)
+        arg_lines.append(
+            textwrap.fill(
+                " ".join(text.split()), 80, initial_indent="    body: ", subsequent_indent=" " * 8
+            )
+        )
+    elif op.body is not None:
         text = op.body.description or f"The request body ({op.body.media_type})."
         arg_lines.append(f"    body: {' '.join(text.split())}")
+    if op.other_bodies:
+        arg_lines.append(
+            "    content_type: The media type to send `body` as (default: chosen by its type)."
+        )
     arg_lines += [
         "    extra_headers: Headers added to the request (they win over all others).",
         "    extra_query: Query parameters added to the request.",
@@ -144,23 +183,54 @@ def _operation_doc(op: Operation, types: Types, returns: str) -> str:
     return _doc("\n".join(lines), 8)
 
 
-def _body_annotation(types: Types, op: Operation) -> str:
-    assert op.body is not None
-    body = op.body
+def _body_members(types: Types, body: Body) -> list[str]:
+    """What a body of one media type takes: the members of its annotation."""
     if body.kind in ("binary",):
         types.imports.add("typing", "IO")
         raw = types.builtin("bytes")
-        return f"{raw} | IO[{raw}]"
+        return [raw, f"IO[{raw}]"]
     if body.kind == "text":
-        return types.builtin("str")
-    annotation = types.annotation(body.type)
+        return [types.builtin("str")]
+    members = [types.annotation(body.type)]
     if body.kind in ("json", "form", "multipart") and types.accepts_dict(body.type):
         types.imports.add("typing", "Any")
-        annotation += f" | {types.builtin('dict')}[{types.builtin('str')}, Any]"
-    return annotation
+        members.append(f"{types.builtin('dict')}[{types.builtin('str')}, Any]")
+    return members
 
 
-def _operation(types: Types, op: Operation, base_url: str | None) -> OperationContext:
+def _media_choice(types: Types, bodies: Sequence[Body]) -> str:
+    """How the media type of a body is chosen, as the runtime does (`_choose_body`)."""
+    ways: dict[str, str] = {}
+    for body in bodies[1:]:
+        if body.kind == "binary":
+            ways.setdefault("bytes or a file", body.media_type)
+        elif body.kind == "text":
+            ways.setdefault("a str", body.media_type)
+        elif (
+            isinstance(body.type, Ref) and types.is_model(body.type) and body.type != bodies[0].type
+        ):
+            ways.setdefault(f"a `{body.type.name}`", body.media_type)
+    chosen = "".join(f" {value}: {media};" for value, media in ways.items())
+    return (
+        f" Its media type follows its type:{chosen} anything else:"
+        f" {bodies[0].media_type}. `content_type` chooses one explicitly."
+    )
+
+
+def _bodies_annotation(types: Types, bodies: Sequence[Body]) -> str:
+    """What `body=` takes: the union of what its media types take, in their order."""
+    members = (member for body in bodies for member in _body_members(types, body))
+    return " | ".join(dict.fromkeys(members))
+
+
+def _content_type_annotation(types: Types, bodies: Sequence[Body]) -> str:
+    types.imports.add("typing", "Literal")
+    return f"Literal[{', '.join(py_literal(b.media_type) for b in bodies)}] | Unset"
+
+
+def _operation(
+    types: Types, op: Operation, base_url: str | None, checkers: dict[str, DecoderDef]
+) -> OperationContext:
     # what the template prints for every operation: its `Endpoint`, the arguments every
     # method has, and its raw-response wrappers
     types.imports.add(".._base_client", "Endpoint")
@@ -178,18 +248,23 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
             keyword.append(_parameter(p.python_name, annotation, None))
         else:
             keyword.append(_parameter(p.python_name, annotation + " | Unset", "UNSET"))
+    bodies = op.bodies
     if op.body is not None:
-        annotation = _body_annotation(types, op)
+        annotation = _bodies_annotation(types, bodies)
         if op.body.is_required:
             keyword.insert(0, _parameter("body", annotation, None))
         else:
             keyword.append(_parameter("body", annotation + " | Unset", "UNSET"))
+    if op.other_bodies:
+        annotation = _content_type_annotation(types, bodies)
+        keyword.append(_parameter("content_type", annotation, "UNSET"))
     keyword.sort(key=lambda a: a.default is not None)  # stable: required ones first
     names = [p.python_name for p in op.params]
     args_tuple = _tuple(names)
     fields: list[tuple[str, str]] = [
         ("method", py_literal(op.method)),
         ("path", py_literal(op.path)),
+        *([("accept", py_literal(", ".join(op.accept)))] if op.accept else []),
         (
             "responses",
             "{"
@@ -201,13 +276,15 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
     ]
     if not op.successes:
         types.imports.add(".._response", "RAW")
-        fields[2] = ("responses", '{"2XX": RAW}')
+        fields[-1] = ("responses", '{"2XX": RAW}')
     if op.params:
         types.imports.add(".._base_client", "Param")
         fields.append(("params", _tuple([_param_literal(p, types) for p in op.params])))
     if op.body is not None:
         types.imports.add(".._base_client", "Body")
-        fields.append(("body", _body_literal(op, types)))
+        fields.append(("body", _body_literal(op.body, types)))
+    if op.other_bodies:
+        fields.append(("other_bodies", _other_bodies(op, types, checkers)))
     if op.security:
         alternatives = [_tuple([py_literal(n) for n in alt]) for alt in op.security]
         fields.append(("security", _tuple(alternatives)))
@@ -230,6 +307,7 @@ def _operation(types: Types, op: Operation, base_url: str | None) -> OperationCo
         keyword=tuple(keyword),
         args_tuple=args_tuple,
         body_arg=op.body is not None,
+        content_type_arg=bool(op.other_bodies),
         doc=_operation_doc(op, types, returns),
         endpoint_fields=tuple(fields),
         is_deprecated=op.is_deprecated,
@@ -241,8 +319,9 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
     # models are reached as `_models.Name` inside decoder functions: importing a
     # resource module does not import the models of all its operations
     methods = frozenset(op.python_name for op in resource.operations)
-    types = Types(index, model_prefix="_models.", shadowed=methods)
-    operations = tuple(_operation(types, op, api.base_url) for op in resource.operations)
+    types = Types(index, model_prefix=_MODELS, shadowed=methods)
+    checkers: dict[str, DecoderDef] = {}  # `_is_<Model>`: bodies chosen by type
+    operations = tuple(_operation(types, op, api.base_url, checkers) for op in resource.operations)
     # what the template prints around the operations: the resource classes (their
     # `with_raw_response` is a cached property)
     imports = types.imports
@@ -266,7 +345,7 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
         imports=imports.lines(),
         type_checking_imports=checking.lines(),
         all_names=tuple(sorted(names)),
-        decoders=types.decoders,
+        decoders=types.decoders + tuple(checkers[name] for name in sorted(checkers)),
         class_name=resource.class_name,
         doc=_doc(doc, 4),
         operations=operations,

@@ -102,9 +102,7 @@ class _BaseClient(Generic[_HttpxT]):
         self.max_retries = max_retries
         self._security_schemes = dict(security_schemes)
         self._credentials = {k: v for k, v in credentials.items() if v is not None}
-        self._default_headers = httpx.Headers(
-            {"User-Agent": user_agent, "Accept": "application/json"}
-        )
+        self._default_headers = httpx.Headers({"User-Agent": user_agent})
         self._default_headers.update(default_headers or {})
         self.max_response_bytes = MAX_RESPONSE_BYTES
         api_keys = [s for s in self._security_schemes.values() if isinstance(s, ApiKey)]
@@ -151,6 +149,7 @@ class _BaseClient(Generic[_HttpxT]):
         extra_headers: Headers | None,
         extra_query: Query | None,
         timeout: Timeout | Unset,
+        content_type: str | Unset = UNSET,
     ) -> tuple[httpx.Request, bool]:
         """The request, and whether its body can be sent again (for retries)."""
         route = endpoint.route
@@ -159,6 +158,8 @@ class _BaseClient(Generic[_HttpxT]):
             endpoint.security
         )
         headers = default_headers.copy()
+        if endpoint.accept is not None:
+            headers.setdefault("Accept", endpoint.accept)
         query = list(credential_query)
         cookies = dict(credential_cookies)
         route.add_params(args, query, headers, cookies)
@@ -170,7 +171,7 @@ class _BaseClient(Generic[_HttpxT]):
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         if extra_headers:
             headers.update(extra_headers)
-        content, files, data = encode_body(endpoint.body, body, headers)
+        content, files, data = encode_body(endpoint, body, content_type, headers)
         rewindable = content is None or isinstance(content, bytes)
         if files:
             rewindable = all(_is_bytes_file(f) for _, f in files)
@@ -309,6 +310,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         args: tuple[object, ...] = (),
         *,
         body: object = UNSET,
+        content_type: str | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -316,7 +318,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if self._fetched_tokens:
             prepare_tokens(self, endpoint.security)
         request, rewindable = self._build_request(
-            endpoint, args, body, extra_headers, extra_query, timeout
+            endpoint, args, body, extra_headers, extra_query, timeout, content_type
         )
         retry = self._may_retry(request, endpoint, rewindable)
         attempt = 0
@@ -407,6 +409,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         args: tuple[object, ...] = (),
         *,
         body: object = UNSET,
+        content_type: str | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -414,7 +417,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         if self._fetched_tokens:
             await aprepare_tokens(self, endpoint.security)
         request, rewindable = self._build_request(
-            endpoint, args, body, extra_headers, extra_query, timeout
+            endpoint, args, body, extra_headers, extra_query, timeout, content_type
         )
         retry = self._may_retry(request, endpoint, rewindable)
         attempt = 0

@@ -16,7 +16,14 @@ from typing import IO, Any, Generic, TypeVar, cast
 import httpx
 
 from . import _serde
-from ._bodies import Body, _check_body, _form_fields, _json_bytes, _multipart
+from ._bodies import (
+    Body,
+    _check_body,
+    _choose_body,
+    _form_fields,
+    _json_bytes,
+    _multipart,
+)
 from ._params import Param, path_value, serialize, simple_text, split_path
 from ._response import ResponseDecoder
 from ._types import UNSET
@@ -37,7 +44,9 @@ class Endpoint(Generic[T]):
     path: str
     responses: Mapping[str, ResponseDecoder[T]]
     params: tuple[Param, ...] = ()
+    # The request body's default media type, and the others it may be sent as.
     body: Body | None = None
+    other_bodies: tuple[Body, ...] = ()
     # Alternatives (OR) of scheme sets (AND); `()` sends no credentials.
     security: tuple[tuple[str, ...], ...] = ()
     errors: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
@@ -45,6 +54,9 @@ class Endpoint(Generic[T]):
     # The operation's own server (`servers` on the operation or its path), used
     # unless the client was given an explicit `base_url`.
     server: str | None = None
+    # `Accept`: the media types the responses declare, JSON first (None: they
+    # declare none, and httpx's `*/*` goes).
+    accept: str | None = None
 
     @cached_property
     def route(self) -> Route:
@@ -145,12 +157,18 @@ def _path_piece(slot: Slot, value: object) -> str:
 
 
 def encode_body(
-    spec: Body | None, body: object, headers: httpx.Headers
+    endpoint: Endpoint[Any], body: object, content_type: object, headers: httpx.Headers
 ) -> tuple[bytes | IO[bytes] | None, Any, Any]:
     """`(content, files, data)` for `httpx`, the body checked first; sets the
-    `Content-Type` of a body sent as `content` unless `headers` has one."""
-    if spec is None or body is UNSET:
+    `Content-Type` of a body sent as `content` unless `headers` has one.
+
+    `content_type` (`UNSET`: chosen by the body's type) picks one of the endpoint's
+    media types."""
+    if endpoint.body is None or body is UNSET:
         return None, None, None
+    spec = endpoint.body
+    if endpoint.other_bodies or content_type is not UNSET:
+        spec = _choose_body((spec, *endpoint.other_bodies), body, content_type)
     if spec.kind in ("json", "form", "multipart"):
         _check_body(body, spec.decode)
     if spec.kind == "multipart":

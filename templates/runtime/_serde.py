@@ -379,11 +379,11 @@ def tagged_(
 
 
 def file_(value: object) -> Any:
-    """A `format: binary` property: a file part (bytes, file object or tuple) as
-    given, or a base64 string from JSON."""
+    """A file part of a multipart body's model (bytes, file object or tuple) as
+    given; from JSON, the string as sent (base64 is `format: byte` only)."""
     if isinstance(value, (bytes, tuple)) or hasattr(value, "read"):
         return value
-    return bytes_(value)
+    return str_(value)
 
 
 def bad(key: str, expected: str, value: object) -> APIResponseValidationError:

@@ -54,7 +54,7 @@ def test_build_property_types(tmp_path: Path) -> None:
         "at": ("at", Prim("datetime"), False),
         "day": ("day", Prim("date"), False),
         "uid": ("uid", Prim("uuid"), False),
-        "blob": ("blob", Prim("file"), False),
+        "blob": ("blob", Prim("str"), False),  # a file part only in multipart bodies
         "b64": ("b64", Prim("base64"), False),
         "odd": ("odd", Prim("str"), False),
         "tags": ("tags", ListOf(Prim("str")), False),

@@ -195,6 +195,51 @@ def test_diff_reordered_path_parameters_are_breaking(
 # -- models and enums ------------------------------------------------------------------
 
 
+def _sessions_body(spec: Spec) -> Spec:
+    result: Spec = spec["paths"]["/api/sessions"]["post"]["requestBody"]["content"]
+    return result
+
+
+def test_diff_added_body_media_type_is_not_breaking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second media type widens `body=` and adds `content_type=`; the operations
+    keeping their one media type report nothing."""
+
+    def edit(spec: Spec) -> None:
+        _sessions_body(spec)["application/octet-stream"] = {
+            "schema": {"type": "string", "format": "binary"}
+        }
+
+    status, lines, _ = report(capsys, ARCHAL, edited(tmp_path, edit))
+    assert status == 0
+    assert lines == [
+        "archal_client: 0 breaking, 2 other changes",
+        "          added request body media type application/octet-stream of"
+        " client.sessions.create_session",
+        "          changed request body type of client.sessions.create_session:"
+        " CreateSessionRequest -> CreateSessionRequest | bytes | IO[bytes]",
+    ]
+
+
+def test_diff_removed_body_media_type_is_breaking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def two(spec: Spec) -> None:
+        _sessions_body(spec)["application/x-www-form-urlencoded"] = copy.deepcopy(
+            _sessions_body(spec)["application/json"]
+        )
+
+    old = edited(tmp_path, two, "old")
+    status, lines, _ = report(capsys, old, ARCHAL)
+    assert status == 1
+    assert lines == [
+        "archal_client: 1 breaking, 0 other changes",
+        "BREAKING  removed request body media type application/x-www-form-urlencoded of"
+        " client.sessions.create_session",
+    ]
+
+
 def test_diff_enum_value_added_and_removed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -181,8 +181,8 @@ async def test_get_session_wire_request_exactly(m: types.SimpleNamespace, mode: 
         ("accept-encoding", "gzip, deflate"),
         ("connection", "keep-alive"),
         ("user-agent", "archal_client/0.3.0 (oagen)"),
-        ("accept", "application/json"),
         ("authorization", f"Bearer {TOKEN}"),
+        ("accept", "application/json"),
     ]
     assert request.content == b""
     assert request.extensions["timeout"] == httpx.Timeout(60.0).as_dict()
@@ -210,8 +210,8 @@ async def test_create_session_wire_request_exactly(m: types.SimpleNamespace, mod
         ("accept-encoding", "gzip, deflate"),
         ("connection", "keep-alive"),
         ("user-agent", "archal_client/0.3.0 (oagen)"),
-        ("accept", "application/json"),
         ("authorization", f"Bearer {TOKEN}"),
+        ("accept", "application/json"),
         ("idempotency-key", "key-1"),
         ("x-trace", "t1"),
         ("content-type", "application/json"),

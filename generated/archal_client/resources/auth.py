@@ -50,6 +50,7 @@ def _d_ErrorResponse(value: object) -> ErrorResponse:
 _GET_CURRENT_CLI_USER: Endpoint[AuthMeResponse] = Endpoint(
     method="GET",
     path="/auth/me",
+    accept="application/json",
     responses={"200": json_response(_d_AuthMeResponse)},
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse},
@@ -58,6 +59,7 @@ _GET_CURRENT_CLI_USER: Endpoint[AuthMeResponse] = Endpoint(
 _CREATE_DEVICE_AUTH_REQUEST: Endpoint[DeviceAuthCreateResponse] = Endpoint(
     method="POST",
     path="/auth/device",
+    accept="application/json",
     responses={"200": json_response(_d_DeviceAuthCreateResponse)},
     errors={"429": _d_ErrorResponse, "503": _d_ErrorResponse},
 )
@@ -65,6 +67,7 @@ _CREATE_DEVICE_AUTH_REQUEST: Endpoint[DeviceAuthCreateResponse] = Endpoint(
 _POLL_DEVICE_AUTH_TOKEN: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/auth/device/token",
+    accept="application/json",
     responses={"200": json_response(_serde.object_)},
     body=Body(
         media_type="application/json", kind="json", decode=_d_DeviceAuthTokenRequest

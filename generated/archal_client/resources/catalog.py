@@ -33,6 +33,7 @@ def _d_ErrorResponse(value: object) -> ErrorResponse:
 _LIST_CLONES: Endpoint[dict[str, Any]] = Endpoint(
     method="GET",
     path="/api/clones",
+    accept="application/json",
     responses={"200": json_response(_serde.object_)},
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse},
@@ -41,6 +42,7 @@ _LIST_CLONES: Endpoint[dict[str, Any]] = Endpoint(
 _LIST_SCENARIOS: Endpoint[dict[str, Any]] = Endpoint(
     method="GET",
     path="/api/scenarios",
+    accept="application/json",
     responses={"200": json_response(_serde.object_)},
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse},

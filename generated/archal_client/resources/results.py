@@ -38,6 +38,7 @@ def _d_OkResponse(value: object) -> OkResponse:
 _GET_RUN: Endpoint[dict[str, Any]] = Endpoint(
     method="GET",
     path="/api/runs/{runId}",
+    accept="application/json",
     responses={"200": json_response(_serde.object_)},
     params=(
         Param(
@@ -55,6 +56,7 @@ _GET_RUN: Endpoint[dict[str, Any]] = Endpoint(
 _LIST_TRACES: Endpoint[dict[str, Any]] = Endpoint(
     method="GET",
     path="/api/traces",
+    accept="application/json",
     responses={"200": json_response(_serde.object_)},
     params=(
         Param(
@@ -101,6 +103,7 @@ _LIST_TRACES: Endpoint[dict[str, Any]] = Endpoint(
 _INGEST_TRACE: Endpoint[OkResponse] = Endpoint(
     method="POST",
     path="/api/traces",
+    accept="application/json",
     responses={"200": json_response(_d_OkResponse)},
     body=Body(media_type="application/json", kind="json"),
     security=(("archal_token",),),
@@ -110,6 +113,7 @@ _INGEST_TRACE: Endpoint[OkResponse] = Endpoint(
 _DELETE_TRACES: Endpoint[OkResponse] = Endpoint(
     method="DELETE",
     path="/api/traces",
+    accept="application/json",
     responses={"200": json_response(_d_OkResponse)},
     params=(
         Param(
@@ -137,6 +141,7 @@ _DELETE_TRACES: Endpoint[OkResponse] = Endpoint(
 _GET_TRACE: Endpoint[dict[str, Any]] = Endpoint(
     method="GET",
     path="/api/traces/{rootTraceId}",
+    accept="application/json",
     responses={"200": json_response(_serde.object_)},
     params=(
         Param(

@@ -31,6 +31,7 @@ def _d_ErrorResponse(value: object) -> ErrorResponse:
 _PROXY_CLONE_GET: Endpoint[httpx.Response] = Endpoint(
     method="GET",
     path="/runtime/{sessionId}/{cloneId}/api/{path}",
+    accept="application/json",
     responses={"200": RAW},
     params=(
         Param(
@@ -70,6 +71,7 @@ _PROXY_CLONE_GET: Endpoint[httpx.Response] = Endpoint(
 _PROXY_CLONE_POST: Endpoint[httpx.Response] = Endpoint(
     method="POST",
     path="/runtime/{sessionId}/{cloneId}/api/{path}",
+    accept="application/json",
     responses={"200": RAW, "201": RAW},
     params=(
         Param(

@@ -51,6 +51,7 @@ def _d_SessionSummary(value: object) -> SessionSummary:
 _LIST_SESSIONS: Endpoint[SessionListResponse] = Endpoint(
     method="GET",
     path="/api/sessions",
+    accept="application/json",
     responses={"200": json_response(_d_SessionListResponse)},
     security=(("archal_token",),),
     errors={"401": _d_ErrorResponse},
@@ -59,6 +60,7 @@ _LIST_SESSIONS: Endpoint[SessionListResponse] = Endpoint(
 _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
     method="POST",
     path="/api/sessions",
+    accept="application/json",
     responses={"200": json_response(_d_SessionSummary)},
     params=(
         Param(
@@ -81,6 +83,7 @@ _CREATE_SESSION: Endpoint[SessionSummary] = Endpoint(
 _GET_SESSION: Endpoint[SessionSummary] = Endpoint(
     method="GET",
     path="/api/sessions/{sessionId}",
+    accept="application/json",
     responses={"200": json_response(_d_SessionSummary)},
     params=(
         Param(
@@ -98,6 +101,7 @@ _GET_SESSION: Endpoint[SessionSummary] = Endpoint(
 _DELETE_SESSION: Endpoint[None] = Endpoint(
     method="DELETE",
     path="/api/sessions/{sessionId}",
+    accept="application/json",
     responses={"204": NO_CONTENT},
     params=(
         Param(

@@ -33,6 +33,7 @@ def _d_Basket(value: object) -> Basket:
 _CREATE_BASKET: Endpoint[Basket] = Endpoint(
     method="POST",
     path="/baskets",
+    accept="application/json",
     responses={"201": json_response(_d_Basket)},
     body=Body(media_type="application/json", kind="json", decode=_d_Basket),
 )

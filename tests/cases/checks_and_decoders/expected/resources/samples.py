@@ -33,6 +33,7 @@ def _d_Sample(value: object) -> Sample:
 _GET_SAMPLE: Endpoint[Sample] = Endpoint(
     method="GET",
     path="/samples/{id}",
+    accept="application/json",
     responses={"200": json_response(_d_Sample)},
     params=(
         Param(

@@ -58,6 +58,7 @@ def _d_union_d76e2f12(value: object) -> Circle | Square:
 _GET_SHAPE: Endpoint[Circle | Square] = Endpoint(
     method="GET",
     path="/shapes/{id}",
+    accept="application/json",
     responses={"200": json_response(_d_union_d76e2f12)},
     params=(
         Param(
@@ -69,6 +70,7 @@ _GET_SHAPE: Endpoint[Circle | Square] = Endpoint(
 _PUT_TREE: Endpoint[Node] = Endpoint(
     method="PUT",
     path="/trees",
+    accept="application/json",
     responses={"200": json_response(_d_Node)},
     body=Body(media_type="application/json", kind="json", decode=_d_Node),
 )

@@ -41,6 +41,7 @@ def _d_list_Pet(value: object) -> list[Pet]:
 _LIST_PETS: Endpoint[list[Pet]] = Endpoint(
     method="GET",
     path="/pets",
+    accept="application/json",
     responses={"200": json_response(_d_list_Pet)},
     params=(
         Param(
@@ -57,6 +58,7 @@ _LIST_PETS: Endpoint[list[Pet]] = Endpoint(
 _CREATE_PET: Endpoint[Pet] = Endpoint(
     method="POST",
     path="/pets",
+    accept="application/json",
     responses={"201": json_response(_d_Pet)},
     body=Body(media_type="application/json", kind="json", decode=_d_Pet),
     errors={"default": _d_Error},
@@ -65,6 +67,7 @@ _CREATE_PET: Endpoint[Pet] = Endpoint(
 _SHOW_PET_BY_ID: Endpoint[Pet] = Endpoint(
     method="GET",
     path="/pets/{petId}",
+    accept="application/json",
     responses={"200": json_response(_d_Pet)},
     params=(
         Param(

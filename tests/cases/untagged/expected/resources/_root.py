@@ -35,6 +35,7 @@ def _d_PostUploadBody(value: object) -> PostUploadBody:
 _ECHO_TEXT: Endpoint[str] = Endpoint(
     method="POST",
     path="/echo",
+    accept="text/plain",
     responses={"200": text_response},
     body=Body(media_type="text/plain", kind="text"),
     security=(("basic_auth",), ("api_key_query",)),
@@ -55,6 +56,7 @@ _POST_UPLOAD: Endpoint[None] = Endpoint(
 _DOWNLOAD: Endpoint[bytes] = Endpoint(
     method="GET",
     path="/download/{file-name}",
+    accept="application/octet-stream",
     responses={"200": bytes_response},
     params=(
         Param(

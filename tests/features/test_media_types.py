@@ -1,0 +1,385 @@
+"""Media types on the wire: `Accept` per operation, `format: binary` inside JSON, and
+request bodies offered in several media types (issue 12 items 2-4)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oagen.ir import Body, ListOf, Prim, Ref
+
+from .conftest import (
+    HEAD_30,
+    HEAD_31,
+    Reply,
+    Server,
+    async_client,
+    build_ir,
+    call,
+    client,
+    feature_spec,
+    fields,
+    json_body,
+    model,
+    models_of,
+    multipart_parts,
+    op_by_id,
+)
+
+# --------------------------------------------------------------------------- Accept
+
+ACCEPT = feature_spec(
+    "accept",
+    HEAD_31
+    + """\
+paths:
+  /text:
+    get:
+      operationId: getText
+      responses:
+        '200':
+          description: ok
+          content: {text/plain: {schema: {type: string}}}
+  /bytes:
+    get:
+      operationId: getBytes
+      responses:
+        '200':
+          description: ok
+          content: {application/octet-stream: {schema: {type: string, format: binary}}}
+  /mixed:
+    get:
+      operationId: getMixed
+      responses:
+        '200':
+          description: ok
+          content:
+            text/csv: {schema: {type: string}}
+            application/json: {schema: {type: object}}
+        '404':
+          description: missing
+          content:
+            application/problem+json: {schema: {type: object}}
+            text/csv: {schema: {type: string}}
+        default:
+          description: anything
+          content:
+            '*/*': {schema: {}}
+  /nothing:
+    delete:
+      operationId: deleteIt
+      responses:
+        '204': {description: gone}
+""",
+)
+
+
+def test_accept_lists_declared_response_media_types_json_first(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, ACCEPT)
+    assert op_by_id(api, "getText").accept == ("text/plain",)
+    assert op_by_id(api, "getBytes").accept == ("application/octet-stream",)
+    assert op_by_id(api, "getMixed").accept == (
+        "application/json",
+        "application/problem+json",
+        "text/csv",
+        "*/*",
+    )
+    assert op_by_id(api, "deleteIt").accept == ()
+
+
+@pytest.mark.parametrize(
+    ("method", "reply", "accept"),
+    [
+        (
+            "get_text",
+            Reply(200, content=b"hi", headers={"content-type": "text/plain"}),
+            "text/plain",
+        ),
+        (
+            "get_bytes",
+            Reply(200, content=b"\x00", headers={"content-type": "application/octet-stream"}),
+            "application/octet-stream",
+        ),
+        ("get_mixed", Reply(200, {}), "application/json, application/problem+json, text/csv, */*"),
+        ("delete_it", Reply(204), "*/*"),  # nothing declared: httpx's `*/*`
+    ],
+)
+def test_accept_names_only_media_types_the_operation_returns(
+    package: Any, method: str, reply: Reply, accept: str
+) -> None:
+    pkg = package(ACCEPT)
+    _, req = call(pkg, lambda c: getattr(c, method)(), reply)
+    assert req.headers.get_list("accept") == [accept]
+
+
+def test_accept_given_by_the_caller_wins(package: Any) -> None:
+    pkg = package(ACCEPT)
+    text = Reply(200, content=b"hi", headers={"content-type": "text/plain"})
+    _, req = call(pkg, lambda c: c.get_text(), text, default_headers={"Accept": "text/*"})
+    assert req.headers.get_list("accept") == ["text/*"]
+    _, req = call(pkg, lambda c: c.get_text(extra_headers={"Accept": "text/plain; q=1"}), text)
+    assert req.headers.get_list("accept") == ["text/plain; q=1"]
+
+
+# --------------------------------------------------------------------------- format: binary
+
+BINARY_STRINGS = feature_spec(
+    "binary_strings",
+    HEAD_31
+    + """\
+paths:
+  /docs:
+    post:
+      operationId: echoDoc
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Doc'}}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Doc'}}}
+  /form:
+    post:
+      operationId: sendForm
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Doc'}}
+      responses:
+        '204': {description: done}
+  /upload:
+    post:
+      operationId: upload
+      requestBody:
+        required: true
+        content: {multipart/form-data: {schema: {$ref: '#/components/schemas/Upload'}}}
+      responses:
+        '204': {description: done}
+components:
+  schemas:
+    Blob: {type: string, format: binary}
+    Doc:
+      type: object
+      required: [blob]
+      properties:
+        blob: {type: string, format: binary}
+        named: {$ref: '#/components/schemas/Blob'}
+        png: {type: string, contentMediaType: image/png}
+        raw: {type: string, format: byte}
+        enc: {type: string, contentEncoding: base64, contentMediaType: image/png}
+    Upload:
+      type: object
+      required: [file]
+      properties:
+        file: {type: string, format: binary}
+        named: {$ref: '#/components/schemas/Blob'}
+        more: {type: array, items: {type: string, format: binary}}
+        doc: {$ref: '#/components/schemas/Doc'}
+""",
+    typecheck="""\
+        from feat_binary_strings_client.models import Doc, Upload
+
+        doc: Doc = Doc(blob="abc", named="n", png="p", raw=b"\\x00", enc=b"\\x01")
+        up = Upload(file=b"x", named=("n.bin", b"y"), more=[b"z"], doc=doc)
+    """,
+)
+
+
+def test_binary_strings_are_files_only_in_multipart_bodies(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, BINARY_STRINGS)
+    doc = {k: f.type for k, f in fields(model(api, "Doc")).items()}
+    assert doc == {
+        "blob": Prim("str"),
+        "named": Ref("Blob"),  # an alias of a plain string here
+        "png": Prim("str"),  # contentMediaType without contentEncoding: the text as is
+        "raw": Prim("base64"),
+        "enc": Prim("base64"),  # contentEncoding: base64, as format: byte
+    }
+    upload = {k: f.type for k, f in fields(model(api, "Upload")).items()}
+    assert upload == {
+        "file": Prim("file"),
+        "named": Prim("file"),
+        "more": ListOf(Prim("file")),
+        "doc": Ref("Doc"),  # a JSON part: its binary strings stay text
+    }
+
+
+def test_binary_format_inside_json_is_a_plain_string(package: Any) -> None:
+    pkg = package(BINARY_STRINGS)
+    m = models_of(pkg)
+    sent = {"blob": "abc", "named": "n", "png": "not base64!", "raw": "AAE=", "enc": "AQ=="}
+    got, req = call(pkg, lambda c: c.echo_doc(body=m.Doc.from_dict(sent)), Reply(200, sent))
+    assert (got.blob, got.named, got.png) == ("abc", "n", "not base64!")
+    assert (got.raw, got.enc) == (b"\x00\x01", b"\x01")
+    assert json_body(req) == sent
+    assert got.to_dict() == sent
+
+
+def test_binary_format_inside_a_form_is_a_plain_string(package: Any) -> None:
+    pkg = package(BINARY_STRINGS)
+    m = models_of(pkg)
+    _, req = call(pkg, lambda c: c.send_form(body=m.Doc(blob="a b")), Reply(204))
+    assert req.content == b"blob=a+b"
+
+
+def test_binary_format_in_a_multipart_body_is_a_file_part(package: Any) -> None:
+    pkg = package(BINARY_STRINGS)
+    m = models_of(pkg)
+    body = m.Upload(file=b"\x00f", named=io.BytesIO(b"n"), more=[b"1"], doc=m.Doc(blob="t"))
+    _, req = call(pkg, lambda c: c.upload(body=body), Reply(204))
+    parts = {p.name: p for p in multipart_parts(req)}
+    assert parts["file"].data == b"\x00f" and parts["file"].filename is not None
+    assert parts["named"].data == b"n" and parts["named"].filename is not None
+    assert parts["more"].data == b"1" and parts["more"].filename is not None
+    assert parts["doc"].data == b'{"blob": "t"}' and parts["doc"].filename is None
+
+
+# --------------------------------------------------------------------------- several body media types
+
+SEVERAL = feature_spec(
+    "several_bodies",
+    HEAD_30
+    + """\
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      parameters:
+        - {name: contentType, in: query, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/octet-stream: {schema: {type: string, format: binary}}
+          application/json: {schema: {$ref: '#/components/schemas/Pet'}}
+          multipart/form-data: {schema: {$ref: '#/components/schemas/PetUpload'}}
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Pet'}}
+      responses:
+        '204': {description: done}
+  /notes:
+    put:
+      operationId: putNote
+      requestBody:
+        content:
+          text/plain: {schema: {type: string}}
+          application/json: {schema: {$ref: '#/components/schemas/Pet'}}
+      responses:
+        '204': {description: done}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+    PetUpload:
+      type: object
+      required: [photo]
+      properties:
+        photo: {type: string, format: binary}
+        name: {type: string}
+""",
+    typecheck="""\
+        import io
+
+        from feat_several_bodies_client import Client
+        from feat_several_bodies_client.models import Pet, PetUpload
+
+        def use(client: Client) -> None:
+            client.create_pet(body=Pet(name="a"))
+            client.create_pet(body={"name": "a"}, content_type="application/x-www-form-urlencoded")
+            client.create_pet(body=b"raw")
+            client.create_pet(body=io.BytesIO(b"raw"), content_type="application/octet-stream")
+            client.create_pet(body=PetUpload(photo=b"p"), content_type_="q")
+            client.put_note(body="text")
+            client.put_note(body=Pet(name="a"), content_type="application/json")
+            client.put_note()
+    """,
+)
+
+
+def test_body_media_types_all_kept_default_json(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, SEVERAL)
+    op = op_by_id(api, "createPet")
+    assert op.body == Body("application/json", "json", Ref("Pet"), True, None)
+    assert op.other_bodies == (
+        Body("application/octet-stream", "binary", Prim("binary"), True, None),
+        Body("multipart/form-data", "multipart", Ref("PetUpload"), True, None),
+        Body("application/x-www-form-urlencoded", "form", Ref("Pet"), True, None),
+    )
+    assert [p.python_name for p in op.params] == ["content_type_"]  # the keyword is ours
+    note = op_by_id(api, "putNote")
+    assert [b.media_type for b in note.bodies] == ["application/json", "text/plain"]
+
+
+@pytest.mark.parametrize(
+    ("body", "media"),
+    [
+        (lambda m: m.Pet(name="Rex"), "application/json"),
+        (lambda m: {"name": "Rex"}, "application/json"),  # a dict: the default
+        (lambda m: b"\x00raw", "application/octet-stream"),
+        (lambda m: io.BytesIO(b"\x00raw"), "application/octet-stream"),
+        (lambda m: m.PetUpload(photo=b"\x00raw"), "multipart/form-data"),
+    ],
+    ids=["model", "dict", "bytes", "file", "other-model"],
+)
+def test_body_media_type_chosen_by_the_value_type(package: Any, body: Any, media: str) -> None:
+    pkg = package(SEVERAL)
+    value = body(models_of(pkg))
+    _, req = call(pkg, lambda c: c.create_pet(body=value), Reply(204))
+    assert req.headers["content-type"].split(";")[0] == media
+    if media == "application/json":
+        assert json_body(req) == {"name": "Rex"}
+    elif media == "application/octet-stream":
+        assert req.content == b"\x00raw"
+    else:
+        assert [(p.name, p.data) for p in multipart_parts(req)] == [("photo", b"\x00raw")]
+
+
+def test_content_type_chooses_the_media_type_explicitly(package: Any) -> None:
+    pkg = package(SEVERAL)
+    m = models_of(pkg)
+    form = "application/x-www-form-urlencoded"
+    _, req = call(
+        pkg, lambda c: c.create_pet(body=m.Pet(name="a b"), content_type=form), Reply(204)
+    )
+    assert (req.headers["content-type"], req.content) == (form, b"name=a+b")
+    _, req = call(
+        pkg,
+        lambda c: c.create_pet(body={"photo": b"p"}, content_type="multipart/form-data"),
+        Reply(204),
+    )
+    assert [(p.name, p.data) for p in multipart_parts(req)] == [("photo", b"p")]
+    _, req = call(pkg, lambda c: c.put_note(body="hello"), Reply(204))
+    assert (req.headers["content-type"], req.content) == ("text/plain", b"hello")
+    _, req = call(pkg, lambda c: c.put_note(), Reply(204))  # optional body: none sent
+    assert req.content == b"" and "content-type" not in req.headers
+
+
+def test_content_type_not_declared_is_refused_before_sending(package: Any) -> None:
+    pkg = package(SEVERAL)
+    server = Server()
+    with client(pkg, server) as c, pytest.raises(ValueError, match="content_type") as caught:
+        c.create_pet(body={"name": "a"}, content_type="text/xml")
+    assert isinstance(caught.value, pkg.errors.RequestValidationError)
+    assert server.requests == []
+
+
+async def test_body_media_type_choice_async(package: Any) -> None:
+    pkg = package(SEVERAL)
+    server = Server(Reply(204))
+    async with async_client(pkg, server) as c:
+        await c.create_pet(body=b"x")
+        await c.create_pet(body={"name": "n"}, content_type="application/x-www-form-urlencoded")
+    types = [r.headers["content-type"] for r in server.requests]
+    assert types == ["application/octet-stream", "application/x-www-form-urlencoded"]
+
+
+def test_several_media_types_documented_in_the_method(package: Any) -> None:
+    pkg = package(SEVERAL)
+    doc = " ".join(pkg.Client.create_pet.__doc__.split())
+    assert "bytes or a file: application/octet-stream" in doc
+    assert "a `PetUpload`: multipart/form-data" in doc
+    assert "anything else: application/json" in doc
+    assert "content_type: The media type to send `body` as" in doc
