@@ -248,10 +248,12 @@ class Resource:
 class SecurityScheme:
     wire_name: str
     python_name: PyIdent
-    kind: Literal["bearer", "basic", "api_key"]
+    kind: Literal["bearer", "basic", "api_key", "http"]
     location: Literal["header", "query", "cookie"] | None
     param_name: str | None
     description: str | None
+    # kind "http": the scheme as the spec writes it (`Authorization: <scheme> <value>`)
+    http_scheme: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

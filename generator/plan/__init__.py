@@ -36,6 +36,7 @@ RUNTIME_FILES = (
     "_bodies.py",
     "_failures.py",
     "_params.py",
+    "_reading.py",
     "_request.py",
     "_resources.py",
     "_response.py",

@@ -34,10 +34,21 @@ def _init(api: Api) -> InitContext:
     )
 
 
+def env_prefix(api: Api) -> str:
+    """The start of the environment variables the clients read: the package name
+    upper-cased, without a `_CLIENT` suffix, then `_` (`archal_client` -> `ARCHAL_`)."""
+    name = api.package_name.upper()
+    if name.endswith("_CLIENT") and name != "_CLIENT":
+        name = name[: -len("_CLIENT")]
+    return name + "_"
+
+
 def _scheme_constructor(api: Api, name: str) -> str:
     scheme = next(s for s in api.security_schemes if s.python_name == name)
     if scheme.kind == "bearer":
         return "HttpBearer()"
+    if scheme.kind == "http":
+        return f"HttpScheme({py_literal(scheme.http_scheme)})"
     if scheme.kind == "basic":
         return "HttpBasic()"
     return f"ApiKey(location={py_literal(scheme.location)}, name={py_literal(scheme.param_name)})"
@@ -51,6 +62,7 @@ def _client(api: Api) -> ClientContext:
     imports.add("._base_client", "AsyncAPIClient", "SecurityScheme", "SyncAPIClient")
     schemes: list[SchemeEntry] = []
     credentials: list[CredentialArg] = []
+    prefix = env_prefix(api)
     for scheme in api.security_schemes:
         constructor = _scheme_constructor(api, scheme.python_name)
         imports.add("._base_client", constructor.split("(")[0])
@@ -58,10 +70,15 @@ def _client(api: Api) -> ClientContext:
         annotation = "tuple[str, str] | None" if scheme.kind == "basic" else "str | None"
         what = {
             "bearer": "sent as `Authorization: Bearer <value>`",
+            "http": f"sent as `Authorization: {scheme.http_scheme} <value>`",
             "basic": "a `(user, password)` tuple for HTTP basic authentication",
             "api_key": f"sent in the {scheme.location} `{scheme.param_name}`",
         }[scheme.kind]
         doc = f"Credential of the `{scheme.wire_name}` security scheme, {what}."
+        variable = prefix + scheme.python_name.upper()
+        doc += f" Default: the environment variable `{variable}`" + (
+            " (`user:password`)." if scheme.kind == "basic" else "."
+        )
         if scheme.description:
             doc += " " + scheme.description
         # parenthesized like any parameter whose line is too long (see `_parameter`)
@@ -92,10 +109,13 @@ def _client(api: Api) -> ClientContext:
     args_doc = "\n".join(
         [
             "Args:",
-            "    base_url: The server URL; defaults to the spec's first server"
+            f"    base_url: The server URL; default: the environment variable"
+            f" `{prefix}BASE_URL`, else the spec's first server"
             + (f" ({api.base_url})." if api.base_url else "."),
             *(f"    {c.name}: {c.doc}" for c in credentials),
-            "    timeout: Seconds (or an `httpx.Timeout`) per request; default 60.",
+            "    timeout: Seconds each attempt of a request may take as a whole, from"
+            " connecting to the last byte (an `httpx.Timeout` sets httpx's limits per"
+            " phase, its largest value bounds the attempt); default 60.",
             "    max_retries: Retries of connection errors, 408, 429 and 5xx responses.",
             "    default_headers: Headers sent with every request.",
             "    http_client: An `httpx` client to send requests with (transport, proxies,"
@@ -113,6 +133,7 @@ def _client(api: Api) -> ClientContext:
         ),
         schemes=tuple(schemes),
         credentials=tuple(credentials),
+        env_prefix=py_literal(prefix),
         resources=tuple(refs),
         sync_doc=_doc(f"Synchronous client of the {_title(api)}.", 4),
         async_doc=_doc(f"Asynchronous client of the {_title(api)}.", 4),

@@ -47,6 +47,7 @@ class ClientContext:
     user_agent: str
     schemes: tuple[SchemeEntry, ...]
     credentials: tuple[CredentialArg, ...]
+    env_prefix: str
     resources: tuple[ResourceRef, ...]
     sync_doc: str
     async_doc: str
