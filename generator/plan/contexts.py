@@ -177,6 +177,8 @@ class ReadmeContext:
     package: str
     version: str
     setup: str
+    # `(variable, keyword)`: what the clients read from the environment
+    environment: tuple[tuple[str, str], ...]
     sections: tuple[SectionContext, ...]
 
 

@@ -271,9 +271,9 @@ class TestMissingCredential:
         self, m: types.SimpleNamespace, serve: Callable[..., LocalServer], no_env: Any
     ) -> None:
         a = serve(unauthorized)
-        with m.pkg.Client(base_url=a.url, max_retries=0) as client:
-            with pytest.raises(m.errors.AuthenticationError) as info:
-                client.sessions.list_sessions()
+        client = m.pkg.Client(base_url=a.url, max_retries=0)
+        with client, pytest.raises(m.errors.AuthenticationError) as info:
+            client.sessions.list_sessions()
         message = str(info.value)
         assert message.startswith("Error code: 401 - this operation needs a credential")
         assert "none was given: pass archal_token= (or set ARCHAL_ARCHAL_TOKEN)" in message
@@ -283,9 +283,9 @@ class TestMissingCredential:
         self, m: types.SimpleNamespace, serve: Callable[..., LocalServer], no_env: Any
     ) -> None:
         a = serve(unauthorized)
-        with m.pkg.Client(base_url=a.url, archal_token=TOKEN, max_retries=0) as client:
-            with pytest.raises(m.errors.AuthenticationError) as info:
-                client.sessions.list_sessions()
+        client = m.pkg.Client(base_url=a.url, archal_token=TOKEN, max_retries=0)
+        with client, pytest.raises(m.errors.AuthenticationError) as info:
+            client.sessions.list_sessions()
         assert str(info.value) == 'Error code: 401 - {"error": "unauthorized"}'
 
 
