@@ -36,6 +36,7 @@ from ._auth import (
 )
 from ._bodies import Body, _is_bytes_file
 from ._failures import (
+    _UNSENDABLE,
     _connection_error,
     _credential_hint,
     _local_error,
@@ -222,14 +223,13 @@ class _BaseClient(Generic[_HttpxT]):
     def _trusted(self, root: str) -> bool:
         """Whether credentials may go to `root`: https, or the origin of `base_url`
         (an operation's own plain-http server elsewhere gets none)."""
-        trusted = self._trusted_roots.get(root)
-        if trusted is None:
+        if root not in self._trusted_roots:
             url = httpx.URL(root)
             trusted = url.scheme == "https" or _same_origin(
                 httpx.URL(self.base_url), url
             )
             self._trusted_roots[root] = trusted
-        return trusted
+        return self._trusted_roots[root]
 
     def _auth(self, request: httpx.Request, first: httpx.Request) -> Any:
         """The `auth` of `send()`: the `httpx` client's own (its `auth=`) for the
@@ -276,11 +276,12 @@ class _BaseClient(Generic[_HttpxT]):
         (see `redirect_request`: no credential goes to another origin)."""
         if not self._http_client.follow_redirects:
             return None
-        if response.next_request is None or hops >= self._http_client.max_redirects:
+        nxt = response.next_request
+        if nxt is None or hops >= self._http_client.max_redirects:
             return (
                 None  # a 3xx response past the limit is raised as an `APIStatusError`
             )
-        if not rewindable and response.next_request.method == request.method:
+        if not rewindable and nxt.method == request.method:
             return None  # the body was streamed and cannot be sent again
         return redirect_request(
             request, response, self._secret_headers, self._secret_query
@@ -310,9 +311,6 @@ class _BaseClient(Generic[_HttpxT]):
         if RAW_RESPONSE.get():
             return cast("T", api_response)
         return api_response.parse()
-
-    def _reader(self, response: httpx.Response, deadline: float | None) -> BodyReader:
-        return BodyReader(response, self.max_response_bytes, deadline, self._scrub)
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -359,7 +357,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                     self._read(response, deadline)
                     return self._finish(endpoint, response)
                 response.close()
-            except httpx.LocalProtocolError as exc:  # nothing was sent: never retried
+            except _UNSENDABLE as exc:  # nothing was sent: never retried
                 raise _local_error(request, exc, self._scrub) from None
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, None) if retry else None
@@ -394,7 +392,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     def _read(self, response: httpx.Response, deadline: float | None) -> None:
         """Read the body of a streamed response within the limits of `BodyReader`."""
         try:
-            reader = self._reader(response, deadline)
+            reader = BodyReader(
+                response, self.max_response_bytes, deadline, self._scrub
+            )
             for chunk in [] if response.is_stream_consumed else response.iter_raw():
                 reader.feed(chunk)
             response._content = reader.finish()
@@ -448,7 +448,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                     await self._within(deadline, self._read(response, deadline))
                     return self._finish(endpoint, response)
                 await response.aclose()
-            except httpx.LocalProtocolError as exc:  # nothing was sent: never retried
+            except _UNSENDABLE as exc:  # nothing was sent: never retried
                 raise _local_error(request, exc, self._scrub) from None
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, None) if retry else None
@@ -492,7 +492,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     async def _read(self, response: httpx.Response, deadline: float | None) -> None:
         """Read the body of a streamed response within the limits of `BodyReader`."""
         try:
-            reader = self._reader(response, deadline)
+            reader = BodyReader(
+                response, self.max_response_bytes, deadline, self._scrub
+            )
             if not response.is_stream_consumed:
                 async for chunk in response.aiter_raw():
                     reader.feed(chunk)

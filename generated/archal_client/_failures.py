@@ -67,11 +67,16 @@ def _connection_error(request: httpx.Request, exc: Exception) -> APIError:
     return APIConnectionError(request=request)
 
 
+# Errors raised before anything is sent: retrying cannot help.
+_UNSENDABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+
+
 def _local_error(
-    request: httpx.Request, exc: httpx.LocalProtocolError, scrub: Callable[[str], str]
+    request: httpx.Request, exc: httpx.TransportError, scrub: Callable[[str], str]
 ) -> APIConnectionError:
     """The request could not be written (an invalid header name or value from
-    `default_headers` or `extra_headers`): nothing was sent, retrying cannot help."""
+    `default_headers` or `extra_headers`, a URL scheme httpx cannot send): nothing was
+    sent, retrying cannot help."""
     return APIConnectionError(
         f"The request could not be sent: {scrub(str(exc))}", request=request
     )

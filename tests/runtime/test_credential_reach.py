@@ -407,3 +407,12 @@ class TestUnsendable:
                 await result
         assert "could not be sent" in str(info.value) and "bad name" in str(info.value)
         assert a.seen == [] and sleeps == []
+
+
+def test_unsupported_url_scheme_is_not_retried(m: types.SimpleNamespace) -> None:
+    client = sync_client(m, "ftp://files.example", max_retries=2)
+    sleeps: list[float] = []
+    client._sleep = sleeps.append
+    with pytest.raises(m.errors.APIConnectionError) as info:
+        client._request(ep(m))
+    assert "could not be sent" in str(info.value) and sleeps == []
