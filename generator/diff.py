@@ -185,7 +185,7 @@ def _credentials(alternatives: tuple[tuple[str, ...], ...]) -> str:
 def _scheme_text(scheme: SecurityScheme) -> str:
     if scheme.kind == "api_key":
         return f"API key in {scheme.location} {scheme.param_name}"
-    return f"HTTP {scheme.kind}"
+    return f"HTTP {scheme.http_scheme or scheme.kind}"
 
 
 _KIND = {Model: "model", EnumDef: "enum", Alias: "type alias"}

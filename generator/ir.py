@@ -327,7 +327,7 @@ class Resource:
 class SecurityScheme:
     wire_name: str
     python_name: PyIdent
-    kind: Literal["bearer", "basic", "api_key"]
+    kind: Literal["bearer", "basic", "api_key", "http"]
     location: Literal["header", "query", "cookie"] | None
     param_name: str | None
     description: str | None
@@ -335,6 +335,8 @@ class SecurityScheme:
     token_url: str | None = None
     refresh_url: str | None = None
     has_client_credentials: bool = False
+    # kind "http": the scheme as the spec writes it (`Authorization: <scheme> <value>`)
+    http_scheme: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,20 @@ import base64
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from os import environ
 from typing import Literal, cast
 
 import httpx
 
-__all__ = ["REDACTED", "ApiKey", "HttpBasic", "HttpBearer", "SecurityScheme"]
+__all__ = [
+    "REDACTED",
+    "ApiKey",
+    "HttpBasic",
+    "HttpBearer",
+    "HttpScheme",
+    "SecurityScheme",
+    "redirect_request",
+]
 
 REDACTED = "[REDACTED]"
 
@@ -29,6 +38,23 @@ class HttpBearer:
         cookies: dict[str, str],
     ) -> None:
         headers["Authorization"] = f"Bearer {credential}"
+
+
+@dataclass(frozen=True)
+class HttpScheme:
+    """`Authorization: <scheme> <value>` for an http scheme other than bearer and
+    basic, the scheme's name as the spec writes it (`Signature`)."""
+
+    scheme: str
+
+    def apply(
+        self,
+        credential: object,
+        headers: httpx.Headers,
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        headers["Authorization"] = f"{self.scheme} {credential}"
 
 
 @dataclass(frozen=True)
@@ -69,7 +95,12 @@ class ApiKey:
             cookies[self.name] = str(credential)
 
 
-SecurityScheme = HttpBearer | HttpBasic | ApiKey
+SecurityScheme = HttpBearer | HttpScheme | HttpBasic | ApiKey
+
+# Headers that carry credentials whatever the spec says.
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"}
+)
 
 # Names of query parameters that carry API keys, for every client created: their
 # values are replaced by `REDACTED` in request reprs and in httpx's log records.
@@ -148,6 +179,37 @@ def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
     )
 
 
+def redirect_request(
+    request: httpx.Request,
+    response: httpx.Response,
+    secret_headers: frozenset[str],
+    secret_query: set[str],
+) -> httpx.Request | None:
+    """The request following the redirect `response` (built by httpx: method, URL,
+    body, `Authorization` dropped for another origin), or None: there is none.
+
+    Going to another origin, every credential header (`secret_headers`) and API-key
+    query parameter (`secret_query`) is dropped too; on the same origin the cookies
+    sent stay.
+    """
+    nxt = response.next_request
+    if nxt is None:
+        return None
+    if _same_origin(request.url, nxt.url):
+        cookie = request.headers.get("cookie")
+        if cookie is not None:
+            nxt.headers["Cookie"] = cookie
+        return _safe_request(nxt)
+    for name in secret_headers:
+        nxt.headers.pop(name, None)
+    if secret_query and any(k in secret_query for k in nxt.url.params):
+        kept = [
+            (k, v) for k, v in nxt.url.params.multi_items() if k not in secret_query
+        ]
+        nxt.url = nxt.url.copy_with(params=kept)
+    return _safe_request(nxt)
+
+
 def secret_values(credentials: Mapping[str, object]) -> list[str]:
     """The text of every configured credential (and of basic auth's token), to redact."""
     values: list[str] = []
@@ -159,3 +221,23 @@ def secret_values(credentials: Mapping[str, object]) -> list[str]:
             values.append(base64.b64encode(raw).decode("ascii"))
     # Longest first, and never very short values (they would mangle the text).
     return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
+
+
+def credentials_from_environment(
+    prefix: str,
+    schemes: Mapping[str, SecurityScheme],
+    credentials: Mapping[str, object],
+) -> dict[str, object]:
+    """`credentials`, each one not given read from `<prefix><NAME>` (an http basic
+    credential as `user:password`)."""
+    found = dict(credentials)
+    for name, value in credentials.items():
+        text = None if value is not None else environ.get(prefix + name.upper())
+        if not text:
+            continue
+        if isinstance(schemes.get(name), HttpBasic):
+            user, _, password = text.partition(":")
+            found[name] = (user, password)
+        else:
+            found[name] = text
+    return found

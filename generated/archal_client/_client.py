@@ -58,6 +58,8 @@ __all__ = [
 
 _DEFAULT_BASE_URL: str | None = "https://archal.ai"
 _USER_AGENT = "archal_client/0.3.0 (oagen)"
+# Credentials and base URL not given are read from `<prefix><KEYWORD>` / `<prefix>BASE_URL`.
+_ENV_PREFIX = "ARCHAL_"
 _SECURITY_SCHEMES: dict[str, SecurityScheme] = {
     "archal_token": HttpBearer(),
     "route_authorization": ApiKey(location="header", name="x-route-authorization"),
@@ -81,10 +83,10 @@ class Client(SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server URL; defaults to the spec's first server (https://archal.ai).
-            archal_token: Credential of the `archalToken` security scheme, sent as `Authorization: Bearer <value>`.
-            route_authorization: Credential of the `routeAuthorization` security scheme, sent in the header `x-route-authorization`.
-            timeout: Seconds (or an `httpx.Timeout`) per request; default 60.
+            base_url: The server URL; default: the environment variable `ARCHAL_BASE_URL`, else the spec's first server (https://archal.ai).
+            archal_token: Credential of the `archalToken` security scheme, sent as `Authorization: Bearer <value>`. Default: the environment variable `ARCHAL_ARCHAL_TOKEN`.
+            route_authorization: Credential of the `routeAuthorization` security scheme, sent in the header `x-route-authorization`. Default: the environment variable `ARCHAL_ROUTE_AUTHORIZATION`.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -94,6 +96,7 @@ class Client(SyncAPIClient):
             http_client=http_client,
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
+            env_prefix=_ENV_PREFIX,
             security_schemes=_SECURITY_SCHEMES,
             credentials={
                 "archal_token": archal_token,
@@ -200,10 +203,10 @@ class AsyncClient(AsyncAPIClient):
         """Create an async client.
 
         Args:
-            base_url: The server URL; defaults to the spec's first server (https://archal.ai).
-            archal_token: Credential of the `archalToken` security scheme, sent as `Authorization: Bearer <value>`.
-            route_authorization: Credential of the `routeAuthorization` security scheme, sent in the header `x-route-authorization`.
-            timeout: Seconds (or an `httpx.Timeout`) per request; default 60.
+            base_url: The server URL; default: the environment variable `ARCHAL_BASE_URL`, else the spec's first server (https://archal.ai).
+            archal_token: Credential of the `archalToken` security scheme, sent as `Authorization: Bearer <value>`. Default: the environment variable `ARCHAL_ARCHAL_TOKEN`.
+            route_authorization: Credential of the `routeAuthorization` security scheme, sent in the header `x-route-authorization`. Default: the environment variable `ARCHAL_ROUTE_AUTHORIZATION`.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -213,6 +216,7 @@ class AsyncClient(AsyncAPIClient):
             http_client=http_client,
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
+            env_prefix=_ENV_PREFIX,
             security_schemes=_SECURITY_SCHEMES,
             credentials={
                 "archal_token": archal_token,

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from ._response import _where, select_decoder
+from ._response import select_decoder
 from .errors import (
     APIConnectionError,
     APIError,
@@ -67,14 +67,46 @@ def _connection_error(request: httpx.Request, exc: Exception) -> APIError:
     return APIConnectionError(request=request)
 
 
-def _decoding_error(
-    response: httpx.Response, exc: httpx.DecodingError
-) -> APIResponseValidationError:
-    encoding = response.headers.get("content-encoding") or "none"
-    return APIResponseValidationError(
-        "response body could not be decoded",
-        response=response,
-        detail=_where(response, f": Content-Encoding {encoding}: {exc}"),
+# Errors raised before anything is sent: retrying cannot help.
+_UNSENDABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+
+
+def _local_error(
+    request: httpx.Request, exc: httpx.TransportError, scrub: Callable[[str], str]
+) -> APIConnectionError:
+    """The request could not be written (an invalid header name or value from
+    `default_headers` or `extra_headers`, a URL scheme httpx cannot send): nothing was
+    sent, retrying cannot help."""
+    return APIConnectionError(
+        f"The request could not be sent: {scrub(str(exc))}", request=request
+    )
+
+
+def _credential_hint(
+    status: int,
+    security: tuple[tuple[str, ...], ...],
+    credentials: Mapping[str, object],
+    env_prefix: str | None,
+    withheld: bool,
+) -> str:
+    """What a 401's message adds when the client knows why: the operation needs a
+    credential that was not given (naming its keyword), or was not sent."""
+    if status != 401 or not security:
+        return ""
+    if withheld:
+        return (
+            " (the credentials were not sent: the operation's server is neither https"
+            " nor the origin of base_url)"
+        )
+    if any(all(name in credentials for name in names) for names in security):
+        return ""
+    options = " or ".join(" and ".join(f"{n}=" for n in names) for names in security)
+    env = ""
+    if env_prefix is not None:
+        variables = {f"{env_prefix}{n.upper()}" for names in security for n in names}
+        env = f" (or set {', '.join(sorted(variables))})"
+    return (
+        f" - this operation needs a credential and none was given: pass {options}{env}"
     )
 
 
@@ -82,6 +114,7 @@ def _status_error(
     errors: Mapping[str, Callable[[Any], object]],
     response: httpx.Response,
     scrub: Callable[[str], str],
+    hint: str = "",
 ) -> APIStatusError:
     body: object
     try:
@@ -99,6 +132,7 @@ def _status_error(
     cls = _STATUS_ERRORS.get(
         status, InternalServerError if status >= 500 else APIStatusError
     )
-    detail = scrub(response.text[:500])
-    message = f"Error code: {status}" + (f" - {detail}" if detail else "")
+    # redacted before it is cut: a credential across the cut cannot leak a part
+    detail = scrub(response.text)[:500]
+    message = f"Error code: {status}{hint}" + (f" - {detail}" if detail else "")
     return cls(message, response=response, body=body)

@@ -9,6 +9,7 @@ call, as its `route`; a call then only serialises its own arguments.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,10 +29,17 @@ from ._bodies import (
 from ._params import Param, path_value, serialize, simple_text, split_path
 from ._response import ResponseDecoder
 from ._types import UNSET
+from .errors import RequestValidationError
 
 __all__ = ["Endpoint", "Route", "Slot", "encode_body"]
 
 T = TypeVar("T")
+
+# What a header or cookie name may be (an RFC 9110 token), and what no header or
+# cookie value may hold (control characters; `;` would start another cookie).
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_NOT_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_NOT_IN_COOKIE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f;]")
 
 # Methods retried without an `Idempotency-Key` (repeating them changes nothing more).
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -144,11 +152,30 @@ class Route:
         for slot in self.headers:
             value = args[slot.index]
             if value is not UNSET:
-                headers[slot.param.name] = simple_text(slot.param, value)
+                text = simple_text(slot.param, value)
+                _check_sendable(slot, "header", slot.param.name, text, _NOT_IN_HEADER)
+                headers[slot.param.name] = text
         for slot in self.cookies:
             value = args[slot.index]
             if value is not UNSET:
-                cookies.update(serialize(slot.param, value))
+                for name, text in serialize(slot.param, value):
+                    _check_sendable(slot, "cookie", name, text, _NOT_IN_COOKIE)
+                    cookies[name] = text
+
+
+def _check_sendable(
+    slot: Slot, kind: str, name: str, text: str, forbidden: re.Pattern[str]
+) -> None:
+    """Refuse what cannot go on the wire as it is (before anything is sent, never
+    retried): a name that is not a token, a value with a control character."""
+    if not _TOKEN.match(name):
+        problem = (
+            f"the {kind} name {name!r} is not a valid HTTP token; it cannot be sent"
+        )
+        raise RequestValidationError(slot.field, problem)
+    if forbidden.search(text):
+        problem = f"the {kind} value holds a character a {kind} cannot carry"
+        raise RequestValidationError(slot.field, problem)
 
 
 def _path_piece(slot: Slot, value: object) -> str:

@@ -21,6 +21,7 @@ __all__ = [
     "async_to_raw_response_wrapper",
     "bytes_response",
     "json_response",
+    "redact_error",
     "select_decoder",
     "text_response",
     "to_raw_response_wrapper",
@@ -151,14 +152,39 @@ def select_decoder(decoders: Mapping[str, T], status: int) -> T | None:
     )
 
 
+def _keep(text: str) -> str:
+    return text
+
+
+def redact_error(
+    error: APIResponseValidationError, scrub: Callable[[str], str]
+) -> APIResponseValidationError:
+    """`error` with every credential value in its text (the message, the detail,
+    the path's keys) replaced by `scrub`. Its `body` is the response's, unchanged."""
+    clean = APIResponseValidationError(
+        scrub(error.problem),
+        path=tuple(scrub(p) if isinstance(p, str) else p for p in error.path),
+        response=error.response,
+        body=error.body,
+        detail=scrub(error.detail),
+    )
+    clean.message = scrub(clean.message)  # a credential across two parts
+    clean.args = (clean.message,)
+    return clean
+
+
 class APIResponse(Generic[T]):
     """A received 2xx response and the way to decode it (`with_raw_response`)."""
 
     def __init__(
-        self, http_response: httpx.Response, decoders: Mapping[str, ResponseDecoder[T]]
+        self,
+        http_response: httpx.Response,
+        decoders: Mapping[str, ResponseDecoder[T]],
+        scrub: Callable[[str], str] = _keep,
     ) -> None:
         self.http_response = http_response
         self._decoders = decoders
+        self._scrub = scrub
 
     @property
     def status_code(self) -> int:
@@ -177,7 +203,10 @@ class APIResponse(Generic[T]):
         decode = select_decoder(self._decoders, self.status_code)
         if decode is None:  # an undeclared 2xx: use the first declared success
             decode = next(iter(self._decoders.values()))
-        return decode(self.http_response)
+        try:
+            return decode(self.http_response)
+        except APIResponseValidationError as exc:
+            raise redact_error(exc, self._scrub) from None
 
     def __repr__(self) -> str:
         return f"<APIResponse [{self.status_code}]>"

@@ -7,6 +7,7 @@ names (through `names`), types, grouping into resources, and order (spec order).
 from __future__ import annotations
 
 import keyword
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -89,7 +90,7 @@ def build(
 
     check_servers(root.get("servers"), where.child("servers"), sink)
     client_names = NameTable(CLIENT_RESERVED)
-    schemes = _security_schemes(root, client_names)
+    schemes = _security_schemes(root, client_names, sink, where)
     schemas = SchemaBuilder(resolver, sink)
     schemas.declare_components()
     operations = OperationBuilder(
@@ -162,7 +163,13 @@ def _reachable(
     return tuple(d for d in definitions if d.name in seen)
 
 
-def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityScheme, ...]:
+# An http authentication scheme's name (RFC 9110 token).
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def _security_schemes(
+    root: dict[str, Any], names: NameTable, sink: Diagnostics, where: Where
+) -> tuple[SecurityScheme, ...]:
     components = root.get("components") if isinstance(root.get("components"), dict) else {}
     assert isinstance(components, dict)
     raw = components.get("securitySchemes")
@@ -175,7 +182,8 @@ def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityS
         kind = scheme.get("type")
         description = doc_text(scheme, "description")
         python = names.claim(snake(str(key), "credential"))
-        if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+        http = str(scheme.get("scheme", "")) if kind == "http" else ""
+        if http.lower() == "basic":
             out.append(SecurityScheme(str(key), python, "basic", None, None, description))
         elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
             location = scheme["in"]
@@ -186,7 +194,16 @@ def _security_schemes(root: dict[str, Any], names: NameTable) -> tuple[SecurityS
             )
         elif kind == "oauth2":
             out.append(_oauth2(str(key), python, scheme, description))
-        else:  # http bearer (and other http schemes), openIdConnect: a token
+        elif http and http.lower() != "bearer" and _HTTP_TOKEN.fullmatch(http):
+            sink.warning(
+                f"http scheme {http!r} of security scheme {str(key)!r}: the credential is sent"
+                f" as `Authorization: {http} <value>`, the value as given",
+                where.child("components", "securitySchemes", str(key), "scheme"),
+            )
+            out.append(
+                SecurityScheme(str(key), python, "http", None, None, description, http_scheme=http)
+            )
+        else:  # http bearer, openIdConnect: a token
             out.append(SecurityScheme(str(key), python, "bearer", None, None, description))
     return tuple(out)
 

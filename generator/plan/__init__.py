@@ -39,6 +39,7 @@ RUNTIME_FILES = (
     "_oauth2.py",
     "_pagination.py",
     "_params.py",
+    "_reading.py",
     "_request.py",
     "_resources.py",
     "_response.py",

@@ -36,6 +36,15 @@ def _init(api: Api) -> InitContext:
     )
 
 
+def env_prefix(api: Api) -> str:
+    """The start of the environment variables the clients read: the package name
+    upper-cased, without a `_CLIENT` suffix, then `_` (`archal_client` -> `ARCHAL_`)."""
+    name = api.package_name.upper()
+    if name.endswith("_CLIENT") and name != "_CLIENT":
+        name = name[: -len("_CLIENT")]
+    return name + "_"
+
+
 def _scheme_constructor(api: Api, name: str) -> str:
     scheme = next(s for s in api.security_schemes if s.python_name == name)
     if scheme.token_url is not None or scheme.refresh_url is not None:
@@ -44,6 +53,8 @@ def _scheme_constructor(api: Api, name: str) -> str:
         )
     if scheme.kind == "bearer":
         return "HttpBearer()"
+    if scheme.kind == "http":
+        return f"HttpScheme({py_literal(scheme.http_scheme)})"
     if scheme.kind == "basic":
         return "HttpBasic()"
     return f"ApiKey(location={py_literal(scheme.location)}, name={py_literal(scheme.param_name)})"
@@ -66,6 +77,7 @@ def _client(api: Api) -> ClientContext:
     imports.add("._base_client", "AsyncAPIClient", "SecurityScheme", "SyncAPIClient")
     schemes: list[SchemeEntry] = []
     credentials: list[CredentialArg] = []
+    prefix = env_prefix(api)
     for scheme in api.security_schemes:
         constructor = _scheme_constructor(api, scheme.python_name)
         is_oauth2 = constructor.startswith("OAuth2(")
@@ -78,6 +90,7 @@ def _client(api: Api) -> ClientContext:
             annotation = "str | OAuth2ClientCredentials | OAuth2RefreshToken | None"
         what = {
             "bearer": "sent as `Authorization: Bearer <value>`",
+            "http": f"sent as `Authorization: {scheme.http_scheme} <value>`",
             "basic": "a `(user, password)` tuple for HTTP basic authentication",
             "api_key": f"sent in the {scheme.location} `{scheme.param_name}`",
         }[scheme.kind]
@@ -87,6 +100,10 @@ def _client(api: Api) -> ClientContext:
                 f" tokens are fetched from `{scheme.token_url or scheme.refresh_url}`"
             )
         doc = f"Credential of the `{scheme.wire_name}` security scheme, {what}."
+        variable = prefix + scheme.python_name.upper()
+        doc += f" Default: the environment variable `{variable}`" + (
+            " (`user:password`)." if scheme.kind == "basic" else "."
+        )
         if scheme.description:
             doc += " " + scheme.description
         # parenthesized like any parameter whose line is too long (see `_parameter`)
@@ -117,10 +134,13 @@ def _client(api: Api) -> ClientContext:
     args_doc = "\n".join(
         [
             "Args:",
-            "    base_url: The server URL; defaults to the spec's first server"
+            f"    base_url: The server URL; default: the environment variable"
+            f" `{prefix}BASE_URL`, else the spec's first server"
             + (f" ({api.base_url})." if api.base_url else "."),
             *(f"    {c.name}: {c.doc}" for c in credentials),
-            "    timeout: Seconds (or an `httpx.Timeout`) per request; default 60.",
+            "    timeout: Seconds each attempt of a request may take as a whole, from"
+            " connecting to the last byte (an `httpx.Timeout` sets httpx's limits per"
+            " phase, its largest value bounds the attempt); default 60.",
             "    max_retries: Retries of connection errors, 408, 429 and 5xx responses.",
             "    default_headers: Headers sent with every request.",
             "    http_client: An `httpx` client to send requests with (transport, proxies,"
@@ -138,6 +158,7 @@ def _client(api: Api) -> ClientContext:
         ),
         schemes=tuple(schemes),
         credentials=tuple(credentials),
+        env_prefix=py_literal(prefix),
         resources=tuple(refs),
         sync_doc=_doc(f"Synchronous client of the {_title(api)}.", 4),
         async_doc=_doc(f"Asynchronous client of the {_title(api)}.", 4),

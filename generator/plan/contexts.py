@@ -48,6 +48,7 @@ class ClientContext:
     user_agent: str
     schemes: tuple[SchemeEntry, ...]
     credentials: tuple[CredentialArg, ...]
+    env_prefix: str
     resources: tuple[ResourceRef, ...]
     sync_doc: str
     async_doc: str
@@ -190,6 +191,8 @@ class ReadmeContext:
     package: str
     version: str
     setup: str
+    # `(variable, keyword)`: what the clients read from the environment
+    environment: tuple[tuple[str, str], ...]
     sections: tuple[SectionContext, ...]
     paginated: tuple[str, ...] = ()
 

@@ -13,6 +13,7 @@ from ..ir import (
 )
 from ..literals import py_literal, toml_string
 from ..pytypes import Definitions, Types
+from .client import env_prefix
 from .contexts import (
     PyprojectContext,
     ReadmeContext,
@@ -104,6 +105,13 @@ def _readme(api: Api, index: Definitions) -> ReadmeContext:
         package=api.package_name,
         version=_markdown_text(api.version),
         setup=setup,
+        environment=(
+            (f"{env_prefix(api)}BASE_URL", "base_url"),
+            *(
+                (env_prefix(api) + s.python_name.upper(), s.python_name)
+                for s in api.security_schemes
+            ),
+        ),
         sections=tuple(sections),
     )
 

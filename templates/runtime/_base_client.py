@@ -12,34 +12,51 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from os import environ
 from typing import Any, Generic, TypeVar, cast
 
 import httpx
 
 from ._auth import (
+    CREDENTIAL_HEADERS,
     REDACTED,
     ApiKey,
     HttpBasic,
     HttpBearer,
+    HttpScheme,
     SecurityScheme,
     _register_query_secrets,
     _safe_request,
     _same_origin,
+    credentials_from_environment,
+    redirect_request,
     secret_values,
 )
 from ._bodies import Body, _is_bytes_file
-from ._failures import _connection_error, _decoding_error, _retry_after, _status_error
+from ._failures import (
+    _UNSENDABLE,
+    _connection_error,
+    _credential_hint,
+    _local_error,
+    _retry_after,
+    _status_error,
+)
 from ._oauth2 import OAuth2, aprepare_tokens, expire_tokens, prepare_tokens
 from ._pagination import NEXT_URL
 from ._params import Param, scalar_text
+from ._reading import (
+    ACCEPT_ENCODING,
+    BodyReader,
+    attempt_deadline,
+    check_deadline,
+    check_json_values,
+)
 from ._request import Endpoint, encode_body
 from ._resources import AsyncResource, SyncResource
-from ._response import RAW_RESPONSE, APIResponse, _where
+from ._response import RAW_RESPONSE, APIResponse, redact_error
 from ._types import UNSET, Headers, Query, Timeout, Unset
-from .errors import (
-    APIResponseValidationError,
-)
+from .errors import APIResponseValidationError
 
 __all__ = [
     "ApiKey",
@@ -49,6 +66,7 @@ __all__ = [
     "Endpoint",
     "HttpBasic",
     "HttpBearer",
+    "HttpScheme",
     "Param",
     "SecurityScheme",
     "SyncAPIClient",
@@ -64,6 +82,8 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 # Cap on a decoded response body (gzip bombs); per client: `max_response_bytes`.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# Cap on the values of a JSON body (what decoding it costs); `max_json_values`.
+MAX_JSON_VALUES = 1_000_000
 # What a security requirement sends: the client's default headers with its
 # credential headers, its query parameters and its cookies.
 _Credentials = tuple[httpx.Headers, tuple[tuple[str, str], ...], dict[str, str]]
@@ -85,7 +105,14 @@ class _BaseClient(Generic[_HttpxT]):
         default_headers: Headers | None,
         user_agent: str,
         default_base_url: str | None = None,
+        env_prefix: str | None = None,
     ) -> None:
+        if env_prefix is not None:  # the environment fills in what was not given
+            base_url = base_url or environ.get(env_prefix + "BASE_URL") or None
+            credentials = credentials_from_environment(
+                env_prefix, security_schemes, credentials
+            )
+        self._env_prefix = env_prefix
         self._base_url_given = base_url is not None
         if base_url is None:
             base_url = default_base_url
@@ -103,12 +130,15 @@ class _BaseClient(Generic[_HttpxT]):
         self._security_schemes = dict(security_schemes)
         self._credentials = {k: v for k, v in credentials.items() if v is not None}
         self._default_headers = httpx.Headers({"User-Agent": user_agent})
+        self._default_headers.update({"Accept-Encoding": ACCEPT_ENCODING})
         self._default_headers.update(default_headers or {})
         self.max_response_bytes = MAX_RESPONSE_BYTES
+        self.max_json_values = MAX_JSON_VALUES
         api_keys = [s for s in self._security_schemes.values() if isinstance(s, ApiKey)]
-        # Headers and query parameters never sent along a redirect to another origin.
-        self._secret_headers = {"authorization", "proxy-authorization"} | {
-            s.name.lower() for s in api_keys if s.location == "header"
+        # Headers and query parameters never sent along a redirect to another origin
+        # (nor to an operation's plain-http server on another origin).
+        self._secret_headers = CREDENTIAL_HEADERS | {
+            s.name.lower() for s in api_keys if s.location != "query"
         }
         self._secret_query = {s.name for s in api_keys if s.location == "query"}
         _register_query_secrets(self._secret_query)
@@ -119,6 +149,7 @@ class _BaseClient(Generic[_HttpxT]):
             and not isinstance(v, str)
             for name, v in self._credentials.items()
         )
+        self._trusted_roots: dict[str, bool] = {}
 
     def __repr__(self) -> str:  # never show credentials
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
@@ -154,12 +185,17 @@ class _BaseClient(Generic[_HttpxT]):
         """The request, and whether its body can be sent again (for retries)."""
         route = endpoint.route
         route.check(args)
+        root = self._root(endpoint)
+        trusted = self._trusted(root)
         default_headers, credential_query, credential_cookies = self._credentials_sent(
-            endpoint.security
+            endpoint.security if trusted else ()
         )
         headers = default_headers.copy()
         if endpoint.accept is not None:
             headers.setdefault("Accept", endpoint.accept)
+        if not trusted:
+            for name in self._secret_headers:
+                headers.pop(name, None)
         query = list(credential_query)
         cookies = dict(credential_cookies)
         route.add_params(args, query, headers, cookies)
@@ -175,7 +211,7 @@ class _BaseClient(Generic[_HttpxT]):
         rewindable = content is None or isinstance(content, bytes)
         if files:
             rewindable = all(_is_bytes_file(f) for _, f in files)
-        url = self._root(endpoint) + route.url_path(args)
+        url = root + route.url_path(args)
         next_url = NEXT_URL.get()
         if next_url is not None:  # a page's next link: its query replaces the call's
             url, query = next_url, list(credential_query)
@@ -195,6 +231,23 @@ class _BaseClient(Generic[_HttpxT]):
         if endpoint.server is not None and not self._base_url_given:
             return endpoint.server
         return self.base_url
+
+    def _trusted(self, root: str) -> bool:
+        """Whether credentials may go to `root`: https, or the origin of `base_url`
+        (an operation's own plain-http server elsewhere gets none)."""
+        if root not in self._trusted_roots:
+            url = httpx.URL(root)
+            trusted = url.scheme == "https" or _same_origin(httpx.URL(self.base_url), url)
+            self._trusted_roots[root] = trusted
+        return self._trusted_roots[root]
+
+    def _auth(self, request: httpx.Request, first: httpx.Request) -> Any:
+        """The `auth` of `send()`: the `httpx` client's own (its `auth=`) for the
+        first request, to a trusted origin; redirects carry what httpx kept of it."""
+        url = request.url
+        if request is first and self._trusted(f"{url.scheme}://{url.netloc.decode()}"):
+            return httpx.USE_CLIENT_DEFAULT
+        return None
 
     def _may_retry(
         self, request: httpx.Request, endpoint: Endpoint[Any], rewindable: bool
@@ -229,33 +282,16 @@ class _BaseClient(Generic[_HttpxT]):
         rewindable: bool,
         hops: int,
     ) -> httpx.Request | None:
-        """The request following the redirect `response`, or None: do not follow.
-
-        httpx builds it (method, URL, body, `Authorization` dropped for another
-        origin); API keys in headers, cookies and the query are dropped here too.
-        """
-        nxt = response.next_request
-        if nxt is None or not self._http_client.follow_redirects:
+        """The request following the redirect `response`, or None: do not follow
+        (see `redirect_request`: no credential goes to another origin)."""
+        if not self._http_client.follow_redirects:
             return None
-        if hops >= self._http_client.max_redirects:
-            return None  # the 3xx response is raised as an `APIStatusError`
+        nxt = response.next_request
+        if nxt is None or hops >= self._http_client.max_redirects:
+            return None  # a 3xx response past the limit is raised as an `APIStatusError`
         if not rewindable and nxt.method == request.method:
             return None  # the body was streamed and cannot be sent again
-        if _same_origin(request.url, nxt.url):
-            cookie = request.headers.get("cookie")
-            if cookie is not None:
-                nxt.headers["Cookie"] = cookie
-            return _safe_request(nxt)
-        for name in self._secret_headers:
-            nxt.headers.pop(name, None)
-        if self._secret_query and any(k in self._secret_query for k in nxt.url.params):
-            kept = [
-                (k, v)
-                for k, v in nxt.url.params.multi_items()
-                if k not in self._secret_query
-            ]
-            nxt.url = nxt.url.copy_with(params=kept)
-        return _safe_request(nxt)
+        return redirect_request(request, response, self._secret_headers, self._secret_query)
 
     def _scrub(self, text: str) -> str:
         """`text` with every credential value replaced by `REDACTED`."""
@@ -263,22 +299,21 @@ class _BaseClient(Generic[_HttpxT]):
             text = text.replace(secret, REDACTED)
         return text
 
-    def _too_large(self, response: httpx.Response) -> APIResponseValidationError:
-        encoding = response.headers.get("content-encoding") or "none"
-        return APIResponseValidationError(
-            "response body is too large",
-            response=response,
-            detail=_where(
-                response,
-                f": over {self.max_response_bytes} bytes once decoded "
-                f"(Content-Encoding {encoding}); not read further",
-            ),
-        )
-
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        try:
+            check_json_values(response, self.max_json_values)
+        except APIResponseValidationError as exc:
+            raise redact_error(exc, self._scrub) from None
         if not response.is_success:
-            raise _status_error(endpoint.errors, response, self._scrub)
-        api_response = APIResponse(response, endpoint.responses)
+            hint = _credential_hint(
+                response.status_code,
+                endpoint.security,
+                self._credentials,
+                self._env_prefix,
+                withheld=not self._trusted(self._root(endpoint)),
+            )
+            raise _status_error(endpoint.errors, response, self._scrub, hint)
+        api_response = APIResponse(response, endpoint.responses, self._scrub)
         if RAW_RESPONSE.get():
             return cast("T", api_response)
         return api_response.parse()
@@ -325,21 +360,24 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         renewed = not self._fetched_tokens  # renewed once after a 401
         while True:
             try:
-                response = self._send(request, rewindable)
+                deadline = attempt_deadline(request)
+                response = self._send(request, rewindable, deadline)
                 if not renewed and response.status_code == 401 and rewindable:
                     renewed = expire_tokens(self, endpoint.security, request)
                     if renewed:
                         response.close()
                         prepare_tokens(self, endpoint.security)
                         request, rewindable = self._build_request(
-                            endpoint, args, body, extra_headers, extra_query, timeout
+                            endpoint, args, body, extra_headers, extra_query, timeout, content_type
                         )
                         continue
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
-                    self._read(response)
+                    self._read(response, deadline)
                     return self._finish(endpoint, response)
                 response.close()
+            except _UNSENDABLE as exc:  # nothing was sent: never retried
+                raise _local_error(request, exc, self._scrub) from None
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, None) if retry else None
                 if delay is None:
@@ -347,38 +385,38 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             self._sleep(delay)
             attempt += 1
 
-    def _send(self, request: httpx.Request, rewindable: bool) -> httpx.Response:
+    def _send(
+        self, request: httpx.Request, rewindable: bool, deadline: float | None
+    ) -> httpx.Response:
         """Send `request`, following redirects (when the `httpx.Client` does) here
         rather than in httpx, so that credentials never reach another origin."""
         history: list[httpx.Response] = []
+        first = request
         while True:
             response = self._http_client.send(
-                request, stream=True, follow_redirects=False
+                request,
+                stream=True,
+                follow_redirects=False,
+                auth=self._auth(request, first),
             )
             nxt = self._redirect(request, response, rewindable, len(history))
             if nxt is None:
                 response.history = history
                 return response
             response.close()
+            check_deadline(request, deadline)
             history.append(response)
             request = nxt
 
-    def _read(self, response: httpx.Response) -> None:
-        """Read the body of a streamed response, at most `max_response_bytes` of
-        it once decoded (a gzip bomb stops there, not after decompressing it)."""
-        chunks: list[bytes] = []
-        size = 0
+    def _read(self, response: httpx.Response, deadline: float | None) -> None:
+        """Read the body of a streamed response within the limits of `BodyReader`."""
         try:
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > self.max_response_bytes:
-                    raise self._too_large(response)
-                chunks.append(chunk)
-        except httpx.DecodingError as exc:
-            raise _decoding_error(response, exc) from None
+            reader = BodyReader(response, self.max_response_bytes, deadline, self._scrub)
+            for chunk in [] if response.is_stream_consumed else response.iter_raw():
+                reader.feed(chunk)
+            response._content = reader.finish()
         finally:
             response.close()
-        response._content = b"".join(chunks)
 
 
 class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
@@ -424,21 +462,24 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         renewed = not self._fetched_tokens  # renewed once after a 401
         while True:
             try:
-                response = await self._send(request, rewindable)
+                deadline = attempt_deadline(request)
+                response = await self._within(deadline, self._send(request, rewindable))
                 if not renewed and response.status_code == 401 and rewindable:
                     renewed = expire_tokens(self, endpoint.security, request)
                     if renewed:
                         await response.aclose()
                         await aprepare_tokens(self, endpoint.security)
                         request, rewindable = self._build_request(
-                            endpoint, args, body, extra_headers, extra_query, timeout
+                            endpoint, args, body, extra_headers, extra_query, timeout, content_type
                         )
                         continue
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
-                    await self._read(response)
+                    await self._within(deadline, self._read(response, deadline))
                     return self._finish(endpoint, response)
                 await response.aclose()
+            except _UNSENDABLE as exc:  # nothing was sent: never retried
+                raise _local_error(request, exc, self._scrub) from None
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, None) if retry else None
                 if delay is None:
@@ -446,13 +487,29 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             await self._sleep(delay)
             attempt += 1
 
+    async def _within(self, deadline: float | None, step: Awaitable[_R]) -> _R:
+        """`await step`, given up with `httpx.ReadTimeout` at `deadline`."""
+        if deadline is None:
+            return await step
+        import asyncio
+
+        try:
+            return await asyncio.wait_for(step, max(deadline - time.monotonic(), 0.0))
+        except asyncio.TimeoutError:
+            message = "the attempt took longer than its timeout"
+            raise httpx.ReadTimeout(message) from None
+
     async def _send(self, request: httpx.Request, rewindable: bool) -> httpx.Response:
         """Send `request`, following redirects (when the `httpx.AsyncClient` does)
         here rather than in httpx, so that credentials never reach another origin."""
         history: list[httpx.Response] = []
+        first = request
         while True:
             response = await self._http_client.send(
-                request, stream=True, follow_redirects=False
+                request,
+                stream=True,
+                follow_redirects=False,
+                auth=self._auth(request, first),
             )
             nxt = self._redirect(request, response, rewindable, len(history))
             if nxt is None:
@@ -462,23 +519,18 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             history.append(response)
             request = nxt
 
-    async def _read(self, response: httpx.Response) -> None:
-        """Read the body of a streamed response, at most `max_response_bytes` of
-        it once decoded (a gzip bomb stops there, not after decompressing it)."""
-        chunks: list[bytes] = []
-        size = 0
+    async def _read(self, response: httpx.Response, deadline: float | None) -> None:
+        """Read the body of a streamed response within the limits of `BodyReader`."""
         try:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.max_response_bytes:
-                    raise self._too_large(response)
-                chunks.append(chunk)
-        except httpx.DecodingError as exc:
-            raise _decoding_error(response, exc) from None
+            reader = BodyReader(response, self.max_response_bytes, deadline, self._scrub)
+            if not response.is_stream_consumed:
+                async for chunk in response.aiter_raw():
+                    reader.feed(chunk)
+            response._content = reader.finish()
         finally:
             await response.aclose()
-        response._content = b"".join(chunks)
 
 
 _SyncT = TypeVar("_SyncT", bound=SyncAPIClient)
 _AsyncT = TypeVar("_AsyncT", bound=AsyncAPIClient)
+_R = TypeVar("_R")

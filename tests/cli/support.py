@@ -33,6 +33,7 @@ ARCHAL_FILES = {
     "_pagination.py",
     "_client.py",
     "_params.py",
+    "_reading.py",
     "_request.py",
     "_resources.py",
     "_response.py",
@@ -61,7 +62,7 @@ ARCHAL_FILES = {
     "resources/runtime.py",
     "resources/sessions.py",
 }
-N_FILES = len(ARCHAL_FILES)  # 35
+N_FILES = len(ARCHAL_FILES)
 
 OLD_SUMMARY = "summary: Get hosted clone session status"
 NEW_SUMMARY = "summary: Fetch one hosted clone session by id"

@@ -280,6 +280,9 @@ def _check_imports(tree: ast.AST, rel: str) -> Iterator[str]:
                     yield f"{rel}:{node.lineno}: import of {alias.name!r}"
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             module = node.module or ""
+            # the one use of `os`: the clients read credentials from the environment
+            if module == "os" and [a.name for a in node.names] == ["environ"]:
+                continue
             if not _module_allowed(module):
                 yield f"{rel}:{node.lineno}: import from {module!r}"
 

@@ -178,9 +178,9 @@ async def test_get_session_wire_request_exactly(m: types.SimpleNamespace, mode: 
     assert str(request.url) == "https://archal.ai/api/sessions/env%201%2Fx"
     assert request.headers.multi_items() == [
         ("host", "archal.ai"),
-        ("accept-encoding", "gzip, deflate"),
         ("connection", "keep-alive"),
         ("user-agent", "archal_client/0.3.0 (oagen)"),
+        ("accept-encoding", "gzip, deflate"),  # what the client decodes within limits
         ("authorization", f"Bearer {TOKEN}"),
         ("accept", "application/json"),
     ]
@@ -207,9 +207,9 @@ async def test_create_session_wire_request_exactly(m: types.SimpleNamespace, mod
     assert str(request.url) == "https://archal.ai/api/sessions?debug=true"
     assert request.headers.multi_items() == [
         ("host", "archal.ai"),
-        ("accept-encoding", "gzip, deflate"),
         ("connection", "keep-alive"),
         ("user-agent", "archal_client/0.3.0 (oagen)"),
+        ("accept-encoding", "gzip, deflate"),  # what the client decodes within limits
         ("authorization", f"Bearer {TOKEN}"),
         ("accept", "application/json"),
         ("idempotency-key", "key-1"),

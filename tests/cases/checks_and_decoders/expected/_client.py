@@ -34,6 +34,8 @@ __all__ = [
 
 _DEFAULT_BASE_URL: str | None = "https://checks.example.com"
 _USER_AGENT = "checks_and_decoders_client/1.0.0 (oagen)"
+# Credentials and base URL not given are read from `<prefix><KEYWORD>` / `<prefix>BASE_URL`.
+_ENV_PREFIX = "CHECKS_AND_DECODERS_"
 _SECURITY_SCHEMES: dict[str, SecurityScheme] = {}
 
 
@@ -52,8 +54,8 @@ class Client(SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server URL; defaults to the spec's first server (https://checks.example.com).
-            timeout: Seconds (or an `httpx.Timeout`) per request; default 60.
+            base_url: The server URL; default: the environment variable `CHECKS_AND_DECODERS_BASE_URL`, else the spec's first server (https://checks.example.com).
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -63,6 +65,7 @@ class Client(SyncAPIClient):
             http_client=http_client,
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
+            env_prefix=_ENV_PREFIX,
             security_schemes=_SECURITY_SCHEMES,
             credentials={},
             timeout=timeout,
@@ -125,8 +128,8 @@ class AsyncClient(AsyncAPIClient):
         """Create an async client.
 
         Args:
-            base_url: The server URL; defaults to the spec's first server (https://checks.example.com).
-            timeout: Seconds (or an `httpx.Timeout`) per request; default 60.
+            base_url: The server URL; default: the environment variable `CHECKS_AND_DECODERS_BASE_URL`, else the spec's first server (https://checks.example.com).
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -136,6 +139,7 @@ class AsyncClient(AsyncAPIClient):
             http_client=http_client,
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
+            env_prefix=_ENV_PREFIX,
             security_schemes=_SECURITY_SCHEMES,
             credentials={},
             timeout=timeout,

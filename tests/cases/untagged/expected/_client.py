@@ -31,6 +31,8 @@ __all__ = [
 
 _DEFAULT_BASE_URL: str | None = "https://eu.util.example.com"
 _USER_AGENT = "untagged_client/0.1.0 (oagen)"
+# Credentials and base URL not given are read from `<prefix><KEYWORD>` / `<prefix>BASE_URL`.
+_ENV_PREFIX = "UNTAGGED_"
 _SECURITY_SCHEMES: dict[str, SecurityScheme] = {
     "basic_auth": HttpBasic(),
     "api_key_query": ApiKey(location="query", name="api_key"),
@@ -54,10 +56,10 @@ class Client(RootResource, SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server URL; defaults to the spec's first server (https://eu.util.example.com).
-            basic_auth: Credential of the `basicAuth` security scheme, a `(user, password)` tuple for HTTP basic authentication.
-            api_key_query: Credential of the `apiKeyQuery` security scheme, sent in the query `api_key`.
-            timeout: Seconds (or an `httpx.Timeout`) per request; default 60.
+            base_url: The server URL; default: the environment variable `UNTAGGED_BASE_URL`, else the spec's first server (https://eu.util.example.com).
+            basic_auth: Credential of the `basicAuth` security scheme, a `(user, password)` tuple for HTTP basic authentication. Default: the environment variable `UNTAGGED_BASIC_AUTH` (`user:password`).
+            api_key_query: Credential of the `apiKeyQuery` security scheme, sent in the query `api_key`. Default: the environment variable `UNTAGGED_API_KEY_QUERY`.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -67,6 +69,7 @@ class Client(RootResource, SyncAPIClient):
             http_client=http_client,
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
+            env_prefix=_ENV_PREFIX,
             security_schemes=_SECURITY_SCHEMES,
             credentials={
                 "basic_auth": basic_auth,
@@ -110,10 +113,10 @@ class AsyncClient(AsyncRootResource, AsyncAPIClient):
         """Create an async client.
 
         Args:
-            base_url: The server URL; defaults to the spec's first server (https://eu.util.example.com).
-            basic_auth: Credential of the `basicAuth` security scheme, a `(user, password)` tuple for HTTP basic authentication.
-            api_key_query: Credential of the `apiKeyQuery` security scheme, sent in the query `api_key`.
-            timeout: Seconds (or an `httpx.Timeout`) per request; default 60.
+            base_url: The server URL; default: the environment variable `UNTAGGED_BASE_URL`, else the spec's first server (https://eu.util.example.com).
+            basic_auth: Credential of the `basicAuth` security scheme, a `(user, password)` tuple for HTTP basic authentication. Default: the environment variable `UNTAGGED_BASIC_AUTH` (`user:password`).
+            api_key_query: Credential of the `apiKeyQuery` security scheme, sent in the query `api_key`. Default: the environment variable `UNTAGGED_API_KEY_QUERY`.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -123,6 +126,7 @@ class AsyncClient(AsyncRootResource, AsyncAPIClient):
             http_client=http_client,
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
+            env_prefix=_ENV_PREFIX,
             security_schemes=_SECURITY_SCHEMES,
             credentials={
                 "basic_auth": basic_auth,

@@ -1,0 +1,66 @@
+"""Security schemes in the IR and the generated client: an http scheme other than
+bearer and basic is sent as written (issue 12 item 12), with a generation warning;
+the environment variables the clients read (issue 14 item 8)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from oagen.pipeline import generate_files
+from oagen.plan.client import env_prefix
+
+from tests.builder.support import HEAD_31, _build
+
+SCHEMES = (
+    HEAD_31
+    + """\
+paths: {}
+components:
+  securitySchemes:
+    sig: {type: http, scheme: signature}
+    token: {type: http, scheme: Bearer}
+    login: {type: http, scheme: basic}
+    odd: {type: http, scheme: 'not a token'}
+"""
+)
+
+
+def test_http_scheme_other_than_bearer_and_basic_is_kept_with_a_warning(tmp_path: Path) -> None:
+    api, diagnostics = _build(tmp_path, SCHEMES)
+    assert [(s.python_name, s.kind, s.http_scheme) for s in api.security_schemes] == [
+        ("sig", "http", "signature"),
+        ("token", "bearer", None),
+        ("login", "basic", None),
+        ("odd", "bearer", None),
+    ]
+    [warning] = [d for d in diagnostics if d.severity == "warning"]
+    assert "http scheme 'signature' of security scheme 'sig'" in str(warning)
+    assert "sent as `Authorization: signature <value>`" in str(warning)
+    assert "spec.yaml:6:31:" in str(warning)  # where `scheme: signature` is
+
+
+def test_generated_client_sends_the_scheme_as_written(tmp_path: Path) -> None:
+    spec = tmp_path / "sig.yaml"
+    spec.write_text(SCHEMES, encoding="utf-8")
+    files = generate_files(spec).files
+    client = next(text for path, text in files.items() if Path(path).name == "_client.py")
+    assert '"sig": HttpScheme("signature")' in client
+    assert "sent as `Authorization: signature <value>`" in client
+
+
+@pytest.mark.parametrize(
+    ("package", "prefix"),
+    [
+        ("archal_client", "ARCHAL_"),
+        ("petstore", "PETSTORE_"),
+        ("github_client_client", "GITHUB_CLIENT_"),
+        ("client", "CLIENT_"),
+    ],
+)
+def test_environment_prefix_is_the_package_name_without_client(
+    tmp_path: Path, package: str, prefix: str
+) -> None:
+    api, _ = _build(tmp_path, SCHEMES)
+    assert env_prefix(replace(api, package_name=package)) == prefix
