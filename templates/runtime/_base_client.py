@@ -311,6 +311,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 response = self._send(request, rewindable)
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
+                    if endpoint.is_stream and response.is_success:
+                        return cast("T", response)  # never retried from here on
                     self._read(response)
                     return self._finish(endpoint, response)
                 response.close()
@@ -397,6 +399,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 response = await self._send(request, rewindable)
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
+                    if endpoint.is_stream and response.is_success:
+                        return cast("T", response)  # never retried from here on
                     await self._read(response)
                     return self._finish(endpoint, response)
                 await response.aclose()
