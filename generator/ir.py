@@ -20,6 +20,7 @@ __all__ = [
     "Discriminator",
     "EnumDef",
     "Field",
+    "ItemStream",
     "JsonScalar",
     "JsonValue",
     "ListOf",
@@ -214,6 +215,21 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemStream:
+    """A streamed 2xx response: `framing` "sse", "jsonl" or "json-seq"; `item` types one
+    item. For SSE, `is_event`: an item is the event (3.2 `itemSchema`), else the
+    decoded `data`; `data_json`: `data` is parsed as JSON first. `sets_stream_flag`:
+    the request's JSON body gets `"stream": true`."""
+
+    media_type: str
+    framing: Literal["sse", "jsonl", "json-seq"]
+    item: TypeExpr
+    is_event: bool
+    data_json: bool
+    sets_stream_flag: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     python_name: PyIdent
     operation_id: str | None
@@ -231,6 +247,7 @@ class Operation:
     pointer: str
     # An operation- or path-level `servers` entry (absolute URL), or None.
     server_url: str | None = None
+    stream: ItemStream | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,9 +45,9 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
     root = spec.root
     version = root.data.get("openapi") if isinstance(root.data, dict) else None
     where = Where(root.key, "#")
-    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
+    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.", "3.2.")):
         sink.error(
-            f"unsupported OpenAPI version {version!r}: oagen reads 3.0.x and 3.1.x",
+            f"unsupported OpenAPI version {version!r}: oagen reads 3.0.x, 3.1.x and 3.2.x",
             where.child("openapi") if version is not None else where,
         )
         return
@@ -55,9 +55,15 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
         return
     # imported here: openapi-spec-validator takes 0.2 s to import, the default path
     # never needs it
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator import (
+        OpenAPIV30SpecValidator,
+        OpenAPIV31SpecValidator,
+        OpenAPIV32SpecValidator,
+    )
 
-    cls = OpenAPIV30SpecValidator if version.startswith("3.0.") else OpenAPIV31SpecValidator
+    cls = {"3.0": OpenAPIV30SpecValidator, "3.2": OpenAPIV32SpecValidator}.get(
+        version[:3], OpenAPIV31SpecValidator
+    )
     validator = cls(root.data, base_uri=root.path.as_uri())
     index = _NodeIndex(root.data)
     try:

@@ -46,8 +46,9 @@ class Endpoint(Generic[T]):
     # The operation's own server (`servers` on the operation or its path), used
     # unless the client was given an explicit `base_url`.
     server: str | None = None
-    # A streamed operation: a 2xx response is returned unread (`_streams` wraps it).
-    is_stream: bool = False
+    # A streamed operation's media type (its `Accept`): a 2xx response is returned
+    # unread, for `_streams` to wrap.
+    stream_media: str | None = None
 
     @cached_property
     def route(self) -> Route:

@@ -209,7 +209,7 @@ class StreamDecoder(Generic[T]):
             self.done = True
             return None
         if not self._items.event:
-            return self._decode(_json(text))
+            return self._decode(_json(text) if self._items.data_json else text)
         fields: dict[str, Any] = {}
         if event is not None:
             fields["event"] = event

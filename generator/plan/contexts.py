@@ -143,6 +143,15 @@ class OperationContext:
     doc: str
     endpoint_fields: tuple[tuple[str, str], ...]
     is_deprecated: bool
+    # streamed operations (`plan.streams`): the `Items` declaration, the methods'
+    # return annotations and the wrapping of the `_request` call
+    items_line: str = ""
+    sync_returns: str = ""
+    async_returns: str = ""
+    sync_open: str = ""
+    async_open: str = ""
+    call_close: str = ""
+    body_expr: str = "body"
 
 
 @dataclass(frozen=True, slots=True)

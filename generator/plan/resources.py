@@ -20,6 +20,7 @@ from .contexts import (
     OperationContext,
     ResourceContext,
 )
+from .streams import with_stream
 
 
 def _response_decoder(types: Types, response: Response) -> str:
@@ -238,7 +239,9 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
     # models are reached as `_models.Name` inside decoder functions: importing a
     # resource module does not import the models of all its operations
     types = Types(index, model_prefix="_models.")
-    operations = tuple(_operation(types, op, api.base_url) for op in resource.operations)
+    operations = tuple(
+        with_stream(types, op, _operation(types, op, api.base_url)) for op in resource.operations
+    )
     # what the template prints around the operations: the resource classes (their
     # `with_raw_response` is a cached property)
     imports = types.imports

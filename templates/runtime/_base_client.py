@@ -160,6 +160,8 @@ class _BaseClient(Generic[_HttpxT]):
             headers[endpoint.idempotency_header] = str(uuid.uuid4())
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        if endpoint.stream_media:
+            headers["Accept"] = endpoint.stream_media
         if extra_headers:
             headers.update(extra_headers)
         content, files, data = encode_body(endpoint.body, body, headers)
@@ -311,7 +313,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 response = self._send(request, rewindable)
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
-                    if endpoint.is_stream and response.is_success:
+                    if endpoint.stream_media and response.is_success:
                         return cast("T", response)  # never retried from here on
                     self._read(response)
                     return self._finish(endpoint, response)
@@ -399,7 +401,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 response = await self._send(request, rewindable)
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
-                    if endpoint.is_stream and response.is_success:
+                    if endpoint.stream_media and response.is_success:
                         return cast("T", response)  # never retried from here on
                     await self._read(response)
                     return self._finish(endpoint, response)

@@ -182,7 +182,9 @@ def test_an_item_over_the_limit_is_refused(s: Any) -> None:
 
 def stream_endpoint(m: types.SimpleNamespace, **kw: Any) -> Any:
     kw.setdefault("responses", {"200": m.resp.RAW})
-    return m.bc.Endpoint(method="POST", path="/stream", security=(), is_stream=True, **kw)
+    return m.bc.Endpoint(
+        method="POST", path="/stream", security=(), stream_media="text/event-stream", **kw
+    )
 
 
 class Feed:
