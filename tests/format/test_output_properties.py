@@ -54,7 +54,7 @@ def test_deterministic_across_runs_and_hash_seeds(tmp_path: Path) -> None:
             }
         )
     assert outputs[0] == outputs[1] == outputs[2]
-    assert len(outputs[0]) == 36
+    assert len(outputs[0]) == 37
 
 
 @pytest.mark.slow
