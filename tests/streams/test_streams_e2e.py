@@ -201,3 +201,25 @@ def test_stream_sends_the_stream_flag_and_accept(gen: tuple[str, Generated]) -> 
         assert list(client.chat.create_chat_completion_stream(body=body)) == []
     assert json.loads(seen[0].content) == {"model": "m", "stream": True}
     assert seen[0].headers["accept"] == "text/event-stream"
+
+
+def test_diff_json_to_stream_is_breaking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oagen.cli import main
+
+    old = yaml.safe_load((HERE / "chat31.yaml").read_text(encoding="utf-8"))
+    new = yaml.safe_load((HERE / "chat31.yaml").read_text(encoding="utf-8"))
+    content = new["paths"]["/ticks"]["get"]["responses"]["200"]["content"]
+    old["paths"]["/ticks"]["get"]["responses"]["200"]["content"] = {
+        "application/json": content["application/jsonl"]
+    }
+    paths = []
+    for name, spec in (("old", old), ("new", new)):
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "chat.yaml"
+        path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+        paths.append(str(path))
+    assert main(["diff", *paths, "--fail-on-breaking"]) == 1
+    out = capsys.readouterr().out
+    assert "list_ticks" in out and "Stream[Tick]" in out
