@@ -35,6 +35,7 @@ from .docs import doc_text
 from .operations import DraftOperation, OperationBuilder, check_servers, server_url
 from .schemas import SchemaBuilder
 from .unions import check_unions
+from .v32 import check_unsupported
 
 __all__ = ["Selection", "build", "default_package_name"]
 
@@ -83,6 +84,7 @@ def build(
         info = {}
 
     check_servers(root.get("servers"), where.child("servers"), sink)
+    check_unsupported(root, where, sink)
     client_names = NameTable(CLIENT_RESERVED)
     schemes = _security_schemes(root, client_names)
     schemas = SchemaBuilder(resolver, sink)

@@ -223,3 +223,22 @@ def test_diff_json_to_stream_is_breaking(
     assert main(["diff", *paths, "--fail-on-breaking"]) == 1
     out = capsys.readouterr().out
     assert "list_ticks" in out and "Stream[Tick]" in out
+
+
+def test_unsupported_openapi_32_is_an_error_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oagen.cli import main
+
+    spec = yaml.safe_load((HERE / "chat32.yaml").read_text(encoding="utf-8"))
+    spec["paths"]["/search"] = {
+        "query": {"operationId": "search", "responses": {"200": {"description": "ok"}}}
+    }
+    path = tmp_path / "chat.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    assert main(["generate", str(path), "-o", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert "`query` is OpenAPI 3.2 that oagen cannot generate yet" in text
+    assert "chat.yaml:" in text and "#/paths/~1search/query" in text
+    assert not (tmp_path / "out").exists()
