@@ -123,6 +123,11 @@ class _Side:
 
     def returns(self, op: Operation) -> tuple[str, frozenset[str]]:
         """The return annotation (as the generated method declares it) and its atoms."""
+        if op.stream is not None:  # `Stream[T]`: any change of T or of streaming breaks
+            item = self.annotation(op.stream.item)
+            return f"Stream[{item}]", frozenset(
+                {f"Stream[{a}]" for a in self.atoms(op.stream.item)}
+            )
         parts: list[str] = []
         atoms: set[str] = set()
         for r in op.successes or ():

@@ -21,6 +21,7 @@ __all__ = [
     "Discriminator",
     "EnumDef",
     "Field",
+    "ItemStream",
     "JsonScalar",
     "JsonValue",
     "ListOf",
@@ -262,6 +263,21 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemStream:
+    """A streamed 2xx response: `framing` "sse", "jsonl" or "json-seq"; `item` types one
+    item. For SSE, `is_event`: an item is the event (3.2 `itemSchema`), else the
+    decoded `data`; `data_json`: `data` is parsed as JSON first. `sets_stream_flag`:
+    the request's JSON body gets `"stream": true`."""
+
+    media_type: str
+    framing: Literal["sse", "jsonl", "json-seq"]
+    item: TypeExpr
+    is_event: bool
+    data_json: bool
+    sets_stream_flag: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     python_name: PyIdent
     operation_id: str | None
@@ -284,6 +300,8 @@ class Operation:
     accept: tuple[str, ...] = ()
     # The request body's other media types (spec order); `body` is the default one.
     other_bodies: tuple[Body, ...] = ()
+
+    stream: ItemStream | None = None
 
     @property
     def bodies(self) -> tuple[Body, ...]:

@@ -53,9 +53,10 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
                 f"unsupported Swagger version {swagger!r}: oagen reads 2.0", where.child("swagger")
             )
             return
-    if not isinstance(version, str) or not version.startswith(("2.0", "3.0.", "3.1.")):
+    if not isinstance(version, str) or not version.startswith(("2.0", "3.0.", "3.1.", "3.2.")):
         sink.error(
-            f"unsupported OpenAPI version {version!r}: oagen reads 3.0.x, 3.1.x and Swagger 2.0",
+            f"unsupported OpenAPI version {version!r}: "
+            "oagen reads 3.0.x, 3.1.x, 3.2.x and Swagger 2.0",
             where.child("openapi") if version is not None else where,
         )
         return
@@ -67,11 +68,14 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
         OpenAPIV2SpecValidator,
         OpenAPIV30SpecValidator,
         OpenAPIV31SpecValidator,
+        OpenAPIV32SpecValidator,
     )
 
-    cls = {"2.0": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator}.get(
-        version[:3], OpenAPIV31SpecValidator
-    )
+    cls = {
+        "2.0": OpenAPIV2SpecValidator,
+        "3.0": OpenAPIV30SpecValidator,
+        "3.2": OpenAPIV32SpecValidator,
+    }.get(version[:3], OpenAPIV31SpecValidator)
     validator = cls(root.data, base_uri=root.path.as_uri())
     index = _NodeIndex(root.data)
     try:

@@ -39,6 +39,7 @@ from .operations import DraftOperation, OperationBuilder, check_servers, server_
 from .pagination import add_pagination
 from .schemas import SchemaBuilder
 from .unions import check_unions
+from .v32 import check_unsupported
 
 __all__ = ["Selection", "build", "default_package_name"]
 
@@ -89,6 +90,7 @@ def build(
         info = {}
 
     check_servers(root.get("servers"), where.child("servers"), sink)
+    check_unsupported(root, where, sink)
     client_names = NameTable(CLIENT_RESERVED)
     schemes = _security_schemes(root, client_names, sink, where)
     schemas = SchemaBuilder(resolver, sink)

@@ -25,6 +25,7 @@ from .docs import doc_text
 from .media import accept_list, body_hints, body_kind, is_json, pick_media
 from .objects import json_value
 from .schemas import SchemaBuilder
+from .streams import StreamBuilder
 
 __all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder"]
 
@@ -66,6 +67,7 @@ class OperationBuilder:
         self._sink = sink
         self._global_security = global_security
         self._scheme_names = scheme_names
+        self._streams = StreamBuilder(resolver, schemas)
 
     def build_all(self, paths: Any, where: Where) -> list[DraftOperation]:
         if not isinstance(paths, dict):
@@ -82,7 +84,7 @@ class OperationBuilder:
                 if isinstance(op, dict):
                     draft = self.build(str(path), method, item, item_where, op)
                     if draft is not None:
-                        drafts.append(draft)
+                        drafts.extend(self._streams.drafts(draft, op, item_where.child(method)))
         return drafts
 
     def build(

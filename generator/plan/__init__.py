@@ -44,6 +44,7 @@ RUNTIME_FILES = (
     "_resources.py",
     "_response.py",
     "_serde.py",
+    "_streams.py",
     "_types.py",
     "errors.py",
 )

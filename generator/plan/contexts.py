@@ -148,6 +148,16 @@ class OperationContext:
     is_deprecated: bool
     pager: PagerContext | None = None
 
+    # streamed operations (`plan.streams`): the `Items` declaration, the methods'
+    # return annotations and the wrapping of the `_request` call
+    items_line: str = ""
+    sync_returns: str = ""
+    async_returns: str = ""
+    sync_open: str = ""
+    async_open: str = ""
+    call_close: str = ""
+    body_expr: str = "body"
+
 
 @dataclass(frozen=True, slots=True)
 class PagerContext:

@@ -24,6 +24,7 @@ from .contexts import (
     ResourceContext,
 )
 from .pagination import pager_context
+from .streams import with_stream
 
 # How resource modules reach the models (in functions only: importing a resource
 # module does not import the models of all its operations).
@@ -321,7 +322,10 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
     methods = frozenset(op.python_name for op in resource.operations)
     types = Types(index, model_prefix=_MODELS, shadowed=methods)
     checkers: dict[str, DecoderDef] = {}  # `_is_<Model>`: bodies chosen by type
-    operations = tuple(_operation(types, op, api.base_url, checkers) for op in resource.operations)
+    operations = tuple(
+        with_stream(types, op, _operation(types, op, api.base_url, checkers))
+        for op in resource.operations
+    )
     # what the template prints around the operations: the resource classes (their
     # `with_raw_response` is a cached property)
     imports = types.imports

@@ -205,6 +205,8 @@ class _BaseClient(Generic[_HttpxT]):
             headers[endpoint.idempotency_header] = str(uuid.uuid4())
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        if endpoint.stream_media:
+            headers["Accept"] = endpoint.stream_media
         if extra_headers:
             headers.update(extra_headers)
         content, files, data = encode_body(endpoint, body, content_type, headers)
@@ -373,6 +375,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                         continue
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
+                    if endpoint.stream_media and response.is_success:
+                        return cast("T", response)  # never retried from here on
                     self._read(response, deadline)
                     return self._finish(endpoint, response)
                 response.close()
@@ -475,6 +479,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                         continue
                 delay = self._retry_delay(attempt, response) if retry else None
                 if delay is None:
+                    if endpoint.stream_media and response.is_success:
+                        return cast("T", response)  # never retried from here on
                     await self._within(deadline, self._read(response, deadline))
                     return self._finish(endpoint, response)
                 await response.aclose()

@@ -65,6 +65,9 @@ class Endpoint(Generic[T]):
     # `Accept`: the media types the responses declare, JSON first (None: they
     # declare none, and httpx's `*/*` goes).
     accept: str | None = None
+    # A streamed operation's media type (its `Accept`): a 2xx response is returned
+    # unread, for `_streams` to wrap.
+    stream_media: str | None = None
 
     @cached_property
     def route(self) -> Route:

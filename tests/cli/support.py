@@ -38,6 +38,7 @@ ARCHAL_FILES = {
     "_resources.py",
     "_response.py",
     "_serde.py",
+    "_streams.py",
     "_types.py",
     "errors.py",
     "models/__init__.py",

@@ -170,7 +170,7 @@ def test_cli_validate_strict_makes_findings_errors(
         ("a: 1\na: 2\n", "pets.yaml:2:1: error: duplicate key 'a'\n"),
         (
             "openapi: 2.0\ninfo: {}\n",
-            "pets.yaml:1:10: error: unsupported OpenAPI version 2.0: oagen reads 3.0.x, 3.1.x and Swagger 2.0 (#/openapi)\n",
+            "pets.yaml:1:10: error: unsupported OpenAPI version 2.0: oagen reads 3.0.x, 3.1.x, 3.2.x and Swagger 2.0 (#/openapi)\n",
         ),
         ("a: [1\n", "pets.yaml:2:1: error: invalid YAML: did not find expected ',' or ']'\n"),
     ],

@@ -34,7 +34,7 @@ def test_only_changed_renderings_are_formatted(tmp_path: Path, formatted: list[s
     out = tmp_path / "out"
     first = generate_files(spec, previous=out).files
     write(out, first)
-    assert len(formatted[0]) == 37
+    assert len(formatted[0]) == 38
 
     text = spec.read_text(encoding="utf-8")
     spec.write_text(
@@ -68,5 +68,5 @@ def test_unformatted_output_is_never_reused(tmp_path: Path, formatted: list[set[
     spec = REPO / "specs" / "archal.yaml"
     write(out, generate_files(spec, formatter="none").files)
     files = generate_files(spec, previous=out).files
-    assert len(formatted[-1]) == 37
+    assert len(formatted[-1]) == 38
     assert files == generate_files(spec).files

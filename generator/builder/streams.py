@@ -1,0 +1,186 @@
+"""Streamed responses: an operation whose 2xx declares `text/event-stream`, JSON Lines
+(`application/jsonl`, `application/x-ndjson`) or `application/json-seq` returns a
+stream of items; with JSON offered as well it gets a second, `_stream` method."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..diagnostics import Where
+from ..ir import ItemStream, Prim, Response, TypeExpr
+from ..names import pascal
+from ..resolve import Resolver
+from .schemas import SchemaBuilder
+
+if TYPE_CHECKING:  # operations imports this module
+    from .operations import DraftOperation
+
+__all__ = ["STREAM_MEDIA_TYPES", "StreamBuilder"]
+
+Framing = Literal["sse", "jsonl", "json-seq"]
+STREAM_MEDIA_TYPES: dict[str, Framing] = {
+    "text/event-stream": "sse",
+    "application/jsonl": "jsonl",
+    "application/x-ndjson": "jsonl",
+    "application/json-seq": "json-seq",
+}
+_MAX_DEPTH = 8  # allOf nesting followed when looking for a body's `stream` property
+
+
+def _base(media: str) -> str:
+    return media.split(";", maxsplit=1)[0].strip().lower()
+
+
+def _is_json(media: str) -> bool:
+    base = _base(media)
+    return base == "application/json" or base.endswith("+json")
+
+
+class StreamBuilder:
+    """Finds an operation's streamed response and builds its `ItemStream`."""
+
+    def __init__(self, resolver: Resolver, schemas: SchemaBuilder) -> None:
+        self._resolver = resolver
+        self._schemas = schemas
+
+    def drafts(
+        self, draft: DraftOperation, op: dict[str, Any], where: Where
+    ) -> list[DraftOperation]:
+        """`draft` as built, or as a stream operation when its 2xx is a stream only;
+        with JSON offered too, `draft` and a second `<name>_stream` operation."""
+        from .operations import DraftOperation
+
+        found = self.split(op, where, pascal(draft.name_hint, "Operation"))
+        if found is None:
+            return [draft]
+        stream, response, has_json = found
+        operation = replace(draft.operation, successes=(response,), stream=stream)
+        if not has_json:
+            return [DraftOperation(draft.tag, draft.name_hint, operation)]
+        return [draft, DraftOperation(draft.tag, draft.name_hint + " stream", operation)]
+
+    def split(
+        self, op: dict[str, Any], where: Where, op_name: str
+    ) -> tuple[ItemStream, Response, bool] | None:
+        """The stream of `op` (at `where`), its success response, and whether a JSON
+        response is offered too; None when no 2xx response is a stream."""
+        responses = op.get("responses")
+        if not isinstance(responses, dict):
+            return None
+        for status, value in responses.items():
+            code = str(status).upper()
+            if not code.startswith("2"):
+                continue
+            found = self._resolver.deref(value, where.child("responses", str(status)))
+            if found is None or not isinstance(found[0], dict):
+                continue
+            resp, resp_where = found
+            content = resp.get("content")
+            if not isinstance(content, dict):
+                continue
+            for media, entry in content.items():
+                framing = STREAM_MEDIA_TYPES.get(_base(str(media)))
+                if framing is None or not isinstance(entry, dict):
+                    continue
+                media_where = resp_where.child("content", str(media))
+                stream = self._stream(str(media), framing, entry, media_where, op_name, op)
+                description = resp.get("description")
+                response = Response(
+                    code,
+                    description if isinstance(description, str) else None,
+                    str(media),
+                    "raw",
+                    None,
+                )
+                has_json = any(_is_json(str(m)) for m in content)
+                return stream, response, has_json
+        return None
+
+    def _stream(
+        self,
+        media: str,
+        framing: Framing,
+        entry: dict[str, Any],
+        where: Where,
+        op_name: str,
+        op: dict[str, Any],
+    ) -> ItemStream:
+        flag = self._has_stream_flag(op.get("requestBody"), where, 0)
+        if "itemSchema" in entry:
+            return self._item_schema(media, framing, entry["itemSchema"], where, op_name, flag)
+        schema = entry.get("schema")
+        item: TypeExpr = Prim("any")
+        data_json = True
+        if schema is not None:
+            item = self._schemas.type_of(schema, where.child("schema"), op_name + "StreamItem")
+            found = self._resolver.deref(schema, where.child("schema"))
+            resolved = found[0] if found is not None else None
+            if framing == "sse" and isinstance(resolved, dict) and resolved.get("type") == "string":
+                data_json = "contentSchema" in resolved  # else: an item is the data text
+        return ItemStream(media, framing, item, False, data_json, flag)
+
+    def _item_schema(
+        self,
+        media: str,
+        framing: Framing,
+        schema: Any,
+        where: Where,
+        op_name: str,
+        flag: bool,
+    ) -> ItemStream:
+        item_where = where.child("itemSchema")
+        if framing != "sse":
+            item = self._schemas.type_of(schema, item_where, op_name + "Item")
+            return ItemStream(media, framing, item, False, True, flag)
+        found = self._resolver.deref(schema, item_where)
+        resolved = found[0] if found is not None else None
+        data_json = False
+        if isinstance(resolved, dict) and isinstance(resolved.get("properties"), dict):
+            data = resolved["properties"].get("data")
+            found_data = self._resolver.deref(data, item_where.child("properties", "data"))
+            data_schema = found_data[0] if found_data is not None else None
+            if (
+                isinstance(data_schema, dict)
+                and _is_json(str(data_schema.get("contentMediaType", "")))
+                and "contentSchema" in data_schema
+            ):
+                # the event as the item, its `data` typed by `contentSchema`
+                data_json = True
+                schema = copy.copy(resolved)
+                schema["properties"] = {
+                    **resolved["properties"],
+                    "data": data_schema["contentSchema"],
+                }
+        item = self._schemas.type_of(schema, item_where, op_name + "Item")
+        return ItemStream(media, framing, item, True, data_json, flag)
+
+    def _has_stream_flag(self, value: Any, where: Where, depth: int) -> bool:
+        """Whether the JSON request body has a boolean `stream` property."""
+        if value is None or depth > _MAX_DEPTH:
+            return False
+        found = self._resolver.deref(value, where)
+        if found is None or not isinstance(found[0], dict):
+            return False
+        node = found[0]
+        if depth == 0:  # the request body object: its JSON schema
+            content = node.get("content")
+            if not isinstance(content, dict):
+                return False
+            media = next((m for m in content if _is_json(str(m))), None)
+            entry = content.get(media) if media is not None else None
+            if not isinstance(entry, dict):
+                return False
+            return self._has_stream_flag(entry.get("schema"), where, 1)
+        properties = node.get("properties")
+        if isinstance(properties, dict) and "stream" in properties:
+            found_flag = self._resolver.deref(properties["stream"], where)
+            flag = found_flag[0] if found_flag is not None else None
+            if isinstance(flag, dict):
+                kinds = flag.get("type")
+                return kinds == "boolean" or (isinstance(kinds, list) and "boolean" in kinds)
+        parts = node.get("allOf")
+        if isinstance(parts, list):
+            return any(self._has_stream_flag(part, where, depth + 1) for part in parts)
+        return False

@@ -1,0 +1,53 @@
+"""Plans of streamed operations: the `Items` declaration beside the `Endpoint`, and
+methods returning `Stream[T]` (sync) or `AsyncStream[T]` (async, awaited first)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..ir import Operation
+from ..literals import py_literal
+from ..pytypes import Types
+from .contexts import OperationContext
+
+__all__ = ["with_stream"]
+
+
+def with_stream(types: Types, op: Operation, ctx: OperationContext) -> OperationContext:
+    """`ctx` of `op`, made to return its stream when `op` is a streamed operation."""
+    stream = op.stream
+    if stream is None:
+        return ctx
+    item = types.annotation(stream.item)
+    types.imports.add(".._streams", "AsyncStream", "Items", "Stream")
+    constant = ctx.constant + "_ITEMS"
+    arguments = [("framing", py_literal(stream.framing)), ("decode", types.decoder(stream.item))]
+    if stream.is_event:
+        arguments.append(("event", "True"))
+    if not stream.data_json:
+        arguments.append(("data_json", "False"))
+    items = "Items(" + ", ".join(f"{name}={value}" for name, value in arguments) + ")"
+    body = "body"
+    if stream.sets_stream_flag and op.body is not None and op.body.kind == "json":
+        types.imports.add(".._streams", "with_stream_flag")
+        body = "with_stream_flag(body)"
+    kept = [(key, value) for key, value in ctx.endpoint_fields if key != "stream_media"]
+    fields = (*kept, ("stream_media", py_literal(stream.media_type)))
+    sync_returns, async_returns = f"Stream[{item}]", f"AsyncStream[{item}]"
+    doc = ctx.doc.replace(
+        f"`{ctx.return_annotation}`",
+        f"`{sync_returns}` (`{async_returns}` from the async client)",
+        1,
+    )
+    return replace(
+        ctx,
+        endpoint_fields=fields,
+        doc=doc,
+        items_line=f"{constant}: Items[{item}] = {items}",
+        sync_returns=sync_returns,
+        async_returns=async_returns,
+        sync_open="Stream(",
+        async_open="AsyncStream(",
+        call_close=f", {constant})",
+        body_expr=body,
+    )
