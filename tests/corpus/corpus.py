@@ -173,12 +173,18 @@ def count_generated(package: Path) -> tuple[int, int]:
                 and node.name.endswith("Resource")
                 and not node.name.startswith("Async")
             ):
-                operations += sum(
-                    1
+                names = {
+                    f.name
                     for f in node.body
                     if isinstance(f, ast.FunctionDef)
                     and not f.name.startswith("_")
                     and f.name != "with_raw_response"
+                }
+                # `name_iter` (pages) and `name_stream` beside `name` are not operations
+                operations += sum(
+                    1
+                    for name in names
+                    if not (name.endswith(("_iter", "_stream")) and name.rsplit("_", 1)[0] in names)
                 )
     models = 0
     # models.py, or the models/ package (one module per schema)
