@@ -12,6 +12,8 @@ from typing import Literal, cast
 
 import httpx
 
+from ._oauth2 import OAuth2
+
 __all__ = [
     "REDACTED",
     "ApiKey",
@@ -94,7 +96,7 @@ class ApiKey:
             cookies[self.name] = str(credential)
 
 
-SecurityScheme = HttpBearer | HttpScheme | HttpBasic | ApiKey
+SecurityScheme = HttpBearer | HttpScheme | HttpBasic | ApiKey | OAuth2
 
 # Headers that carry credentials whatever the spec says.
 CREDENTIAL_HEADERS = frozenset(
@@ -211,6 +213,10 @@ def secret_values(credentials: Mapping[str, object]) -> list[str]:
     """The text of every configured credential (and of basic auth's token), to redact."""
     values: list[str] = []
     for credential in credentials.values():
+        grant_secrets = getattr(credential, "secret_texts", None)  # an OAuth2 grant
+        if callable(grant_secrets):
+            values.extend(str(v) for v in grant_secrets())
+            continue
         parts = credential if isinstance(credential, tuple) else (credential,)
         values.extend(str(p) for p in parts)
         if isinstance(credential, tuple) and len(credential) == 2:

@@ -73,6 +73,10 @@ class _TokenSource:
             f"scopes={list(self.scopes)!r}, secrets=[REDACTED])"
         )
 
+    def secret_texts(self) -> tuple[str, ...]:
+        """What to redact from messages: the grant's secrets and its current token."""
+        return (*self._secrets, *((self._token,) if self._token else ()))
+
     def _form(self) -> dict[str, str]:
         raise NotImplementedError
 

@@ -161,3 +161,23 @@ def test_oauth2_token_string_is_sent_as_bearer(package: Any) -> None:
     assert client.list_things() == ["Bearer plain-token"]
     assert server.token_requests == []
     assert json.dumps(repr(client)).find("plain-token") == -1
+
+
+def test_oauth2_secrets_and_tokens_echoed_by_the_api_are_redacted(package: Any) -> None:
+    """An API error echoing the grant's client secret or its current token does not
+    show them in the exception's message."""
+    pkg = package(OAUTH)
+    server = TokenServer(lifetime=3600)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return server(request)
+        echoed = f"{request.headers['authorization']} / {SECRET}"
+        return httpx.Response(400, json={"message": echoed})
+
+    grant = pkg.OAuth2ClientCredentials("my-client", SECRET, scopes=["read"])
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = pkg.Client(base_url="https://api.test/v1", machine=grant, http_client=http)
+    with pytest.raises(pkg_errors(pkg).BadRequestError) as caught:
+        client.list_things()
+    assert SECRET not in str(caught.value) and "token-1" not in str(caught.value)
