@@ -26,7 +26,8 @@ STAGES = {
     "build": "build",
     "plan": "plan",
     "render": "render",
-    "reusable": "reuse check",
+    "_produce": "plan + render + format",
+    "upgrade": "upgrade (2.0)",
     "format_sources": "format",
     "manifest_text": "manifest",
     "_input_digest": "input digests",
@@ -59,7 +60,8 @@ def profile(path: Path, out: Path, package: str) -> dict[str, float]:
 
     clock.seconds["import oagen"] = time.perf_counter() - started
     for name, stage in STAGES.items():
-        setattr(pipeline, name, clock.wrap(stage, getattr(pipeline, name)))
+        if hasattr(pipeline, name):
+            setattr(pipeline, name, clock.wrap(stage, getattr(pipeline, name)))
     started = time.perf_counter()
     result = pipeline.generate_files(path, package_name=package)
     elapsed = time.perf_counter() - started
