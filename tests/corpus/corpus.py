@@ -163,29 +163,24 @@ def _local_ref(data: Any, item: Any) -> Any:
 
 
 def count_generated(package: Path) -> tuple[int, int]:
-    """(operations, models) found in the generated source itself."""
-    operations = 0
+    """(operations, models) found in the generated source itself: an operation is an
+    `Endpoint(method=..., path=...)` declaration (a `name_stream` variant shares its
+    method and path; `name_iter` methods declare none)."""
+    found: set[tuple[str, str]] = set()
     for module in sorted((package / "resources").glob("*.py")):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        for node in tree.body:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if (
-                isinstance(node, ast.ClassDef)
-                and node.name.endswith("Resource")
-                and not node.name.startswith("Async")
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Endpoint"
             ):
-                names = {
-                    f.name
-                    for f in node.body
-                    if isinstance(f, ast.FunctionDef)
-                    and not f.name.startswith("_")
-                    and f.name != "with_raw_response"
+                given = {
+                    k.arg: k.value.value
+                    for k in node.keywords
+                    if isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
                 }
-                # `name_iter` (pages) and `name_stream` beside `name` are not operations
-                operations += sum(
-                    1
-                    for name in names
-                    if not (name.endswith(("_iter", "_stream")) and name.rsplit("_", 1)[0] in names)
-                )
+                found.add((given.get("method", ""), given.get("path", "")))
+    operations = len(found)
     models = 0
     # models.py, or the models/ package (one module per schema)
     for module in [package / "models.py", *sorted((package / "models").glob("*.py"))]:
