@@ -9,11 +9,11 @@ PRISM := tools/prism/node_modules/.bin/prism
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --quiet --upgrade pip
 	# the editable install maps the import package `oagen` onto generator/; setuptools
 	# then prints an informational note about such installs on every install
 	PYTHONWARNINGS="ignore:::setuptools.command.editable_wheel" \
-		$(BIN)/python -m pip install --quiet -e '.[test]'
+		$(BIN)/python -m pip install --quiet --quiet -e '.[test]'
 	touch $(STAMP)
 
 $(PRISM): tools/prism/package.json tools/prism/package-lock.json
