@@ -7,11 +7,11 @@ PRISM := tools/prism/node_modules/.bin/prism
 
 .PHONY: generate check test test-fast lint golden corpus bench clean
 
+# The editable install maps the import package `oagen` onto generator/; setuptools then
+# prints an informational note about such installs on every install (not a warning).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --quiet --upgrade pip
-	# the editable install maps the import package `oagen` onto generator/; setuptools
-	# then prints an informational note about such installs on every install
 	PYTHONWARNINGS="ignore:::setuptools.command.editable_wheel" \
 		$(BIN)/python -m pip install --quiet --quiet -e '.[test]'
 	touch $(STAMP)
