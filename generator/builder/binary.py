@@ -14,20 +14,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import assert_never
+from typing import TypeVar, assert_never
 
 from ..ir import (
     Alias,
+    Body,
     Definition,
+    Field,
     ListOf,
     LiteralOf,
     MapOf,
     Model,
     Nullable,
     Operation,
+    Param,
     Prim,
     PyIdent,
     Ref,
+    Response,
     TupleOf,
     TypeExpr,
     UnionOf,
@@ -48,7 +52,12 @@ def settle_binary_strings(
     bodies = [b for d in drafts for b in d.operation.bodies if b.kind == "multipart"]
     parts = _models_of((b.type for b in bodies), by_name)
     settled = tuple(_definition(d, d.name in parts, by_name) for d in definitions)
-    return settled, [replace(d, operation=_operation(d.operation)) for d in drafts]
+    return settled, [_draft(d) for d in drafts]
+
+
+def _draft(draft: DraftOperation) -> DraftOperation:
+    operation = _operation(draft.operation)
+    return draft if operation is draft.operation else replace(draft, operation=operation)
 
 
 def _models_of(types: Iterable[TypeExpr], by_name: Mapping[PyIdent, Definition]) -> set[str]:
@@ -77,24 +86,52 @@ def _models_of(types: Iterable[TypeExpr], by_name: Mapping[PyIdent, Definition])
 def _definition(d: Definition, is_part: bool, by_name: Mapping[PyIdent, Definition]) -> Definition:
     if isinstance(d, Model):
         fields = tuple(
-            replace(f, type=_part(f.type, by_name, set()) if is_part else _plain(f.type))
+            _typed(f, _part(f.type, by_name, set()) if is_part else _plain(f.type))
             for f in d.fields
         )
         extra = None if d.extra is None else _plain(d.extra)
+        if extra is d.extra and all(a is b for a, b in zip(fields, d.fields, strict=True)):
+            return d  # nothing binary in it: the same object (most models)
         return replace(d, fields=fields, extra=extra)
     if isinstance(d, Alias):
-        return replace(d, target=_plain(d.target))
+        target = _plain(d.target)
+        return d if target is d.target else replace(d, target=target)
     return d
 
 
+_Typed = TypeVar("_Typed", Field, Param, Body)
+
+
+def _typed(item: _Typed, t: TypeExpr) -> _Typed:
+    """`item` with the type `t` (itself when `t` is its type already)."""
+    return item if t is item.type else replace(item, type=t)
+
+
+def _response(r: Response) -> Response:
+    t = _plain_or_none(r.type)
+    return r if t is r.type else replace(r, type=t)
+
+
 def _operation(op: Operation) -> Operation:
+    params = tuple(_typed(p, _plain(p.type)) for p in op.params)
+    body = None if op.body is None else _typed(op.body, _plain(op.body.type))
+    others = tuple(_typed(b, _plain(b.type)) for b in op.other_bodies)
+    successes = tuple(_response(r) for r in op.successes)
+    errors = tuple(_response(r) for r in op.errors)
+    same = body is op.body and all(
+        a is b
+        for new, old in (
+            (params, op.params),
+            (others, op.other_bodies),
+            (successes, op.successes),
+            (errors, op.errors),
+        )
+        for a, b in zip(new, old, strict=True)
+    )
+    if same:
+        return op
     return replace(
-        op,
-        params=tuple(replace(p, type=_plain(p.type)) for p in op.params),
-        body=None if op.body is None else replace(op.body, type=_plain(op.body.type)),
-        other_bodies=tuple(replace(b, type=_plain(b.type)) for b in op.other_bodies),
-        successes=tuple(replace(r, type=_plain_or_none(r.type)) for r in op.successes),
-        errors=tuple(replace(r, type=_plain_or_none(r.type)) for r in op.errors),
+        op, params=params, body=body, other_bodies=others, successes=successes, errors=errors
     )
 
 
@@ -103,20 +140,30 @@ def _plain_or_none(t: TypeExpr | None) -> TypeExpr | None:
 
 
 def _plain(t: TypeExpr) -> TypeExpr:
-    """`t` with every binary string a str (models and aliases are settled on their own)."""
+    """`t` with every binary string a str (models and aliases are settled on their own);
+    `t` itself when it holds none."""
     match t:
         case Prim(kind="file"):
             return _STR
         case ListOf(item=item):
-            return ListOf(_plain(item))
+            new = _plain(item)
+            return t if new is item else ListOf(new)
         case TupleOf(items=items, rest=rest):
-            return TupleOf(tuple(_plain(i) for i in items), None if rest is None else _plain(rest))
+            new_items = tuple(_plain(i) for i in items)
+            new_rest = None if rest is None else _plain(rest)
+            same = new_rest is rest and all(a is b for a, b in zip(new_items, items, strict=True))
+            return t if same else TupleOf(new_items, new_rest)
         case MapOf(value=value):
-            return MapOf(_plain(value))
+            new = _plain(value)
+            return t if new is value else MapOf(new)
         case Nullable(inner=inner):
-            return Nullable(_plain(inner))
+            new = _plain(inner)
+            return t if new is inner else Nullable(new)
         case UnionOf(options=options, discriminator=discriminator):
-            return UnionOf(tuple(_plain(o) for o in options), discriminator)
+            new_options = tuple(_plain(o) for o in options)
+            if all(a is b for a, b in zip(new_options, options, strict=True)):
+                return t
+            return UnionOf(new_options, discriminator)
         case Prim() | Ref() | LiteralOf():
             return t
         case _:
