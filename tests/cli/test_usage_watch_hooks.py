@@ -91,11 +91,11 @@ def test_watch_regenerates_on_change_and_stops_on_sigint(work: Path) -> None:
         raise AssertionError(f"timed out; stdout so far: {seen}")
 
     try:
-        wait_for(lambda ln: ln.startswith("watching"), time.monotonic() + 30)
+        wait_for(lambda ln: ln.startswith("watching"), time.monotonic() + 120)
         assert without_stats(seen[0]) == f"out: {N_FILES} written, 0 removed ({N_FILES} files)"
 
         edit(work / "archal.yaml", OLD_SUMMARY, NEW_SUMMARY)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 90  # generous: CI machines are shared
         changed = wait_for(lambda ln: ln.startswith("changed: "), deadline)
         assert changed == "changed: archal.yaml"
         wait_for(
@@ -110,7 +110,7 @@ def test_watch_regenerates_on_change_and_stops_on_sigint(work: Path) -> None:
             time.sleep(0.05)
 
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=5)
+        code = proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
