@@ -237,3 +237,41 @@ def test_pagination_max_items_stops_without_another_request(
     seen.clear()
     assert asyncio.run(run()) == list(range(size))
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize("method", ["list_stripe_iter", "list_linked_iter"])
+def test_pagination_a_repeated_cursor_or_link_stops_with_an_error(
+    package: Any, method: str
+) -> None:
+    """A server that answers every page with the same cursor (or the same next link)
+    ends the iteration with `PaginationError` instead of looping forever."""
+    import httpx
+
+    pkg = package(PAGES)
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        if request.url.path == "/stripe":
+            return httpx.Response(200, json={"data": [{"id": "a", "n": 1}], "has_more": True})
+        link = '<https://api.test/linked?page=2>; rel="next"'
+        return httpx.Response(200, json=[{"id": "a", "n": 1}], headers={"Link": link})
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    pagination = __import__(pkg.__name__ + "._pagination", fromlist=["x"])
+    client = pkg.Client(base_url="https://api.test", http_client=http)
+    with client, pytest.raises(pagination.PaginationError):
+        list(getattr(client.things, method)())
+    assert 2 <= len(sent) <= 3  # stopped at the first repeat
+
+
+def test_pagination_inference_can_be_turned_off(tmp_path: Any) -> None:
+    """`--no-pagination-inference`: recognised patterns give no `_iter` method."""
+    from oagen.cli import main
+
+    spec = PAGES.write_to(tmp_path / "spec")
+    out = tmp_path / "out"
+    assert main(["generate", str(spec), "-o", str(out), "--no-pagination-inference"]) == 0
+    assert "_iter(" not in (out / "resources" / "things.py").read_text(encoding="utf-8")
+    assert main(["generate", str(spec), "-o", str(out)]) == 0
+    assert "def list_stripe_iter(" in (out / "resources" / "things.py").read_text("utf-8")
