@@ -154,6 +154,10 @@ class Bench:
         """The interpreter for `side`'s generated code (the peer's also runs pydantic)."""
         return Path(sys.executable) if side == "oagen" else peer.ensure_venv()
 
+    def client_python(self) -> Path:
+        """The interpreter of a user's environment: only the clients' dependencies."""
+        return peer.ensure_client_venv()
+
     def run(self, side: str, command: Command, cwd: Path) -> Child:
         """Run a command of `side` (the peer's with its venv first on PATH)."""
         if side == "oagen":
@@ -308,7 +312,7 @@ class Bench:
             # "bytecode already compiled": a warm-up run does not write it where
             # PYTHONDONTWRITEBYTECODE is set (as on this machine), so compile it first
             compiled = self.run(
-                side, [self.python(side), "-m", "compileall", "-q", client], client.parent
+                side, [self.client_python(), "-m", "compileall", "-q", client], client.parent
             )
             if not compiled.ok:
                 raise BenchError(f"compiling {client}: {compiled.failure()}")
@@ -316,7 +320,7 @@ class Bench:
                 self.repeat(
                     f"import.{side}.{metric}",
                     side,
-                    [self.python(side), "-X", "importtime", "-c", f"import {module}"],
+                    [self.client_python(), "-X", "importtime", "-c", f"import {module}"],
                     client.parent,
                     lambda child, name=client.name: _import_microseconds(child.stderr, name) / 1000,
                     warm_up=True,  # the first run compiles the bytecode
@@ -338,7 +342,7 @@ class Bench:
         full = _fill_required(schemas, schemas["full-repository"], self.example("full-repository"))
         response.write_text(json.dumps(full), encoding="utf-8")
         command = [
-            self.python(side), HERE / "probes.py", "first-call", side,
+            self.client_python(), HERE / "probes.py", "first-call", side,
             client.parent, client.name, target, response, *args,
         ]  # fmt: skip
         last = self.repeat(

@@ -15,6 +15,7 @@ __all__ = [
     "PEER",
     "PeerCounts",
     "count_peer",
+    "ensure_client_venv",
     "ensure_venv",
     "peer_call_module",
     "peer_env",
@@ -26,24 +27,40 @@ PEER = "openapi-python-client==0.29.1"
 # What the peer's generated clients import (httpx, attrs come with it), and the
 # pydantic side of the decoding comparison.
 REQUIREMENTS = (PEER, "python-dateutil", "pydantic>=2", "datamodel-code-generator")
-_STAMP = VENV / ".bench-installed"
+CLIENT_VENV = REPO / ".cache" / "bench" / "client-venv"
 
 
 def ensure_venv() -> Path:
     """The peer venv's python, created and filled once (reused while REQUIREMENTS hold)."""
-    python = VENV / "bin" / "python"
-    wanted = "\n".join(REQUIREMENTS)
-    if python.is_file() and _STAMP.is_file() and _STAMP.read_text(encoding="utf-8") == wanted:
+    return _ensure(VENV, REQUIREMENTS)
+
+
+def ensure_client_venv() -> Path:
+    """The python of a venv holding only what generated clients import (httpx at the
+    version oagen's own venv has, and the peer clients' attrs and python-dateutil):
+    where a user imports a client. Import times are measured there, not in the venvs
+    of the generators (whose extra packages, such as `rich` and `click`, which httpx
+    imports when they are present, would be counted as the client's)."""
+    import httpx
+
+    return _ensure(CLIENT_VENV, (f"httpx=={httpx.__version__}", "attrs", "python-dateutil"))
+
+
+def _ensure(venv: Path, requirements: tuple[str, ...]) -> Path:
+    python = venv / "bin" / "python"
+    stamp = venv / ".bench-installed"
+    wanted = "\n".join(requirements)
+    if python.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
         return python
-    print(f"installing {', '.join(REQUIREMENTS)} into {VENV.relative_to(REPO)}", file=sys.stderr)
+    print(f"installing {', '.join(requirements)} into {venv.relative_to(REPO)}", file=sys.stderr)
     for command in (
-        [sys.executable, "-m", "venv", "--clear", VENV],
-        [python, "-m", "pip", "install", "--quiet", *REQUIREMENTS],
+        [sys.executable, "-m", "venv", "--clear", venv],
+        [python, "-m", "pip", "install", "--quiet", *requirements],
     ):
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise BenchError(f"could not set up the peer venv: {done.stderr.strip()[-2000:]}")
-    _STAMP.write_text(wanted, encoding="utf-8")
+            raise BenchError(f"could not set up {venv.name}: {done.stderr.strip()[-2000:]}")
+    stamp.write_text(wanted, encoding="utf-8")
     return python
 
 

@@ -488,7 +488,9 @@ def document(
         regen_section(values, notes),
         "## Import time and first call",
         "`python -X importtime -c 'import …'` in a fresh interpreter, bytecode already compiled; "
-        "the cumulative time of the package's own imports (dependencies such as httpx included).",
+        "the cumulative time of the package's own imports (dependencies such as httpx included), "
+        "both clients in one venv holding only their dependencies (`.cache/bench/client-venv`: "
+        "httpx, attrs, python-dateutil), as in a user's project.",
         import_section(values, notes),
         "## Decoding",
         "1,000 objects per pass from the spec's examples (`repository`: the first item of "
