@@ -181,3 +181,100 @@ def test_oauth2_secrets_and_tokens_echoed_by_the_api_are_redacted(package: Any) 
     with pytest.raises(pkg_errors(pkg).BadRequestError) as caught:
         client.list_things()
     assert SECRET not in str(caught.value) and "token-1" not in str(caught.value)
+
+
+REFRESH = feature_spec(
+    "oauth_refresh",
+    HEAD_31
+    + """\
+paths:
+  /things:
+    get:
+      operationId: list_things
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+components:
+  securitySchemes:
+    user:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: https://auth.test/authorize
+          tokenUrl: /oauth/token
+          refreshUrl: /oauth/refresh
+          scopes: {read: read things}
+security: [{user: [read]}]
+""",
+)
+
+
+class RefreshServer:
+    """Token endpoints (any host) rotate the refresh token with every access token;
+    `reject` API calls are answered 401 first."""
+
+    def __init__(self, reject: int = 0) -> None:
+        self.token_requests: list[httpx.Request] = []
+        self.reject = reject
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path in ("/oauth/token", "/oauth/refresh", "/token"):
+            self.token_requests.append(request)
+            n = len(self.token_requests)
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": f"token-{n}",
+                    "token_type": "bearer",
+                    "expires_in": 3600,
+                    "refresh_token": f"refresh-{n}",
+                },
+            )
+        if self.reject:
+            self.reject -= 1
+            return httpx.Response(401, json={"message": "expired"})
+        return httpx.Response(200, json=[request.headers.get("authorization", "")])
+
+
+def _form(request: httpx.Request) -> dict[str, str]:
+    return dict(httpx.QueryParams(request.content.decode()))
+
+
+def test_oauth2_refresh_token_grant_uses_refresh_url_and_rotated_token(package: Any) -> None:
+    """A public client (no secret) sends its id in the form, to the spec's
+    `refreshUrl`; a refresh token the server rotates is the one sent next time."""
+    pkg = package(REFRESH)
+    server = RefreshServer(reject=1)
+    grant = pkg.OAuth2RefreshToken("refresh-0", "my-app", scopes=["read"])
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = pkg.Client(base_url="https://api.test/v1", user=grant, http_client=http)
+    assert client.list_things() == ["Bearer token-2"]  # token-1 rejected: renewed once
+    first, second = server.token_requests
+    assert str(first.url) == "https://api.test/oauth/refresh"
+    assert "authorization" not in first.headers
+    assert _form(first) == {
+        "grant_type": "refresh_token",
+        "refresh_token": "refresh-0",
+        "client_id": "my-app",
+        "scope": "read",
+    }
+    assert _form(second)["refresh_token"] == "refresh-1"  # the rotated one
+    assert grant.refresh_token == "refresh-2"
+    for shown in (repr(client), repr(grant)):
+        assert "refresh-" not in shown
+
+
+def test_oauth2_refresh_token_with_a_secret_authenticates_with_basic(package: Any) -> None:
+    """A confidential client authenticates with HTTP basic (its id not in the form),
+    at the grant's own `token_url` when given."""
+    pkg = package(REFRESH)
+    server = RefreshServer()
+    grant = pkg.OAuth2RefreshToken(
+        "refresh-0", "my-app", SECRET, token_url="https://auth.test/token"
+    )
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = pkg.Client(base_url="https://api.test/v1", user=grant, http_client=http)
+    assert client.list_things() == ["Bearer token-1"]
+    (token_request,) = server.token_requests
+    assert str(token_request.url) == "https://auth.test/token"
+    assert token_request.headers["authorization"].startswith("Basic ")
+    assert _form(token_request) == {"grant_type": "refresh_token", "refresh_token": "refresh-0"}
