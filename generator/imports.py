@@ -15,7 +15,11 @@ class ImportSet:
         self._modules: set[str] = set()
 
     def add(self, module: str, *names: str) -> None:
-        self._names.setdefault(module, set()).update(names)
+        known = self._names.get(module)  # called for every field: no set made per call
+        if known is None:
+            self._names[module] = set(names)
+        else:
+            known.update(names)
 
     def add_module(self, module: str) -> None:
         self._modules.add(module)
