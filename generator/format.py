@@ -30,17 +30,12 @@ class FormatError(GenerationError):
 def format_sources(sources: Mapping[str, str], formatter: Formatter) -> dict[str, str]:
     """Format every `.py` file of `sources` (path -> text); others pass through."""
     python = {path: text for path, text in sources.items() if path.endswith(".py")}
-    if formatter == "none":  # ruff and black parse (and reject invalid code) themselves
-        for path, text in python.items():
-            try:
-                compile(text, path, "exec", dont_inherit=True)
-            except SyntaxError as exc:
-                raise FormatError(f"generated {path} is not valid Python: {exc}") from exc
     if formatter == "ruff":
-        formatted = _ruff(python)
+        formatted = _ruff(python, FORMAT)
     elif formatter == "black":
         formatted = {path: _black(text) for path, text in python.items()}
-    else:
+    else:  # unformatted, but parsed all the same (ruff and black reject invalid code)
+        _ruff(python, PARSE)
         formatted = python
     return {path: formatted.get(path, text) for path, text in sources.items()}
 
@@ -56,8 +51,15 @@ def _black(text: str) -> str:
         raise FormatError(f"black failed: {exc}") from exc
 
 
-def _ruff(python: Mapping[str, str]) -> dict[str, str]:
-    """One `ruff format` run over a temporary copy of all files."""
+# `ruff format` rewrites the files; `ruff check` of syntax errors only (reported
+# whatever is selected; E9 selects nothing else) parses them, many times faster
+# than `compile` in this process.
+FORMAT = ("format",)
+PARSE = ("check", "--select=E9", "--output-format=concise")
+
+
+def _ruff(python: Mapping[str, str], action: tuple[str, ...]) -> dict[str, str]:
+    """One ruff run (`action`) over a temporary copy of all files; their text after it."""
     from ruff.__main__ import find_ruff_bin
 
     if not python:
@@ -71,10 +73,9 @@ def _ruff(python: Mapping[str, str]) -> dict[str, str]:
             (root / path).write_bytes(text.encode("utf-8"))
         command = [
             os.fsdecode(find_ruff_bin()),
-            "format",
+            *action,
             "--isolated",
             "--no-cache",
-            "--quiet",
             f"--line-length={LINE_LENGTH}",
             "--target-version=py310",
             "--",
@@ -82,7 +83,8 @@ def _ruff(python: Mapping[str, str]) -> dict[str, str]:
         ]
         result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise FormatError(f"ruff format failed: {result.stderr.strip()}")
+            found = (result.stdout.strip() + "\n" + result.stderr.strip()).strip()
+            raise FormatError(f"ruff {action[0]} rejected the generated code: {found}")
         return {path: (root / path).read_bytes().decode("utf-8") for path in python}
 
 
