@@ -70,7 +70,7 @@ class _Side:
         self.defs: dict[str, Definition] = {d.name: d for d in api.definitions}
         self.operations: dict[str, Operation] = {}
         for resource in (*api.resources, *((api.root,) if api.root else ())):
-            prefix = "client." if resource.tag is None else f"client.{resource.python_name}."
+            prefix = "client." + "".join(f"{name}." for name in resource.attribute_path)
             for op in resource.operations:
                 self.operations[prefix + op.python_name] = op
         self.usage: dict[str, set[Literal["in", "out"]]] = {}

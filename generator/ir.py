@@ -43,6 +43,7 @@ __all__ = [
     "Response",
     "ResponseKind",
     "SecurityScheme",
+    "Server",
     "TupleOf",
     "TypeExpr",
     "UnionOf",
@@ -218,7 +219,7 @@ class Alias:
 
 
 Definition: TypeAlias = Union[Model, EnumDef, Alias]
-ParamLocation = Literal["path", "query", "header", "cookie"]
+ParamLocation = Literal["path", "query", "header", "cookie", "querystring"]
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 ResponseKind = Literal["json", "text", "binary", "empty", "raw"]
 
@@ -239,6 +240,8 @@ class Param:
     description: str | None
     is_deprecated: bool
     pointer: str
+    # `in: querystring` (3.2): the media type the whole query string is written as
+    media_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,13 +335,20 @@ class Pagination:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """The operations of one tag (`tag` None: the untagged ones, on the client)."""
+    """The operations of one tag (`tag` None: the untagged ones, on the client).
+
+    A 3.2 nested tag (`parent`) is a resource reached through its parent's:
+    `attribute_path` is the chain of attributes from the client (`("pets", "toys")`),
+    `children` the `python_name`s of the resources nested in this one."""
 
     tag: str | None
     python_name: PyIdent
     class_name: PyIdent
     description: str | None
     operations: tuple[Operation, ...]
+    summary: str | None = None
+    attribute_path: tuple[PyIdent, ...] = ()
+    children: tuple[PyIdent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +365,20 @@ class SecurityScheme:
     has_client_credentials: bool = False
     # kind "http": the scheme as the spec writes it (`Authorization: <scheme> <value>`)
     http_scheme: str | None = None
+    # oauth2 (3.2): the `deviceAuthorization` flow's endpoint, the authorization
+    # server's metadata (RFC 8414) URL; and whether the scheme is deprecated
+    device_authorization_url: str | None = None
+    metadata_url: str | None = None
+    is_deprecated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A top-level server: its URL as written, and its 3.2 `name`."""
+
+    url: str
+    name: str | None
+    description: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,3 +394,4 @@ class Api:
     definitions: tuple[Definition, ...]
     resources: tuple[Resource, ...]
     root: Resource | None
+    servers: tuple[Server, ...] = ()

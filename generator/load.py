@@ -113,14 +113,37 @@ def load(path: Path, display: str | None = None, policy: LoadPolicy | None = Non
 
 def ref_key(doc: Document, ref: str, base: Path) -> str:
     """The key of the document a `$ref` (without fragment) in `doc` names: a URL, a
-    POSIX path relative to the root spec's folder, or an absolute one outside it."""
-    location = unquote(urlsplit(ref).path) if not _is_url(ref) else ref.split("#", 1)[0]
+    POSIX path relative to the root spec's folder, or an absolute one outside it.
+
+    A relative ref is resolved against the document's base URI: its 3.2 `$self` when
+    it has one (itself resolved against where the document was read), else where it
+    was read. A ref naming the document's own `$self` is the document itself."""
+    target = ref.split("#", 1)[0]
+    own = _self_uri(doc)
+    if own is not None and (_is_url(own) or _is_url(doc.key)):
+        identity = urljoin(doc.key, own) if _is_url(doc.key) else own
+        resolved = urljoin(identity, target)
+        return doc.key if resolved == identity else resolved
     if _is_url(doc.key):
-        return urljoin(doc.key, ref.split("#", 1)[0])
-    if _is_url(location):
-        return location
-    target = (doc.path.parent / location).resolve()
-    return target.relative_to(base).as_posix() if target.is_relative_to(base) else str(target)
+        return urljoin(doc.key, target)
+    if _is_url(target):
+        return target
+    folder = doc.path.parent
+    if own is not None:  # a relative `$self`: the document's place, seen from where it is
+        identity_path = (folder / unquote(urlsplit(own).path)).resolve()
+        if not target:
+            return doc.key
+        folder = identity_path.parent
+        if (folder / unquote(urlsplit(target).path)).resolve() == identity_path:
+            return doc.key
+    path = (folder / unquote(urlsplit(target).path)).resolve()
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+
+
+def _self_uri(doc: Document) -> str | None:
+    """The document's 3.2 `$self` (its base URI), when it declares a usable one."""
+    own = doc.data.get("$self") if isinstance(doc.data, dict) else None
+    return own if isinstance(own, str) and own.strip() and "#" not in own else None
 
 
 def _is_url(text: str) -> bool:
@@ -149,8 +172,9 @@ def _allowed_target(
     if _is_url(key):
         host = urlsplit(key).hostname or ""
         if host not in policy.allowed_hosts:
+            via = "" if _is_url(ref) or _is_url(doc.key) else f" (= {key!r}, by `$self`)"
             fail(
-                f"remote $ref {ref!r} is not allowed (only files next to the spec; "
+                f"remote $ref {ref!r}{via} is not allowed (only files next to the spec; "
                 f"--allow-remote-ref {host} allows that host)"
             )
             return None

@@ -228,6 +228,10 @@ class OAuth2:
 
     token_url: str | None = None
     refresh_url: str | None = None
+    # What the spec says besides (OpenAPI 3.2), for reference: its device
+    # authorization endpoint (RFC 8628) and authorization server metadata (RFC 8414).
+    device_authorization_url: str | None = None
+    metadata_url: str | None = None
 
     def apply(
         self,

@@ -24,7 +24,7 @@ __all__ = [
     "split_path",
 ]
 
-Location = Literal["path", "query", "header", "cookie"]
+Location = Literal["path", "query", "header", "cookie", "querystring"]
 
 # RFC 3986 reserved characters sent raw for `allowReserved` / `x-oagen-allow-reserved`,
 # except `?` and `#`, which would end a path.
@@ -42,6 +42,8 @@ class Param:
     allow_reserved: bool = False
     checks: Mapping[str, Any] = field(default_factory=dict)
     python_name: str = ""
+    # `querystring` (OpenAPI 3.2): the media type the whole query string is written as
+    media_type: str = ""
 
 
 def scalar_text(value: object) -> str:

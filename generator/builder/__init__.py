@@ -25,6 +25,7 @@ from ..ir import (
     Ref,
     Resource,
     SecurityScheme,
+    Server,
     TupleOf,
     TypeExpr,
     UnionOf,
@@ -38,6 +39,7 @@ from .docs import doc_text
 from .operations import DraftOperation, OperationBuilder, check_servers, server_url
 from .pagination import add_pagination
 from .schemas import SchemaBuilder
+from .tags import Tag, read_tags
 from .unions import check_unions
 from .v32 import check_unsupported
 
@@ -91,6 +93,7 @@ def build(
 
     check_servers(root.get("servers"), where.child("servers"), sink)
     check_unsupported(root, where, sink)
+    tags = read_tags(root, sink, where)
     client_names = NameTable(CLIENT_RESERVED)
     schemes = _security_schemes(root, client_names, sink, where)
     schemas = SchemaBuilder(resolver, sink)
@@ -112,7 +115,7 @@ def build(
     if selection is not None and not selection.is_everything:
         drafts = [d for d in drafts if selection.keeps(d)]
         definitions = _reachable(definitions, [d.operation for d in drafts])
-    resources, untagged = _group(root, drafts, client_names, {d.name for d in definitions})
+    resources, untagged = _group(tags, drafts, client_names, {d.name for d in definitions})
     return Api(
         title=_str(info.get("title")) or spec.root.path.stem,
         version=_str(info.get("version")) or "0.0.0",
@@ -125,6 +128,7 @@ def build(
         definitions=definitions,
         resources=resources,
         root=untagged,
+        servers=_servers(root.get("servers")),
     )
 
 
@@ -207,7 +211,17 @@ def _security_schemes(
             )
         else:  # http bearer, openIdConnect: a token
             out.append(SecurityScheme(str(key), python, "bearer", None, None, description))
-    return tuple(out)
+    deprecated = {str(k) for k, v in raw.items() if isinstance(v, dict) and v.get("deprecated")}
+    return tuple(replace(s, is_deprecated=s.wire_name in deprecated) for s in out)
+
+
+def _servers(value: Any) -> tuple[Server, ...]:
+    """The top-level servers with a URL, their `name` (3.2) and description."""
+    return tuple(
+        Server(s["url"], _str(s.get("name")), doc_text(s, "description"))
+        for s in (value if isinstance(value, list) else [])
+        if isinstance(s, dict) and isinstance(s.get("url"), str)
+    )
 
 
 def _oauth2(
@@ -217,8 +231,10 @@ def _oauth2(
     `clientCredentials` flow's first)."""
     flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
     assert isinstance(flows, dict)
+    device = flows.get("deviceAuthorization")
+    device = device if isinstance(device, dict) else {}
     token_url = refresh_url = None
-    for name in ("clientCredentials", "authorizationCode", "password"):
+    for name in ("clientCredentials", "authorizationCode", "password", "deviceAuthorization"):
         flow = flows.get(name)
         if isinstance(flow, dict):
             if token_url is None and isinstance(flow.get("tokenUrl"), str):
@@ -235,47 +251,68 @@ def _oauth2(
         token_url=token_url,
         refresh_url=refresh_url,
         has_client_credentials=isinstance(flows.get("clientCredentials"), dict),
+        device_authorization_url=_str(device.get("deviceAuthorizationUrl")),
+        metadata_url=_str(scheme.get("oauth2MetadataUrl")),
     )
 
 
 def _group(
-    root: dict[str, Any],
+    tags: dict[str, Tag],
     drafts: list[DraftOperation],
     client_names: NameTable,
     model_names: set[str],
 ) -> tuple[tuple[Resource, ...], Resource | None]:
-    """Resources in the order of the top-level `tags`, then of first use."""
-    tag_docs: dict[str, str | None] = {}
-    for tag in root.get("tags") or []:
-        if isinstance(tag, dict) and isinstance(tag.get("name"), str):
-            tag_docs[tag["name"]] = doc_text(tag, "description")
+    """Resources in the order of the top-level `tags`, then of first use; a nested
+    tag's resource (3.2 `parent`) is there too, reached through its parent's (which
+    exists, even without operations of its own, whenever a descendant has some)."""
     by_tag: dict[str | None, list[DraftOperation]] = {}
     for draft in drafts:
         by_tag.setdefault(draft.tag, []).append(draft)
-    ordered = [t for t in tag_docs if t in by_tag] + [
-        t for t in by_tag if t is not None and t not in tag_docs
+    needed: set[str] = set()
+    for used in by_tag:
+        tag = used
+        while tag is not None and tag not in needed:
+            needed.add(tag)
+            tag = tags[tag].parent if tag in tags else None
+    ordered = [t for t in tags if t in needed] + [
+        t for t in by_tag if t is not None and t not in tags
     ]
+    python = {tag: client_names.claim(snake(tag, "resource")) for tag in ordered}
+
+    def parent(tag: str) -> str | None:
+        return tags[tag].parent if tag in tags else None
+
+    def attribute_path(tag: str) -> tuple[PyIdent, ...]:
+        above = parent(tag)
+        return (*(attribute_path(above) if above is not None else ()), python[tag])
+
     resources: list[Resource] = []
     for tag in ordered:
-        python = client_names.claim(snake(tag, "resource"))
+        children = tuple(python[t] for t in ordered if parent(t) == tag)
+        info = tags.get(tag)
         resources.append(
             Resource(
                 tag,
-                python,
-                _class_name(pascal(python), model_names),
-                tag_docs.get(tag),
-                _operations(by_tag[tag], METHOD_RESERVED, snake(tag, "resource")),
+                python[tag],
+                _class_name(pascal(python[tag]), model_names),
+                info.description if info is not None else None,
+                _operations(
+                    by_tag.get(tag, []), METHOD_RESERVED | set(children), snake(tag, "resource")
+                ),
+                summary=info.summary if info is not None else None,
+                attribute_path=attribute_path(tag),
+                children=children,
             )
         )
     untagged = None
     if None in by_tag:
-        taken = {r.python_name for r in resources} | set(CLIENT_RESERVED)
+        taken = {r.python_name for r in resources if len(r.attribute_path) == 1}
         untagged = Resource(
             None,
             PyIdent("_root"),
             PyIdent("RootResource"),
             None,
-            _operations(by_tag[None], METHOD_RESERVED | taken),
+            _operations(by_tag[None], METHOD_RESERVED | taken | set(CLIENT_RESERVED)),
         )
     return tuple(resources), untagged
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -27,13 +28,17 @@ from .objects import json_value
 from .schemas import SchemaBuilder
 from .streams import StreamBuilder
 
-__all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder"]
+__all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder", "path_operations"]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_LOCATIONS: tuple[ParamLocation, ...] = ("path", "query", "header", "cookie")
+# The fixed operation fields of a path item (3.2 adds `query`); any other method is
+# under `additionalOperations`, keyed by the method as it is sent.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+_LOCATIONS: tuple[ParamLocation, ...] = ("path", "query", "header", "cookie", "querystring")
 _DEFAULT_STYLE: dict[ParamLocation, str] = {
     "path": "simple", "query": "form", "header": "simple", "cookie": "form",
+    "querystring": "querystring",
 }  # fmt: skip
+_FORM = "application/x-www-form-urlencoded"
 _TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token (header, cookie names)
 _STATUS_KEY = re.compile(r"[1-5](?:[0-9][0-9]|XX)|DEFAULT")  # upper-cased response keys
@@ -79,21 +84,25 @@ class OperationBuilder:
                 continue
             item, item_where = found
             check_servers(item.get("servers"), item_where.child("servers"), self._sink)
-            for method in HTTP_METHODS:
-                op = item.get(method)
-                if isinstance(op, dict):
-                    draft = self.build(str(path), method, item, item_where, op)
-                    if draft is not None:
-                        drafts.extend(self._streams.drafts(draft, op, item_where.child(method)))
+            for method, op, op_where in path_operations(item, item_where):
+                draft = self.build(str(path), method, item, item_where, op, op_where)
+                if draft is not None:
+                    drafts.extend(self._streams.drafts(draft, op, op_where))
         return drafts
 
     def build(
-        self, path: str, method: str, item: dict[str, Any], item_where: Where, op: dict[str, Any]
+        self,
+        path: str,
+        method: str,
+        item: dict[str, Any],
+        item_where: Where,
+        op: dict[str, Any],
+        where: Where,
     ) -> DraftOperation | None:
-        where = item_where.child(method)
+        """The operation `op` (at `where`) of `item`, sent with the HTTP `method`."""
         check_servers(op.get("servers"), where.child("servers"), self._sink)
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
-        hint = op_id or f"{method} {path}"
+        hint = op_id or f"{method.lower()} {path}"
         op_name = pascal(hint, "Operation")
         bodies = self._bodies(op.get("requestBody"), where.child("requestBody"), op_name)
         # several media types: the methods take `content_type=` too
@@ -116,7 +125,7 @@ class OperationBuilder:
         operation = Operation(
             python_name=PyIdent(""),
             operation_id=op_id,
-            method=method.upper(),
+            method=method,
             path=path,
             summary=doc_text(op, "summary"),
             description=doc_text(op, "description"),
@@ -176,6 +185,7 @@ class OperationBuilder:
                         param_where.child("name"),
                     )
                 raw[(location, name)] = (param, param_where)
+        self._check_querystring(raw)
         template_vars = _TEMPLATE_VAR.findall(path)
         declared_path = {name for (loc, name) in raw if loc == "path"}
         for var in template_vars:
@@ -197,8 +207,10 @@ class OperationBuilder:
             schema, schema_where = param.get("schema"), param_where.child("schema")
             content = param.get("content")
             json_encoded = False
+            media_type = _FORM if location == "querystring" else None
             if schema is None and isinstance(content, dict) and content:
                 media = next(iter(content))
+                media_type = str(media) if location == "querystring" else None
                 entry = content[media] if isinstance(content[media], dict) else {}
                 schema = entry.get("schema")
                 schema_where = param_where.child("content", media, "schema")
@@ -208,7 +220,9 @@ class OperationBuilder:
             found = self._resolver.deref(schema, schema_where) if isinstance(schema, dict) else None
             resolved = found[0] if found is not None and isinstance(found[0], dict) else {}
             style = param.get("style")
-            if json_encoded:
+            if location == "querystring":
+                style = "querystring"  # the media type says how (`media_type`)
+            elif json_encoded:
                 style = "json"  # `content: {application/json: ...}`: the value as JSON text
             elif not isinstance(style, str):
                 style = _DEFAULT_STYLE[location]
@@ -230,9 +244,29 @@ class OperationBuilder:
                     description=doc_text(param, "description"),
                     is_deprecated=param.get("deprecated") is True,
                     pointer=param_where.pointer,
+                    media_type=media_type,
                 )
             )
         return tuple(params)
+
+    def _check_querystring(
+        self, raw: dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]]
+    ) -> None:
+        """3.2: at most one `in: querystring` parameter, and none beside `in: query`
+        ones (both would write the query string)."""
+        whole = [where for (loc, _), (_, where) in raw.items() if loc == "querystring"]
+        if len(whole) > 1:
+            for where in whole[1:]:
+                self._sink.error(
+                    "an operation has at most one `in: querystring` parameter",
+                    where.child("in"),
+                )
+        if whole and any(loc == "query" for loc, _ in raw):
+            self._sink.error(
+                "an `in: querystring` parameter (the whole query string) cannot be combined"
+                " with `in: query` parameters",
+                whole[0].child("in"),
+            )
 
     # -- bodies and responses -----------------------------------------------------
 
@@ -360,6 +394,22 @@ class OperationBuilder:
             else:
                 alternatives.append(tuple(names))
         return tuple(alternatives)
+
+
+def path_operations(
+    item: dict[str, Any], item_where: Where
+) -> Iterator[tuple[str, dict[str, Any], Where]]:
+    """The operations of a path item in spec order of kind: `(method, operation, where)`
+    with `method` as sent (`GET`, ..., `QUERY`, then each `additionalOperations` key
+    as written, e.g. `LINK`)."""
+    for field in HTTP_METHODS:
+        op = item.get(field)
+        if isinstance(op, dict):
+            yield field.upper(), op, item_where.child(field)
+    extra = item.get("additionalOperations")
+    for method, op in (extra if isinstance(extra, dict) else {}).items():
+        if isinstance(op, dict) and _TOKEN.fullmatch(str(method)):
+            yield str(method), op, item_where.child("additionalOperations", str(method))
 
 
 def check_servers(servers: Any, where: Where, sink: Diagnostics) -> None:

@@ -25,7 +25,7 @@ from ..ir import (
     TypeExpr,
 )
 from ..resolve import Resolver
-from .operations import HTTP_METHODS, DraftOperation
+from .operations import DraftOperation, path_operations
 
 __all__ = ["EXTENSION", "add_pagination"]
 
@@ -92,11 +92,8 @@ def _raw_operations(
         if got is None or not isinstance(got[0], dict):
             continue
         item, item_where = got
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                where = item_where.child(method)
-                out[(str(path), method.upper())] = (op, where, _headers(op, resolver, where))
+        for method, op, where in path_operations(item, item_where):
+            out[(str(path), method)] = (op, where, _headers(op, resolver, where))
     return out
 
 

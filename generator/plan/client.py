@@ -9,7 +9,7 @@ from ..ir import (
     Api,
 )
 from ..literals import py_literal
-from .common import _doc, _module, _parameter, _resource_class_names, _title
+from .common import _doc, _module, _parameter, _resource_class_names, _title, resource_ref
 from .contexts import (
     ClientContext,
     CredentialArg,
@@ -49,7 +49,13 @@ def _scheme_constructor(api: Api, name: str) -> str:
     scheme = next(s for s in api.security_schemes if s.python_name == name)
     if scheme.token_url is not None or scheme.refresh_url is not None:
         return _call_text(
-            "OAuth2", [("token_url", scheme.token_url), ("refresh_url", scheme.refresh_url)]
+            "OAuth2",
+            [
+                ("token_url", scheme.token_url),
+                ("refresh_url", scheme.refresh_url),
+                ("device_authorization_url", scheme.device_authorization_url),
+                ("metadata_url", scheme.metadata_url),
+            ],
         )
     if scheme.kind == "bearer":
         return "HttpBearer()"
@@ -58,6 +64,18 @@ def _scheme_constructor(api: Api, name: str) -> str:
     if scheme.kind == "basic":
         return "HttpBasic()"
     return f"ApiKey(location={py_literal(scheme.location)}, name={py_literal(scheme.param_name)})"
+
+
+def _named_servers(api: Api) -> str:
+    """The spec's servers, when it names them (3.2 `name`): ` Servers: name: url; ...`."""
+    if not any(server.name for server in api.servers):
+        return ""
+    entries = [
+        f"{server.name or 'unnamed'}: {server.url}"
+        + (f" ({server.description})" if server.description else "")
+        for server in api.servers
+    ]
+    return " Servers: " + "; ".join(entries) + "."
 
 
 def _call_text(callee: str, arguments: list[tuple[str, str | None]]) -> str:
@@ -104,6 +122,15 @@ def _client(api: Api) -> ClientContext:
         doc += f" Default: the environment variable `{variable}`" + (
             " (`user:password`)." if scheme.kind == "basic" else "."
         )
+        if scheme.device_authorization_url:
+            doc += (
+                " The spec's device authorization endpoint (RFC 8628):"
+                f" `{scheme.device_authorization_url}`."
+            )
+        if scheme.metadata_url:
+            doc += f" Authorization server metadata: `{scheme.metadata_url}`."
+        if scheme.is_deprecated:
+            doc += " Deprecated."
         if scheme.description:
             doc += " " + scheme.description
         # parenthesized like any parameter whose line is too long (see `_parameter`)
@@ -112,17 +139,12 @@ def _client(api: Api) -> ClientContext:
     checking = ImportSet()  # the resource classes: imported when first used
     refs: list[ResourceRef] = []
     for resource in api.resources:
+        if len(resource.attribute_path) > 1:
+            continue  # a nested tag: an attribute of its parent's resource
         module = f".resources.{_module(resource)}"
         names = _resource_class_names(resource.class_name)
         checking.add(module, *names)
-        refs.append(
-            ResourceRef(
-                resource.python_name,
-                module,
-                resource.class_name,
-                _doc(resource.description or f"Operations tagged `{resource.tag}`.", 8),
-            )
-        )
+        refs.append(resource_ref(resource, module))
     if checking.lines():
         imports.add("typing", "TYPE_CHECKING")
     root_class = root_methods = None
@@ -136,7 +158,8 @@ def _client(api: Api) -> ClientContext:
             "Args:",
             f"    base_url: The server URL; default: the environment variable"
             f" `{prefix}BASE_URL`, else the spec's first server"
-            + (f" ({api.base_url})." if api.base_url else "."),
+            + (f" ({api.base_url})." if api.base_url else ".")
+            + _named_servers(api),
             *(f"    {c.name}: {c.doc}" for c in credentials),
             "    timeout: Seconds each attempt of a request may take as a whole, from"
             " connecting to the last byte (an `httpx.Timeout` sets httpx's limits per"

@@ -16,7 +16,7 @@ from ..ir import (
 )
 from ..literals import docblock, py_literal
 from ..names import file_stem
-from .contexts import ArgContext
+from .contexts import ArgContext, ResourceRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,25 @@ class FilePlan:
 
 def _module(resource: Resource) -> str:
     return file_stem(resource.python_name)
+
+
+def resource_doc(resource: Resource) -> str:
+    """What a resource is about: its tag's summary and description."""
+    parts = [p for p in (resource.summary, resource.description) if p]
+    if len(parts) == 2 and parts[0] == parts[1]:
+        parts.pop()
+    if parts:
+        return "\n\n".join(parts)
+    if resource.tag:
+        return f"Operations tagged `{resource.tag}`."
+    return "Operations without a tag."
+
+
+def resource_ref(resource: Resource, module: str) -> ResourceRef:
+    """The attribute reaching `resource` (from the client, or from its parent's)."""
+    return ResourceRef(
+        resource.python_name, module, resource.class_name, _doc(resource_doc(resource), 8)
+    )
 
 
 def _doc(text: str, indent: int) -> str:

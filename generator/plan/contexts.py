@@ -180,6 +180,8 @@ class ResourceContext:
     class_name: str
     doc: str
     operations: tuple[OperationContext, ...]
+    # 3.2 nested tags: the resources reached as attributes of this one
+    children: tuple[ResourceRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,8 @@ class ReadmeContext:
     environment: tuple[tuple[str, str], ...]
     sections: tuple[SectionContext, ...]
     paginated: tuple[str, ...] = ()
+    # "`name`: url (description)" per server, when the spec names them (3.2)
+    servers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,7 @@ def _snippet(types: Types, api: Api, resource: Resource, op: Operation) -> Snipp
     if op.body is not None and op.body.is_required:
         body = f"{types.annotation(op.body.type)}(...)" if types.is_model(op.body.type) else "..."
         args.append(f"body={body}")
-    target = "client" if resource.tag is None else f"client.{resource.python_name}"
+    target = ".".join(("client", *resource.attribute_path))
     code = f"result = {target}.{op.python_name}({', '.join(args)})"
     title = f"`{op.python_name}`: `{op.method} {_markdown_text(op.path)}`"
     if op.summary:
@@ -95,7 +95,7 @@ def _readme(api: Api, index: Definitions) -> ReadmeContext:
     sections: list[SectionContext] = []
     resources = [*api.resources, *([api.root] if api.root is not None else [])]
     for resource in resources:
-        heading = "client" if resource.tag is None else f"client.{resource.python_name}"
+        heading = ".".join(("client", *resource.attribute_path))
         snippets = tuple(_snippet(types, api, resource, op) for op in resource.operations)
         sections.append(SectionContext(heading, snippets))
     return ReadmeContext(
@@ -113,6 +113,18 @@ def _readme(api: Api, index: Definitions) -> ReadmeContext:
             ),
         ),
         sections=tuple(sections),
+        servers=_servers(api),
+    )
+
+
+def _servers(api: Api) -> tuple[str, ...]:
+    """The servers' lines, when the spec names them (3.2 `servers[].name`)."""
+    if not any(server.name for server in api.servers):
+        return ()
+    return tuple(
+        f"`{_markdown_text(server.name or 'unnamed')}`: {_markdown_text(server.url)}"
+        + (f" ({_markdown_text(server.description)})" if server.description else "")
+        for server in api.servers
     )
 
 

@@ -17,11 +17,20 @@ from ..ir import (
 )
 from ..literals import py_literal
 from ..pytypes import DecoderDef, Definitions, Types
-from .common import _check_args, _doc, _parameter, _resource_class_names
+from .common import (
+    _check_args,
+    _doc,
+    _module,
+    _parameter,
+    _resource_class_names,
+    resource_doc,
+    resource_ref,
+)
 from .contexts import (
     ArgContext,
     OperationContext,
     ResourceContext,
+    ResourceRef,
 )
 from .pagination import pager_context
 from .streams import with_stream
@@ -81,6 +90,8 @@ def _param_literal(p: Param, types: Types) -> str:
     ]
     if p.allow_reserved:
         arguments.append(("allow_reserved", "True"))
+    if p.media_type is not None:
+        arguments.append(("media_type", py_literal(p.media_type)))
     checks = _check_args(p.constraints, types.choices(p.type))
     if checks:
         arguments.append(("checks", f"dict({checks})"))
@@ -334,13 +345,17 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
     if any(op.pager is not None for op in operations):
         imports.add(".._pagination", "aiterate", "iterate")
         imports.add("collections.abc", "AsyncIterator", "Iterator")
-    checking = ImportSet()  # models named by annotations only
+    checking = ImportSet()  # models and nested resources named by annotations only
     if types.models_used:
         checking.add("..models", *sorted(types.models_used))
+    children: list[ResourceRef] = []
+    for child in (r for r in api.resources if r.python_name in resource.children):
+        module = f".{_module(child)}"
+        checking.add(module, *_resource_class_names(child.class_name))
+        children.append(resource_ref(child, module))
+    if checking.lines():
         imports.add("typing", "TYPE_CHECKING")
-    doc = resource.description or (
-        f"Operations tagged `{resource.tag}`." if resource.tag else "Operations without a tag."
-    )
+    doc = resource_doc(resource)
     names = _resource_class_names(resource.class_name)
     return ResourceContext(
         docstring=_doc(
@@ -353,4 +368,5 @@ def _resource(api: Api, index: Definitions, resource: Resource) -> ResourceConte
         class_name=resource.class_name,
         doc=_doc(doc, 4),
         operations=operations,
+        children=tuple(children),
     )

@@ -52,7 +52,7 @@ from ._reading import (
     check_deadline,
     check_json_values,
 )
-from ._request import Endpoint, encode_body
+from ._request import Endpoint, encode_body, query_url
 from ._resources import AsyncResource, SyncResource
 from ._response import RAW_RESPONSE, APIResponse, redact_error
 from ._types import UNSET, Headers, Query, Timeout, Unset
@@ -198,7 +198,7 @@ class _BaseClient(Generic[_HttpxT]):
                 headers.pop(name, None)
         query = list(credential_query)
         cookies = dict(credential_cookies)
-        route.add_params(args, query, headers, cookies)
+        raw_query = route.add_params(args, query, headers, cookies)
         if extra_query:
             query.extend((k, scalar_text(v)) for k, v in extra_query.items())
         if endpoint.idempotency_header and endpoint.idempotency_header not in headers:
@@ -216,11 +216,12 @@ class _BaseClient(Generic[_HttpxT]):
         url = root + route.url_path(args)
         next_url = NEXT_URL.get()
         if next_url is not None:  # a page's next link: its query replaces the call's
-            url, query = next_url, list(credential_query)
+            url, query, raw_query = next_url, list(credential_query), ""
+        url, params = query_url(url, query, raw_query)
         request = self._http_client.build_request(
             endpoint.method,
             url,
-            params=tuple(query) or None,
+            params=params,
             headers=headers,
             content=content,
             files=files,

@@ -8,11 +8,13 @@ call, as its `route`; a call then only serialises its own arguments.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import IO, Any, Generic, TypeVar, cast
+from urllib.parse import quote
 
 import httpx
 
@@ -25,12 +27,12 @@ from ._bodies import (
     _json_bytes,
     _multipart,
 )
-from ._params import Param, path_value, serialize, simple_text, split_path
+from ._params import Param, path_value, scalar_text, serialize, simple_text, split_path
 from ._response import ResponseDecoder
 from ._types import UNSET
 from .errors import RequestValidationError
 
-__all__ = ["Endpoint", "Route", "Slot", "encode_body"]
+__all__ = ["Endpoint", "Route", "Slot", "encode_body", "query_url"]
 
 T = TypeVar("T")
 
@@ -41,7 +43,10 @@ _NOT_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _NOT_IN_COOKIE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f;]")
 
 # Methods retried without an `Idempotency-Key` (repeating them changes nothing more).
-_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+_IDEMPOTENT_METHODS = frozenset(
+    {"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "QUERY"}
+)
+_FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class Route:
     query: tuple[Slot, ...]
     headers: tuple[Slot, ...]
     cookies: tuple[Slot, ...]
+    # An `in: querystring` parameter: its value is the whole query string.
+    querystring: Slot | None
     checked: tuple[Slot, ...]  # parameters with constraints to check before sending
     arity: int  # how many `args` a call passes: one per parameter
     # Retried without an `Idempotency-Key`.
@@ -120,6 +127,7 @@ class Route:
             query=tuple(by_location.get("query", ())),
             headers=tuple(by_location.get("header", ())),
             cookies=tuple(by_location.get("cookie", ())),
+            querystring=next(iter(by_location.get("querystring", ())), None),
             checked=tuple(slot for slot in slots if slot.param.checks),
             arity=len(slots),
             is_idempotent=endpoint.method.upper() in _IDEMPOTENT_METHODS,
@@ -145,8 +153,14 @@ class Route:
         query: list[tuple[str, str]],
         headers: httpx.Headers,
         cookies: dict[str, str],
-    ) -> None:
-        """Add the query, header and cookie parameters given in `args` (not `UNSET`)."""
+    ) -> str:
+        """Add the query, header and cookie parameters given in `args` (not `UNSET`);
+        return the query string of an `in: querystring` parameter written as text
+        (already percent-encoded; a form one is added to `query` instead)."""
+        raw = ""
+        whole = self.querystring
+        if whole is not None and args[whole.index] is not UNSET:
+            raw = _querystring(whole.param, args[whole.index], query)
         for slot in self.query:
             value = args[slot.index]
             if value is not UNSET:
@@ -163,6 +177,33 @@ class Route:
                 for name, text in serialize(slot.param, value):
                     _check_sendable(slot, "cookie", name, text, _NOT_IN_COOKIE)
                     cookies[name] = text
+        return raw
+
+
+def _querystring(param: Param, value: object, query: list[tuple[str, str]]) -> str:
+    """An `in: querystring` value: a form (the default media type) is added to `query`
+    as its fields, the way a form body is written; any other media type is the value's
+    text (JSON for a JSON type), percent-encoded, returned whole."""
+    media = param.media_type.split(";", 1)[0].strip().lower() or _FORM
+    if media == _FORM:
+        query.extend(_form_fields(value))
+        return ""
+    if media == "application/json" or media.endswith("+json"):
+        text = json.dumps(_serde.encode(value), separators=(",", ":"), ensure_ascii=False)
+    else:
+        text = scalar_text(value)
+    return quote(text, safe="")
+
+
+def query_url(
+    url: str, query: list[tuple[str, str]], raw: str
+) -> tuple[str, tuple[tuple[str, str], ...] | None]:
+    """The URL and `params` for httpx: with a `raw` query string (a `querystring`
+    parameter), the query is written into the URL as it is, the other pairs after it."""
+    if not raw:
+        return url, tuple(query) or None
+    rest = str(httpx.QueryParams(tuple(query))) if query else ""
+    return f"{url}?{raw}" + (f"&{rest}" if rest else ""), None
 
 
 def _check_sendable(

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.e2e._harness import Generated, generated_client, serve_asgi
+from tests.e2e._harness import Generated, generated_client, mypy_strict, serve_asgi
 
 HERE = Path(__file__).parent
 GATE_SECONDS = 10.0
@@ -28,6 +28,7 @@ class Gate:
     def __init__(self) -> None:
         self.received: list[Any] = []
         self.waited_out = 0
+        self.queries: list[str] = []  # the query strings of QUERY / PURGE requests
 
     async def wait_for(self, count: int) -> None:
         for _ in range(int(GATE_SECONDS / 0.01)):
@@ -40,7 +41,12 @@ class Gate:
 def make_app(gate: Gate) -> Any:
     from starlette.applications import Starlette
     from starlette.requests import Request
-    from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
+    from starlette.responses import (
+        JSONResponse,
+        PlainTextResponse,
+        Response,
+        StreamingResponse,
+    )
     from starlette.routing import Route
 
     async def chat(request: Request) -> Any:
@@ -78,6 +84,19 @@ def make_app(gate: Gate) -> Any:
 
         return StreamingResponse(lines(), media_type="application/jsonl")
 
+    async def search(request: Request) -> Any:
+        # 3.2: a QUERY request, its whole query string one (form) parameter
+        gate.queries.append(request.url.query)
+        body = await request.json()
+        params = request.query_params
+        low, high = int(params["from"]), int(params.get("to", "10"))
+        found = [{"n": n} for n in range(low, high) if n >= body["min"]]
+        return JSONResponse([*found, *({"n": -1} for _ in params.getlist("labels"))])
+
+    async def purge(request: Request) -> Any:
+        gate.queries.append(f"{request.method} {request.path_params['n']}")
+        return Response(status_code=204)
+
     async def probe(request: Request) -> Any:
         return PlainTextResponse("streams-e2e")
 
@@ -86,6 +105,8 @@ def make_app(gate: Gate) -> Any:
             Route("/chat/completions", chat, methods=["POST"]),
             Route("/events", watch),
             Route("/ticks", ticks),
+            Route("/ticks/search", search, methods=["QUERY"]),
+            Route("/ticks/{n}", purge, methods=["PURGE"]),
             Route("/", probe),
         ]
     )
@@ -107,6 +128,13 @@ def gen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     spec = yaml.safe_load((HERE / f"chat{request.param}.yaml").read_text(encoding="utf-8"))
     with generated_client(spec, f"chat{request.param}_client", tmp_path_factory.mktemp("s")) as g:
         yield request.param, g
+
+
+@pytest.fixture(scope="module")
+def gen32(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
+    spec = yaml.safe_load((HERE / "chat32.yaml").read_text(encoding="utf-8"))
+    with generated_client(spec, "chat32x_client", tmp_path_factory.mktemp("q")) as g:
+        yield g
 
 
 def _text(version: str, item: Any) -> str:
@@ -225,20 +253,86 @@ def test_diff_json_to_stream_is_breaking(
     assert "list_ticks" in out and "Stream[Tick]" in out
 
 
+def test_query_method_and_querystring_sync(server: str, gate: Gate, gen32: Generated) -> None:
+    models = gen32.models
+    window = models.SearchTicksWindow(from_=2, to=6, labels=["a b"])
+    with gen32.pkg.Client(base_url=server) as client:
+        gate.queries.clear()
+        ticks = client.events.history.search_ticks(window=window, body={"min": 3})
+        assert [t.n for t in ticks] == [3, 4, 5, -1]
+        assert client.events.history.purge_tick(7) is None
+        raw = client.with_raw_response.events.history.search_ticks(
+            window=models.SearchTicksWindow(from_=0), body=models.SearchTicksBody(min=9)
+        )
+        assert raw.status_code == 200 and [t.n for t in raw.parse()] == [9]
+    assert gate.queries == ["from=2&to=6&labels=a+b", "PURGE 7", "from=0"]
+
+
+async def test_query_method_and_querystring_async(
+    server: str, gate: Gate, gen32: Generated
+) -> None:
+    async with gen32.pkg.AsyncClient(base_url=server) as client:
+        gate.queries.clear()
+        window = gen32.models.SearchTicksWindow(from_=8)
+        ticks = await client.events.history.search_ticks(window=window, body={"min": 0})
+        assert [t.n for t in ticks] == [8, 9]
+        assert await client.events.history.purge_tick(1) is None
+    assert gate.queries == ["from=8", "PURGE 1"]
+
+
+USAGE_32 = """\
+from chat32x_client import AsyncClient, Client
+from chat32x_client.models import SearchTicksBody, SearchTicksWindow, Tick
+
+
+def sync_calls(client: Client) -> list[Tick]:
+    client.events.history.purge_tick(1)
+    window = SearchTicksWindow(from_=1, labels=["x"])
+    return client.events.history.search_ticks(window=window, body=SearchTicksBody(min=0))
+
+
+async def async_calls(client: AsyncClient) -> list[Tick]:
+    await client.events.history.purge_tick(1)
+    return await client.events.history.search_ticks(
+        window=SearchTicksWindow(from_=1), body={"min": 0}
+    )
+"""
+
+
+@pytest.mark.slow
+def test_openapi_32_package_type_checks(gen32: Generated) -> None:
+    (gen32.root / "usage_32.py").write_text(USAGE_32, encoding="utf-8")
+    proc = mypy_strict(gen32.root, "chat32x_client", "usage_32.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_unsupported_openapi_32_is_an_error_at_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from oagen.cli import main
 
     spec = yaml.safe_load((HERE / "chat32.yaml").read_text(encoding="utf-8"))
-    spec["paths"]["/search"] = {
-        "query": {"operationId": "search", "responses": {"200": {"description": "ok"}}}
+    parts = {"type": "array", "items": {"type": "string", "contentMediaType": "image/png"}}
+    spec["paths"]["/upload"] = {
+        "post": {
+            "operationId": "upload",
+            "requestBody": {
+                "content": {
+                    "multipart/mixed": {
+                        "schema": parts,
+                        "itemEncoding": {"contentType": "image/png"},
+                    }
+                }
+            },
+            "responses": {"204": {"description": "ok"}},
+        }
     }
     path = tmp_path / "chat.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     assert main(["generate", str(path), "-o", str(tmp_path / "out")]) == 1
     captured = capsys.readouterr()
     text = captured.out + captured.err
-    assert "`query` is OpenAPI 3.2 that oagen cannot generate yet" in text
-    assert "chat.yaml:" in text and "#/paths/~1search/query" in text
+    assert "`itemEncoding` is OpenAPI 3.2 that oagen cannot generate yet" in text
+    assert "chat.yaml:" in text
+    assert "#/paths/~1upload/post/requestBody/content/multipart~1mixed/itemEncoding" in text
     assert not (tmp_path / "out").exists()
