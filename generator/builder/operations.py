@@ -24,7 +24,7 @@ from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .docs import doc_text
 from .media import accept_list, body_hints, body_kind, is_json, pick_media
-from .objects import json_value
+from .objects import as_list, json_value
 from .schemas import SchemaBuilder
 from .streams import StreamBuilder
 
@@ -40,6 +40,7 @@ _DEFAULT_STYLE: dict[ParamLocation, str] = {
 }  # fmt: skip
 _FORM = "application/x-www-form-urlencoded"
 _TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
+_QUERY_PAIR = re.compile(r"([^=&{}]+)=\{([^{}]+)\}")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token (header, cookie names)
 _STATUS_KEY = re.compile(r"[1-5](?:[0-9][0-9]|XX)|DEFAULT")  # upper-cased response keys
 _EMPTY_STATUSES = frozenset({"204", "205", "304"})
@@ -102,6 +103,7 @@ class OperationBuilder:
         """The operation `op` (at `where`) of `item`, sent with the HTTP `method`."""
         check_servers(op.get("servers"), where.child("servers"), self._sink)
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
+        path = self._route(path, item, op, where)
         hint = op_id or f"{method.lower()} {path}"
         op_name = pascal(hint, "Operation")
         bodies = self._bodies(op.get("requestBody"), where.child("requestBody"), op_name)
@@ -144,6 +146,42 @@ class OperationBuilder:
         return DraftOperation(tag, hint, operation)
 
     # -- parameters ---------------------------------------------------------------
+
+    def _route(self, path: str, item: dict[str, Any], op: dict[str, Any], where: Where) -> str:
+        """The path without a query string written into it (`/search?q={q}`, which
+        OpenAPI does not allow but real specs have): kept off when each of its pairs is
+        `name={name}` of a declared query parameter (sent as that parameter, the same
+        bytes on the wire), an error otherwise."""
+        route, mark, query = path.partition("?")
+        if not mark:
+            return path
+        declared = {
+            p.get("name")
+            for source in (item, op)
+            for value in as_list(source.get("parameters"))
+            if (found := self._resolver.deref(value, where)) is not None
+            and isinstance(p := found[0], dict)
+            and p.get("in") == "query"
+        }
+        pairs = query.split("&")
+        if all(
+            (m := _QUERY_PAIR.fullmatch(pair)) is not None
+            and m.group(1) == m.group(2)
+            and m.group(1) in declared
+            for pair in pairs
+        ):
+            self._sink.warning(
+                f"the path holds a query string ({'?' + query!r}); its variables are "
+                "sent as the query parameters of the same names",
+                where,
+            )
+            return route
+        self._sink.error(
+            f"the path holds a query string ({'?' + query!r}) that is not only the "
+            "operation's query parameters (`name={name}`): a path cannot carry one",
+            where,
+        )
+        return route
 
     def _params(
         self,

@@ -376,6 +376,46 @@ paths:
     assert str(err).startswith(f"{tmp_path / 'spec.yaml'}:6:7: error: path template variable")
 
 
+def test_build_query_string_in_path_is_sent_as_its_query_parameters(tmp_path: Path) -> None:
+    """medium.com's `/search/articles?query={query}` (a path key OpenAPI does not
+    allow): the operation is `/search/articles` with its declared `query` parameter."""
+    api, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /search/articles?query={query}:
+    get:
+      parameters:
+        - {name: query, in: query, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+""",
+    )
+    assert _errors(diags) == []
+    (warning,) = [d for d in diags if d.severity == "warning"]
+    assert "the path holds a query string ('?query={query}')" in warning.message
+    (op,) = _ops(api).values()
+    assert op.path == "/search/articles"
+    assert op.python_name == "get_search_articles"
+    assert [(p.location, p.wire_name) for p in op.params] == [("query", "query")]
+
+
+def test_build_query_string_in_path_with_fixed_values_is_an_error(tmp_path: Path) -> None:
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /items?type=book:
+    get:
+      responses: {'200': {description: ok}}
+""",
+    )
+    (err,) = _errors(diags)
+    assert err.message.startswith("the path holds a query string ('?type=book')")
+    assert err.pointer == "#/paths/~1items?type=book/get"
+
+
 def test_build_path_parameter_not_in_template(tmp_path: Path) -> None:
     _, diags = _build(
         tmp_path,
