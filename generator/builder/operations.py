@@ -25,6 +25,7 @@ from ..resolve import Resolver
 from .docs import doc_text
 from .media import accept_list, body_hints, body_kind, is_json, pick_media
 from .objects import as_list, json_value
+from .routes import route
 from .schemas import SchemaBuilder
 from .streams import StreamBuilder
 
@@ -40,7 +41,6 @@ _DEFAULT_STYLE: dict[ParamLocation, str] = {
 }  # fmt: skip
 _FORM = "application/x-www-form-urlencoded"
 _TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
-_QUERY_PAIR = re.compile(r"([^=&{}]+)=\{([^{}]+)\}")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token (header, cookie names)
 _STATUS_KEY = re.compile(r"[1-5](?:[0-9][0-9]|XX)|DEFAULT")  # upper-cased response keys
 _EMPTY_STATUSES = frozenset({"204", "205", "304"})
@@ -103,7 +103,7 @@ class OperationBuilder:
         """The operation `op` (at `where`) of `item`, sent with the HTTP `method`."""
         check_servers(op.get("servers"), where.child("servers"), self._sink)
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
-        path = self._route(path, item, op, where)
+        path = route(path, self._query_names(item, op, where), where, self._sink)
         hint = op_id or f"{method.lower()} {path}"
         op_name = pascal(hint, "Operation")
         bodies = self._bodies(op.get("requestBody"), where.child("requestBody"), op_name)
@@ -146,42 +146,6 @@ class OperationBuilder:
         return DraftOperation(tag, hint, operation)
 
     # -- parameters ---------------------------------------------------------------
-
-    def _route(self, path: str, item: dict[str, Any], op: dict[str, Any], where: Where) -> str:
-        """The path without a query string written into it (`/search?q={q}`, which
-        OpenAPI does not allow but real specs have): kept off when each of its pairs is
-        `name={name}` of a declared query parameter (sent as that parameter, the same
-        bytes on the wire), an error otherwise."""
-        route, mark, query = path.partition("?")
-        if not mark:
-            return path
-        declared = {
-            p.get("name")
-            for source in (item, op)
-            for value in as_list(source.get("parameters"))
-            if (found := self._resolver.deref(value, where)) is not None
-            and isinstance(p := found[0], dict)
-            and p.get("in") == "query"
-        }
-        pairs = query.split("&")
-        if all(
-            (m := _QUERY_PAIR.fullmatch(pair)) is not None
-            and m.group(1) == m.group(2)
-            and m.group(1) in declared
-            for pair in pairs
-        ):
-            self._sink.warning(
-                f"the path holds a query string ({'?' + query!r}); its variables are "
-                "sent as the query parameters of the same names",
-                where,
-            )
-            return route
-        self._sink.error(
-            f"the path holds a query string ({'?' + query!r}) that is not only the "
-            "operation's query parameters (`name={name}`): a path cannot carry one",
-            where,
-        )
-        return route
 
     def _params(
         self,
@@ -286,6 +250,18 @@ class OperationBuilder:
                 )
             )
         return tuple(params)
+
+    def _query_names(self, item: dict[str, Any], op: dict[str, Any], where: Where) -> set[str]:
+        """The names of the `in: query` parameters of an operation (and of its path)."""
+        return {
+            name
+            for source in (item, op)
+            for value in as_list(source.get("parameters"))
+            if (found := self._resolver.deref(value, where)) is not None
+            and isinstance(found[0], dict)
+            and found[0].get("in") == "query"
+            and isinstance(name := found[0].get("name"), str)
+        }
 
     def _check_querystring(
         self, raw: dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]]
