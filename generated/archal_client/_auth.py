@@ -182,21 +182,30 @@ def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
 
 
 def redirect_request(
+    http_client: httpx.Client | httpx.AsyncClient,
     request: httpx.Request,
     response: httpx.Response,
+    rewindable: bool,
+    hops: int,
     secret_headers: frozenset[str],
     secret_query: set[str],
 ) -> httpx.Request | None:
     """The request following the redirect `response` (built by httpx: method, URL,
-    body, `Authorization` dropped for another origin), or None: there is none.
+    body, `Authorization` dropped for another origin), or None: do not follow (the
+    `httpx` client does not follow redirects, `hops` reached its limit, or a body
+    that was streamed would have to be sent again).
 
     Going to another origin, every credential header (`secret_headers`) and API-key
     query parameter (`secret_query`) is dropped too; on the same origin the cookies
     sent stay.
     """
-    nxt = response.next_request
-    if nxt is None:
+    if not http_client.follow_redirects:
         return None
+    nxt = response.next_request
+    if nxt is None or hops >= http_client.max_redirects:
+        return None  # a 3xx response past the limit is raised as an `APIStatusError`
+    if not rewindable and nxt.method == request.method:
+        return None  # the body was streamed and cannot be sent again
     if _same_origin(request.url, nxt.url):
         cookie = request.headers.get("cookie")
         if cookie is not None:
@@ -210,6 +219,20 @@ def redirect_request(
         ]
         nxt.url = nxt.url.copy_with(params=kept)
     return _safe_request(nxt)
+
+
+def secret_names(
+    schemes: Mapping[str, SecurityScheme],
+) -> tuple[frozenset[str], set[str]]:
+    """The credential headers (lower-case) and API-key query parameters of `schemes`:
+    what never goes to another origin (the query ones are redacted in logs too)."""
+    api_keys = [s for s in schemes.values() if isinstance(s, ApiKey)]
+    headers = CREDENTIAL_HEADERS | {
+        s.name.lower() for s in api_keys if s.location != "query"
+    }
+    query = {s.name for s in api_keys if s.location == "query"}
+    _register_query_secrets(query)
+    return headers, query
 
 
 def secret_values(credentials: Mapping[str, object]) -> list[str]:

@@ -9,7 +9,6 @@ hooks and transports see that request, its body readable.
 
 from __future__ import annotations
 
-import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,18 +18,17 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 
 from ._auth import (
-    CREDENTIAL_HEADERS,
     REDACTED,
     ApiKey,
     HttpBasic,
     HttpBearer,
     HttpScheme,
     SecurityScheme,
-    _register_query_secrets,
     _safe_request,
     _same_origin,
     credentials_from_environment,
     redirect_request,
+    secret_names,
     secret_values,
 )
 from ._bodies import Body, _is_bytes_file
@@ -39,8 +37,9 @@ from ._failures import (
     _connection_error,
     _credential_hint,
     _local_error,
-    _retry_after,
     _status_error,
+    may_retry,
+    retry_delay,
 )
 from ._oauth2 import OAuth2, aprepare_tokens, expire_tokens, prepare_tokens
 from ._pagination import NEXT_URL
@@ -76,10 +75,6 @@ __all__ = [
 T = TypeVar("T")
 _HttpxT = TypeVar("_HttpxT", httpx.Client, httpx.AsyncClient)
 
-INITIAL_RETRY_DELAY = 0.5
-MAX_RETRY_DELAY = 8.0
-# A server asking to wait longer than this is not waited for: the error is raised.
-MAX_RETRY_AFTER = 60.0
 # Cap on a decoded response body (gzip bombs); per client: `max_response_bytes`.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 # Cap on the values of a JSON body (what decoding it costs); `max_json_values`.
@@ -134,14 +129,9 @@ class _BaseClient(Generic[_HttpxT]):
         self._default_headers.update(default_headers or {})
         self.max_response_bytes = MAX_RESPONSE_BYTES
         self.max_json_values = MAX_JSON_VALUES
-        api_keys = [s for s in self._security_schemes.values() if isinstance(s, ApiKey)]
         # Headers and query parameters never sent along a redirect to another origin
         # (nor to an operation's plain-http server on another origin).
-        self._secret_headers = CREDENTIAL_HEADERS | {
-            s.name.lower() for s in api_keys if s.location != "query"
-        }
-        self._secret_query = {s.name for s in api_keys if s.location == "query"}
-        _register_query_secrets(self._secret_query)
+        self._secret_headers, self._secret_query = secret_names(self._security_schemes)
         self._sent_credentials: dict[tuple[tuple[str, ...], ...], _Credentials] = {}
         # OAuth2 grants: their tokens change, so what a requirement sends is not cached
         self._fetched_tokens = any(
@@ -252,49 +242,13 @@ class _BaseClient(Generic[_HttpxT]):
             return httpx.USE_CLIENT_DEFAULT
         return None
 
-    def _may_retry(
-        self, request: httpx.Request, endpoint: Endpoint[Any], rewindable: bool
-    ) -> bool:
-        if self.max_retries == 0 or not rewindable:
-            return False  # nothing to retry, or a body that cannot be sent twice
-        if endpoint.route.is_idempotent:
-            return True
-        key = endpoint.idempotency_header or "Idempotency-Key"
-        return key in request.headers or "Idempotency-Key" in request.headers
-
-    def _retry_delay(
-        self, attempt: int, response: httpx.Response | None
-    ) -> float | None:
-        """Seconds to wait before retry number `attempt + 1`, or None: do not retry."""
-        if attempt >= self.max_retries:
-            return None
-        if response is not None:
-            status = response.status_code
-            if not (status in (408, 429) or status >= 500):
-                return None
-            server_delay = _retry_after(response.headers)
-            if server_delay is not None:
-                return server_delay if server_delay <= MAX_RETRY_AFTER else None
-        delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
-        return delay * (1 - 0.25 * random.random())
-
     def _redirect(
-        self,
-        request: httpx.Request,
-        response: httpx.Response,
-        rewindable: bool,
-        hops: int,
+        self, request: httpx.Request, response: httpx.Response, rewindable: bool, hops: int
     ) -> httpx.Request | None:
-        """The request following the redirect `response`, or None: do not follow
-        (see `redirect_request`: no credential goes to another origin)."""
-        if not self._http_client.follow_redirects:
-            return None
-        nxt = response.next_request
-        if nxt is None or hops >= self._http_client.max_redirects:
-            return None  # a 3xx response past the limit is raised as an `APIStatusError`
-        if not rewindable and nxt.method == request.method:
-            return None  # the body was streamed and cannot be sent again
-        return redirect_request(request, response, self._secret_headers, self._secret_query)
+        headers, query = self._secret_headers, self._secret_query
+        return redirect_request(
+            self._http_client, request, response, rewindable, hops, headers, query
+        )
 
     def _scrub(self, text: str) -> str:
         """`text` with every credential value replaced by `REDACTED`."""
@@ -358,7 +312,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         request, rewindable = self._build_request(
             endpoint, args, body, extra_headers, extra_query, timeout, content_type
         )
-        retry = self._may_retry(request, endpoint, rewindable)
+        retry = may_retry(request, endpoint, rewindable, self.max_retries)
         attempt = 0
         renewed = not self._fetched_tokens  # renewed once after a 401
         while True:
@@ -374,7 +328,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                             endpoint, args, body, extra_headers, extra_query, timeout, content_type
                         )
                         continue
-                delay = self._retry_delay(attempt, response) if retry else None
+                delay = retry_delay(attempt, self.max_retries, response) if retry else None
                 if delay is None:
                     if endpoint.stream_media and response.is_success:
                         return cast("T", response)  # never retried from here on
@@ -384,7 +338,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             except _UNSENDABLE as exc:  # nothing was sent: never retried
                 raise _local_error(request, exc, self._scrub) from None
             except httpx.TransportError as exc:
-                delay = self._retry_delay(attempt, None) if retry else None
+                delay = retry_delay(attempt, self.max_retries, None) if retry else None
                 if delay is None:
                     raise _connection_error(request, exc) from exc
             self._sleep(delay)
@@ -462,7 +416,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         request, rewindable = self._build_request(
             endpoint, args, body, extra_headers, extra_query, timeout, content_type
         )
-        retry = self._may_retry(request, endpoint, rewindable)
+        retry = may_retry(request, endpoint, rewindable, self.max_retries)
         attempt = 0
         renewed = not self._fetched_tokens  # renewed once after a 401
         while True:
@@ -478,7 +432,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                             endpoint, args, body, extra_headers, extra_query, timeout, content_type
                         )
                         continue
-                delay = self._retry_delay(attempt, response) if retry else None
+                delay = retry_delay(attempt, self.max_retries, response) if retry else None
                 if delay is None:
                     if endpoint.stream_media and response.is_success:
                         return cast("T", response)  # never retried from here on
@@ -488,7 +442,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             except _UNSENDABLE as exc:  # nothing was sent: never retried
                 raise _local_error(request, exc, self._scrub) from None
             except httpx.TransportError as exc:
-                delay = self._retry_delay(attempt, None) if retry else None
+                delay = retry_delay(attempt, self.max_retries, None) if retry else None
                 if delay is None:
                     raise _connection_error(request, exc) from exc
             await self._sleep(delay)

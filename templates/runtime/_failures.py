@@ -1,16 +1,21 @@
 """What a failed call raises: status errors with decoded bodies, connection and
-decoding errors; and how long a server asks to wait. Static runtime, copied verbatim.
+decoding errors; and when a call is tried again (how long a server asks to wait).
+Static runtime, copied verbatim.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._response import select_decoder
+
+if TYPE_CHECKING:
+    from ._request import Endpoint
 from .errors import (
     APIConnectionError,
     APIError,
@@ -36,6 +41,42 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A server asking to wait longer than this is not waited for: the error is raised.
+MAX_RETRY_AFTER = 60.0
+
+
+def may_retry(
+    request: httpx.Request, endpoint: Endpoint[Any], rewindable: bool, max_retries: int
+) -> bool:
+    """Whether a failed `request` may be sent again: an idempotent method, or one
+    carrying an idempotency key, with a body that can be sent twice."""
+    if max_retries == 0 or not rewindable:
+        return False  # nothing to retry, or a body that cannot be sent twice
+    if endpoint.route.is_idempotent:
+        return True
+    key = endpoint.idempotency_header or "Idempotency-Key"
+    return key in request.headers or "Idempotency-Key" in request.headers
+
+
+def retry_delay(
+    attempt: int, max_retries: int, response: httpx.Response | None
+) -> float | None:
+    """Seconds to wait before retry number `attempt + 1`, or None: do not retry."""
+    if attempt >= max_retries:
+        return None
+    if response is not None:
+        status = response.status_code
+        if not (status in (408, 429) or status >= 500):
+            return None
+        server_delay = _retry_after(response.headers)
+        if server_delay is not None:
+            return server_delay if server_delay <= MAX_RETRY_AFTER else None
+    delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
+    return delay * (1 - 0.25 * random.random())
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:

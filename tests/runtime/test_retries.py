@@ -109,7 +109,7 @@ class TestSyncRetries:
 
     @pytest.mark.parametrize(("rand", "factor"), [(0.0, 1.0), (0.5, 0.875), (0.9999999, 0.75)])
     def test_backoff_exact_values(self, m, monkeypatch, rand, factor):
-        monkeypatch.setattr(m.bc.random, "random", lambda: rand)
+        monkeypatch.setattr(m.pkg._failures.random, "random", lambda: rand)
         server = direct.Server(httpx.ConnectError)
         client = direct.sync_client(m, server, max_retries=6)
         with pytest.raises(m.errors.APIConnectionError):
@@ -148,7 +148,7 @@ class TestSyncRetries:
         assert client.sleeps == [0.0]
 
     def test_unparsable_retry_after_falls_back_to_backoff(self, m, monkeypatch):
-        monkeypatch.setattr(m.bc.random, "random", lambda: 0.0)
+        monkeypatch.setattr(m.pkg._failures.random, "random", lambda: 0.0)
         server = direct.Server((503, {"headers": {"Retry-After": "soon-ish"}}), (200, {"json": {}}))
         client = direct.sync_client(m, server)
         client._request(direct.ep(m))
@@ -391,7 +391,7 @@ class TestRetries:
             client._request(servers.ep(m))
         assert calls == []
         assert time.monotonic() - start < 5
-        assert m.bc.MAX_RETRY_AFTER == 60.0
+        assert m.pkg._failures.MAX_RETRY_AFTER == 60.0
 
     def test_retry_after_at_cap_is_waited_for(self, m: types.SimpleNamespace) -> None:
         replies = iter(
