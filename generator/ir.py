@@ -34,6 +34,7 @@ __all__ = [
     "PaginationStyle",
     "Param",
     "ParamLocation",
+    "PartEncoding",
     "Prim",
     "PrimKind",
     "PyIdent",
@@ -245,15 +246,38 @@ class Param:
 
 
 @dataclass(frozen=True, slots=True)
+class PartEncoding:
+    """An Encoding Object of a form or multipart body: how one property (`name`),
+    or one item of a 3.2 positional multipart body (`name` ""), is written."""
+
+    name: str
+    content_type: str | None  # the part's `Content-Type` (None: by the value's type)
+    is_json: bool  # written as JSON text whatever the value's type
+    is_file: bool  # a string of it is a file part (its content type is not text)
+    headers: tuple[tuple[str, str], ...] = ()  # extra part headers, values fixed by the spec
+    style: str | None = None  # urlencoded bodies: as a query parameter's
+    explode: bool | None = None
+    allow_reserved: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Body:
     """One media type of a request body (`is_required` and `description` are the
-    request body's: the same for each of its media types)."""
+    request body's: the same for each of its media types).
+
+    `parts` are the `encoding` of a form or multipart body's properties; a 3.2
+    multipart body whose schema is an array (`multipart/mixed`) is a sequence of
+    parts encoded by position: `prefix_parts` first, then `item_part` for the rest."""
 
     media_type: str
     kind: BodyKind
     type: TypeExpr
     is_required: bool
     description: str | None
+    parts: tuple[PartEncoding, ...] = ()
+    prefix_parts: tuple[PartEncoding, ...] = ()
+    item_part: PartEncoding | None = None
+    is_positional: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,16 +5,44 @@ copied verbatim)."""
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, Literal, cast
+from urllib.parse import quote, quote_plus
+
+import httpx
 
 from . import _serde
-from ._params import Param, simple_text
+from ._params import Param, serialize, simple_text
 from ._types import UNSET
 from .errors import APIResponseValidationError, RequestValidationError
 
-__all__ = ["Body"]
+__all__ = ["Body", "Part"]
+
+# What `allowReserved` leaves as it is in a urlencoded value: RFC 3986 reserved
+# characters but those with a meaning in a form (`&`, `=`, `+`, `#`) or a query.
+_FORM_RESERVED = "!$'()*,;:@/?"
+
+
+@dataclass(frozen=True)
+class Part:
+    """How one property (or, in a positional multipart body, one item) of a form or
+    multipart body is written: the spec's Encoding Object."""
+
+    # The part's `Content-Type` (None: by the value: JSON for an object or array,
+    # `application/octet-stream` or the file name's type for a file, else text).
+    content_type: str | None = None
+    json: bool = False  # JSON text whatever the value's type
+    headers: tuple[tuple[str, str], ...] = ()  # further part headers
+    # urlencoded bodies: written as a query parameter of this style would be
+    style: str | None = None
+    explode: bool = True
+    allow_reserved: bool = False
+
+
+_PLAIN = Part()
 
 
 @dataclass(frozen=True)
@@ -28,6 +56,13 @@ class Body:
     # Whether a value is an instance of this media type's model (operations with
     # several media types: a body given without `content_type=` goes by its type).
     is_model: Callable[[object], bool] | None = None
+    # The `encoding` of a form or multipart body's properties, by wire name.
+    parts: Mapping[str, Part] = field(default_factory=dict)
+    # A multipart body whose schema is an array (`multipart/mixed`): a part per
+    # item, the first ones written per `prefix`, the others per `items`.
+    positional: bool = False
+    prefix: tuple[Part, ...] = ()
+    items: Part | None = None
 
 
 def _choose_body(bodies: tuple[Body, ...], value: object, content_type: object) -> Body:
@@ -89,21 +124,47 @@ def _form_field(name: str) -> Param:
     return Param(name=name, location="query", style="form", explode=True)
 
 
-def _form_fields(value: object) -> list[tuple[str, str]]:
+def _form_fields(
+    value: object, parts: Mapping[str, Part] | None = None
+) -> list[tuple[str, str]]:
     encoded = _serde.encode(value)
     if not isinstance(encoded, Mapping):
         raise TypeError("a form body must be a model or a mapping")
     out: list[tuple[str, str]] = []
     for key, item in encoded.items():
-        items = item if isinstance(item, list) else [item]
+        part = (parts or {}).get(key, _PLAIN)
+        if part.style is not None:
+            param = Param(key, "query", part.style, part.explode, part.allow_reserved)
+            out.extend(serialize(param, item))
+            continue
+        items = [item] if part.json or not isinstance(item, list) else item
         for one in items:
             text = (
                 json.dumps(one)
-                if isinstance(one, (dict, list))
+                if part.json or isinstance(one, (dict, list))
                 else simple_text(_form_field(key), one)
             )
             out.append((key, text))
     return out
+
+
+def form_text(value: object, parts: Mapping[str, Part]) -> bytes:
+    """A urlencoded body: its fields percent-encoded (`allowReserved` ones keeping
+    reserved characters)."""
+    fields = _form_fields(value, parts)
+    reserved = {name for name, part in parts.items() if part.allow_reserved}
+    if not reserved:
+        return str(httpx.QueryParams(tuple(fields))).encode()
+    return "&".join(
+        quote_plus(key)
+        + "="
+        + (
+            quote(text, safe=_FORM_RESERVED)
+            if key.split("[", 1)[0] in reserved
+            else quote_plus(text)
+        )
+        for key, text in fields
+    ).encode()
 
 
 def _is_bytes_file(value: object) -> bool:
@@ -113,23 +174,127 @@ def _is_bytes_file(value: object) -> bool:
     return isinstance(value, (bytes, str))
 
 
-def _multipart(value: object) -> tuple[list[tuple[str, Any]], dict[str, list[str]]]:
+def _is_file(value: object) -> bool:
+    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
+
+
+def _fields(value: object) -> Mapping[Any, Any]:
     to_dict = getattr(value, "to_dict", None)
     fields = to_dict() if callable(to_dict) else value  # file fields stay as given
     if not isinstance(fields, Mapping):
         raise TypeError("a multipart body must be a model or a mapping")
+    return fields
+
+
+def _values(fields: Mapping[Any, Any]) -> list[tuple[str, object]]:
+    """(name, value) of each part of a named multipart body: an array is a part per item."""
+    return [
+        (str(key), one)
+        for key, item in fields.items()
+        for one in (item if isinstance(item, list) else [item])
+        if one is not UNSET
+    ]
+
+
+def _part_text(name: str, value: object, part: Part) -> tuple[str, str | None]:
+    """A value that is no file as a part's text and `Content-Type` (None: text/plain)."""
+    encoded = _serde.encode(value)
+    if part.json or isinstance(encoded, (dict, list)):
+        return json.dumps(encoded), part.content_type or "application/json"
+    return simple_text(_form_field(name), encoded), part.content_type
+
+
+def _file_part(value: object, part: Part) -> object:
+    """A file value as httpx takes it, with the part's content type (unless the
+    caller's tuple names one) and headers."""
+    if part.content_type is None and not part.headers:
+        return value
+    headers = dict(part.headers)
+    if isinstance(value, tuple):
+        name, content, *rest = value
+        content_type = rest[0] if rest and rest[0] is not None else part.content_type
+        return (
+            name,
+            content,
+            content_type,
+            {**headers, **(rest[1] if len(rest) > 1 else {})},
+        )
+    name = PurePath(str(getattr(value, "name", "upload"))).name
+    return (name, value, part.content_type, headers)
+
+
+def _multipart(
+    value: object, parts: Mapping[str, Part] | None = None
+) -> tuple[list[tuple[str, Any]], dict[str, list[str]]]:
+    """`files` and `data` for httpx: a multipart/form-data body."""
     files: list[tuple[str, Any]] = []
     data: dict[str, list[str]] = {}
-    for key, item in fields.items():
-        for one in item if isinstance(item, list) else [item]:
-            if isinstance(one, (bytes, tuple)) or hasattr(one, "read"):
-                files.append((key, one))
-            elif one is not UNSET:
-                encoded = _serde.encode(one)
-                text = (
-                    json.dumps(encoded)
-                    if isinstance(encoded, (dict, list))
-                    else simple_text(_form_field(key), encoded)
-                )
-                data.setdefault(key, []).append(text)
+    for key, one in _values(_fields(value)):
+        part = (parts or {}).get(key, _PLAIN)
+        if _is_file(one):
+            files.append((key, _file_part(one, part)))
+            continue
+        text, content_type = _part_text(key, one, part)
+        if content_type is None and not part.headers:
+            data.setdefault(key, []).append(text)
+        else:  # a part with headers: httpx writes those of files only
+            files.append((key, (None, text.encode(), content_type, dict(part.headers))))
     return files, data
+
+
+def multipart_bytes(spec: Body, value: object) -> tuple[bytes, str]:
+    """A multipart body of a type other than form-data (httpx writes form-data only)
+    and its `Content-Type`: positional (an array: a part per item, by `prefix`, then
+    `items`) or named (a part per property, named as in form-data)."""
+    rendered: list[tuple[str, bytes]] = []
+    if spec.positional:
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"a {spec.media_type} body is a list of its parts")
+        for index, one in enumerate(value):
+            part = spec.prefix[index] if index < len(spec.prefix) else spec.items
+            rendered.append(_rendered(one, part or _PLAIN, None))
+    else:
+        for key, one in _values(_fields(value)):
+            rendered.append(_rendered(one, spec.parts.get(key, _PLAIN), key))
+    boundary = secrets.token_hex(16)
+    while any(boundary.encode() in content for _, content in rendered):
+        boundary = secrets.token_hex(16)  # never part of the content
+    out = b"".join(
+        f"--{boundary}\r\n{head}\r\n".encode() + content + b"\r\n"
+        for head, content in rendered
+    )
+    return (
+        out + f"--{boundary}--\r\n".encode(),
+        f"{spec.media_type}; boundary={boundary}",
+    )
+
+
+def _rendered(value: object, part: Part, name: str | None) -> tuple[str, bytes]:
+    """One part of a multipart body written here: its header lines and content."""
+    filename: str | None = None
+    if _is_file(value):
+        content_type = part.content_type or "application/octet-stream"
+        if isinstance(value, tuple):
+            filename, value, *rest = value
+            content_type = rest[0] if rest and rest[0] is not None else content_type
+        raw = value.read() if hasattr(value, "read") else value
+        content = raw.encode() if isinstance(raw, str) else bytes(cast("bytes", raw))
+    else:
+        text, given = _part_text(name or "", value, part)
+        content, content_type = text.encode(), given or "text/plain; charset=utf-8"
+    head = ""
+    if name is not None or filename:
+        head = "Content-Disposition: " + (
+            "form-data" if name is not None else "attachment"
+        )
+        head += f'; name="{_quoted(name)}"' if name is not None else ""
+        head += f'; filename="{_quoted(filename)}"' if filename else ""
+        head += "\r\n"
+    head += f"Content-Type: {content_type}\r\n"
+    head += "".join(f"{key}: {text}\r\n" for key, text in part.headers)
+    return head, content
+
+
+def _quoted(text: str | None) -> str:
+    """A name or file name in a quoted header parameter, as browsers write them."""
+    return str(text).replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")

@@ -41,7 +41,6 @@ from .pagination import add_pagination
 from .schemas import SchemaBuilder
 from .tags import Tag, read_tags
 from .unions import check_unions
-from .v32 import check_unsupported
 
 __all__ = ["Selection", "build", "default_package_name"]
 
@@ -92,7 +91,6 @@ def build(
         info = {}
 
     check_servers(root.get("servers"), where.child("servers"), sink)
-    check_unsupported(root, where, sink)
     tags = read_tags(root, sink, where)
     client_names = NameTable(CLIENT_RESERVED)
     schemes = _security_schemes(root, client_names, sink, where)

@@ -28,6 +28,7 @@ from ..ir import (
     Nullable,
     Operation,
     Param,
+    PartEncoding,
     Prim,
     PyIdent,
     Ref,
@@ -49,14 +50,78 @@ def settle_binary_strings(
 ) -> tuple[tuple[Definition, ...], list[DraftOperation]]:
     """The definitions and operations with each binary string a file part or a str."""
     by_name = {d.name: d for d in definitions}
-    bodies = [b for d in drafts for b in d.operation.bodies if b.kind == "multipart"]
+    bodies = [
+        b
+        for d in drafts
+        for b in d.operation.bodies
+        if b.kind == "multipart" and not b.is_positional
+    ]
     parts = _models_of((b.type for b in bodies), by_name)
-    settled = tuple(_definition(d, d.name in parts, by_name) for d in definitions)
-    return settled, [_draft(d) for d in drafts]
+    files = _file_fields(bodies, by_name)
+    settled = tuple(
+        _definition(d, d.name in parts, by_name, files.get(d.name, set())) for d in definitions
+    )
+    return settled, [_draft(d, by_name) for d in drafts]
 
 
-def _draft(draft: DraftOperation) -> DraftOperation:
-    operation = _operation(draft.operation)
+def _file_fields(bodies: list[Body], by_name: Mapping[PyIdent, Definition]) -> dict[str, set[str]]:
+    """Model name -> the properties its bodies' `encoding` sends as files (a string
+    with a `contentType` that is not text)."""
+    found: dict[str, set[str]] = {}
+    for body in bodies:
+        names = {p.name for p in body.parts if p.is_file}
+        t = body.type
+        while isinstance(t, Ref) and isinstance(alias := by_name.get(t.name), Alias):
+            t = alias.target
+        if names and isinstance(t, Ref):
+            found.setdefault(t.name, set()).update(names)
+    return found
+
+
+def _as_file(t: TypeExpr) -> TypeExpr:
+    """`t` with a plain string (alone, in an array, nullable) made a file part."""
+    match t:
+        case Prim(kind="str"):
+            return _FILE
+        case ListOf(item=item):
+            return ListOf(_as_file(item))
+        case Nullable(inner=inner):
+            return Nullable(_as_file(inner))
+        case _:
+            return t
+
+
+def _positional(body: Body, by_name: Mapping[PyIdent, Definition]) -> Body:
+    """A positional multipart body (`multipart/mixed`): each item a part, a binary
+    string (or a string its encoding gives a file content type) a file part."""
+
+    def item(t: TypeExpr, part: PartEncoding | None) -> TypeExpr:
+        return _part(_as_file(t) if part is not None and part.is_file else t, by_name, set())
+
+    def settle(t: TypeExpr) -> TypeExpr:
+        match t:
+            case Nullable(inner=inner):
+                return Nullable(settle(inner))
+            case ListOf(item=one):  # a file when any position's encoding makes it one
+                every = (*body.prefix_parts, body.item_part)
+                return ListOf(item(one, next((p for p in every if p and p.is_file), None)))
+            case TupleOf(items=items, rest=rest):
+                prefix = body.prefix_parts
+                return TupleOf(
+                    tuple(
+                        item(t, prefix[i] if i < len(prefix) else body.item_part)
+                        for i, t in enumerate(items)
+                    ),
+                    None if rest is None else item(rest, body.item_part),
+                )
+            case _:
+                return _plain(t)
+
+    return _typed(body, settle(body.type))
+
+
+def _draft(draft: DraftOperation, by_name: Mapping[PyIdent, Definition]) -> DraftOperation:
+    operation = _operation(draft.operation, by_name)
     return draft if operation is draft.operation else replace(draft, operation=operation)
 
 
@@ -83,10 +148,12 @@ def _models_of(types: Iterable[TypeExpr], by_name: Mapping[PyIdent, Definition])
     return {name for name in found if isinstance(by_name[PyIdent(name)], Model)}
 
 
-def _definition(d: Definition, is_part: bool, by_name: Mapping[PyIdent, Definition]) -> Definition:
+def _definition(
+    d: Definition, is_part: bool, by_name: Mapping[PyIdent, Definition], files: set[str]
+) -> Definition:
     if isinstance(d, Model):
         fields = tuple(
-            _typed(f, _part(f.type, by_name, set()) if is_part else _plain(f.type))
+            _typed(f, _part(_field_type(f, files), by_name, set()) if is_part else _plain(f.type))
             for f in d.fields
         )
         extra = None if d.extra is None else _plain(d.extra)
@@ -97,6 +164,10 @@ def _definition(d: Definition, is_part: bool, by_name: Mapping[PyIdent, Definiti
         target = _plain(d.target)
         return d if target is d.target else replace(d, target=target)
     return d
+
+
+def _field_type(f: Field, files: set[str]) -> TypeExpr:
+    return _as_file(f.type) if f.wire_name in files else f.type
 
 
 _Typed = TypeVar("_Typed", Field, Param, Body)
@@ -112,10 +183,16 @@ def _response(r: Response) -> Response:
     return r if t is r.type else replace(r, type=t)
 
 
-def _operation(op: Operation) -> Operation:
+def _body(body: Body, by_name: Mapping[PyIdent, Definition]) -> Body:
+    if body.kind == "multipart" and body.is_positional:
+        return _positional(body, by_name)
+    return _typed(body, _plain(body.type))
+
+
+def _operation(op: Operation, by_name: Mapping[PyIdent, Definition]) -> Operation:
     params = tuple(_typed(p, _plain(p.type)) for p in op.params)
-    body = None if op.body is None else _typed(op.body, _plain(op.body.type))
-    others = tuple(_typed(b, _plain(b.type)) for b in op.other_bodies)
+    body = None if op.body is None else _body(op.body, by_name)
+    others = tuple(_body(b, by_name) for b in op.other_bodies)
     successes = tuple(_response(r) for r in op.successes)
     errors = tuple(_response(r) for r in op.errors)
     same = body is op.body and all(

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
     Body,
+    ListOf,
     Operation,
     Param,
     ParamLocation,
@@ -23,6 +24,7 @@ from ..ir import (
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .docs import doc_text
+from .encoding import body_encoding
 from .media import accept_list, body_hints, body_kind, is_json, pick_media
 from .objects import as_list, json_value
 from .routes import route
@@ -318,11 +320,21 @@ class OperationBuilder:
             btype = Prim("binary")
         elif kind == "text":
             btype = Prim("str")
+        elif schema is None and kind == "multipart" and "itemSchema" in entry:
+            # 3.2: each part of a positional multipart body (`multipart/mixed`)
+            item = entry["itemSchema"]
+            btype = ListOf(
+                self._schemas.type_of(item, media_where.child("itemSchema"), f"{hint}Item")
+            )
         else:
             btype = self._schemas.type_of(
                 schema if schema is not None else {}, media_where.child("schema"), hint
             )
-        return Body(media, kind, btype, body.get("required") is True, doc_text(body, "description"))
+        enc = body_encoding(entry, kind, media, media_where, btype, self._resolver, self._sink)
+        required, text = body.get("required") is True, doc_text(body, "description")
+        return Body(
+            media, kind, btype, required, text, enc.parts, enc.prefix, enc.item, enc.is_positional
+        )
 
     def _responses(
         self, value: Any, where: Where, op_name: str

@@ -11,6 +11,7 @@ from ..ir import (
     Body,
     Operation,
     Param,
+    PartEncoding,
     Ref,
     Resource,
     Response,
@@ -108,7 +109,37 @@ def _body_literal(body: Body, types: Types, is_model: str | None = None) -> str:
         arguments.append(("decode", types.decoder(body.type)))
     if is_model is not None:
         arguments.append(("is_model", is_model))
+    if body.parts:
+        types.imports.add(".._bodies", "Part")
+        parts = (f"{py_literal(p.name)}: {_part_literal(p)}" for p in body.parts)
+        arguments.append(("parts", "{" + ", ".join(parts) + "}"))
+    if body.is_positional:
+        arguments.append(("positional", "True"))
+    if body.prefix_parts:
+        types.imports.add(".._bodies", "Part")
+        arguments.append(("prefix", _tuple([_part_literal(p) for p in body.prefix_parts])))
+    if body.item_part is not None:
+        types.imports.add(".._bodies", "Part")
+        arguments.append(("items", _part_literal(body.item_part)))
     return _call("Body", arguments)
+
+
+def _part_literal(part: PartEncoding) -> str:
+    """`Part(...)`: how one property or item of a form or multipart body is written."""
+    arguments: list[tuple[str, str]] = []
+    if part.content_type is not None:
+        arguments.append(("content_type", py_literal(part.content_type)))
+    if part.is_json:
+        arguments.append(("json", "True"))
+    if part.headers:
+        pairs = [_tuple([py_literal(k), py_literal(v)]) for k, v in part.headers]
+        arguments.append(("headers", _tuple(pairs)))
+    if part.style is not None:
+        arguments.append(("style", py_literal(part.style)))
+        arguments.append(("explode", py_literal(bool(part.explode))))
+    if part.allow_reserved:
+        arguments.append(("allow_reserved", "True"))
+    return _call("Part", arguments)
 
 
 def _other_bodies(op: Operation, types: Types, checkers: dict[str, DecoderDef]) -> str:

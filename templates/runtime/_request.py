@@ -26,6 +26,8 @@ from ._bodies import (
     _form_fields,
     _json_bytes,
     _multipart,
+    form_text,
+    multipart_bytes,
 )
 from ._params import Param, path_value, scalar_text, serialize, simple_text, split_path
 from ._response import ResponseDecoder
@@ -180,6 +182,10 @@ class Route:
         return raw
 
 
+def _base(media_type: str) -> str:
+    return media_type.split(";", 1)[0].strip().lower()
+
+
 def _querystring(param: Param, value: object, query: list[tuple[str, str]]) -> str:
     """An `in: querystring` value: a form (the default media type) is added to `query`
     as its fields, the way a form body is written; any other media type is the value's
@@ -240,13 +246,16 @@ def encode_body(
         spec = _choose_body((spec, *endpoint.other_bodies), body, content_type)
     if spec.kind in ("json", "form", "multipart"):
         _check_body(body, spec.decode)
-    if spec.kind == "multipart":
-        files, data = _multipart(body)
+    if spec.kind == "multipart" and _base(spec.media_type) == "multipart/form-data":
+        files, data = _multipart(body, spec.parts)
         return None, files or None, data or None
+    if spec.kind == "multipart":  # another subtype: written here, with its boundary
+        written, headers["Content-Type"] = multipart_bytes(spec, body)
+        return written, None, None
     if spec.kind == "json":
         content: bytes | IO[bytes] = _json_bytes(body)
     elif spec.kind == "form":
-        content = str(httpx.QueryParams(tuple(_form_fields(body)))).encode()
+        content = form_text(body, spec.parts)
     elif spec.kind == "text":
         content = str(body).encode()
     elif isinstance(body, (bytes, bytearray)):

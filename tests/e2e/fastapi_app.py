@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Union
@@ -120,6 +121,13 @@ class RequestEcho(BaseModel):
     has_authorization: bool
     tags: list[str]
     ids: list[int]
+
+
+class PartsResult(BaseModel):
+    meta: dict[str, object]
+    meta_is_text: bool
+    image_content_type: str | None
+    image_size: int
 
 
 class UploadResult(BaseModel):
@@ -299,6 +307,51 @@ async def upload_file(
         sha256=hashlib.sha256(data).hexdigest(),
         description=description,
         label=label,
+    )
+
+
+# A multipart body whose `encoding` FastAPI cannot declare: the schema and encoding are
+# written out (`openapi_extra`), and the form is read by hand.
+_PARTS_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["meta", "image"],
+                "properties": {
+                    "meta": {
+                        "type": "object",
+                        "properties": {"title": {"type": "string"}, "pages": {"type": "integer"}},
+                    },
+                    "image": {"type": "string"},
+                },
+            },
+            "encoding": {
+                "meta": {"contentType": "application/json"},
+                "image": {"contentType": "image/png"},
+            },
+        }
+    },
+}
+
+
+@app.post(
+    "/files/parts",
+    operation_id="upload_parts",
+    tags=["files"],
+    openapi_extra={"requestBody": _PARTS_BODY},
+)
+async def upload_parts(request: Request) -> PartsResult:
+    form = await request.form()
+    meta, image = form["meta"], form["image"]
+    if isinstance(image, str):
+        raise HTTPException(422, "image must be a file part")
+    return PartsResult(
+        meta=json.loads(meta) if isinstance(meta, str) else {},
+        meta_is_text=isinstance(meta, str),
+        image_content_type=image.content_type,
+        image_size=len(await image.read()),
     )
 
 

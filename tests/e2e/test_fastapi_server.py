@@ -389,6 +389,17 @@ def test_multipart_upload(client: Any, shop: Shop, form: str) -> None:
         assert (result.filename, result.content_type) == ("report.csv", "text/csv")
 
 
+def test_multipart_encoding_json_and_image_parts(client: Any, shop: Shop) -> None:
+    """`encoding`: `meta` goes as an application/json part, `image` (a plain string in
+    the schema) as an image/png file part; FastAPI reads both back."""
+    m = shop.models
+    body = m.UploadPartsBody(meta=m.UploadPartsBodyMeta(title="t", pages=3), image=b"\x89PNG")
+    result = client.files.upload_parts(body=body)
+    assert result.meta == {"title": "t", "pages": 3}
+    assert result.meta_is_text is True
+    assert (result.image_content_type, result.image_size) == ("image/png", 4)
+
+
 def test_multipart_upload_plain_dict(client: Any, shop: Shop) -> None:
     result = client.files.upload_file(
         body={"file": ("notes.txt", b"hello", "text/plain"), "description": "notes"}

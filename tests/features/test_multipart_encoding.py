@@ -1,0 +1,403 @@
+"""Encoding Objects of request bodies: `encoding` of multipart/form-data parts (content
+types, JSON parts, file parts, fixed part headers) and of urlencoded fields (style,
+explode, allowReserved), and 3.2 `prefixEncoding`/`itemEncoding` of positional
+multipart bodies (`multipart/mixed`), checked in the IR and on the wire."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from oagen.builder import build
+from oagen.diagnostics import Diagnostics
+from oagen.ir import ListOf, PartEncoding, Prim, Ref, TupleOf
+from oagen.load import load
+from oagen.validate import validate
+
+from .conftest import (
+    FeatureSpec,
+    Reply,
+    Server,
+    async_client,
+    build_ir,
+    call,
+    feature_spec,
+    fields,
+    model,
+    models_of,
+    multipart_parts,
+    op_by_id,
+)
+
+HEAD_32 = "openapi: 3.2.0\ninfo: {title: Feature API, version: '1.0.0'}\nservers: [{url: 'https://api.test'}]\n"
+
+ENCODING = feature_spec(
+    "mp_encoding",
+    HEAD_32
+    + """\
+paths:
+  /upload:
+    post:
+      operationId: upload
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [meta, image]
+              properties:
+                meta: {$ref: '#/components/schemas/Meta'}
+                image: {type: string}
+                count: {type: integer}
+                tags: {type: array, items: {type: string}}
+                note: {type: string}
+                data: {type: string, format: binary}
+                plain: {$ref: '#/components/schemas/Meta'}
+            encoding:
+              meta: {contentType: application/json}
+              image:
+                contentType: image/png
+                headers:
+                  X-Part-Version: {schema: {type: string, const: '2'}}
+              count: {contentType: application/json}
+              note: {contentType: text/csv}
+              data: {contentType: 'image/*'}
+      responses: {'204': {description: done}}
+  /form:
+    post:
+      operationId: sendForm
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                ids: {type: array, items: {type: integer}}
+                filter: {type: object, properties: {a: {type: string}, b: {type: string}}}
+                path: {type: string}
+                meta: {$ref: '#/components/schemas/Meta'}
+                tags: {type: array, items: {type: string}}
+            encoding:
+              ids: {style: pipeDelimited, explode: false}
+              filter: {style: deepObject, explode: true}
+              path: {allowReserved: true}
+              meta: {contentType: application/json}
+      responses: {'204': {description: done}}
+  /batch:
+    post:
+      operationId: sendBatch
+      requestBody:
+        content:
+          multipart/mixed:
+            schema: {type: array, items: {$ref: '#/components/schemas/Meta'}}
+            itemEncoding: {contentType: application/json}
+      responses: {'204': {description: done}}
+  /images:
+    post:
+      operationId: sendImages
+      requestBody:
+        content:
+          multipart/mixed:
+            itemSchema: {type: string}
+            itemEncoding:
+              contentType: image/png
+              headers:
+                X-Kind: {schema: {type: string, enum: [thumbnail]}}
+      responses: {'204': {description: done}}
+  /envelope:
+    post:
+      operationId: sendEnvelope
+      requestBody:
+        content:
+          multipart/related:
+            schema:
+              type: array
+              prefixItems:
+                - {$ref: '#/components/schemas/Meta'}
+                - {type: string}
+                - {type: string}
+            prefixEncoding:
+              - {contentType: application/json}
+              - {contentType: text/csv}
+              - {contentType: image/png}
+      responses: {'204': {description: done}}
+components:
+  schemas:
+    Meta:
+      type: object
+      properties:
+        title: {type: string}
+""",
+    typecheck="""\
+        import io
+
+        from feat_mp_encoding_client import AsyncClient, Client
+        from feat_mp_encoding_client.models import Meta, UploadBody
+
+        def use(c: Client) -> None:
+            c.upload(body=UploadBody(meta=Meta(title="t"), image=b"png", data=io.BytesIO(b"x")))
+            c.send_batch(body=[Meta(title="a"), Meta()])
+            c.send_images(body=[b"a", ("b.png", b"b", "image/png"), io.BytesIO(b"c")])
+            c.send_envelope(body=(Meta(title="m"), "a,b", b"png"))
+
+        async def ause(c: AsyncClient) -> None:
+            await c.send_images(body=[b"a"])
+    """,
+)
+
+
+# --------------------------------------------------------------------------- IR
+
+
+def test_encoding_in_the_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, ENCODING)
+    upload = op_by_id(api, "upload").body
+    assert upload is not None and not upload.is_positional
+    parts = {p.name: p for p in upload.parts}
+    assert parts["meta"] == PartEncoding("meta", "application/json", is_json=True, is_file=False)
+    assert parts["image"] == PartEncoding(
+        "image", "image/png", is_json=False, is_file=True, headers=(("X-Part-Version", "2"),)
+    )
+    assert parts["note"] == PartEncoding("note", "text/csv", is_json=False, is_file=False)
+    assert parts["data"] == PartEncoding("data", None, is_json=False, is_file=True)  # a range
+    body_fields = {k: f.type for k, f in fields(model(api, "UploadBody")).items()}
+    assert body_fields["image"] == Prim("file")  # a string sent as image/png: a file part
+    assert body_fields["note"] == Prim("str")
+    form = op_by_id(api, "sendForm").body
+    assert form is not None
+    form_parts = {p.name: p for p in form.parts}
+    assert (form_parts["ids"].style, form_parts["ids"].explode) == ("pipeDelimited", False)
+    assert form_parts["path"].allow_reserved and form_parts["path"].style == "form"
+    assert form_parts["meta"].is_json and form_parts["meta"].style is None
+
+
+def test_positional_encoding_in_the_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, ENCODING)
+    batch = op_by_id(api, "sendBatch").body
+    assert batch is not None and batch.is_positional
+    assert batch.type == ListOf(Ref("Meta"))
+    assert batch.item_part == PartEncoding("", "application/json", is_json=True, is_file=False)
+    images = op_by_id(api, "sendImages").body
+    assert images is not None and images.type == ListOf(Prim("file"))  # itemSchema, image/png
+    assert images.item_part is not None and images.item_part.headers == (("X-Kind", "thumbnail"),)
+    envelope = op_by_id(api, "sendEnvelope").body
+    assert envelope is not None and envelope.is_positional
+    assert envelope.type == TupleOf((Ref("Meta"), Prim("str"), Prim("file")))
+    assert [p.content_type for p in envelope.prefix_parts] == [
+        "application/json",
+        "text/csv",
+        "image/png",
+    ]
+
+
+def _findings(tmp_path: Path, media: str, entry: str) -> list[str]:
+    spec = FeatureSpec(
+        "mp_bad",
+        HEAD_32
+        + f"""\
+paths:
+  /x:
+    post:
+      operationId: x
+      requestBody:
+        content:
+          {media}:
+{entry}
+      responses: {{'204': {{description: done}}}}
+""",
+    )
+    path = spec.write_to(tmp_path / "bad")
+    loaded = load(path)
+    sink = Diagnostics(loaded.locate)
+    validate(loaded, sink)
+    build(loaded, sink, spec.package_name)
+    return [str(d) for d in sink.items]
+
+
+@pytest.mark.parametrize(
+    ("media", "entry", "expected"),
+    [
+        (
+            "multipart/form-data",
+            "            schema: {type: array, items: {type: string}}\n"
+            "            itemEncoding: {contentType: text/plain}",
+            "error: `itemEncoding` encodes parts by position, but multipart/form-data parts"
+            " are named",
+        ),
+        (
+            "multipart/mixed",
+            "            schema: {type: object, properties: {a: {type: string}}}\n"
+            "            prefixEncoding: [{contentType: text/plain}]",
+            "error: `prefixEncoding` needs an array `schema` or an `itemSchema`",
+        ),
+        (
+            "multipart/mixed",
+            "            schema: {type: array, items: {type: string}}\n"
+            "            itemEncoding:\n"
+            "              contentType: multipart/mixed\n"
+            "              itemEncoding: {contentType: text/plain}",
+            "error: `itemEncoding` in an Encoding Object (a nested multipart part) is not"
+            " generated yet",
+        ),
+        (
+            "application/json",
+            "            schema: {type: object}\n"
+            "            encoding: {a: {contentType: text/plain}}",
+            "warning: `encoding` applies to form and multipart bodies only; ignored",
+        ),
+        (
+            "multipart/form-data",
+            "            schema: {type: object, properties: {a: {type: string}}}\n"
+            "            encoding:\n"
+            "              a: {headers: {X-Free: {schema: {type: string}}}}",
+            "warning: part header 'X-Free' is not sent",
+        ),
+    ],
+)
+def test_encodings_that_cannot_apply_are_reported_at_their_line(
+    tmp_path: Path, media: str, entry: str, expected: str
+) -> None:
+    found = _findings(tmp_path, media, entry)
+    assert any(expected in text and "mp_bad.yaml:" in text for text in found), found
+
+
+# --------------------------------------------------------------------------- wire
+
+
+def test_form_data_parts_follow_their_encoding(package: Any) -> None:
+    pkg = package(ENCODING)
+    m = models_of(pkg)
+    body = m.UploadBody(
+        meta=m.Meta(title="t"),
+        image=b"\x89PNG",
+        count=3,
+        tags=["a", "b"],
+        note="x,y",
+        data=io.BytesIO(b"raw"),
+        plain=m.Meta(title="p"),
+    )
+    _, req = call(pkg, lambda c: c.upload(body=body), Reply(204))
+    parts = {(p.name, p.data): p for p in multipart_parts(req)}
+    by_name = {p.name: p for p in multipart_parts(req)}
+    assert by_name["meta"].content_type == "application/json"
+    assert json.loads(by_name["meta"].data) == {"title": "t"}
+    assert by_name["meta"].filename is None
+    assert by_name["image"].content_type == "image/png"
+    assert by_name["image"].data == b"\x89PNG" and by_name["image"].filename == "upload"
+    assert by_name["count"].content_type == "application/json" and by_name["count"].data == b"3"
+    assert by_name["note"].content_type == "text/csv" and by_name["note"].data == b"x,y"
+    assert ("tags", b"a") in parts and ("tags", b"b") in parts  # an array: a part per item
+    assert parts[("tags", b"a")].content_type is None  # text/plain by default
+    assert by_name["data"].content_type == "application/octet-stream"  # `image/*`: guessed
+    # an object property without an encoding: JSON, as the default contentType says
+    assert by_name["plain"].content_type == "application/json"
+    raw = req.content.decode("latin-1")
+    head = raw[raw.index('name="image"') : raw.index("\x89PNG")]
+    assert head == (
+        'name="image"; filename="upload"\r\nX-Part-Version: 2\r\nContent-Type: image/png\r\n\r\n'
+    )
+
+
+def test_a_callers_file_tuple_keeps_its_content_type(package: Any) -> None:
+    pkg = package(ENCODING)
+    m = models_of(pkg)
+    body = m.UploadBody(meta=m.Meta(), image=("a.jpg", b"j", "image/jpeg"))
+    _, req = call(pkg, lambda c: c.upload(body=body), Reply(204))
+    image = {p.name: p for p in multipart_parts(req)}["image"]
+    assert (image.filename, image.content_type, image.data) == ("a.jpg", "image/jpeg", b"j")
+    two = m.UploadBody(meta=m.Meta(), image=("b.bin", b"k"))
+    _, req = call(pkg, lambda c: c.upload(body=two), Reply(204))
+    image = {p.name: p for p in multipart_parts(req)}["image"]
+    assert (image.filename, image.content_type) == ("b.bin", "image/png")
+
+
+def test_urlencoded_fields_follow_style_explode_and_allow_reserved(package: Any) -> None:
+    pkg = package(ENCODING)
+    body = {
+        "ids": [1, 2],
+        "filter": {"a": "x", "b": "y"},
+        "path": "a/b?c d",
+        "meta": {"title": "t"},
+        "tags": ["p", "q"],
+    }
+    _, req = call(pkg, lambda c: c.send_form(body=body), Reply(204))
+    assert req.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert req.content == (
+        b"ids=1%7C2&filter%5Ba%5D=x&filter%5Bb%5D=y&path=a/b?c%20d"
+        b"&meta=%7B%22title%22%3A+%22t%22%7D&tags=p&tags=q"
+    )
+
+
+def _mixed(request: httpx.Request, subtype: str = "mixed") -> tuple[str, list[Any]]:
+    """The boundary and parts (email.message objects) of a multipart body."""
+    content_type = request.headers["content-type"]
+    assert content_type.startswith(f"multipart/{subtype}; boundary="), content_type
+    boundary = content_type.split("boundary=", 1)[1]
+    raw = f"Content-Type: {content_type}\r\n\r\n".encode() + request.content
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(raw)
+    assert message.is_multipart() and not message.defects
+    return boundary, list(message.iter_parts())
+
+
+def test_multipart_mixed_items_follow_item_encoding(package: Any) -> None:
+    pkg = package(ENCODING)
+    m = models_of(pkg)
+    _, req = call(pkg, lambda c: c.send_batch(body=[m.Meta(title="a"), m.Meta()]), Reply(204))
+    boundary, parts = _mixed(req)
+    assert (
+        req.content
+        == (
+            f"--{boundary}\r\nContent-Type: application/json\r\n\r\n"
+            f'{{"title": "a"}}\r\n'
+            f"--{boundary}\r\nContent-Type: application/json\r\n\r\n"
+            f"{{}}\r\n"
+            f"--{boundary}--\r\n"
+        ).encode()
+    )
+    assert [json.loads(p.get_payload(decode=True)) for p in parts] == [{"title": "a"}, {}]
+    assert len(boundary) == 32
+
+
+def test_multipart_mixed_file_items_with_item_encoding(package: Any) -> None:
+    pkg = package(ENCODING)
+    body = [b"\x00\r\n--x", ("b.png", b"b", "image/gif"), io.BytesIO(b"c")]
+    _, req = call(pkg, lambda c: c.send_images(body=body), Reply(204))
+    boundary, parts = _mixed(req)
+    assert boundary.encode() not in b"\x00\r\n--x"
+    assert [p.get_payload(decode=True) for p in parts] == [b"\x00\r\n--x", b"b", b"c"]
+    assert [p["content-type"] for p in parts] == ["image/png", "image/gif", "image/png"]
+    assert [p["x-kind"] for p in parts] == ["thumbnail"] * 3
+    assert parts[1]["content-disposition"] == 'attachment; filename="b.png"'
+    assert parts[0]["content-disposition"] is None
+
+
+def test_prefix_encoding_writes_each_position_its_way(package: Any) -> None:
+    pkg = package(ENCODING)
+    m = models_of(pkg)
+    body = (m.Meta(title="m"), "a,b", b"\x89PNG")
+    _, req = call(pkg, lambda c: c.send_envelope(body=body), Reply(204))
+    boundary, _ = _mixed(req, "related")
+    assert req.content == (
+        f"--{boundary}\r\nContent-Type: application/json\r\n\r\n"
+        f'{{"title": "m"}}\r\n'
+        f"--{boundary}\r\nContent-Type: text/csv\r\n\r\na,b\r\n"
+        f"--{boundary}\r\nContent-Type: image/png\r\n\r\n".encode()
+        + b"\x89PNG\r\n"
+        + f"--{boundary}--\r\n".encode()
+    )
+
+
+async def test_async_multipart_mixed(package: Any) -> None:
+    pkg = package(ENCODING)
+    server = Server(Reply(204))
+    async with async_client(pkg, server) as c:
+        await c.send_images(body=[b"a"])
+    _, parts = _mixed(server.only)
+    assert [p.get_payload(decode=True) for p in parts] == [b"a"]
