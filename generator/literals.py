@@ -20,6 +20,7 @@ __all__ = [
     "docblock",
     "docstring",
     "enum_type",
+    "enum_needs_cast",
     "is_literal_enum",
     "py_literal",
     "toml_string",
@@ -191,6 +192,12 @@ def enum_type(values: tuple[JsonScalar, ...]) -> tuple[str, bool]:
     if literal:
         parts.insert(0, f"Literal[{', '.join(py_literal(v) for v in literal)}]")
     return " | ".join(parts), bool(literal)
+
+
+def enum_needs_cast(values: tuple[JsonScalar, ...]) -> bool:
+    """Whether the decoded value of an enum of `values` is cast to its type: a
+    `Literal`, or values of several JSON types (decoded by `any_`, typed `Any`)."""
+    return is_literal_enum(values) or base_decoder(values) == "any_"
 
 
 def base_decoder(values: tuple[JsonScalar, ...]) -> str:

@@ -35,7 +35,7 @@ from .ir import (
     TypeExpr,
     UnionOf,
 )  # fmt: skip
-from .literals import base_decoder, enum_type, is_literal_enum, py_literal
+from .literals import base_decoder, enum_needs_cast, enum_type, is_literal_enum, py_literal
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
 
@@ -271,7 +271,7 @@ class Types:
                 return self._helper(t, f"{self.serde('const_')}(value, {py_literal(value)})")
             case LiteralOf(values=values):
                 base = f"{self.serde(base_decoder(values))}(value)"
-                if not is_literal_enum(values):  # typed `float`/`bool`: nothing to cast
+                if not enum_needs_cast(values):  # typed `float`/`bool`: nothing to cast
                     return self._helper(t, base)
                 annotation = py_literal(self.annotation(t))
                 return self._helper(t, f"cast({annotation}, {base})", needs_cast=True)
@@ -362,7 +362,7 @@ class Types:
         if isinstance(target, EnumDef):
             annotation = self._use_model(name)
             base = f"{self.serde(base_decoder(target.values))}(value)"
-            if not is_literal_enum(target.values):  # typed `float`/`bool`: nothing to cast
+            if not enum_needs_cast(target.values):  # typed `float`/`bool`: nothing to cast
                 return self._helper(Ref(name), base)
             return self._helper(
                 Ref(name), f"cast({py_literal(annotation)}, {base})", needs_cast=True

@@ -4,7 +4,7 @@ boolean enums, and 3.1 `prefixItems` tuples (Litestar's `tuple[...]`)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from oagen.ir import Constraints, EnumDef, LiteralOf, Prim, TupleOf
@@ -56,6 +56,7 @@ components:
   schemas:
     Ratio: {type: number, enum: [1.1, -1.2]}
     Flag: {type: boolean, enum: [false, true]}
+    Answer: {enum: [Processing, true, false, Error]}
     Thing:
       type: object
       properties:
@@ -65,6 +66,8 @@ components:
         on: {type: boolean, enum: [true, false]}
         level: {type: integer, enum: [1, 2]}
         only_true: {type: boolean, enum: [true]}
+        answer: {$ref: '#/components/schemas/Answer'}
+        mixed: {enum: [Processing, true, false]}
 """,
     typecheck="""\
         from feat_number_enums_client.models import Flag, Ratio, Thing
@@ -104,6 +107,20 @@ def test_float_enums_are_floats_and_both_booleans_bool(package: Any) -> None:
     # ... and responses decode leniently
     got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {"ratio": 3.5, "flag": False}))
     assert (got.ratio, got.flag) == (3.5, False)
+
+
+def test_enums_of_strings_and_booleans_decode_to_their_type(package: Any) -> None:
+    """zuora.com's `enum: [Processing, Yes, No, Error]` read by YAML 1.1 (`Yes`, `No`
+    are booleans there): strings and booleans, typed `Literal[...] | bool`, decoded
+    through a cast (mypy --strict: no `Any` returned, see test_mypy)."""
+    pkg = package(NUMBER_ENUMS)
+    hints = submodule(pkg, "models._thing").Thing.__annotations__
+    assert hints["mixed"] == "Literal['Processing'] | bool | Unset"
+    answer = submodule(pkg, "models._enums").Answer
+    assert answer == Literal["Processing", "Error"] | bool
+    reply = Reply(200, {"answer": True, "mixed": "Processing"})
+    got, _ = call(pkg, lambda c: c.get_thing(), reply)
+    assert (got.answer, got.mixed) == (True, "Processing")
 
 
 # --------------------------------------------------------------------------- prefixItems
