@@ -15,16 +15,21 @@ from .conftest import HEAD_31, feature_spec
 
 SECRET = "s3cr3t-CLIENT-secret-77"
 
-OAUTH = feature_spec(
-    "oauth",
-    HEAD_31
-    + """\
+# One operation, for every spec of this module.
+THINGS = """\
 paths:
   /things:
     get:
       operationId: list_things
       responses:
         '200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+"""
+
+OAUTH = feature_spec(
+    "oauth",
+    HEAD_31
+    + THINGS
+    + """\
 components:
   securitySchemes:
     machine:
@@ -186,13 +191,8 @@ def test_oauth2_secrets_and_tokens_echoed_by_the_api_are_redacted(package: Any) 
 REFRESH = feature_spec(
     "oauth_refresh",
     HEAD_31
+    + THINGS
     + """\
-paths:
-  /things:
-    get:
-      operationId: list_things
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
 components:
   securitySchemes:
     user:
