@@ -5,9 +5,10 @@ published spec (`specs/openai-openapi.yaml`) and the @readme/oas-examples docume
 
 Specs are fetched with `npm pack` into `.cache/corpus/` (ignored by git). Each spec is
 generated into a temporary folder, imported in a fresh interpreter and type-checked
-with `mypy --strict --python-version 3.10` (what DESIGN §3 promises). A spec passes
-when every operation of the spec is generated, the package imports and mypy reports
-no errors. Specs that
+with `mypy --strict --python-version 3.10` (what DESIGN §3 promises); its method and
+model names are checked against the spec's operationIds and schema names (naming.py).
+A spec passes when every operation of the spec is generated, the package imports,
+mypy reports no errors and every name is the promised one. Specs that
 openapi-spec-validator rejects are listed apart with their first finding; they only
 fail when oagen crashes on them instead of reporting. Swagger 2.0 documents that oagen
 refuses with a located error are listed as skipped (2.0 input is a later issue).
@@ -30,6 +31,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.corpus import naming
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "corpus"
@@ -67,7 +70,7 @@ SLICE_OAS_EXAMPLES = [
     "oas-examples:3.1/json/train-travel.json",
     "oas-examples:2.0/json/petstore.json",
 ]
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = naming.HTTP_METHODS
 
 
 @dataclass
@@ -78,6 +81,8 @@ class Outcome:
     models: int = 0
     imports: bool = False
     mypy_errors: int = -1
+    # generated method and model names other than DESIGN §4's (see naming.py)
+    name_findings: int = -1
     seconds: float = 0.0
     invalid: str = ""  # the validator's first finding, for specs it rejects
     error: str = ""  # why oagen failed (a crash is a failure even for invalid specs)
@@ -90,6 +95,7 @@ class Outcome:
             and self.generated == self.operations
             and self.imports
             and self.mypy_errors == 0
+            and self.name_findings == 0
         )
 
 
@@ -139,11 +145,16 @@ def fetch(specs: list[str]) -> dict[str, Path]:
     return out
 
 
-def count_operations(path: Path) -> int:
+def read_spec(path: Path) -> Any:
     import yaml
 
     text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    if path.suffix == ".json":
+        return json.loads(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def count_operations(data: Any) -> int:
     total = 0
     for value in (data.get("paths") or {}).values():
         item = _local_ref(data, value)
@@ -203,7 +214,8 @@ def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
     outcome = Outcome(spec)
     started = time.perf_counter()
     try:
-        outcome.operations = count_operations(path)
+        data = read_spec(path)
+        outcome.operations = count_operations(data)
         name = "corpus_client"
         package = workdir / name
         started = time.perf_counter()
@@ -212,6 +224,8 @@ def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
         outcome.seconds = time.perf_counter() - started
         outcome.invalid = KNOWN_INVALID.get(spec) or _validator_finding(path)
         outcome.generated, outcome.models = count_generated(package)
+        found = naming.findings(data, package, _local_ref)
+        outcome.name_findings = len(found)
         imported = subprocess.run(
             [sys.executable, "-c", f"import {name}, {name}.models, {name}._client; {name}.Client"],
             cwd=workdir, capture_output=True, text=True, check=False,
@@ -228,6 +242,8 @@ def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
         outcome.mypy_errors = len(errors)
         if errors and not outcome.error:
             outcome.error = errors[0][:200]
+        if found and not outcome.error:
+            outcome.error = f"{len(found)} names: {found[0]}"[:200]
     except SpecError as exc:
         outcome.seconds = time.perf_counter() - started
         first = next((d for d in exc.diagnostics if d.severity == "error"), None)
@@ -246,10 +262,7 @@ def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
 
 
 def _is_swagger2(path: Path) -> bool:
-    import yaml
-
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    data = read_spec(path)
     return isinstance(data, dict) and str(data.get("swagger", "")).startswith("2")
 
 
@@ -282,8 +295,8 @@ def table(outcomes: list[Outcome]) -> str:
     valid = [o for o in outcomes if not o.invalid and not o.skipped]
     invalid = [o for o in outcomes if o.invalid and not o.skipped]
     lines = [
-        "| spec | operations | generated | models | imports | mypy errors | seconds | result |",
-        "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |",
+        "| spec | operations | generated | models | imports | mypy errors | name findings | seconds | result |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
     ]
     for o in valid:
         lines.append(_row(o))
@@ -297,8 +310,8 @@ def table(outcomes: list[Outcome]) -> str:
             "it does not check (not failures unless oagen crashed, or the spec is Stripe, GitHub "
             "or OpenAI, which must pass):",
             "",
-            "| spec | operations | generated | models | imports | mypy errors | seconds | result | first validation error |",
-            "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |",
+            "| spec | operations | generated | models | imports | mypy errors | name findings | seconds | result | first validation error |",
+            "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- |",
         ]
         for o in invalid:
             lines.append(_row(o) + f" {_cell(o.invalid)} |")
@@ -328,9 +341,10 @@ def _cell(text: str) -> str:
 def _row(o: Outcome) -> str:
     result = "pass" if o.passed else f"FAIL: {_cell(o.error)}"
     mypy = "-" if o.mypy_errors < 0 else str(o.mypy_errors)
+    names = "-" if o.name_findings < 0 else str(o.name_findings)
     return (
         f"| {_name(o)} | {o.operations} | {o.generated} | {o.models} | "
-        f"{'yes' if o.imports else 'no'} | {mypy} | {o.seconds:.2f} | {result} |"
+        f"{'yes' if o.imports else 'no'} | {mypy} | {names} | {o.seconds:.2f} | {result} |"
     )
 
 

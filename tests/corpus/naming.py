@@ -1,0 +1,132 @@
+"""The corpus's naming check: the names a generated package uses against the names
+DESIGN §3/§4 promise, worked out from the spec text and the generated source alone
+(not from the generator's IR).
+
+- A method is snake_case(operationId) (`snake` from oagen.names, THE sanitizer), or that
+  name less a leading part repeating its resource's name (`repos_get` under `repos` is
+  `get`), or without operationId snake_case of "<method> <path>"; a `_stream` or `_iter`
+  variant adds its suffix to one of those.
+- A named schema (`components/schemas`, Swagger 2.0 `definitions`) is a model named
+  `pascal(<schema name>)`.
+
+Anything else (a collision suffix, a truncated or hashed name) is a finding.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["HTTP_METHODS", "findings"]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_VARIANTS = ("", "_stream", "_iter")
+
+
+def findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> list[str]:
+    """Every generated method and model name that is not the one promised, as text.
+    `resolve(data, item)` follows a path item's local `$ref`."""
+    return _method_findings(data, package, resolve) + _model_findings(data, package)
+
+
+def _method_findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> list[str]:
+    from oagen.names import snake
+
+    allowed: dict[tuple[str, str], tuple[set[str], str]] = {}
+    for path, value in ((data.get("paths") or {}) if isinstance(data, dict) else {}).items():
+        item = resolve(data, value)
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
+            full = snake(op_id or f"{method} {path}", "operation")
+            bases = {full}
+            tags = op.get("tags")
+            if isinstance(tags, list) and tags and isinstance(tags[0], str):
+                resource = snake(tags[0], "resource")
+                if full.startswith(resource + "_"):
+                    bases.add(full[len(resource) + 1 :].lstrip("_"))
+            names = {base + suffix for base in bases for suffix in _VARIANTS}
+            allowed[(method.upper(), str(path))] = (names, op_id or f"{method} {path}")
+    out = []
+    for cls, method_name, endpoint in _generated_methods(package):
+        expected = allowed.get(endpoint)
+        if expected is not None and method_name not in expected[0]:
+            choices = " or ".join(sorted(n for n in expected[0] if not n.endswith(_VARIANTS[1:])))
+            out.append(
+                f"method {cls}.{method_name} for {endpoint[0]} {endpoint[1]} "
+                f"({expected[1]!r}): expected {choices}"
+            )
+    return out
+
+
+def _generated_methods(package: Path) -> list[tuple[str, str, tuple[str, str]]]:
+    """(class, method, (HTTP method, path)) for each method of a sync resource class
+    that sends a declared `Endpoint`."""
+    out = []
+    for module in sorted((package / "resources").glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        endpoints: dict[str, tuple[str, str]] = {}
+        for node in tree.body:
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name)
+                and node.value.func.id == "Endpoint"
+            ):
+                given = {
+                    k.arg: k.value.value
+                    for k in node.value.keywords
+                    if isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
+                }
+                endpoints[node.target.id] = (given.get("method", ""), given.get("path", ""))
+        for cls in tree.body:
+            if not isinstance(cls, ast.ClassDef) or cls.name.startswith("Async"):
+                continue
+            for fn in cls.body:
+                if not isinstance(fn, ast.FunctionDef):
+                    continue
+                used = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+                out += [(cls.name, fn.name, endpoints[u]) for u in sorted(used & endpoints.keys())]
+    return out
+
+
+def _model_findings(data: Any, package: Path) -> list[str]:
+    from oagen.names import pascal
+
+    if not isinstance(data, dict):
+        return []
+    components = data.get("components") if isinstance(data.get("components"), dict) else {}
+    schemas = (components or {}).get("schemas") or data.get("definitions") or {}
+    if not isinstance(schemas, dict):
+        return []
+    exported = _exported_models(package)
+    return [
+        f"schema {key!r}: no model {pascal(str(key))} (expected the schema's sanitized name)"
+        for key in schemas
+        if pascal(str(key)) not in exported
+    ]
+
+
+def _exported_models(package: Path) -> set[str]:
+    """The names `<package>.models` exports (its `__all__`)."""
+    for module in (package / "models" / "__init__.py", package / "models.py"):
+        if module.is_file():
+            for node in ast.parse(module.read_text(encoding="utf-8")).body:
+                if (
+                    isinstance(node, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+                    and isinstance(node.value, (ast.List, ast.Tuple))
+                ):
+                    return {
+                        e.value
+                        for e in node.value.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    }
+    return set()
