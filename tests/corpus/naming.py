@@ -9,7 +9,13 @@ DESIGN §3/§4 promise, worked out from the spec text and the generated source a
 - A named schema (`components/schemas`, Swagger 2.0 `definitions`) is a model named
   `pascal(<schema name>)`.
 
-Anything else (a collision suffix, a truncated or hashed name) is a finding.
+The sanitizer's own adjustments (DESIGN §3: collisions, clashes with names the
+generated code uses) are accepted where they are due: `_2`, `_3`, ... on a method name
+another operation of its resource shares; `_` on a method named like a client or
+resource attribute (`close_`, `with_raw_response_`); `Model` on a model named like
+something the generated modules import (`Body` -> `BodyModel`); `2`, `3`, ... on a
+schema name another schema's sanitizes to as well. Anything else (a truncated or hashed
+name, a suffix with no collision behind it) is a finding.
 """
 
 from __future__ import annotations
@@ -32,9 +38,11 @@ def findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> li
 
 
 def _method_findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> list[str]:
-    from oagen.names import snake
+    from oagen.names import CLIENT_RESERVED, METHOD_RESERVED, snake
 
     allowed: dict[tuple[str, str], tuple[set[str], str]] = {}
+    drafts: list[tuple[tuple[str, str], str | None, set[str], str]] = []
+    tags_seen: set[str] = set()
     for path, value in ((data.get("paths") or {}) if isinstance(data, dict) else {}).items():
         item = resolve(data, value)
         if not isinstance(item, dict):
@@ -47,12 +55,26 @@ def _method_findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any
             full = snake(op_id or f"{method} {path}", "operation")
             bases = {full}
             tags = op.get("tags")
+            resource = None
             if isinstance(tags, list) and tags and isinstance(tags[0], str):
                 resource = snake(tags[0], "resource")
+                tags_seen.add(resource)
                 if full.startswith(resource + "_"):
                     bases.add(full[len(resource) + 1 :].lstrip("_"))
-            names = {base + suffix for base in bases for suffix in _VARIANTS}
-            allowed[(method.upper(), str(path))] = (names, op_id or f"{method} {path}")
+            drafts.append(((method.upper(), str(path)), resource, bases, op_id or full))
+    shared: dict[tuple[str | None, str], int] = {}
+    for _, resource, bases, _ in drafts:
+        for base in bases:
+            shared[(resource, base)] = shared.get((resource, base), 0) + 1
+    reserved = METHOD_RESERVED | CLIENT_RESERVED
+    for endpoint, resource, bases, shown in drafts:
+        names = set(bases)
+        for base in bases:
+            if base in reserved or (resource is None and base in tags_seen):
+                names.add(base + "_")
+            if shared[(resource, base)] > 1:
+                names |= {f"{base}_{n}" for n in range(2, shared[(resource, base)] + 2)}
+        allowed[endpoint] = ({n + suffix for n in names for suffix in _VARIANTS}, shown)
     out = []
     for cls, method_name, endpoint in _generated_methods(package):
         expected = allowed.get(endpoint)
@@ -98,7 +120,7 @@ def _generated_methods(package: Path) -> list[tuple[str, str, tuple[str, str]]]:
 
 
 def _model_findings(data: Any, package: Path) -> list[str]:
-    from oagen.names import pascal
+    from oagen.names import MODEL_RESERVED, pascal
 
     if not isinstance(data, dict):
         return []
@@ -107,11 +129,21 @@ def _model_findings(data: Any, package: Path) -> list[str]:
     if not isinstance(schemas, dict):
         return []
     exported = _exported_models(package)
-    return [
-        f"schema {key!r}: no model {pascal(str(key))} (expected the schema's sanitized name)"
-        for key in schemas
-        if pascal(str(key)) not in exported
-    ]
+    shared: dict[str, int] = {}
+    for key in schemas:
+        shared[pascal(str(key))] = shared.get(pascal(str(key)), 0) + 1
+    out = []
+    for key in schemas:
+        name = pascal(str(key))
+        names = {name + "Model"} if name in MODEL_RESERVED else {name}
+        if shared[name] > 1:
+            names |= {f"{n}{k}" for n in set(names) for k in range(2, shared[name] + 2)}
+        if not names & exported:
+            out.append(
+                f"schema {key!r}: no model {' or '.join(sorted(names))} "
+                "(expected the schema's sanitized name)"
+            )
+    return out
 
 
 def _exported_models(package: Path) -> set[str]:

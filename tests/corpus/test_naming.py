@@ -29,11 +29,27 @@ paths:
     get:
       operationId: PingServer
       responses: {'204': {description: done}}
+  /close:
+    post:
+      operationId: close
+      responses: {'204': {description: done}}
+  /addons/sso:
+    get:
+      tags: [all]
+      responses: {'204': {description: done}}
+  /providers/sso:
+    get:
+      operationId: getAddonsSso
+      tags: [all]
+      responses: {'204': {description: done}}
 components:
   schemas:
     full-repository:
       type: object
       properties: {id: {type: string}}
+    Body:
+      type: object
+      properties: {text: {type: string}}
 """
 
 
@@ -52,7 +68,13 @@ def test_naming_accepts_operation_ids_short_forms_and_schema_names(tmp_path: Pat
         ("ReposResource", "get"),  # `repos/get` under `repos`
         ("ReposResource", "post_repos"),  # no operationId: method and path
         ("RootResource", "ping_server"),
+        # the sanitizer's adjustments: a client attribute, a collision (the operationId
+        # keeps its name)
+        ("RootResource", "close_"),
+        ("AllResource", "get_addons_sso_2"),
+        ("AllResource", "get_addons_sso"),
     }
+    assert "BodyModel" in naming._exported_models(package)  # `Body` is a runtime name
     assert naming.findings(data, package, corpus._local_ref) == []
 
 
