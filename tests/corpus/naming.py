@@ -7,7 +7,8 @@ DESIGN §3/§4 promise, worked out from the spec text and the generated source a
   `get`), or without operationId snake_case of "<method> <path>"; a `_stream` or `_iter`
   variant adds its suffix to one of those.
 - A named schema (`components/schemas`, Swagger 2.0 `definitions`) is a model named
-  `pascal(<schema name>)`.
+  `pascal(<schema name>)`; any other model is an inline schema named `<Parent><Field>`,
+  so its name starts with a named schema's or an operation's.
 
 The sanitizer's own adjustments (DESIGN §3: collisions, clashes with names the
 generated code uses) are accepted where they are due: `_2`, `_3`, ... on a method name
@@ -34,7 +35,11 @@ _VARIANTS = ("", "_stream", "_iter")
 def findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> list[str]:
     """Every generated method and model name that is not the one promised, as text.
     `resolve(data, item)` follows a path item's local `$ref`."""
-    return _method_findings(data, package, resolve) + _model_findings(data, package)
+    return (
+        _method_findings(data, package, resolve)
+        + _model_findings(data, package)
+        + _inline_findings(data, package, resolve)
+    )
 
 
 def _method_findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> list[str]:
@@ -162,3 +167,30 @@ def _exported_models(package: Path) -> set[str]:
                         if isinstance(e, ast.Constant) and isinstance(e.value, str)
                     }
     return set()
+
+
+def _inline_findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> list[str]:
+    from oagen.names import pascal
+
+    if not isinstance(data, dict):
+        return []
+    components = data.get("components") if isinstance(data.get("components"), dict) else {}
+    parents = set()
+    for section in ("schemas", "requestBodies", "responses", "parameters", "headers"):
+        found = (components or {}).get(section) or data.get(
+            {"schemas": "definitions"}.get(section, section)
+        )
+        if isinstance(found, dict):
+            parents |= {pascal(str(key)) for key in found}
+    for path, value in (data.get("paths") or {}).items():
+        item = resolve(data, value)
+        for method in HTTP_METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            if isinstance(op, dict):
+                op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
+                parents.add(pascal(op_id or f"{method} {path}", "Operation"))
+    return [
+        f"model {name}: named after no schema or operation (expected <Parent><Field>)"
+        for name in sorted(_exported_models(package))
+        if not name.startswith(tuple(parents))
+    ]

@@ -82,7 +82,9 @@ def test_naming_reports_other_method_and_model_names(tmp_path: Path) -> None:
     data, package = _generate(tmp_path)
     data["paths"]["/ping"]["get"]["operationId"] = "pingServer2"  # type: ignore[index]
     data["components"]["schemas"]["Other"] = {"type": "object"}  # type: ignore[index]
+    del data["components"]["schemas"]["Body"]  # type: ignore[attr-defined]
     assert naming.findings(data, package, corpus._local_ref) == [
         "method RootResource.ping_server for GET /ping ('pingServer2'): expected ping_server2",
         "schema 'Other': no model Other (expected the schema's sanitized name)",
+        "model BodyModel: named after no schema or operation (expected <Parent><Field>)",
     ]
