@@ -2,6 +2,7 @@
 DESIGN §3/§4 promise, worked out from the spec text and the generated source alone
 (not from the generator's IR).
 
+- A resource is `client.<snake_case(first tag)>`.
 - A method is snake_case(operationId) (`snake` from oagen.names, THE sanitizer), or that
   name less a leading part repeating its resource's name (`repos_get` under `repos` is
   `get`), or without operationId snake_case of "<method> <path>"; a `_stream` or `_iter`
@@ -36,7 +37,8 @@ def findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> li
     """Every generated method and model name that is not the one promised, as text.
     `resolve(data, item)` follows a path item's local `$ref`."""
     return (
-        _method_findings(data, package, resolve)
+        _resource_findings(data, package, resolve)
+        + _method_findings(data, package, resolve)
         + _model_findings(data, package)
         + _inline_findings(data, package, resolve)
     )
@@ -194,3 +196,41 @@ def _inline_findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any
         for name in sorted(_exported_models(package))
         if not name.startswith(tuple(parents))
     ]
+
+
+def _resource_findings(data: Any, package: Path, resolve: Callable[[Any, Any], Any]) -> list[str]:
+    from oagen.names import snake
+
+    tags: dict[str, None] = {}
+    for value in ((data.get("paths") or {}) if isinstance(data, dict) else {}).values():
+        item = resolve(data, value)
+        for method in HTTP_METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            found = op.get("tags") if isinstance(op, dict) else None
+            if isinstance(found, list) and found and isinstance(found[0], str):
+                tags[found[0]] = None
+    attributes = _resource_attributes(package)
+    shared: dict[str, int] = {}
+    for tag in tags:
+        shared[snake(tag, "resource")] = shared.get(snake(tag, "resource"), 0) + 1
+    out = []
+    for tag in tags:
+        name = snake(tag, "resource")
+        names = {name, name + "_"} | {f"{name}_{n}" for n in range(2, shared[name] + 2)}
+        if not names & attributes:
+            out.append(f"tag {tag!r}: no resource client.{name}")
+    return out
+
+
+def _resource_attributes(package: Path) -> set[str]:
+    """The `Client` class's cached properties that return a resource."""
+    tree = ast.parse((package / "_client.py").read_text(encoding="utf-8"))
+    client = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Client")
+    return {
+        fn.name
+        for fn in client.body
+        if isinstance(fn, ast.FunctionDef)
+        and any(isinstance(d, ast.Name) and d.id == "cached_property" for d in fn.decorator_list)
+        and isinstance(fn.returns, ast.Name)
+        and fn.returns.id.endswith("Resource")
+    }

@@ -88,3 +88,17 @@ def test_naming_reports_other_method_and_model_names(tmp_path: Path) -> None:
         "schema 'Other': no model Other (expected the schema's sanitized name)",
         "model BodyModel: named after no schema or operation (expected <Parent><Field>)",
     ]
+
+
+def test_naming_reports_a_resource_not_named_after_its_tag(tmp_path: Path) -> None:
+    data, package = _generate(tmp_path)
+    for op in data["paths"].values():  # type: ignore[attr-defined]
+        for method in op.values():
+            if method.get("tags") == ["repos"]:
+                method["tags"] = ["repositories"]
+    found = naming.findings(data, package, corpus._local_ref)
+    assert found[0] == "tag 'repositories': no resource client.repositories"
+    # `repos/get` is no longer under a resource it repeats: its full name is expected
+    assert found[1:] == [
+        "method ReposResource.get for GET /repos/{id} ('repos/get'): expected repos_get"
+    ]
