@@ -44,7 +44,7 @@ golden: $(STAMP)
 clean:
 	rm -rf $(VENV) tools/prism/node_modules .pytest_cache .mypy_cache .ruff_cache
 
-# The whole corpus (60-spec sample + Stripe + GitHub), results into tests/corpus/RESULTS.md.
+# The whole corpus (60-spec sample + Stripe + GitHub + specs/openai-openapi.yaml + oas-examples), results into tests/corpus/RESULTS.md.
 corpus: $(STAMP)
 	$(BIN)/python -m tests.corpus.corpus --write-results
 

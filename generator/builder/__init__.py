@@ -332,7 +332,10 @@ def _operations(
 ) -> tuple[Operation, ...]:
     """Method names: snake_case(operationId), less a leading part that only repeats
     the `resource` name (`repos_get` under `repos` is `get`), unless the short name
-    would be empty, a keyword, reserved, or the name of another method here."""
+    would be empty, a keyword, reserved, or the name of another method here.
+
+    Operations with an operationId claim their names first: a name derived from method
+    and path that collides with one takes the suffix, never the operationId's name."""
     full = [snake(d.name_hint, "operation") for d in drafts]
     short = [_without_prefix(name, resource) for name in full]
     counts: dict[str, int] = {}
@@ -340,12 +343,13 @@ def _operations(
         if name is not None:
             counts[name] = counts.get(name, 0) + 1
     table = NameTable(reserved)
-    out: list[Operation] = []
-    for draft, long, brief in zip(drafts, full, short, strict=True):
+    names: dict[int, PyIdent] = {}
+    by_id_first = sorted(range(len(drafts)), key=lambda i: drafts[i].operation.operation_id is None)
+    for i in by_id_first:
+        brief = short[i]
         usable = brief is not None and brief not in reserved and counts[brief] == 1
-        name = table.claim(PyIdent(brief) if usable and brief is not None else long)
-        out.append(replace(draft.operation, python_name=name))
-    return tuple(out)
+        names[i] = table.claim(PyIdent(brief) if usable and brief is not None else full[i])
+    return tuple(replace(draft.operation, python_name=names[i]) for i, draft in enumerate(drafts))
 
 
 def _without_prefix(name: str, resource: str) -> str | None:

@@ -43,6 +43,7 @@ from .objects import (
     required_sets,
     strip_null,
 )
+from .refnames import ref_hint
 
 __all__ = ["SchemaBuilder", "json_value"]
 
@@ -248,7 +249,9 @@ class SchemaBuilder:
             target = self._ref_place(schema, where)
             if target is None:
                 return _ANY
-            name = self.declare(target, target.pointer.rsplit("/", 1)[-1] or hint)
+            name = self.declare(
+                target, ref_hint(target, self._by_place.get, self._resolver.lookup) or hint
+            )
             siblings = {k for k in schema if k not in ("$ref", "description", "summary")}
             ref: TypeExpr = Ref(name)
             found = self._resolver.deref(schema, where)

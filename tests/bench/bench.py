@@ -212,7 +212,7 @@ class Bench:
 
     def generation(self, case: str) -> None:
         spec, package = self.spec(case), SPECS[case][1]
-        self.counts[case] = {"spec": corpus.count_operations(spec)}
+        self.counts[case] = {"spec": corpus.count_operations(corpus.read_spec(spec))}
         children: dict[str, list[Child]] = {side: [] for side in SIDES}
         failed: dict[str, str] = {}
         for number in range(1, self.runs + 1):

