@@ -207,12 +207,17 @@ def _querystring(param: Param, value: object, query: list[tuple[str, str]]) -> s
 def query_url(
     url: str, query: list[tuple[str, str]], raw: str
 ) -> tuple[str, tuple[tuple[str, str], ...] | None]:
-    """The URL and `params` for httpx: with a `raw` query string (a `querystring`
-    parameter), the query is written into the URL as it is, the other pairs after it."""
-    if not raw:
+    """The URL and `params` for httpx, whose `params` would replace a query string
+    already in the URL. That one (a next page's link; fixed pairs of a path key such
+    as `/responses?beta=true`) and a `raw` one (a `querystring` parameter) are kept
+    as written, then the pairs of `query` whose names the URL's does not hold."""
+    base, _, written = url.partition("?")
+    kept = "&".join(part for part in (written, raw) if part)
+    if not kept:
         return url, tuple(query) or None
-    rest = str(httpx.QueryParams(tuple(query))) if query else ""
-    return f"{url}?{raw}" + (f"&{rest}" if rest else ""), None
+    taken = {name for name, _ in httpx.QueryParams(written).multi_items()}
+    rest = httpx.QueryParams(tuple(p for p in query if p[0] not in taken))
+    return f"{base}?{kept}" + (f"&{rest}" if rest else ""), None
 
 
 def _check_sendable(

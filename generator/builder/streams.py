@@ -59,7 +59,11 @@ class StreamBuilder:
         operation = replace(draft.operation, successes=(response,), stream=stream)
         if not has_json:
             return [DraftOperation(draft.tag, draft.name_hint, operation)]
-        return [draft, DraftOperation(draft.tag, draft.name_hint + " stream", operation)]
+        # the JSON method cannot read a stream: its `Accept` names none (a server that
+        # picks by `Accept` answers it with JSON)
+        accept = tuple(m for m in draft.operation.accept if _base(m) not in STREAM_MEDIA_TYPES)
+        plain = replace(draft, operation=replace(draft.operation, accept=accept))
+        return [plain, DraftOperation(draft.tag, draft.name_hint + " stream", operation)]
 
     def split(
         self, op: dict[str, Any], where: Where, op_name: str

@@ -422,20 +422,50 @@ paths:
     assert [(p.location, p.wire_name) for p in op.params] == [("query", "query")]
 
 
-def test_build_query_string_in_path_with_fixed_values_is_an_error(tmp_path: Path) -> None:
+def test_build_query_string_in_path_keeps_fixed_pairs(tmp_path: Path) -> None:
+    """OpenAI's `/responses?beta=true` beside `/responses`: the fixed pair stays in
+    the operation's path (sent with every call), a declared parameter's pair goes."""
+    api, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /items:
+    get: {operationId: listItems, responses: {'200': {description: ok}}}
+  /items?beta=true&limit={limit}:
+    get:
+      operationId: listBetaItems
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses: {'200': {description: ok}}
+""",
+    )
+    assert _errors(diags) == []
+    (warning,) = [d for d in diags if d.severity == "warning"]
+    assert warning.message == (
+        "the path holds a query string ('?beta=true&limit={limit}'): '?beta=true' is sent "
+        "with every call; its variables are sent as the query parameters of the same names"
+    )
+    ops = _ops(api)
+    assert (ops["list_items"].path, ops["list_beta_items"].path) == ("/items", "/items?beta=true")
+
+
+def test_build_query_string_in_path_with_an_undeclared_variable_is_an_error(
+    tmp_path: Path,
+) -> None:
     _, diags = _build(
         tmp_path,
         HEAD_31
         + """\
 paths:
-  /items?type=book:
+  /items?type={kind}:
     get:
       responses: {'200': {description: ok}}
 """,
     )
     (err,) = _errors(diags)
-    assert err.message.startswith("the path holds a query string ('?type=book')")
-    assert err.pointer == "#/paths/~1items?type=book/get"
+    assert err.message.startswith("the path holds a query string ('?type={kind}') whose")
+    assert err.pointer == "#/paths/~1items?type={kind}/get"
 
 
 def test_build_path_parameter_not_in_template(tmp_path: Path) -> None:

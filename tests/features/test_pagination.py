@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
 from .conftest import HEAD_31, feature_spec
@@ -275,3 +276,49 @@ def test_pagination_inference_can_be_turned_off(tmp_path: Any) -> None:
     assert "_iter(" not in (out / "resources" / "things.py").read_text(encoding="utf-8")
     assert main(["generate", str(spec), "-o", str(out)]) == 0
     assert "def list_stripe_iter(" in (out / "resources" / "things.py").read_text("utf-8")
+
+
+KEYED = feature_spec(
+    "keyed_pages",
+    HEAD_31
+    + """\
+paths:
+  /items:
+    get:
+      operationId: list_items
+      parameters:
+        - {name: per_page, in: query, schema: {type: integer}}
+        - {name: page, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          headers: {Link: {schema: {type: string}}}
+          content: {application/json: {schema: {type: array, items: {type: integer}}}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: query, name: api_key}
+security: [{key: []}]
+""",
+)
+
+
+def test_pagination_next_link_keeps_its_query_beside_a_query_api_key(package: Any) -> None:
+    """A next link's query (its cursor) is sent as written, with the API key of the
+    query added (once): httpx's `params` would have replaced the link's query."""
+    pkg = package(KEYED)
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if "&page=2" in str(request.url):
+            return httpx.Response(200, json=[3])
+        link = '<https://api.test/items?per_page=2&page=2&api_key=K>; rel="next"'
+        return httpx.Response(200, json=[1, 2], headers={"Link": link})
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    client = pkg.Client(base_url="https://api.test", key="K", http_client=http)
+    assert list(client.list_items_iter(per_page=2)) == [1, 2, 3]
+    assert seen == [
+        "https://api.test/items?api_key=K&per_page=2",
+        "https://api.test/items?per_page=2&page=2&api_key=K",
+    ]

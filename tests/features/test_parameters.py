@@ -309,3 +309,37 @@ async def test_param_names_async_same_wire(package: Any, mode: str) -> None:
         async with async_client(pkg, server) as ac:
             await ac.get_thing("a", class_="c", from_="f")
     assert query_pairs(server.only) == [("class", "c"), ("from", "f")]
+
+
+# --------------------------------------------------------------------------- query strings in path keys
+
+PATH_QUERY = feature_spec(
+    "path_query",
+    HEAD_31
+    + """\
+paths:
+  /responses:
+    post: {operationId: create, responses: {'204': {description: done}}}
+  /responses?beta=true:
+    post: {operationId: createBeta, responses: {'204': {description: done}}}
+  /search?query={query}:
+    get:
+      operationId: search
+      parameters:
+        - {name: query, in: query, required: true, schema: {type: string}}
+        - {name: page, in: query, schema: {type: integer}}
+      responses: {'204': {description: done}}
+""",
+)
+
+
+def test_query_strings_written_in_path_keys_go_on_the_wire_once(package: Any) -> None:
+    """OpenAI's `/responses?beta=true` sends its fixed pair (and no other operation
+    does); medium.com's `/search?query={query}` sends `query` as the parameter it is."""
+    pkg = package(PATH_QUERY)
+    _, req = call(pkg, lambda c: c.create_beta(extra_query={"x": "1"}), Reply(204))
+    assert str(req.url) == f"{BASE}/responses?beta=true&x=1"
+    _, req = call(pkg, lambda c: c.create(), Reply(204))
+    assert str(req.url) == f"{BASE}/responses"
+    _, req = call(pkg, lambda c: c.search(query="a b", page=2), Reply(204))
+    assert str(req.url) == f"{BASE}/search?query=a+b&page=2"

@@ -161,8 +161,9 @@ def test_openai_chat_json_returns_typed_completion(openai: ModuleType) -> None:
     (request,) = recorder.requests
     assert request.method == "POST"
     assert str(request.url) == f"{BASE}/chat/completions"
-    # the media types the operation's 200 declares, JSON first (DESIGN §4)
-    assert request.headers["accept"] == "application/json, text/event-stream"
+    # what this method can read (DESIGN §4): the 200's JSON, not its stream (that is
+    # `create_chat_completion_stream`'s), so a server choosing by `Accept` sends JSON
+    assert request.headers["accept"] == "application/json"
     assert request.headers["content-type"] == "application/json"
     assert request.headers["authorization"] == "Bearer sk-test"
     assert json.loads(request.content) == REQUEST  # no `stream` key: the JSON method

@@ -231,6 +231,25 @@ def test_stream_sends_the_stream_flag_and_accept(gen: tuple[str, Generated]) -> 
     assert seen[0].headers["accept"] == "text/event-stream"
 
 
+def test_json_method_of_a_streamed_operation_accepts_json_only(
+    gen: tuple[str, Generated],
+) -> None:
+    """`create_chat_completion` cannot read a stream: a server choosing by `Accept`
+    must answer it with JSON."""
+    _, g = gen
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"id": "c1", "content": "hi"})
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    with g.pkg.Client(base_url="http://api.test", http_client=http) as client:
+        client.chat.create_chat_completion(body={"model": "m"})
+    assert seen[0].headers["accept"] == "application/json"
+    assert json.loads(seen[0].content) == {"model": "m"}
+
+
 def test_diff_json_to_stream_is_breaking(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
