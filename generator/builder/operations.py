@@ -411,9 +411,11 @@ class OperationBuilder:
             names: list[PyIdent] = []
             for scheme in requirement:
                 python = self._scheme_names.get(str(scheme))
-                if python is None:
-                    self._sink.error(
-                        f"unknown security scheme {scheme!r}", where.child("security", index)
+                if python is None:  # nothing says what to send: the alternative goes
+                    self._sink.warning(
+                        f"unknown security scheme {scheme!r} (components.securitySchemes does"
+                        " not declare it): this security requirement is left out",
+                        where.child("security", index),
                     )
                     break
                 names.append(python)

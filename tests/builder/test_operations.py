@@ -555,21 +555,30 @@ components:
     assert bool(warnings) == head.startswith("openapi: 3.0")
 
 
-def test_build_unknown_security_scheme(tmp_path: Path) -> None:
-    _, diags = _build(
+def test_build_unknown_security_scheme_leaves_its_requirement_out(tmp_path: Path) -> None:
+    """oas-examples' response-http-behavior.json names an undeclared `api_key`: the
+    spec still generates, that alternative left out (nothing says what to send), the
+    others kept."""
+    api, diags = _build(
         tmp_path,
         HEAD_31
         + """\
 paths:
   /a:
     get:
-      security: [{nope: []}]
+      operationId: getA
+      security: [{nope: []}, {token: []}]
       responses: {'200': {description: ok}}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
 """,
     )
-    (err,) = _errors(diags)
-    assert err.message == "unknown security scheme 'nope'"
-    assert err.pointer == "#/paths/~1a/get/security/0"
+    assert _errors(diags) == []
+    (warning,) = [d for d in diags if d.severity == "warning"]
+    assert warning.message.startswith("unknown security scheme 'nope'")
+    assert warning.pointer == "#/paths/~1a/get/security/0"
+    assert _ops(api)["get_a"].security == (("token",),)
 
 
 def test_build_json_spec_error_location(tmp_path: Path) -> None:
