@@ -137,7 +137,9 @@ class ArgContext:
 class OperationContext:
     name: str
     constant: str
-    return_annotation: str
+    return_annotation: str  # of the Endpoint: what `_request` decodes
+    sync_returns: str  # the methods' (a stream's `Stream[T]` / `AsyncStream[T]`)
+    async_returns: str
     positional: tuple[ArgContext, ...]
     keyword: tuple[ArgContext, ...]
     args_tuple: str
@@ -148,11 +150,9 @@ class OperationContext:
     is_deprecated: bool
     pager: PagerContext | None = None
 
-    # streamed operations (`plan.streams`): the `Items` declaration, the methods'
-    # return annotations and the wrapping of the `_request` call
+    # streamed operations (`plan.streams`): the `Items` declaration and the wrapping
+    # of the `_request` call
     items_line: str = ""
-    sync_returns: str = ""
-    async_returns: str = ""
     sync_open: str = ""
     async_open: str = ""
     call_close: str = ""

@@ -34,7 +34,7 @@ from .contexts import (
     ResourceRef,
 )
 from .pagination import pager_context
-from .streams import with_stream
+from .streams import stream_returns, with_stream
 
 # How resource modules reach the models (in functions only: importing a resource
 # module does not import the models of all its operations).
@@ -170,6 +170,7 @@ def _tuple(items: Sequence[str]) -> str:
 
 
 def _operation_doc(op: Operation, types: Types, returns: str) -> str:
+    """The method's docstring; `returns`: what it returns, as the docstring shows it."""
     lines: list[str] = []
     lines.append(op.summary or f"{op.method} {op.path}")
     if op.description and op.description != op.summary:
@@ -213,7 +214,7 @@ def _operation_doc(op: Operation, types: Types, returns: str) -> str:
     success = "; ".join(
         f"{r.status}: {' '.join(r.description.split())}" for r in op.successes if r.description
     )
-    lines += ["", "Returns:", f"    `{returns}`" + (f" ({success})" if success else "")]
+    lines += ["", "Returns:", f"    {returns}" + (f" ({success})" if success else "")]
     raises = ["    APIStatusError: A non-2xx response (a subclass per status)."]
     if op.errors:
         codes = ", ".join(r.status for r in op.errors)
@@ -342,16 +343,23 @@ def _operation(
         fields.append(("idempotency_header", py_literal(op.idempotency_header)))
     if op.server_url is not None and op.server_url != base_url:
         fields.append(("server", py_literal(op.server_url)))
+    streamed = stream_returns(types, op)
+    sync_returns, async_returns = streamed or (returns, returns)
+    shown = f"`{sync_returns}`" + (
+        f" (`{async_returns}` from the async client)" if streamed else ""
+    )
     return OperationContext(
         name=op.python_name,
         constant=constant,
         return_annotation=returns,
+        sync_returns=sync_returns,
+        async_returns=async_returns,
         positional=tuple(positional),
         keyword=tuple(keyword),
         args_tuple=args_tuple,
         body_arg=op.body is not None,
         content_type_arg=bool(op.other_bodies),
-        doc=_operation_doc(op, types, returns),
+        doc=_operation_doc(op, types, shown),
         endpoint_fields=tuple(fields),
         is_deprecated=op.is_deprecated,
         pager=pager_context(types, op, constant),

@@ -10,16 +10,27 @@ from ..literals import py_literal
 from ..pytypes import Types
 from .contexts import OperationContext
 
-__all__ = ["with_stream"]
+__all__ = ["stream_returns", "with_stream"]
+
+
+def stream_returns(types: Types, op: Operation) -> tuple[str, str] | None:
+    """What the sync and async methods of a streamed operation return (None: `op`
+    is not streamed)."""
+    if op.stream is None:
+        return None
+    item = types.annotation(op.stream.item)
+    types.imports.add(".._streams", "AsyncStream", "Stream")
+    return f"Stream[{item}]", f"AsyncStream[{item}]"
 
 
 def with_stream(types: Types, op: Operation, ctx: OperationContext) -> OperationContext:
-    """`ctx` of `op`, made to return its stream when `op` is a streamed operation."""
+    """`ctx` of `op`, its `_request` call wrapped in its stream when `op` is a
+    streamed operation (the return annotations are `stream_returns`')."""
     stream = op.stream
     if stream is None:
         return ctx
     item = types.annotation(stream.item)
-    types.imports.add(".._streams", "AsyncStream", "Items", "Stream")
+    types.imports.add(".._streams", "Items")
     constant = ctx.constant + "_ITEMS"
     arguments = [("framing", py_literal(stream.framing)), ("decode", types.decoder(stream.item))]
     if stream.is_event:
@@ -33,19 +44,10 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
         body = "with_stream_flag(body)"
     kept = [(key, value) for key, value in ctx.endpoint_fields if key != "stream_media"]
     fields = (*kept, ("stream_media", py_literal(stream.media_type)))
-    sync_returns, async_returns = f"Stream[{item}]", f"AsyncStream[{item}]"
-    doc = ctx.doc.replace(
-        f"`{ctx.return_annotation}`",
-        f"`{sync_returns}` (`{async_returns}` from the async client)",
-        1,
-    )
     return replace(
         ctx,
         endpoint_fields=fields,
-        doc=doc,
         items_line=f"{constant}: Items[{item}] = {items}",
-        sync_returns=sync_returns,
-        async_returns=async_returns,
         sync_open="Stream(",
         async_open="AsyncStream(",
         call_close=f", {constant})",
