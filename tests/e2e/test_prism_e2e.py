@@ -13,13 +13,7 @@ Prism is installed by `npm ci --prefix tools/prism`; without it these tests FAIL
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import os
-import signal
-import socket
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,13 +23,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e._prism import prism_mock
+
 pytestmark = pytest.mark.prism
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "specs" / "archal.yaml"
-PRISM = REPO / "tools" / "prism" / "node_modules" / ".bin" / "prism"
 RESOURCES = ("auth", "catalog", "sessions", "results", "runtime")
-READY_DEADLINE = 60.0
 
 TOKEN = "archal_test_token"
 ROUTE_TOKEN = "Bearer archal_route_token"
@@ -44,84 +38,11 @@ ROUTE_TOKEN = "Bearer archal_route_token"
 # --------------------------------------------------------------------------- Prism
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `prism mock` on a free port; yield its base URL; stop it afterwards."""
-    if not PRISM.exists():
-        pytest.fail(
-            f"Stoplight Prism is not installed ({PRISM} is missing): "
-            "run `npm ci --prefix tools/prism` in the repository root",
-            pytrace=False,
-        )
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("prism") / "prism.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [
-                str(PRISM),
-                "mock",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-v",
-                "warn",
-                str(SPEC),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + READY_DEADLINE
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"Prism exited with code {proc.returncode} before answering; "
-                    f"log:\n{log_path.read_text(errors='replace')}",
-                    pytrace=False,
-                )
-            try:
-                # An unknown path: only Prism answers with its own error type (a
-                # plain port poll could reach another server holding the port).
-                r = httpx.get(f"{url}/__oagen_readiness_probe__", timeout=2.0)
-                if "stoplight.io/prism/errors" in r.text:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"Prism did not answer on {url} within {READY_DEADLINE:.0f} s; "
-                    f"log:\n{log_path.read_text(errors='replace')}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)
+    """`prism mock` of the document on a free port; stopped afterwards."""
+    with prism_mock(Path(SPEC), tmp_path_factory.mktemp("prism")) as url:
         yield url
-    finally:
-        _stop(proc)
 
 
 # --------------------------------------------------------------------- recording

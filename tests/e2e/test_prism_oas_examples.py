@@ -16,12 +16,7 @@ Prism is installed by `npm ci --prefix tools/prism`; without it these tests FAIL
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import os
-import signal
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,15 +28,14 @@ import httpx
 import pytest
 
 from tests.corpus import corpus
-from tests.e2e._harness import Generated, free_port, generated_client
+from tests.e2e._harness import Generated, generated_client
+from tests.e2e._prism import prism_mock
 
 pytestmark = pytest.mark.prism
 
 REPO = Path(__file__).resolve().parents[2]
-PRISM = REPO / "tools" / "prism" / "node_modules" / ".bin" / "prism"
 SPEC = "oas-examples:3.1/json/train-travel.json"
 PACKAGE = "train_travel_client"
-READY_DEADLINE = 60.0
 TOKEN = "train-token"
 
 TRIP = UUID("4f4e4e1c-c824-4d63-b37a-d8d698862f1d")
@@ -58,64 +52,11 @@ def spec_path() -> Path:
     return corpus.fetch([SPEC])[SPEC]
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def prism_url(spec_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`prism mock` of the document on a free port; stopped afterwards."""
-    if not PRISM.exists():
-        pytest.fail(
-            f"Stoplight Prism is not installed ({PRISM} is missing): "
-            "run `npm ci --prefix tools/prism` in the repository root",
-            pytrace=False,
-        )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("prism-oas") / "prism.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), "-v", "warn", str(spec_path)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + READY_DEADLINE
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"Prism exited with code {proc.returncode} before answering; "
-                    f"log:\n{log_path.read_text(errors='replace')}",
-                    pytrace=False,
-                )
-            try:
-                r = httpx.get(f"{url}/__oagen_readiness_probe__", timeout=2.0)
-                if "stoplight.io/prism/errors" in r.text:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"Prism did not answer on {url} within {READY_DEADLINE:.0f} s; "
-                    f"log:\n{log_path.read_text(errors='replace')}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)
+    with prism_mock(Path(spec_path), tmp_path_factory.mktemp("prism-oas")) as url:
         yield url
-    finally:
-        _stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,8 @@ import pytest
 from oagen.pipeline import generate_files
 from oagen.write import write
 
-from .test_prism_e2e import PRISM, READY_DEADLINE, Recorder, _free_port, _stop
+from ._prism import prism_mock
+from .test_prism_e2e import Recorder
 
 pytestmark = [pytest.mark.prism, pytest.mark.slow]
 
@@ -42,32 +41,8 @@ def petstore_spec() -> Path:
 
 @pytest.fixture(scope="module")
 def prism_petstore(petstore_spec: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    assert PRISM.exists(), "run `npm ci --prefix tools/prism`"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("prism2") / "prism.log"
-    with open(log_path, "wb") as log:
-        command = [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), "-v", "warn"]
-        proc = subprocess.Popen(
-            [*command, str(petstore_spec)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + READY_DEADLINE
-        while True:
-            assert proc.poll() is None, log_path.read_text(errors="replace")
-            try:
-                r = httpx.get(f"{url}/__oagen_readiness_probe__", timeout=2.0)
-                if "stoplight.io/prism/errors" in r.text:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log_path.read_text(errors="replace")
-            time.sleep(0.2)
+    with prism_mock(petstore_spec, tmp_path_factory.mktemp("prism2")) as url:
         yield url
-    finally:
-        _stop(proc)
 
 
 @pytest.fixture(scope="module")
