@@ -167,43 +167,39 @@ METHODS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
-def test_pagination_sync_yields_every_item_once_in_order(
-    package: Any,
-    server: tuple[str, list[str]],
-    method: str,
-    kwargs: Any,
-    total: int,
-    requests: int,
-) -> None:
-    pkg = package(PAGES)
-    url, seen = server
-    with pkg.Client(base_url=url, max_retries=0) as client:
-        iterator = getattr(client.things, method)(**kwargs)
-        assert seen == []  # lazy: nothing sent before the first item
-        ns = [t.n for t in iterator]
-    assert ns == list(range(total))
-    assert len(seen) == requests
-
-
-@pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
-def test_pagination_async_yields_every_item_once_in_order(
-    package: Any,
-    server: tuple[str, list[str]],
-    method: str,
-    kwargs: Any,
-    total: int,
-    requests: int,
-) -> None:
-    pkg = package(PAGES)
-    url, seen = server
+def _all_items(
+    pkg: Any, url: str, seen: list[str], mode: str, method: str, kwargs: Any
+) -> list[int]:
+    """Every item's `n` from `client.things.<method>(...)`, sync or async; checks that
+    nothing is sent before the first item is asked for."""
+    if mode == "sync":
+        with pkg.Client(base_url=url, max_retries=0) as client:
+            iterator = getattr(client.things, method)(**kwargs)
+            assert seen == []  # lazy: nothing sent before the first item
+            return [t.n for t in iterator]
 
     async def run() -> list[int]:
         async with pkg.AsyncClient(base_url=url, max_retries=0) as client:
             iterator = getattr(client.things, method)(**kwargs)  # not awaited
+            assert seen == []
             return [t.n async for t in iterator]
 
-    assert asyncio.run(run()) == list(range(total))
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize(("method", "kwargs", "total", "requests"), METHODS)
+def test_pagination_yields_every_item_once_in_order(
+    package: Any,
+    server: tuple[str, list[str]],
+    method: str,
+    kwargs: Any,
+    total: int,
+    requests: int,
+    mode: str,
+) -> None:
+    url, seen = server
+    assert _all_items(package(PAGES), url, seen, mode, method, kwargs) == list(range(total))
     assert len(seen) == requests
 
 
