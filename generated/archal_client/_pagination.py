@@ -10,6 +10,7 @@ through the client's `_request` (same credentials, retries and errors).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -115,8 +116,7 @@ class _Pages(Generic[ItemT]):
         url = response.request.url.join(found)
         if not _same_origin(response.request.url, url):
             raise PaginationError(
-                f"next page link leads to another origin ({url.scheme}://{url.host}):"
-                " not followed",
+                f"next page link leads to another origin ({url.scheme}://{url.host}): not followed",
                 request=response.request,
             )
         self._repeat_check(str(url), response)
@@ -163,6 +163,19 @@ class _Pages(Generic[ItemT]):
         self._seen.add(key)
 
 
+@contextlib.contextmanager
+def _page_request(url: str | None) -> Iterator[None]:
+    """Around one page's `_request`: the raw response asked for (its headers tell
+    the next page), the next page's link (`url`) sent as it is when there is one."""
+    raw_token = RAW_RESPONSE.set(True)
+    url_token = NEXT_URL.set(url)
+    try:
+        yield
+    finally:
+        NEXT_URL.reset(url_token)
+        RAW_RESPONSE.reset(raw_token)
+
+
 def _response_of(result: object) -> httpx.Response:
     assert isinstance(result, APIResponse)
     return result.http_response
@@ -184,9 +197,7 @@ def iterate(
     pages = _Pages(pager, endpoint, args)
     count = 0
     while max_items is None or count < max_items:
-        raw_token = RAW_RESPONSE.set(True)
-        url_token = NEXT_URL.set(pages.url)
-        try:
+        with _page_request(pages.url):
             result = client._request(
                 endpoint,
                 tuple(pages.args),
@@ -195,9 +206,6 @@ def iterate(
                 extra_query=extra_query,
                 timeout=timeout,
             )
-        finally:
-            NEXT_URL.reset(url_token)
-            RAW_RESPONSE.reset(raw_token)
         items, more = pages.advance(_response_of(result))
         for item in items:
             if max_items is not None and count >= max_items:
@@ -224,9 +232,7 @@ async def aiterate(
     pages = _Pages(pager, endpoint, args)
     count = 0
     while max_items is None or count < max_items:
-        raw_token = RAW_RESPONSE.set(True)
-        url_token = NEXT_URL.set(pages.url)
-        try:
+        with _page_request(pages.url):
             result = await client._request(
                 endpoint,
                 tuple(pages.args),
@@ -235,9 +241,6 @@ async def aiterate(
                 extra_query=extra_query,
                 timeout=timeout,
             )
-        finally:
-            NEXT_URL.reset(url_token)
-            RAW_RESPONSE.reset(raw_token)
         items, more = pages.advance(_response_of(result))
         for item in items:
             if max_items is not None and count >= max_items:

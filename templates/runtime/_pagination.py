@@ -9,6 +9,7 @@ through the client's `_request` (same credentials, retries and errors).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -71,9 +72,7 @@ class _Pages(Generic[ItemT]):
         self._seen: set[str] = set()
         names = [p.name for p in endpoint.params]
         self._param = names.index(pager.param) if pager.param in names else None
-        self._size = (
-            names.index(pager.size_param) if pager.size_param in names else None
-        )
+        self._size = names.index(pager.size_param) if pager.size_param in names else None
         self._page_size: int | None = None
 
     def advance(self, response: httpx.Response) -> tuple[list[ItemT], bool]:
@@ -114,8 +113,7 @@ class _Pages(Generic[ItemT]):
         url = response.request.url.join(found)
         if not _same_origin(response.request.url, url):
             raise PaginationError(
-                f"next page link leads to another origin ({url.scheme}://{url.host}):"
-                " not followed",
+                f"next page link leads to another origin ({url.scheme}://{url.host}): not followed",
                 request=response.request,
             )
         self._repeat_check(str(url), response)
@@ -162,6 +160,19 @@ class _Pages(Generic[ItemT]):
         self._seen.add(key)
 
 
+@contextlib.contextmanager
+def _page_request(url: str | None) -> Iterator[None]:
+    """Around one page's `_request`: the raw response asked for (its headers tell
+    the next page), the next page's link (`url`) sent as it is when there is one."""
+    raw_token = RAW_RESPONSE.set(True)
+    url_token = NEXT_URL.set(url)
+    try:
+        yield
+    finally:
+        NEXT_URL.reset(url_token)
+        RAW_RESPONSE.reset(raw_token)
+
+
 def _response_of(result: object) -> httpx.Response:
     assert isinstance(result, APIResponse)
     return result.http_response
@@ -183,9 +194,7 @@ def iterate(
     pages = _Pages(pager, endpoint, args)
     count = 0
     while max_items is None or count < max_items:
-        raw_token = RAW_RESPONSE.set(True)
-        url_token = NEXT_URL.set(pages.url)
-        try:
+        with _page_request(pages.url):
             result = client._request(
                 endpoint,
                 tuple(pages.args),
@@ -194,9 +203,6 @@ def iterate(
                 extra_query=extra_query,
                 timeout=timeout,
             )
-        finally:
-            NEXT_URL.reset(url_token)
-            RAW_RESPONSE.reset(raw_token)
         items, more = pages.advance(_response_of(result))
         for item in items:
             if max_items is not None and count >= max_items:
@@ -223,9 +229,7 @@ async def aiterate(
     pages = _Pages(pager, endpoint, args)
     count = 0
     while max_items is None or count < max_items:
-        raw_token = RAW_RESPONSE.set(True)
-        url_token = NEXT_URL.set(pages.url)
-        try:
+        with _page_request(pages.url):
             result = await client._request(
                 endpoint,
                 tuple(pages.args),
@@ -234,9 +238,6 @@ async def aiterate(
                 extra_query=extra_query,
                 timeout=timeout,
             )
-        finally:
-            NEXT_URL.reset(url_token)
-            RAW_RESPONSE.reset(raw_token)
         items, more = pages.advance(_response_of(result))
         for item in items:
             if max_items is not None and count >= max_items:
