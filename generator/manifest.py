@@ -73,11 +73,14 @@ def manifest_text(
     inputs: Mapping[str, str],
     options: Mapping[str, Any],
     sources: Mapping[str, str],
+    plans: Mapping[str, str],
 ) -> str:
     """The manifest of `files` (which must not include the manifest itself).
 
     `sources` maps each Python file to the sha256 of its rendering before formatting:
-    a later run whose rendering is the same reuses the formatted file.
+    a later run whose rendering is the same reuses the formatted file. `plans` maps
+    a models module to its plan key (`plan.reuse`): a later run with the same key,
+    generator, options and spec name reuses the file without planning it.
     """
     data = {
         "generator": f"oagen {__version__}",
@@ -87,33 +90,63 @@ def manifest_text(
         "options": dict(sorted(options.items())),
         "files": {path: sha256(files[path].encode("utf-8")) for path in sorted(files)},
         "sources": {path: sources[path] for path in sorted(sources)},
+        "plans": {path: plans[path] for path in sorted(plans)},
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
 class Formatted:
-    """The formatted files of a previous output that formatting again would reproduce:
-    made by this generator with this formatter, from the same rendering, and on disk
-    as recorded. The manifest is trusted here; `check` does not use this."""
+    """The formatted files of a previous output that generating again would reproduce:
+    made by this generator with this formatter, from the same rendering (or, with
+    the same options and spec name, from the same plan key), and on disk as
+    recorded. The manifest is trusted here; `check` does not use this."""
 
-    def __init__(self, out: Path, formatter: str) -> None:
+    def __init__(
+        self, out: Path, formatter: str, options: Mapping[str, Any], spec_name: str
+    ) -> None:
         self._out = out
         self._recorded: dict[str, tuple[Any, Any]] = {}
+        self._plans: dict[str, Any] = {}
+        self._kept: dict[str, tuple[str, str]] = {}
         data = read_manifest(out)
         if data is None or data.get("generator_digest") != generator_digest():
             return
-        options, sources = data.get("options"), data.get("sources")
-        if not isinstance(options, dict) or options.get("formatter") != formatter:
+        recorded, sources = data.get("options"), data.get("sources")
+        if not isinstance(recorded, dict) or recorded.get("formatter") != formatter:
             return
-        if isinstance(sources, dict):
-            files = data["files"]
-            self._recorded = {p: (d, files.get(p)) for p, d in sources.items()}
+        if not isinstance(sources, dict):
+            return
+        files = data["files"]
+        self._recorded = {p: (d, files.get(p)) for p, d in sources.items()}
+        plans = data.get("plans")
+        same = recorded == dict(sorted(options.items())) and data.get("spec") == spec_name
+        if same and isinstance(plans, dict):
+            self._plans = plans
 
     def take(self, path: str, rendered: str) -> str | None:
         """The file at `path` as it is on disk, if it is what `rendered` formats to."""
         source, formatted = self._recorded.get(path, (None, None))
         if source is None or source != sha256(rendered.encode("utf-8")):
             return None
+        return self._on_disk(path, formatted)
+
+    def reusable(self, path: str, key: str) -> bool:
+        """Whether the file at `path` was made from the plan key `key` and is on disk
+        as recorded (then `kept` gives it)."""
+        if self._plans.get(path) != key:
+            return False
+        source, formatted = self._recorded.get(path, (None, None))
+        text = self._on_disk(path, formatted) if isinstance(source, str) else None
+        if text is None:
+            return False
+        self._kept[path] = (text, source)
+        return True
+
+    def kept(self, path: str) -> tuple[str, str]:
+        """The text of a file `reusable` accepted, and the digest of its rendering."""
+        return self._kept.pop(path)
+
+    def _on_disk(self, path: str, formatted: Any) -> str | None:
         disk = read_inside(self._out, path)
         if disk is None or sha256(disk) != formatted:
             return None

@@ -21,7 +21,7 @@ from .manifest import MANIFEST, Formatted, manifest_text, sha256
 from .options import LoadPolicy, Options, default_package_name
 from .plan import plan
 from .plan.pagination import paginated
-from .render import render
+from .render import renderer
 from .upgrade import upgrade
 from .validate import validate
 
@@ -96,13 +96,20 @@ def generate_files(
     api = build(spec, sink, name, selection, infer_pagination=options.pagination_inference)
     sink.raise_if_errors()
     report("rendering and formatting")
-    files, sources = _produce(api, options, previous)
+    recorded = options.recorded(path)
+    formatted = (
+        Formatted(previous, options.formatter, recorded, api.spec_name)
+        if previous is not None
+        else None
+    )
+    files, sources, plans = _produce(api, options, formatted)
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
         inputs={key: _input_digest(doc) for key, doc in spec.documents.items()},
-        options=options.recorded(path),
+        options=recorded,
         sources=sources,
+        plans=plans,
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)
@@ -110,19 +117,31 @@ def generate_files(
 
 
 def _produce(
-    api: Api, options: Options, previous: Path | None
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Every file, formatted (by path, sorted), and the digest of each Python file's
-    rendering. Files are planned and rendered one by one; every `BATCH` of them goes
-    to the formatter in a thread of its own, so that ruff (another process) formats
-    one batch while this one plans the next."""
-    formatted = Formatted(previous, options.formatter) if previous is not None else None
+    api: Api, options: Options, formatted: Formatted | None
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Every file, formatted (by path, sorted), the digest of each Python file's
+    rendering, and the plan key of each models module that has one. Files are planned
+    and rendered one by one; every `BATCH` of them goes to the formatter in a thread
+    of its own, so that ruff (another process) formats one batch while this one plans
+    the next. A file of the previous output (`formatted`) that planning or rendering
+    again would reproduce is taken as it is."""
     files: dict[str, str] = {}
     sources: dict[str, str] = {}
+    plans: dict[str, str] = {}
     batches: list[Future[dict[str, str]]] = []
     batch: dict[str, str] = {}
+    reusable = formatted.reusable if formatted is not None else None
+    one = renderer(api.spec_name, options.templates)
     with ThreadPoolExecutor(max_workers=1) as formatter:
-        for path, text in render(plan(api, meta=options.meta), api.spec_name, options.templates):
+        for file in plan(api, meta=options.meta, reusable=reusable):
+            path = file.path
+            if file.key is not None:
+                plans[path] = file.key
+            if file.reused:
+                assert formatted is not None
+                files[path], sources[path] = formatted.kept(path)
+                continue
+            text = one(file)
             if path.endswith(".py"):
                 sources[path] = sha256(text.encode("utf-8"))
             kept = formatted.take(path, text) if formatted is not None else None
@@ -136,7 +155,11 @@ def _produce(
         batches.append(formatter.submit(format_sources, batch, options.formatter))
         for done in batches:
             files.update(done.result())
-    return {p: files[p] for p in sorted(files)}, dict(sorted(sources.items()))
+    return (
+        {p: files[p] for p in sorted(files)},
+        dict(sorted(sources.items())),
+        plans,
+    )
 
 
 def _input_digest(doc: Document) -> str:

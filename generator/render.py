@@ -7,7 +7,7 @@ contexts arrive fully prepared by `plan`. Each file gets the generated-file head
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from .plan import FilePlan
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["RenderError", "header", "render", "with_header"]
+__all__ = ["RenderError", "header", "render", "renderer", "with_header"]
 
 
 class RenderError(GenerationError):
@@ -53,11 +53,20 @@ def render(
     plans: Iterable[FilePlan], spec_name: str, templates: Path | None = None
 ) -> Iterator[tuple[str, str]]:
     """(path (relative, POSIX), unformatted source) for each plan, as it is taken."""
+    one = renderer(spec_name, templates)
+    for plan in plans:
+        yield plan.path, one(plan)
+
+
+def renderer(spec_name: str, templates: Path | None = None) -> Callable[[FilePlan], str]:
+    """A function rendering one plan (not a `reused` one) to unformatted source."""
     import jinja2
 
     env = _environment(templates)
     line = header(spec_name)
-    for plan in plans:
+
+    def one(plan: FilePlan) -> str:
+        assert not plan.reused, plan.path
         if plan.template is None:
             text = plan.source or ""
         else:
@@ -65,7 +74,9 @@ def render(
                 text = env.get_template(plan.template).render(ctx=plan.context)
             except jinja2.TemplateError as exc:  # a --templates override gone wrong
                 raise RenderError(f"template {plan.template}: {exc}") from None
-        yield plan.path, with_header(plan.path, line, text)
+        return with_header(plan.path, line, text)
+
+    return one
 
 
 def with_header(path: str, line: str, text: str) -> str:

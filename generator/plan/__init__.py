@@ -9,15 +9,17 @@ print. Template contexts are an unstable API (`--templates` overrides may read t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib.resources import files
 
 from ..ir import Api, Resource
 from ..pytypes import Definitions
 from .client import _client, _init, _resources_init
 from .common import FilePlan, _module
-from .models import ModelLayout, _models, model_layout
+from .models import ModelLayout, _models, model_layout, validated_models
 from .readme import _pyproject, _readme
 from .resources import _resource
+from .reuse import PlanKeys, Reusable, Watched
 
 __all__ = [
     "RUNTIME_FILES",
@@ -56,33 +58,60 @@ def runtime_sources() -> dict[str, str]:
     return {name: folder.joinpath(name).read_text(encoding="utf-8") for name in RUNTIME_FILES}
 
 
-def plan(api: Api, *, meta: tuple[str, ...] = ()) -> Iterator[FilePlan]:
+def plan(
+    api: Api, *, meta: tuple[str, ...] = (), reusable: Reusable | None = None
+) -> Iterator[FilePlan]:
     """Every file of the package, in a fixed order, each prepared as it is taken
     (rendering and formatting can start before the last file is planned).
 
     With `meta` containing "pyproject", the folder becomes an installable project:
     `pyproject.toml` and `README.md` at its root, the package below it.
+
+    `reusable(path, key)`: whether the previous output of a file whose plan key is
+    `key` may be taken; such files come `reused`, unplanned (see `reuse`).
     """
     index = Definitions(api.definitions)
     prefix = api.package_name.replace(".", "/") + "/" if "pyproject" in meta else ""
-    for f in _package(api, index):
-        yield FilePlan(prefix + f.path, f.template, f.context, f.source) if prefix else f
+    if prefix and reusable is not None:
+        inner = reusable
+        reusable = lambda path, key: inner(prefix + path, key)  # noqa: E731
+    for f in _package(api, index, reusable):
+        yield replace(f, path=prefix + f.path) if prefix else f
     yield FilePlan("README.md", "README.md.jinja", _readme(api, index))
     if prefix:
         yield FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api))
 
 
-def _package(api: Api, index: Definitions) -> Iterator[FilePlan]:
+def _package(api: Api, index: Definitions, reusable: Reusable | None) -> Iterator[FilePlan]:
+    layout = model_layout(api)
+    keys = PlanKeys(index, layout.modules, validated_models(index))
     yield FilePlan("__init__.py", "__init__.py.jinja", _init(api))
     yield FilePlan("_client.py", "_client.py.jinja", _client(api))
-    yield from _models(api, index, model_layout(api))
+    yield from _models(api, layout, keys, reusable)
     yield FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api))
     for resource in resource_list(api):
-        path = resource_path(resource)
-        yield FilePlan(path, "resource.py.jinja", _resource(api, index, resource))
+        yield _resource_file(api, keys, resource, reusable)
     for name, source in runtime_sources().items():
         yield FilePlan(name, None, None, source)
     yield FilePlan("py.typed", None, None, "")
+
+
+def _resource_file(
+    api: Api, keys: PlanKeys, resource: Resource, reusable: Reusable | None
+) -> FilePlan:
+    """The module of `resource`, or its previous output when its plan key is the
+    same: the key covers the resource (its operations included), the base URL, the
+    resources nested in it and the definitions its operations refer to."""
+    path = resource_path(resource)
+    children = [repr(r) for r in api.resources if r.python_name in resource.children]
+    read = "\0".join([repr(resource), repr(api.base_url), *children])
+    inputs = keys.operation_inputs(resource.operations)
+    key = keys.key(path, read, inputs)
+    if reusable is not None and reusable(path, key):
+        return FilePlan(path, None, None, key=key, reused=True)
+    watched = Watched(keys.index, inputs)
+    context = _resource(api, watched, resource)
+    return FilePlan(path, "resource.py.jinja", context, key=None if watched.escaped else key)
 
 
 def resource_list(api: Api) -> list[Resource]:

@@ -21,12 +21,15 @@ from .contexts import ArgContext, ResourceRef
 
 @dataclass(frozen=True, slots=True)
 class FilePlan:
-    """One output file: a template and its context, or static source."""
+    """One output file: a template and its context, or static source; or, `reused`,
+    the previous output of `path` (its plan `key` unchanged: see `reuse`)."""
 
     path: str
     template: str | None
     context: object
     source: str | None = None
+    key: str | None = None  # recorded in the manifest
+    reused: bool = False
 
 
 def _module(resource: Resource) -> str:

@@ -28,6 +28,7 @@ from .contexts import (
     ModelsContext,
     ModelsInitContext,
 )
+from .reuse import PlanKeys, Reusable, Watched
 
 
 def _field_doc(f: Field) -> str | None:
@@ -214,27 +215,25 @@ def model_layout(api: Api) -> ModelLayout:
     return ModelLayout(modules, groups)
 
 
-def _models(api: Api, index: Definitions, layout: ModelLayout) -> Iterator[FilePlan]:
+def _models(
+    api: Api, layout: ModelLayout, keys: PlanKeys, reusable: Reusable | None = None
+) -> Iterator[FilePlan]:
     """The `models` package: a module per component schema (holding the inline models
     named after it too), the enums in one, and an `__init__` that imports a model's
-    module on first use (PEP 562)."""
-    validated = validated_models(index)
+    module on first use (PEP 562). A module whose plan key `reusable` accepts is not
+    planned: the previous output of it is taken (see `reuse`)."""
     yield _models_init(api, layout.modules)
     for module, (names, doc) in layout.groups.items():
-        yield _model_file(module, index, names, layout.modules, doc, validated)
-
-
-def _model_file(
-    module: str,
-    index: Definitions,
-    names: Sequence[PyIdent],
-    modules: dict[str, str],
-    doc: str,
-    validated: frozenset[PyIdent],
-) -> FilePlan:
-    members = [index.by_name[name] for name in names]
-    context = _model_module(index, members, modules, doc, validated)
-    return FilePlan(f"models/{module}.py", "models.py.jinja", context)
+        path = f"models/{module}.py"
+        members = [keys.index.by_name[name] for name in names]
+        inputs = keys.model_inputs(members)
+        key = keys.key(path, doc, inputs)
+        if reusable is not None and reusable(path, key):
+            yield FilePlan(path, None, None, key=key, reused=True)
+            continue
+        watched = Watched(keys.index, inputs)
+        context = _model_module(watched, members, layout.modules, doc, keys.validated)
+        yield FilePlan(path, "models.py.jinja", context, key=None if watched.escaped else key)
 
 
 def _models_init(api: Api, modules: dict[str, str]) -> FilePlan:

@@ -1,0 +1,192 @@
+"""Which model modules a regeneration may take from the previous output unplanned.
+
+A `models` module is planned from a few inputs only: its own definitions, the
+definitions its types refer to (and, through aliases, what those refer to), where
+those live, and which of them are validated or recursive. Its *plan key* is a
+digest of exactly those inputs, recorded in the manifest. A later run whose key for
+the module is the same plans the same context, so it takes the file as the previous
+run left it (when it is on disk as recorded) and skips planning, rendering and
+formatting it. That is what makes regenerating after a one-schema edit cheap.
+
+Planning reads definitions through a `Watched` view that notes any read outside the
+inputs the key covers; such a module gets no key and is always planned, so a key can
+only ever stand for what the plan really read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import is_dataclass
+from typing import assert_never
+
+from ..ir import (
+    Alias,
+    Definition,
+    Discriminator,
+    EnumDef,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Model,
+    Nullable,
+    Operation,
+    Prim,
+    PyIdent,
+    Ref,
+    TupleOf,
+    TypeExpr,
+    UnionOf,
+)  # fmt: skip
+from ..pytypes import Definitions
+
+__all__ = ["PlanKeys", "Reusable", "Watched", "text_digest"]
+
+# (output path, plan key) -> whether the previous output of that path may be taken
+Reusable = Callable[[str, str], bool]
+
+
+class Watched(Definitions):
+    """The definitions as one module's planning sees them: reads outside `allowed`
+    set `escaped` (they would not be covered by the module's key)."""
+
+    def __init__(self, index: Definitions, allowed: frozenset[PyIdent]) -> None:
+        self._map = _WatchedMap(index.by_name, allowed)
+        self.by_name = self._map
+        self.recursive = index.recursive
+
+    @property
+    def escaped(self) -> bool:
+        return self._map.escaped
+
+
+class _WatchedMap(Mapping[PyIdent, Definition]):
+    def __init__(self, defs: Mapping[PyIdent, Definition], allowed: frozenset[PyIdent]) -> None:
+        self._defs = defs
+        self._allowed = allowed
+        self.escaped = False
+
+    def __getitem__(self, name: PyIdent) -> Definition:
+        if name not in self._allowed:
+            self.escaped = True
+        return self._defs[name]
+
+    def __iter__(self) -> Iterator[PyIdent]:
+        self.escaped = True  # a read of every definition
+        return iter(self._defs)
+
+    def __len__(self) -> int:
+        self.escaped = True
+        return len(self._defs)
+
+
+class PlanKeys:
+    """Plan keys of the model and resource modules of one API (see the module
+    docstring)."""
+
+    def __init__(
+        self,
+        index: Definitions,
+        modules: Mapping[str, str],
+        validated: frozenset[PyIdent],
+    ) -> None:
+        self.index = self._index = index
+        self._modules = modules
+        self.validated = self._validated = validated
+        self._digests: dict[PyIdent, str] = {}
+
+    def model_inputs(self, members: Sequence[Definition]) -> frozenset[PyIdent]:
+        """The definitions planning `members` may read: themselves, what their types
+        refer to, and, through aliases, what those refer to (a model referred to is
+        read, not what is inside it)."""
+        return self._closure({d.name for d in members}, [t for d in members for t in _types_of(d)])
+
+    def operation_inputs(self, operations: Sequence[Operation]) -> frozenset[PyIdent]:
+        """The definitions planning `operations` may read: what any type inside them
+        refers to, and, through aliases, what those refer to."""
+        found: set[PyIdent] = set()
+        _deep_refs(operations, found)
+        return self._closure(set(), [Ref(name) for name in found])
+
+    def key(self, path: str, text: str, inputs: frozenset[PyIdent]) -> str:
+        """The plan key of the module at `path`, planned from `text` (what it reads
+        besides definitions) and the definitions `inputs`."""
+        digest = hashlib.sha256(f"{path}\0{text}\0".encode("utf-8", "surrogatepass"))
+        recursive = self._index.recursive
+        for name in sorted(inputs):
+            line = (
+                f"{name}\0{self._digest(name)}\0{self._modules.get(name)}\0"
+                f"{name in self._validated}\0{name in recursive}\n"
+            )
+            digest.update(line.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _closure(self, found: set[PyIdent], pending: list[TypeExpr]) -> frozenset[PyIdent]:
+        by_name = self._index.by_name
+        while pending:
+            for name in _refs(pending.pop()):
+                if name not in found:
+                    found.add(name)
+                    target = by_name.get(name)
+                    if isinstance(target, Alias):
+                        pending.append(target.target)
+        return frozenset(found)
+
+    def _digest(self, name: PyIdent) -> str:
+        found = self._digests.get(name)
+        if found is None:
+            # the IR is frozen dataclasses of strings, numbers, tuples and JSON
+            # values: its repr is all of it, and the same from run to run
+            found = self._digests[name] = text_digest(repr(self._index.by_name.get(name)))
+        return found
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _deep_refs(node: object, found: set[PyIdent]) -> None:
+    """Every name a `Ref` or a discriminator inside the IR `node` refers to."""
+    if isinstance(node, Ref):
+        found.add(node.name)
+    elif isinstance(node, tuple):
+        for item in node:
+            _deep_refs(item, found)
+    elif isinstance(node, Discriminator):
+        found.update(name for _, name in node.mapping)
+    elif is_dataclass(node):
+        for name in node.__dataclass_fields__:
+            _deep_refs(getattr(node, name), found)
+
+
+def _types_of(d: Definition) -> Iterator[TypeExpr]:
+    if isinstance(d, Model):
+        yield from (f.type for f in d.fields)
+        if d.extra is not None:
+            yield d.extra
+    elif isinstance(d, Alias):
+        yield d.target
+    elif not isinstance(d, EnumDef):
+        assert_never(d)
+
+
+def _refs(t: TypeExpr) -> Iterator[PyIdent]:
+    """The names `t` refers to directly (not through another definition)."""
+    match t:
+        case Ref(name=name):
+            yield name
+        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+            yield from _refs(inner)
+        case UnionOf(options=options):
+            for option in options:
+                yield from _refs(option)
+            if t.discriminator is not None:
+                for _, name in t.discriminator.mapping:
+                    yield name
+        case TupleOf(items=items, rest=rest):
+            for item in (*items, *((rest,) if rest is not None else ())):
+                yield from _refs(item)
+        case Prim() | LiteralOf():
+            return
+        case _:
+            assert_never(t)

@@ -1,0 +1,274 @@
+"""Plan keys: a regeneration takes a model or resource module from the previous
+output without planning it exactly when what planning it reads is unchanged, and
+the result is always what a generation from scratch gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oagen import plan as plan_package
+from oagen.ir import Alias, Model, PyIdent, Ref
+from oagen.manifest import MANIFEST
+from oagen.pipeline import generate_files
+from oagen.plan import models as plan_models
+from oagen.plan.reuse import Watched
+from oagen.pytypes import Definitions
+from oagen.write import write
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Reuse", "version": "1"},
+    "paths": {
+        "/pets": {
+            "get": {
+                "operationId": "listPets",
+                "tags": ["pets"],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Pet"},
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/owners": {
+            "get": {
+                "operationId": "listOwners",
+                "tags": ["owners"],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Owner"}}
+                        },
+                    }
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "description": "The pet's name."},
+                    "kind": {"$ref": "#/components/schemas/Kind"},
+                    "tag": {"$ref": "#/components/schemas/Tag"},
+                    "owner": {"$ref": "#/components/schemas/Owner"},
+                },
+            },
+            "Owner": {
+                "type": "object",
+                "properties": {
+                    "nick": {"type": "string", "description": "A nickname."},
+                    "address": {"$ref": "#/components/schemas/Address"},
+                },
+            },
+            "Address": {"type": "object", "properties": {"street": {"type": "string"}}},
+            "Kind": {"type": "string", "enum": ["cat", "dog"]},
+            "Tag": {"type": "string"},
+            "Shape": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Circle"},
+                    {"$ref": "#/components/schemas/Square"},
+                ],
+                "discriminator": {"propertyName": "kind"},
+            },
+            "Circle": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string"}, "r": {"type": "number"}},
+            },
+            "Square": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string"}, "side": {"type": "number"}},
+            },
+            "Drawing": {
+                "type": "object",
+                "properties": {"shape": {"$ref": "#/components/schemas/Shape"}},
+            },
+        }
+    },
+}
+
+
+def _schemas(spec: dict[str, Any]) -> dict[str, Any]:
+    return spec["components"]["schemas"]  # type: ignore[no-any-return]
+
+
+def _describe_owner_nick(spec: dict[str, Any]) -> None:
+    _schemas(spec)["Owner"]["properties"]["nick"]["description"] = "What friends call them."
+
+
+def _add_kind(spec: dict[str, Any]) -> None:
+    _schemas(spec)["Kind"]["enum"].append("bird")
+
+
+def _retype_tag(spec: dict[str, Any]) -> None:
+    _schemas(spec)["Tag"] = {"type": "integer"}
+
+
+def _constrain_owner(spec: dict[str, Any]) -> None:
+    # Owner gets a check: Pet, which holds an Owner, now validates it
+    _schemas(spec)["Owner"]["properties"]["nick"]["maxLength"] = 10
+
+
+def _constrain_address(spec: dict[str, Any]) -> None:
+    # Owner holds an Address, which gets a check: Owner validates it, and Pet, whose
+    # own inputs (Pet, Owner, Kind, Tag) are unchanged, now validates its Owner
+    _schemas(spec)["Address"]["properties"]["street"]["minLength"] = 1
+
+
+def _rename_owner(spec: dict[str, Any]) -> None:
+    text = json.dumps(spec).replace("Owner", "Keeper")
+    spec.clear()
+    spec.update(json.loads(text))
+
+
+def _require_square_side(spec: dict[str, Any]) -> None:
+    # a union tries its options most specific first: the order of Shape's decoders
+    _schemas(spec)["Square"]["required"] = ["kind", "side"]
+
+
+def _map_discriminator(spec: dict[str, Any]) -> None:
+    _schemas(spec)["Shape"]["discriminator"]["mapping"] = {
+        "c": "#/components/schemas/Circle",
+        "s": "#/components/schemas/Square",
+    }
+
+
+def _describe_operation(spec: dict[str, Any]) -> None:
+    spec["paths"]["/pets"]["get"]["summary"] = "All the pets."
+
+
+EDITS = {
+    "description": _describe_owner_nick,
+    "enum value": _add_kind,
+    "alias type": _retype_tag,
+    "validation": _constrain_owner,
+    "validation of a model held": _constrain_address,
+    "rename": _rename_owner,
+    "union order": _require_square_side,
+    "discriminator": _map_discriminator,
+    "operation": _describe_operation,
+}
+
+
+@pytest.fixture
+def planned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The model modules (by docstring) and resources (by class) planned, in order."""
+    seen: list[str] = []
+    model_module = plan_models._model_module
+    resource = plan_package._resource
+
+    def spy_model(*args: Any, **kwargs: Any) -> Any:
+        context = model_module(*args, **kwargs)
+        seen.append(f"models: {', '.join(context.all_names)}")
+        return context
+
+    def spy_resource(api: Any, index: Any, r: Any) -> Any:
+        seen.append(f"resource: {r.class_name}")
+        return resource(api, index, r)
+
+    monkeypatch.setattr(plan_models, "_model_module", spy_model)
+    monkeypatch.setattr(plan_package, "_resource", spy_resource)
+    return seen
+
+
+def _regenerate(tmp_path: Path, edit: Any, planned: list[str]) -> tuple[dict[str, str], ...]:
+    """(first output, regenerated over it after `edit`, generated from scratch);
+    `planned` is left holding what the regeneration planned."""
+    spec = tmp_path / "reuse.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    out = tmp_path / "out"
+    first = generate_files(spec, formatter="none").files
+    write(out, first)
+    changed = json.loads(json.dumps(SPEC))
+    edit(changed)
+    spec.write_text(json.dumps(changed), encoding="utf-8")
+    planned.clear()
+    again = generate_files(spec, formatter="none", previous=out).files
+    replanned = list(planned)
+    fresh = generate_files(spec, formatter="none").files
+    planned[:] = replanned
+    return first, again, fresh
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=list(EDITS))
+def test_regeneration_over_the_previous_output_is_a_fresh_generation(
+    tmp_path: Path, edit: Any, planned: list[str]
+) -> None:
+    first, again, fresh = _regenerate(tmp_path, edit, planned)
+    assert again == fresh
+    assert again != first
+
+
+def test_a_description_edit_plans_only_the_module_that_prints_it(
+    tmp_path: Path, planned: list[str]
+) -> None:
+    first, again, _ = _regenerate(tmp_path, _describe_owner_nick, planned)
+    # Owner's own module, and the modules reading Owner (Pet refers to it, the owners
+    # resource returns it): planned again, their text unchanged; Kind, Tag, the
+    # shapes and the pets resource are taken as they were
+    assert planned == ["models: Pet", "models: Owner", "resource: OwnersResource"]
+    changed = {path for path in again if again[path] != first[path]}
+    assert changed == {"models/_owner.py", MANIFEST}
+
+
+def test_keys_are_recorded_for_model_and_resource_modules(tmp_path: Path) -> None:
+    spec = tmp_path / "reuse.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    files = generate_files(spec, formatter="none").files
+    plans = json.loads(files[MANIFEST])["plans"]
+    modules = {p for p in files if p.startswith(("models/", "resources/"))}
+    assert set(plans) == modules - {"models/__init__.py", "resources/__init__.py"}
+    assert {"resources/pets.py", "models/_pet.py", "models/_enums.py"} <= set(plans)
+    assert all(len(key) == 64 for key in plans.values())
+
+
+def test_a_reused_file_must_be_on_disk_as_recorded(tmp_path: Path, planned: list[str]) -> None:
+    spec = tmp_path / "reuse.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    out = tmp_path / "out"
+    write(out, generate_files(spec, formatter="none").files)
+    edited = next((out / "models").glob("_enums.py"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "# hand edit\n", encoding="utf-8")
+    planned.clear()
+    files = generate_files(spec, formatter="none", previous=out).files
+    assert planned == ["models: Kind"]
+    assert "# hand edit" not in files["models/_enums.py"]
+
+
+def test_other_options_plan_everything_again(tmp_path: Path, planned: list[str]) -> None:
+    spec = tmp_path / "reuse.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    out = tmp_path / "out"
+    write(out, generate_files(spec, formatter="none", package_name="one").files)
+    planned.clear()
+    generate_files(spec, formatter="none", package_name="two", previous=out)
+    assert len(planned) == len(set(planned)) > 5
+
+
+def test_a_read_outside_the_keyed_inputs_is_noticed() -> None:
+    tag = Alias(PyIdent("Tag"), Ref(PyIdent("Text")), None, "#/components/schemas/Tag")
+    text = Alias(PyIdent("Text"), Ref(PyIdent("Tag")), None, "#/components/schemas/Text")
+    pet = Model(PyIdent("Pet"), (), None, None, "#/components/schemas/Pet")
+    index = Definitions([tag, text, pet])
+    watched = Watched(index, frozenset({PyIdent("Pet"), PyIdent("Tag")}))
+    assert watched.by_name[PyIdent("Tag")] is tag
+    assert not watched.escaped
+    assert watched.recursive == index.recursive
+    assert watched.by_name.get(PyIdent("Text")) is text
+    assert watched.escaped
