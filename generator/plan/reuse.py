@@ -17,20 +17,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import is_dataclass
 from typing import assert_never
 
 from ..ir import (
     Alias,
     Definition,
-    Discriminator,
     EnumDef,
     ListOf,
     LiteralOf,
     MapOf,
     Model,
     Nullable,
-    Operation,
     Prim,
     PyIdent,
     Ref,
@@ -81,8 +78,7 @@ class _WatchedMap(Mapping[PyIdent, Definition]):
 
 
 class PlanKeys:
-    """Plan keys of the model and resource modules of one API (see the module
-    docstring)."""
+    """Plan keys of the model modules of one API (see the module docstring)."""
 
     def __init__(
         self,
@@ -101,16 +97,9 @@ class PlanKeys:
         read, not what is inside it)."""
         return self._closure({d.name for d in members}, [t for d in members for t in _types_of(d)])
 
-    def operation_inputs(self, operations: Sequence[Operation]) -> frozenset[PyIdent]:
-        """The definitions planning `operations` may read: what any type inside them
-        refers to, and, through aliases, what those refer to."""
-        found: set[PyIdent] = set()
-        _deep_refs(operations, found)
-        return self._closure(set(), [Ref(name) for name in found])
-
     def key(self, path: str, text: str, inputs: frozenset[PyIdent]) -> str:
-        """The plan key of the module at `path`, planned from `text` (what it reads
-        besides definitions) and the definitions `inputs`."""
+        """The plan key of the module at `path`, planned from `text` (its docstring:
+        what it reads besides definitions) and the definitions `inputs`."""
         digest = hashlib.sha256(f"{path}\0{text}\0".encode("utf-8", "surrogatepass"))
         recursive = self._index.recursive
         for name in sorted(inputs):
@@ -143,20 +132,6 @@ class PlanKeys:
 
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _deep_refs(node: object, found: set[PyIdent]) -> None:
-    """Every name a `Ref` or a discriminator inside the IR `node` refers to."""
-    if isinstance(node, Ref):
-        found.add(node.name)
-    elif isinstance(node, tuple):
-        for item in node:
-            _deep_refs(item, found)
-    elif isinstance(node, Discriminator):
-        found.update(name for _, name in node.mapping)
-    elif is_dataclass(node):
-        for name in node.__dataclass_fields__:
-            _deep_refs(getattr(node, name), found)
 
 
 def _types_of(d: Definition) -> Iterator[TypeExpr]:

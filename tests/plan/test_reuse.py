@@ -1,6 +1,6 @@
-"""Plan keys: a regeneration takes a model or resource module from the previous
-output without planning it exactly when what planning it reads is unchanged, and
-the result is always what a generation from scratch gives."""
+"""Plan keys: a regeneration takes a model module from the previous output without
+planning it exactly when what planning it reads is unchanged, and the result is
+always what a generation from scratch gives."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oagen import plan as plan_package
 from oagen.ir import Alias, Model, PyIdent, Ref
 from oagen.manifest import MANIFEST
 from oagen.pipeline import generate_files
@@ -168,22 +167,16 @@ EDITS = {
 
 @pytest.fixture
 def planned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The model modules (by docstring) and resources (by class) planned, in order."""
+    """The model modules planned (by the names they define), in order."""
     seen: list[str] = []
     model_module = plan_models._model_module
-    resource = plan_package._resource
 
     def spy_model(*args: Any, **kwargs: Any) -> Any:
         context = model_module(*args, **kwargs)
         seen.append(f"models: {', '.join(context.all_names)}")
         return context
 
-    def spy_resource(api: Any, index: Any, r: Any) -> Any:
-        seen.append(f"resource: {r.class_name}")
-        return resource(api, index, r)
-
     monkeypatch.setattr(plan_models, "_model_module", spy_model)
-    monkeypatch.setattr(plan_package, "_resource", spy_resource)
     return seen
 
 
@@ -219,22 +212,21 @@ def test_a_description_edit_plans_only_the_module_that_prints_it(
     tmp_path: Path, planned: list[str]
 ) -> None:
     first, again, _ = _regenerate(tmp_path, _describe_owner_nick, planned)
-    # Owner's own module, and the modules reading Owner (Pet refers to it, the owners
-    # resource returns it): planned again, their text unchanged; Kind, Tag, the
-    # shapes and the pets resource are taken as they were
-    assert planned == ["models: Pet", "models: Owner", "resource: OwnersResource"]
+    # Owner's own module, and Pet, which refers to Owner (planned again, its text
+    # unchanged); Kind, Tag, Address and the shapes are taken as they were
+    assert planned == ["models: Pet", "models: Owner"]
     changed = {path for path in again if again[path] != first[path]}
     assert changed == {"models/_owner.py", MANIFEST}
 
 
-def test_keys_are_recorded_for_model_and_resource_modules(tmp_path: Path) -> None:
+def test_keys_are_recorded_for_every_model_module(tmp_path: Path) -> None:
     spec = tmp_path / "reuse.json"
     spec.write_text(json.dumps(SPEC), encoding="utf-8")
     files = generate_files(spec, formatter="none").files
     plans = json.loads(files[MANIFEST])["plans"]
-    modules = {p for p in files if p.startswith(("models/", "resources/"))}
-    assert set(plans) == modules - {"models/__init__.py", "resources/__init__.py"}
-    assert {"resources/pets.py", "models/_pet.py", "models/_enums.py"} <= set(plans)
+    modules = {p for p in files if p.startswith("models/")} - {"models/__init__.py"}
+    assert set(plans) == modules
+    assert {"models/_pet.py", "models/_enums.py"} <= modules
     assert all(len(key) == 64 for key in plans.values())
 
 
