@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal, NewType, TypeAlias, Union
 
 __all__ = [
@@ -119,7 +119,7 @@ class Nullable:
 TypeExpr: TypeAlias = Union[Prim, ListOf, TupleOf, MapOf, Ref, UnionOf, LiteralOf, Nullable]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Constraints:
     """JSON Schema validation keywords that requests are checked against."""
 
@@ -143,6 +143,15 @@ class Constraints:
     prefix_items: tuple[Constraints, ...] = ()  # the items of a tuple, by position
     # anyOf/oneOf: a value must meet the constraints of one branch of its JSON type
     branches: tuple[Branch, ...] = ()
+
+    def __repr__(self) -> str:
+        """`Constraints()` for the shared empty one (most fields': plan keys digest
+        the IR's repr, see `plan.reuse`), else every field."""
+        if self is NO_CONSTRAINTS:
+            return "Constraints()"
+        return (
+            f"Constraints({', '.join(f'{f.name}={getattr(self, f.name)!r}' for f in fields(self))})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
