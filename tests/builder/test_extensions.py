@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
-from .support import _model, _schemas
+from oagen.builder import Selection, build
+from oagen.diagnostics import Diagnostics
+from oagen.load import load
+
+from .support import HEAD_31, _model, _schemas
 
 SCHEMAS = """\
 Base:
@@ -89,3 +94,30 @@ def test_unfaithful_extensions_stay_flat(tmp_path: Path) -> None:
     }
     assert {name: _model(defs, name).base for name in flat} == dict.fromkeys(flat)
     assert [f.wire_name for f in _model(defs, "TwoModels").fields] == ["id", "note", "other"]
+
+
+def test_a_selection_keeps_the_base_of_a_model_it_keeps(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        HEAD_31
+        + """\
+paths:
+  /deeper:
+    get:
+      operationId: getDeeper
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Deeper'}}}
+components:
+  schemas:
+"""
+        + textwrap.indent(SCHEMAS, "    "),
+        encoding="utf-8",
+    )
+    spec = load(path)
+    selected = build(
+        spec, Diagnostics(spec.locate), "x_client", Selection(include_operations=("getDeeper",))
+    )
+    # Deeper's fields name no model, but its class extends Ext, which extends Base
+    assert [d.name for d in selected.definitions] == ["Base", "Ext", "Deeper"]
