@@ -198,7 +198,10 @@ class RequiredSets:
 @dataclass(frozen=True, slots=True)
 class Model:
     """An object schema: one dataclass. `extra` types additional properties
-    (None: they are ignored)."""
+    (None: they are ignored).
+
+    `base`: the model it extends (`allOf: [$ref: Base, {...}]`) when it is a faithful
+    extension of it: `fields` still holds every field, the base's included, unchanged."""
 
     name: PyIdent
     fields: tuple[Field, ...]
@@ -206,6 +209,7 @@ class Model:
     description: str | None
     pointer: str
     required_sets: RequiredSets | None = None
+    base: PyIdent | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from ..options import default_package_name
 from ..resolve import Resolver
 from .binary import settle_binary_strings
 from .docs import doc_text
+from .extensions import link_bases
 from .operations import DraftOperation, OperationBuilder, check_servers, server_url
 from .pagination import add_pagination
 from .schemas import SchemaBuilder
@@ -106,6 +107,7 @@ def build(
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions, drafts = settle_binary_strings(schemas.definitions(), drafts)
+    definitions = link_bases(definitions, schemas.extends, schemas.named)
     check_unions(definitions, sink, spec.root.key)
     drafts = add_pagination(
         drafts, root, resolver, definitions, sink, where.child("paths"), infer=infer_pagination
@@ -150,6 +152,8 @@ def _reachable(
                     target = by_name[name]
                     if isinstance(target, Model):
                         pending += [f.type for f in target.fields]
+                        if target.base is not None:  # its class extends the base's
+                            pending.append(Ref(target.base))
                         if target.extra is not None:
                             pending.append(target.extra)
                     elif isinstance(target, Alias):

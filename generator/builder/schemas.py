@@ -77,6 +77,8 @@ class SchemaBuilder:
         self._pending: list[tuple[PyIdent, Any, Where]] = []
         self._defs: dict[PyIdent, Definition] = {}
         self._order: list[PyIdent] = []
+        # model -> the places its own `allOf` parts `$ref` (the models it may extend)
+        self.extends: dict[PyIdent, tuple[Where, ...]] = {}
 
     # -- naming ---------------------------------------------------------------
 
@@ -90,6 +92,10 @@ class SchemaBuilder:
             schema = self._resolver.lookup(where)
             self._pending.append((name, schema, where))
         return name
+
+    def named(self, where: Where) -> PyIdent | None:
+        """The definition name of the schema at `where`, if it has one."""
+        return self._by_place.get(where)
 
     def declare_components(self) -> None:
         """Name every `#/components/schemas` entry of the root, in spec order."""
@@ -212,6 +218,13 @@ class SchemaBuilder:
         # Required fields first: dataclass fields without defaults come first anyway
         # in the signature of a kw_only dataclass, this keeps the class body readable.
         fields.sort(key=lambda f: not f.is_required)
+        refs = tuple(
+            self._resolver.target(part["$ref"], where.child("allOf", index))
+            for index, part in enumerate(as_list(schema.get("allOf")))
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str)
+        )
+        if refs:
+            self.extends[name] = refs
         sets = required_sets(schema)
         return Model(name, tuple(fields), extra, description, where.pointer, sets)
 

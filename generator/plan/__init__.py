@@ -16,6 +16,7 @@ from ..ir import Api, Resource
 from ..pytypes import Definitions
 from .client import _client, _init, _resources_init
 from .common import FilePlan, _module
+from .extensions import class_bases
 from .models import ModelLayout, _models, model_layout, validated_models
 from .readme import _pyproject, _readme
 from .resources import _resource
@@ -84,7 +85,8 @@ def plan(
 
 def _package(api: Api, index: Definitions, reusable: Reusable | None) -> Iterator[FilePlan]:
     layout = model_layout(api)
-    keys = PlanKeys(index, layout.modules, validated_models(index))
+    validated = validated_models(index)
+    keys = PlanKeys(index, layout.modules, validated, class_bases(index.by_name, layout.modules))
     yield FilePlan("__init__.py", "__init__.py.jinja", _init(api))
     yield FilePlan("_client.py", "_client.py.jinja", _client(api))
     yield from _models(api, layout, keys, reusable)

@@ -76,7 +76,8 @@ class FieldContext:
 class ModelContext:
     name: str
     doc: str | None
-    fields: tuple[FieldContext, ...]
+    base: str | None  # the model its class extends (None: a class of its own)
+    fields: tuple[FieldContext, ...]  # the fields it declares (a base's are not repeated)
     extra_annotation: str | None
     extra_decode: str | None
     extra_encode: str | None

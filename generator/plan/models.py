@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..imports import ImportSet
@@ -13,6 +13,7 @@ from ..ir import (
     Field,
     MapOf,
     Model,
+    Prim,
     PyIdent,
 )
 from ..literals import py_literal
@@ -60,6 +61,20 @@ def _field_checks(f: Field, types: Types) -> str:
     return args
 
 
+def _declaration(types: Types, f: Field) -> tuple[str, str | None]:
+    """The annotation and default (None: none) field `f` is declared with."""
+    annotation = types.annotation(f.type)
+    choices = types.choices(f.type)
+    default: str | None = None
+    if choices is not None and len(choices) == 1 and _always_set(f):
+        default = py_literal(choices[0])  # a const: its only value
+    if not _always_set(f):
+        types.imports.add(".._types", "UNSET", "Unset")  # the default
+        annotation += " | Unset"
+        default = None if f.is_required else "UNSET"  # writeOnly: to be given
+    return annotation, default
+
+
 def _required_sets_line(model: Model) -> str | None:
     if model.required_sets is None:
         return None
@@ -103,9 +118,15 @@ def validated_models(index: Definitions) -> frozenset[PyIdent]:
     return frozenset(validated)
 
 
-def _model(types: Types, model: Model, validated: frozenset[PyIdent]) -> ModelContext:
+def _model(
+    types: Types, model: Model, validated: frozenset[PyIdent], base: Model | None
+) -> ModelContext:
     """The context of one dataclass; records the imports of the code it prepares (and
-    of what the template prints around it) on `types.imports`."""
+    of what the template prints around it) on `types.imports`.
+
+    A subclass of `base` declares only the fields the base does not have; its methods
+    still read, write and check every field (straight-line code, as any model's)."""
+    inherited = {f.wire_name for f in base.fields} if base is not None else set()
     imports = types.imports
     imports.add("dataclasses", "dataclass")
     imports.add("typing", "Any")  # to_dict's return annotation
@@ -114,44 +135,42 @@ def _model(types: Types, model: Model, validated: frozenset[PyIdent]) -> ModelCo
     # of the object, and what is left is `additional_properties`, in received order.
     keeps_extra = model.extra is not None
     fields: list[FieldContext] = []
+    declared: list[FieldContext] = []
     has_checks = False
     for f in model.fields:
-        annotation = types.annotation(f.type)
-        choices = types.choices(f.type)
-        default: str | None = None
-        if choices is not None and len(choices) == 1 and _always_set(f):
-            default = py_literal(choices[0])  # a const: its only value
+        is_declared = f.wire_name not in inherited
+        annotation, default = _declaration(types, f) if is_declared else ("", None)
         if not _always_set(f):
-            imports.add(".._types", "UNSET", "Unset")  # the default; to_dict's test
-            annotation += " | Unset"
-            default = None if f.is_required else "UNSET"  # writeOnly: to be given
+            imports.add(".._types", "Unset")  # to_dict's test
         check_args = _field_checks(f, types)
         decode_lines, value = types.inline_decode(
             f.type, py_literal(f.wire_name), required=_always_set(f), take=keeps_extra
         )
         field_path = f'f"{{path}}.{f.python_name}"'
         has_checks = has_checks or bool(check_args) or model.required_sets is not None
-        fields.append(
-            FieldContext(
-                name=f.python_name,
-                wire_key=py_literal(f.wire_name),
-                annotation=annotation,
-                default=default,
-                doc=_field_doc(f),
-                decode=decode_lines,
-                value=value,
-                encode=_encode_lines(f, types.encoder(f.type, f"self.{f.python_name}")),
-                check=f"_serde.check(self.{f.python_name}, {field_path}, {check_args})"
-                if check_args
-                else None,
-                nested=not validated.isdisjoint(types.models_in(f.type)),
-            )
+        context = FieldContext(
+            name=f.python_name,
+            wire_key=py_literal(f.wire_name),
+            annotation=annotation,
+            default=default,
+            doc=_field_doc(f) if is_declared else None,
+            decode=decode_lines,
+            value=value,
+            encode=_encode_lines(f, types.encoder(f.type, f"self.{f.python_name}")),
+            check=f"_serde.check(self.{f.python_name}, {field_path}, {check_args})"
+            if check_args
+            else None,
+            nested=not validated.isdisjoint(types.models_in(f.type)),
         )
+        fields.append(context)
+        if is_declared:
+            declared.append(context)
     extra_annotation = extra_decode = extra_encode = None
     if model.extra is not None:
-        imports.add("dataclasses", "field")  # the default_factory of additional_properties
-        extra_annotation = types.annotation(model.extra)
-        is_any = extra_annotation == "Any"
+        if base is None:  # else the base declares `additional_properties`
+            imports.add("dataclasses", "field")  # its default_factory
+            extra_annotation = types.annotation(model.extra)
+        is_any = model.extra == Prim("any") or extra_annotation == "Any"
         # a new dict: `d` keeps the table of every property it held (kilobytes, and GC
         # work, for each decoded object)
         extra_decode = (
@@ -180,7 +199,9 @@ def _model(types: Types, model: Model, validated: frozenset[PyIdent]) -> ModelCo
         validate_body="\n".join(indent + line for line in validate_lines) or None,
         read="_serde.object_copy(data)" if keeps_extra else "_serde.object_(data)",
         doc=_doc(model.description or f"The `{model.name}` object.", 4),
-        fields=tuple(fields),
+        base=base.name if base is not None else None,
+        fields=tuple(declared),
+        # a subclass's base declares `additional_properties` (typed the same: see build)
         extra_annotation=extra_annotation,
         extra_decode=extra_decode,
         extra_encode=extra_encode,
@@ -232,7 +253,7 @@ def _models(
             yield FilePlan(path, None, None, key=key, reused=True)
             continue
         watched = Watched(keys.index, inputs)
-        context = _model_module(watched, members, layout.modules, doc, keys.validated)
+        context = _model_module(watched, members, layout.modules, doc, keys.validated, keys.bases)
         yield FilePlan(path, "models.py.jinja", context, key=None if watched.escaped else key)
 
 
@@ -289,21 +310,29 @@ def _model_module(
     modules: dict[str, str],
     doc: str,
     validated: frozenset[PyIdent],
+    bases: Mapping[PyIdent, PyIdent],
 ) -> ModelsContext:
+    """The context of one module of the `models` package: `bases` maps a model to the
+    model its class extends (see `extensions.class_bases`)."""
     types = Types(index)
     if any(not isinstance(d, Model) for d in definitions):
         types.imports.add("typing", "TypeAlias")
     enums: list[AliasContext] = []
     models: list[ModelContext] = []
     aliases: list[AliasContext] = []
-    for d in definitions:
+    own = {d.name for d in definitions}
+    for d in _bases_first(definitions, bases):
         if isinstance(d, EnumDef):
             value = types.enum_annotation(d.values)
             enums.append(
                 AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
             )
         elif isinstance(d, Model):
-            models.append(_model(types, d, validated))
+            base = index.by_name[bases[d.name]] if d.name in bases else None
+            assert base is None or isinstance(base, Model)
+            if base is not None and base.name not in own:  # a base class: needed at once
+                types.imports.add("." + modules[base.name], base.name)
+            models.append(_model(types, d, validated, base))
         else:
             # quoted: evaluated by type checkers only, so the models it names (imported
             # after the definitions, to allow cycles) need not exist yet at import time
@@ -311,10 +340,10 @@ def _model_module(
             aliases.append(
                 AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
             )
-    own = {d.name for d in definitions}
     late = ImportSet()  # models: their `from_dict` runs, so they are imported
     checking = ImportSet()  # enums and aliases: only annotations name them
-    for name in sorted(types.models_used - own):
+    above = {bases[d.name] for d in definitions if d.name in bases}  # imported at the top
+    for name in sorted(types.models_used - own - above):
         target = late if isinstance(index.by_name[PyIdent(name)], Model) else checking
         target.add("." + modules[name], name)
     if checking.lines():
@@ -330,3 +359,22 @@ def _model_module(
         late_imports=late.lines(),
         type_checking_imports=checking.lines(),
     )
+
+
+def _bases_first(
+    definitions: Sequence[Definition], bases: Mapping[PyIdent, PyIdent]
+) -> list[Definition]:
+    """`definitions` in their order, except that a base class comes before the models
+    of the module that extend it."""
+    here = {d.name: d for d in definitions}
+    ordered: dict[PyIdent, Definition] = {}
+
+    def place(d: Definition) -> None:
+        base = bases.get(d.name)
+        if base is not None and base in here and base not in ordered:
+            place(here[base])
+        ordered.setdefault(d.name, d)
+
+    for d in definitions:
+        place(d)
+    return list(ordered.values())

@@ -23,19 +23,12 @@ from ..ir import (
     Alias,
     Definition,
     EnumDef,
-    ListOf,
-    LiteralOf,
-    MapOf,
     Model,
-    Nullable,
-    Prim,
     PyIdent,
-    Ref,
-    TupleOf,
     TypeExpr,
-    UnionOf,
 )  # fmt: skip
 from ..pytypes import Definitions
+from .extensions import type_refs
 
 __all__ = ["PlanKeys", "Reusable", "Watched", "text_digest"]
 
@@ -85,17 +78,21 @@ class PlanKeys:
         index: Definitions,
         modules: Mapping[str, str],
         validated: frozenset[PyIdent],
+        bases: Mapping[PyIdent, PyIdent],
     ) -> None:
         self.index = self._index = index
         self._modules = modules
         self.validated = self._validated = validated
+        self.bases = bases  # a model's base class (see `extensions.class_bases`)
         self._digests: dict[PyIdent, str] = {}
 
     def model_inputs(self, members: Sequence[Definition]) -> frozenset[PyIdent]:
-        """The definitions planning `members` may read: themselves, what their types
-        refer to, and, through aliases, what those refer to (a model referred to is
-        read, not what is inside it)."""
-        return self._closure({d.name for d in members}, [t for d in members for t in _types_of(d)])
+        """The definitions planning `members` may read: themselves, their base
+        classes, what their types refer to, and, through aliases, what those refer
+        to (a model referred to is read, not what is inside it)."""
+        found = {d.name for d in members}
+        found.update(self.bases[d.name] for d in members if d.name in self.bases)
+        return self._closure(found, [t for d in members for t in _types_of(d)])
 
     def key(self, path: str, text: str, inputs: frozenset[PyIdent]) -> str:
         """The plan key of the module at `path`, planned from `text` (its docstring:
@@ -105,7 +102,7 @@ class PlanKeys:
         for name in sorted(inputs):
             line = (
                 f"{name}\0{self._digest(name)}\0{self._modules.get(name)}\0"
-                f"{name in self._validated}\0{name in recursive}\n"
+                f"{name in self._validated}\0{name in recursive}\0{self.bases.get(name)}\n"
             )
             digest.update(line.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -113,7 +110,7 @@ class PlanKeys:
     def _closure(self, found: set[PyIdent], pending: list[TypeExpr]) -> frozenset[PyIdent]:
         by_name = self._index.by_name
         while pending:
-            for name in _refs(pending.pop()):
+            for name in type_refs(pending.pop()):
                 if name not in found:
                     found.add(name)
                     target = by_name.get(name)
@@ -143,25 +140,3 @@ def _types_of(d: Definition) -> Iterator[TypeExpr]:
         yield d.target
     elif not isinstance(d, EnumDef):
         assert_never(d)
-
-
-def _refs(t: TypeExpr) -> Iterator[PyIdent]:
-    """The names `t` refers to directly (not through another definition)."""
-    match t:
-        case Ref(name=name):
-            yield name
-        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-            yield from _refs(inner)
-        case UnionOf(options=options):
-            for option in options:
-                yield from _refs(option)
-            if t.discriminator is not None:
-                for _, name in t.discriminator.mapping:
-                    yield name
-        case TupleOf(items=items, rest=rest):
-            for item in (*items, *((rest,) if rest is not None else ())):
-                yield from _refs(item)
-        case Prim() | LiteralOf():
-            return
-        case _:
-            assert_never(t)

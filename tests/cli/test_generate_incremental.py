@@ -159,6 +159,60 @@ def test_schema_description_edit_changes_models(
     assert b"One hosted clone session, as reported." in new["models/_session_summary.py"]
 
 
+EXTENDING_SPEC = """\
+openapi: 3.1.0
+info: {title: Repos, version: '1.0.0'}
+paths:
+  /repos:
+    get:
+      operationId: listRepos
+      responses:
+        '200':
+          description: The repositories, with their permissions.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  repositories:
+                    type: array
+                    items:
+                      allOf:
+                        - $ref: '#/components/schemas/Repository'
+                        - type: object
+                          properties:
+                            permissions: {type: string}
+components:
+  schemas:
+    Repository:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, description: The name of the repository.}
+    ForkedRepository:
+      allOf:
+        - $ref: '#/components/schemas/Repository'
+        - properties: {parent: {$ref: '#/components/schemas/Repository'}}
+"""
+
+
+def test_base_property_description_edit_changes_only_the_base_module(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Models extending a schema with allOf are subclasses of its model: a description
+    of one of its properties is printed in its module only."""
+    (work / "repos.yaml").write_text(EXTENDING_SPEC, encoding="utf-8")
+    assert oagen(capsys, "generate", "repos.yaml", "-o", "out")[0] == 0
+    old = snapshot(work / "out")
+    assert b"class ForkedRepository(Repository):" in old["models/_forked_repository.py"]
+    edit(work / "repos.yaml", "The name of the repository.", "The repository's name.")
+    assert oagen(capsys, "generate", "repos.yaml", "-o", "out")[0] == 0
+    new = snapshot(work / "out")
+    changed = {rel for rel in new if new[rel] != old.get(rel)}
+    semantic = {rel for rel in changed if without_header(new[rel]) != without_header(old[rel])}
+    assert semantic == {"models/_repository.py", MANIFEST}
+
+
 def test_force_regenerates_but_writes_no_equal_bytes(work: Path) -> None:
     args = [sys.executable, "-m", "oagen", "generate", "archal.yaml", "-o", "out"]
     assert subprocess.run(args, cwd=work, check=False, capture_output=True).returncode == 0

@@ -75,6 +75,12 @@ SPEC: dict[str, Any] = {
                 },
             },
             "Address": {"type": "object", "properties": {"street": {"type": "string"}}},
+            "Dog": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Pet"},
+                    {"type": "object", "properties": {"barks": {"type": "boolean"}}},
+                ]
+            },
             "Kind": {"type": "string", "enum": ["cat", "dog"]},
             "Tag": {"type": "string"},
             "Shape": {
@@ -148,6 +154,16 @@ def _map_discriminator(spec: dict[str, Any]) -> None:
     }
 
 
+def _describe_pet_name(spec: dict[str, Any]) -> None:
+    # Dog extends Pet: a subclass, planned again (it reads Pet), its text unchanged
+    _schemas(spec)["Pet"]["properties"]["name"]["description"] = "What it answers to."
+
+
+def _flatten_dog(spec: dict[str, Any]) -> None:
+    # Dog redefines a property of Pet: no longer a subclass of it
+    _schemas(spec)["Dog"]["allOf"][1]["properties"]["name"] = {"type": "integer"}
+
+
 def _describe_operation(spec: dict[str, Any]) -> None:
     spec["paths"]["/pets"]["get"]["summary"] = "All the pets."
 
@@ -162,6 +178,8 @@ EDITS = {
     "union order": _require_square_side,
     "discriminator": _map_discriminator,
     "operation": _describe_operation,
+    "base description": _describe_pet_name,
+    "extension flattened": _flatten_dog,
 }
 
 
@@ -212,9 +230,9 @@ def test_a_description_edit_plans_only_the_module_that_prints_it(
     tmp_path: Path, planned: list[str]
 ) -> None:
     first, again, _ = _regenerate(tmp_path, _describe_owner_nick, planned)
-    # Owner's own module, and Pet, which refers to Owner (planned again, its text
-    # unchanged); Kind, Tag, Address and the shapes are taken as they were
-    assert planned == ["models: Pet", "models: Owner"]
+    # Owner's own module, and Pet and Dog, which refer to Owner (planned again,
+    # their text unchanged); Kind, Tag, Address and the shapes are taken as they were
+    assert planned == ["models: Pet", "models: Owner", "models: Dog"]
     changed = {path for path in again if again[path] != first[path]}
     assert changed == {"models/_owner.py", MANIFEST}
 
@@ -228,6 +246,14 @@ def test_keys_are_recorded_for_every_model_module(tmp_path: Path) -> None:
     assert set(plans) == modules
     assert {"models/_pet.py", "models/_enums.py"} <= modules
     assert all(len(key) == 64 for key in plans.values())
+
+
+def test_a_base_description_edit_rewrites_only_the_base(tmp_path: Path, planned: list[str]) -> None:
+    first, again, _ = _regenerate(tmp_path, _describe_pet_name, planned)
+    assert planned == ["models: Pet", "models: Dog"]
+    assert "class Dog(Pet):" in again["models/_dog.py"]
+    changed = {path for path in again if again[path] != first[path]}
+    assert changed == {"models/_pet.py", MANIFEST}
 
 
 def test_a_reused_file_must_be_on_disk_as_recorded(tmp_path: Path, planned: list[str]) -> None:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import _serde
 from .._types import UNSET, Unset
+from ._base import Base
 
 __all__ = [
     "Circle",
@@ -15,16 +16,12 @@ __all__ = [
 
 
 @dataclass(kw_only=True, slots=True)
-class Circle:
+class Circle(Base):
     """The `Circle` object."""
 
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
-    kind: str
     radius: float
-    label: str | None | Unset = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
-    """Properties not declared in the spec, kept as received."""
 
     def __post_init__(self) -> None:
         self.validate()

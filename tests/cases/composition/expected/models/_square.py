@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .. import _serde
 from .._types import UNSET, Unset
+from ._base import Base
 
 if TYPE_CHECKING:
     from ._enums import SquareCornersStyle
@@ -19,17 +20,13 @@ __all__ = [
 
 
 @dataclass(kw_only=True, slots=True)
-class Square:
+class Square(Base):
     """The `Square` object."""
 
     __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
-    kind: str
     side: float
-    label: str | None | Unset = UNSET
     corners: SquareCorners | Unset = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
-    """Properties not declared in the spec, kept as received."""
 
     @classmethod
     def from_dict(cls, data: object) -> Square:

@@ -1,0 +1,75 @@
+"""allOf extensions: a model that is exactly another model plus fields of its own
+becomes a subclass of it (`Model.base`).
+
+`allOf: [{$ref: Base}, {properties: ...}]` is built as one merged model holding every
+field. It extends `Base` when that is faithful: exactly one of its own `allOf` parts
+refers to a model, every field of that model is among its fields unchanged (type,
+required, readOnly/writeOnly, default, description, pointer...), additional properties
+are treated the same, and the base checks no required sets of its own. Anything else
+(a base property redefined or made required, other `additionalProperties`, several
+models in the allOf) stays one flattened dataclass, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from ..diagnostics import Where
+from ..ir import Definition, Model, PyIdent
+
+__all__ = ["link_bases"]
+
+
+def link_bases(
+    definitions: tuple[Definition, ...],
+    extends: Mapping[PyIdent, tuple[Where, ...]],
+    named: Callable[[Where], PyIdent | None],
+) -> tuple[Definition, ...]:
+    """`definitions` with `base` set on every faithful extension; `extends` gives the
+    places a model's own allOf parts refer to, `named` the definition at a place."""
+    by_name = {d.name: d for d in definitions}
+    bases: dict[PyIdent, PyIdent] = {}
+    for name, places in extends.items():
+        model = by_name.get(name)
+        if not isinstance(model, Model):
+            continue
+        refs = {n for n in map(named, places) if n is not None}
+        candidates = [n for n in refs if isinstance(by_name.get(n), Model) and n != name]
+        if len(candidates) != 1:
+            continue
+        base = by_name[candidates[0]]
+        assert isinstance(base, Model)
+        if _extends(model, base):
+            bases[name] = base.name
+    # models extending each other (allOf cycles) cannot be classes: they stay flat
+    for name in [n for n in bases if _in_cycle(n, bases)]:
+        del bases[name]
+    if not bases:
+        return definitions
+    return tuple(
+        replace(d, base=bases[d.name]) if d.name in bases and isinstance(d, Model) else d
+        for d in definitions
+    )
+
+
+def _extends(model: Model, base: Model) -> bool:
+    """Whether `model` is `base` plus fields of its own, every field of `base` unchanged."""
+    if model.extra != base.extra:
+        return False
+    if base.required_sets is not None and base.required_sets != model.required_sets:
+        return False
+    mine = {f.wire_name: f for f in model.fields}
+    return all(mine.get(f.wire_name) == f for f in base.fields)
+
+
+def _in_cycle(name: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> bool:
+    """Whether following the bases from `name` comes back to it."""
+    seen: set[PyIdent] = set()
+    current = bases.get(name)
+    while current is not None and current not in seen:
+        if current == name:
+            return True
+        seen.add(current)
+        current = bases.get(current)
+    return False

@@ -1,0 +1,123 @@
+"""allOf extensions: which merged models extend their base (`Model.base`), which stay flat."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from oagen.builder import Selection, build
+from oagen.diagnostics import Diagnostics
+from oagen.load import load
+
+from .support import HEAD_31, _model, _schemas
+
+SCHEMAS = """\
+Base:
+  type: object
+  required: [id]
+  properties:
+    id: {type: integer, description: The id.}
+    note: {type: string}
+Other:
+  type: object
+  properties:
+    other: {type: string}
+Ext:
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - type: object
+      required: [name]
+      properties:
+        name: {type: string}
+Deeper:
+  allOf:
+    - $ref: '#/components/schemas/Ext'
+    - properties: {level: {type: integer}}
+Empty:
+  description: Only documented again.
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - {description: Only documented again.}
+Retyped:
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - properties: {id: {type: string}}
+Redocumented:
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - properties: {note: {type: string, description: Another note.}}
+MadeRequired:
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - required: [note]
+      properties: {more: {type: boolean}}
+Closed:
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - properties: {more: {type: boolean}}
+      additionalProperties: false
+TwoModels:
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - $ref: '#/components/schemas/Other'
+Ping:
+  allOf:
+    - $ref: '#/components/schemas/Pong'
+    - properties: {ping: {type: string}}
+Pong:
+  allOf:
+    - $ref: '#/components/schemas/Ping'
+    - properties: {pong: {type: string}}
+"""
+
+
+def test_faithful_extensions_get_a_base(tmp_path: Path) -> None:
+    defs = _schemas(tmp_path, SCHEMAS)
+    ext = _model(defs, "Ext")
+    assert ext.base == "Base"
+    assert [f.wire_name for f in ext.fields] == ["id", "name", "note"]  # all of them
+    assert _model(defs, "Deeper").base == "Ext"
+    assert _model(defs, "Empty").base == "Base"
+    assert _model(defs, "Base").base is None
+
+
+def test_unfaithful_extensions_stay_flat(tmp_path: Path) -> None:
+    defs = _schemas(tmp_path, SCHEMAS)
+    flat = {
+        "Retyped": "a base property with another type",
+        "Redocumented": "a base property declared again",
+        "MadeRequired": "a base property made required",
+        "Closed": "other additionalProperties",
+        "TwoModels": "two models in the allOf",
+        "Ping": "models extending each other",
+        "Pong": "models extending each other",
+    }
+    assert {name: _model(defs, name).base for name in flat} == dict.fromkeys(flat)
+    assert [f.wire_name for f in _model(defs, "TwoModels").fields] == ["id", "note", "other"]
+
+
+def test_a_selection_keeps_the_base_of_a_model_it_keeps(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        HEAD_31
+        + """\
+paths:
+  /deeper:
+    get:
+      operationId: getDeeper
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Deeper'}}}
+components:
+  schemas:
+"""
+        + textwrap.indent(SCHEMAS, "    "),
+        encoding="utf-8",
+    )
+    spec = load(path)
+    selected = build(
+        spec, Diagnostics(spec.locate), "x_client", Selection(include_operations=("getDeeper",))
+    )
+    # Deeper's fields name no model, but its class extends Ext, which extends Base
+    assert [d.name for d in selected.definitions] == ["Base", "Ext", "Deeper"]
