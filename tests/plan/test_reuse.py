@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from oagen.ir import Alias, Model, PyIdent, Ref
 from oagen.manifest import MANIFEST
+from oagen.options import Options
 from oagen.pipeline import generate_files
 from oagen.plan import models as plan_models
 from oagen.plan.reuse import Watched
@@ -290,3 +291,19 @@ def test_a_read_outside_the_keyed_inputs_is_noticed() -> None:
     assert watched.recursive == index.recursive
     assert watched.by_name.get(PyIdent("Text")) is text
     assert watched.escaped
+
+
+def test_an_installable_project_layout_is_reused_too(tmp_path: Path, planned: list[str]) -> None:
+    spec = tmp_path / "reuse.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    options = Options(formatter="none", meta=("pyproject",))
+    out = tmp_path / "out"
+    write(out, generate_files(spec, options=options).files)
+    changed = json.loads(json.dumps(SPEC))
+    _describe_owner_nick(changed)
+    spec.write_text(json.dumps(changed), encoding="utf-8")
+    planned.clear()
+    again = generate_files(spec, options=options, previous=out).files
+    assert planned == ["models: Pet", "models: Owner", "models: Dog"]
+    assert "reuse_client/models/_pet.py" in json.loads(again[MANIFEST])["plans"]
+    assert again == generate_files(spec, options=options).files
