@@ -20,7 +20,7 @@ from .extensions import class_bases
 from .models import ModelLayout, _models, model_layout, validated_models
 from .readme import _pyproject, _readme
 from .resources import _resource
-from .reuse import PlanKeys, Reusable
+from .reuse import PlanKeys, Reusable, Watched
 
 __all__ = [
     "RUNTIME_FILES",
@@ -92,11 +92,28 @@ def _package(api: Api, index: Definitions, reusable: Reusable | None) -> Iterato
     yield from _models(api, layout, keys, reusable)
     yield FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api))
     for resource in resource_list(api):
-        path = resource_path(resource)
-        yield FilePlan(path, "resource.py.jinja", _resource(api, index, resource))
+        yield _resource_file(api, keys, resource, reusable)
     for name, source in runtime_sources().items():
         yield FilePlan(name, None, None, source)
     yield FilePlan("py.typed", None, None, "")
+
+
+def _resource_file(
+    api: Api, keys: PlanKeys, resource: Resource, reusable: Reusable | None
+) -> FilePlan:
+    """The module of `resource`, or its previous output when its plan key is the
+    same: the key covers the resource (its operations included), the base URL, the
+    resources nested in it and the definitions its operations refer to."""
+    path = resource_path(resource)
+    children = [repr(r) for r in api.resources if r.python_name in resource.children]
+    read = "\0".join([repr(resource), repr(api.base_url), *children])
+    inputs = keys.operation_inputs(resource.operations)
+    key = keys.key(path, read, inputs)
+    if reusable is not None and reusable(path, key):
+        return FilePlan(path, None, None, key=key, reused=True)
+    watched = Watched(keys.index, inputs)
+    context = _resource(api, watched, resource)
+    return FilePlan(path, "resource.py.jinja", context, key=None if watched.escaped else key)
 
 
 def resource_list(api: Api) -> list[Resource]:

@@ -24,6 +24,7 @@ from ..ir import (
     Definition,
     EnumDef,
     Model,
+    Operation,
     PyIdent,
     TypeExpr,
 )  # fmt: skip
@@ -71,7 +72,8 @@ class _WatchedMap(Mapping[PyIdent, Definition]):
 
 
 class PlanKeys:
-    """Plan keys of the model modules of one API (see the module docstring)."""
+    """Plan keys of the model and resource modules of one API (see the module
+    docstring)."""
 
     def __init__(
         self,
@@ -93,6 +95,12 @@ class PlanKeys:
         found = {d.name for d in members}
         found.update(self.bases[d.name] for d in members if d.name in self.bases)
         return self._closure(found, [t for d in members for t in _types_of(d)])
+
+    def operation_inputs(self, operations: Sequence[Operation]) -> frozenset[PyIdent]:
+        """The definitions planning `operations` may read: what the types of their
+        parameters, bodies, responses, pages and streams refer to, and, through
+        aliases, what those refer to."""
+        return self._closure(set(), [t for op in operations for t in _operation_types(op)])
 
     def key(self, path: str, text: str, inputs: frozenset[PyIdent]) -> str:
         """The plan key of the module at `path`, planned from `text` (its docstring:
@@ -129,6 +137,16 @@ class PlanKeys:
 
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _operation_types(op: Operation) -> Iterator[TypeExpr]:
+    yield from (p.type for p in op.params)
+    yield from (b.type for b in op.bodies)
+    yield from (r.type for r in (*op.successes, *op.errors) if r.type is not None)
+    if op.pagination is not None:
+        yield op.pagination.item_type
+    if op.stream is not None:
+        yield op.stream.item
 
 
 def _types_of(d: Definition) -> Iterator[TypeExpr]:

@@ -1,6 +1,6 @@
-"""Plan keys: a regeneration takes a model module from the previous output without
-planning it exactly when what planning it reads is unchanged, and the result is
-always what a generation from scratch gives."""
+"""Plan keys: a regeneration takes a model or resource module from the previous
+output without planning it exactly when what planning it reads is unchanged, and
+the result is always what a generation from scratch gives."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from oagen import plan as plan_package
 from oagen.ir import Alias, Model, PyIdent, Ref
 from oagen.manifest import MANIFEST
 from oagen.options import Options
@@ -186,16 +187,22 @@ EDITS = {
 
 @pytest.fixture
 def planned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The model modules planned (by the names they define), in order."""
+    """The model modules (by the names they define) and resources planned, in order."""
     seen: list[str] = []
     model_module = plan_models._model_module
+    resource = plan_package._resource
 
     def spy_model(*args: Any, **kwargs: Any) -> Any:
         context = model_module(*args, **kwargs)
         seen.append(f"models: {', '.join(context.all_names)}")
         return context
 
+    def spy_resource(api: Any, index: Any, r: Any) -> Any:
+        seen.append(f"resource: {r.class_name}")
+        return resource(api, index, r)
+
     monkeypatch.setattr(plan_models, "_model_module", spy_model)
+    monkeypatch.setattr(plan_package, "_resource", spy_resource)
     return seen
 
 
@@ -231,27 +238,31 @@ def test_a_description_edit_plans_only_the_module_that_prints_it(
     tmp_path: Path, planned: list[str]
 ) -> None:
     first, again, _ = _regenerate(tmp_path, _describe_owner_nick, planned)
-    # Owner's own module, and Pet and Dog, which refer to Owner (planned again,
-    # their text unchanged); Kind, Tag, Address and the shapes are taken as they were
-    assert planned == ["models: Pet", "models: Owner", "models: Dog"]
+    # Owner's own module, and those reading Owner (Pet and Dog refer to it, the
+    # owners resource returns it): planned again, their text unchanged; Kind, Tag,
+    # Address, the shapes and the pets resource are taken as they were
+    assert planned == [*OWNER_READERS, "resource: OwnersResource"]
     changed = {path for path in again if again[path] != first[path]}
     assert changed == {"models/_owner.py", MANIFEST}
 
 
-def test_keys_are_recorded_for_every_model_module(tmp_path: Path) -> None:
+OWNER_READERS = ["models: Pet", "models: Owner", "models: Dog"]
+
+
+def test_keys_are_recorded_for_every_model_and_resource_module(tmp_path: Path) -> None:
     spec = tmp_path / "reuse.json"
     spec.write_text(json.dumps(SPEC), encoding="utf-8")
     files = generate_files(spec, formatter="none").files
     plans = json.loads(files[MANIFEST])["plans"]
-    modules = {p for p in files if p.startswith("models/")} - {"models/__init__.py"}
-    assert set(plans) == modules
-    assert {"models/_pet.py", "models/_enums.py"} <= modules
+    modules = {p for p in files if p.startswith(("models/", "resources/"))}
+    assert set(plans) == modules - {"models/__init__.py", "resources/__init__.py"}
+    assert {"models/_pet.py", "models/_enums.py", "resources/pets.py"} <= set(plans)
     assert all(len(key) == 64 for key in plans.values())
 
 
 def test_a_base_description_edit_rewrites_only_the_base(tmp_path: Path, planned: list[str]) -> None:
     first, again, _ = _regenerate(tmp_path, _describe_pet_name, planned)
-    assert planned == ["models: Pet", "models: Dog"]
+    assert planned == ["models: Pet", "models: Dog", "resource: PetsResource"]
     assert "class Dog(Pet):" in again["models/_dog.py"]
     changed = {path for path in again if again[path] != first[path]}
     assert changed == {"models/_pet.py", MANIFEST}
@@ -304,6 +315,6 @@ def test_an_installable_project_layout_is_reused_too(tmp_path: Path, planned: li
     spec.write_text(json.dumps(changed), encoding="utf-8")
     planned.clear()
     again = generate_files(spec, options=options, previous=out).files
-    assert planned == ["models: Pet", "models: Owner", "models: Dog"]
+    assert planned == [*OWNER_READERS, "resource: OwnersResource"]
     assert "reuse_client/models/_pet.py" in json.loads(again[MANIFEST])["plans"]
     assert again == generate_files(spec, options=options).files
