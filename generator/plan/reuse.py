@@ -1,9 +1,11 @@
-"""Which model modules a regeneration may take from the previous output unplanned.
+"""Which model and resource modules a regeneration may take unplanned.
 
 A `models` module is planned from a few inputs only: its own definitions, the
 definitions its types refer to (and, through aliases, what those refer to), where
-those live, and which of them are validated or recursive. Its *plan key* is a
-digest of exactly those inputs, recorded in the manifest. A later run whose key for
+those live, which of them are validated or recursive, and base classes. A resource
+module likewise: its resource (operations included), the base URL, its nested
+resources, and the definitions its operations' types refer to. A module's *plan
+key* is a digest of exactly those inputs, recorded in the manifest. A later run whose key for
 the module is the same plans the same context, so it takes the file as the previous
 run left it (when it is on disk as recorded) and skips planning, rendering and
 formatting it. That is what makes regenerating after a one-schema edit cheap.
