@@ -138,7 +138,9 @@ def _docstring(text: str, indent: int, wrap_width: int) -> str:
     flush()
     while out and not out[-1]:
         out.pop()
-    body = "\n".join((pad + _escape(line)).rstrip() if line else "" for line in out).strip()
+    # escaped at once (escapes never span or make a line break, nor end in whitespace)
+    lines = _escape("\n".join(out)).split("\n")
+    body = "\n".join((pad + line).rstrip() if line else "" for line in lines).strip()
     # A closing quote is spelled `\x22`: black and ruff format a docstring that ends
     # with a quote (escaped or not) differently, and neither touches an escape.
     if body.endswith('"'):
