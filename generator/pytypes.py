@@ -132,36 +132,35 @@ class Types:
 
     def annotation(self, t: TypeExpr) -> str:
         """The annotation text of `t`; records the imports it needs."""
-        match t:
-            case Prim(kind=kind):
-                if kind in _PRIM_IMPORT:
-                    self.imports.add(*_PRIM_IMPORT[kind])
-                if kind == "file":
-                    self.imports.add(".._types", "FileTypes")
-                return self.builtin(_PRIM_ANNOTATION[kind])
-            case ListOf(item=item):
-                return f"{self.builtin('list')}[{self.annotation(item)}]"
-            case TupleOf(items=items, rest=None):
-                inside = ", ".join(self.annotation(i) for i in items)
-                return f"{self.builtin('tuple')}[{inside}]"
-            case TupleOf():  # more items after the prefix: a list of any of them
+        if isinstance(t, Prim):  # isinstance tests, commonest first (not `match`)
+            kind = t.kind
+            if kind in _PRIM_IMPORT:
+                self.imports.add(*_PRIM_IMPORT[kind])
+            if kind == "file":
+                self.imports.add(".._types", "FileTypes")
+            return self.builtin(_PRIM_ANNOTATION[kind])
+        if isinstance(t, Ref):
+            target = self._defs[t.name]
+            if isinstance(target, Alias) and t.name not in self._recursive:
+                return self.annotation(target.target)
+            return self._use_model(t.name)
+        if isinstance(t, Nullable):
+            text = self.annotation(t.inner)
+            return text if text.endswith("| None") or text == "None" else f"{text} | None"
+        if isinstance(t, ListOf):
+            return f"{self.builtin('list')}[{self.annotation(t.item)}]"
+        if isinstance(t, LiteralOf):
+            return self.enum_annotation(t.values)
+        if isinstance(t, MapOf):
+            return f"{self.builtin('dict')}[{self.builtin('str')}, {self.annotation(t.value)}]"
+        if isinstance(t, UnionOf):
+            return " | ".join(dict.fromkeys(self.annotation(o) for o in t.options))
+        if isinstance(t, TupleOf):
+            if t.rest is not None:  # more items after the prefix: a list of any of them
                 return self.annotation(_as_list(t))
-            case MapOf(value=value):
-                return f"{self.builtin('dict')}[{self.builtin('str')}, {self.annotation(value)}]"
-            case Ref(name=name):
-                target = self._defs[name]
-                if isinstance(target, Alias) and name not in self._recursive:
-                    return self.annotation(target.target)
-                return self._use_model(name)
-            case UnionOf(options=options):
-                return " | ".join(dict.fromkeys(self.annotation(o) for o in options))
-            case LiteralOf(values=values):
-                return self.enum_annotation(values)
-            case Nullable(inner=inner):
-                text = self.annotation(inner)
-                return text if text.endswith("| None") or text == "None" else f"{text} | None"
-            case _:
-                assert_never(t)
+            inside = ", ".join(self.annotation(i) for i in t.items)
+            return f"{self.builtin('tuple')}[{inside}]"
+        assert_never(t)
 
     def enum_annotation(self, values: tuple[JsonScalar, ...]) -> str:
         """The type of an enum of `values` (see `literals.enum_type`)."""
