@@ -142,6 +142,9 @@ class NameTable:
         self._suffix = reserved_suffix
 
     def claim(self, candidate: str) -> PyIdent:
+        if candidate not in self._taken and candidate not in self._reserved:
+            self._taken.add(candidate)  # most names: free as they are
+            return PyIdent(candidate)
         name = candidate
         if name in self._reserved:
             name += self._suffix

@@ -11,8 +11,9 @@ rendered text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
@@ -36,6 +37,8 @@ from .ir import (
     UnionOf,
 )  # fmt: skip
 from .literals import base_decoder, enum_needs_cast, enum_type, is_literal_enum, py_literal
+from .typeindex import Definitions
+from .typeindex import members as _members
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
 
@@ -69,6 +72,8 @@ _INLINE: dict[PrimKind | None, tuple[str, str]] = {
     "any": ("object", "any"),
 }
 
+_NO_MODELS: frozenset[PyIdent] = frozenset()
+
 # enum decoders (`base_decoder`) whose check an inline one repeats exactly
 _ENUM_INLINE: dict[str, PrimKind] = {"str_": "str", "bool_": "bool"}
 
@@ -80,44 +85,6 @@ class DecoderDef:
     name: str
     returns: str
     body: str
-
-
-class Definitions:
-    """Every definition by name, and which aliases are recursive: computed once per
-    API and shared by the `Types` of all its modules."""
-
-    by_name: Mapping[PyIdent, Definition]
-    recursive: frozenset[PyIdent]
-
-    def __init__(self, definitions: Iterable[Definition]) -> None:
-        by_name = self.by_name = {d.name: d for d in definitions}
-        self.recursive = frozenset(
-            name
-            for name, d in by_name.items()
-            if isinstance(d, Alias) and _refers_to(by_name, d.target, name, set())
-        )
-
-
-def _refers_to(defs: dict[PyIdent, Definition], t: TypeExpr, name: str, seen: set[str]) -> bool:
-    match t:
-        case Ref(name=ref):
-            if ref == name:
-                return True
-            target = defs.get(ref)
-            if isinstance(target, Alias) and ref not in seen:
-                seen.add(ref)
-                return _refers_to(defs, target.target, name, seen)
-            return False
-        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-            return _refers_to(defs, inner, name, seen)
-        case UnionOf(options=options):
-            return any(_refers_to(defs, o, name, seen) for o in options)
-        case TupleOf():
-            return any(_refers_to(defs, o, name, seen) for o in _members(t))
-        case Prim() | LiteralOf():
-            return False
-        case _:
-            assert_never(t)
 
 
 class Types:
@@ -165,36 +132,35 @@ class Types:
 
     def annotation(self, t: TypeExpr) -> str:
         """The annotation text of `t`; records the imports it needs."""
-        match t:
-            case Prim(kind=kind):
-                if kind in _PRIM_IMPORT:
-                    self.imports.add(*_PRIM_IMPORT[kind])
-                if kind == "file":
-                    self.imports.add(".._types", "FileTypes")
-                return self.builtin(_PRIM_ANNOTATION[kind])
-            case ListOf(item=item):
-                return f"{self.builtin('list')}[{self.annotation(item)}]"
-            case TupleOf(items=items, rest=None):
-                inside = ", ".join(self.annotation(i) for i in items)
-                return f"{self.builtin('tuple')}[{inside}]"
-            case TupleOf():  # more items after the prefix: a list of any of them
+        if isinstance(t, Prim):  # isinstance tests, commonest first (not `match`)
+            kind = t.kind
+            if kind in _PRIM_IMPORT:
+                self.imports.add(*_PRIM_IMPORT[kind])
+            if kind == "file":
+                self.imports.add(".._types", "FileTypes")
+            return self.builtin(_PRIM_ANNOTATION[kind])
+        if isinstance(t, Ref):
+            target = self._defs[t.name]
+            if isinstance(target, Alias) and t.name not in self._recursive:
+                return self.annotation(target.target)
+            return self._use_model(t.name)
+        if isinstance(t, Nullable):
+            text = self.annotation(t.inner)
+            return text if text.endswith("| None") or text == "None" else f"{text} | None"
+        if isinstance(t, ListOf):
+            return f"{self.builtin('list')}[{self.annotation(t.item)}]"
+        if isinstance(t, LiteralOf):
+            return self.enum_annotation(t.values)
+        if isinstance(t, MapOf):
+            return f"{self.builtin('dict')}[{self.builtin('str')}, {self.annotation(t.value)}]"
+        if isinstance(t, UnionOf):
+            return " | ".join(dict.fromkeys(self.annotation(o) for o in t.options))
+        if isinstance(t, TupleOf):
+            if t.rest is not None:  # more items after the prefix: a list of any of them
                 return self.annotation(_as_list(t))
-            case MapOf(value=value):
-                return f"{self.builtin('dict')}[{self.builtin('str')}, {self.annotation(value)}]"
-            case Ref(name=name):
-                target = self._defs[name]
-                if isinstance(target, Alias) and name not in self._recursive:
-                    return self.annotation(target.target)
-                return self._use_model(name)
-            case UnionOf(options=options):
-                return " | ".join(dict.fromkeys(self.annotation(o) for o in options))
-            case LiteralOf(values=values):
-                return self.enum_annotation(values)
-            case Nullable(inner=inner):
-                text = self.annotation(inner)
-                return text if text.endswith("| None") or text == "None" else f"{text} | None"
-            case _:
-                assert_never(t)
+            inside = ", ".join(self.annotation(i) for i in t.items)
+            return f"{self.builtin('tuple')}[{inside}]"
+        assert_never(t)
 
     def enum_annotation(self, values: tuple[JsonScalar, ...]) -> str:
         """The type of an enum of `values` (see `literals.enum_type`)."""
@@ -295,32 +261,22 @@ class Types:
             return (), f"{self.serde(accessor)}(d, {key}, {self.decoder(t)})"
         kind, is_enum = inline
         self.imports.add(".._types", "UNSET")
-        lines = [f"v = d.{'pop' if take else 'get'}({key}, UNSET)"]
-        guards = [] if required else ["v is not UNSET"]
-        if nullable:
-            guards.append("v is not None")
-        if kind == "any":
-            if required:
-                lines += ["if v is UNSET:", f'    raise {self.serde("bad")}({key}, "a value", v)']
-            return tuple(lines), "v"
-        python_type, json_type = _INLINE[kind]
-        condition = " and ".join([*guards, f"type(v) is not {python_type}"])
-        if kind == "float":  # an integer is a number too
-            action = f"v = {self.serde('number_at')}({key}, v)"
-        else:
-            action = f"raise {self.serde('bad')}({key}, {py_literal(json_type)}, v)"
-        lines += [f"if {condition}:", f"    {action}"]
+        if kind != "any" or required:
+            self.imports.add("..", "_serde")
+        lines = _check_lines(kind, key, nullable, required, take)
         if not is_enum:
-            return tuple(lines), "v"
+            return lines, "v"
         # an enum's Literal type: what the check above established, told to mypy
         self.imports.add("typing", "cast")
         annotation = self.annotation(t) + ("" if required else " | Unset")
-        return tuple(lines), f"cast({py_literal(annotation)}, v)"
+        return lines, f"cast({py_literal(annotation)}, v)"
 
     def _inline_kind(self, t: TypeExpr) -> tuple[PrimKind, bool] | None:
         """The scalar kind whose inline type check decodes `t` exactly as its decoder
         would, and whether `t` is an enum: plain scalars, aliases of them, and enums
         (lenient: only the JSON type of a value is checked); None for the rest."""
+        if isinstance(t, Prim):  # most fields
+            return (t.kind, False) if t.kind in _INLINE else None
         values: tuple[JsonScalar, ...] | None = None
         if isinstance(t, Ref):
             target = self._defs[t.name]
@@ -334,8 +290,6 @@ class Types:
         if values is not None:
             kind = _ENUM_INLINE.get(base_decoder(values))
             return None if kind is None else (kind, is_literal_enum(values))
-        if isinstance(t, Prim) and t.kind in _INLINE:
-            return t.kind, False
         return None
 
     def _specificity(self, t: TypeExpr) -> int:
@@ -389,52 +343,53 @@ class Types:
 
     def encoder(self, t: TypeExpr, expr: str, depth: int = 0) -> str:
         """An expression turning the value of `expr` (typed `t`) into JSON-ready data."""
-        match t:
-            case Prim(kind="datetime" | "date" | "time"):
+        # isinstance tests, the commonest types first (a `match` of class patterns
+        # costs several times more on the path of every model field)
+        if isinstance(t, Prim):
+            kind = t.kind
+            if kind in ("datetime", "date", "time"):
                 return f"{expr}.isoformat()"
-            case Prim(kind="uuid"):
+            if kind == "uuid":
                 return f"str({expr})"
-            case Prim(kind="base64" | "binary"):
+            if kind in ("base64", "binary"):
                 return f"{self.serde('encode')}({expr})"
-            case Prim(kind="file"):
-                return expr  # sent as a multipart file part as it is
-            case Prim() | LiteralOf():
-                return expr
-            case ListOf(item=item):
-                var = f"v{depth}"
-                inner = self.encoder(item, var, depth + 1)
-                return f"list({expr})" if inner == var else f"[{inner} for {var} in {expr}]"
-            case TupleOf():
-                var = f"v{depth}"
-                plain = all(self.encoder(o, var, depth + 1) == var for o in _members(t))
-                return f"list({expr})" if plain else f"{self.serde('encode')}({expr})"
-            case MapOf(value=value):
-                key, var = f"k{depth}", f"v{depth}"
-                inner = self.encoder(value, var, depth + 1)
-                return (
-                    f"dict({expr})"
-                    if inner == var
-                    else f"{{{key}: {inner} for {key}, {var} in {expr}.items()}}"
-                )
-            case Ref(name=name):
-                target = self._defs[name]
-                if isinstance(target, Model):
-                    return f"{expr}.to_dict()"
-                if isinstance(target, Alias):
-                    if name in self._recursive:
-                        return f"{self.serde('encode')}({expr})"
-                    return self.encoder(target.target, expr, depth)
-                return expr
-            case UnionOf():
-                return f"{self.serde('encode')}({expr})"
-            case Nullable(inner=inner):
-                encoded = self.encoder(inner, expr, depth)
-                return expr if encoded == expr else f"None if {expr} is None else {encoded}"
-            case _:
-                assert_never(t)
+            return expr  # a file is sent as a multipart file part as it is
+        if isinstance(t, Ref):
+            target = self._defs[t.name]
+            if isinstance(target, Model):
+                return f"{expr}.to_dict()"
+            if isinstance(target, Alias):
+                if t.name in self._recursive:
+                    return f"{self.serde('encode')}({expr})"
+                return self.encoder(target.target, expr, depth)
+            return expr
+        if isinstance(t, Nullable):
+            encoded = self.encoder(t.inner, expr, depth)
+            return expr if encoded == expr else f"None if {expr} is None else {encoded}"
+        if isinstance(t, LiteralOf):
+            return expr
+        if isinstance(t, ListOf):
+            var = f"v{depth}"
+            inner = self.encoder(t.item, var, depth + 1)
+            return f"list({expr})" if inner == var else f"[{inner} for {var} in {expr}]"
+        if isinstance(t, MapOf):
+            key, var = f"k{depth}", f"v{depth}"
+            inner = self.encoder(t.value, var, depth + 1)
+            if inner == var:
+                return f"dict({expr})"
+            return f"{{{key}: {inner} for {key}, {var} in {expr}.items()}}"
+        if isinstance(t, TupleOf):
+            var = f"v{depth}"
+            plain = all(self.encoder(o, var, depth + 1) == var for o in _members(t))
+            return f"list({expr})" if plain else f"{self.serde('encode')}({expr})"
+        if isinstance(t, UnionOf):
+            return f"{self.serde('encode')}({expr})"
+        assert_never(t)
 
     def choices(self, t: TypeExpr) -> tuple[JsonScalar, ...] | None:
         """The allowed values when `t` is an enum or a const."""
+        if isinstance(t, Prim):  # most fields (tested before any `match` pattern)
+            return None
         match t:
             case LiteralOf(values=values):
                 return values
@@ -454,6 +409,8 @@ class Types:
         """The models whose instances values of `t` may hold directly (not inside
         another model): what validating a value of `t` may reach. Recursive aliases
         are not followed."""
+        if isinstance(t, (Prim, LiteralOf)):  # most fields (tested before any pattern)
+            return _NO_MODELS
         match t:
             case Ref(name=name):
                 target = self._defs[name]
@@ -484,8 +441,27 @@ class Types:
         return isinstance(t, Ref) and isinstance(self._defs.get(t.name), Model)
 
 
-def _members(t: TupleOf) -> tuple[TypeExpr, ...]:
-    return t.items if t.rest is None else (*t.items, t.rest)
+@functools.lru_cache(maxsize=4096)  # property names and kinds repeat across models
+def _check_lines(
+    kind: PrimKind, key: str, nullable: bool, required: bool, take: bool
+) -> tuple[str, ...]:
+    """`Types.inline_decode`'s lines for a scalar of `kind` (they use `_serde` unless
+    `kind` is "any" and not `required`)."""
+    lines = [f"v = d.{'pop' if take else 'get'}({key}, UNSET)"]
+    guards = [] if required else ["v is not UNSET"]
+    if nullable:
+        guards.append("v is not None")
+    if kind == "any":
+        if required:
+            lines += ["if v is UNSET:", f'    raise _serde.bad({key}, "a value", v)']
+        return tuple(lines)
+    python_type, json_type = _INLINE[kind]
+    condition = " and ".join([*guards, f"type(v) is not {python_type}"])
+    if kind == "float":  # an integer is a number too
+        action = f"v = _serde.number_at({key}, v)"
+    else:
+        action = f"raise _serde.bad({key}, {py_literal(json_type)}, v)"
+    return (*lines, f"if {condition}:", f"    {action}")
 
 
 def _as_list(t: TupleOf) -> ListOf:

@@ -219,6 +219,8 @@ def _plain_or_none(t: TypeExpr | None) -> TypeExpr | None:
 def _plain(t: TypeExpr) -> TypeExpr:
     """`t` with every binary string a str (models and aliases are settled on their own);
     `t` itself when it holds none."""
+    if isinstance(t, (Ref, LiteralOf)) or (isinstance(t, Prim) and t.kind != "file"):
+        return t  # most types (tested before any pattern)
     match t:
         case Prim(kind="file"):
             return _STR

@@ -81,6 +81,8 @@ class ConstraintReader:
     def read(self, schema: Any, where: Where) -> Constraints:
         """The constraints of a property's or parameter's schema. Its own `enum` is
         not among them (the type says it); the enums of items and branches are."""
+        if isinstance(schema, dict) and _NESTED.isdisjoint(schema.keys()):
+            return constraints(schema)  # most properties: no $ref, nothing inside
         return self._read(schema, where, nested=False, seen=frozenset())
 
     def _read(self, schema: Any, where: Where, nested: bool, seen: frozenset[Where]) -> Constraints:

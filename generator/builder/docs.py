@@ -10,7 +10,7 @@ __all__ = ["doc_text", "schema_doc"]
 def doc_text(node: dict[str, Any], key: str) -> str | None:
     """`node[key]` when it is a string with some text (else None)."""
     value = node.get(key)
-    if isinstance(value, str) and value.strip():
+    if isinstance(value, str) and value and not value.isspace():  # (no stripped copy)
         return value
     return None
 

@@ -35,10 +35,12 @@ def _markdown_text(text: str) -> str:
     as entities), no images, no links other than http(s), mailto and relative ones,
     nothing that starts a heading or a table, and control and bidi characters written
     as escapes."""
-    flat = "".join(
-        ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}"
-        for ch in " ".join(text.split())
-    )
+    flat = " ".join(text.split())
+    if not (flat.isascii() and flat.isprintable()):  # else no character to escape
+        flat = "".join(
+            ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}"
+            for ch in flat
+        )
     for char, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         flat = flat.replace(char, escaped)
     flat = re.sub(r"([#|])", r"\\\1", flat).replace("![", "!\\[")

@@ -275,6 +275,23 @@ def test_docstring_short_line_fast_path_matches_the_general_one(text: str, inden
     assert docstring(text, indent) == _docstring(text, indent, max(40, 88 - indent))
 
 
+@settings(max_examples=1000, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "bb", "x" * 12, " ", "   ", "-", "é", "\xa0", "\t"]), max_size=80
+    ).map("".join),
+    width=st.integers(1, 60),
+)
+def test_wrap_is_textwrap(text: str, width: int) -> None:
+    """The paragraph wrapper gives what `textwrap.wrap` gives with the same options."""
+    import textwrap
+
+    from oagen.literals import _wrap
+
+    expected = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    assert _wrap(text, width) == expected
+
+
 @pytest.mark.parametrize("text", ['ends with "', 'two ""', 'escaped \\"', 'a"""b""""'])
 def test_docstring_never_ends_with_a_quote(text: str) -> None:
     """black and ruff disagree about a docstring ending in a quote (escaped or not):
