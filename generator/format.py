@@ -12,12 +12,13 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
 from .diagnostics import GenerationError
 
-__all__ = ["FormatError", "Formatter", "format_sources"]
+__all__ = ["Batches", "FormatError", "Formatter", "format_sources"]
 
 Formatter = Literal["ruff", "black", "none"]
 LINE_LENGTH = 88
@@ -29,15 +30,68 @@ class FormatError(GenerationError):
 
 def format_sources(sources: Mapping[str, str], formatter: Formatter) -> dict[str, str]:
     """Format every `.py` file of `sources` (path -> text); others pass through."""
-    python = {path: text for path, text in sources.items() if path.endswith(".py")}
-    if formatter == "ruff":
-        formatted = _ruff(python, FORMAT)
-    elif formatter == "black":
-        formatted = {path: _black(text) for path, text in python.items()}
-    else:  # unformatted, but parsed all the same (ruff and black reject invalid code)
-        _ruff(python, PARSE)
-        formatted = python
-    return {path: formatted.get(path, text) for path, text in sources.items()}
+    with Batches(formatter) as batches:
+        batches.submit(sources)
+        return batches.results()
+
+
+class Batches:
+    """Files formatted batch by batch while the caller prepares the next one.
+
+    ruff runs over each batch in a process of its own, one at a time, waited for by
+    a thread that does nothing else: the batch's files are written to a scratch
+    folder by `submit` and read back by `results`, in the caller's thread. (A thread
+    that wrote and read the files itself would wait for the interpreter lock, held
+    by the caller's planning, at every file.) black runs in-process in `results`.
+    """
+
+    def __init__(self, formatter: Formatter) -> None:
+        self._formatter = formatter
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._runs: list[tuple[Future[None], Path, dict[str, str]]] = []
+        self._done: dict[str, str] = {}  # in the order submitted
+        self._black: dict[str, str] = {}
+
+    def __enter__(self) -> Batches:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._scratch is not None:
+            self._scratch.cleanup()
+
+    def submit(self, sources: Mapping[str, str]) -> None:
+        """Start formatting the `.py` files of `sources` (the others pass through)."""
+        python = {path: text for path, text in sources.items() if path.endswith(".py")}
+        self._done.update((path, text) for path, text in sources.items() if path not in python)
+        if self._formatter == "black":
+            self._black.update(python)
+            return
+        if not python:
+            return
+        if self._scratch is None:
+            size = 4 * sum(len(text) for text in python.values())  # a few batches' worth
+            self._scratch = tempfile.TemporaryDirectory(prefix="oagen-fmt-", dir=_scratch(size))
+        root = Path(self._scratch.name) / str(len(self._runs))
+        for folder in {(root / path).parent for path in python}:
+            folder.mkdir(parents=True, exist_ok=True)
+        for path, text in python.items():
+            (root / path).write_bytes(text.encode("utf-8"))
+        action = FORMAT if self._formatter == "ruff" else PARSE
+        self._runs.append((self._pool.submit(_ruff, root, sorted(python), action), root, python))
+
+    def results(self) -> dict[str, str]:
+        """Every file submitted, formatted (waits for the formatter)."""
+        out = dict(self._done)
+        for run, root, python in self._runs:
+            run.result()  # raises FormatError
+            if self._formatter == "ruff":
+                out.update((path, (root / path).read_bytes().decode("utf-8")) for path in python)
+            else:  # unformatted, but parsed all the same (ruff and black reject invalid code)
+                out.update(python)
+        out.update((path, _black(text)) for path, text in self._black.items())
+        return out
 
 
 def _black(text: str) -> str:
@@ -58,34 +112,24 @@ FORMAT = ("format",)
 PARSE = ("check", "--select=E9", "--output-format=concise")
 
 
-def _ruff(python: Mapping[str, str], action: tuple[str, ...]) -> dict[str, str]:
-    """One ruff run (`action`) over a temporary copy of all files; their text after it."""
+def _ruff(root: Path, paths: list[str], action: tuple[str, ...]) -> None:
+    """One ruff run (`action`) over the files `paths` below `root`, in place."""
     from ruff.__main__ import find_ruff_bin
 
-    if not python:
-        return {}
-    size = sum(len(text) for text in python.values())
-    with tempfile.TemporaryDirectory(prefix="oagen-fmt-", dir=_scratch(size)) as tmp:
-        root = Path(tmp)
-        for folder in {(root / path).parent for path in python}:
-            folder.mkdir(parents=True, exist_ok=True)
-        for path, text in python.items():
-            (root / path).write_bytes(text.encode("utf-8"))
-        command = [
-            os.fsdecode(find_ruff_bin()),
-            *action,
-            "--isolated",
-            "--no-cache",
-            f"--line-length={LINE_LENGTH}",
-            "--target-version=py310",
-            "--",
-            *sorted(python),  # explicit paths: formatted whatever their names
-        ]
-        result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            found = (result.stdout.strip() + "\n" + result.stderr.strip()).strip()
-            raise FormatError(f"ruff {action[0]} rejected the generated code: {found}")
-        return {path: (root / path).read_bytes().decode("utf-8") for path in python}
+    command = [
+        os.fsdecode(find_ruff_bin()),
+        *action,
+        "--isolated",
+        "--no-cache",
+        f"--line-length={LINE_LENGTH}",
+        "--target-version=py310",
+        "--",
+        *paths,  # explicit paths: formatted whatever their names
+    ]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        found = (result.stdout.strip() + "\n" + result.stderr.strip()).strip()
+        raise FormatError(f"ruff {action[0]} rejected the generated code: {found}")
 
 
 def _scratch(size: int) -> str | None:

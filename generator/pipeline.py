@@ -8,13 +8,12 @@ last step).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .builder import Selection, build
 from .diagnostics import Diagnostic, Diagnostics
-from .format import Formatter, format_sources
+from .format import Batches, Formatter
 from .ir import Api, Model
 from .load import Document, Spec, load
 from .manifest import MANIFEST, Formatted, manifest_text, sha256
@@ -120,19 +119,18 @@ def _produce(
     api: Api, options: Options, formatted: Formatted | None
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """Every file, formatted (by path, sorted), the digest of each Python file's
-    rendering, and the plan key of each models module that has one. Files are planned
-    and rendered one by one; every `BATCH` of them goes to the formatter in a thread
-    of its own, so that ruff (another process) formats one batch while this one plans
-    the next. A file of the previous output (`formatted`) that planning or rendering
-    again would reproduce is taken as it is."""
+    rendering, and the plan key of each module that has one. Files are planned and
+    rendered one by one; every `BATCH` of them goes to the formatter, so that ruff
+    (another process) formats one batch while this one plans the next. A file of the
+    previous output (`formatted`) that planning or rendering again would reproduce is
+    taken as it is."""
     files: dict[str, str] = {}
     sources: dict[str, str] = {}
     plans: dict[str, str] = {}
-    batches: list[Future[dict[str, str]]] = []
     batch: dict[str, str] = {}
     reusable = formatted.reusable if formatted is not None else None
     one = renderer(api.spec_name, options.templates)
-    with ThreadPoolExecutor(max_workers=1) as formatter:
+    with Batches(options.formatter) as formatting:
         for file in plan(api, meta=options.meta, reusable=reusable):
             path = file.path
             if file.key is not None:
@@ -150,11 +148,10 @@ def _produce(
                 continue
             batch[path] = text
             if len(batch) == BATCH:
-                batches.append(formatter.submit(format_sources, batch, options.formatter))
+                formatting.submit(batch)
                 batch = {}
-        batches.append(formatter.submit(format_sources, batch, options.formatter))
-        for done in batches:
-            files.update(done.result())
+        formatting.submit(batch)
+        files.update(formatting.results())
     return (
         {p: files[p] for p in sorted(files)},
         dict(sorted(sources.items())),

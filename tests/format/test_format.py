@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
-from oagen.format import FormatError, format_sources
+from oagen.format import Batches, FormatError, format_sources
 
 UGLY = "x = {'a':1,\n  'b':2}\n"
 
@@ -33,3 +36,36 @@ def test_invalid_generated_code_is_refused_naming_the_file(formatter: str) -> No
     if formatter != "black":  # black's message names no file (it formats one text)
         assert "bad.py" in str(caught.value)
     assert "good.py" not in str(caught.value)
+
+
+@pytest.mark.parametrize("formatter", ["ruff", "black", "none"])
+def test_batches_give_every_file_of_every_batch(
+    formatter: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the scratch folders go
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with Batches(formatter) as batches:  # type: ignore[arg-type]
+        batches.submit({"a/m.py": UGLY, "README.md": "# t\n"})
+        batches.submit({})
+        batches.submit({"a/m2.py": "y=2\n", "b/m.py": "z=3\n"})
+        seen = [p.name for p in tmp_path.iterdir()]
+        out = batches.results()
+    if formatter == "none":
+        assert out == {"a/m.py": UGLY, "README.md": "# t\n", "a/m2.py": "y=2\n", "b/m.py": "z=3\n"}
+    else:
+        assert out == {
+            "a/m.py": 'x = {"a": 1, "b": 2}\n',
+            "README.md": "# t\n",
+            "a/m2.py": "y = 2\n",
+            "b/m.py": "z = 3\n",
+        }
+    assert len(seen) == (0 if formatter == "black" else 1)  # one scratch folder...
+    assert list(tmp_path.iterdir()) == []  # ...gone once they are done
+
+
+def test_a_batch_refused_by_ruff_fails_the_results() -> None:
+    with Batches("ruff") as batches:
+        batches.submit({"good.py": "x = 1\n"})
+        batches.submit({"bad.py": "def f(:\n"})
+        with pytest.raises(FormatError, match=r"bad\.py"):
+            batches.results()

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from oagen import pipeline
+from oagen.format import Batches
 from oagen.pipeline import generate_files
 from oagen.write import write
 
@@ -18,13 +18,13 @@ REPO = Path(__file__).resolve().parents[2]
 def formatted(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     """Records, per run, the Python files handed to the formatter."""
     calls: list[set[str]] = []
-    real = pipeline.format_sources
+    real = Batches.submit
 
-    def spy(sources: dict[str, str], formatter: pipeline.Formatter) -> dict[str, str]:
+    def spy(self: Batches, sources: dict[str, str]) -> None:
         calls.append({p for p in sources if p.endswith(".py")})
-        return real(sources, formatter)
+        real(self, sources)
 
-    monkeypatch.setattr(pipeline, "format_sources", spy)
+    monkeypatch.setattr(Batches, "submit", spy)
     return calls
 
 

@@ -70,10 +70,10 @@ def test_a_formatter_failure_leaves_the_output_untouched(
     assert main(["generate", str(MINIMAL), "-o", str(out)]) == 0
     before = _snapshot(out)
 
-    def broken(sources: dict[str, str], formatter: str) -> dict[str, str]:
+    def broken(self: formatting.Batches) -> dict[str, str]:
         raise formatting.FormatError("ruff format failed: simulated")
 
-    monkeypatch.setattr("oagen.pipeline.format_sources", broken)
+    monkeypatch.setattr(formatting.Batches, "results", broken)
     assert main(["generate", str(_changed_spec(tmp_path)), "-o", str(out)]) == 1
     assert "ruff format failed" in capsys.readouterr().err
     assert _snapshot(out) == before
