@@ -10,7 +10,7 @@ caller's point of view.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Literal, assert_never
+from typing import Literal
 
 from .diffreport import Change
 from .ir import (
@@ -19,22 +19,19 @@ from .ir import (
     Definition,
     EnumDef,
     JsonScalar,
-    ListOf,
     LiteralOf,
-    MapOf,
     Model,
     Nullable,
     Operation,
     Param,
-    Prim,
     Ref,
     SecurityScheme,
-    TupleOf,
     TypeExpr,
     UnionOf,
 )  # fmt: skip
 from .literals import py_literal
 from .pytypes import Types
+from .typeindex import type_refs
 
 __all__ = ["Change", "diff_apis"]
 
@@ -84,7 +81,7 @@ class _Side:
                     self._use(r.type, "out")
 
     def _use(self, t: TypeExpr, how: Literal["in", "out"]) -> None:
-        for name in _refs(t):
+        for name in type_refs(t):
             seen = self.usage.setdefault(name, set())
             if how in seen:
                 continue
@@ -161,24 +158,6 @@ class _Side:
             texts.append(text)
             atoms |= more
         return " | ".join(dict.fromkeys(texts)), atoms
-
-
-def _refs(t: TypeExpr) -> Iterator[str]:
-    match t:
-        case Ref(name=name):
-            yield name
-        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-            yield from _refs(inner)
-        case UnionOf(options=options):
-            for option in options:
-                yield from _refs(option)
-        case TupleOf(items=items, rest=rest):
-            for option in (*items, *(() if rest is None else (rest,))):
-                yield from _refs(option)
-        case Prim() | LiteralOf():
-            pass
-        case _:
-            assert_never(t)
 
 
 def _credentials(alternatives: tuple[tuple[str, ...], ...]) -> str:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import assert_never
 
 from .ir import (
@@ -12,6 +12,7 @@ from .ir import (
     ListOf,
     LiteralOf,
     MapOf,
+    Model,
     Nullable,
     Prim,
     PyIdent,
@@ -21,7 +22,7 @@ from .ir import (
     UnionOf,
 )
 
-__all__ = ["Definitions", "members"]
+__all__ = ["Definitions", "definition_refs", "members", "type_refs"]
 
 
 class Definitions:
@@ -65,3 +66,38 @@ def _refers_to(defs: dict[PyIdent, Definition], t: TypeExpr, name: str, seen: se
 def members(t: TupleOf) -> tuple[TypeExpr, ...]:
     """The types of a tuple's items, its further items' type (if any) last."""
     return t.items if t.rest is None else (*t.items, t.rest)
+
+
+def type_refs(t: TypeExpr) -> Iterator[PyIdent]:
+    """The names `t` refers to directly (not through another definition): its refs
+    and the models its discriminator maps to."""
+    match t:
+        case Ref(name=name):
+            yield name
+        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+            yield from type_refs(inner)
+        case UnionOf(options=options, discriminator=discriminator):
+            for option in options:
+                yield from type_refs(option)
+            if discriminator is not None:
+                yield from (name for _, name in discriminator.mapping)
+        case TupleOf():
+            for member in members(t):
+                yield from type_refs(member)
+        case Prim() | LiteralOf():
+            pass
+        case _:
+            assert_never(t)
+
+
+def definition_refs(d: Definition) -> Iterator[PyIdent]:
+    """Every definition that `d` names: what its types refer to, and a model's base."""
+    if isinstance(d, Model):
+        for f in d.fields:
+            yield from type_refs(f.type)
+        if d.extra is not None:
+            yield from type_refs(d.extra)
+        if d.base is not None:
+            yield d.base
+    elif isinstance(d, Alias):
+        yield from type_refs(d.target)

@@ -13,23 +13,12 @@ before any module is planned.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
-from ..ir import (
-    Alias,
-    Definition,
-    ListOf,
-    MapOf,
-    Model,
-    Nullable,
-    PyIdent,
-    Ref,
-    TupleOf,
-    TypeExpr,
-    UnionOf,
-)
+from ..ir import Definition, Model, PyIdent
+from ..typeindex import definition_refs
 
-__all__ = ["class_bases", "type_refs"]
+__all__ = ["class_bases"]
 
 
 def class_bases(
@@ -44,7 +33,7 @@ def class_bases(
     graph: dict[str, set[str]] = {}
     for d in definitions.values():
         graph.setdefault(modules[d.name], set()).update(
-            modules[name] for name in _names_in(d) if name in modules
+            modules[name] for name in definition_refs(d) if name in modules
         )
     reached: dict[str, set[str]] = {}
     safe: dict[PyIdent, PyIdent] = {}
@@ -69,35 +58,3 @@ def _reach(graph: Mapping[str, set[str]], start: str) -> set[str]:
                 seen.add(target)
                 pending.append(target)
     return seen
-
-
-def _names_in(d: Definition) -> Iterator[str]:
-    """Every definition that `d` names (a model's base included)."""
-    if isinstance(d, Model):
-        for f in d.fields:
-            yield from type_refs(f.type)
-        if d.extra is not None:
-            yield from type_refs(d.extra)
-        if d.base is not None:
-            yield d.base
-    elif isinstance(d, Alias):
-        yield from type_refs(d.target)
-
-
-def type_refs(t: TypeExpr) -> Iterator[PyIdent]:
-    """The names `t` refers to directly (not through another definition)."""
-    match t:
-        case Ref(name=name):
-            yield name
-        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-            yield from type_refs(inner)
-        case TupleOf(items=items, rest=rest):
-            for item in (*items, *([] if rest is None else [rest])):
-                yield from type_refs(item)
-        case UnionOf(options=options, discriminator=discriminator):
-            for option in options:
-                yield from type_refs(option)
-            if discriminator is not None:
-                yield from (name for _, name in discriminator.mapping)
-        case _:
-            pass

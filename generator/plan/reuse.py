@@ -19,19 +19,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import assert_never
 
 from ..ir import (
     Alias,
     Definition,
-    EnumDef,
-    Model,
     Operation,
     PyIdent,
     TypeExpr,
 )  # fmt: skip
-from ..pytypes import Definitions
-from .extensions import type_refs
+from ..typeindex import Definitions, definition_refs, type_refs
 
 __all__ = ["PlanKeys", "Reusable", "Watched", "text_digest"]
 
@@ -95,14 +91,14 @@ class PlanKeys:
         classes, what their types refer to, and, through aliases, what those refer
         to (a model referred to is read, not what is inside it)."""
         found = {d.name for d in members}
-        found.update(self.bases[d.name] for d in members if d.name in self.bases)
-        return self._closure(found, [t for d in members for t in _types_of(d)])
+        return self._closure(found, [name for d in members for name in definition_refs(d)])
 
     def operation_inputs(self, operations: Sequence[Operation]) -> frozenset[PyIdent]:
         """The definitions planning `operations` may read: what the types of their
         parameters, bodies, responses, pages and streams refer to, and, through
         aliases, what those refer to."""
-        return self._closure(set(), [t for op in operations for t in _operation_types(op)])
+        types = [t for op in operations for t in _operation_types(op)]
+        return self._closure(set(), [name for t in types for name in type_refs(t)])
 
     def key(self, path: str, text: str, inputs: frozenset[PyIdent]) -> str:
         """The plan key of the module at `path`, planned from `text` (its docstring:
@@ -117,15 +113,16 @@ class PlanKeys:
             digest.update(line.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def _closure(self, found: set[PyIdent], pending: list[TypeExpr]) -> frozenset[PyIdent]:
+    def _closure(self, found: set[PyIdent], pending: list[PyIdent]) -> frozenset[PyIdent]:
+        """`found` and the `pending` names, and, through aliases, what they refer to."""
         by_name = self._index.by_name
         while pending:
-            for name in type_refs(pending.pop()):
-                if name not in found:
-                    found.add(name)
-                    target = by_name.get(name)
-                    if isinstance(target, Alias):
-                        pending.append(target.target)
+            name = pending.pop()
+            if name not in found:
+                found.add(name)
+                target = by_name.get(name)
+                if isinstance(target, Alias):
+                    pending.extend(type_refs(target.target))
         return frozenset(found)
 
     def _digest(self, name: PyIdent) -> str:
@@ -149,14 +146,3 @@ def _operation_types(op: Operation) -> Iterator[TypeExpr]:
         yield op.pagination.item_type
     if op.stream is not None:
         yield op.stream.item
-
-
-def _types_of(d: Definition) -> Iterator[TypeExpr]:
-    if isinstance(d, Model):
-        yield from (f.type for f in d.fields)
-        if d.extra is not None:
-            yield d.extra
-    elif isinstance(d, Alias):
-        yield d.target
-    elif not isinstance(d, EnumDef):
-        assert_never(d)
