@@ -15,7 +15,7 @@ from oagen.manifest import MANIFEST
 from oagen.options import Options
 from oagen.pipeline import generate_files
 from oagen.plan import models as plan_models
-from oagen.plan.reuse import Watched
+from oagen.plan.reuse import PlanKeys, Watched
 from oagen.pytypes import Definitions
 from oagen.write import write
 
@@ -318,3 +318,28 @@ def test_an_installable_project_layout_is_reused_too(tmp_path: Path, planned: li
     assert planned == [*OWNER_READERS, "resource: OwnersResource"]
     assert "reuse_client/models/_pet.py" in json.loads(again[MANIFEST])["plans"]
     assert again == generate_files(spec, options=options).files
+
+
+def test_a_module_whose_planning_reads_more_than_its_key_gets_no_key(
+    tmp_path: Path, planned: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # inputs that leave out what the members refer to: planning Pet reads Owner,
+    # Kind and Tag outside them, so Pet's module is recorded without a key and is
+    # planned again (and is right) after an edit of Owner that Pet's key misses
+    members_only = lambda self, members: frozenset(d.name for d in members)  # noqa: E731
+    monkeypatch.setattr(PlanKeys, "model_inputs", members_only)
+    spec = tmp_path / "reuse.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    out = tmp_path / "out"
+    first = generate_files(spec, formatter="none").files
+    plans = json.loads(first[MANIFEST])["plans"]
+    assert "models/_pet.py" not in plans and "models/_owner.py" not in plans
+    assert {"models/_address.py", "models/_enums.py"} <= set(plans)  # they refer to none
+    write(out, first)
+    changed = json.loads(json.dumps(SPEC))
+    _rename_owner(changed)
+    spec.write_text(json.dumps(changed), encoding="utf-8")
+    planned.clear()
+    again = generate_files(spec, formatter="none", previous=out).files
+    assert "models: Pet" in planned
+    assert again == generate_files(spec, formatter="none").files
