@@ -124,6 +124,8 @@ def _encode_segment(text: str, allow_reserved: bool) -> str:
 
 def path_value(param: Param, value: object) -> str:
     """The percent-encoded text of a path parameter's value."""
+    if param.style == "simple" and type(value) is str:  # the common case, directly
+        return _encode_segment(value, param.allow_reserved)
     # (with a label prefix, say, encoded parts could still form a `.`/`..` segment)
     return _no_dot_segments(_expanded(param, value))
 

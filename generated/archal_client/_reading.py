@@ -19,7 +19,13 @@ import httpx
 from ._response import _where, redact_error
 from .errors import APIResponseValidationError
 
-__all__ = ["ACCEPT_ENCODING", "BodyReader", "attempt_deadline", "check_json_values"]
+__all__ = [
+    "ACCEPT_ENCODING",
+    "BodyReader",
+    "attempt_deadline",
+    "check_json_values",
+    "check_read_body",
+]
 
 # What the client asks for: the encodings decoded here with bounded output.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -112,9 +118,18 @@ def check_deadline(request: httpx.Request, deadline: float | None) -> None:
         )
 
 
+def check_read_body(
+    response: httpx.Response, max_bytes: int, scrub: Callable[[str], str]
+) -> None:
+    """Raise when a body the transport read (and decoded) already, as
+    `httpx.MockTransport` and in-process apps do, is over `max_bytes`."""
+    if len(response.content) > max_bytes:
+        raise _too_large(response, max_bytes, scrub)
+
+
 class BodyReader:
-    """The decoded body of a streamed response, fed its raw chunks one by one
-    (`feed` is not called when `response.is_stream_consumed`)."""
+    """The decoded body of a streamed response not read yet, fed its raw chunks one
+    by one (`check_read_body` is for one the transport has read already)."""
 
     def __init__(
         self,
@@ -129,10 +144,6 @@ class BodyReader:
         self._deadline = deadline
         self._chunks: list[bytes] = []
         self._size = self._raw_size = 0
-        if response.is_stream_consumed:  # read (and decoded) by the transport already
-            self._chain = _Chain([])
-            self._add(response.content)
-            return
         try:
             self._chain = _Chain(_encodings(response))
         except httpx.DecodingError as exc:
@@ -142,7 +153,7 @@ class BodyReader:
         """Decode one raw chunk; raise when a limit is passed."""
         self._raw_size += len(raw)
         if self._raw_size > self._max_bytes:
-            raise self._too_large()
+            raise _too_large(self._response, self._max_bytes, self._scrub)
         try:
             for piece in self._chain.feed(raw):
                 self._add(piece)
@@ -162,21 +173,8 @@ class BodyReader:
     def _add(self, piece: bytes) -> None:
         self._size += len(piece)
         if self._size > self._max_bytes:
-            raise self._too_large()
+            raise _too_large(self._response, self._max_bytes, self._scrub)
         self._chunks.append(piece)
-
-    def _too_large(self) -> APIResponseValidationError:
-        encoding = self._response.headers.get("content-encoding") or "none"
-        error = APIResponseValidationError(
-            "response body is too large",
-            response=self._response,
-            detail=_where(
-                self._response,
-                f": over {self._max_bytes} bytes once decoded "
-                f"(Content-Encoding {encoding}); not read further",
-            ),
-        )
-        return redact_error(error, self._scrub)
 
     def _decoding_error(self, exc: httpx.DecodingError) -> APIResponseValidationError:
         encoding = self._response.headers.get("content-encoding") or "none"
@@ -186,6 +184,22 @@ class BodyReader:
             detail=_where(self._response, f": Content-Encoding {encoding}: {exc}"),
         )
         return redact_error(error, self._scrub)
+
+
+def _too_large(
+    response: httpx.Response, max_bytes: int, scrub: Callable[[str], str]
+) -> APIResponseValidationError:
+    encoding = response.headers.get("content-encoding") or "none"
+    error = APIResponseValidationError(
+        "response body is too large",
+        response=response,
+        detail=_where(
+            response,
+            f": over {max_bytes} bytes once decoded "
+            f"(Content-Encoding {encoding}); not read further",
+        ),
+    )
+    return redact_error(error, scrub)
 
 
 def check_json_values(response: httpx.Response, max_values: int) -> None:

@@ -524,6 +524,22 @@ class TestGzipBomb:
         # it stopped near the cap: ~64 KiB of the ~1 MiB of raw bytes were read
         assert streams[0].consumed < len(gzip_bomb) // 4
 
+    @pytest.mark.parametrize("mode", ["sync", "async"])
+    def test_a_body_read_by_the_transport_counts_against_the_cap(
+        self, m: types.SimpleNamespace, mode: str
+    ) -> None:
+        """`httpx.MockTransport` (and an in-process app) hands over a body read
+        already: it is held to the cap too, and one under it is decoded."""
+        body = b'{"pad": "' + b"x" * (1 << 20) + b'"}'
+        client = mock_client(m, lambda r: httpx.Response(200, content=body), mode)
+        client.max_response_bytes = 1 << 20
+        with pytest.raises(m.errors.APIResponseValidationError) as info:
+            call(m, client)
+        assert info.value.problem == "response body is too large"
+        assert "over 1048576 bytes once decoded (Content-Encoding none)" in str(info.value)
+        client.max_response_bytes = 2 << 20
+        assert call(m, client) == {"pad": "x" * (1 << 20)}
+
     def test_bomb_from_a_real_server_with_a_smaller_cap(
         self, m: types.SimpleNamespace, serve: Callable[..., LocalServer], gzip_bomb: bytes
     ) -> None:

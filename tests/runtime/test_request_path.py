@@ -243,6 +243,38 @@ async def test_http_client_headers_params_and_cookies_still_apply(
     assert request.headers["cookie"] == "jar=v"
 
 
+@pytest.mark.parametrize("mode", MODES)
+async def test_headers_of_calls_with_and_without_a_body_alike(
+    m: types.SimpleNamespace, mode: str
+) -> None:
+    """A body-less call's headers are put over the `httpx` client's own after
+    `build_request` (a fraction of the cost of httpx's merge); a call with a body
+    passes them to `build_request`. Both give the same headers in the same order,
+    names as written."""
+    recorder = Recorder()
+    theirs = {"X-Client": "c", "user-agent": "theirs", "Accept": "*/*"}
+    await call(mode, recorder, lambda c: c.sessions.get_session("env_1"), headers=theirs)
+    await call(
+        mode,
+        recorder,
+        lambda c: c.sessions.create_session(body={"clones": ["github"]}, idempotency_key="k"),
+        headers=theirs,
+    )
+    get, post = recorder.sent
+    expected = [
+        (b"Host", b"archal.ai"),
+        (b"Connection", b"keep-alive"),
+        (b"X-Client", b"c"),
+        (b"User-Agent", b"archal_client/0.3.0 (oagen)"),
+        (b"Accept-Encoding", b"gzip, deflate"),
+        (b"Authorization", f"Bearer {TOKEN}".encode()),
+        (b"Accept", b"application/json"),
+    ]
+    assert get.headers.raw == expected
+    of_the_body = {b"idempotency-key", b"content-type", b"content-length"}
+    assert [item for item in post.headers.raw if item[0].lower() not in of_the_body] == (expected)
+
+
 # ======================================================== with hand-built endpoints
 
 
