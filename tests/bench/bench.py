@@ -82,8 +82,9 @@ DECODE_COUNT = 1000
 DESCRIPTION_EDITED = "repository"  # the schema whose description the regen case changes
 # Per-call overhead: Archal's getSession (GET /api/sessions/{sessionId}; the peer names
 # the parameter session_id in its URL) with a bearer token, answered with this session;
-# each side's client and raw httpx alternate in one process, OVERHEAD_CALLS calls per
-# pass, OVERHEAD_PASSES passes, timed in CPU time (the machine's other load counts less).
+# both clients and raw httpx take turns in one process (the client venv): OVERHEAD_ROUNDS
+# rounds of OVERHEAD_BLOCKS blocks of OVERHEAD_CALLS calls each, timed in CPU time (the
+# machine's other load counts less), each round keeping each one's fastest block.
 ARCHAL = REPO / "specs" / "archal.yaml"
 OVERHEAD_CALL = ("getSession", "get", "/api/sessions/{session_id}", ("env_12345",))
 OVERHEAD_CREDENTIAL = {"oagen": "archal_token=bench-token", "peer": "token=bench-token"}
@@ -97,8 +98,9 @@ OVERHEAD_RESPONSE = {
     "createdAt": "2025-01-01T00:00:00Z",
     "expiresAt": "2025-01-01T01:00:00Z",
 }
-OVERHEAD_CALLS = 500
-OVERHEAD_PASSES = 21
+OVERHEAD_CALLS = 50
+OVERHEAD_BLOCKS = 7
+OVERHEAD_ROUNDS = 21
 
 Command = Sequence[str | os.PathLike[str]]
 
@@ -456,45 +458,61 @@ class Bench:
     # -- 7: per-call overhead -------------------------------------------------------------
 
     def overhead(self) -> None:
-        """Each side's Archal client, generated now, timed in one probe process."""
-        response = self.work / "overhead-response.json"
-        response.write_text(json.dumps(OVERHEAD_RESPONSE), encoding="utf-8")
+        """Both sides' Archal clients, generated now, timed in one probe process."""
+        found = self.overhead_probe()
         for side in SIDES:
-            found = self.overhead_one(side, response)
             for metric in ("raw", "client", "overhead"):
                 key = f"overhead.{side}.{metric}"
-                self.values[key] = Stats.of(found[metric]) if isinstance(found, dict) else found
-            if isinstance(found, dict):
-                self.notes[f"overhead.{side}"] = f"`{found['target']}` returned {found['result']}"
+                if isinstance(found, str):
+                    self.values[key] = found
+                else:
+                    self.values[key] = Stats.of(found["timings"][side][metric])
+            if not isinstance(found, str):
+                result = found["results"][side]
+                self.notes[f"overhead.{side}"] = f"`{found['targets'][side]}` returned {result}"
             shown = report.cell(self.values[f"overhead.{side}.overhead"])
             self.log(f"overhead {side}: {shown} µs")
 
-    def overhead_one(self, side: str, response: Path) -> dict[str, Any] | str:
-        """The probe's result for `side` (with the `target` it called), or why there is none."""
+    def overhead_probe(self) -> dict[str, Any] | str:
+        """The probe's result (with the `targets` it called), or why there is none."""
         operation_id, method, path, args = OVERHEAD_CALL
-        with self.scratch(f"overhead-{side}") as tmp:
-            out = Path(tmp) / "archal_client"
-            child = self.run(side, self.generate_command(side, ARCHAL, out, False), Path(tmp))
-            if not child.ok:
-                return f"generation failed: {child.failure()}"
-            if side == "oagen":
-                target = oagen_method(out, operation_id)
-            else:
-                target = peer.peer_call_module(out, method, path)
-            if target is None:
-                return f"no method for {operation_id} found"
-            command = [
-                self.python(side), HERE / "probes.py", "overhead", side, out.parent,
-                out.name, target, response, OVERHEAD_CREDENTIAL[side],
-                str(OVERHEAD_CALLS), str(OVERHEAD_PASSES), *args,
-            ]  # fmt: skip
-            child = self.run(side, command, Path(tmp))
+        with self.scratch("overhead") as tmp:
+            clients: dict[str, dict[str, Any]] = {}
+            for side in SIDES:
+                out = Path(tmp) / f"archal_{side}"
+                child = self.run(side, self.generate_command(side, ARCHAL, out, False), Path(tmp))
+                if not child.ok:
+                    return f"{side}: generation failed: {child.failure()}"
+                if side == "oagen":
+                    target = oagen_method(out, operation_id)
+                else:
+                    target = peer.peer_call_module(out, method, path)
+                if target is None:
+                    return f"{side}: no method for {operation_id} found"
+                clients[side] = {
+                    "package": out.name,
+                    "target": target,
+                    "credential": OVERHEAD_CREDENTIAL[side],
+                    "args": list(args),
+                }
+            config = {
+                "response": OVERHEAD_RESPONSE,
+                "calls": OVERHEAD_CALLS,
+                "blocks": OVERHEAD_BLOCKS,
+                "rounds": OVERHEAD_ROUNDS,
+                "clients": clients,
+            }
+            config_file = Path(tmp) / "overhead.json"
+            config_file.write_text(json.dumps(config), encoding="utf-8")
+            command = [self.client_python(), HERE / "probes.py", "overhead", "-", tmp, config_file]
+            child = self.run("oagen", command, Path(tmp))
         if not child.ok:
             return f"failed: {child.failure()}"
         result: dict[str, Any] = json.loads(child.stdout)
         if "error" in result:
             return f"fails: {result['error']}"
-        return {**result, "target": target}
+        targets = {side: client["target"] for side, client in clients.items()}
+        return {**result, "targets": targets}
 
     # -- 6: validation, and the stage profile --------------------------------------------
 

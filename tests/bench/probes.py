@@ -1,17 +1,20 @@
 """Measurements taken inside a generated client, in a fresh interpreter.
 
 Run by path with the interpreter that has the client's dependencies (oagen's venv for
-oagen's clients, the peer venv for openapi-python-client's and pydantic's); stdlib
-only, so it works in both. Prints one JSON object on stdout.
+oagen's clients, the peer venv for openapi-python-client's and pydantic's, the client
+venv for both clients at once); stdlib only, so it works in all. Prints one JSON
+object on stdout.
 
     python probes.py first-call FLAVOR ROOT PACKAGE TARGET RESPONSE_JSON ARG...
     python probes.py decode FLAVOR ROOT MODULE CLASS DATA_JSON COUNT PASSES
-    python probes.py overhead FLAVOR ROOT PACKAGE TARGET RESPONSE_JSON CREDENTIAL CALLS PASSES ARG...
+    python probes.py overhead - ROOT CONFIG_JSON
 
 FLAVOR is `oagen`, `peer` or (decode only) `pydantic`. ROOT is the folder holding
-the package. For a call, TARGET is `resource.method` (oagen) or the endpoint
-module inside the package (peer). CREDENTIAL is `keyword=value`: the oagen Client's
-credential keyword, or `token` for the peer's `AuthenticatedClient`.
+the packages. For a call, TARGET is `resource.method` (oagen) or the endpoint
+module inside the package (peer); a credential is `keyword=value`: the oagen
+Client's credential keyword, or `token` for the peer's `AuthenticatedClient`.
+CONFIG_JSON (overhead) holds `response`, `calls`, `blocks`, `rounds` and `clients`:
+flavor -> `package`, `target`, `credential` and `args`.
 """
 
 from __future__ import annotations
@@ -54,69 +57,76 @@ def first_call(
     return {"import": imported - started, "first_call": called - imported, "result": outcome}
 
 
-def overhead(
-    flavor: str,
-    package: str,
-    target: str,
-    response: Any,
-    credential: str,
-    calls: int,
-    passes: int,
-    args: list[str],
-) -> dict[str, Any]:
-    """µs per call of raw httpx and of the generated client, through the same
-    `httpx.MockTransport` handler, alternating, `passes` times after a warm-up pass.
+def overhead(config: dict[str, Any]) -> dict[str, Any]:
+    """µs per call of raw httpx and of each generated client (`config["clients"]`:
+    flavor -> package, target, credential, args), all in this one process, through
+    the same `httpx.MockTransport` handler answering `config["response"]`.
 
-    Raw httpx is `httpx.Client(transport=...).get(url)` of the URL the generated client
-    requests (the handler notes it on the first call): the difference is what the
-    client adds per call (building the request, credentials, checks, decoding the body).
+    Raw httpx is `httpx.Client(transport=...).get(url)` of the URL the clients
+    request (the handler notes it on the first call): the difference is what a client
+    adds per call (building the request, credentials, checks, decoding the body).
+
+    Each of `rounds` rounds times `blocks` blocks of `calls` calls of each (raw and
+    the clients, in turns) and keeps each one's fastest block: what the machine's
+    other work adds to a block only ever makes it slower, so the fastest is the one
+    least disturbed. A round's overhead is a client's fastest minus raw's fastest.
     """
     import httpx
 
-    client_package = importlib.import_module(package)
     urls: list[str] = []
+    answer = config["response"]
 
     def handler(request: httpx.Request) -> httpx.Response:
-        if not urls:
-            urls.append(str(request.url))
-        return httpx.Response(200, json=response)
+        urls.append(str(request.url))
+        return httpx.Response(200, json=answer)
 
     transport = httpx.MockTransport(handler)
-    keyword, _, secret = credential.partition("=")
-    call: Callable[[], object]
+    calls: dict[str, Callable[[], object]] = {}
+    results: dict[str, str] = {}
+    for flavor, client in config["clients"].items():
+        urls.clear()
+        calls[flavor] = _client_call(flavor, client, transport)
+        results[flavor] = type(calls[flavor]()).__name__
+    url = urls[0]  # the URL the last client requested (they request the same one)
+    raw_client = httpx.Client(transport=transport)
+    calls = {"raw": lambda: raw_client.get(url), **calls}
+    timings: dict[str, dict[str, list[float]]] = {
+        flavor: {"raw": [], "client": [], "overhead": []} for flavor in config["clients"]
+    }
+    order = list(calls)
+    for number in range(config["rounds"] + 1):  # the first round warms up
+        fastest = dict.fromkeys(order, float("inf"))
+        for block in range(config["blocks"]):
+            for name in order[block % len(order) :] + order[: block % len(order)]:
+                spent = _microseconds(calls[name], config["calls"])
+                fastest[name] = min(fastest[name], spent)
+        if number:
+            for flavor, found in timings.items():
+                found["raw"].append(fastest["raw"])
+                found["client"].append(fastest[flavor])
+                found["overhead"].append(fastest[flavor] - fastest["raw"])
+    return {"timings": timings, "url": url, "results": results}
+
+
+def _client_call(flavor: str, client: dict[str, Any], transport: object) -> Callable[[], object]:
+    """One call of a generated client's operation, as a function of no arguments."""
+    import httpx
+
+    package = importlib.import_module(client["package"])
+    keyword, _, secret = client["credential"].partition("=")
+    args = client["args"]
     if flavor == "oagen":
-        client = client_package.Client(
+        instance = package.Client(
             base_url=BASE_URL, http_client=httpx.Client(transport=transport), **{keyword: secret}
         )
-        resource, method = target.split(".")
-        function = getattr(getattr(client, resource), method)
-
-        def call() -> object:
-            return function(*args)
-
-    else:
-        endpoint = importlib.import_module(f"{package}.{target}")
-        client = client_package.AuthenticatedClient(
-            base_url=BASE_URL, httpx_args={"transport": transport}, **{keyword: secret}
-        )
-
-        def call() -> object:
-            return endpoint.sync(*args, client=client)
-
-    result = call()
-    raw_client = httpx.Client(transport=transport)
-
-    def raw() -> object:
-        return raw_client.get(urls[0])
-
-    timings: dict[str, list[float]] = {"raw": [], "client": [], "overhead": []}
-    for number in range(passes + 1):  # the first pass warms up
-        raw_us, client_us = _microseconds(raw, calls), _microseconds(call, calls)
-        if number:
-            timings["raw"].append(raw_us)
-            timings["client"].append(client_us)
-            timings["overhead"].append(client_us - raw_us)
-    return {**timings, "url": urls[0], "result": type(result).__name__}
+        resource, method = client["target"].split(".")
+        function = getattr(getattr(instance, resource), method)
+        return lambda: function(*args)
+    endpoint = importlib.import_module(f"{client['package']}.{client['target']}")
+    authenticated = package.AuthenticatedClient(
+        base_url=BASE_URL, httpx_args={"transport": transport}, **{keyword: secret}
+    )
+    return lambda: endpoint.sync(*args, client=authenticated)
 
 
 def _microseconds(function: Callable[[], object], calls: int) -> float:
@@ -187,13 +197,10 @@ def main(argv: list[str]) -> dict[str, Any]:
             response = json.load(f)
         return first_call(flavor, package, target, response, args)
     if command == "overhead":
-        package, target, response_file, credential, calls, passes, *args = rest
-        with open(response_file, encoding="utf-8") as f:
-            response = json.load(f)
+        with open(rest[0], encoding="utf-8") as f:
+            config = json.load(f)
         try:
-            return overhead(
-                flavor, package, target, response, credential, int(calls), int(passes), args
-            )
+            return overhead(config)
         except Exception as exc:  # report the crash, as a result
             return {"error": _error(exc)}
     if command == "decode":

@@ -185,18 +185,20 @@ def decode_section(values: Mapping[str, Measured], notes: Mapping[str, str]) -> 
 
 def overhead_section(values: Mapping[str, Measured], notes: Mapping[str, str]) -> str:
     measured = values.get("overhead.oagen.overhead")
-    passes = f"{len(measured.values)} passes" if isinstance(measured, Stats) else "passes"
+    rounds = f"{len(measured.values)} rounds" if isinstance(measured, Stats) else "rounds"
     text = (
-        "Both clients generated from `specs/archal.yaml` (the peer with no configuration), "
-        "each timed in one process of its own (`tests/bench/probes.py overhead`): raw "
-        "`httpx.Client(transport=MockTransport(handler)).get(url)` of the URL the client "
-        "requests, and the generated client's `get_session(...)` (bearer token; the "
-        "`SessionSummary` decoded), through the same handler answering the same JSON, "
-        f"alternating, {passes} of 500 calls after a warm-up pass, in CPU time of the "
-        "process (`time.process_time`: other processes on the machine count less than in "
-        "wall time): median (min-max) over the passes of µs per call; the overhead row is "
-        "each pass's difference. The overhead is what the client adds to raw httpx: "
-        "building the request (credentials, checks), reading and decoding the response.\n\n"
+        "Both clients generated from `specs/archal.yaml` (the peer with no configuration) "
+        "and timed in one process (`tests/bench/probes.py overhead`, in the client venv): "
+        "raw `httpx.Client(transport=MockTransport(handler)).get(url)` of the URL the "
+        "clients request, and each generated client's `get_session(...)` (bearer token; "
+        "the `SessionSummary` decoded), through the same handler answering the same JSON. "
+        f"{rounds} after a warm-up round; in each, raw httpx and the two clients take "
+        "turns, 7 blocks of 50 calls each, in CPU time of the process "
+        "(`time.process_time`), and each one's fastest block counts (the machine's other "
+        "work only ever slows a block down). Median (min-max) over the rounds of µs per "
+        "call; the overhead row is each round's difference. The overhead is what the "
+        "client adds to raw httpx: building the request (credentials, checks), reading "
+        "and decoding the response.\n\n"
     )
     rows = [
         _side_by_side(
