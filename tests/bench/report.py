@@ -479,8 +479,10 @@ def document(
         goals(values, counts, notes),
         "## Full generation",
         "Wall time of the CLI (`oagen generate` / `openapi-python-client generate --meta none`) "
-        "into a fresh folder; peak memory is the largest resident set of the process or any "
-        "child it waited for (ruff included).",
+        "into a fresh folder, the file systems synced before every run (untimed, as before "
+        "every measured command: the previous run's files, written and deleted, are then on "
+        "disk, not still written back while this run creates its own); peak memory is the "
+        "largest resident set of the process or any child it waited for (ruff included).",
         generation_section(values, cases),
         counts_section(counts),
         "Peer columns count the endpoint modules it wrote, the endpoints it announced it would "
