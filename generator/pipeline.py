@@ -150,7 +150,7 @@ def _produce(
             if len(batch) == BATCH:
                 formatting.submit(batch)
                 batch = {}
-        formatting.submit(batch)
+        formatting.submit(batch, last=True)
         files.update(formatting.results())
     return (
         {p: files[p] for p in sorted(files)},
