@@ -69,3 +69,37 @@ def test_a_batch_refused_by_ruff_fails_the_results() -> None:
         batches.submit({"bad.py": "def f(:\n"})
         with pytest.raises(FormatError, match=r"bad\.py"):
             batches.results()
+
+
+@pytest.mark.parametrize(
+    ("cores", "given", "expected"),
+    [(2, None, ["1", "2"]), (8, None, ["7", "8"]), (1, None, ["1", "1"]), (2, "4", ["4", "4"])],
+)
+def test_ruff_leaves_a_core_to_the_caller_until_the_last_batch(
+    cores: int, given: str | None, expected: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the caller prepares the next batch, ruff runs on one core less (its
+    `RAYON_NUM_THREADS`); the last batch, which the caller waits for, on every core.
+    A RAYON_NUM_THREADS the user set wins."""
+    import subprocess
+
+    threads: list[str] = []
+    run = subprocess.run
+
+    def recording(command: list[str], **kwargs: object) -> object:
+        env = kwargs["env"]
+        assert isinstance(env, dict)
+        threads.append(env["RAYON_NUM_THREADS"])
+        return run(command, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    monkeypatch.setattr("oagen.format.subprocess.run", recording)
+    if given is None:
+        monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("RAYON_NUM_THREADS", given)
+    with Batches("ruff") as batches:
+        batches.submit({"a.py": "x=1\n"})
+        batches.submit({"b.py": "y=2\n"}, last=True)
+        assert batches.results() == {"a.py": "x = 1\n", "b.py": "y = 2\n"}
+    assert threads == expected
