@@ -20,9 +20,9 @@ def formatted(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     calls: list[set[str]] = []
     real = Batches.submit
 
-    def spy(self: Batches, sources: dict[str, str]) -> None:
+    def spy(self: Batches, sources: dict[str, str], *, last: bool = False) -> None:
         calls.append({p for p in sources if p.endswith(".py")})
-        real(self, sources)
+        real(self, sources, last=last)
 
     monkeypatch.setattr(Batches, "submit", spy)
     return calls
