@@ -30,6 +30,8 @@ from .ir import (
     UnionOf,
 )  # fmt: skip
 from .literals import py_literal
+from .plan.extensions import class_bases
+from .plan.models import model_layout
 from .pytypes import Types
 from .typeindex import type_refs
 
@@ -65,6 +67,8 @@ class _Side:
         self.api = api
         self.types = Types(api.definitions)
         self.defs: dict[str, Definition] = {d.name: d for d in api.definitions}
+        # the base class each model is generated with (an allOf extension's)
+        self.bases = class_bases({d.name: d for d in api.definitions}, model_layout(api).modules)
         self.operations: dict[str, Operation] = {}
         for resource in (*api.resources, *((api.root,) if api.root else ())):
             prefix = "client." + "".join(f"{name}." for name in resource.attribute_path)
@@ -376,6 +380,11 @@ class _Differ:
         return frozenset(used) if used else _BOTH
 
     def _model(self, subject: str, old: Model, new: Model, usage: Usage) -> Iterator[Change]:
+        was_base, base = self.old.bases.get(old.name), self.new.bases.get(new.name)
+        if was_base is not None and was_base != base:  # `isinstance(x, Base)` turns False
+            yield Change(True, "{} is no longer a subclass of {}", (subject, f"models.{was_base}"))
+        if base is not None and was_base != base:
+            yield Change(False, "{} is now a subclass of {}", (subject, f"models.{base}"))
         before = {f.python_name: f for f in old.fields}
         after = {f.python_name: f for f in new.fields}
         for key in before.keys() - after.keys():

@@ -320,6 +320,40 @@ def test_diff_field_type_change_is_breaking(
     )
 
 
+def test_diff_model_losing_and_gaining_its_base_class(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An allOf extension is generated as a subclass of its base; written out in full,
+    it is not: `isinstance(x, Base)` then turns False (breaking); the other way it is
+    an addition. The fields are the same either way: nothing else is reported."""
+    extension = {"type": "object", "properties": {"note": {"type": "string"}}}
+
+    def extended(spec: Spec) -> None:
+        schemas(spec)["NotedSession"] = {
+            "allOf": [{"$ref": "#/components/schemas/SessionSummary"}, extension]
+        }
+
+    def flat(spec: Spec) -> None:
+        base = copy.deepcopy(schemas(spec)["SessionSummary"])
+        base["properties"]["note"] = extension["properties"]["note"]
+        schemas(spec)["NotedSession"] = base
+
+    old, new = edited(tmp_path, extended, "old"), edited(tmp_path, flat, "new")
+    status, lines, markdown = report(capsys, old, new)
+    assert status == 1
+    assert lines == [
+        "archal_client: 1 breaking, 0 other changes",
+        "BREAKING  models.NotedSession is no longer a subclass of models.SessionSummary",
+    ]
+    assert "`models.NotedSession` is no longer a subclass of `models.SessionSummary`" in markdown
+    status, lines, _ = report(capsys, new, old)
+    assert status == 0
+    assert lines == [
+        "archal_client: 0 breaking, 1 other change",
+        "          models.NotedSession is now a subclass of models.SessionSummary",
+    ]
+
+
 def test_diff_renamed_schema_is_removed_plus_added(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
