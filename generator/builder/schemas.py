@@ -63,6 +63,10 @@ _SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 _COMPOSITION = ("allOf", "oneOf", "anyOf")
 _NULL = Prim("none")
 _ANY = Prim("any")
+# One `Prim` of each kind, shared (they are frozen): GitHub's IR has 33,000 of them,
+# each an object the garbage collector would walk again at every full collection.
+_PRIMS: dict[str, Prim] = {kind: Prim(kind) for kind in (*_FORMATS.values(), *_SIMPLE.values())}
+_PRIMS.update(base64=Prim("base64"), file=Prim("file"))
 
 
 class SchemaBuilder:
@@ -435,13 +439,13 @@ class SchemaBuilder:
             return MapOf(_ANY)
         fmt = schema.get("format")
         if isinstance(fmt, str) and (t, fmt) in _FORMATS:
-            return Prim(_FORMATS[(t, fmt)])
+            return _PRIMS[_FORMATS[(t, fmt)]]
         if t == "string" and schema.get("contentEncoding") == "base64":
-            return Prim("base64")
+            return _PRIMS["base64"]
         media = schema.get("contentMediaType")
         if t == "string" and isinstance(media, str) and not media.startswith("text/"):
-            return Prim("file")  # 3.1 spelling of `format: binary`
-        return Prim(_SIMPLE[t])
+            return _PRIMS["file"]  # 3.1 spelling of `format: binary`
+        return _PRIMS[_SIMPLE[t]]
 
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
         options: list[TypeExpr] = []
