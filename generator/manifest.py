@@ -79,7 +79,7 @@ def manifest_text(
 
     `sources` maps each Python file to the sha256 of its rendering before formatting:
     a later run whose rendering is the same reuses the formatted file. `plans` maps
-    a models module to its plan key (`plan.reuse`): a later run with the same key,
+    a model or resource module to its plan key (`plan.reuse`): a later run with the same key,
     generator, options and spec name reuses the file without planning it.
     """
     data = {

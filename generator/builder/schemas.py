@@ -8,7 +8,7 @@ from a queue, so recursive and mutually recursive schemas only ever meet `Ref`s.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
@@ -61,12 +61,12 @@ _SIMPLE: dict[str, PrimKind] = {
 _KNOWN_TYPES = frozenset({*_SIMPLE, "array", "object"})
 _SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 _COMPOSITION = ("allOf", "oneOf", "anyOf")
-_NULL = Prim("none")
-_ANY = Prim("any")
-# One `Prim` of each kind, shared (they are frozen): GitHub's IR has 33,000 of them,
-# each an object the garbage collector would walk again at every full collection.
-_PRIMS: dict[str, Prim] = {kind: Prim(kind) for kind in (*_FORMATS.values(), *_SIMPLE.values())}
-_PRIMS.update(base64=Prim("base64"), file=Prim("file"))
+# One `Prim` of each kind for every schema typed here, shared (they are frozen):
+# GitHub's IR would hold 33,000, each an object the garbage collector walks again at
+# every full collection.
+_PRIMS: dict[str, Prim] = {kind: Prim(kind) for kind in get_args(PrimKind)}
+_NULL = _PRIMS["none"]
+_ANY = _PRIMS["any"]
 
 
 class SchemaBuilder:
