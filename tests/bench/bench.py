@@ -467,6 +467,7 @@ class Bench:
                     self.values[key] = found
                 else:
                     self.values[key] = Stats.of(found["timings"][side][metric])
+            self.notes["overhead.blocks"] = f"{OVERHEAD_BLOCKS} blocks of {OVERHEAD_CALLS} calls"
             if not isinstance(found, str):
                 result = found["results"][side]
                 self.notes[f"overhead.{side}"] = f"`{found['targets'][side]}` returned {result}"

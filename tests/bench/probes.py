@@ -35,21 +35,14 @@ def first_call(
 ) -> dict[str, Any]:
     """Seconds to import the package, then to build a Client and make one call."""
     started = time.perf_counter()
-    client_package = importlib.import_module(package)
+    importlib.import_module(package)
     imported = time.perf_counter()
     import httpx
 
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json=response))
+    client = {"package": package, "target": target, "credential": "", "args": args}
     try:
-        if flavor == "oagen":
-            http_client = httpx.Client(transport=transport)
-            client = client_package.Client(base_url=BASE_URL, http_client=http_client)
-            resource, method = target.split(".")
-            result = getattr(getattr(client, resource), method)(*args)
-        else:
-            endpoint = importlib.import_module(f"{package}.{target}")
-            client = client_package.Client(base_url=BASE_URL, httpx_args={"transport": transport})
-            result = endpoint.sync(*args, client=client)
+        result = _client_call(flavor, client, transport)()
         outcome = f"returned {type(result).__name__}"
     except Exception as exc:  # still a first call: reported with its time
         outcome = f"raised {_error(exc)}"
@@ -109,24 +102,25 @@ def overhead(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _client_call(flavor: str, client: dict[str, Any], transport: object) -> Callable[[], object]:
-    """One call of a generated client's operation, as a function of no arguments."""
+    """One call of a generated client's operation, as a function of no arguments: the
+    client built with the `credential` (`keyword=value`; "" for none)."""
     import httpx
 
     package = importlib.import_module(client["package"])
     keyword, _, secret = client["credential"].partition("=")
+    credential = {keyword: secret} if keyword else {}
     args = client["args"]
     if flavor == "oagen":
         instance = package.Client(
-            base_url=BASE_URL, http_client=httpx.Client(transport=transport), **{keyword: secret}
+            base_url=BASE_URL, http_client=httpx.Client(transport=transport), **credential
         )
         resource, method = client["target"].split(".")
         function = getattr(getattr(instance, resource), method)
         return lambda: function(*args)
     endpoint = importlib.import_module(f"{client['package']}.{client['target']}")
-    authenticated = package.AuthenticatedClient(
-        base_url=BASE_URL, httpx_args={"transport": transport}, **{keyword: secret}
-    )
-    return lambda: endpoint.sync(*args, client=authenticated)
+    kind = package.AuthenticatedClient if credential else package.Client
+    peer_client = kind(base_url=BASE_URL, httpx_args={"transport": transport}, **credential)
+    return lambda: endpoint.sync(*args, client=peer_client)
 
 
 def _microseconds(function: Callable[[], object], calls: int) -> float:

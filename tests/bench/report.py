@@ -193,7 +193,7 @@ def overhead_section(values: Mapping[str, Measured], notes: Mapping[str, str]) -
         "clients request, and each generated client's `get_session(...)` (bearer token; "
         "the `SessionSummary` decoded), through the same handler answering the same JSON. "
         f"{rounds} after a warm-up round; in each, raw httpx and the two clients take "
-        "turns, 7 blocks of 50 calls each, in CPU time of the process "
+        f"turns, {notes.get('overhead.blocks', 'blocks of calls')} each, in CPU time of the process "
         "(`time.process_time`), and each one's fastest block counts (the machine's other "
         "work only ever slows a block down). Median (min-max) over the rounds of µs per "
         "call; the overhead row is each round's difference. The overhead is what the "
