@@ -156,21 +156,35 @@ class Formatted:
 def read_inside(folder: Path, rel: str) -> bytes | None:
     """The bytes of the regular file `folder/rel`, or None when it is missing, not a
     regular file, or reached through a symlink or `..` (an output folder's manifest is
-    untrusted input: nothing it names may lead oagen out of the folder)."""
-    parts = Path(rel).parts
-    if not parts or Path(rel).is_absolute() or ".." in parts:
+    untrusted input: nothing it names may lead oagen out of the folder).
+
+    `rel` is a manifest path: segments joined by "/", none empty, "." or "..". Its
+    folders are checked with `lstat`, the file itself is opened without following a
+    symlink (and without blocking on a FIFO), then checked through its descriptor."""
+    parts = rel.split("/")
+    if any(part in _NOT_A_NAME for part in parts):
         return None
-    current = folder
+    base = os.fspath(folder)
     try:
-        for index, part in enumerate(parts):
-            current = current / part
-            mode = os.lstat(current).st_mode
-            last = index == len(parts) - 1
-            if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+        current = base
+        for part in parts[:-1]:
+            current = os.path.join(current, part)
+            if not stat.S_ISDIR(os.lstat(current).st_mode):
                 return None
-        return current.read_bytes()
+        fd = os.open(os.path.join(current, parts[-1]), _OPEN_FLAGS)
     except OSError:
         return None
+    with open(fd, "rb") as file:  # closes the descriptor
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return file.read()
+        except OSError:
+            return None
+
+
+_NOT_A_NAME = frozenset({"", ".", ".."})
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:

@@ -248,7 +248,7 @@ def _models(
         path = f"models/{module}.py"
         members = [keys.index.by_name[name] for name in names]
         inputs = keys.model_inputs(members)
-        key = keys.key(path, doc, inputs)
+        key = keys.key(path, doc, inputs, frozenset(names))
         if reusable is not None and reusable(path, key):
             yield FilePlan(path, None, None, key=key, reused=True)
             continue

@@ -10,6 +10,11 @@ the module is the same plans the same context, so it takes the file as the previ
 run left it (when it is on disk as recorded) and skips planning, rendering and
 formatting it. That is what makes regenerating after a one-schema edit cheap.
 
+A definition a module only refers to counts without its documentation (the
+`description` and `pointer` of the definition and of its fields): a module prints
+the docs of its own definitions only, so editing a schema's descriptions replans
+that schema's module, not every module that refers to the schema.
+
 Planning reads definitions through a `Watched` view that notes any read outside the
 inputs the key covers; such a module gets no key and is always planned, so a key can
 only ever stand for what the plan really read.
@@ -19,10 +24,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import fields
+from operator import attrgetter
 
 from ..ir import (
     Alias,
     Definition,
+    Field,
+    Model,
     Operation,
     PyIdent,
     TypeExpr,
@@ -84,7 +93,7 @@ class PlanKeys:
         self._modules = modules
         self.validated = self._validated = validated
         self.bases = bases  # a model's base class (see `extensions.class_bases`)
-        self._digests: dict[PyIdent, str] = {}
+        self._digests: dict[PyIdent, tuple[str, str]] = {}
 
     def model_inputs(self, members: Sequence[Definition]) -> frozenset[PyIdent]:
         """The definitions planning `members` may read: themselves, their base
@@ -100,14 +109,22 @@ class PlanKeys:
         types = [t for op in operations for t in _operation_types(op)]
         return self._closure(set(), [name for t in types for name in type_refs(t)])
 
-    def key(self, path: str, text: str, inputs: frozenset[PyIdent]) -> str:
+    def key(
+        self,
+        path: str,
+        text: str,
+        inputs: frozenset[PyIdent],
+        own: frozenset[PyIdent] = frozenset(),
+    ) -> str:
         """The plan key of the module at `path`, planned from `text` (its docstring:
-        what it reads besides definitions) and the definitions `inputs`."""
+        what it reads besides definitions) and the definitions `inputs`, of which it
+        declares (and documents) those in `own`."""
         digest = hashlib.sha256(f"{path}\0{text}\0".encode("utf-8", "surrogatepass"))
         recursive = self._index.recursive
         for name in sorted(inputs):
+            shape, docs = self._digest(name)
             line = (
-                f"{name}\0{self._digest(name)}\0{self._modules.get(name)}\0"
+                f"{name}\0{shape}\0{docs if name in own else ''}\0{self._modules.get(name)}\0"
                 f"{name in self._validated}\0{name in recursive}\0{self.bases.get(name)}\n"
             )
             digest.update(line.encode("utf-8", "surrogatepass"))
@@ -125,13 +142,46 @@ class PlanKeys:
                     pending.extend(type_refs(target.target))
         return frozenset(found)
 
-    def _digest(self, name: PyIdent) -> str:
+    def _digest(self, name: PyIdent) -> tuple[str, str]:
+        """Digests of the definition `name` without its docs, and of its docs."""
         found = self._digests.get(name)
         if found is None:
-            # the IR is frozen dataclasses of strings, numbers, tuples and JSON
-            # values: its repr is all of it, and the same from run to run
-            found = self._digests[name] = text_digest(repr(self._index.by_name.get(name)))
+            shape, docs = _split(self._index.by_name.get(name))
+            found = self._digests[name] = (text_digest(shape), text_digest(docs))
         return found
+
+
+# The attributes that only document a definition or a field (see the module docstring).
+_DOCS = frozenset({"description", "pointer"})
+_GETTERS: dict[type, tuple[Callable[[object], object], Callable[[object], object]]] = {}
+
+
+def _getters(cls: type) -> tuple[Callable[[object], object], Callable[[object], object]]:
+    """Getters of the tuples of `cls`'s other attributes and of its docs (a model's
+    fields apart: each is split in turn)."""
+    found = _GETTERS.get(cls)
+    if found is None:
+        names = [f.name for f in fields(cls) if not (cls is Model and f.name == "fields")]
+        found = _GETTERS[cls] = (
+            attrgetter(*(n for n in names if n not in _DOCS), "__class__.__name__"),
+            attrgetter(*(n for n in names if n in _DOCS), "__class__.__name__"),
+        )
+    return found
+
+
+def _split(definition: Definition | None) -> tuple[str, str]:
+    """The text of everything in `definition` but its docs, and of its docs. The IR
+    is frozen dataclasses of strings, numbers, tuples and JSON values: their reprs
+    are all of it, and the same from run to run."""
+    if definition is None:
+        return "None", ""
+    shape, docs = _getters(type(definition))
+    shapes, texts = [repr(shape(definition))], [repr(docs(definition))]
+    if isinstance(definition, Model):
+        field_shape, field_docs = _getters(Field)
+        shapes.extend(map(repr, map(field_shape, definition.fields)))
+        texts.extend(map(repr, map(field_docs, definition.fields)))
+    return "\n".join(shapes), "\n".join(texts)
 
 
 def text_digest(text: str) -> str:

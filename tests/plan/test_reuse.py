@@ -170,6 +170,11 @@ def _describe_operation(spec: dict[str, Any]) -> None:
     spec["paths"]["/pets"]["get"]["summary"] = "All the pets."
 
 
+def _describe_owner(spec: dict[str, Any]) -> None:
+    # Pet's `owner` field has no description of its own: its docs print Owner's
+    _schemas(spec)["Owner"]["description"] = "Who looks after a pet."
+
+
 EDITS = {
     "description": _describe_owner_nick,
     "enum value": _add_kind,
@@ -182,6 +187,7 @@ EDITS = {
     "operation": _describe_operation,
     "base description": _describe_pet_name,
     "extension flattened": _flatten_dog,
+    "schema description printed elsewhere": _describe_owner,
 }
 
 
@@ -238,15 +244,23 @@ def test_a_description_edit_plans_only_the_module_that_prints_it(
     tmp_path: Path, planned: list[str]
 ) -> None:
     first, again, _ = _regenerate(tmp_path, _describe_owner_nick, planned)
-    # Owner's own module, and those reading Owner (Pet and Dog refer to it, the
-    # owners resource returns it): planned again, their text unchanged; Kind, Tag,
-    # Address, the shapes and the pets resource are taken as they were
-    assert planned == [*OWNER_READERS, "resource: OwnersResource"]
+    # only Owner's own module: those that refer to Owner (Pet, Dog, the owners
+    # resource) read what it is, not its docs, and are taken as they were
+    assert planned == ["models: Owner"]
     changed = {path for path in again if again[path] != first[path]}
     assert changed == {"models/_owner.py", MANIFEST}
 
 
-OWNER_READERS = ["models: Pet", "models: Owner", "models: Dog"]
+def test_a_schema_description_is_planned_again_where_it_is_printed(
+    tmp_path: Path, planned: list[str]
+) -> None:
+    first, again, _ = _regenerate(tmp_path, _describe_owner, planned)
+    # Pet's `owner` field prints Owner's description as its own; Dog holds the
+    # field too (planned again), declared by its base Pet (its text unchanged)
+    assert planned == ["models: Pet", "models: Owner", "models: Dog"]
+    changed = {path for path in again if again[path] != first[path]}
+    assert changed == {"models/_pet.py", "models/_owner.py", MANIFEST}
+    assert "Who looks after a pet." in again["models/_pet.py"]
 
 
 def test_keys_are_recorded_for_every_model_and_resource_module(tmp_path: Path) -> None:
@@ -262,7 +276,7 @@ def test_keys_are_recorded_for_every_model_and_resource_module(tmp_path: Path) -
 
 def test_a_base_description_edit_rewrites_only_the_base(tmp_path: Path, planned: list[str]) -> None:
     first, again, _ = _regenerate(tmp_path, _describe_pet_name, planned)
-    assert planned == ["models: Pet", "models: Dog", "resource: PetsResource"]
+    assert planned == ["models: Pet", "models: Dog"]  # Dog's own fields include Pet's
     assert "class Dog(Pet):" in again["models/_dog.py"]
     changed = {path for path in again if again[path] != first[path]}
     assert changed == {"models/_pet.py", MANIFEST}
@@ -315,7 +329,7 @@ def test_an_installable_project_layout_is_reused_too(tmp_path: Path, planned: li
     spec.write_text(json.dumps(changed), encoding="utf-8")
     planned.clear()
     again = generate_files(spec, options=options, previous=out).files
-    assert planned == [*OWNER_READERS, "resource: OwnersResource"]
+    assert planned == ["models: Owner"]
     assert "reuse_client/models/_pet.py" in json.loads(again[MANIFEST])["plans"]
     assert again == generate_files(spec, options=options).files
 
