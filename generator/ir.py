@@ -1,4 +1,5 @@
-"""The intermediate representation: frozen, slotted dataclasses only.
+"""The intermediate representation: records only (frozen, slotted dataclasses: see
+`records`).
 
 `build` produces an `Api`; `plan` and `pytypes` read it. Names are final here
 (decided once by `names`), order is spec order, and nothing knows about templates.
@@ -6,8 +7,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Literal, NewType, TypeAlias, Union
+
+from .records import record
 
 __all__ = [
     "NO_CONSTRAINTS",
@@ -63,17 +66,17 @@ PrimKind = Literal[
 # (name, content, type) tuple. Anywhere else (JSON, forms) `format: binary` is a "str".
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Prim:
     kind: PrimKind
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ListOf:
     item: TypeExpr
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TupleOf:
     """A 3.1 `prefixItems` array: `tuple[A, B]` (`rest` None: exactly those items), or
     with `rest` (the type of the items after them) a list of any of the types."""
@@ -82,36 +85,36 @@ class TupleOf:
     rest: TypeExpr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MapOf:
     value: TypeExpr
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ref:
     """A named definition (`Model`, `EnumDef` or `Alias`) of `Api.definitions`."""
 
     name: PyIdent
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Discriminator:
     wire_name: str
     mapping: tuple[tuple[str, PyIdent], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UnionOf:
     options: tuple[TypeExpr, ...]
     discriminator: Discriminator | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LiteralOf:
     values: tuple[JsonScalar, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Nullable:
     inner: TypeExpr
 
@@ -119,7 +122,7 @@ class Nullable:
 TypeExpr: TypeAlias = Union[Prim, ListOf, TupleOf, MapOf, Ref, UnionOf, LiteralOf, Nullable]
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@record
 class Constraints:
     """JSON Schema validation keywords that requests are checked against."""
 
@@ -154,7 +157,7 @@ class Constraints:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Branch:
     """One anyOf/oneOf option of a value: the JSON types it accepts (empty: any) and
     the constraints such a value must meet."""
@@ -166,7 +169,7 @@ class Branch:
 NO_CONSTRAINTS = Constraints()  # what most schemas have: shared, compared by identity
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Field:
     """`is_required`: required when sending (a readOnly property never is; a
     writeOnly one, absent from responses, is decoded as optional all the same)."""
@@ -185,7 +188,7 @@ class Field:
     pointer: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RequiredSets:
     """anyOf/oneOf branches that only require properties (GitHub: "either `id`, or
     `owner`, `repo` and `number`"): a request must set all the fields of at least one
@@ -195,7 +198,7 @@ class RequiredSets:
     exactly_one: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Model:
     """An object schema: one dataclass. `extra` types additional properties
     (None: they are ignored).
@@ -212,7 +215,7 @@ class Model:
     base: PyIdent | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EnumDef:
     """An `enum`: a `Literal[...]` alias."""
 
@@ -222,7 +225,7 @@ class EnumDef:
     pointer: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Alias:
     """Any other named schema (`JsonObject = dict[str, Any]`)."""
 
@@ -238,7 +241,7 @@ BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 ResponseKind = Literal["json", "text", "binary", "empty", "raw"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Param:
     wire_name: str
     python_name: PyIdent
@@ -258,7 +261,7 @@ class Param:
     media_type: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PartEncoding:
     """An Encoding Object of a form or multipart body: how one property (`name`),
     or one item of a 3.2 positional multipart body (`name` ""), is written."""
@@ -273,7 +276,7 @@ class PartEncoding:
     allow_reserved: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Body:
     """One media type of a request body (`is_required` and `description` are the
     request body's: the same for each of its media types).
@@ -293,7 +296,7 @@ class Body:
     is_positional: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Response:
     status: str
     description: str | None
@@ -302,7 +305,7 @@ class Response:
     type: TypeExpr | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ItemStream:
     """A streamed 2xx response: `framing` "sse", "jsonl" or "json-seq"; `item` types one
     item. For SSE, `is_event`: an item is the event (3.2 `itemSchema`), else the
@@ -317,7 +320,7 @@ class ItemStream:
     sets_stream_flag: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Operation:
     python_name: PyIdent
     operation_id: str | None
@@ -352,7 +355,7 @@ class Operation:
 PaginationStyle = Literal["cursor", "offset", "page", "next_link"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pagination:
     """How an operation's pages follow each other (`x-oagen-pagination`, or a
     recognised pattern when `is_inferred`). Field paths are JSON names from the body."""
@@ -370,7 +373,7 @@ class Pagination:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Resource:
     """The operations of one tag (`tag` None: the untagged ones, on the client).
 
@@ -388,7 +391,7 @@ class Resource:
     children: tuple[PyIdent, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SecurityScheme:
     wire_name: str
     python_name: PyIdent
@@ -409,7 +412,7 @@ class SecurityScheme:
     is_deprecated: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Server:
     """A top-level server: its URL as written, and its 3.2 `name`."""
 
@@ -418,7 +421,7 @@ class Server:
     description: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Api:
     title: str
     version: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from ..format import LINE_LENGTH
 from ..ir import (
@@ -74,9 +74,9 @@ def _resource_class_names(class_name: str) -> tuple[str, ...]:
 
 # Constraints slots printed as `name=value` (the others hold nested rules)
 _KEYWORDS = tuple(
-    name
-    for name in Constraints.__slots__
-    if name not in ("choices", "items", "prefix_items", "branches")
+    f.name
+    for f in fields(Constraints)
+    if f.name not in ("choices", "items", "prefix_items", "branches")
 )
 
 

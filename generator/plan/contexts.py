@@ -1,14 +1,13 @@
-"""The template contexts: frozen dataclasses of prepared values (an unstable API:
-`--templates` overrides may read them)."""
+"""The template contexts: records (frozen dataclasses, see `records`) of prepared
+values (an unstable API: `--templates` overrides may read them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..pytypes import DecoderDef
+from ..records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InitContext:
     docstring: str
     version: str
@@ -18,20 +17,20 @@ class InitContext:
     oauth2_names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CredentialArg:
     name: str
     annotation: str
     doc: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SchemeEntry:
     name: str
     constructor: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResourceRef:
     attribute: str
     module: str
@@ -39,7 +38,7 @@ class ResourceRef:
     doc: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ClientContext:
     docstring: str
     imports: tuple[str, ...]
@@ -58,7 +57,7 @@ class ClientContext:
     root_methods: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FieldContext:
     name: str
     wire_key: str
@@ -72,7 +71,7 @@ class FieldContext:
     nested: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ModelContext:
     name: str
     doc: str | None
@@ -92,14 +91,14 @@ class ModelContext:
     validate_body: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AliasContext:
     name: str
     value: str
     doc: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ModelsContext:
     docstring: str
     imports: tuple[str, ...]
@@ -114,27 +113,27 @@ class ModelsContext:
     type_checking_imports: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ModelExport:
     name: str
     module: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ModelsInitContext:
     docstring: str
     names: tuple[ModelExport, ...]
     all_names: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArgContext:
     name: str
     annotation: str
     default: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OperationContext:
     name: str
     constant: str
@@ -160,7 +159,7 @@ class OperationContext:
     body_expr: str = "body"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PagerContext:
     """The `name_iter` method of a paginated operation and its `Pager`."""
 
@@ -171,7 +170,7 @@ class PagerContext:
     doc: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResourceContext:
     docstring: str
     imports: tuple[str, ...]
@@ -185,19 +184,19 @@ class ResourceContext:
     children: tuple[ResourceRef, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SnippetContext:
     title: str
     code: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SectionContext:
     heading: str
     snippets: tuple[SnippetContext, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReadmeContext:
     title: str
     summary: str
@@ -212,7 +211,7 @@ class ReadmeContext:
     servers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PyprojectContext:
     distribution: str
     version: str
