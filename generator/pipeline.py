@@ -94,6 +94,12 @@ def generate_files(
     report("building")
     api = build(spec, sink, name, selection, infer_pagination=options.pagination_inference)
     sink.raise_if_errors()
+    inputs = {key: _input_digest(doc) for key, doc in spec.documents.items()}
+    # The IR holds all that is left to do: the parsed documents (GitHub's: 40,000
+    # containers the garbage collector would walk at each full collection, and the
+    # text) are dropped, once the warnings are located in them.
+    sink.release()
+    del spec
     report("rendering and formatting")
     recorded = options.recorded(path)
     formatted = (
@@ -105,7 +111,7 @@ def generate_files(
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
-        inputs={key: _input_digest(doc) for key, doc in spec.documents.items()},
+        inputs=inputs,
         options=recorded,
         sources=sources,
         plans=plans,
