@@ -180,7 +180,7 @@ def _run_target(command: str, job: Job, force: bool) -> int:
     _print(result.diagnostics, sys.stderr)
     if command == "generate":
         progress("writing")
-        outcome = write(job.output, result.files)
+        outcome = write(job.output, result.files, result.unchanged)
         progress.done()
         changes = len(outcome.written) + len(outcome.removed)
         detail = (

@@ -120,14 +120,15 @@ SKIPPER = json.JSONDecoder(object_hook=lambda _: None)
 class JsonLocator:
     """Source positions of JSON values by pointer, for error messages.
 
-    Each container's children are indexed the first time a pointer goes through it
-    (values skipped with the C decoder), so any number of lookups costs about one
-    decode of the parts of the document they touch.
+    A container's children are indexed as far as a lookup needs (values skipped
+    with the C decoder) and the index resumes there for the next one, so any number
+    of lookups costs at most one decode of the parts of the document before the
+    values they find.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.children: dict[int, dict[str, int]] = {}
+        self.children: dict[int, _Children] = {}
         self.counted = [0]  # offsets whose line is known, ascending, and their lines
         self.lines = [1]
 
@@ -138,8 +139,8 @@ class JsonLocator:
             for segment in segments:
                 children = self.children.get(offset)
                 if children is None:
-                    children = self.children[offset] = json_children(text, offset)
-                found = children.get(segment)
+                    children = self.children[offset] = _Children(text, offset)
+                found = children.find(segment)
                 if found is None:
                     break
                 offset = found
@@ -160,24 +161,46 @@ class JsonLocator:
 
 def json_children(text: str, idx: int) -> dict[str, int]:
     """Offsets of the values directly inside the container at `idx` ({} for scalars)."""
-    ws = WHITESPACE.match
-    opener = text[idx]
-    if opener not in "{[":
-        return {}
-    closer = "}" if opener == "{" else "]"
-    position = ws(text, idx + 1).end()  # type: ignore[union-attr]
-    out: dict[str, int] = {}
-    index = 0
-    while text[position] != closer:
-        if opener == "{":
-            key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
-            position = ws(text, ws(text, position).end() + 1).end()  # type: ignore[union-attr]
-            out.setdefault(key, position)
-        else:
-            out[str(index)] = position
-        _, position = SKIPPER.raw_decode(text, position)
-        position = ws(text, position).end()  # type: ignore[union-attr]
-        if text[position] == ",":
-            position = ws(text, position + 1).end()  # type: ignore[union-attr]
-        index += 1
-    return out
+    children = _Children(text, idx)
+    children.find(None)
+    return children.found
+
+
+class _Children:
+    """The values directly inside the container at `idx` (none for a scalar):
+    their offsets by key (by index, as text, in an array), read on demand."""
+
+    def __init__(self, text: str, idx: int) -> None:
+        self.text = text
+        self.found: dict[str, int] = {}
+        self.opener = text[idx]
+        self.done = self.opener not in "{["
+        if not self.done:
+            self.closer = "}" if self.opener == "{" else "]"
+            self.position = WHITESPACE.match(text, idx + 1).end()  # type: ignore[union-attr]
+
+    def find(self, segment: str | None) -> int | None:
+        """The offset of the value `segment` (None: index every child)."""
+        if segment is not None and segment in self.found:
+            return self.found[segment]
+        text, ws, found = self.text, WHITESPACE.match, self.found
+        while not self.done:
+            position = self.position
+            if text[position] == self.closer:
+                self.done = True
+                break
+            if self.opener == "{":
+                key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
+                position = ws(text, ws(text, position).end() + 1).end()  # type: ignore[union-attr]
+                found.setdefault(key, position)  # the first of repeated keys
+            else:
+                key = str(len(found))
+                found[key] = position
+            _, position = SKIPPER.raw_decode(text, position)
+            position = ws(text, position).end()  # type: ignore[union-attr]
+            if text[position] == ",":
+                position = ws(text, position + 1).end()  # type: ignore[union-attr]
+            self.position = position
+            if key == segment:
+                return found[key]
+        return found.get(segment) if segment is not None else None

@@ -13,7 +13,7 @@ import difflib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,8 +113,12 @@ def _inside(out: Path, folder: Path) -> None:
         raise OutputError(f"refusing to write through {folder}: it leads outside {out}")
 
 
-def write(out: Path, files: Mapping[str, str]) -> WriteResult:
+def write(
+    out: Path, files: Mapping[str, str], unchanged: Collection[str] = frozenset()
+) -> WriteResult:
     """Make `out` hold exactly `files` (plus the manifest, which must be in `files`).
+    `unchanged`: files the caller has just read from `out` and found to hold what
+    `files` gives (they are not read again).
 
     In two phases: every changed file is first written to a temporary file beside
     its target; only when all of them are on disk are they renamed into place, the
@@ -133,6 +137,8 @@ def write(out: Path, files: Mapping[str, str]) -> WriteResult:
     checked: set[Path] = set()  # folders that exist and lead nowhere outside `out`
     try:
         for path in sorted(files, key=lambda p: (p == MANIFEST, p)):  # manifest last
+            if path in unchanged:
+                continue
             target = out / _safe_relative(path)
             data = files[path].encode("utf-8")
             current = read_inside(out, path)

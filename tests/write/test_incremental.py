@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import oagen.write as write_module
 import pytest
 from oagen.format import Batches
 from oagen.pipeline import generate_files
@@ -70,3 +71,31 @@ def test_unformatted_output_is_never_reused(tmp_path: Path, formatted: list[set[
     files = generate_files(spec, previous=out).files
     assert len(formatted[-1]) == 38
     assert files == generate_files(spec).files
+
+
+def test_files_taken_from_the_previous_output_are_not_read_again_when_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "archal.yaml"
+    shutil.copy(REPO / "specs" / "archal.yaml", spec)
+    out = tmp_path / "out"
+    write(out, generate_files(spec).files)
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("Get hosted clone session status", "Fetch"), encoding="utf-8")
+    result = generate_files(spec, previous=out)
+    assert "models/_error_response.py" in result.unchanged
+    assert "resources/sessions.py" not in result.unchanged
+    assert ".oagen-manifest.json" not in result.unchanged
+
+    read: list[str] = []
+    real = write_module.read_inside
+
+    def spy(folder: Path, rel: str) -> bytes | None:
+        read.append(rel)
+        return real(folder, rel)
+
+    monkeypatch.setattr(write_module, "read_inside", spy)
+    outcome = write(out, result.files, result.unchanged)
+    assert set(outcome.written) == {"resources/sessions.py", "README.md", ".oagen-manifest.json"}
+    assert not set(read) & result.unchanged
+    assert {p: (out / p).read_text(encoding="utf-8") for p in result.files} == result.files
