@@ -124,6 +124,12 @@ class Diagnostics:
     def warning(self, message: str, where: Where) -> None:
         self._add("warning", message, where)
 
+    def relocate(self, locate: Locator) -> None:
+        """Locations are looked up with `locate` from now on (the same places, from
+        a lighter source: see `Spec.texts`)."""
+        if self._locate is not None:
+            self._locate = locate
+
     def translate(self, translate: Callable[[Where], Where]) -> None:
         """Findings from now on are about documents rewritten in memory (Swagger 2.0
         upgraded to 3.0): `translate` gives each its place in the file as written."""

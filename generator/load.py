@@ -9,7 +9,7 @@ on demand, only when a diagnostic needs one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -76,6 +76,12 @@ class Spec:
     def locate(self, where: Where) -> SourceLocation | None:
         doc = self.documents.get(where.document)
         return None if doc is None else doc.locate(where.pointer)
+
+    def texts(self) -> Spec:
+        """This spec without the parsed data: what `locate` needs (texts, positions),
+        not the containers that the garbage collector would walk."""
+        documents = {key: replace(doc, data=None) for key, doc in self.documents.items()}
+        return Spec(documents[self.root.key], documents)
 
 
 def load(path: Path, display: str | None = None, policy: LoadPolicy | None = None) -> Spec:

@@ -86,12 +86,12 @@ def generate_files(
         options = Options(package_name=package_name, templates=templates, formatter=formatter)
     report = progress or (lambda stage: None)
     report("loading")
-    spec = load(path, policy=options.load_policy)
-    sink = Diagnostics(spec.locate)
+    loaded = load(path, policy=options.load_policy)
+    sink = Diagnostics(loaded.locate)
     report("validating")
-    validate(spec, sink, strict=strict)
+    validate(loaded, sink, strict=strict)
     sink.raise_if_errors()
-    spec = upgrade(spec, sink)  # Swagger 2.0 -> the 3.0 model (else unchanged)
+    spec = upgrade(loaded, sink)  # Swagger 2.0 -> the 3.0 model (else unchanged)
     name = options.package_name or default_package_name(path.name)
     selection = Selection(options.include_tags, options.exclude_tags, options.include_operations)
     report("building")
@@ -99,10 +99,10 @@ def generate_files(
     sink.raise_if_errors()
     inputs = {key: _input_digest(doc) for key, doc in spec.documents.items()}
     # The IR holds all that is left to do: the parsed documents (GitHub's: 40,000
-    # containers the garbage collector would walk at each full collection, and the
-    # text) are dropped, once the warnings are located in them.
-    sink.release()
-    del spec
+    # containers the garbage collector would walk at each full collection) are
+    # dropped; the warnings are located in their texts while ruff formats.
+    sink.relocate(loaded.texts().locate)
+    del spec, loaded
     report("rendering and formatting")
     recorded = options.recorded(path)
     formatted = (
@@ -110,7 +110,7 @@ def generate_files(
         if previous is not None
         else None
     )
-    files, sources, plans, unchanged = _produce(api, options, formatted)
+    files, sources, plans, unchanged = _produce(api, options, formatted, sink.release)
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
@@ -125,7 +125,7 @@ def generate_files(
 
 
 def _produce(
-    api: Api, options: Options, formatted: Formatted | None
+    api: Api, options: Options, formatted: Formatted | None, meanwhile: Callable[[], None]
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str], frozenset[str]]:
     """Every file, formatted (by path, sorted), the digest of each Python file's
     rendering, the plan key of each module that has one, and the files taken from
@@ -133,7 +133,7 @@ def _produce(
     rendered one by one; every `BATCH` of them goes to the formatter, so that ruff
     (another process) formats one batch while this one plans the next. A file of the
     previous output (`formatted`) that planning or rendering again would reproduce is
-    taken as it is."""
+    taken as it is. `meanwhile` runs while ruff formats the last batch."""
     files: dict[str, str] = {}
     sources: dict[str, str] = {}
     plans: dict[str, str] = {}
@@ -164,6 +164,7 @@ def _produce(
                 formatting.submit(batch)
                 batch = {}
         formatting.submit(batch, last=True)
+        meanwhile()
         files.update(formatting.results())
     return (
         {p: files[p] for p in sorted(files)},
