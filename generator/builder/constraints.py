@@ -14,6 +14,7 @@ from typing import Any
 from ..diagnostics import Where
 from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
 from ..resolve import Resolver
+from .objects import distinct_values
 
 __all__ = ["ConstraintReader", "constraints", "fixed_tuple", "is_null_schema"]
 
@@ -175,9 +176,8 @@ def _choices(schema: dict[str, Any]) -> tuple[JsonScalar, ...] | None:
         const: JsonScalar = schema["const"]
         return (const,)
     enum = schema.get("enum")
-    if isinstance(enum, list) and enum and all(_scalar(v) for v in enum):
-        values = tuple(dict.fromkeys(v for v in enum if v is not None))
-        return values or None
+    if isinstance(enum, list) and enum and all(map(_scalar, enum)):
+        return distinct_values(enum) or None
     return None
 
 

@@ -11,6 +11,7 @@ __all__ = [
     "LOOSE_KEYWORDS",
     "SCALAR_KEYS",
     "as_list",
+    "distinct_values",
     "is_json_scalar",
     "json_value",
     "required_sets",
@@ -93,3 +94,10 @@ def json_value(value: Any) -> JsonValue:
     if isinstance(value, dict):
         return {str(k): json_value(v) for k, v in value.items()}
     return str(value)
+
+
+def distinct_values(values: list[Any]) -> tuple[JsonScalar, ...]:
+    """The scalar `values` of an enum once each, in order, null left out."""
+    found = dict.fromkeys(values)
+    found.pop(None, None)
+    return tuple(found)

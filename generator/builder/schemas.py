@@ -38,6 +38,7 @@ from .objects import (
     LOOSE_KEYWORDS,
     SCALAR_KEYS,
     as_list,
+    distinct_values,
     is_json_scalar,
     json_value,
     required_sets,
@@ -130,8 +131,8 @@ class SchemaBuilder:
         if self._is_model(schema, where):
             return self._model(name, strip_null(schema), where, description)
         enum = schema.get("enum")
-        if isinstance(enum, list) and enum and all(is_json_scalar(v) for v in enum):
-            values = tuple(dict.fromkeys(v for v in enum if v is not None))
+        if isinstance(enum, list) and enum and all(map(is_json_scalar, enum)):
+            values = distinct_values(enum)
             if values and not isinstance(enum[0], (list, dict)):
                 return EnumDef(name, values, description, where.pointer)
         target = self._shape(schema, where, name)
@@ -151,7 +152,7 @@ class SchemaBuilder:
             return any(p is not None and self._is_object(p[0]) for p in parts) or bool(
                 schema.get("properties")
             )
-        if any(k in schema for k in ("oneOf", "anyOf")) and not required_sets(schema):
+        if ("oneOf" in schema or "anyOf" in schema) and not required_sets(schema):
             return False  # a union (branches that only require properties: a check)
         return bool(schema.get("properties")) and self._types(schema) - {"null"} <= {"object"}
 
@@ -363,8 +364,8 @@ class SchemaBuilder:
             const = schema["const"]
             return _NULL if const is None else LiteralOf((const,))
         enum = schema.get("enum")
-        if isinstance(enum, list) and enum and all(is_json_scalar(v) for v in enum):
-            values = tuple(dict.fromkeys(v for v in enum if v is not None))
+        if isinstance(enum, list) and enum and all(map(is_json_scalar, enum)):
+            values = distinct_values(enum)
             if not values:
                 return _NULL
             return self._nullable(schema, LiteralOf(values))
