@@ -8,6 +8,7 @@ on demand, only when a diagnostic needs one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -242,6 +243,9 @@ def _spell(path: _Path) -> str:
     return pointer_join("#", *reversed(keys))
 
 
+_LEADING_SPACE = re.compile(r"\s*")
+
+
 def _load_file(path: Path, key: str, display: str) -> Document:
     def fail(message: str, line: int = 1, column: int = 1) -> SpecError:
         loc = SourceLocation(display, line, column)
@@ -268,9 +272,10 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise fail("the file is not valid UTF-8", line, column) from None
-    if not text.strip():
+    if not text or text.isspace():  # (no stripped copy of a big text)
         raise fail("the file is empty")
-    is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
+    first = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
+    is_json = path.suffix.lower() == ".json" or text[first : first + 1] in ("{", "[")
     try:
         if is_json:
             file_refs: list[str] = []

@@ -344,10 +344,13 @@ class SchemaBuilder:
         return name
 
     def _nullable(self, schema: dict[str, Any], t: TypeExpr) -> TypeExpr:
-        nullable = schema.get("nullable") is True or "null" in self._types(schema)
+        kind = schema.get("type")
         enum = schema.get("enum")
-        if isinstance(enum, list) and None in enum:
-            nullable = True
+        nullable = (
+            schema.get("nullable") is True
+            or "null" in (kind if isinstance(kind, list) else (kind,))
+            or (isinstance(enum, list) and None in enum)
+        )
         return Nullable(t) if nullable else t
 
     def _types(self, schema: dict[str, Any]) -> set[str]:
