@@ -74,8 +74,10 @@ def manifest_text(
     options: Mapping[str, Any],
     sources: Mapping[str, str],
     plans: Mapping[str, str],
+    known: Mapping[str, str] | None = None,
 ) -> str:
     """The manifest of `files` (which must not include the manifest itself).
+    `known`: the sha256 of files whose digest is known already (taken from disk).
 
     `sources` maps each Python file to the sha256 of its rendering before formatting:
     a later run whose rendering is the same reuses the formatted file. `plans` maps
@@ -88,7 +90,10 @@ def manifest_text(
         "spec": spec_name,
         "inputs": {key: inputs[key] for key in sorted(inputs)},
         "options": dict(sorted(options.items())),
-        "files": {path: sha256(files[path].encode("utf-8")) for path in sorted(files)},
+        "files": {
+            path: (known or {}).get(path) or sha256(files[path].encode("utf-8"))
+            for path in sorted(files)
+        },
         "sources": {path: sources[path] for path in sorted(sources)},
         "plans": {path: plans[path] for path in sorted(plans)},
     }
@@ -108,6 +113,7 @@ class Formatted:
         self._recorded: dict[str, tuple[Any, Any]] = {}
         self._plans: dict[str, Any] = {}
         self._kept: dict[str, tuple[str, str]] = {}
+        self.digests: dict[str, str] = {}  # of the files taken from disk, by path
         data = read_manifest(out)
         if data is None or data.get("generator_digest") != generator_digest():
             return
@@ -150,6 +156,7 @@ class Formatted:
         disk = read_inside(self._out, path)
         if disk is None or sha256(disk) != formatted:
             return None
+        self.digests[path] = formatted
         return disk.decode("utf-8")
 
 

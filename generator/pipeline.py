@@ -118,6 +118,7 @@ def generate_files(
         options=recorded,
         sources=sources,
         plans=plans,
+        known=formatted.digests if formatted is not None else None,
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)

@@ -300,15 +300,32 @@ class Bench:
                 return
             self.values["regen.first"] = Stats.of([first.seconds])
             if last := self.repeat("regen.unchanged", "oagen", command, root):
-                self.notes["regen.unchanged"] = _last_line(last.stdout)
+                self.notes["regen.unchanged"] = _first_line(last.stdout)
+
+            full: list[float] = []
 
             def edit(number: int) -> None:
+                """Edit the spec, then generate it in full into a new folder: the
+                regeneration's baseline, measured beside it (the machine's speed
+                drifts between cases)."""
                 schema["description"] = f"{original} (edited by the benchmark, {number})"
                 spec.write_text(json.dumps(data, indent=2), encoding="utf-8")
+                if number:
+                    fresh = self.output_folder("regen-full") / out.name
+                    child = self.run(
+                        "oagen", self.generate_command("oagen", spec, fresh, False), root
+                    )
+                    if child.ok:
+                        full.append(child.seconds)
+                        self.log(
+                            f"regen.full run {number}/{self.runs}: {report.number(child.seconds)}"
+                        )
 
             try:
                 if last := self.repeat("regen.edited", "oagen", command, root, before=edit):
-                    self.notes["regen.edited"] = _last_line(last.stdout)
+                    self.notes["regen.edited"] = _first_line(last.stdout)
+                if len(full) == self.runs:
+                    self.values["regen.full"] = Stats.of(full)
             finally:
                 schema["description"] = original
 
@@ -777,8 +794,9 @@ def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[-_]", name))
 
 
-def _last_line(text: str) -> str:
-    return next((line for line in reversed(text.splitlines()) if line.strip()), "")
+def _first_line(text: str) -> str:
+    """The summary `oagen generate` prints first (the paginated operations follow)."""
+    return next((line for line in text.splitlines() if line.strip()), "")
 
 
 def _summary(child: Child) -> str:
