@@ -486,9 +486,10 @@ def document(
         goals(values, counts, notes),
         "## Full generation",
         "Wall time of the CLI (`oagen generate` / `openapi-python-client generate --meta none`) "
-        "into a fresh folder, the file systems synced before every run (untimed, as before "
-        "every measured command: the previous run's files, written and deleted, are then on "
-        "disk, not still written back while this run creates its own); peak memory is the "
+        "into a fresh folder, kept until the bench ends (ext4 without a journal, as on these "
+        "machines, passes over every inode freed in the last minute each time it creates a "
+        "file: deleting a run's output slowed the next run's), the file systems synced "
+        "before every run (untimed, as before every measured command); peak memory is the "
         "largest resident set of the process or any child it waited for (ruff included).",
         generation_section(values, cases),
         counts_section(counts),
@@ -496,6 +497,10 @@ def document(
         "not generate, its `WARNING parsing` blocks (mostly responses it leaves out) and the "
         "schemas it could not process (each removes the models that use it).",
         "## Regeneration",
+        "A copy of GitHub's spec is generated once, then again unchanged, then again after each "
+        "edit of one schema's description; before each of those regenerations the edited spec "
+        "is also generated in full into a new folder, and the regenerations are compared with "
+        "those full generations (the same stretch of time: the machine's speed drifts).",
         regen_section(values, notes),
         "## Import time and first call",
         "`python -X importtime -c 'import …'` in a fresh interpreter, bytecode already compiled; "
