@@ -66,14 +66,24 @@ PrimKind = Literal[
 # (name, content, type) tuple. Anywhere else (JSON, forms) `format: binary` is a "str".
 
 
+# The commonest type expressions spell out their reprs (the dataclass ones, without
+# the recursion guard: the IR has no cycles): plan keys digest the IR's repr.
+
+
 @record
 class Prim:
     kind: PrimKind
+
+    def __repr__(self) -> str:
+        return f"Prim(kind={self.kind!r})"
 
 
 @record
 class ListOf:
     item: TypeExpr
+
+    def __repr__(self) -> str:
+        return f"ListOf(item={self.item!r})"
 
 
 @record
@@ -89,12 +99,18 @@ class TupleOf:
 class MapOf:
     value: TypeExpr
 
+    def __repr__(self) -> str:
+        return f"MapOf(value={self.value!r})"
+
 
 @record
 class Ref:
     """A named definition (`Model`, `EnumDef` or `Alias`) of `Api.definitions`."""
 
     name: PyIdent
+
+    def __repr__(self) -> str:
+        return f"Ref(name={self.name!r})"
 
 
 @record
@@ -117,6 +133,9 @@ class LiteralOf:
 @record
 class Nullable:
     inner: TypeExpr
+
+    def __repr__(self) -> str:
+        return f"Nullable(inner={self.inner!r})"
 
 
 TypeExpr: TypeAlias = Union[Prim, ListOf, TupleOf, MapOf, Ref, UnionOf, LiteralOf, Nullable]

@@ -5,12 +5,13 @@ the result is always what a generation from scratch gives."""
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 from oagen import plan as plan_package
-from oagen.ir import Alias, Model, PyIdent, Ref
+from oagen.ir import Alias, ListOf, MapOf, Model, Nullable, Prim, PyIdent, Ref
 from oagen.manifest import MANIFEST
 from oagen.options import Options
 from oagen.pipeline import generate_files
@@ -348,3 +349,18 @@ def test_a_module_whose_planning_reads_more_than_its_key_gets_no_key(
     assert {"models/_address.py", "models/_enums.py"} <= set(plans)  # they refer to none
     assert "models: Pet" in planned
     assert again == fresh
+
+
+def test_type_expressions_repr_every_field() -> None:
+    """Plan keys digest the IR's repr; the commonest type expressions spell theirs
+    out, and must keep naming every field as the dataclass repr would."""
+    samples = [
+        Prim("str"),
+        Ref(PyIdent("Pet")),
+        Nullable(Ref(PyIdent("Pet"))),
+        ListOf(Prim("int")),
+        MapOf(Nullable(Prim("any"))),
+    ]
+    for value in samples:
+        named = ", ".join(f"{f.name}={getattr(value, f.name)!r}" for f in fields(value))
+        assert repr(value) == f"{type(value).__qualname__}({named})"
