@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["SKIPPER", "WHITESPACE", "JsonLocator", "LoadError", "json_children", "parse_json"]
+__all__ = ["SKIPPER", "WHITESPACE", "JsonLocator", "LoadError", "parse_json"]
 
 
 class LoadError(Exception):
@@ -159,13 +159,6 @@ class JsonLocator:
         return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
 
 
-def json_children(text: str, idx: int) -> dict[str, int]:
-    """Offsets of the values directly inside the container at `idx` ({} for scalars)."""
-    children = _Children(text, idx)
-    children.find(None)
-    return children.found
-
-
 class _Children:
     """The values directly inside the container at `idx` (none for a scalar):
     their offsets by key (by index, as text, in an array), read on demand."""
@@ -179,9 +172,9 @@ class _Children:
             self.closer = "}" if self.opener == "{" else "]"
             self.position = WHITESPACE.match(text, idx + 1).end()  # type: ignore[union-attr]
 
-    def find(self, segment: str | None) -> int | None:
-        """The offset of the value `segment` (None: index every child)."""
-        if segment is not None and segment in self.found:
+    def find(self, segment: str) -> int | None:
+        """The offset of the value `segment` (None: there is none)."""
+        if segment in self.found:
             return self.found[segment]
         text, ws, found = self.text, WHITESPACE.match, self.found
         while not self.done:
@@ -203,4 +196,4 @@ class _Children:
             self.position = position
             if key == segment:
                 return found[key]
-        return found.get(segment) if segment is not None else None
+        return found.get(segment)

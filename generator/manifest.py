@@ -113,7 +113,8 @@ class Formatted:
         self._recorded: dict[str, tuple[Any, Any]] = {}
         self._plans: dict[str, Any] = {}
         self._kept: dict[str, tuple[str, str]] = {}
-        self.digests: dict[str, str] = {}  # of the files taken from disk, by path
+        # the files taken from disk (as read, and matching the manifest): their digests
+        self.digests: dict[str, str] = {}
         data = read_manifest(out)
         if data is None or data.get("generator_digest") != generator_digest():
             return

@@ -110,7 +110,7 @@ def generate_files(
         if previous is not None
         else None
     )
-    files, sources, plans, unchanged = _produce(api, options, formatted, sink.release)
+    files, sources, plans = _produce(api, options, formatted, sink.release)
     files[MANIFEST] = manifest_text(
         files,
         spec_name=api.spec_name,
@@ -122,15 +122,15 @@ def generate_files(
     )
     operations = sum(len(r.operations) for r in (*api.resources, *filter(None, [api.root])))
     models = sum(isinstance(d, Model) for d in api.definitions)
+    unchanged = frozenset(formatted.digests) if formatted is not None else frozenset()
     return Result(files, sink.items, operations, models, paginated(api), unchanged)
 
 
 def _produce(
     api: Api, options: Options, formatted: Formatted | None, meanwhile: Callable[[], None]
-) -> tuple[dict[str, str], dict[str, str], dict[str, str], frozenset[str]]:
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """Every file, formatted (by path, sorted), the digest of each Python file's
-    rendering, the plan key of each module that has one, and the files taken from
-    the previous output as they are on disk. Files are planned and
+    rendering, and the plan key of each module that has one. Files are planned and
     rendered one by one; every `BATCH` of them goes to the formatter, so that ruff
     (another process) formats one batch while this one plans the next. A file of the
     previous output (`formatted`) that planning or rendering again would reproduce is
@@ -139,7 +139,6 @@ def _produce(
     sources: dict[str, str] = {}
     plans: dict[str, str] = {}
     batch: dict[str, str] = {}
-    unchanged: set[str] = set()
     reusable = formatted.reusable if formatted is not None else None
     one = renderer(api.spec_name, options.templates)
     with Batches(options.formatter) as formatting:
@@ -150,7 +149,6 @@ def _produce(
             if file.reused:
                 assert formatted is not None
                 files[path], sources[path] = formatted.kept(path)
-                unchanged.add(path)
                 continue
             text = one(file)
             if path.endswith(".py"):
@@ -158,7 +156,6 @@ def _produce(
             kept = formatted.take(path, text) if formatted is not None else None
             if kept is not None:
                 files[path] = kept
-                unchanged.add(path)
                 continue
             batch[path] = text
             if len(batch) == BATCH:
@@ -171,7 +168,6 @@ def _produce(
         {p: files[p] for p in sorted(files)},
         dict(sorted(sources.items())),
         plans,
-        frozenset(unchanged),
     )
 
 

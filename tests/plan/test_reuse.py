@@ -5,21 +5,26 @@ the result is always what a generation from scratch gives."""
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from oagen import plan as plan_package
-from oagen.ir import Alias, ListOf, MapOf, Model, Nullable, Prim, PyIdent, Ref
+from oagen.builder import build
+from oagen.diagnostics import Diagnostics
+from oagen.ir import Alias, Definition, ListOf, MapOf, Model, Nullable, Prim, PyIdent, Ref
+from oagen.load import load
 from oagen.manifest import MANIFEST
 from oagen.options import Options
 from oagen.pipeline import generate_files
 from oagen.plan import models as plan_models
+from oagen.plan.extensions import class_bases
 from oagen.plan.reuse import PlanKeys, Watched
 from oagen.pytypes import Definitions
 from oagen.write import write
 
+REPO = Path(__file__).resolve().parents[2]
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "Reuse", "version": "1"},
@@ -364,3 +369,46 @@ def test_type_expressions_repr_every_field() -> None:
     for value in samples:
         named = ", ".join(f"{f.name}={getattr(value, f.name)!r}" for f in fields(value))
         assert repr(value) == f"{type(value).__qualname__}({named})"
+
+
+def _documented_elsewhere(definition: Definition) -> Definition:
+    """`definition` with other docs (descriptions and pointers, its fields' too)."""
+    docs = {"description": "Documented elsewhere.", "pointer": "#/elsewhere"}
+    if isinstance(definition, Model):
+        fields_ = tuple(replace(f, **docs) for f in definition.fields)
+        return replace(definition, fields=fields_, **docs)
+    return replace(definition, **docs)
+
+
+@pytest.mark.parametrize("source", ["reuse", "archal"])
+def test_a_module_reads_no_docs_of_the_definitions_it_refers_to(
+    tmp_path: Path, source: str
+) -> None:
+    """What plan keys rely on: a model module planned with other docs for every
+    definition but its own, and a resource module with other docs for all of them,
+    get the same contexts (keys cover referred-to definitions without their docs)."""
+    if source == "reuse":
+        path = tmp_path / "reuse.json"
+        path.write_text(json.dumps(SPEC), encoding="utf-8")
+    else:
+        path = REPO / "specs" / "archal.yaml"
+    spec = load(path)
+    sink = Diagnostics(spec.locate)
+    api = build(spec, sink, "client")
+    index = Definitions(api.definitions)
+    layout = plan_models.model_layout(api)
+    validated = plan_models.validated_models(index)
+    bases = class_bases(index.by_name, layout.modules)
+    assert bases or source != "reuse"  # Dog extends Pet: a base read from another module
+    for module, (names, doc) in layout.groups.items():
+        members = [index.by_name[name] for name in names]
+        elsewhere = Definitions(
+            [d if d.name in names else _documented_elsewhere(d) for d in api.definitions]
+        )
+        args = (layout.modules, doc, validated, bases)
+        planned = plan_models._model_module(index, members, *args)
+        assert plan_models._model_module(elsewhere, members, *args) == planned, module
+    elsewhere = Definitions([_documented_elsewhere(d) for d in api.definitions])
+    for resource in plan_package.resource_list(api):
+        planned_resource = plan_package._resource(api, index, resource)
+        assert plan_package._resource(api, elsewhere, resource) == planned_resource
