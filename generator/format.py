@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -38,18 +39,23 @@ def format_sources(sources: Mapping[str, str], formatter: Formatter) -> dict[str
 class Batches:
     """Files formatted batch by batch while the caller prepares the next one.
 
-    ruff runs over each batch in a process of its own, one at a time, waited for by
-    a thread that does nothing else: the batch's files are written to a scratch
-    folder by `submit` and read back by `results`, in the caller's thread. (A thread
-    that wrote and read the files itself would wait for the interpreter lock, held
-    by the caller's planning, at every file.) black runs in-process in `results`.
+    `submit` writes a batch's files to a scratch folder, in the caller's thread, and
+    `results` reads them back. A thread that does nothing else runs ruff over them,
+    one process at a time, each over every batch waiting by then: when ruff falls
+    behind, the batches it missed go in one run. (A thread that wrote and read the
+    files itself would wait for the interpreter lock, held by the caller's planning,
+    at every file.) black runs in-process in `results`.
     """
 
     def __init__(self, formatter: Formatter) -> None:
         self._formatter = formatter
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        self._runs: list[tuple[Future[None], Path, dict[str, str]]] = []
+        self._runs: list[Future[None]] = []
+        self._written: list[tuple[Path, dict[str, str]]] = []  # each batch's folder
+        self._waiting: list[str] = []  # paths (below the scratch folder) not yet run
+        self._lock = threading.Lock()
+        self._last = False  # whether the caller has submitted its last batch
         self._done: dict[str, str] = {}  # in the order submitted
         self._black: dict[str, str] = {}
 
@@ -65,34 +71,50 @@ class Batches:
         """Start formatting the `.py` files of `sources` (the others pass through).
 
         ruff leaves one core to the caller, who goes on preparing the next batch,
-        unless this is the `last` batch (the caller then waits for it): on two
+        until the `last` batch is submitted (the caller then waits for ruff): on two
         cores, a ruff using both took a third of the caller's time while it ran."""
         python = {path: text for path, text in sources.items() if path.endswith(".py")}
         self._done.update((path, text) for path, text in sources.items() if path not in python)
         if self._formatter == "black":
             self._black.update(python)
             return
-        if not python:
+        if python:
+            if self._scratch is None:
+                size = 4 * sum(len(text) for text in python.values())  # a few batches' worth
+                self._scratch = tempfile.TemporaryDirectory(prefix="oagen-fmt-", dir=_scratch(size))
+            name = str(len(self._written))
+            root = Path(self._scratch.name) / name
+            for folder in {(root / path).parent for path in python}:
+                folder.mkdir(parents=True, exist_ok=True)
+            for path, text in python.items():
+                (root / path).write_bytes(text.encode("utf-8"))
+            self._written.append((root, python))
+            with self._lock:
+                self._waiting.extend(f"{name}/{path}" for path in sorted(python))
+        with self._lock:
+            self._last = self._last or last
+        if python or last:
+            self._runs.append(self._pool.submit(self._run))
+
+    def _run(self) -> None:
+        """ruff over every file waiting, on one core less than there are while the
+        caller still plans (decided as the run starts)."""
+        with self._lock:
+            paths, self._waiting = self._waiting, []
+            last = self._last
+        if not paths:
             return
-        if self._scratch is None:
-            size = 4 * sum(len(text) for text in python.values())  # a few batches' worth
-            self._scratch = tempfile.TemporaryDirectory(prefix="oagen-fmt-", dir=_scratch(size))
-        root = Path(self._scratch.name) / str(len(self._runs))
-        for folder in {(root / path).parent for path in python}:
-            folder.mkdir(parents=True, exist_ok=True)
-        for path, text in python.items():
-            (root / path).write_bytes(text.encode("utf-8"))
-        action = FORMAT if self._formatter == "ruff" else PARSE
+        assert self._scratch is not None
         cores = os.cpu_count() or 1
-        threads = cores if last else max(cores - 1, 1)
-        run = self._pool.submit(_ruff, root, sorted(python), action, threads)
-        self._runs.append((run, root, python))
+        action = FORMAT if self._formatter == "ruff" else PARSE
+        _ruff(Path(self._scratch.name), paths, action, cores if last else max(cores - 1, 1))
 
     def results(self) -> dict[str, str]:
         """Every file submitted, formatted (waits for the formatter)."""
         out = dict(self._done)
-        for run, root, python in self._runs:
+        for run in self._runs:
             run.result()  # raises FormatError
+        for root, python in self._written:
             if self._formatter == "ruff":
                 out.update((path, (root / path).read_bytes().decode("utf-8")) for path in python)
             else:  # unformatted, but parsed all the same (ruff and black reject invalid code)

@@ -139,7 +139,7 @@ class JsonLocator:
             for segment in segments:
                 children = self.children.get(offset)
                 if children is None:
-                    children = self.children[offset] = _Children(text, offset)
+                    children = self.children[offset] = _Children(text, offset, self.children)
                 found = children.find(segment)
                 if found is None:
                     break
@@ -161,26 +161,44 @@ class JsonLocator:
 
 class _Children:
     """The values directly inside the container at `idx` (none for a scalar):
-    their offsets by key (by index, as text, in an array), read on demand."""
+    their offsets by key (by index, as text, in an array), read on demand.
 
-    def __init__(self, text: str, idx: int) -> None:
+    `index` holds the containers of the document indexed so far, by offset: a value
+    that a lookup went on inside is passed over through its own index, not decoded
+    again (each part of the text is decoded at most once)."""
+
+    def __init__(self, text: str, idx: int, index: dict[int, _Children]) -> None:
         self.text = text
+        self.index = index
         self.found: dict[str, int] = {}
+        self.start = idx
         self.opener = text[idx]
         self.done = self.opener not in "{["
+        self.at_value = False  # whether `position` is at a value (else at a key or the end)
         if not self.done:
             self.closer = "}" if self.opener == "{" else "]"
             self.position = WHITESPACE.match(text, idx + 1).end()  # type: ignore[union-attr]
 
-    def find(self, segment: str) -> int | None:
+    def find(self, segment: str | None) -> int | None:
         """The offset of the value `segment` (None: there is none)."""
-        if segment in self.found:
+        if segment is not None and segment in self.found:
             return self.found[segment]
         text, ws, found = self.text, WHITESPACE.match, self.found
         while not self.done:
             position = self.position
+            if self.at_value:  # the value found last, passed over only now (a lookup
+                # usually goes on inside it)
+                inner = self.index.get(position)
+                if inner is not None:
+                    position = inner.end()
+                else:
+                    _, position = SKIPPER.raw_decode(text, position)
+                position = ws(text, position).end()  # type: ignore[union-attr]
+                if text[position] == ",":
+                    position = ws(text, position + 1).end()  # type: ignore[union-attr]
+                self.at_value = False
             if text[position] == self.closer:
-                self.done = True
+                self.position, self.done = position, True
                 break
             if self.opener == "{":
                 key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
@@ -189,11 +207,14 @@ class _Children:
             else:
                 key = str(len(found))
                 found[key] = position
-            _, position = SKIPPER.raw_decode(text, position)
-            position = ws(text, position).end()  # type: ignore[union-attr]
-            if text[position] == ",":
-                position = ws(text, position + 1).end()  # type: ignore[union-attr]
-            self.position = position
+            self.position, self.at_value = position, True
             if key == segment:
                 return found[key]
-        return found.get(segment)
+        return found.get(segment) if segment is not None else None
+
+    def end(self) -> int:
+        """The offset just past this value."""
+        if self.opener not in "{[":
+            return SKIPPER.raw_decode(self.text, self.start)[1]
+        self.find(None)  # indexes the rest, to the closer
+        return self.position + 1

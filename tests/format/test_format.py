@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,17 +82,53 @@ def test_ruff_leaves_a_core_to_the_caller_until_the_last_batch(
     cores: int, given: str | None, expected: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While the caller prepares the next batch, ruff runs on one core less (its
-    `RAYON_NUM_THREADS`); the last batch, which the caller waits for, on every core.
-    A RAYON_NUM_THREADS the user set wins."""
+    `RAYON_NUM_THREADS`); once the last batch is in, which the caller waits for, on
+    every core. A RAYON_NUM_THREADS the user set wins."""
+    runs = _recorded_runs(monkeypatch, cores, given)
+    with Batches("ruff") as batches:
+        batches.submit({"a.py": "x=1\n"})
+        _wait_for(lambda: len(runs) == 1)  # the first run has started
+        batches.submit({"b.py": "y=2\n"}, last=True)
+        assert batches.results() == {"a.py": "x = 1\n", "b.py": "y = 2\n"}
+    assert [threads for threads, _ in runs] == expected
+
+
+def test_batches_waiting_for_ruff_go_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches submitted while ruff runs wait, and the next run takes all of them (on
+    every core once the last is in): a ruff that falls behind catches up in one run,
+    not one run after the other on one core."""
+    release = threading.Event()
+    runs = _recorded_runs(monkeypatch, 2, None, hold=release)
+    with Batches("ruff") as batches:
+        batches.submit({"a.py": "x=1\n"})
+        _wait_for(lambda: len(runs) == 1)  # ruff is busy with `a.py`...
+        batches.submit({"b.py": "y=2\n"})
+        batches.submit({"c.py": "z=3\n"}, last=True)  # ...while these two come in
+        release.set()
+        assert batches.results() == {"a.py": "x = 1\n", "b.py": "y = 2\n", "c.py": "z = 3\n"}
+    assert runs == [("1", ["a.py"]), ("2", ["b.py", "c.py"])]
+
+
+def _recorded_runs(
+    monkeypatch: pytest.MonkeyPatch,
+    cores: int,
+    given: str | None,
+    hold: threading.Event | None = None,
+) -> list[tuple[str, list[str]]]:
+    """Each ruff run, as it starts: its RAYON_NUM_THREADS and the files it formats
+    (their names); the first run waits for `hold`, when given."""
     import subprocess
 
-    threads: list[str] = []
+    runs: list[tuple[str, list[str]]] = []
     run = subprocess.run
 
     def recording(command: list[str], **kwargs: object) -> object:
         env = kwargs["env"]
         assert isinstance(env, dict)
-        threads.append(env["RAYON_NUM_THREADS"])
+        files = [Path(arg).name for arg in command[command.index("--") + 1 :]]
+        runs.append((env["RAYON_NUM_THREADS"], files))
+        if hold is not None and len(runs) == 1:
+            assert hold.wait(timeout=30)
         return run(command, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr("os.cpu_count", lambda: cores)
@@ -98,8 +137,11 @@ def test_ruff_leaves_a_core_to_the_caller_until_the_last_batch(
         monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
     else:
         monkeypatch.setenv("RAYON_NUM_THREADS", given)
-    with Batches("ruff") as batches:
-        batches.submit({"a.py": "x=1\n"})
-        batches.submit({"b.py": "y=2\n"}, last=True)
-        assert batches.results() == {"a.py": "x = 1\n", "b.py": "y = 2\n"}
-    assert threads == expected
+    return runs
+
+
+def _wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)

@@ -314,3 +314,49 @@ def test_json_locator_lines_and_columns_in_any_order() -> None:
     for offset in offsets:
         line = bisect.bisect_right(starts, offset)
         assert locator._line_column(offset) == (line, offset - starts[line - 1] + 1)
+
+
+def test_json_locator_finds_nested_values_decoding_no_text_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each lookup finds the value's first character, in any order of lookups; the
+    values skipped on the way are decoded once in all (a lookup that goes on inside
+    a value does not first skip over it: on GitHub's spec that halved the time of
+    locating the warnings)."""
+    import itertools
+    import json
+
+    from oagen import jsontext
+
+    document = {
+        "a": {"x": [1, {"deep": "v"}], "y": {"z": True}},
+        "b": [{"k": "w"}, [2, 3]],
+        "c": {"a/b": {"~": None}},
+    }
+    text = json.dumps(document, indent=2)
+    skipped: list[tuple[int, int]] = []
+    real = jsontext.SKIPPER
+
+    class Spy:
+        def raw_decode(self, s: str, idx: int) -> tuple[object, int]:
+            value, end = real.raw_decode(s, idx)
+            skipped.append((idx, end))
+            return value, end
+
+    monkeypatch.setattr(jsontext, "SKIPPER", Spy())
+    locator = jsontext.JsonLocator(text)
+    cases = [
+        (["a", "x", "1", "deep"], '"v"'),
+        (["b", "1", "0"], "2"),
+        (["a", "y", "z"], "true"),
+        (["a", "y", "z", "inside-a-scalar"], "true"),
+        (["c", "a/b", "~"], "null"),
+        (["b", "0", "k"], '"w"'),
+        (["a", "x", "0"], "1"),
+    ]
+    for segments, value in cases:
+        line, column = locator.locate(segments)
+        offset = sum(len(row) + 1 for row in text.split("\n")[: line - 1]) + column - 1
+        assert text.startswith(value, offset), segments
+    spans = sorted(skipped)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
