@@ -78,6 +78,9 @@ class ConstraintReader:
 
     def __init__(self, resolver: Resolver) -> None:
         self._resolver = resolver
+        # what `_read` found at a place (big specs refer to the same schemas, their
+        # items and branches, thousands of times): it depends on nothing else
+        self._found: dict[tuple[Where, bool, frozenset[Where]], Constraints] = {}
 
     def read(self, schema: Any, where: Where) -> Constraints:
         """The constraints of a property's or parameter's schema. Its own `enum` is
@@ -91,9 +94,18 @@ class ConstraintReader:
         if found is None or not isinstance(found[0], dict) or found[1] in seen:
             return NO_CONSTRAINTS  # a recursive schema is checked down to where it recurs
         schema, where = found
-        own = constraints(schema)
         if _NESTED.isdisjoint(schema.keys()):
-            return own
+            return constraints(schema)
+        key = (where, nested, seen)
+        known = self._found.get(key)
+        if known is None:
+            known = self._found[key] = self._nested(schema, where, nested, seen)
+        return known
+
+    def _nested(
+        self, schema: dict[str, Any], where: Where, nested: bool, seen: frozenset[Where]
+    ) -> Constraints:
+        own = constraints(schema)
         seen = seen | {where}
         updates: dict[str, Any] = {}
         choices = _choices(schema)
