@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import assert_never
 
 from .ir import (
@@ -68,36 +68,48 @@ def members(t: TupleOf) -> tuple[TypeExpr, ...]:
     return t.items if t.rest is None else (*t.items, t.rest)
 
 
-def type_refs(t: TypeExpr) -> Iterator[PyIdent]:
+def type_refs(t: TypeExpr) -> list[PyIdent]:
     """The names `t` refers to directly (not through another definition): its refs
     and the models its discriminator maps to."""
-    match t:
-        case Ref(name=name):
-            yield name
-        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
-            yield from type_refs(inner)
-        case UnionOf(options=options, discriminator=discriminator):
-            for option in options:
-                yield from type_refs(option)
-            if discriminator is not None:
-                yield from (name for _, name in discriminator.mapping)
-        case TupleOf():
-            for member in members(t):
-                yield from type_refs(member)
-        case Prim() | LiteralOf():
-            pass
-        case _:
-            assert_never(t)
+    found: list[PyIdent] = []
+    _add_refs(t, found)
+    return found
 
 
-def definition_refs(d: Definition) -> Iterator[PyIdent]:
+def _add_refs(t: TypeExpr, found: list[PyIdent]) -> None:
+    # isinstance tests, the commonest types first: plan keys ask this of every field
+    if isinstance(t, Prim):
+        return
+    if isinstance(t, Ref):
+        found.append(t.name)
+    elif isinstance(t, ListOf):
+        _add_refs(t.item, found)
+    elif isinstance(t, MapOf):
+        _add_refs(t.value, found)
+    elif isinstance(t, Nullable):
+        _add_refs(t.inner, found)
+    elif isinstance(t, UnionOf):
+        for option in t.options:
+            _add_refs(option, found)
+        if t.discriminator is not None:
+            found.extend(name for _, name in t.discriminator.mapping)
+    elif isinstance(t, TupleOf):
+        for member in members(t):
+            _add_refs(member, found)
+    elif not isinstance(t, LiteralOf):
+        assert_never(t)
+
+
+def definition_refs(d: Definition) -> list[PyIdent]:
     """Every definition that `d` names: what its types refer to, and a model's base."""
+    found: list[PyIdent] = []
     if isinstance(d, Model):
         for f in d.fields:
-            yield from type_refs(f.type)
+            _add_refs(f.type, found)
         if d.extra is not None:
-            yield from type_refs(d.extra)
+            _add_refs(d.extra, found)
         if d.base is not None:
-            yield d.base
+            found.append(d.base)
     elif isinstance(d, Alias):
-        yield from type_refs(d.target)
+        _add_refs(d.target, found)
+    return found
