@@ -53,7 +53,9 @@ class Batches:
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self._runs: list[Future[None]] = []
         self._written: list[tuple[Path, dict[str, str]]] = []  # each batch's folder
-        self._waiting: list[str] = []  # paths (below the scratch folder) not yet run
+        self._root: Path | None = None  # the tree batches are written to
+        self._taken: set[str] = set()  # the paths written to it
+        self._waiting: list[tuple[Path, str]] = []  # files (tree, path) not yet run
         self._lock = threading.Lock()
         self._last = False  # whether the caller has submitted its last batch
         self._done: dict[str, str] = {}  # in the order submitted
@@ -82,15 +84,20 @@ class Batches:
             if self._scratch is None:
                 size = 4 * sum(len(text) for text in python.values())  # a few batches' worth
                 self._scratch = tempfile.TemporaryDirectory(prefix="oagen-fmt-", dir=_scratch(size))
-            name = str(len(self._written))
-            root = Path(self._scratch.name) / name
+            if self._root is None or not self._taken.isdisjoint(python):
+                # one tree for all batches (ruff names each file by its own path); a
+                # path submitted again goes to a tree of its own
+                self._root = Path(self._scratch.name) / str(len(self._written))
+                self._taken = set()
+            root = self._root
+            self._taken.update(python)
             for folder in {(root / path).parent for path in python}:
                 folder.mkdir(parents=True, exist_ok=True)
             for path, text in python.items():
                 (root / path).write_bytes(text.encode("utf-8"))
             self._written.append((root, python))
             with self._lock:
-                self._waiting.extend(f"{name}/{path}" for path in sorted(python))
+                self._waiting.extend((root, path) for path in sorted(python))
         with self._lock:
             self._last = self._last or last
         if python or last:
@@ -100,14 +107,15 @@ class Batches:
         """ruff over every file waiting, on one core less than there are while the
         caller still plans (decided as the run starts)."""
         with self._lock:
-            paths, self._waiting = self._waiting, []
+            waiting, self._waiting = self._waiting, []
             last = self._last
-        if not paths:
-            return
-        assert self._scratch is not None
+        trees: dict[Path, list[str]] = {}
+        for root, path in waiting:
+            trees.setdefault(root, []).append(path)
         cores = os.cpu_count() or 1
         action = FORMAT if self._formatter == "ruff" else PARSE
-        _ruff(Path(self._scratch.name), paths, action, cores if last else max(cores - 1, 1))
+        for root, paths in trees.items():
+            _ruff(root, paths, action, cores if last else max(cores - 1, 1))
 
     def results(self) -> dict[str, str]:
         """Every file submitted, formatted (waits for the formatter)."""

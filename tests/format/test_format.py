@@ -67,11 +67,22 @@ def test_batches_give_every_file_of_every_batch(
 
 
 def test_a_batch_refused_by_ruff_fails_the_results() -> None:
+    """The error names the file by its path in the package, whichever batch it was in."""
     with Batches("ruff") as batches:
-        batches.submit({"good.py": "x = 1\n"})
-        batches.submit({"bad.py": "def f(:\n"})
-        with pytest.raises(FormatError, match=r"bad\.py"):
+        batches.submit({"pkg/good.py": "x = 1\n"})
+        batches.submit({"pkg/bad.py": "def f(:\n"})
+        with pytest.raises(FormatError, match=r"(?<![\w/])pkg/bad\.py"):
             batches.results()
+
+
+def test_a_path_submitted_again_is_formatted_apart() -> None:
+    """Batches share one scratch tree (so that ruff names files by their own paths);
+    a path submitted a second time goes to a tree of its own, and each submission
+    comes back formatted (the last one wins in the results)."""
+    with Batches("ruff") as batches:
+        batches.submit({"a.py": "x=1\n", "b.py": "y=1\n"})
+        batches.submit({"a.py": "x=2\n"}, last=True)
+        assert batches.results() == {"a.py": "x = 2\n", "b.py": "y = 1\n"}
 
 
 @pytest.mark.parametrize(
