@@ -267,8 +267,8 @@ class SchemaBuilder:
             target = self._ref_place(schema, where)
             if target is None:
                 return _ANY
-            name = self._by_place.get(target) or self.declare(  # the hint: when first met
-                target, ref_hint(target, self._by_place.get, self._resolver.lookup) or hint
+            name = self.named(target) or self.declare(  # the hint: only when first met
+                target, ref_hint(target, self.named, self._resolver.lookup) or hint
             )
             siblings = {k for k in schema if k not in ("$ref", "description", "summary")}
             ref: TypeExpr = Ref(name)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ..imports import ImportSet
 from ..ir import (
-    NO_CONSTRAINTS,
     Api,
     Definition,
     EnumDef,
@@ -106,8 +105,6 @@ def validated_models(index: Definitions) -> frozenset[PyIdent]:
         if d.required_sets is not None:
             validated.add(d.name)
         for f in d.fields:
-            if type(f.type) is Prim and f.constraints is NO_CONSTRAINTS and not f.is_write_only:
-                continue  # most fields: nothing to check, no model inside
             if _field_checks(f, types):
                 validated.add(d.name)
             for held in types.models_in(f.type):

@@ -571,3 +571,26 @@ paths:
     names = {d.name for d in api.definitions}
     assert "PostThingBodyCircular" in names
     assert "Circular" not in names
+
+
+def test_constraints_read_twice_at_one_place_depend_on_how_it_is_met(tmp_path: Path) -> None:
+    """The constraints found at a place are kept for the next read there, but only for
+    a read of the same kind: one schema reaches the enum `Color` through `allOf` (its
+    values are its type's business) and through `items` (they are checked), in
+    either order, on the same path."""
+    color = "{$ref: '#/components/schemas/Color'}"
+    defs = _schemas(
+        tmp_path,
+        f"""\
+        Color: {{type: string, enum: [red, green]}}
+        M:
+          type: object
+          properties:
+            first_items: {{type: array, items: {color}, allOf: [{color}]}}
+            first_all_of: {{type: array, allOf: [{color}], items: {color}}}
+        """,
+    )
+    for field in _model(defs, "M").fields:
+        items = field.constraints.items
+        assert items is not None and items.choices == ("red", "green"), field.wire_name
+        assert field.constraints.choices is None, field.wire_name

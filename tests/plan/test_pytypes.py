@@ -59,3 +59,40 @@ def test_a_model_named_like_a_container_does_not_share_its_decoder() -> None:
     returns = {d.name: d.returns for d in types.decoders}
     assert returns[container] == "list[Env]"
     assert returns[named] == "ListEnv"
+
+
+def test_type_refs_names_every_reference_in_order() -> None:
+    """What plan keys and class bases read a type's references from: refs inside
+    every kind of container, a discriminator's mapped models, a tuple's items and
+    rest; a model's fields, its additional properties and its base."""
+    from oagen.ir import NO_CONSTRAINTS, Field, LiteralOf, Model, TupleOf
+    from oagen.typeindex import definition_refs, type_refs
+
+    t = UnionOf(
+        (
+            Ref(PyIdent("A")),
+            ListOf(Nullable(Ref(PyIdent("B")))),
+            MapOf(Ref(PyIdent("C"))),
+            TupleOf((Ref(PyIdent("D")), Prim("int")), rest=Ref(PyIdent("E"))),
+            LiteralOf(("x",)),
+        ),
+        Discriminator("kind", (("f", PyIdent("F")), ("g", PyIdent("G")))),
+    )
+    assert type_refs(t) == ["A", "B", "C", "D", "E", "F", "G"]
+    assert type_refs(Prim("str")) == []
+    field = Field(
+        wire_name="u",
+        python_name=PyIdent("u"),
+        type=t,
+        is_required=True,
+        has_default=False,
+        default=None,
+        description=None,
+        constraints=NO_CONSTRAINTS,
+        is_read_only=False,
+        is_write_only=False,
+        is_deprecated=False,
+        pointer="#/u",
+    )
+    model = Model(PyIdent("M"), (field,), Ref(PyIdent("H")), None, "#", None, base=PyIdent("Base"))
+    assert definition_refs(model) == [*"ABCDEFG", "H", "Base"]
