@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 		$(BIN)/python -m pip install --quiet --quiet -e '.[test]'
 	touch $(STAMP)
 
+# npm ci gets a second try after a pause: a registry connection dropped mid-download
+# fails it outright (seen on CI: ECONNABORTED reading a package body)
 $(PRISM): tools/prism/package.json tools/prism/package-lock.json
-	npm ci --prefix tools/prism --no-audit --no-fund --loglevel=error
+	npm ci --prefix tools/prism --no-audit --no-fund --loglevel=error \
+		|| { sleep 10; npm ci --prefix tools/prism --no-audit --no-fund --loglevel=error; }
 	touch $(PRISM)
 
 generate: $(STAMP)
