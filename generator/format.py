@@ -103,6 +103,10 @@ class Batches:
         if python or last:
             self._runs.append(self._pool.submit(self._run))
 
+    def idle(self) -> bool:
+        """Whether the formatter has finished every batch submitted so far."""
+        return all(run.done() for run in self._runs)
+
     def _run(self) -> None:
         """ruff over every file waiting, on one core less than there are while the
         caller still plans (decided as the run starts)."""

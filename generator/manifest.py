@@ -113,6 +113,7 @@ class Formatted:
         self._recorded: dict[str, tuple[Any, Any]] = {}
         self._plans: dict[str, Any] = {}
         self._kept: dict[str, tuple[str, str]] = {}
+        self._folders: set[str] = set()  # see `read_inside`
         # the files taken from disk (as read, and matching the manifest): their digests
         self.digests: dict[str, str] = {}
         data = read_manifest(out)
@@ -154,41 +155,49 @@ class Formatted:
         return self._kept.pop(path)
 
     def _on_disk(self, path: str, formatted: Any) -> str | None:
-        disk = read_inside(self._out, path)
+        disk = read_inside(self._out, path, self._folders)
         if disk is None or sha256(disk) != formatted:
             return None
         self.digests[path] = formatted
         return disk.decode("utf-8")
 
 
-def read_inside(folder: Path, rel: str) -> bytes | None:
+def read_inside(folder: Path, rel: str, folders: set[str] | None = None) -> bytes | None:
     """The bytes of the regular file `folder/rel`, or None when it is missing, not a
     regular file, or reached through a symlink or `..` (an output folder's manifest is
     untrusted input: nothing it names may lead oagen out of the folder).
 
     `rel` is a manifest path: segments joined by "/", none empty, "." or "..". Its
-    folders are checked with `lstat`, the file itself is opened without following a
+    folders are checked with `lstat` (once per run of reads sharing `folders`, the
+    folders found real so far), the file itself is opened without following a
     symlink (and without blocking on a FIFO), then checked through its descriptor."""
     parts = rel.split("/")
     if any(part in _NOT_A_NAME for part in parts):
         return None
-    base = os.fspath(folder)
+    checked = folders if folders is not None else set()
     try:
-        current = base
+        current = os.fspath(folder)
         for part in parts[:-1]:
             current = os.path.join(current, part)
-            if not stat.S_ISDIR(os.lstat(current).st_mode):
-                return None
+            if current not in checked:
+                if not stat.S_ISDIR(os.lstat(current).st_mode):
+                    return None
+                checked.add(current)
         fd = os.open(os.path.join(current, parts[-1]), _OPEN_FLAGS)
     except OSError:
         return None
-    with open(fd, "rb") as file:  # closes the descriptor
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            return file.read()
-        except OSError:
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return None
+        chunks = []
+        while chunk := os.read(fd, info.st_size + 1):  # at once, unless it grew
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 _NOT_A_NAME = frozenset({"", ".", ".."})
@@ -226,9 +235,10 @@ def is_current(spec: Path, out: Path, options: Mapping[str, Any]) -> bool:
     if any(str(key).startswith(("http://", "https://")) for key in inputs):
         return False  # a remote document may have changed: always regenerate
     recorded: dict[str, Any] = data["files"]
+    folders: set[str] = set()
     return (
         _all_match(base, inputs)
-        and all(_digest_of(read_inside(out, p)) == d for p, d in recorded.items())
+        and all(_digest_of(read_inside(out, p, folders)) == d for p, d in recorded.items())
         and _no_extra_files(out, set(recorded))
     )
 

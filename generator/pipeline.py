@@ -155,6 +155,11 @@ def _produce(
             if file.reused:
                 assert formatted is not None
                 files[path], sources[path] = formatted.kept(path)
+                if batch and formatting.idle():
+                    # a regeneration: the batch may not fill for a long time, and
+                    # ruff has nothing to do meanwhile
+                    formatting.submit(batch)
+                    batch, size = {}, 0
                 continue
             text = one(file)
             if path.endswith(".py"):

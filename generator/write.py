@@ -135,13 +135,14 @@ def write(
     staged: list[tuple[Path, Path, str]] = []
     created: list[Path] = []
     checked: set[Path] = set()  # folders that exist and lead nowhere outside `out`
+    folders: set[str] = set()  # see `read_inside`
     try:
         for path in sorted(files, key=lambda p: (p == MANIFEST, p)):  # manifest last
             if path in unchanged:
                 continue
             target = out / _safe_relative(path)
             data = files[path].encode("utf-8")
-            current = read_inside(out, path)
+            current = read_inside(out, path, folders)
             if current == data:
                 continue
             if target.parent not in checked:
@@ -219,9 +220,10 @@ def compare(out: Path, files: Mapping[str, str]) -> CheckResult:
     stale: list[str] = []
     missing: list[str] = []
     diffs: dict[str, str] = {}
+    folders: set[str] = set()  # see `read_inside`
     for path in sorted(files):
         _safe_relative(path)
-        data = read_inside(out, path)
+        data = read_inside(out, path, folders)
         if data is None:
             missing.append(path)
             continue

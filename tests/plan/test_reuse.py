@@ -13,7 +13,20 @@ import pytest
 from oagen import plan as plan_package
 from oagen.builder import build
 from oagen.diagnostics import Diagnostics
-from oagen.ir import Alias, Definition, ListOf, MapOf, Model, Nullable, Prim, PyIdent, Ref
+from oagen.ir import (
+    NO_CONSTRAINTS,
+    Alias,
+    Constraints,
+    Definition,
+    Field,
+    ListOf,
+    MapOf,
+    Model,
+    Nullable,
+    Prim,
+    PyIdent,
+    Ref,
+)
 from oagen.load import load
 from oagen.manifest import MANIFEST
 from oagen.options import Options
@@ -369,6 +382,50 @@ def test_type_expressions_repr_every_field() -> None:
     for value in samples:
         named = ", ".join(f"{f.name}={getattr(value, f.name)!r}" for f in fields(value))
         assert repr(value) == f"{type(value).__qualname__}({named})"
+
+
+def _other(value: Any) -> Any:
+    """A value of the same kind as `value`, and different."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        return value + "x"
+    if value is None:
+        return "x"
+    if isinstance(value, Constraints):
+        return Constraints(min_length=1)
+    if isinstance(value, Prim):
+        return Prim("int")
+    raise AssertionError(value)
+
+
+def test_every_attribute_of_a_field_counts_in_the_plan_keys() -> None:
+    """A module's key sees every attribute of its own models' fields, and of the
+    models it refers to every attribute but the docs (description, pointer)."""
+    field = Field(
+        wire_name="name", python_name=PyIdent("name"), type=Prim("str"), is_required=True,
+        has_default=False, default=None, description=None, constraints=NO_CONSTRAINTS,
+        is_read_only=False, is_write_only=False, is_deprecated=False, pointer="#/p",
+    )  # fmt: skip
+    pet = PyIdent("Pet")
+
+    def keys(f: Field) -> tuple[str, str]:
+        """The key of a module holding a model with field `f`, and of one referring to it."""
+        plan_keys = PlanKeys(
+            Definitions([Model(pet, (f,), None, None, "#/m")]), {}, frozenset(), {}
+        )
+        inputs = frozenset({pet})
+        return plan_keys.key("m.py", "", inputs, inputs), plan_keys.key("r.py", "", inputs)
+
+    own, referred = keys(field)
+    for attribute in fields(Field):
+        changed = keys(replace(field, **{attribute.name: _other(getattr(field, attribute.name))}))
+        documents = attribute.name in ("description", "pointer")
+        assert changed[0] != own, attribute.name
+        assert (changed[1] != referred) is not documents, attribute.name
+    # JSON values told apart as JSON does: 1 and true, 1 and 1.0, "1" and 1
+    for a, b in ((1, True), (0, False), (1, 1.0), ("1", 1)):
+        assert keys(replace(field, default=a)) != keys(replace(field, default=b)), (a, b)
 
 
 def _documented_elsewhere(definition: Definition) -> Definition:

@@ -11,6 +11,7 @@ import pytest
 from oagen import format as formatting
 from oagen import write as writing
 from oagen.cli import main
+from oagen.manifest import read_inside
 from oagen.pipeline import generate_files
 from oagen.write import OutputError, write
 
@@ -123,6 +124,22 @@ def test_no_write_through_a_symlinked_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="leads outside"):
         write(out, generate_files(_changed_spec(tmp_path)).files)
     assert list(elsewhere.iterdir()) == []
+
+
+def test_reads_sharing_the_folders_checked_still_refuse_a_symlinked_one(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "models").mkdir(parents=True)
+    (out / "models" / "a.py").write_bytes(b"a")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.py").write_bytes(b"b")
+    (out / "evil").symlink_to(elsewhere, target_is_directory=True)
+    folders: set[str] = set()
+    assert read_inside(out, "models/a.py", folders) == b"a"
+    assert read_inside(out, "evil/b.py", folders) is None
+    assert read_inside(out, "models/../evil/b.py", folders) is None
+    assert read_inside(out, "models/a.py", folders) == b"a"
+    assert folders == {str(out / "models")}
 
 
 @pytest.mark.parametrize("path", ["../evil.py", "/etc/evil.py", "a/../../evil.py"])
