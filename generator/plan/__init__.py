@@ -20,7 +20,7 @@ from .extensions import class_bases
 from .models import ModelLayout, _models, model_layout, validated_models
 from .readme import _pyproject, _readme
 from .resources import _resource
-from .reuse import PlanKeys, Reusable, Watched
+from .reuse import PlanKeys, Reusable, Watched, by_context
 
 __all__ = [
     "RUNTIME_FILES",
@@ -73,24 +73,27 @@ def plan(
     """
     index = Definitions(api.definitions)
     prefix = api.package_name.replace(".", "/") + "/" if "pyproject" in meta else ""
+    inner = reusable  # the package's files, below `prefix`
     if prefix and reusable is not None:
-        inner = reusable
-        reusable = lambda path, key: inner(prefix + path, key)  # noqa: E731
-    for f in _package(api, index, reusable):
+        outer = reusable
+        inner = lambda path, key: outer(prefix + path, key)  # noqa: E731
+    for f in _package(api, index, inner):
         yield replace(f, path=prefix + f.path) if prefix else f
-    yield FilePlan("README.md", "README.md.jinja", _readme(api, index))
+    yield by_context(FilePlan("README.md", "README.md.jinja", _readme(api, index)), reusable)
     if prefix:
-        yield FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api))
+        pyproject = FilePlan("pyproject.toml", "pyproject.toml.jinja", _pyproject(api))
+        yield by_context(pyproject, reusable)
 
 
 def _package(api: Api, index: Definitions, reusable: Reusable | None) -> Iterator[FilePlan]:
     layout = model_layout(api)
     validated = validated_models(index)
     keys = PlanKeys(index, layout.modules, validated, class_bases(index.by_name, layout.modules))
-    yield FilePlan("__init__.py", "__init__.py.jinja", _init(api))
-    yield FilePlan("_client.py", "_client.py.jinja", _client(api))
+    yield by_context(FilePlan("__init__.py", "__init__.py.jinja", _init(api)), reusable)
+    yield by_context(FilePlan("_client.py", "_client.py.jinja", _client(api)), reusable)
     yield from _models(api, layout, keys, reusable)
-    yield FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api))
+    init = FilePlan("resources/__init__.py", "resources_init.py.jinja", _resources_init(api))
+    yield by_context(init, reusable)
     for resource in resource_list(api):
         yield _resource_file(api, keys, resource, reusable)
     for name, source in runtime_sources().items():

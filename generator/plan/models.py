@@ -29,7 +29,7 @@ from .contexts import (
     ModelsContext,
     ModelsInitContext,
 )
-from .reuse import PlanKeys, Reusable, Watched
+from .reuse import PlanKeys, Reusable, Watched, by_context
 
 
 def _field_doc(f: Field) -> str | None:
@@ -243,7 +243,7 @@ def _models(
     named after it too), the enums in one, and an `__init__` that imports a model's
     module on first use (PEP 562). A module whose plan key `reusable` accepts is not
     planned: the previous output of it is taken (see `reuse`)."""
-    yield _models_init(api, layout.modules)
+    yield by_context(_models_init(api, layout.modules), reusable)
     for module, (names, doc) in layout.groups.items():
         path = f"models/{module}.py"
         members = [keys.index.by_name[name] for name in names]

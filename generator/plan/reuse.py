@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from operator import attrgetter
 from typing import Any
 
@@ -39,8 +39,9 @@ from ..ir import (
     TypeExpr,
 )  # fmt: skip
 from ..typeindex import Definitions, definition_refs, type_refs
+from .common import FilePlan
 
-__all__ = ["PlanKeys", "Reusable", "Watched", "text_digest"]
+__all__ = ["PlanKeys", "Reusable", "Watched", "by_context", "text_digest"]
 
 # (output path, plan key) -> whether the previous output of that path may be taken
 Reusable = Callable[[str, str], bool]
@@ -201,6 +202,18 @@ def _split(definition: Definition | None) -> tuple[bytes, bytes]:
         marshal.dumps((shapes, tuple(map(_FIELD_PLAIN, items)), *records), 2),
         marshal.dumps((texts, tuple(map(_FIELD_DOCS, items))), 2),
     )
+
+
+def by_context(file: FilePlan, reusable: Reusable | None) -> FilePlan:
+    """`file`, planned from the API as a whole (the README, the client, the
+    `__init__`s), keyed by its context: rendering a context gives the same text each
+    time, so when it is the one recorded the previous output of the file is taken
+    without rendering it. Contexts are records of strings and tuples: their repr is
+    all of them."""
+    key = text_digest(f"{file.path}\0{file.template}\0{file.context!r}")
+    if reusable is not None and reusable(file.path, key):
+        return FilePlan(file.path, None, None, key=key, reused=True)
+    return replace(file, key=key)
 
 
 def _sha256(data: bytes) -> str:

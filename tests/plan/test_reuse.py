@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from oagen import pipeline
 from oagen import plan as plan_package
 from oagen.builder import build
 from oagen.diagnostics import Diagnostics
@@ -282,15 +283,49 @@ def test_a_schema_description_is_planned_again_where_it_is_printed(
     assert "Who looks after a pet." in again["models/_pet.py"]
 
 
-def test_keys_are_recorded_for_every_model_and_resource_module(tmp_path: Path) -> None:
+def test_keys_are_recorded_for_every_planned_file(tmp_path: Path) -> None:
     spec = tmp_path / "reuse.json"
     spec.write_text(json.dumps(SPEC), encoding="utf-8")
     files = generate_files(spec, formatter="none").files
     plans = json.loads(files[MANIFEST])["plans"]
-    modules = {p for p in files if p.startswith(("models/", "resources/"))}
-    assert set(plans) == modules - {"models/__init__.py", "resources/__init__.py"}
-    assert {"models/_pet.py", "models/_enums.py", "resources/pets.py"} <= set(plans)
+    assert set(plans) == set(files) - {*plan_package.RUNTIME_FILES, "py.typed", MANIFEST}
+    assert {"models/_pet.py", "models/_enums.py", "resources/pets.py", "README.md"} <= set(plans)
     assert all(len(key) == 64 for key in plans.values())
+
+
+def test_files_planned_from_the_whole_api_are_rendered_when_their_context_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README, the client and the `__init__`s are keyed by their contexts: an
+    operation's summary, which the README prints, renders the README again and no
+    other of them."""
+    rendered: list[str] = []
+    real = pipeline.renderer
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        one = real(*args, **kwargs)
+
+        def render(file: plan_package.FilePlan) -> str:
+            if file.template is not None:
+                rendered.append(file.path)
+            return one(file)
+
+        return render
+
+    monkeypatch.setattr(pipeline, "renderer", spy)
+    spec = tmp_path / "reuse.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    out = tmp_path / "out"
+    write(out, generate_files(spec, formatter="none").files)
+    assert {"README.md", "_client.py", "__init__.py", "models/__init__.py"} <= set(rendered)
+    changed = json.loads(json.dumps(SPEC))
+    _describe_operation(changed)
+    spec.write_text(json.dumps(changed), encoding="utf-8")
+    rendered.clear()
+    again = generate_files(spec, formatter="none", previous=out).files
+    assert rendered == ["resources/pets.py", "README.md"]
+    assert "All the pets." in again["README.md"]
+    assert again == generate_files(spec, formatter="none").files
 
 
 def test_a_base_description_edit_rewrites_only_the_base(tmp_path: Path, planned: list[str]) -> None:
