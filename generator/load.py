@@ -8,6 +8,7 @@ on demand, only when a diagnostic needs one.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,7 @@ class Document:
     positions: Mapping[str, tuple[int, int]] = field(repr=False)
     # False when parsing saw no `$ref` naming another file (then nothing is walked)
     has_file_refs: bool = True
+    digest: str = ""  # the sha256 of the bytes parsed (what the manifest records)
     _json_locator: list[JsonLocator] = field(default_factory=list, repr=False, compare=False)
 
     def locate(self, pointer: str) -> SourceLocation:
@@ -274,17 +276,18 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
         raise fail("the file is not valid UTF-8", line, column) from None
     if not text or text.isspace():  # (no stripped copy of a big text)
         raise fail("the file is empty")
+    digest = hashlib.sha256(raw).hexdigest()
     first = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
     is_json = path.suffix.lower() == ".json" or text[first : first + 1] in ("{", "[")
     try:
         if is_json:
             file_refs: list[str] = []
             data = parse_json(text, file_refs)
-            return Document(key, path, display, data, text, True, {}, bool(file_refs))
+            return Document(key, path, display, data, text, True, {}, bool(file_refs), digest)
         from .yamltext import parse_yaml  # PyYAML only for YAML specs
 
         positions: dict[str, tuple[int, int]] = {}
         data = parse_yaml(text, positions, MAX_DEPTH, MAX_EXPANDED_NODES)
-        return Document(key, path, display, data, text, False, positions)
+        return Document(key, path, display, data, text, False, positions, digest=digest)
     except LoadError as exc:
         raise fail(exc.message, exc.line, exc.column) from None

@@ -15,7 +15,7 @@ from .builder import Selection, build
 from .diagnostics import Diagnostic, Diagnostics
 from .format import Batches, Formatter
 from .ir import Api, Model
-from .load import Document, Spec, load
+from .load import Spec, load
 from .manifest import MANIFEST, Formatted, manifest_text, sha256
 from .options import LoadPolicy, Options, default_package_name
 from .plan import plan
@@ -102,7 +102,7 @@ def generate_files(
     report("building")
     api = build(spec, sink, name, selection, infer_pagination=options.pagination_inference)
     sink.raise_if_errors()
-    inputs = {key: _input_digest(doc) for key, doc in spec.documents.items()}
+    inputs = {key: doc.digest for key, doc in spec.documents.items()}
     # The IR holds all that is left to do: the parsed documents (GitHub's: 40,000
     # containers the garbage collector would walk at each full collection) are
     # dropped; the warnings are located in their texts while ruff formats.
@@ -181,11 +181,3 @@ def _produce(
         dict(sorted(sources.items())),
         plans,
     )
-
-
-def _input_digest(doc: Document) -> str:
-    """What the manifest records for a spec document: the sha256 of a file's bytes as
-    on disk (a later run compares without parsing), of a remote document's text."""
-    if doc.key.startswith(("http://", "https://")):
-        return sha256(doc.text.encode("utf-8"))
-    return sha256(doc.path.read_bytes())

@@ -112,6 +112,7 @@ class _Upgrader:
                 doc.is_json,
                 doc.positions,
                 doc.has_file_refs,
+                doc.digest,
                 original=replace(doc, data=None),
                 sources=sources[key],
             )

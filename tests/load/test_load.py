@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,14 @@ def test_load_missing_file_is_spec_error(tmp_path: Path) -> None:
 def test_load_utf8_bom_accepted(tmp_path: Path) -> None:
     data = load(_write(tmp_path, "s.yaml", "\ufeffa: 1\n")).root.data
     assert data == {"a": 1}
+
+
+@pytest.mark.parametrize("text", ["\ufeffa: 1\r\n", '{"a": 1}'])
+def test_a_document_records_the_digest_of_the_bytes_it_parsed(tmp_path: Path, text: str) -> None:
+    """What the manifest records of a spec file, and what a later run compares with
+    the file's bytes on disk (a BOM and line ends included)."""
+    path = _write(tmp_path, "s.yaml", text)
+    assert load(path).root.digest == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # -- file refs ----------------------------------------------------------------------------
