@@ -4,11 +4,22 @@ source positions of values, computed only when a diagnostic needs one."""
 from __future__ import annotations
 
 import bisect
+import codecs
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["SKIPPER", "WHITESPACE", "JsonLocator", "LoadError", "parse_json"]
+__all__ = [
+    "NO_ESCAPES",
+    "SKIPPER",
+    "WHITESPACE",
+    "Escapes",
+    "JsonLocator",
+    "LoadError",
+    "ascii_text",
+    "parse_json",
+]
 
 
 class LoadError(Exception):
@@ -17,6 +28,85 @@ class LoadError(Exception):
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
+
+
+class Escapes:
+    """Where `ascii_text` wrote non-ASCII characters as JSON escapes: each span of the
+    text (start, end) and how many characters of the file it stands for. Positions
+    are reported in the file's characters."""
+
+    def __init__(self, spans: list[tuple[int, int, int]]) -> None:
+        self.spans = spans
+        self.starts = [start for start, _, _ in spans]
+
+    def column(self, line_start: int, offset: int) -> int:
+        """The 1-based column, in the file's characters, of `offset` on the line that
+        starts at `line_start` (an offset inside a span: its first character)."""
+        column = offset - line_start + 1
+        index = bisect.bisect_left(self.starts, line_start)
+        while index < len(self.spans) and self.spans[index][0] < offset:
+            start, end, chars = self.spans[index]
+            column -= min(end, offset) - start - (chars if offset >= end else 0)
+            index += 1
+        return column
+
+
+NO_ESCAPES = Escapes([])
+_ASCII = bytes(range(128))
+MAX_ESCAPED = 4096  # non-ASCII bytes written as escapes at most (else decoded as they are)
+
+
+def ascii_text(raw: bytes) -> tuple[str, Escapes] | None:
+    """The UTF-8 JSON text `raw` (its BOM dropped) with its non-ASCII characters
+    written as JSON escapes (`\\u00e9`; a surrogate pair above U+FFFF), and where.
+
+    The same JSON value in a string of one byte per character: one emoji makes
+    Python store a whole 13 MB spec at four bytes a character, which decoding,
+    parsing and locating pay for (GitHub's: 0.05 s). None when `raw` has more than
+    `MAX_ESCAPED` such bytes (a text in another script: decoded as it is), or is not
+    valid UTF-8 (the usual decoding reports where)."""
+    body = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
+    if body.isascii():
+        return body.decode("ascii"), NO_ESCAPES
+    others = body.translate(None, _ASCII)
+    if len(others) > MAX_ESCAPED:
+        return None
+    offsets = sorted(i for byte in set(others) for i in _offsets(body, byte))
+    view = memoryview(body)
+    pieces: list[bytes | memoryview] = []
+    spans: list[tuple[int, int, int]] = []
+    done = length = index = 0
+    while index < len(offsets):
+        start = end = offsets[index]
+        while index < len(offsets) and offsets[index] == end:  # a run of them
+            end, index = end + 1, index + 1
+        try:
+            chars = body[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        escaped = json.dumps(chars).encode("ascii")[1:-1]
+        pieces += (view[done:start], escaped)
+        length += start - done
+        spans.append((length, length + len(escaped), len(chars)))
+        length += len(escaped)
+        done = end
+    pieces.append(view[done:])
+    return b"".join(pieces).decode("ascii"), Escapes(spans)
+
+
+def _offsets(data: bytes, byte: int) -> Iterator[int]:
+    """Every offset of `byte` in `data`."""
+    needle = bytes((byte,))
+    index = data.find(needle)
+    while index != -1:
+        yield index
+        index = data.find(needle, index + 1)
+
+
+def position(text: str, offset: int, escapes: Escapes) -> tuple[int, int]:
+    """The line and column (1-based, in the file's characters) of `offset`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, escapes.column(line_start, offset)
 
 
 def _reject_constant(name: str) -> Any:
@@ -52,26 +142,29 @@ def _recording_hook(file_refs: list[str]) -> Any:
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def parse_json(text: str, file_refs: list[str] | None = None) -> Any:
-    """The JSON value of `text`; `$ref`s naming other files are appended to `file_refs`."""
+def parse_json(text: str, file_refs: list[str] | None = None, escapes: Escapes = NO_ESCAPES) -> Any:
+    """The JSON value of `text`; `$ref`s naming other files are appended to `file_refs`.
+    `escapes`: where `ascii_text` wrote the file's characters as escapes (errors are
+    located in the file's characters)."""
     hook = _pairs_hook if file_refs is None else _recording_hook(file_refs)
+
+    def error(message: str, offset: int) -> LoadError:
+        return LoadError(message, *position(text, offset, escapes))
+
     try:
         data = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise LoadError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        raise error(f"invalid JSON: {exc.msg}", exc.pos) from None
     except RecursionError:
         raise LoadError("the document is nested too deeply", 1, 1) from None
     except ValueError as exc:
-        line, column = _find_duplicate(text)
-        raise LoadError(f"invalid JSON: {exc}", line, column) from None
+        raise error(f"invalid JSON: {exc}", _find_duplicate(text)) from None
     for match in _SURROGATE_ESCAPE.finditer(text):  # rare: only then look closer
         try:
             json.loads(f'"{_lone_context(text, match.start())}"').encode("utf-8")
         except UnicodeEncodeError:
-            offset = match.start()
-            line = text.count("\n", 0, offset) + 1
-            column = offset - text.rfind("\n", 0, offset)
-            raise LoadError("a string holds a lone surrogate (not Unicode)", line, column) from None
+            message = "a string holds a lone surrogate (not Unicode)"
+            raise error(message, match.start()) from None
         except ValueError:
             continue
     return data
@@ -85,8 +178,8 @@ def _lone_context(text: str, start: int) -> str:
     return pair + text[start : start + 6] + (after if _SURROGATE_ESCAPE.fullmatch(after) else "")
 
 
-def _find_duplicate(text: str) -> tuple[int, int]:
-    """Line and column of the first key repeated within one JSON object."""
+def _find_duplicate(text: str) -> int:
+    """The offset of the first key repeated within one JSON object."""
     stack: list[set[str] | None] = []
     index, size = 0, len(text)
     while index < size:
@@ -98,7 +191,7 @@ def _find_duplicate(text: str) -> tuple[int, int]:
             keys = stack[-1] if stack else None
             if is_key and keys is not None:
                 if key in keys:
-                    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+                    return index
                 keys.add(key)
             index = end
             continue
@@ -109,7 +202,7 @@ def _find_duplicate(text: str) -> tuple[int, int]:
         elif char in "}]" and stack:
             stack.pop()
         index += 1
-    return 1, 1
+    return 0
 
 
 WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -128,8 +221,9 @@ class JsonLocator:
     values they find.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, escapes: Escapes = NO_ESCAPES) -> None:
         self.text = text
+        self.escapes = escapes  # see `ascii_text`
         self.children: dict[int, _Children] = {}
         self.counted = [0]  # offsets whose line is known, ascending, and their lines
         self.lines = [1]
@@ -158,7 +252,7 @@ class JsonLocator:
         line += self.text.count("\n", start, offset)
         self.counted.insert(index + 1, offset)
         self.lines.insert(index + 1, line)
-        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return line, self.escapes.column(self.text.rfind("\n", 0, offset) + 1, offset)
 
 
 class _Children:

@@ -8,6 +8,7 @@ on demand, only when a diagnostic needs one.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostic, SourceLocation, SpecError, Where, pointer_join
-from .jsontext import JsonLocator, LoadError, parse_json
+from .jsontext import NO_ESCAPES, Escapes, JsonLocator, LoadError, ascii_text, parse_json
 from .options import LoadPolicy
 
 __all__ = ["Document", "LoadPolicy", "Spec", "load", "ref_key", "split_pointer"]
@@ -51,13 +52,14 @@ class Document:
     # False when parsing saw no `$ref` naming another file (then nothing is walked)
     has_file_refs: bool = True
     digest: str = ""  # the sha256 of the bytes parsed (what the manifest records)
+    escapes: Escapes = field(default=NO_ESCAPES, repr=False, compare=False)  # see `ascii_text`
     _json_locator: list[JsonLocator] = field(default_factory=list, repr=False, compare=False)
 
     def locate(self, pointer: str) -> SourceLocation:
         """Line and column of the value at `pointer` (or of its nearest parent)."""
         if self.is_json:
             if not self._json_locator:  # built on first use: most runs never need it
-                self._json_locator.append(JsonLocator(self.text))
+                self._json_locator.append(JsonLocator(self.text, self.escapes))
             line, column = self._json_locator[0].locate(split_pointer(pointer))
             return SourceLocation(self.display, line, column)
         segments = split_pointer(pointer)
@@ -246,6 +248,7 @@ def _spell(path: _Path) -> str:
 
 
 _LEADING_SPACE = re.compile(r"\s*")
+_LEADING_BYTES = re.compile(rb"[ \t\r\n]*")
 
 
 def _load_file(path: Path, key: str, display: str) -> Document:
@@ -268,22 +271,32 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
         loc = SourceLocation(display, line, column)
         return SpecError([Diagnostic("error", message, "", loc)])
 
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise fail("the file is not valid UTF-8", line, column) from None
+    digest = hashlib.sha256(raw).hexdigest()
+    bom = 3 if raw.startswith(codecs.BOM_UTF8) else 0
+    start = _LEADING_BYTES.match(raw, bom).end()  # type: ignore[union-attr]
+    escaped = None
+    if path.suffix.lower() == ".json" or raw[start : start + 1] in (b"{", b"["):
+        escaped = ascii_text(raw)  # JSON, mostly ASCII: the text as ASCII
+    if escaped is not None:
+        text, escapes = escaped
+    else:
+        try:
+            text, escapes = raw.decode("utf-8-sig"), NO_ESCAPES
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise fail("the file is not valid UTF-8", line, column) from None
     if not text or text.isspace():  # (no stripped copy of a big text)
         raise fail("the file is empty")
-    digest = hashlib.sha256(raw).hexdigest()
     first = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
     is_json = path.suffix.lower() == ".json" or text[first : first + 1] in ("{", "[")
     try:
         if is_json:
             file_refs: list[str] = []
-            data = parse_json(text, file_refs)
-            return Document(key, path, display, data, text, True, {}, bool(file_refs), digest)
+            data = parse_json(text, file_refs, escapes)
+            return Document(
+                key, path, display, data, text, True, {}, bool(file_refs), digest, escapes
+            )
         from .yamltext import parse_yaml  # PyYAML only for YAML specs
 
         positions: dict[str, tuple[int, int]] = {}

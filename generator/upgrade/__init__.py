@@ -113,6 +113,7 @@ class _Upgrader:
                 doc.positions,
                 doc.has_file_refs,
                 doc.digest,
+                doc.escapes,
                 original=replace(doc, data=None),
                 sources=sources[key],
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -369,3 +370,61 @@ def test_json_locator_finds_nested_values_decoding_no_text_twice(
         assert text.startswith(value, offset), segments
     spans = sorted(skipped)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
+
+
+# -- JSON read as ASCII ------------------------------------------------------------------
+
+# a line with characters of 2, 3 and 4 bytes (the last one above U+FFFF) before the values
+_WIDE = '{"a": "caf\u00e9 \u2014 \U0001f600", "b": {"c": 1}, "d": [true, "\u00e9\u00e9"], "e": 2}'
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf"])
+def test_json_is_read_as_ascii_with_the_same_value(tmp_path: Path, prefix: bytes) -> None:
+    from oagen.jsontext import ascii_text
+
+    raw = prefix + _WIDE.encode("utf-8")
+    found = ascii_text(raw)
+    assert found is not None
+    text, escapes = found
+    assert text.isascii() and [chars for _, _, chars in escapes.spans] == [1, 1, 1, 2]  # runs
+    assert json.loads(text) == json.loads(_WIDE)
+    assert load(_write(tmp_path, "s.json", raw)).root.data == json.loads(_WIDE)
+
+
+def test_json_mostly_not_ascii_or_not_utf8_is_decoded_as_it_is() -> None:
+    from oagen.jsontext import MAX_ESCAPED, ascii_text
+
+    assert (
+        ascii_text(json.dumps({"a": "\u00e9" * MAX_ESCAPED}, ensure_ascii=False).encode()) is None
+    )
+    assert ascii_text(b'{"a": "caf\xe9"}') is None  # Latin-1: the usual decoding reports it
+    assert ascii_text(b'{"a": 1}') is not None
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"), [("#/b/c", "1"), ("#/d/1", '"\u00e9\u00e9"'), ("#/e", "2")]
+)
+def test_json_positions_count_the_files_characters(
+    tmp_path: Path, pointer: str, value: str
+) -> None:
+    """Columns of values after non-ASCII characters on their line are counted in the
+    file's characters, not in the escapes they are read as."""
+    doc = load(_write(tmp_path, "s.json", ("\n" + _WIDE).encode("utf-8"))).root
+    location = doc.locate(pointer)
+    assert (location.line, location.column) == (2, _WIDE.index(value) + 1)
+
+
+_ERRORS = [
+    ('{"a": "\u00e9\U0001f600", "a": 2}', "duplicate key 'a'", '"a": 2'),
+    ('{"a": "\u00e9\U0001f600", "b": 2,, }', "Expecting property name", ", }"),
+    ('{"a": "\u00e9\U0001f600", "b": "\\ud800"}', "lone surrogate", "\\ud800"),
+]
+
+
+@pytest.mark.parametrize(("text", "fragment", "at"), _ERRORS)
+def test_json_errors_count_the_files_characters(
+    tmp_path: Path, text: str, fragment: str, at: str
+) -> None:
+    (diag,) = _error(_write(tmp_path, "s.json", text)).diagnostics
+    assert fragment in diag.message
+    assert diag.location == SourceLocation(str(tmp_path / "s.json"), 1, text.index(at) + 1)
