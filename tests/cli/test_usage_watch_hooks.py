@@ -47,6 +47,8 @@ def test_watch_regenerates_on_change_and_stops_on_sigint(work: Path) -> None:
     proc = subprocess.Popen(
         [
             sys.executable,
+            "-X",
+            "faulthandler",  # a SIGABRT dumps every thread's stack (see below)
             "-u",
             "-m",
             "oagen",
@@ -75,6 +77,10 @@ def test_watch_regenerates_on_change_and_stops_on_sigint(work: Path) -> None:
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
+    errors: list[str] = []  # stderr, read as it comes (a full pipe would block the watcher)
+    assert proc.stderr is not None
+    drain = threading.Thread(target=lambda: errors.extend(proc.stderr or ()), daemon=True)
+    drain.start()
 
     def wait_for(predicate: object, deadline: float) -> str:
         assert callable(predicate)
@@ -110,7 +116,16 @@ def test_watch_regenerates_on_change_and_stops_on_sigint(work: Path) -> None:
             time.sleep(0.05)
 
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=30)
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler: where each thread is
+            proc.wait(timeout=10)
+            drain.join(timeout=5)
+            stderr = "".join(errors)
+            raise AssertionError(
+                f"no exit after SIGINT; stdout: {seen}; stderr: {stderr}"
+            ) from None
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -123,8 +138,8 @@ def test_watch_regenerates_on_change_and_stops_on_sigint(work: Path) -> None:
             break
         if line is not None:
             seen.append(line)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
+    drain.join(timeout=5)
+    err = "".join(errors)
     assert code == 0, err
     assert seen[-1] == "stopped"
     assert TRACEBACK not in err and "KeyboardInterrupt" not in err, err
