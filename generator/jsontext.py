@@ -103,7 +103,7 @@ def _offsets(data: bytes, byte: int) -> Iterator[int]:
         index = data.find(needle, index + 1)
 
 
-def position(text: str, offset: int, escapes: Escapes) -> tuple[int, int]:
+def _position(text: str, offset: int, escapes: Escapes) -> tuple[int, int]:
     """The line and column (1-based, in the file's characters) of `offset`."""
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, escapes.column(line_start, offset)
@@ -149,7 +149,7 @@ def parse_json(text: str, file_refs: list[str] | None = None, escapes: Escapes =
     hook = _pairs_hook if file_refs is None else _recording_hook(file_refs)
 
     def error(message: str, offset: int) -> LoadError:
-        return LoadError(message, *position(text, offset, escapes))
+        return LoadError(message, *_position(text, offset, escapes))
 
     try:
         data = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)

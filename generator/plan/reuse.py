@@ -38,6 +38,7 @@ from ..ir import (
     PyIdent,
     TypeExpr,
 )  # fmt: skip
+from ..manifest import sha256
 from ..typeindex import Definitions, definition_refs, type_refs
 from .common import FilePlan
 
@@ -150,7 +151,7 @@ class PlanKeys:
         found = self._digests.get(name)
         if found is None:
             shape, docs = _split(self._index.by_name.get(name))
-            found = self._digests[name] = (_sha256(shape), _sha256(docs))
+            found = self._digests[name] = (sha256(shape), sha256(docs))
         return found
 
 
@@ -175,10 +176,11 @@ def _getters(cls: type) -> tuple[_Getter, _Getter]:
 
 # A field's attributes that hold records (written as their reprs), its other ones
 # (strings, booleans and JSON values, which `marshal` writes as they are), its docs.
-_FIELD_RECORDS: tuple[_Getter, ...] = (attrgetter("type"), attrgetter("constraints"))
+_RECORD_NAMES = ("type", "constraints")
+_FIELD_RECORDS: tuple[_Getter, ...] = tuple(attrgetter(n) for n in _RECORD_NAMES)
 _FIELD_NAMES = [f.name for f in fields(Field)]
 _FIELD_PLAIN: _Getter = attrgetter(
-    *(n for n in _FIELD_NAMES if n not in _DOCS and n not in ("type", "constraints"))
+    *(n for n in _FIELD_NAMES if n not in _DOCS and n not in _RECORD_NAMES)
 )
 _FIELD_DOCS: _Getter = attrgetter(*(n for n in _FIELD_NAMES if n in _DOCS))
 
@@ -216,12 +218,8 @@ def by_context(file: FilePlan, reusable: Reusable | None) -> FilePlan:
     return replace(file, key=key)
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def text_digest(text: str) -> str:
-    return _sha256(text.encode("utf-8", "surrogatepass"))
+    return sha256(text.encode("utf-8", "surrogatepass"))
 
 
 def _operation_types(op: Operation) -> Iterator[TypeExpr]:
