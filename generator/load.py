@@ -247,8 +247,7 @@ def _spell(path: _Path) -> str:
     return pointer_join("#", *reversed(keys))
 
 
-_LEADING_SPACE = re.compile(r"\s*")
-_LEADING_BYTES = re.compile(rb"[ \t\r\n]*")
+_LEADING_SPACE = re.compile(rb"\s*")  # before a JSON text's first `{` or `[`
 
 
 def _load_file(path: Path, key: str, display: str) -> Document:
@@ -273,10 +272,9 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
 
     digest = hashlib.sha256(raw).hexdigest()
     bom = 3 if raw.startswith(codecs.BOM_UTF8) else 0
-    start = _LEADING_BYTES.match(raw, bom).end()  # type: ignore[union-attr]
-    escaped = None
-    if path.suffix.lower() == ".json" or raw[start : start + 1] in (b"{", b"["):
-        escaped = ascii_text(raw)  # JSON, mostly ASCII: the text as ASCII
+    first = _LEADING_SPACE.match(raw, bom).end()  # type: ignore[union-attr]
+    is_json = path.suffix.lower() == ".json" or raw[first : first + 1] in (b"{", b"[")
+    escaped = ascii_text(raw) if is_json else None  # JSON, mostly ASCII: read as ASCII
     if escaped is not None:
         text, escapes = escaped
     else:
@@ -288,8 +286,6 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
             raise fail("the file is not valid UTF-8", line, column) from None
     if not text or text.isspace():  # (no stripped copy of a big text)
         raise fail("the file is empty")
-    first = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
-    is_json = path.suffix.lower() == ".json" or text[first : first + 1] in ("{", "[")
     try:
         if is_json:
             file_refs: list[str] = []

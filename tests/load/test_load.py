@@ -98,10 +98,18 @@ def test_load_json_positions(tmp_path: Path) -> None:
     assert (loc.line, loc.column) == (6, 14)
 
 
-def test_load_json_detected_by_content_with_yaml_suffix(tmp_path: Path) -> None:
-    doc = load(_write(tmp_path, "s.yaml", JSON_SPEC)).root
-    assert doc.is_json is True
-    assert doc.locate("#/info/version").line == 3
+@pytest.mark.parametrize("before", ["", "\ufeff \n\t"])
+def test_load_json_detected_by_content_with_yaml_suffix(tmp_path: Path, before: str) -> None:
+    """Decided once, on the file's bytes (a BOM and whitespace before the `{`): then
+    read as ASCII (see `ascii_text`), positions counted in the file's characters."""
+    text = before + JSON_SPEC.replace('"title": "T"', '"title": "T\u00e9\u00e9"')
+    assert text != before + JSON_SPEC
+    doc = load(_write(tmp_path, "s.yaml", text)).root
+    assert doc.is_json is True and doc.text.isascii()
+    assert doc.data["info"]["title"] == "T\u00e9\u00e9"
+    line = 3 + before.count("\n")
+    location = doc.locate("#/info/version")
+    assert (location.line, location.column) == (line, 39)  # 37 without the two \u00e9
 
 
 def test_spec_locate_uses_document_key(tmp_path: Path) -> None:
