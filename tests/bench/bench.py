@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import ast
 import compileall
-import copy
 import json
 import os
 import re
@@ -39,6 +38,7 @@ from typing import Any
 from tests.corpus import corpus
 
 from . import peer, report
+from .examples import fill_required, filled, missing_required, pydantic_class, schema_closure
 from .measure import BenchError, Child, Stats, run_child
 from .report import Measured
 
@@ -368,7 +368,7 @@ class Bench:
             return
         response = self.work / "first-call-response.json"
         schemas = self.github()["components"]["schemas"]
-        full = _fill_required(schemas, schemas["full-repository"], self.example("full-repository"))
+        full = fill_required(schemas, schemas["full-repository"], self.example("full-repository"))
         response.write_text(json.dumps(full), encoding="utf-8")
         command = [
             self.client_python(), HERE / "probes.py", "first-call", side,
@@ -403,22 +403,22 @@ class Bench:
         pydantic = self.pydantic_models(data_dir)
         for schema, example in DECODED:
             value = self.example(example)
-            if missing := _missing_required(schemas, schemas[schema], value):
+            if missing := missing_required(schemas, schemas[schema], value):
                 # The published example breaks its own schema (oagen rejects it with
                 # the JSON path, as pydantic does): timed with placeholders filled in.
-                value = _fill_required(schemas, schemas[schema], value)
+                value = fill_required(schemas, schemas[schema], value)
                 listed = ", ".join(f"`{where}`" for where in missing)
                 self.notes[f"decode.{schema}.defect"] = (
                     f"`{example}` lacks the required {listed} (timed with "
                     f"{'it' if len(missing) == 1 else 'them'} filled in: "
-                    f"{_filled(schemas, schemas[schema], value, missing)})"
+                    f"{filled(schemas, schemas[schema], value, missing)})"
                 )
-                assert not _missing_required(schemas, schemas[schema], value)
+                assert not missing_required(schemas, schemas[schema], value)
             data = data_dir / f"{schema}.json"
             data.write_text(json.dumps(value), encoding="utf-8")
             name = _pascal(schema)
             pydantic_name = (
-                _pydantic_class(pydantic, schemas[schema], name)
+                pydantic_class(pydantic, schemas[schema], name)
                 if isinstance(pydantic, Path)
                 else name
             )
@@ -461,7 +461,7 @@ class Bench:
     def pydantic_models(self, data_dir: Path) -> Path | str:
         """datamodel-codegen's pydantic v2 models of the decoded schemas (and what they use)."""
         schemas = self.github()["components"]["schemas"]
-        needed = _schema_closure(schemas, [schema for schema, _ in DECODED])
+        needed = schema_closure(schemas, [schema for schema, _ in DECODED])
         document = {
             "openapi": self.github()["openapi"],
             "info": {"title": "bench", "version": "1"},
@@ -644,128 +644,6 @@ def _count(side: str, out: Path, child: Child) -> object:
             for node in ast.parse(module.read_text(encoding="utf-8")).body
         )
     return operations, models
-
-
-def _pydantic_class(module: Path, schema: dict[str, Any], preferred: str) -> str:
-    """The class datamodel-codegen made for `schema`: the one with exactly its properties
-    (an inline object elsewhere, like `issue.pull_request`, may take the plain name)."""
-    wanted = set(schema.get("properties", {}))
-    matches = []
-    for node in ast.parse(module.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.ClassDef) and _pydantic_fields(node) == wanted:
-            matches.append(node.name)
-    return preferred if preferred in matches or not matches else matches[0]
-
-
-def _pydantic_fields(node: ast.ClassDef) -> set[str]:
-    """The JSON names of a pydantic model's fields: their aliases, else their names."""
-    fields = set()
-    for statement in node.body:
-        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            aliases = [
-                keyword.value.value
-                for call in ast.walk(statement)
-                if isinstance(call, ast.Call)
-                for keyword in call.keywords
-                if keyword.arg == "alias" and isinstance(keyword.value, ast.Constant)
-            ]
-            fields.add(aliases[0] if aliases else statement.target.id)
-    return fields
-
-
-def _schema_closure(schemas: dict[str, Any], names: list[str]) -> set[str]:
-    """`names` and every component schema they reference, transitively."""
-    seen: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo += re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(schemas[name]))
-    return seen
-
-
-def _missing_required(
-    schemas: dict[str, Any], schema: Any, value: Any, path: str = "$"
-) -> list[str]:
-    """Where `value` lacks a property its schema requires (following $ref, allOf, items)."""
-    while isinstance(schema, dict) and "$ref" in schema:
-        schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
-    if not isinstance(schema, dict):
-        return []
-    found = [
-        where
-        for part in schema.get("allOf", [])
-        for where in _missing_required(schemas, part, value, path)
-    ]
-    if isinstance(value, dict):
-        found += [f"{path}.{name}" for name in schema.get("required", []) if name not in value]
-        for name, subschema in schema.get("properties", {}).items():
-            found += _missing_required(schemas, subschema, value.get(name), f"{path}.{name}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _missing_required(schemas, schema.get("items"), item, f"{path}[{index}]")
-    return found
-
-
-def _deref(schemas: dict[str, Any], schema: Any) -> Any:
-    while isinstance(schema, dict) and "$ref" in schema:
-        schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
-    return schema
-
-
-def _placeholder(schemas: dict[str, Any], schema: Any) -> Any:
-    """A value of `schema`'s type: its example, first enum value, or an empty one."""
-    schema = _deref(schemas, schema)
-    if not isinstance(schema, dict):
-        return None
-    for key in ("example", "default"):
-        if key in schema:
-            return copy.deepcopy(schema[key])
-    if isinstance(schema.get("enum"), list) and schema["enum"]:
-        return schema["enum"][0]
-    for key in ("allOf", "anyOf", "oneOf"):
-        if schema.get(key):
-            return _placeholder(schemas, schema[key][0])
-    kind = schema.get("type")
-    kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
-    if kind == "object" or "properties" in schema:
-        return _fill_required(schemas, schema, {})
-    empty = {"string": "", "integer": 0, "number": 0, "boolean": False, "array": []}
-    return empty.get(kind) if isinstance(kind, str) else None
-
-
-def _fill_required(schemas: dict[str, Any], schema: Any, value: Any) -> Any:
-    """A copy of `value` with every property its schema requires and it lacks added
-    (`_placeholder`), following $ref, allOf and items like `_missing_required`."""
-    schema = _deref(schemas, schema)
-    if not isinstance(schema, dict):
-        return value
-    for part in schema.get("allOf", []):
-        value = _fill_required(schemas, part, value)
-    properties = schema.get("properties", {})
-    if isinstance(value, dict):
-        value = dict(value)
-        for name in schema.get("required", []):
-            if name not in value:
-                value[name] = _placeholder(schemas, properties.get(name, {}))
-        for name, subschema in properties.items():
-            if name in value:
-                value[name] = _fill_required(schemas, subschema, value[name])
-    elif isinstance(value, list):
-        value = [_fill_required(schemas, schema.get("items"), item) for item in value]
-    return value
-
-
-def _filled(schemas: dict[str, Any], schema: Any, value: Any, where: list[str]) -> str:
-    """`$.a = false, $.b[0].c = 'Team'`: the values `_fill_required` put at `where`."""
-    shown = []
-    for path in where:
-        current = value
-        for step in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path):
-            current = current[step[0]] if step[0] else current[int(step[1])]
-        shown.append(f"`{path} = {json.dumps(current)}`")
-    return ", ".join(shown)
 
 
 def _import_microseconds(stderr: str, package: str) -> int:
