@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -26,6 +26,7 @@ from . import __version__
 __all__ = [
     "MANIFEST",
     "Formatted",
+    "extra_files",
     "generator_digest",
     "is_current",
     "manifest_text",
@@ -239,7 +240,7 @@ def is_current(spec: Path, out: Path, options: Mapping[str, Any]) -> bool:
     return (
         _all_match(base, inputs)
         and all(_digest_of(read_inside(out, p, folders)) == d for p, d in recorded.items())
-        and _no_extra_files(out, set(recorded))
+        and not extra_files(out, {MANIFEST, *recorded})
     )
 
 
@@ -258,10 +259,23 @@ def _digest_of(data: bytes | None) -> str | None:
     return None if data is None else sha256(data)
 
 
-def _no_extra_files(out: Path, recorded: set[str]) -> bool:
-    for item in out.rglob("*"):
-        if item.is_file() and "__pycache__" not in item.parts:
-            rel = item.relative_to(out).as_posix()
-            if rel != MANIFEST and rel not in recorded:
-                return False
-    return True
+def extra_files(out: Path, known: Collection[str]) -> list[str]:
+    """The files below `out` whose manifest paths are not in `known`, in path order
+    (`__pycache__` folders passed over; symlinked folders not followed)."""
+    found: list[str] = []
+    pending = [("", os.fspath(out))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    rel = prefix + entry.name
+                    if entry.name == "__pycache__":
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((rel + "/", entry.path))
+                    elif entry.is_file() and rel not in known:
+                        found.append(rel)
+        except OSError:
+            continue  # gone, or not a folder
+    return sorted(found, key=lambda rel: rel.split("/"))

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .manifest import MANIFEST, read_inside, read_manifest
+from .manifest import MANIFEST, extra_files, read_inside, read_manifest
 
 __all__ = [
     "MANIFEST",
@@ -200,19 +200,6 @@ def _write_new(out: Path, files: Mapping[str, str]) -> WriteResult:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return WriteResult(tuple(order), ())
-
-
-def extra_files(out: Path, files: Mapping[str, str]) -> list[str]:
-    """Files in `out` that are not among `files` (nor Python's `__pycache__`)."""
-    if not out.is_dir():
-        return []
-    return [
-        rel
-        for item in sorted(out.rglob("*"))
-        if item.is_file()
-        and "__pycache__" not in item.parts
-        and (rel := item.relative_to(out).as_posix()) not in files
-    ]
 
 
 def compare(out: Path, files: Mapping[str, str]) -> CheckResult:

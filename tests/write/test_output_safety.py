@@ -11,7 +11,7 @@ import pytest
 from oagen import format as formatting
 from oagen import write as writing
 from oagen.cli import main
-from oagen.manifest import read_inside
+from oagen.manifest import extra_files, read_inside
 from oagen.pipeline import generate_files
 from oagen.write import OutputError, write
 
@@ -239,3 +239,23 @@ def test_a_symlinked_generated_file_is_replaced_not_followed(tmp_path: Path) -> 
     assert main(["check", str(MINIMAL), "-o", str(out)]) == 1
     assert main(["generate", str(MINIMAL), "-o", str(out)]) == 0
     assert not target.is_symlink() and target.read_bytes() == elsewhere.read_bytes()
+
+
+def test_extra_files_lists_what_the_manifest_does_not_know(tmp_path: Path) -> None:
+    """Files below the folder that are not known, as manifest paths in path order:
+    `__pycache__` passed over, a symlink to a file counted, a symlinked folder (which
+    may lead anywhere) not walked."""
+    out = tmp_path / "out"
+    for rel in ("a.py", "a/b.py", "a-b.py", "a/__pycache__/b.cpython-311.pyc", "z/y/x.txt"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x = 1\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.py").write_text("x = 1\n", encoding="utf-8")
+    (out / "linked").symlink_to(outside, target_is_directory=True)
+    (out / "z" / "to_file.py").symlink_to(outside / "secret.py")
+    (out / "dangling.py").symlink_to(tmp_path / "nowhere.py")
+    assert extra_files(out, {"a.py"}) == ["a/b.py", "a-b.py", "z/to_file.py", "z/y/x.txt"]
+    assert extra_files(out, {"a.py", "a/b.py", "a-b.py", "z/to_file.py", "z/y/x.txt"}) == []
+    assert extra_files(tmp_path / "missing", set()) == []
+    assert extra_files(out / "a.py", set()) == []  # not a folder
