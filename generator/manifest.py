@@ -267,15 +267,19 @@ def extra_files(out: Path, known: Collection[str]) -> list[str]:
     while pending:
         prefix, folder = pending.pop()
         try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    rel = prefix + entry.name
-                    if entry.name == "__pycache__":
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append((rel + "/", entry.path))
-                    elif entry.is_file() and rel not in known:
-                        found.append(rel)
+            with os.scandir(folder) as listing:
+                entries = list(listing)
         except OSError:
             continue  # gone, or not a folder
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                if entry.name == "__pycache__":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", entry.path))
+                elif entry.is_file() and rel not in known:
+                    found.append(rel)
+            except OSError:
+                continue  # gone meanwhile, or a link that cannot be followed
     return sorted(found, key=lambda rel: rel.split("/"))

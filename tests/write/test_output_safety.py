@@ -244,7 +244,7 @@ def test_a_symlinked_generated_file_is_replaced_not_followed(tmp_path: Path) -> 
 def test_extra_files_lists_what_the_manifest_does_not_know(tmp_path: Path) -> None:
     """Files below the folder that are not known, as manifest paths in path order:
     `__pycache__` passed over, a symlink to a file counted, a symlinked folder (which
-    may lead anywhere) not walked."""
+    may lead anywhere) not walked, a link that cannot be followed not a file."""
     out = tmp_path / "out"
     for rel in ("a.py", "a/b.py", "a-b.py", "a/__pycache__/b.cpython-311.pyc", "z/y/x.txt"):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -255,6 +255,8 @@ def test_extra_files_lists_what_the_manifest_does_not_know(tmp_path: Path) -> No
     (out / "linked").symlink_to(outside, target_is_directory=True)
     (out / "z" / "to_file.py").symlink_to(outside / "secret.py")
     (out / "dangling.py").symlink_to(tmp_path / "nowhere.py")
+    for name in ("loop.py", "z/y/loop.py"):  # ELOOP: passed over, the folder's rest read
+        (out / name).symlink_to(out / name)
     assert extra_files(out, {"a.py"}) == ["a/b.py", "a-b.py", "z/to_file.py", "z/y/x.txt"]
     assert extra_files(out, {"a.py", "a/b.py", "a-b.py", "z/to_file.py", "z/y/x.txt"}) == []
     assert extra_files(tmp_path / "missing", set()) == []
