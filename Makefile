@@ -56,9 +56,7 @@ corpus: $(STAMP)
 	$(BIN)/python -m tests.corpus.corpus --write-results
 
 # oagen against openapi-python-client 0.29.1 on GitHub, Stripe and loket.nl (several
-# minutes); the peer is installed into .cache/bench/. Writes BENCHMARKS.md. oagen's
-# bytecode is compiled first, as a user's install has it (the sources may have changed
-# since the install, and where PYTHONDONTWRITEBYTECODE is set no run writes it).
+# minutes); the peer is installed into .cache/bench/. Writes BENCHMARKS.md (the bench
+# compiles oagen's bytecode first, as a user's install has it).
 bench: $(STAMP)
-	$(BIN)/python -m compileall -q generator
 	$(BIN)/python -m tests.bench.bench --write
