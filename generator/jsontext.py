@@ -140,6 +140,8 @@ def _recording_hook(file_refs: list[str]) -> Any:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_LOW_SURROGATE = re.compile(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
 def parse_json(text: str, file_refs: list[str] | None = None, escapes: Escapes = NO_ESCAPES) -> Any:
@@ -159,23 +161,37 @@ def parse_json(text: str, file_refs: list[str] | None = None, escapes: Escapes =
         raise LoadError("the document is nested too deeply", 1, 1) from None
     except ValueError as exc:
         raise error(f"invalid JSON: {exc}", _find_duplicate(text)) from None
-    for match in _SURROGATE_ESCAPE.finditer(text):  # rare: only then look closer
-        try:
-            json.loads(f'"{_lone_context(text, match.start())}"').encode("utf-8")
-        except UnicodeEncodeError:
-            message = "a string holds a lone surrogate (not Unicode)"
-            raise error(message, match.start()) from None
-        except ValueError:
-            continue
+    lone = _lone_surrogate(text)
+    if lone is not None:
+        raise error("a string holds a lone surrogate (not Unicode)", lone)
     return data
 
 
-def _lone_context(text: str, start: int) -> str:
-    """The `\\uXXXX` escape at `start` with the one that may pair with it."""
-    before = text[start - 6 : start] if start >= 6 else ""
-    pair = before if _SURROGATE_ESCAPE.fullmatch(before) else ""
-    after = text[start + 6 : start + 12]
-    return pair + text[start : start + 6] + (after if _SURROGATE_ESCAPE.fullmatch(after) else "")
+def _lone_surrogate(text: str) -> int | None:
+    """The offset of the first `\\uXXXX` escape of a surrogate that no other one
+    pairs with, if any. Only escapes count: in `"[\\\\uD800-\\\\uDBFF]"` (a regular
+    expression, as AWS's specs have them) the backslash is escaped and `uD800` is text."""
+    for match in _SURROGATE_ESCAPE.finditer(text):  # rare: only then look closer
+        start = match.start()
+        if not _is_escape(text, start):
+            continue
+        if _HIGH_SURROGATE.match(text, start):
+            if not _LOW_SURROGATE.match(text, start + 6):
+                return start
+        elif not (
+            start >= 6 and _HIGH_SURROGATE.match(text, start - 6) and _is_escape(text, start - 6)
+        ):
+            return start
+    return None
+
+
+def _is_escape(text: str, start: int) -> bool:
+    """Whether the backslash at `start` begins an escape (an even number of
+    backslashes before it: they escape each other, not it)."""
+    index = start
+    while index > 0 and text[index - 1] == "\\":
+        index -= 1
+    return (start - index) % 2 == 0
 
 
 def _find_duplicate(text: str) -> int:

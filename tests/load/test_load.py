@@ -426,7 +426,27 @@ _ERRORS = [
     ('{"a": "\u00e9\U0001f600", "a": 2}', "duplicate key 'a'", '"a": 2'),
     ('{"a": "\u00e9\U0001f600", "b": 2,, }', "Expecting property name", ", }"),
     ('{"a": "\u00e9\U0001f600", "b": "\\ud800"}', "lone surrogate", "\\ud800"),
+    # an escaped backslash, then a real escape of a low surrogate that nothing pairs
+    ('{"a": "\u00e9", "b": "\\\\uD800\\uDC00"}', "lone surrogate", "\\uDC00"),
+    ('{"a": "\u00e9", "b": "\\\\\\uDBFF"}', "lone surrogate", "\\uDBFF"),
+    ('{"a": "\u00e9", "b": "\\uD83D\\uD83D\\uDE00"}', "lone surrogate", "\\uD83D\\uD83D"),
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # AWS's specs (appflow, dynamodb, glue, sagemaker...): regular expressions that
+        # spell surrogate ranges, with the backslash escaped (text, not escapes)
+        r'{"x-pattern": "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*"}',
+        r'{"a": "\\\\uDC00 \\\\\\\\uD800", "b": "\ud83d\ude00", "c": "\uD83D\uDE00\\uDFFF"}',
+    ],
+)
+def test_json_escaped_backslashes_before_u_are_no_surrogates(tmp_path: Path, text: str) -> None:
+    """`\\\\uD800` in a JSON string is a backslash and the text `uD800`; a pair of
+    escapes is one character. Neither is a lone surrogate."""
+    doc = load(_write(tmp_path, "s.json", text)).root
+    assert doc.data == json.loads(text)
 
 
 @pytest.mark.parametrize(("text", "fragment", "at"), _ERRORS)
