@@ -27,7 +27,7 @@ from .docs import doc_text
 from .encoding import body_encoding
 from .media import accept_list, body_hints, body_kind, is_json, pick_media
 from .objects import as_list, json_value
-from .routes import route
+from .routes import TEMPLATE_VAR, Route, route
 from .schemas import SchemaBuilder
 from .streams import StreamBuilder
 
@@ -42,7 +42,6 @@ _DEFAULT_STYLE: dict[ParamLocation, str] = {
     "querystring": "querystring",
 }  # fmt: skip
 _FORM = "application/x-www-form-urlencoded"
-_TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token (header, cookie names)
 _STATUS_KEY = re.compile(r"[1-5](?:[0-9][0-9]|XX)|DEFAULT")  # upper-cased response keys
 _EMPTY_STATUSES = frozenset({"204", "205", "304"})
@@ -105,13 +104,20 @@ class OperationBuilder:
         """The operation `op` (at `where`) of `item`, sent with the HTTP `method`."""
         check_servers(op.get("servers"), where.child("servers"), self._sink)
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
-        path = route(path, self._query_names(item, op, where), where, self._sink)
+        sent = route(
+            path,
+            self._param_names(item, op, where, "query"),
+            self._param_names(item, op, where, "path"),
+            where,
+            self._sink,
+        )
+        path = sent.path
         hint = op_id or f"{method.lower()} {path}"
         op_name = pascal(hint, "Operation")
         bodies = self._bodies(op.get("requestBody"), where.child("requestBody"), op_name)
         # several media types: the methods take `content_type=` too
         reserved = PARAM_RESERVED | {"content_type"} if len(bodies) > 1 else PARAM_RESERVED
-        params = self._params(path, item, item_where, op, where, op_name, reserved)
+        params = self._params(sent, item, item_where, op, where, op_name, reserved)
         tags = op.get("tags")
         tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
         successes, errors, accept = self._responses(
@@ -151,7 +157,7 @@ class OperationBuilder:
 
     def _params(
         self,
-        path: str,
+        sent: Route,
         item: dict[str, Any],
         item_where: Where,
         op: dict[str, Any],
@@ -189,8 +195,15 @@ class OperationBuilder:
                         param_where.child("name"),
                     )
                 raw[(location, name)] = (param, param_where)
+        # path parameters the path key's query string sends (see `route`): by the
+        # query parameter's name on the wire, by their own in the method's signature
+        declared: dict[tuple[ParamLocation, str], str] = {}
+        for var, wire in sent.to_query.items():
+            if ("path", var) in raw and ("query", wire) not in raw:
+                raw[("query", wire)] = raw.pop(("path", var))
+                declared[("query", wire)] = var
         self._check_querystring(raw)
-        template_vars = _TEMPLATE_VAR.findall(path)
+        template_vars = TEMPLATE_VAR.findall(sent.path)
         declared_path = {name for (loc, name) in raw if loc == "path"}
         for var in template_vars:
             if var not in declared_path:
@@ -219,7 +232,8 @@ class OperationBuilder:
                 schema = entry.get("schema")
                 schema_where = param_where.child("content", media, "schema")
                 json_encoded = is_json(str(media).lower())
-            hint = op_name + pascal(name, "Param")
+            own = declared.get((location, name), name)
+            hint = op_name + pascal(own, "Param")
             ptype = self._schemas.type_of(schema if schema is not None else {}, schema_where, hint)
             found = self._resolver.deref(schema, schema_where) if isinstance(schema, dict) else None
             resolved = found[0] if found is not None and isinstance(found[0], dict) else {}
@@ -234,7 +248,7 @@ class OperationBuilder:
             params.append(
                 Param(
                     wire_name=name,
-                    python_name=table.claim(snake(name, "param")),
+                    python_name=table.claim(snake(own, "param")),
                     location=location,
                     type=ptype,
                     is_required=location == "path" or param.get("required") is True,
@@ -253,15 +267,17 @@ class OperationBuilder:
             )
         return tuple(params)
 
-    def _query_names(self, item: dict[str, Any], op: dict[str, Any], where: Where) -> set[str]:
-        """The names of the `in: query` parameters of an operation (and of its path)."""
+    def _param_names(
+        self, item: dict[str, Any], op: dict[str, Any], where: Where, location: str
+    ) -> set[str]:
+        """The names of the parameters `in: location` of an operation (and of its path)."""
         return {
             name
             for source in (item, op)
             for value in as_list(source.get("parameters"))
             if (found := self._resolver.deref(value, where)) is not None
             and isinstance(found[0], dict)
-            and found[0].get("in") == "query"
+            and found[0].get("in") == location
             and isinstance(name := found[0].get("name"), str)
         }
 
@@ -451,7 +467,7 @@ def check_servers(servers: Any, where: Where, sink: Diagnostics) -> None:
             continue
         variables = server.get("variables")
         declared = variables if isinstance(variables, dict) else {}
-        for name in _TEMPLATE_VAR.findall(url):
+        for name in TEMPLATE_VAR.findall(url):
             var = declared.get(name)
             if not isinstance(var, dict) or var.get("default") is None:
                 sink.warning(
@@ -479,7 +495,7 @@ def server_url(servers: Any, base: str | None) -> str | None:
         default = var.get("default") if isinstance(var, dict) else None
         return str(default) if default is not None else match.group(0)
 
-    url = _TEMPLATE_VAR.sub(substitute, url)
+    url = TEMPLATE_VAR.sub(substitute, url)
     if base is not None and not url.startswith(("http://", "https://")):
         url = urljoin(base + "/", url)
     if not url.startswith(("http://", "https://")) or "{" in url:

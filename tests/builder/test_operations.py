@@ -450,6 +450,64 @@ paths:
     assert (ops["list_items"].path, ops["list_beta_items"].path) == ("/items", "/items?beta=true")
 
 
+def test_build_query_string_in_path_may_name_path_parameters(tmp_path: Path) -> None:
+    """ClickSend's `/voice/history?date_from={date_from}` and learnifier.com's
+    `/users/{userid}/pic?key={APIKEY}` declare those variables `in: path`: each is a
+    query parameter, by the pair's name on the wire and its own in the signature."""
+    api, diags = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths:
+  /users/{userid}/pic?key={APIKEY}&size=small:
+    get:
+      parameters:
+        - {name: APIKEY, in: path, required: true, schema: {type: string}}
+        - {name: userid, in: path, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+""",
+    )
+    assert _errors(diags) == []
+    (warning,) = [d for d in diags if d.severity == "warning"]
+    assert warning.message == (
+        "the path holds a query string ('?key={APIKEY}&size=small'): '?size=small' is sent "
+        "with every call; path parameter 'APIKEY' is sent as the query parameter 'key'"
+    )
+    (op,) = _ops(api).values()
+    assert op.path == "/users/{userid}/pic?size=small"
+    assert [(p.location, p.wire_name, p.python_name, p.is_required) for p in op.params] == [
+        ("path", "userid", "userid", True),
+        ("query", "key", "apikey", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "/users/{id}?user={id}",  # the path uses it already
+        "/users?a={id}&b={id}",  # sent under two names
+        "/users?limit={id}",  # a query parameter of that name is declared too
+    ],
+)
+def test_build_query_string_in_path_cannot_send_a_path_parameter_twice(
+    tmp_path: Path, key: str
+) -> None:
+    _, diags = _build(
+        tmp_path,
+        HEAD_31
+        + f"""\
+paths:
+  {key}:
+    get:
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string}}}}
+        - {{name: limit, in: query, schema: {{type: integer}}}}
+      responses: {{'200': {{description: ok}}}}
+""",
+    )
+    assert any("the path holds a query string" in d.message for d in _errors(diags))
+
+
 def test_build_query_string_in_path_with_an_undeclared_variable_is_an_error(
     tmp_path: Path,
 ) -> None:

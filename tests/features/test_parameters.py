@@ -329,8 +329,26 @@ paths:
         - {name: query, in: query, required: true, schema: {type: string}}
         - {name: page, in: query, schema: {type: integer}}
       responses: {'204': {description: done}}
+  /users/{userid}/pic?key={APIKEY}:
+    get:
+      operationId: userPicture
+      parameters:
+        - {name: userid, in: path, required: true, schema: {type: string}}
+        - {name: APIKEY, in: path, required: true, schema: {type: string}}
+      responses: {'204': {description: done}}
 """,
 )
+
+
+def test_path_parameters_a_path_keys_query_string_names_are_sent_as_query_values(
+    package: Any,
+) -> None:
+    """learnifier.com's `/users/{userid}/pic?key={APIKEY}` (ClickSend's and icons8's
+    are alike), `APIKEY` declared `in: path`: sent as the query parameter `key`,
+    encoded as a query value (its `&`, `=` and `#` stay in it)."""
+    pkg = package(PATH_QUERY)
+    _, req = call(pkg, lambda c: c.user_picture("u 1", apikey="a&b=c#d"), Reply(204))
+    assert str(req.url) == f"{BASE}/users/u%201/pic?key=a%26b%3Dc%23d"
 
 
 def test_query_strings_written_in_path_keys_go_on_the_wire_once(package: Any) -> None:
