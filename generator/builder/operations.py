@@ -26,7 +26,7 @@ from ..resolve import Resolver
 from .docs import doc_text
 from .encoding import body_encoding
 from .media import accept_list, body_hints, body_kind, is_json, pick_media
-from .objects import as_list, json_value
+from .objects import json_value
 from .routes import TEMPLATE_VAR, Route, route
 from .schemas import SchemaBuilder
 from .streams import StreamBuilder
@@ -104,13 +104,7 @@ class OperationBuilder:
         """The operation `op` (at `where`) of `item`, sent with the HTTP `method`."""
         check_servers(op.get("servers"), where.child("servers"), self._sink)
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
-        sent = route(
-            path,
-            self._param_names(item, op, where, "query"),
-            self._param_names(item, op, where, "path"),
-            where,
-            self._sink,
-        )
+        sent = route(path, item, op, where, self._resolver, self._sink)
         path = sent.path
         hint = op_id or f"{method.lower()} {path}"
         op_name = pascal(hint, "Operation")
@@ -195,13 +189,8 @@ class OperationBuilder:
                         param_where.child("name"),
                     )
                 raw[(location, name)] = (param, param_where)
-        # path parameters the path key's query string sends (see `route`): by the
-        # query parameter's name on the wire, by their own in the method's signature
-        declared: dict[tuple[ParamLocation, str], str] = {}
-        for var, wire in sent.to_query.items():
-            if ("path", var) in raw and ("query", wire) not in raw:
-                raw[("query", wire)] = raw.pop(("path", var))
-                declared[("query", wire)] = var
+        # the path parameters its query string sends: their own names, by new keys
+        declared = sent.relocate(raw)
         self._check_querystring(raw)
         template_vars = TEMPLATE_VAR.findall(sent.path)
         declared_path = {name for (loc, name) in raw if loc == "path"}
@@ -266,20 +255,6 @@ class OperationBuilder:
                 )
             )
         return tuple(params)
-
-    def _param_names(
-        self, item: dict[str, Any], op: dict[str, Any], where: Where, location: str
-    ) -> set[str]:
-        """The names of the parameters `in: location` of an operation (and of its path)."""
-        return {
-            name
-            for source in (item, op)
-            for value in as_list(source.get("parameters"))
-            if (found := self._resolver.deref(value, where)) is not None
-            and isinstance(found[0], dict)
-            and found[0].get("in") == location
-            and isinstance(name := found[0].get("name"), str)
-        }
 
     def _check_querystring(
         self, raw: dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]]

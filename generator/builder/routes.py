@@ -6,16 +6,22 @@ not allow but real specs have (medium.com's `/search?query={query}`, OpenAI's
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from ..diagnostics import Diagnostics, Where
+from ..ir import ParamLocation
+from ..resolve import Resolver
+from .objects import as_list
 
 __all__ = ["TEMPLATE_VAR", "Route", "route"]
 
 _TEMPLATE_PAIR = re.compile(r"([^=&{}]+)=\{([^{}]+)\}")
 _FIXED_PAIR = re.compile(r"[^=&{}]+(?:=[^&{}]*)?")
 TEMPLATE_VAR = re.compile(r"\{([^{}]*)\}")  # a `{name}` of a path or server URL template
+
+
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +32,30 @@ class Route:
     path: str
     to_query: dict[str, str] = field(default_factory=dict)
 
+    def relocate(
+        self, params: dict[tuple[ParamLocation, str], _V]
+    ) -> dict[tuple[ParamLocation, str], str]:
+        """Moves the path parameters the query string sends in `params` (by location
+        and name) to the query, under the name they are sent by; returns their own
+        names (the method's arguments), by their new keys."""
+        own: dict[tuple[ParamLocation, str], str] = {}
+        for var, wire in self.to_query.items():
+            if ("path", var) in params and ("query", wire) not in params:
+                params[("query", wire)] = params.pop(("path", var))
+                own[("query", wire)] = var
+        return own
+
 
 def route(
     path: str,
-    query_names: Collection[str],
-    path_names: Collection[str],
+    item: dict[str, Any],
+    op: dict[str, Any],
     where: Where,
+    resolver: Resolver,
     sink: Diagnostics,
 ) -> Route:
-    """The path an operation is sent to, given its path key `path`.
+    """The path an operation (`op`, of the path item `item`) is sent to, given its
+    path key `path`.
 
     In a query string written into the key, a `name={name}` pair of a declared query
     parameter is left out (the parameter sends it: the same bytes on the wire); so is
@@ -46,6 +67,8 @@ def route(
     route_part, mark, query = path.partition("?")
     if not mark:
         return Route(path)
+    query_names = _param_names(item, op, where, resolver, "query")
+    path_names = _param_names(item, op, where, resolver, "path")
     in_route = set(TEMPLATE_VAR.findall(route_part))
     fixed: list[str] = []
     to_query: dict[str, str] = {}
@@ -82,3 +105,18 @@ def route(
     )
     sink.warning(f"the path holds a query string ({'?' + query!r}): " + "; ".join(said), where)
     return Route(route_part + kept, to_query)
+
+
+def _param_names(
+    item: dict[str, Any], op: dict[str, Any], where: Where, resolver: Resolver, location: str
+) -> set[str]:
+    """The names of the parameters `in: location` of an operation (and of its path)."""
+    return {
+        name
+        for source in (item, op)
+        for value in as_list(source.get("parameters"))
+        if (found := resolver.deref(value, where)) is not None
+        and isinstance(found[0], dict)
+        and found[0].get("in") == location
+        and isinstance(name := found[0].get("name"), str)
+    }
