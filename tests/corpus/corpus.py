@@ -134,14 +134,19 @@ def fetch(specs: list[str]) -> dict[str, Path]:
             subprocess.run(
                 ["npm", "pack", name, "--silent"], cwd=CACHE, check=True, stdout=subprocess.DEVNULL
             )
+        wanted_names = {f"package/{member}": member for member in members}
         with tarfile.open(archive) as tar:
-            for member in members:
-                info = tar.getmember(f"package/{member}")
+            for info in tar:  # in the archive's order: one pass over the gzip stream
+                member = wanted_names.pop(info.name, None)
+                if member is None:
+                    continue
                 data = tar.extractfile(info)
                 assert data is not None
                 target = CACHE / package / member
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data.read())
+        if wanted_names:
+            raise KeyError(f"not in {tarball}: {', '.join(sorted(wanted_names.values()))}")
     return out
 
 
