@@ -7,16 +7,19 @@ Litestar and drf-spectacular give every optional field: `anyOf: [X, {type: 'null
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import fields, replace
+from functools import cache
 from typing import Any
 
-from ..diagnostics import Where
+from ..diagnostics import Diagnostics, Where
 from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
 from ..resolve import Resolver
 from .objects import distinct_values
 
-__all__ = ["ConstraintReader", "constraints", "fixed_tuple", "is_null_schema"]
+__all__ = ["ConstraintReader", "constraints", "fixed_tuple", "is_null_schema", "pattern_error"]
 
 _CONSTRAINT_KEYS = {
     "minimum": "minimum", "maximum": "maximum", "multipleOf": "multiple_of",
@@ -37,7 +40,7 @@ def constraints(schema: Mapping[str, Any]) -> Constraints:
     for key, attr in _CONSTRAINT_KEYS.items():
         value = schema.get(key)
         if key == "pattern":
-            if isinstance(value, str):
+            if isinstance(value, str) and pattern_error(value) is None:
                 values[attr] = value
         elif key == "uniqueItems":
             values[attr] = value is True
@@ -55,6 +58,20 @@ def constraints(schema: Mapping[str, Any]) -> Constraints:
             if bound in values:
                 values[attr] = values.pop(bound)
     return Constraints(**values)
+
+
+@cache
+def pattern_error(pattern: str) -> str | None:
+    """Why Python's `re`, which the generated checks use, cannot read `pattern`
+    (None when it can). ECMA-262 has what `re` lacks: `\\p{Han}` (Unicode properties)
+    in Amadeus's specs, `(?<name>...)` groups; such a pattern is left unchecked."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "possible nested set" (`[[A-Z]`): still read
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError) as exc:
+            return str(exc)
+    return None
 
 
 def is_null_schema(schema: Any) -> bool:
@@ -76,8 +93,9 @@ def fixed_tuple(schema: Mapping[str, Any]) -> bool:
 class ConstraintReader:
     """Constraints of a schema and of what is inside it, through `$ref`s."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, sink: Diagnostics) -> None:
         self._resolver = resolver
+        self._sink = sink
         # what `_read` found at a place (big specs refer to the same schemas, their
         # items and branches, thousands of times): it depends on nothing else
         self._found: dict[tuple[Where, bool, frozenset[Where]], Constraints] = {}
@@ -86,8 +104,19 @@ class ConstraintReader:
         """The constraints of a property's or parameter's schema. Its own `enum` is
         not among them (the type says it); the enums of items and branches are."""
         if isinstance(schema, dict) and _NESTED.isdisjoint(schema.keys()):
-            return constraints(schema)  # most properties: no $ref, nothing inside
+            return self._own(schema, where)  # most properties: no $ref, nothing inside
         return self._read(schema, where, nested=False, seen=frozenset())
+
+    def _own(self, schema: dict[str, Any], where: Where) -> Constraints:
+        """`constraints(schema)`, saying when its `pattern` is left unchecked."""
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and (error := pattern_error(pattern)) is not None:
+            self._sink.warning(
+                f"`pattern` {pattern!r} is not a regular expression Python's `re` reads "
+                f"({error}): requests are not checked against it",
+                where.child("pattern"),
+            )
+        return constraints(schema)
 
     def _read(self, schema: Any, where: Where, nested: bool, seen: frozenset[Where]) -> Constraints:
         found = self._resolver.deref(schema, where) if isinstance(schema, dict) else None
@@ -95,7 +124,7 @@ class ConstraintReader:
             return NO_CONSTRAINTS  # a recursive schema is checked down to where it recurs
         schema, where = found
         if _NESTED.isdisjoint(schema.keys()):
-            return constraints(schema)
+            return self._own(schema, where)
         key = (where, nested, seen)
         known = self._found.get(key)
         if known is None:
@@ -105,7 +134,7 @@ class ConstraintReader:
     def _nested(
         self, schema: dict[str, Any], where: Where, nested: bool, seen: frozenset[Where]
     ) -> Constraints:
-        own = constraints(schema)
+        own = self._own(schema, where)
         seen = seen | {where}
         updates: dict[str, Any] = {}
         choices = _choices(schema)

@@ -76,7 +76,7 @@ class SchemaBuilder:
     def __init__(self, resolver: Resolver, sink: Diagnostics) -> None:
         self._resolver = resolver
         self._sink = sink
-        self.constraints = ConstraintReader(resolver)
+        self.constraints = ConstraintReader(resolver, sink)
         self._names = NameTable(MODEL_RESERVED, reserved_suffix="Model")
         self._by_place: dict[Where, PyIdent] = {}
         self._pending: list[tuple[PyIdent, Any, Where]] = []

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from oagen.ir import NO_CONSTRAINTS, Alias, Branch, Constraints, RequiredSets
+from oagen.pipeline import check_spec
 
 from .conftest import HEAD_31 as HEAD
 from .conftest import (
@@ -371,3 +372,65 @@ def test_required_only_branches_are_one_model_checked_before_sending(package: An
     ):
         m.UpdateAlertBody()
     m.UpdateAlertBody(additional_properties={"public": True})
+
+
+# --------------------------------------------------------------------------- patterns Python's `re` cannot read
+
+# Amadeus's hotel booking names: ECMA-262 Unicode property escapes, which `re` refuses
+# (`bad escape \p`); before, building the model raised `re.error` from its checks.
+PATTERNS = feature_spec(
+    "pattern_checks",
+    HEAD
+    + """\
+paths:
+  /bookings:
+    post:
+      operationId: book
+      parameters:
+        - {name: code, in: query, schema: {type: string, pattern: '^(?<code>[A-Z]{3})$'}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Name'}
+      responses:
+        '204': {description: booked}
+components:
+  schemas:
+    Name:
+      type: object
+      required: [first]
+      properties:
+        first: {type: string, pattern: '^[A-Za-z \\p{Han}-]*$', maxLength: 5}
+        last: {type: string, pattern: '^[A-Z]'}
+""",
+)
+
+
+def test_patterns_python_cannot_read_are_left_unchecked_with_a_warning(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, PATTERNS)
+    name = fields(model(api, "Name"))
+    assert name["first"].constraints == Constraints(max_length=5)
+    assert name["last"].constraints == Constraints(pattern="^[A-Z]")
+    assert params(op_by_id(api, "book"))[("query", "code")].constraints == NO_CONSTRAINTS
+    path = PATTERNS.write_to(tmp_path / "spec")
+    _, found = check_spec(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = {
+        word: next(i for i, line in enumerate(lines, 1) if word in line) for word in ("?<", "Han")
+    }
+    assert [(d.pointer, d.location and d.location.line) for d in found if "`re`" in d.message] == [
+        ("#/paths/~1bookings/post/parameters/0/schema/pattern", at["?<"]),
+        ("#/components/schemas/Name/properties/first/pattern", at["Han"]),
+    ]
+
+
+def test_patterns_python_cannot_read_do_not_stop_a_request(package: Any) -> None:
+    pkg = package(PATTERNS)
+    m = models_of(pkg)
+    _, req = call(pkg, lambda c: c.book(body=m.Name(first="李 Li"), code="x"), Reply(204))
+    assert json_body(req) == {"first": "李 Li"}
+    with pytest.raises(ValueError, match=re.escape("Name.first: ")):
+        m.Name(first="toolong")
+    with pytest.raises(ValueError, match=re.escape("Name.last: ")):
+        m.Name(first="a", last="lower")
