@@ -7,12 +7,13 @@ Litestar and drf-spectacular give every optional field: `anyOf: [X, {type: 'null
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
@@ -44,20 +45,25 @@ def constraints(schema: Mapping[str, Any]) -> Constraints:
                 values[attr] = value
         elif key == "uniqueItems":
             values[attr] = value is True
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            values[attr] = value
+        elif _is_number(value) and (key != "multipleOf" or value > 0):
+            values[attr] = value  # (JSON Schema: multipleOf > 0; 0 divides nothing)
     for key, attr in (
         ("exclusiveMinimum", "exclusive_minimum"),
         ("exclusiveMaximum", "exclusive_maximum"),
     ):
         value = schema.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _is_number(value):
             values[attr] = value  # 3.1: a number
         elif value is True:  # 3.0: a flag on minimum/maximum
             bound = "minimum" if key == "exclusiveMinimum" else "maximum"
             if bound in values:
                 values[attr] = values.pop(bound)
     return Constraints(**values)
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    """A finite JSON number (YAML's `.inf` and `.nan` bound or divide nothing)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @cache

@@ -374,10 +374,12 @@ def test_required_only_branches_are_one_model_checked_before_sending(package: An
     m.UpdateAlertBody(additional_properties={"public": True})
 
 
-# --------------------------------------------------------------------------- patterns Python's `re` cannot read
+# --------------------------------------------------------------------------- constraints nothing can be checked against
 
 # Amadeus's hotel booking names: ECMA-262 Unicode property escapes, which `re` refuses
-# (`bad escape \p`); before, building the model raised `re.error` from its checks.
+# (`bad escape \p`); before, building the model raised `re.error` from its checks. And
+# numbers no check can use (`multipleOf: 0`, YAML's `.nan`, `.inf`): ZeroDivisionError
+# and ValueError, before.
 PATTERNS = feature_spec(
     "pattern_checks",
     HEAD
@@ -403,15 +405,19 @@ components:
       properties:
         first: {type: string, pattern: '^[A-Za-z \\p{Han}-]*$', maxLength: 5}
         last: {type: string, pattern: '^[A-Z]'}
+        nights: {type: integer, multipleOf: 0, maximum: .inf, minimum: 1}
+        rate: {type: number, multipleOf: .nan, exclusiveMaximum: .nan, exclusiveMinimum: 0}
 """,
 )
 
 
-def test_patterns_python_cannot_read_are_left_unchecked_with_a_warning(tmp_path: Path) -> None:
+def test_unreadable_patterns_and_unusable_numbers_are_left_unchecked(tmp_path: Path) -> None:
     api = build_ir(tmp_path, PATTERNS)
     name = fields(model(api, "Name"))
     assert name["first"].constraints == Constraints(max_length=5)
     assert name["last"].constraints == Constraints(pattern="^[A-Z]")
+    assert name["nights"].constraints == Constraints(minimum=1)
+    assert name["rate"].constraints == Constraints(exclusive_minimum=0)
     assert params(op_by_id(api, "book"))[("query", "code")].constraints == NO_CONSTRAINTS
     path = PATTERNS.write_to(tmp_path / "spec")
     _, found = check_spec(path)
@@ -425,11 +431,16 @@ def test_patterns_python_cannot_read_are_left_unchecked_with_a_warning(tmp_path:
     ]
 
 
-def test_patterns_python_cannot_read_do_not_stop_a_request(package: Any) -> None:
+def test_unreadable_patterns_and_unusable_numbers_do_not_stop_a_request(package: Any) -> None:
     pkg = package(PATTERNS)
     m = models_of(pkg)
-    _, req = call(pkg, lambda c: c.book(body=m.Name(first="李 Li"), code="x"), Reply(204))
-    assert json_body(req) == {"first": "李 Li"}
+    body = m.Name(first="李 Li", nights=3, rate=0.5)
+    _, req = call(pkg, lambda c: c.book(body=body, code="x"), Reply(204))
+    assert json_body(req) == {"first": "李 Li", "nights": 3, "rate": 0.5}
+    with pytest.raises(ValueError, match=re.escape("Name.nights: ")):
+        m.Name(first="a", nights=0)
+    with pytest.raises(ValueError, match=re.escape("Name.rate: ")):
+        m.Name(first="a", rate=0)
     with pytest.raises(ValueError, match=re.escape("Name.first: ")):
         m.Name(first="toolong")
     with pytest.raises(ValueError, match=re.escape("Name.last: ")):
