@@ -232,7 +232,9 @@ class OperationBuilder:
             elif json_encoded:
                 style = "json"  # `content: {application/json: ...}`: the value as JSON text
             elif not isinstance(style, str):
-                style = _DEFAULT_STYLE[location]
+                # a path parameter a path key's query string sends: expanded as the
+                # template would (`simple`: `a,b`), encoded as a query value
+                style = _DEFAULT_STYLE["path" if (location, name) in declared else location]
             explode = param.get("explode")
             params.append(
                 Param(

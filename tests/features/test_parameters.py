@@ -329,12 +329,13 @@ paths:
         - {name: query, in: query, required: true, schema: {type: string}}
         - {name: page, in: query, schema: {type: integer}}
       responses: {'204': {description: done}}
-  /users/{userid}/pic?key={APIKEY}:
+  /users/{userid}/pic?key={APIKEY}&size={sizes}:
     get:
       operationId: userPicture
       parameters:
         - {name: userid, in: path, required: true, schema: {type: string}}
         - {name: APIKEY, in: path, required: true, schema: {type: string}}
+        - {name: sizes, in: path, required: true, schema: {type: array, items: {type: integer}}}
       responses: {'204': {description: done}}
 """,
 )
@@ -345,10 +346,14 @@ def test_path_parameters_a_path_keys_query_string_names_are_sent_as_query_values
 ) -> None:
     """learnifier.com's `/users/{userid}/pic?key={APIKEY}` (ClickSend's and icons8's
     are alike), `APIKEY` declared `in: path`: sent as the query parameter `key`,
-    encoded as a query value (its `&`, `=` and `#` stay in it)."""
+    encoded as a query value (its `&`, `=` and `#` stay in it), and expanded as the
+    template would expand it (`simple`: an array's items joined by commas)."""
     pkg = package(PATH_QUERY)
-    _, req = call(pkg, lambda c: c.user_picture("u 1", apikey="a&b=c#d"), Reply(204))
-    assert str(req.url) == f"{BASE}/users/u%201/pic?key=a%26b%3Dc%23d"
+    _, req = call(
+        pkg, lambda c: c.user_picture("u 1", apikey="a&b=c#d", sizes=[64, 128]), Reply(204)
+    )
+    assert query_pairs(req) == [("key", "a&b=c#d"), ("size", "64,128")]
+    assert str(req.url).startswith(f"{BASE}/users/u%201/pic?key=a%26b%3Dc%23d&size=64")
 
 
 def test_query_strings_written_in_path_keys_go_on_the_wire_once(package: Any) -> None:
