@@ -19,6 +19,7 @@ import sys
 import tarfile
 import time
 import traceback
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -64,6 +65,18 @@ def sweep_one(path: str) -> tuple[str, str]:
     return "ok", ""
 
 
+def judge(spec: str, verdict: str, detail: str, refusals: Mapping[str, str]) -> str | None:
+    """The problem a spec's outcome is (None: none): a failure, a refusal
+    `refusals` does not list, or a listed refusal that generates now."""
+    if verdict == "failed":
+        return f"{spec}: failed\n{detail}"
+    if verdict == "refused" and spec not in refusals:
+        return f"{spec}: refused, and not in {REFUSALS.name}: {detail}"
+    if verdict == "ok" and spec in refusals:
+        return f"{spec}: generates now; take it out of {REFUSALS.name}"
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -81,12 +94,8 @@ def main() -> int:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         outcomes = pool.map(sweep_one, [str(paths[s]) for s in specs], chunksize=8)
         for spec, (verdict, detail) in zip(specs, outcomes, strict=True):
-            if verdict == "failed":
-                problems.append(f"{spec}: failed\n{detail}")
-            elif verdict == "refused" and spec not in refusals:
-                problems.append(f"{spec}: refused, and not in {REFUSALS.name}: {detail}")
-            elif verdict == "ok" and spec in refusals:
-                problems.append(f"{spec}: generates now; take it out of {REFUSALS.name}")
+            if (problem := judge(spec, verdict, detail, refusals)) is not None:
+                problems.append(problem)
     print("\n".join(problems))
     print(
         f"{len(specs)} specs in {time.perf_counter() - started:.0f} s: {len(problems)} problem(s)"
