@@ -15,13 +15,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostic, SourceLocation, SpecError, Where, pointer_join
 from .jsontext import NO_ESCAPES, Escapes, JsonLocator, LoadError, ascii_text, parse_json
 from .options import LoadPolicy
 
-__all__ = ["Document", "LoadPolicy", "Spec", "load", "ref_key", "split_pointer"]
+__all__ = ["Document", "LoadPolicy", "Spec", "load", "ref_key", "split_pointer", "uri_parts"]
 
 # Limits on untrusted input (documented in SECURITY.md): memory and time stay bounded.
 MAX_FILE_BYTES = 64 * 1024 * 1024  # per spec file; GitHub's spec is 13 MB
@@ -154,7 +154,17 @@ def ref_key(doc: Document, ref: str, base: Path) -> str:
 def _self_uri(doc: Document) -> str | None:
     """The document's 3.2 `$self` (its base URI), when it declares a usable one."""
     own = doc.data.get("$self") if isinstance(doc.data, dict) else None
-    return own if isinstance(own, str) and own.strip() and "#" not in own else None
+    usable = isinstance(own, str) and own.strip() and "#" not in own and uri_parts(own)
+    return own if usable else None
+
+
+def uri_parts(text: str) -> SplitResult | None:
+    """`urlsplit(text)`, or None when `text` is no URI reference it can read (an
+    unclosed `[` of an IPv6 host raises ValueError there)."""
+    try:
+        return urlsplit(text)
+    except ValueError:
+        return None
 
 
 def _is_url(text: str) -> bool:
@@ -172,7 +182,10 @@ def _allowed_target(
     def fail(message: str) -> None:
         problems.append(Diagnostic("error", message, pointer, doc.locate(pointer)))
 
-    parts = urlsplit(ref)
+    parts = uri_parts(ref)
+    if parts is None:
+        fail(f"$ref {ref!r} is not a URI reference")
+        return None
     if parts.scheme and parts.scheme not in ("http", "https"):
         fail(f"$ref {ref!r}: {parts.scheme}: references are not allowed")
         return None

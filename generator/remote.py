@@ -27,13 +27,17 @@ def fetch(url: str, allowed_hosts: frozenset[str], deadline: float, max_bytes: i
     `deadline` seconds in all, at most `max_bytes` long."""
     ends = time.monotonic() + deadline
     for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:  # an unclosed `[`, a port that is no number (or too big)
+            raise FetchError(f"{url!r} is not a URL") from None
         if parts.scheme not in ("http", "https") or (parts.hostname or "") not in allowed_hosts:
             raise FetchError(f"{url!r} is not on an allowed host (--allow-remote-ref)")
         connection_type = (
             http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         )
-        connection = connection_type(parts.hostname or "", parts.port, timeout=_left(ends, url))
+        connection = connection_type(parts.hostname or "", port, timeout=_left(ends, url))
         try:
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             connection.request("GET", target, headers={"Accept": "*/*"})
@@ -41,7 +45,10 @@ def fetch(url: str, allowed_hosts: frozenset[str], deadline: float, max_bytes: i
             response = connection.getresponse()
             location = response.getheader("Location")
             if response.status in (301, 302, 303, 307, 308) and location:
-                url = urljoin(url, location)
+                try:
+                    url = urljoin(url, location)
+                except ValueError:
+                    raise FetchError(f"{url!r} redirects to {location!r}, not a URL") from None
                 continue
             if response.status != 200:
                 raise FetchError(f"{url!r} answered HTTP {response.status}")

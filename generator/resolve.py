@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .diagnostics import Diagnostics, Where
-from .load import Spec, ref_key, split_pointer
+from .load import Spec, ref_key, split_pointer, uri_parts
 
 __all__ = ["Resolver"]
 
@@ -72,7 +72,9 @@ class Resolver:
         return found
 
     def _target(self, ref: str, where: Where) -> Where:
-        parts = urlsplit(ref)
+        parts = uri_parts(ref)
+        if parts is None:  # no URI reference: it names no document (unresolvable)
+            return Where(ref, "#")
         pointer = "#" + unquote(parts.fragment)
         if not parts.path and not parts.netloc:
             return Where(where.document, pointer)

@@ -59,6 +59,7 @@ HOSTILE: dict[str, str] = {
     "markdown_html": "</code>```<script>alert(1)</script>\n```\n<!-- x --> [a](javascript:x)",
     "jinja": "{% raw %}{{ ctx }}{% endraw %}{# c #}{%- if x %}",
     "blank": "   ",
+    "unclosed_ipv6": "//[::1 http://[v1.x:port/[a",
     "long": "L" * 100_000,
 }
 

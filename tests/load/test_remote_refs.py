@@ -105,3 +105,22 @@ def test_remote_fetch_has_one_overall_deadline(
         assert main(["validate", spec, "--allow-remote-ref", "127.0.0.1"]) == 1
         assert time.monotonic() - started < 5
         assert "deadline" in capsys.readouterr().err
+
+
+def test_malformed_urls_are_refused_not_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A redirect `Location` a server sends, and a `$ref` to an allowed host, are
+    untrusted text: one `urlsplit` cannot read (an unclosed `[`) or whose port is no
+    port is a located error, not a traceback."""
+    with _server() as allowed:
+        bad = f"http://127.0.0.1:{allowed.server_port}/redirect?to=http://[::1/x.yaml"
+        spec = _spec(tmp_path, bad)
+        assert main(["validate", spec, "--allow-remote-ref", "127.0.0.1"]) == 1
+        err = capsys.readouterr().err
+        assert "redirects to 'http://[::1/x.yaml', not a URL" in err
+        assert "Traceback" not in err
+    for url, allow in [("http://127.0.0.1:99999/x.yaml", "127.0.0.1"), ("http://h:port/x", "h")]:
+        assert main(["validate", _spec(tmp_path, url), "--allow-remote-ref", allow]) == 1
+        err = capsys.readouterr().err
+        assert f"s.yaml:11:30: error: cannot fetch $ref {url!r}: {url!r} is not a URL" in err

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from oagen.cli import main
 from oagen.diagnostics import SpecError
 from oagen.load import load
 
@@ -70,3 +71,32 @@ def test_a_ref_to_the_documents_own_self_is_local(tmp_path: Path) -> None:
     path = _spec(tmp_path, own, f"{own}#/components/schemas/Pet")
     path.write_text(path.read_text(encoding="utf-8") + COMMON, encoding="utf-8")
     assert list(load(path).documents) == ["api.yaml"]
+
+
+@pytest.mark.parametrize("ref", ["http://[::1#/key", "//[::1/x.yaml", "https://[v1.x/a.json#/A"])
+def test_a_ref_urlsplit_cannot_read_is_a_located_error(
+    tmp_path: Path, ref: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n"
+        f"  schemas:\n    A: {{$ref: '{ref}'}}\n",
+        encoding="utf-8",
+    )
+    assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"s.yaml:6:15: error: $ref {ref!r} is not a URI reference" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+def test_a_self_urlsplit_cannot_read_is_not_a_base(tmp_path: Path) -> None:
+    """`$self: 'http://[::1/'` is not a usable base URI: refs resolve against where the
+    document was read, as without one (and nothing raises)."""
+    (tmp_path / "other.yaml").write_text("X: {type: string}\n", encoding="utf-8")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "openapi: 3.2.0\n$self: 'http://[::1/api/'\ninfo: {title: T, version: '1'}\n"
+        "paths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'other.yaml#/X'}\n",
+        encoding="utf-8",
+    )
+    assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 0
