@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .diagnostics import Diagnostics, Where
+from .diagnostics import Diagnostics, Where, pointer_join
 from .load import Spec, ref_key, split_pointer, uri_parts
 
 __all__ = ["Resolver"]
@@ -28,6 +28,7 @@ class Resolver:
         # repeat the same few thousand refs tens of thousands of times
         self._ends: dict[tuple[str, str], tuple[Any, Where]] = {}
         self._targets: dict[tuple[str, str], Where] = {}
+        self._anchors: dict[str, dict[str, str | None]] = {}  # document -> name -> pointer
 
     def deref(self, value: Any, where: Where) -> tuple[Any, Where] | None:
         """Follow `value`'s `$ref` chain to a value that is not a reference.
@@ -75,13 +76,26 @@ class Resolver:
         parts = uri_parts(ref)
         if parts is None:  # no URI reference: it names no document (unresolvable)
             return Where(ref, "#")
-        pointer = "#" + unquote(parts.fragment)
+        fragment = unquote(parts.fragment)
         if not parts.path and not parts.netloc:
-            return Where(where.document, pointer)
-        doc = self.spec.documents.get(where.document)
-        if doc is None:
-            return Where(ref.split("#", 1)[0], pointer)
-        return Where(ref_key(doc, ref, self._base), pointer)
+            document = where.document
+        elif (doc := self.spec.documents.get(where.document)) is None:
+            document = ref.split("#", 1)[0]
+        else:
+            document = ref_key(doc, ref, self._base)
+        if fragment and not fragment.startswith("/"):  # a plain name: a JSON Schema anchor
+            return Where(document, self._anchor(document, fragment) or "#" + fragment)
+        return Where(document, "#" + fragment)
+
+    def _anchor(self, document: str, name: str) -> str | None:
+        """The pointer of the schema of `document` whose `$anchor` (or `$dynamicAnchor`,
+        which a `$ref` may name too) is `name`; None when there is none, or more than
+        one (anchors are read document-wide: `$id` scopes are not told apart)."""
+        anchors = self._anchors.get(document)
+        if anchors is None:
+            doc = self.spec.documents.get(document)
+            anchors = self._anchors[document] = _anchors(doc.data if doc else None)
+        return anchors.get(name)
 
     def lookup(self, where: Where) -> Any:
         """The value at `where`, or the `_MISSING` sentinel."""
@@ -100,3 +114,20 @@ class Resolver:
 
     def file_stem(self, where: Where) -> str:
         return Path(where.document).stem
+
+
+def _anchors(data: Any) -> dict[str, str | None]:
+    """Anchor name -> the pointer of the object declaring it (None: declared twice)."""
+    found: dict[str, str | None] = {}
+    pending: list[tuple[Any, str]] = [(data, "#")]
+    while pending:
+        value, pointer = pending.pop()
+        if isinstance(value, dict):
+            names = {value.get("$anchor"), value.get("$dynamicAnchor")}
+            for name in names:
+                if isinstance(name, str):
+                    found[name] = None if name in found else pointer
+            pending.extend((v, pointer_join(pointer, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((v, pointer_join(pointer, i)) for i, v in enumerate(value))
+    return found

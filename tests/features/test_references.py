@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from oagen.builder import build
+from oagen.diagnostics import Diagnostics
 from oagen.ir import ListOf, Prim, Ref
+from oagen.load import load
 
 from .conftest import (
     BASE,
     HEAD_31,
+    FeatureSpec,
     Reply,
     build_ir,
     call,
@@ -137,3 +141,79 @@ def test_file_refs_behaviour(package: Any) -> None:
         assert type(exc.body) is m.Problem and exc.body.detail == "no"
     else:
         raise AssertionError("404 did not raise")
+
+
+ANCHORS = feature_spec(
+    "anchors",
+    """\
+openapi: 3.1.0
+info: {title: Anchors, version: '1'}
+paths:
+  /tags:
+    post:
+      operationId: addTag
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#tag'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Other'}
+components:
+  schemas:
+    Tag: {$anchor: tag, type: object, properties: {label: {type: string}}}
+    Other:
+      type: object
+      properties:
+        tag: {$ref: '#tag'}
+        size: {$ref: '#size'}
+        kind: {$ref: 'anchor_kinds.yaml#kind'}
+      $defs:
+        size: {$anchor: size, type: integer}
+    One: {$anchor: twice, type: string}
+    Two: {$anchor: twice, type: integer}
+""",
+    extra_files={
+        "anchor_kinds.yaml": "Kind: {$dynamicAnchor: kind, type: string, enum: [a, b]}\n"
+    },
+)
+
+
+# Two schemas declare `twice`: a ref to it is unresolvable (not registered: no package).
+ANCHORS_TWICE = FeatureSpec(
+    "anchors_twice",
+    ANCHORS.text.replace("      $defs:", "        twice: {$ref: '#twice'}\n      $defs:"),
+    ANCHORS.extra_files,
+)
+
+
+def test_anchor_refs_ir(tmp_path: Path) -> None:
+    """A 3.1 `$ref` to a plain-name fragment names the schema whose `$anchor` (or
+    `$dynamicAnchor`) it is, in its own document or another one; a name two schemas
+    declare names neither (left untyped, with the unresolvable-ref error)."""
+    spec = ANCHORS_TWICE.write_to(tmp_path / "anchors")
+    loaded = load(spec)
+    sink = Diagnostics(loaded.locate)
+    api = build(loaded, sink, "anchors_client")
+    other = fields(model(api, "Other"))
+    assert other["tag"].type == Ref("Tag")
+    assert other["size"].type == Ref("Size")
+    assert other["kind"].type == Ref("Kind")
+    assert op_by_id(api, "addTag").bodies[0].type == Ref("Tag")
+    assert [(d.message, d.pointer) for d in sink.items if d.severity == "error"] == [
+        ("unresolvable $ref '#twice'", "#/components/schemas/Other/properties/twice/$ref")
+    ]
+
+
+def test_anchor_refs_behaviour(package: Any) -> None:
+    pkg = package(ANCHORS)
+    m = models_of(pkg)
+    reply = Reply(200, {"tag": {"label": "x"}, "size": 3, "kind": "b"})
+    got, req = call(pkg, lambda c: c.add_tag(body=m.Tag(label="y")), reply)
+    assert req.content == b'{"label":"y"}'
+    assert type(got) is m.Other and type(got.tag) is m.Tag and got.size == 3
+    assert got.kind == "b"
+
