@@ -20,7 +20,14 @@ from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
 from ..resolve import Resolver
 from .objects import distinct_values
 
-__all__ = ["ConstraintReader", "constraints", "fixed_tuple", "is_null_schema", "pattern_error"]
+__all__ = [
+    "ConstraintReader",
+    "constraints",
+    "fixed_tuple",
+    "is_null_schema",
+    "pattern_error",
+    "tuple_form",
+]
 
 _CONSTRAINT_KEYS = {
     "minimum": "minimum", "maximum": "maximum", "multipleOf": "multiple_of",
@@ -90,10 +97,25 @@ def is_null_schema(schema: Any) -> bool:
     return isinstance(enum, list) and bool(enum) and all(v is None for v in enum)
 
 
-def fixed_tuple(schema: Mapping[str, Any]) -> bool:
-    """Whether a `prefixItems` array has exactly its prefix items (`items` false or
-    absent)."""
-    return schema.get("items", False) is False
+def tuple_form(schema: Mapping[str, Any]) -> tuple[str, list[Any], str] | None:
+    """The keyword of a tuple array's positional item schemas, those schemas, and the
+    keyword of the schema of any items after them: 3.1's `prefixItems` (then `items`),
+    or JSON Schema draft 4's list form of `items` (then `additionalItems`), which
+    OpenAPI does not allow but pydantic 1 (FastAPI's older specs) wrote for tuples.
+    None when the array is not a tuple."""
+    prefix = schema.get("prefixItems")
+    if isinstance(prefix, list) and prefix:
+        return "prefixItems", prefix, "items"
+    items = schema.get("items")
+    if isinstance(items, list) and items:
+        return "items", items, "additionalItems"
+    return None
+
+
+def fixed_tuple(schema: Mapping[str, Any], rest: str) -> bool:
+    """Whether a tuple array has exactly its positional items: the schema of the rest
+    (`rest`, see `tuple_form`) false or absent."""
+    return schema.get(rest, False) is False
 
 
 class ConstraintReader:
@@ -160,20 +182,20 @@ class ConstraintReader:
         self, schema: dict[str, Any], where: Where, own: Constraints, seen: frozenset[Where]
     ) -> dict[str, Any]:
         updates: dict[str, Any] = {}
-        items = schema.get("items")
+        form = tuple_form(schema)
+        rest = "items" if form is None else form[2]
+        items = schema.get(rest)
         if isinstance(items, dict):
-            item = self._read(items, where.child("items"), True, seen)
+            item = self._read(items, where.child(rest), True, seen)
             if item is not NO_CONSTRAINTS:
                 updates["items"] = item
-        prefix = schema.get("prefixItems")
-        if isinstance(prefix, list) and prefix:
-            read = [
-                self._read(p, where.child("prefixItems", i), True, seen)
-                for i, p in enumerate(prefix)
-            ]
+        if form is not None:
+            keyword, prefix, rest = form
+            at = where.child
+            read = [self._read(p, at(keyword, i), True, seen) for i, p in enumerate(prefix)]
             if any(c is not NO_CONSTRAINTS for c in read):
                 updates["prefix_items"] = tuple(read)
-            if fixed_tuple(schema):  # typed `tuple[...]`: exactly that many items
+            if fixed_tuple(schema, rest):  # typed `tuple[...]`: exactly that many items
                 updates["min_items"] = own.min_items if own.min_items is not None else len(prefix)
                 updates["max_items"] = len(prefix)
         return updates

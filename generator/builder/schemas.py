@@ -32,7 +32,7 @@ from ..ir import (
 )  # fmt: skip
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from .constraints import ConstraintReader, fixed_tuple
+from .constraints import ConstraintReader, fixed_tuple, tuple_form
 from .docs import schema_doc
 from .objects import (
     LOOSE_KEYWORDS,
@@ -406,18 +406,20 @@ class SchemaBuilder:
         return self._nullable(schema, base)
 
     def _tuple(
-        self, schema: dict[str, Any], prefix: list[Any], where: Where, hint: str
+        self, schema: dict[str, Any], form: tuple[str, list[Any], str], where: Where, hint: str
     ) -> TypeExpr:
-        """A 3.1 `prefixItems` array: a tuple (more `items`: a list of any of them)."""
+        """A tuple array (see `tuple_form`): a tuple (more items: a list of any of them)."""
+        keyword, prefix, rest = form
+        if keyword == "items":
+            message = "`items` is a list (draft 4's tuples, not OpenAPI's): read as `prefixItems`"
+            self._sink.warning(message + " (`additionalItems`: as `items`)", where.child("items"))
         items = tuple(
-            self.type_of(p, where.child("prefixItems", i), f"{hint}Item{i + 1}")
+            self.type_of(p, where.child(keyword, i), f"{hint}Item{i + 1}")
             for i, p in enumerate(prefix)
         )
-        if fixed_tuple(schema):
+        if fixed_tuple(schema, rest):
             return TupleOf(items)
-        return TupleOf(
-            items, self.type_of(schema.get("items"), where.child("items"), hint + "Item")
-        )
+        return TupleOf(items, self.type_of(schema.get(rest), where.child(rest), hint + "Item"))
 
     def _implied_types(self, schema: dict[str, Any]) -> list[str]:
         if "items" in schema or "prefixItems" in schema:
@@ -428,9 +430,9 @@ class SchemaBuilder:
 
     def _single(self, schema: dict[str, Any], t: str, where: Where, hint: str) -> TypeExpr:
         if t == "array":
-            prefix = schema.get("prefixItems")
-            if isinstance(prefix, list) and prefix:
-                return self._tuple(schema, prefix, where, hint)
+            form = tuple_form(schema)
+            if form is not None:
+                return self._tuple(schema, form, where, hint)
             items = schema.get("items", {})
             return ListOf(self.type_of(items, where.child("items"), hint + "Item"))
         if t == "object":

@@ -176,9 +176,7 @@ components:
     One: {$anchor: twice, type: string}
     Two: {$anchor: twice, type: integer}
 """,
-    extra_files={
-        "anchor_kinds.yaml": "Kind: {$dynamicAnchor: kind, type: string, enum: [a, b]}\n"
-    },
+    extra_files={"anchor_kinds.yaml": "Kind: {$dynamicAnchor: kind, type: string, enum: [a, b]}\n"},
 )
 
 
@@ -216,4 +214,3 @@ def test_anchor_refs_behaviour(package: Any) -> None:
     assert req.content == b'{"label":"y"}'
     assert type(got) is m.Other and type(got.tag) is m.Tag and got.size == 3
     assert got.kind == "b"
-

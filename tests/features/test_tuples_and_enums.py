@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from oagen.ir import Constraints, EnumDef, LiteralOf, Prim, TupleOf
+from oagen.builder import build
+from oagen.diagnostics import Diagnostics
+from oagen.ir import Constraints, EnumDef, ListOf, LiteralOf, Prim, TupleOf
+from oagen.load import load
 
-from .conftest import HEAD_31 as HEAD
 from .conftest import (
+    HEAD_30,
     Reply,
     build_ir,
     call,
@@ -22,6 +25,7 @@ from .conftest import (
     models_of,
     submodule,
 )
+from .conftest import HEAD_31 as HEAD
 
 _PATHS = """\
 paths:
@@ -206,5 +210,76 @@ def test_prefix_items_are_tuples_decoded_and_checked(package: Any) -> None:
         m.Thing(pair=(1, "ab", "cd"))
     with pytest.raises(ValueError, match=r"body\.pair: expected array of 2 items, got 3"):
         call(pkg, lambda c: c.create_thing(body={"pair": [1, "ab", "x"]}), Reply(204))
+    _, req = call(pkg, lambda c: c.create_thing(body=m.Thing(pair=(1, "ab"))), Reply(204))
+    assert json_body(req) == {"pair": [1, "ab"]}
+
+
+# --------------------------------------------------------------------------- draft 4 tuples
+
+# `items` as a list: JSON Schema draft 4's tuples (pydantic 1, so FastAPI's older
+# specs, wrote `tuple[int, str]` so). OpenAPI 3.0 and 3.1 do not allow it; it is read
+# as `prefixItems`, `additionalItems` as the items after them.
+LEGACY_TUPLES = feature_spec(
+    "legacy_tuples",
+    HEAD_30
+    + _PATHS
+    + """\
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        pair:
+          type: array
+          items: [{type: integer}, {type: string, minLength: 2}]
+          additionalItems: false
+        loose:
+          type: array
+          items: [{type: string, format: date}]
+        open:
+          type: array
+          items: [{type: integer}, {type: string}]
+          additionalItems: {type: boolean}
+        plain: {type: array, items: {type: integer}}
+""",
+    typecheck="""\
+        from feat_legacy_tuples_client.models import Thing
+
+        pair: tuple[int, str] = (1, "ab")
+        thing = Thing(pair=pair, open=[1, "x", True], plain=[1])
+    """,
+)
+
+
+def test_draft4_tuples_ir(tmp_path: Path) -> None:
+    path = LEGACY_TUPLES.write_to(tmp_path / "legacy")
+    loaded = load(path)
+    sink = Diagnostics(loaded.locate)
+    thing = fields(model(build(loaded, sink, "x_client"), "Thing"))
+    assert thing["pair"].type == TupleOf((Prim("int"), Prim("str")))
+    assert thing["pair"].constraints == Constraints(
+        min_items=2, max_items=2, prefix_items=(Constraints(), Constraints(min_length=2))
+    )
+    assert thing["loose"].type == TupleOf((Prim("date"),))  # no additionalItems: as no `items`
+    assert thing["open"].type == TupleOf((Prim("int"), Prim("str")), Prim("bool"))
+    assert thing["plain"].type == ListOf(Prim("int"))
+    assert [(d.severity, d.pointer) for d in sink.items] == [
+        ("warning", f"#/components/schemas/Thing/properties/{name}/items")
+        for name in ("pair", "loose", "open")
+    ]
+    assert sink.items[0].message.startswith("`items` is a list (draft 4's tuples")
+
+
+def test_draft4_tuples_are_tuples_on_the_wire(package: Any) -> None:
+    pkg = package(LEGACY_TUPLES)
+    m = models_of(pkg)
+    data = {"pair": [1, "ab"], "open": [1, "x", True], "plain": [3]}
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, data))
+    assert got.pair == (1, "ab") and got.open == [1, "x", True] and got.to_dict() == data
+    errors = submodule(pkg, "errors")
+    with pytest.raises(errors.APIResponseValidationError, match=r"\$\.pair\[1\]: expected str"):
+        call(pkg, lambda c: c.get_thing(), Reply(200, {"pair": [1, 2]}))
+    with pytest.raises(ValueError, match=r"Thing\.pair\[1\]: must have at least 2"):
+        m.Thing(pair=(1, "a"))
     _, req = call(pkg, lambda c: c.create_thing(body=m.Thing(pair=(1, "ab"))), Reply(204))
     assert json_body(req) == {"pair": [1, "ab"]}
