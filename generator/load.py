@@ -25,7 +25,7 @@ __all__ = ["Document", "LoadPolicy", "Spec", "load", "ref_key", "split_pointer",
 
 # Limits on untrusted input (documented in SECURITY.md): memory and time stay bounded.
 MAX_FILE_BYTES = 64 * 1024 * 1024  # per spec file; GitHub's spec is 13 MB
-MAX_DEPTH = 1000  # nesting of YAML values (JSON: Python's recursion limit)
+MAX_DEPTH = 250  # nesting of YAML values, within Python's recursion limit (JSON: that limit)
 MAX_EXPANDED_NODES = 5_000_000  # YAML values after alias expansion ("billion laughs")
 REMOTE_TIMEOUT = 10.0  # seconds for a remote `$ref` in all (only from allowed hosts)
 

@@ -41,7 +41,10 @@ def parse_yaml(
         raise LoadError("the document is nested too deeply", 1, 1) from None
     if node is None:
         raise LoadError("the file is empty", 1, 1)
-    return _YamlConverter(positions, max_depth, max_nodes).convert(node, "#", 0)
+    try:
+        return _YamlConverter(positions, max_depth, max_nodes).convert(node, "#", 0)
+    except RecursionError:  # `max_depth` is meant to come first; this is the backstop
+        raise LoadError("the document is nested too deeply", 1, 1) from None
 
 
 class _YamlConverter:

@@ -18,7 +18,7 @@ from typing import Any, TypeGuard
 from ..diagnostics import Diagnostics, Where
 from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
 from ..resolve import Resolver
-from .objects import distinct_values
+from .objects import MAX_NESTING, distinct_values
 
 __all__ = [
     "ConstraintReader",
@@ -150,6 +150,8 @@ class ConstraintReader:
         found = self._resolver.deref(schema, where) if isinstance(schema, dict) else None
         if found is None or not isinstance(found[0], dict) or found[1] in seen:
             return NO_CONSTRAINTS  # a recursive schema is checked down to where it recurs
+        if len(seen) == MAX_NESTING:
+            return NO_CONSTRAINTS  # nested too deep to be typed (the builder says so)
         schema, where = found
         if _NESTED.isdisjoint(schema.keys()):
             return self._own(schema, where)

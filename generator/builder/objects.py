@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ir import JsonScalar, JsonValue, RequiredSets
+from ..diagnostics import Diagnostics, Where
+from ..ir import JsonScalar, JsonValue, PrimKind, RequiredSets
 
 __all__ = [
+    "FORMATS",
+    "KNOWN_TYPES",
     "LOOSE_KEYWORDS",
+    "MAX_NESTING",
     "SCALAR_KEYS",
+    "SCALAR_TYPES",
+    "SIMPLE_TYPES",
     "as_list",
     "distinct_values",
     "is_json_scalar",
     "json_value",
+    "note_loose",
     "required_sets",
     "strip_null",
 ]
@@ -29,6 +36,26 @@ SCALAR_KEYS = frozenset(
         "exclusiveMaximum", "multipleOf", "contentEncoding", "contentMediaType",
     }
 )  # fmt: skip
+
+# `type` (and `format`) -> the kind of `Prim` a value of it is.
+FORMATS: dict[tuple[str, str], PrimKind] = {
+    ("string", "date-time"): "datetime",
+    ("string", "date"): "date",
+    ("string", "time"): "time",
+    ("string", "uuid"): "uuid",
+    ("string", "byte"): "base64",
+    ("string", "binary"): "file",
+}
+SIMPLE_TYPES: dict[str, PrimKind] = {
+    "string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none",
+}  # fmt: skip
+KNOWN_TYPES = frozenset({*SIMPLE_TYPES, "array", "object"})
+SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
+
+# Inline schemas (arrays, maps, unions in one another) are typed and checked this
+# deep at most: deeper, the generated code would not compile (Python's parser reads
+# at most 200 nested brackets) and the builder's walks would exhaust the stack.
+MAX_NESTING = 64
 
 LOOSE_KEYWORDS = (
     "not", "if", "patternProperties", "dependentSchemas",
@@ -101,3 +128,14 @@ def distinct_values(values: list[Any]) -> tuple[JsonScalar, ...]:
     found = dict.fromkeys(values)
     found.pop(None, None)
     return tuple(found)
+
+
+def note_loose(schema: dict[str, Any], where: Where, sink: Diagnostics) -> None:
+    """Report keywords the generated types cannot express (typed more loosely)."""
+    for keyword in LOOSE_KEYWORDS:
+        if keyword in schema:
+            sink.warning(
+                f"`{keyword}` is not expressed in the generated types (typed from "
+                "the rest of the schema, not checked)",
+                where.child(keyword),
+            )

@@ -35,12 +35,17 @@ from ..resolve import Resolver
 from .constraints import ConstraintReader, fixed_tuple, tuple_form
 from .docs import schema_doc
 from .objects import (
-    LOOSE_KEYWORDS,
+    FORMATS,
+    KNOWN_TYPES,
+    MAX_NESTING,
     SCALAR_KEYS,
+    SCALAR_TYPES,
+    SIMPLE_TYPES,
     as_list,
     distinct_values,
     is_json_scalar,
     json_value,
+    note_loose,
     required_sets,
     strip_null,
 )
@@ -48,20 +53,6 @@ from .refnames import ref_hint
 
 __all__ = ["SchemaBuilder", "json_value"]
 
-_FORMATS: dict[tuple[str, str], PrimKind] = {
-    ("string", "date-time"): "datetime",
-    ("string", "date"): "date",
-    ("string", "time"): "time",
-    ("string", "uuid"): "uuid",
-    ("string", "byte"): "base64",
-    ("string", "binary"): "file",
-}
-_SIMPLE: dict[str, PrimKind] = {
-    "string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none",
-}  # fmt: skip
-_KNOWN_TYPES = frozenset({*_SIMPLE, "array", "object"})
-_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
-_COMPOSITION = ("allOf", "oneOf", "anyOf")
 # One `Prim` of each kind for every schema typed here, shared (they are frozen):
 # GitHub's IR would hold 33,000, each an object the garbage collector walks again at
 # every full collection.
@@ -84,6 +75,7 @@ class SchemaBuilder:
         self._order: list[PyIdent] = []
         # model -> the places its own `allOf` parts `$ref` (the models it may extend)
         self.extends: dict[PyIdent, tuple[Where, ...]] = {}
+        self._nesting = 0  # the `_shape`s being typed, one in another
 
     # -- naming ---------------------------------------------------------------
 
@@ -283,14 +275,14 @@ class SchemaBuilder:
             return ref
         if isinstance(schema, dict) and schema.keys() <= SCALAR_KEYS:
             kind = schema.get("type")
-            if isinstance(kind, str) and kind in _SCALAR_TYPES:  # most properties
+            if isinstance(kind, str) and kind in SCALAR_TYPES:  # most properties
                 return self._nullable(schema, self._single(schema, kind, where, hint))
         if schema is True or schema == {} or schema is None:
             return _ANY
         if schema is False:
             return _NULL
         if isinstance(schema, dict):
-            self._note_loose(schema, where)
+            note_loose(schema, where, self._sink)
         if not isinstance(schema, dict):
             self._sink.error("a schema must be an object or a boolean", where)
             return _ANY
@@ -306,16 +298,6 @@ class SchemaBuilder:
         if isinstance(enum, list) and any(v is not None for v in enum):
             return EnumDef(PyIdent(""), (), None, "")
         return Alias(PyIdent(""), _ANY, None, "")
-
-    def _note_loose(self, schema: dict[str, Any], where: Where) -> None:
-        """Report keywords the generated types cannot express (typed more loosely)."""
-        for keyword in LOOSE_KEYWORDS:
-            if keyword in schema:
-                self._sink.warning(
-                    f"`{keyword}` is not expressed in the generated types (typed from "
-                    "the rest of the schema, not checked)",
-                    where.child(keyword),
-                )
 
     def _ref_place(self, schema: dict[str, Any], where: Where) -> Where | None:
         """Where a `$ref` chain ends, reporting a broken or cyclic one."""
@@ -363,6 +345,16 @@ class SchemaBuilder:
 
     def _shape(self, schema: dict[str, Any], where: Where, hint: str) -> TypeExpr:
         """The structural type of a schema that is not a model or a named enum."""
+        if self._nesting == MAX_NESTING:  # deeper, Python could not parse the code
+            self._sink.error(f"inline types nest more than {MAX_NESTING} deep here", where)
+            return _ANY
+        self._nesting += 1
+        try:
+            return self._structure(schema, where, hint)
+        finally:
+            self._nesting -= 1
+
+    def _structure(self, schema: dict[str, Any], where: Where, hint: str) -> TypeExpr:
         if "const" in schema and is_json_scalar(schema["const"]):
             const = schema["const"]
             return _NULL if const is None else LiteralOf((const,))
@@ -387,7 +379,7 @@ class SchemaBuilder:
                 inner = self.type_of(parts[0], where.child("allOf", 0), hint)
                 return self._nullable(schema, inner)
         types = self._types(schema)
-        unknown = types - _KNOWN_TYPES
+        unknown = types - KNOWN_TYPES
         if unknown:
             self._sink.error(f"unknown schema type {sorted(unknown)[0]!r}", where.child("type"))
             return _ANY
@@ -444,14 +436,14 @@ class SchemaBuilder:
                 return MapOf(value)
             return MapOf(_ANY)
         fmt = schema.get("format")
-        if isinstance(fmt, str) and (t, fmt) in _FORMATS:
-            return _PRIMS[_FORMATS[(t, fmt)]]
+        if isinstance(fmt, str) and (t, fmt) in FORMATS:
+            return _PRIMS[FORMATS[(t, fmt)]]
         if t == "string" and schema.get("contentEncoding") == "base64":
             return _PRIMS["base64"]
         media = schema.get("contentMediaType")
         if t == "string" and isinstance(media, str) and not media.startswith("text/"):
             return _PRIMS["file"]  # 3.1 spelling of `format: binary`
-        return _PRIMS[_SIMPLE[t]]
+        return _PRIMS[SIMPLE_TYPES[t]]
 
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
         options: list[TypeExpr] = []

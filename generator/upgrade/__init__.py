@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..diagnostics import Diagnostics, SourceLocation, Where, pointer_join
+from ..diagnostics import Diagnostic, Diagnostics, SourceLocation, SpecError, Where, pointer_join
 from ..load import Document, Spec, ref_key, split_pointer
 from .operations import Context, convert_param, convert_response, upgrade_paths
 from .schemas import MOVED, convert_schema, security_scheme, servers
@@ -59,7 +59,11 @@ def upgrade(spec: Spec, sink: Diagnostics | None = None) -> Spec:
     reported into `sink` afterwards are placed in the 2.0 documents."""
     if not is_swagger2(spec.root.data):
         return spec
-    documents = _Upgrader(spec).run()
+    try:
+        documents = _Upgrader(spec).run()
+    except RecursionError:  # the converters walk schemas as deep as JSON nests them
+        message = "the document is nested too deeply to upgrade"
+        raise SpecError([Diagnostic("error", message, "#", spec.root.locate("#"))]) from None
     if sink is not None:
         sink.translate(lambda where: _source_where(documents, where))
     return Spec(documents[spec.root.key], documents)

@@ -61,7 +61,21 @@ CASES: dict[str, tuple[str, bytes | str, str]] = {
     ),
     "billion-laughs": ("s.yaml", _laughs(), "aliases expand to more than"),
     "deep-yaml": ("s.yaml", _deep_yaml(10_000), "nesting"),
+    # deeper than MAX_DEPTH (250), not as deep as PyYAML's own limit: the converter's walk
+    "deep-yaml-flow": ("s.yaml", _deep_yaml(400), "nesting deeper than 250 levels"),
+    "deep-yaml-block": (
+        "s.yaml",
+        HEAD + "paths: {}\nx-deep:\n" + "".join("  " * i + "- \n" for i in range(1, 401)),
+        "nesting deeper than 250 levels",
+    ),
     "deep-json": ("s.json", "[" * 10_000 + "]" * 10_000, "nested too deeply"),
+    # loads (JSON nests ~980 deep), but the 2.0 upgrade's walk of schemas cannot follow
+    "deep-swagger2": (
+        "s.json",
+        '{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {}, '
+        '"definitions": {"A": ' + '{"type": "array", "items": ' * 600 + "{}" + "}" * 601 + "}",
+        "nested too deeply to upgrade",
+    ),
     "non-utf8": ("s.yaml", HEAD.encode() + b"x-bad: \xff\xfe\n", "not valid UTF-8"),
     "empty": ("s.yaml", "", "the file is empty"),
     "huge-int-yaml": ("s.yaml", HEAD + "x-n: " + "9" * 5000 + "\npaths: {}\n", "invalid number"),
