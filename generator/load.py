@@ -154,7 +154,7 @@ def ref_key(doc: Document, ref: str, base: Path) -> str:
 def _self_uri(doc: Document) -> str | None:
     """The document's 3.2 `$self` (its base URI), when it declares a usable one."""
     own = doc.data.get("$self") if isinstance(doc.data, dict) else None
-    usable = isinstance(own, str) and own.strip() and "#" not in own and uri_parts(own)
+    usable = isinstance(own, str) and own.strip() and "#" not in own and uri_parts(own) is not None
     return own if usable else None
 
 
