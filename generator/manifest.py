@@ -18,6 +18,7 @@ import stat
 from collections.abc import Collection, Mapping
 from functools import cache
 from importlib.resources import files as package_files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
     "read_inside",
     "read_manifest",
     "sha256",
+    "tree_digest",
 ]
 
 MANIFEST = ".oagen-manifest.json"
@@ -45,11 +47,19 @@ def sha256(data: bytes) -> str:
 @cache
 def generator_digest() -> str:
     """A digest of oagen's code, templates and runtime (they decide the output)."""
+    return tree_digest(Path(__file__).resolve().parent, package_files("oagen.templates"))
+
+
+def tree_digest(code: Path, templates: Traversable) -> str:
+    """The digest of the oagen whose modules are in `code` and templates in
+    `templates`, the same however it is installed: an editable install keeps the
+    templates next to `code` (`templates/`), a wheel inside it (`oagen/templates/`,
+    whose runtime modules are not oagen's code)."""
     digest = hashlib.sha256(__version__.encode())
-    code = Path(__file__).resolve().parent
     for path in sorted(code.rglob("*.py")):
-        digest.update(path.relative_to(code).as_posix().encode() + b"\0" + path.read_bytes())
-    templates = package_files("oagen.templates")
+        name = path.relative_to(code).as_posix()
+        if not name.startswith("templates/"):
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     for folder in ("package", "runtime"):
         for entry in sorted(templates.joinpath(folder).iterdir(), key=lambda e: e.name):
             if entry.is_file():
