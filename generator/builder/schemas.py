@@ -381,7 +381,10 @@ class SchemaBuilder:
         types = self._types(schema)
         unknown = types - KNOWN_TYPES
         if unknown:
-            self._sink.error(f"unknown schema type {sorted(unknown)[0]!r}", where.child("type"))
+            message = f"unknown schema type {sorted(unknown)[0]!r}"
+            if None in as_list(schema.get("type")):
+                message += " (`null` unquoted is YAML's no-value: the type is 'null')"
+            self._sink.error(message, where.child("type"))
             return _ANY
         non_null = (
             [t for t in schema.get("type", []) if t != "null"]

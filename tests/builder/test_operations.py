@@ -613,6 +613,20 @@ components:
     assert bool(warnings) == head.startswith("openapi: 3.0")
 
 
+def test_an_unquoted_yaml_null_type_says_so(tmp_path: Path) -> None:
+    """`type: [string, null]`: YAML reads the unquoted `null` as no value, not 'null'
+    (datamodel-code-generator's unquoted_null.yaml); the error says how to write it."""
+    _, diags = _build(
+        tmp_path,
+        HEAD_31 + "paths: {}\ncomponents:\n  schemas:\n    Box: {type: [string, null]}\n",
+    )
+    (err,) = _errors(diags)
+    assert err.message == (
+        "unknown schema type 'None' (`null` unquoted is YAML's no-value: the type is 'null')"
+    )
+    assert err.pointer == "#/components/schemas/Box/type"
+
+
 def test_build_unknown_security_scheme_leaves_its_requirement_out(tmp_path: Path) -> None:
     """oas-examples' response-http-behavior.json names an undeclared `api_key`: the
     spec still generates, that alternative left out (nothing says what to send), the
