@@ -42,6 +42,8 @@ _DEFAULT_STYLE: dict[ParamLocation, str] = {
     "querystring": "querystring",
 }  # fmt: skip
 _FORM = "application/x-www-form-urlencoded"
+# An operation's parameters (its path item's too), by location and name.
+_Declared = dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]]
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token (header, cookie names)
 _STATUS_KEY = re.compile(r"[1-5](?:[0-9][0-9]|XX)|DEFAULT")  # upper-cased response keys
 _EMPTY_STATUSES = frozenset({"204", "205", "304"})
@@ -104,14 +106,15 @@ class OperationBuilder:
         """The operation `op` (at `where`) of `item`, sent with the HTTP `method`."""
         check_servers(op.get("servers"), where.child("servers"), self._sink)
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
-        sent = route(path, item, op, where, self._resolver, self._sink)
+        raw = self._declared(item, item_where, op, where)
+        sent = route(path, raw.keys(), where, self._sink)
         path = sent.path
         hint = op_id or f"{method.lower()} {path}"
         op_name = pascal(hint, "Operation")
         bodies = self._bodies(op.get("requestBody"), where.child("requestBody"), op_name)
         # several media types: the methods take `content_type=` too
         reserved = PARAM_RESERVED | {"content_type"} if len(bodies) > 1 else PARAM_RESERVED
-        params = self._params(sent, item, item_where, op, where, op_name, reserved)
+        params = self._params(sent, raw, where, op_name, reserved)
         tags = op.get("tags")
         tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
         successes, errors, accept = self._responses(
@@ -149,17 +152,12 @@ class OperationBuilder:
 
     # -- parameters ---------------------------------------------------------------
 
-    def _params(
-        self,
-        sent: Route,
-        item: dict[str, Any],
-        item_where: Where,
-        op: dict[str, Any],
-        where: Where,
-        op_name: str,
-        reserved: frozenset[str],
-    ) -> tuple[Param, ...]:
-        raw: dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]] = {}
+    def _declared(
+        self, item: dict[str, Any], item_where: Where, op: dict[str, Any], where: Where
+    ) -> _Declared:
+        """The parameters of the operation `op` and of its path item `item`, by
+        location and name (the operation's override the path item's)."""
+        raw: _Declared = {}
         for source, source_where in ((item, item_where), (op, where)):
             values = source.get("parameters")
             if not isinstance(values, list):
@@ -189,6 +187,11 @@ class OperationBuilder:
                         param_where.child("name"),
                     )
                 raw[(location, name)] = (param, param_where)
+        return raw
+
+    def _params(
+        self, sent: Route, raw: _Declared, where: Where, op_name: str, reserved: frozenset[str]
+    ) -> tuple[Param, ...]:
         # the path parameters its query string sends: their own names, by new keys
         declared = sent.relocate(raw)
         self._check_querystring(raw)

@@ -6,13 +6,12 @@ not allow but real specs have (medium.com's `/search?query={query}`, OpenAI's
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import ParamLocation
-from ..resolve import Resolver
-from .objects import as_list
 
 __all__ = ["TEMPLATE_VAR", "Route", "route"]
 
@@ -47,15 +46,10 @@ class Route:
 
 
 def route(
-    path: str,
-    item: dict[str, Any],
-    op: dict[str, Any],
-    where: Where,
-    resolver: Resolver,
-    sink: Diagnostics,
+    path: str, declared: Collection[tuple[ParamLocation, str]], where: Where, sink: Diagnostics
 ) -> Route:
-    """The path an operation (`op`, of the path item `item`) is sent to, given its
-    path key `path`.
+    """The path an operation whose parameters are `declared` (by location and name)
+    is sent to, given its path key `path`.
 
     In a query string written into the key, a `name={name}` pair of a declared query
     parameter is left out (the parameter sends it: the same bytes on the wire); so is
@@ -67,8 +61,8 @@ def route(
     route_part, mark, query = path.partition("?")
     if not mark:
         return Route(path)
-    query_names = _param_names(item, op, where, resolver, "query")
-    path_names = _param_names(item, op, where, resolver, "path")
+    query_names = {name for location, name in declared if location == "query"}
+    path_names = {name for location, name in declared if location == "path"}
     in_route = set(TEMPLATE_VAR.findall(route_part))
     fixed: list[str] = []
     to_query: dict[str, str] = {}
@@ -105,18 +99,3 @@ def route(
     )
     sink.warning(f"the path holds a query string ({'?' + query!r}): " + "; ".join(said), where)
     return Route(route_part + kept, to_query)
-
-
-def _param_names(
-    item: dict[str, Any], op: dict[str, Any], where: Where, resolver: Resolver, location: str
-) -> set[str]:
-    """The names of the parameters `in: location` of an operation (and of its path)."""
-    return {
-        name
-        for source in (item, op)
-        for value in as_list(source.get("parameters"))
-        if (found := resolver.deref(value, where)) is not None
-        and isinstance(found[0], dict)
-        and found[0].get("in") == location
-        and isinstance(name := found[0].get("name"), str)
-    }
