@@ -88,11 +88,15 @@ class ListOf:
 
 @record
 class TupleOf:
-    """A 3.1 `prefixItems` array: `tuple[A, B]` (`rest` None: exactly those items), or
-    with `rest` (the type of the items after them) a list of any of the types."""
+    """A 3.1 `prefixItems` array: `tuple[A, B]` (`rest` None), or with `rest` (the type
+    of the items after them) a list of any of the types. `exact`: the schema pins the
+    length (`minItems` and `maxItems`, or `items: false`), so a response of another
+    length is a mismatch; else (Litestar's tuples say no length) what arrives is
+    decoded, as long as it is (JSON Schema lets such an array be shorter or longer)."""
 
     items: tuple[TypeExpr, ...]
     rest: TypeExpr | None = None
+    exact: bool = True
 
 
 @record

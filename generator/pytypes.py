@@ -176,9 +176,9 @@ class Types:
                 return kind
             case ListOf(item=item):
                 return f"list_{self.slug(item)}"
-            case TupleOf(items=items, rest=rest):
+            case TupleOf(items=items, rest=rest, exact=exact):
                 text = "|".join(self.slug(o) for o in items) + f"/{rest and self.slug(rest)}"
-                return "tuple_" + _digest(text)
+                return "tuple_" + _digest(text if exact else text + "/loose")
             case MapOf(value=value):
                 return f"map_{self.slug(value)}"
             case Ref(name=name):
@@ -208,9 +208,10 @@ class Types:
                 return self._helper(t, f"{self.serde('list_')}(value, {self.decoder(item)})")
             case MapOf(value=value):
                 return self._helper(t, f"{self.serde('map_')}(value, {self.decoder(value)})")
-            case TupleOf(items=items, rest=None):
+            case TupleOf(items=items, rest=None, exact=exact):
                 decoders = f"({', '.join(self.decoder(i) for i in items)},)"
-                body = f"{self.serde('tuple_')}(value, {decoders})"
+                loose = "" if exact else ", exact=False"
+                body = f"{self.serde('tuple_')}(value, {decoders}{loose})"
                 return self._helper(
                     t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True
                 )

@@ -334,15 +334,19 @@ def union_(value: object, options: Sequence[_Decoder[Any]], expected: str) -> An
     raise _mismatch(expected, value)
 
 
-def tuple_(value: object, items: Sequence[_Decoder[Any]]) -> tuple[Any, ...]:
-    """Decode a JSON array of exactly `len(items)` items (a `prefixItems` tuple)."""
+def tuple_(
+    value: object, items: Sequence[_Decoder[Any]], exact: bool = True
+) -> tuple[Any, ...]:
+    """Decode a JSON array of `len(items)` items (a `prefixItems` tuple), each with
+    its decoder. Not `exact` (a schema that does not pin the length): as many as
+    arrived, those past `items` as they are."""
     if not isinstance(value, list):
         raise _mismatch(f"array of {len(items)} items", value)
-    if len(value) != len(items):
+    if exact and len(value) != len(items):
         raise APIResponseValidationError(
             f"expected array of {len(items)} items, got {len(value)}"
         )
-    return tuple(_items_at(value, items))
+    return (*_items_at(value, items), *value[len(items) :])
 
 
 def _items_at(value: list[Any], decoders: Sequence[_Decoder[Any]]) -> list[Any]:

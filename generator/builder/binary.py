@@ -107,12 +107,13 @@ def _positional(body: Body, by_name: Mapping[PyIdent, Definition]) -> Body:
                 return ListOf(item(one, next((p for p in every if p and p.is_file), None)))
             case TupleOf(items=items, rest=rest):
                 prefix = body.prefix_parts
-                return TupleOf(
-                    tuple(
-                        item(t, prefix[i] if i < len(prefix) else body.item_part)
-                        for i, t in enumerate(items)
+                return replace(
+                    t,
+                    items=tuple(
+                        item(one, prefix[i] if i < len(prefix) else body.item_part)
+                        for i, one in enumerate(items)
                     ),
-                    None if rest is None else item(rest, body.item_part),
+                    rest=None if rest is None else item(rest, body.item_part),
                 )
             case _:
                 return _plain(t)
@@ -231,7 +232,7 @@ def _plain(t: TypeExpr) -> TypeExpr:
             new_items = tuple(_plain(i) for i in items)
             new_rest = None if rest is None else _plain(rest)
             same = new_rest is rest and all(a is b for a, b in zip(new_items, items, strict=True))
-            return t if same else TupleOf(new_items, new_rest)
+            return t if same else replace(t, items=new_items, rest=new_rest)
         case MapOf(value=value):
             new = _plain(value)
             return t if new is value else MapOf(new)

@@ -23,10 +23,11 @@ from .objects import MAX_NESTING, distinct_values
 __all__ = [
     "ConstraintReader",
     "constraints",
-    "fixed_tuple",
     "is_null_schema",
     "pattern_error",
+    "tuple_closed",
     "tuple_form",
+    "tuple_length",
 ]
 
 _CONSTRAINT_KEYS = {
@@ -112,10 +113,26 @@ def tuple_form(schema: Mapping[str, Any]) -> tuple[str, list[Any], str] | None:
     return None
 
 
-def fixed_tuple(schema: Mapping[str, Any], rest: str) -> bool:
-    """Whether a tuple array has exactly its positional items: the schema of the rest
-    (`rest`, see `tuple_form`) false or absent."""
-    return schema.get(rest, False) is False
+def tuple_length(schema: Mapping[str, Any], rest: str, count: int) -> str | None:
+    """How a tuple array of `count` positional items (`rest`: the keyword of the items
+    after them, see `tuple_form`) is typed: "exact" when its length keywords pin that
+    many (`minItems` at least `count`; `maxItems` at most, or `rest` false), "assumed"
+    when it has none and nothing may follow but the `rest` schema's absence (the
+    tuples of Litestar and pydantic 1 at their loosest: `tuple[...]` all the same),
+    None when it is a list: items may follow, or its length keywords let it be
+    shorter or longer."""
+    low, high = schema.get("minItems"), schema.get("maxItems")
+    if low is None and high is None:
+        return "assumed" if schema.get(rest, False) is False else None
+    at_least = _is_number(low) and low >= count
+    return "exact" if at_least and tuple_closed(schema, rest, count) else None
+
+
+def tuple_closed(schema: Mapping[str, Any], rest: str, count: int) -> bool:
+    """Whether no item may follow a tuple array's `count` positional ones: the `rest`
+    schema false, or `maxItems` at most `count`."""
+    high = schema.get("maxItems")
+    return schema.get(rest, True) is False or (_is_number(high) and high <= count)
 
 
 class ConstraintReader:
@@ -197,9 +214,11 @@ class ConstraintReader:
             read = [self._read(p, at(keyword, i), True, seen) for i, p in enumerate(prefix)]
             if any(c is not NO_CONSTRAINTS for c in read):
                 updates["prefix_items"] = tuple(read)
-            if fixed_tuple(schema, rest):  # typed `tuple[...]`: exactly that many items
-                updates["min_items"] = own.min_items if own.min_items is not None else len(prefix)
-                updates["max_items"] = len(prefix)
+            count = len(prefix)
+            if tuple_length(schema, rest, count) == "assumed":  # typed `tuple[...]`
+                updates["min_items"] = updates["max_items"] = count
+            elif schema.get(rest) is False and (own.max_items is None or own.max_items > count):
+                updates["max_items"] = count  # nothing after the positional items
         return updates
 
     def _union(

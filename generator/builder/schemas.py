@@ -32,7 +32,7 @@ from ..ir import (
 )  # fmt: skip
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from .constraints import ConstraintReader, fixed_tuple, tuple_form
+from .constraints import ConstraintReader, tuple_closed, tuple_form, tuple_length
 from .docs import schema_doc
 from .objects import (
     FORMATS,
@@ -403,7 +403,8 @@ class SchemaBuilder:
     def _tuple(
         self, schema: dict[str, Any], form: tuple[str, list[Any], str], where: Where, hint: str
     ) -> TypeExpr:
-        """A tuple array (see `tuple_form`): a tuple (more items: a list of any of them)."""
+        """A tuple array (see `tuple_form`, `tuple_length`): a tuple, or a list of any of
+        its types (and of those that may follow them)."""
         keyword, prefix, rest = form
         if keyword == "items":
             message = "`items` is a list (draft 4's tuples, not OpenAPI's): read as `prefixItems`"
@@ -412,9 +413,13 @@ class SchemaBuilder:
             self.type_of(p, where.child(keyword, i), f"{hint}Item{i + 1}")
             for i, p in enumerate(prefix)
         )
-        if fixed_tuple(schema, rest):
-            return TupleOf(items)
-        return TupleOf(items, self.type_of(schema.get(rest), where.child(rest), hint + "Item"))
+        length = tuple_length(schema, rest, len(items))
+        if length is not None:
+            return TupleOf(items, exact=length == "exact")
+        if tuple_closed(schema, rest, len(items)):
+            return TupleOf(items, items[0])  # fewer allowed, none after: any of the items
+        after = schema.get(rest, True)  # absent: any item may follow (JSON Schema)
+        return TupleOf(items, self.type_of(after, where.child(rest), hint + "Item"))
 
     def _implied_types(self, schema: dict[str, Any]) -> list[str]:
         if "items" in schema or "prefixItems" in schema:

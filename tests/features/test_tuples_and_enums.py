@@ -154,6 +154,20 @@ components:
           type: array
           prefixItems: [{type: integer}]
           items: true
+        pinned:
+          type: array
+          prefixItems: [{type: integer}, {type: string}]
+          minItems: 2
+          maxItems: 2
+        shorter:
+          type: array
+          prefixItems: [{type: string}, {type: number}]
+          maxItems: 2
+        upTo:
+          type: array
+          prefixItems: [{type: string}, {type: integer}]
+          minItems: 1
+          items: false
 """,
     typecheck="""\
         from datetime import date
@@ -168,13 +182,23 @@ components:
 
 def test_prefix_items_ir(tmp_path: Path) -> None:
     thing = fields(model(build_ir(tmp_path, TUPLES), "Thing"))
-    assert thing["pair"].type == TupleOf((Prim("int"), Prim("str")))
+    # no length keywords, nothing after: Litestar's `tuple[int, str]`, typed so (a
+    # response of another length is decoded as it is: the schema allows it)
+    assert thing["pair"].type == TupleOf((Prim("int"), Prim("str")), exact=False)
     assert thing["pair"].constraints == Constraints(
         min_items=2, max_items=2, prefix_items=(Constraints(), Constraints(min_length=2))
     )
-    assert thing["closed"].type == TupleOf((Prim("date"),))
+    assert thing["closed"].type == TupleOf((Prim("date"),), exact=False)
     assert thing["open"].type == TupleOf((Prim("int"), Prim("str")), Prim("bool"))
     assert thing["anything"].type == TupleOf((Prim("int"),), Prim("any"))
+    # pydantic 2's `tuple[int, str]`: the length pinned
+    assert thing["pinned"].type == TupleOf((Prim("int"), Prim("str")))
+    assert thing["pinned"].constraints == Constraints(min_items=2, max_items=2)
+    # length keywords that allow fewer items: a list of the items' types
+    assert thing["shorter"].type == TupleOf((Prim("str"), Prim("float")), Prim("str"))
+    assert thing["shorter"].constraints == Constraints(max_items=2)
+    assert thing["upTo"].type == TupleOf((Prim("str"), Prim("int")), Prim("str"))
+    assert thing["upTo"].constraints == Constraints(min_items=1, max_items=2)
 
 
 def test_prefix_items_are_tuples_decoded_and_checked(package: Any) -> None:
@@ -183,6 +207,8 @@ def test_prefix_items_are_tuples_decoded_and_checked(package: Any) -> None:
     hints = submodule(pkg, "models._thing").Thing.__annotations__
     assert hints["pair"] == "tuple[int, str] | Unset"
     assert hints["open"] == "list[int | str | bool] | Unset"
+    assert hints["pinned"] == "tuple[int, str] | Unset"
+    assert hints["shorter"] == "list[str | float] | Unset"
     data = {
         "pair": [1, "ab"],
         "closed": ["2024-01-02"],
@@ -194,8 +220,15 @@ def test_prefix_items_are_tuples_decoded_and_checked(package: Any) -> None:
     assert str(got.closed[0]) == "2024-01-02"
     assert got.to_dict() == data
     errors = submodule(pkg, "errors")
+    # what a schema without length keywords allows: fewer items, or more
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {"pair": [1], "closed": []}))
+    assert got.pair == (1,) and got.closed == ()
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {"pair": [1, "ab", {"x": 1}]}))
+    assert got.pair == (1, "ab", {"x": 1})
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {"shorter": ["a"], "upTo": ["b"]}))
+    assert got.shorter == ["a"] and got.up_to == ["b"]
     for bad, problem in (
-        ({"pair": [1]}, "$.pair: expected array of 2 items, got 1"),
+        ({"pinned": [1]}, "$.pinned: expected array of 2 items, got 1"),
         ({"pair": [1, 2]}, "$.pair[1]: expected string, got integer"),
         # with items after the prefix: typed and decoded as a list of any of the types
         ({"open": [1, None]}, "$.open[1]: expected int | str | bool, got null"),
@@ -208,8 +241,12 @@ def test_prefix_items_are_tuples_decoded_and_checked(package: Any) -> None:
         m.Thing(pair=(1, "a"))
     with pytest.raises(ValueError, match=r"Thing\.pair: must have at most 2 item"):
         m.Thing(pair=(1, "ab", "cd"))
-    with pytest.raises(ValueError, match=r"body\.pair: expected array of 2 items, got 3"):
+    with pytest.raises(ValueError, match=r"body\.pair: must have at most 2 item\(s\), got 3"):
         call(pkg, lambda c: c.create_thing(body={"pair": [1, "ab", "x"]}), Reply(204))
+    with pytest.raises(ValueError, match=r"body\.pinned: expected array of 2 items, got 3"):
+        call(pkg, lambda c: c.create_thing(body={"pinned": [1, "ab", "x"]}), Reply(204))
+    with pytest.raises(ValueError, match=r"body\.up_to: must have at least 1 item"):
+        call(pkg, lambda c: c.create_thing(body={"upTo": []}), Reply(204))
     _, req = call(pkg, lambda c: c.create_thing(body=m.Thing(pair=(1, "ab"))), Reply(204))
     assert json_body(req) == {"pair": [1, "ab"]}
 
@@ -256,11 +293,12 @@ def test_draft4_tuples_ir(tmp_path: Path) -> None:
     loaded = load(path)
     sink = Diagnostics(loaded.locate)
     thing = fields(model(build(loaded, sink, "x_client"), "Thing"))
-    assert thing["pair"].type == TupleOf((Prim("int"), Prim("str")))
+    assert thing["pair"].type == TupleOf((Prim("int"), Prim("str")), exact=False)
     assert thing["pair"].constraints == Constraints(
         min_items=2, max_items=2, prefix_items=(Constraints(), Constraints(min_length=2))
     )
-    assert thing["loose"].type == TupleOf((Prim("date"),))  # no additionalItems: as no `items`
+    # no additionalItems: as no `items`
+    assert thing["loose"].type == TupleOf((Prim("date"),), exact=False)
     assert thing["open"].type == TupleOf((Prim("int"), Prim("str")), Prim("bool"))
     assert thing["plain"].type == ListOf(Prim("int"))
     assert [(d.severity, d.pointer) for d in sink.items] == [
