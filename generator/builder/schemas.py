@@ -341,7 +341,7 @@ class SchemaBuilder:
             return {t}
         if isinstance(t, list):
             return {str(x) for x in t}
-        return set()
+        return set() if "type" not in schema else {str(t)}  # not the name of a type
 
     def _shape(self, schema: dict[str, Any], where: Where, hint: str) -> TypeExpr:
         """The structural type of a schema that is not a model or a named enum."""
@@ -382,7 +382,7 @@ class SchemaBuilder:
         unknown = types - KNOWN_TYPES
         if unknown:
             message = f"unknown schema type {sorted(unknown)[0]!r}"
-            if None in as_list(schema.get("type")):
+            if None in as_list(schema.get("type")) or schema.get("type", "") is None:
                 message += " (`null` unquoted is YAML's no-value: the type is 'null')"
             self._sink.error(message, where.child("type"))
             return _ANY

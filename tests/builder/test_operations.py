@@ -627,6 +627,27 @@ def test_an_unquoted_yaml_null_type_says_so(tmp_path: Path) -> None:
     assert err.pointer == "#/components/schemas/Box/type"
 
 
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "null",
+            "unknown schema type 'None' (`null` unquoted is YAML's no-value: the type is 'null')",
+        ),
+        ("42", "unknown schema type '42'"),
+        ("{oneOf: [string]}", "unknown schema type \"{'oneOf': ['string']}\""),
+    ],
+)
+def test_a_type_that_is_no_name_is_an_error(tmp_path: Path, written: str, message: str) -> None:
+    """`type` neither a string nor a list (openapi-generator's issue_23102.yaml): an
+    error at it, as for an unknown name, not a field typed `Any` in silence."""
+    spec = f"paths: {{}}\ncomponents:\n  schemas:\n    Box:\n      properties:\n        x: {{type: {written}}}\n"
+    _, diags = _build(tmp_path, HEAD_31 + spec)
+    (err,) = _errors(diags)
+    assert err.message == message
+    assert err.pointer == "#/components/schemas/Box/properties/x/type"
+
+
 def test_build_unknown_security_scheme_leaves_its_requirement_out(tmp_path: Path) -> None:
     """oas-examples' response-http-behavior.json names an undeclared `api_key`: the
     spec still generates, that alternative left out (nothing says what to send), the
