@@ -197,28 +197,43 @@ def toml_string(text: str) -> str:
 
 def is_literal_enum(values: tuple[JsonScalar, ...]) -> bool:
     """Whether an enum of `values` is typed `Literal[...]` alone (no float among
-    them, not both booleans)."""
-    return not any(isinstance(v, float) for v in values) and not {True, False} <= {
-        v for v in values if isinstance(v, bool)
-    }
+    them, no integer beyond 64 bits, not both booleans)."""
+    return not any(isinstance(v, float) or _wide(v) for v in values) and not {
+        True,
+        False,
+    } <= {v for v in values if isinstance(v, bool)}
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _wide(value: JsonScalar) -> bool:
+    """An integer beyond 64 bits: mypy takes no such `Literal` ("cannot contain
+    arbitrary expressions")."""
+    return isinstance(value, int) and not isinstance(value, bool) and value not in _INT64
 
 
 def enum_type(values: tuple[JsonScalar, ...]) -> tuple[str, bool]:
     """The annotation of an enum, and whether it uses `Literal`: `Literal[...]` of
     its values, except that a float among them types the numbers `float` (a float
-    Literal is not valid typing) and both booleans are `bool` (what mypy makes of
-    `Literal[False, True]`, so that a cast to it would be redundant)."""
+    Literal is not valid typing), an integer beyond 64 bits types itself `int` (nor
+    is that), and both booleans are `bool` (what mypy makes of `Literal[False,
+    True]`, so that a cast to it would be redundant)."""
     floats = any(isinstance(v, float) for v in values)
+    wide = not floats and any(map(_wide, values))
     both = {True, False} <= {v for v in values if isinstance(v, bool)}
     literal = [
         v
         for v in values
         if not (both and isinstance(v, bool))
         and not (floats and isinstance(v, (int, float)) and not isinstance(v, bool))
+        and not _wide(v)
     ]
     parts = ["bool"] if both else []
     if floats:
         parts.append("float")
+    if wide:
+        parts.append("int")
     if literal:
         parts.insert(0, f"Literal[{', '.join(py_literal(v) for v in literal)}]")
     return " | ".join(parts), bool(literal)

@@ -72,6 +72,9 @@ components:
         only_true: {type: boolean, enum: [true]}
         answer: {$ref: '#/components/schemas/Answer'}
         mixed: {enum: [Processing, true, false]}
+        wide: {type: integer, enum: [1180591620717411303424, 1]}
+        huge: {type: integer, const: -9223372036854775809}
+        edge: {type: integer, enum: [9223372036854775807, -9223372036854775808]}
 """,
     typecheck="""\
         from feat_number_enums_client.models import Flag, Ratio, Thing
@@ -79,6 +82,7 @@ components:
         ratio: Ratio = 1.1
         flag: Flag = True
         thing = Thing(ratio=ratio, flag=flag, scale=2, on=False, level=1, only_true=True)
+        wide = Thing(wide=1180591620717411303424, huge=-9223372036854775809, edge=-(2**63))
     """,
 )
 
@@ -102,6 +106,16 @@ def test_float_enums_are_floats_and_both_booleans_bool(package: Any) -> None:
     assert (hints["scale"], hints["on"]) == ("float | Unset", "bool | Unset")
     assert hints["level"] == "Literal[1, 2] | Unset"
     assert hints["only_true"] == "Literal[True] | Unset"
+    # an integer beyond 64 bits is no valid Literal for mypy: typed `int` (and checked)
+    assert hints["wide"] == "Literal[1] | int | Unset"
+    assert (hints["huge"], hints["edge"]) == (
+        "int | Unset",
+        "Literal[9223372036854775807, -9223372036854775808] | Unset",
+    )
+    with pytest.raises(ValueError, match="must be one of"):
+        m.Thing(wide=2)
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {"wide": 2**70, "huge": -(2**63) - 1}))
+    assert (got.wide, got.huge) == (2**70, -(2**63) - 1)
     # membership is still checked in requests ...
     for bad in ({"ratio": 2.0}, {"scale": 1}, {"level": 3}):
         with pytest.raises(ValueError, match="must be one of"):
