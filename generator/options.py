@@ -28,9 +28,19 @@ class LoadPolicy:
 
 
 def default_package_name(spec_path: str) -> str:
-    """`specs/archal.yaml` -> `archal_client`."""
-    stem = spec_path.replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
+    """`specs/archal.yaml` -> `archal_client`: the file's stem (`api.v2.json` ->
+    `api_v2_client`, so that two versions of a spec do not share a package), less a
+    last part that only says what the file is (`petstore.openapi.yaml` ->
+    `petstore_client`)."""
+    name = spec_path.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    base, _, kind = stem.rpartition(".")
+    if base and kind.lower() in _SPEC_KINDS:
+        stem = base
     return f"{snake(stem, 'api')}_client"
+
+
+_SPEC_KINDS = frozenset({"openapi", "swagger", "oas", "oas3", "spec", "api"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -373,7 +373,17 @@ paths:
 
 def test_default_package_name() -> None:
     assert default_package_name("specs/archal.yaml") == "archal_client"
-    assert default_package_name("My-API.v2.json") == "my_api_client"
+    # the whole stem: versions of a spec, or openapi-python-client's
+    # openapi_3.1_enums.yaml and openapi_3.1_dataclasses.yaml, do not share a package
+    assert default_package_name("My-API.v2.json") == "my_api_v2_client"
+    assert default_package_name("openapi_3.1_enums.yaml") == "openapi_3_1_enums_client"
+    assert default_package_name("dir.v1/api.github.com.json") == "api_github_com_client"
+    # a last part naming the kind of file is no part of the name
+    assert default_package_name("petstore.openapi.yaml") == "petstore_client"
+    assert default_package_name("3.1_specific.openapi.yaml") == "n_3_1_specific_client"
+    assert default_package_name("billing.swagger.json") == "billing_client"
+    assert default_package_name("openapi.yaml") == "openapi_client"
+    assert default_package_name(".yaml") == "yaml_client"
 
 
 # -- errors with pointers ----------------------------------------------------------------
