@@ -204,7 +204,7 @@ def is_literal_enum(values: tuple[JsonScalar, ...]) -> bool:
     } <= {v for v in values if isinstance(v, bool)}
 
 
-_INT64 = range(-(2**63), 2**63)
+_INT64 = range(1 - 2**63, 2**63)  # (mypy reads `-N` as minus N: N below 2**63)
 
 
 def _wide(value: JsonScalar) -> bool:

@@ -194,12 +194,15 @@ def _security_schemes(
         if http.lower() == "basic":
             out.append(SecurityScheme(str(key), python, "basic", None, None, description))
         elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
-            location = scheme["in"]
-            out.append(
-                SecurityScheme(
-                    str(key), python, "api_key", location, str(scheme.get("name", key)), description
+            location, name = scheme["in"], str(scheme.get("name", key))
+            if location != "query" and not _HTTP_TOKEN.fullmatch(name):
+                sink.warning(
+                    f"{location} name {name!r} of API key {str(key)!r} is not a valid HTTP "
+                    "token (RFC 9110: no spaces, quotes or separators): every call that "
+                    "sends this key will be refused by the client",
+                    where.child("components", "securitySchemes", str(key), "name"),
                 )
-            )
+            out.append(SecurityScheme(str(key), python, "api_key", location, name, description))
         elif kind == "oauth2":
             out.append(_oauth2(str(key), python, scheme, description))
         elif http and http.lower() != "bearer" and _HTTP_TOKEN.fullmatch(http):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import environ
@@ -13,6 +14,7 @@ from typing import Literal, cast
 import httpx
 
 from ._oauth2 import OAuth2
+from .errors import RequestValidationError
 
 __all__ = [
     "REDACTED",
@@ -88,12 +90,31 @@ class ApiKey:
         query: list[tuple[str, str]],
         cookies: dict[str, str],
     ) -> None:
+        """Add the key where the scheme says. One a header or cookie cannot carry (its
+        name not a token, or a character the value may not hold) is refused before
+        anything is sent, and the key is not shown."""
+        value = str(credential)
+        if self.location == "query":
+            query.append((self.name, value))
+            return
+        if not _TOKEN.match(self.name):
+            problem = f"the {self.location} name is not an HTTP token; the key cannot go in it"
+            raise RequestValidationError(f"API key {self.name!r}", problem)
+        if not (_IN_HEADER if self.location == "header" else _IN_COOKIE).match(value):
+            problem = f"the key holds a character a {self.location} cannot carry"
+            raise RequestValidationError(f"API key {self.name!r}", problem)
         if self.location == "header":
-            headers[self.name] = str(credential)
-        elif self.location == "query":
-            query.append((self.name, str(credential)))
+            headers[self.name] = value
         else:
-            cookies[self.name] = str(credential)
+            cookies[self.name] = value
+
+
+# A header or cookie name (an RFC 9110 token), and what a key sent in one may hold:
+# in a header, ASCII without control characters (`Token <key>` has a space); in a
+# cookie, RFC 6265's cookie-octets (no space, `"`, `,`, `;` or `\`).
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_IN_HEADER = re.compile(r"[\t\x20-\x7e]*\Z")
+_IN_COOKIE = re.compile(r"[!#-+\--:<-\[\]-~]*\Z")
 
 
 SecurityScheme = HttpBearer | HttpScheme | HttpBasic | ApiKey | OAuth2
@@ -213,16 +234,22 @@ def redirect_request(
     for name in secret_headers:
         nxt.headers.pop(name, None)
     if secret_query and any(k in secret_query for k in nxt.url.params):
-        kept = [(k, v) for k, v in nxt.url.params.multi_items() if k not in secret_query]
+        kept = [
+            (k, v) for k, v in nxt.url.params.multi_items() if k not in secret_query
+        ]
         nxt.url = nxt.url.copy_with(params=kept)
     return _safe_request(nxt)
 
 
-def secret_names(schemes: Mapping[str, SecurityScheme]) -> tuple[frozenset[str], set[str]]:
+def secret_names(
+    schemes: Mapping[str, SecurityScheme],
+) -> tuple[frozenset[str], set[str]]:
     """The credential headers (lower-case) and API-key query parameters of `schemes`:
     what never goes to another origin (the query ones are redacted in logs too)."""
     api_keys = [s for s in schemes.values() if isinstance(s, ApiKey)]
-    headers = CREDENTIAL_HEADERS | {s.name.lower() for s in api_keys if s.location != "query"}
+    headers = CREDENTIAL_HEADERS | {
+        s.name.lower() for s in api_keys if s.location != "query"
+    }
     query = {s.name for s in api_keys if s.location == "query"}
     _register_query_secrets(query)
     return headers, query

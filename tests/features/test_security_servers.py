@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from oagen.builder import build
+from oagen.diagnostics import Diagnostics
+from oagen.load import load
 
 from .conftest import (
     Reply,
@@ -17,6 +20,7 @@ from .conftest import (
     feature_spec,
     op_by_id,
     query_pairs,
+    submodule,
 )
 
 
@@ -141,6 +145,48 @@ def test_empty_security_sends_nothing(package: Any) -> None:
     _, req = call(pkg, lambda c: c.use_none(), Reply(204), **ALL_CREDS)
     assert str(req.url) == "https://api.test/none"
     assert not {"authorization", "x-api-key", "cookie"} & {k.lower() for k in req.headers}
+
+
+BAD_KEYS = feature_spec(
+    "bad_keys",
+    "openapi: 3.1.0\ninfo: {title: Keys, version: '1'}\nservers: [{url: 'https://api.test'}]\n"
+    + "paths:\n"
+    + _op("/spaced", "useSpaced", "[{spaced: []}]")
+    + _op("/token", "useToken", "[{token: []}]")
+    + _op("/cookie", "useCookie", "[{cookieKey: []}]")
+    + """\
+components:
+  securitySchemes:
+    spaced: {type: apiKey, in: header, name: X Api Key}
+    token: {type: apiKey, in: header, name: Authorization}
+    cookieKey: {type: apiKey, in: cookie, name: sid}
+""",
+)
+
+
+def test_an_api_key_header_name_that_is_no_token_is_refused(tmp_path: Path, package: Any) -> None:
+    """openapi-python-client's `name: "X Api Key"`: a warning at the name, and each call
+    that would send the key raises before anything is sent (it went on the wire as an
+    invalid header). A key a header or cookie cannot carry is refused the same way."""
+    path = BAD_KEYS.write_to(tmp_path / "spec")
+    loaded = load(path)
+    sink = Diagnostics(loaded.locate)
+    build(loaded, sink, "x_client")
+    (warning,) = sink.items
+    assert warning.pointer == "#/components/securitySchemes/spaced/name"
+    assert "'X Api Key' of API key 'spaced' is not a valid HTTP token" in warning.message
+    pkg = package(BAD_KEYS)
+    errors = submodule(pkg, "errors")
+    creds = {"spaced": "k", "token": "Token abc123", "cookie_key": "ck"}
+    with pytest.raises(errors.RequestValidationError, match="API key 'X Api Key': the header"):
+        call(pkg, lambda c: c.use_spaced(), Reply(204), **creds)
+    _, req = call(pkg, lambda c: c.use_token(), Reply(204), **creds)  # a space: a header's
+    assert req.headers["Authorization"] == "Token abc123"
+    for bad, where in (("café", "token"), ("a\nb", "token"), ("a b", "cookie_key")):
+        method = "use_token" if where == "token" else "use_cookie"
+        with pytest.raises(errors.RequestValidationError, match="cannot carry") as caught:
+            call(pkg, lambda c, m=method: getattr(c, m)(), Reply(204), **{**creds, where: bad})
+        assert bad not in str(caught.value)
 
 
 # --------------------------------------------------------------------------- servers

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oagen.literals import docblock, docstring, py_literal
+from oagen.literals import docblock, docstring, enum_type, is_literal_enum, py_literal
 from oagen.names import (
     FIELD_RESERVED,
     MODEL_RESERVED,
@@ -351,3 +351,16 @@ components:
     assert any(f"def {method}(" in text for text in files.values())
     assert any(f"class {model}:" in text for text in files.values())
     assert max(len(path.rsplit("/", 1)[-1]) for path in files) <= 83  # 80 + ".py"
+
+
+def test_an_integer_beyond_64_bits_is_no_literal() -> None:
+    """mypy takes no `Literal` of an integer beyond 64 bits ("cannot contain arbitrary
+    expressions"; `-N` is read as minus N): such values are typed `int`."""
+    assert enum_type((2**63 - 1, 1 - 2**63)) == (
+        "Literal[9223372036854775807, -9223372036854775807]",
+        True,
+    )
+    assert enum_type((2**63,)) == ("int", False)
+    assert enum_type((-(2**63), "a")) == ("Literal['a'] | int", True)
+    assert enum_type((2**70, 1.5)) == ("float", False)  # a float types the numbers
+    assert not is_literal_enum((2**63, 1)) and is_literal_enum((2**63 - 1, 1))
