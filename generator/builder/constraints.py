@@ -18,7 +18,7 @@ from typing import Any, TypeGuard
 from ..diagnostics import Diagnostics, Where
 from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
 from ..resolve import Resolver
-from .objects import MAX_NESTING, distinct_values
+from .objects import MAX_NESTING, annotation_only, as_list, distinct_values
 
 __all__ = [
     "ConstraintReader",
@@ -188,8 +188,10 @@ class ConstraintReader:
         if nested and choices is not None:
             updates["choices"] = choices
         parts = schema.get("allOf")
-        if isinstance(parts, list) and len(parts) == 1 and not schema.get("properties"):
-            own = _merge(self._read(parts[0], where.child("allOf", 0), nested, seen), own)
+        typed = [i for i, p in enumerate(as_list(parts)) if not annotation_only(p)]
+        if len(typed) == 1 and not schema.get("properties"):  # the others annotate it
+            at = where.child("allOf", typed[0])
+            own = _merge(self._read(as_list(parts)[typed[0]], at, nested, seen), own)
         updates.update(self._array(schema, where, own, seen))
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):

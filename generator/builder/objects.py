@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostics, Where
-from ..ir import JsonScalar, JsonValue, PrimKind, RequiredSets
+from ..ir import JsonScalar, JsonValue, Nullable, PrimKind, RequiredSets, TypeExpr
 
 __all__ = [
+    "ANNOTATIONS",
     "FORMATS",
     "KNOWN_TYPES",
     "LOOSE_KEYWORDS",
@@ -16,13 +17,16 @@ __all__ = [
     "SCALAR_KEYS",
     "SCALAR_TYPES",
     "SIMPLE_TYPES",
+    "annotation_only",
     "as_list",
     "distinct_values",
     "is_json_scalar",
     "json_value",
     "note_loose",
     "required_sets",
+    "schema_types",
     "strip_null",
+    "with_null",
 ]
 
 # A schema with only these keys and a scalar `type` (the shape of most properties)
@@ -104,6 +108,18 @@ def strip_null(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Keywords that only annotate a schema: an `allOf` part with nothing else adds no
+# type to the others (`allOf: [{$ref: Code}, {description: ...}]` is a Code).
+ANNOTATIONS = frozenset(
+    {"description", "title", "summary", "example", "examples", "default", "deprecated",
+     "readOnly", "writeOnly", "nullable", "$comment", "externalDocs", "xml"}
+)  # fmt: skip
+
+
+def annotation_only(part: Any) -> bool:
+    return isinstance(part, dict) and all(k in ANNOTATIONS or str(k).startswith("x-") for k in part)
+
+
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -139,3 +155,26 @@ def note_loose(schema: dict[str, Any], where: Where, sink: Diagnostics) -> None:
                 "the rest of the schema, not checked)",
                 where.child(keyword),
             )
+
+
+def schema_types(schema: dict[str, Any]) -> set[str]:
+    """The names in a schema's `type` (one that names no type: as text, unknown)."""
+    t = schema.get("type")
+    if isinstance(t, str):
+        return {t}
+    if isinstance(t, list):
+        return {str(x) for x in t}
+    return set() if "type" not in schema else {str(t)}
+
+
+def with_null(schema: dict[str, Any], t: TypeExpr) -> TypeExpr:
+    """`t`, nullable when `schema` says null is a value (3.0 `nullable`, a `null`
+    type, `null` among the enum's values)."""
+    kind = schema.get("type")
+    enum = schema.get("enum")
+    nullable = (
+        schema.get("nullable") is True
+        or "null" in (kind if isinstance(kind, list) else (kind,))
+        or (isinstance(enum, list) and None in enum)
+    )
+    return Nullable(t) if nullable else t

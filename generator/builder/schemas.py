@@ -41,14 +41,17 @@ from .objects import (
     SCALAR_KEYS,
     SCALAR_TYPES,
     SIMPLE_TYPES,
+    annotation_only,
     as_list,
     distinct_values,
     is_json_scalar,
     json_value,
     note_loose,
     required_sets,
+    schema_types,
     strip_null,
-)
+    with_null,
+)  # fmt: skip
 from .refnames import ref_hint
 
 __all__ = ["SchemaBuilder", "json_value"]
@@ -146,7 +149,7 @@ class SchemaBuilder:
             )
         if ("oneOf" in schema or "anyOf" in schema) and not required_sets(schema):
             return False  # a union (branches that only require properties: a check)
-        return bool(schema.get("properties")) and self._types(schema) - {"null"} <= {"object"}
+        return bool(schema.get("properties")) and schema_types(schema) - {"null"} <= {"object"}
 
     def _adds_required(self, schema: dict[str, Any], where: Where) -> bool:
         """Whether `allOf: [X]` requires properties X does not (a model of its own)."""
@@ -233,7 +236,7 @@ class SchemaBuilder:
         b = self._resolver.deref(second[0], second[1])
         if a is None or b is None or not isinstance(a[0], dict) or not isinstance(b[0], dict):
             return False
-        types_a, types_b = self._types(a[0]) - {"null"}, self._types(b[0]) - {"null"}
+        types_a, types_b = schema_types(a[0]) - {"null"}, schema_types(b[0]) - {"null"}
         return bool(types_a and types_b and types_a != types_b)
 
     def _merged_parts(
@@ -269,14 +272,14 @@ class SchemaBuilder:
             if isinstance(target_schema, dict) and not isinstance(
                 self._shape_hint(target_schema, target), Alias
             ):
-                ref = self._nullable(target_schema, ref)
+                ref = with_null(target_schema, ref)
             if schema.get("nullable") is True and siblings and not isinstance(ref, Nullable):
                 ref = Nullable(ref)
             return ref
         if isinstance(schema, dict) and schema.keys() <= SCALAR_KEYS:
             kind = schema.get("type")
             if isinstance(kind, str) and kind in SCALAR_TYPES:  # most properties
-                return self._nullable(schema, self._single(schema, kind, where, hint))
+                return with_null(schema, self._single(schema, kind, where, hint))
         if schema is True or schema == {} or schema is None:
             return _ANY
         if schema is False:
@@ -287,7 +290,7 @@ class SchemaBuilder:
             self._sink.error("a schema must be an object or a boolean", where)
             return _ANY
         if self._is_model(schema, where) or self._is_inline_enum(schema):
-            return self._nullable(schema, Ref(self._inline(schema, where, hint)))
+            return with_null(schema, Ref(self._inline(schema, where, hint)))
         return self._shape(schema, where, hint)
 
     def _shape_hint(self, schema: dict[str, Any], where: Where) -> Model | EnumDef | Alias:
@@ -325,24 +328,6 @@ class SchemaBuilder:
             self._pending.append((name, strip_null(schema), where))
         return name
 
-    def _nullable(self, schema: dict[str, Any], t: TypeExpr) -> TypeExpr:
-        kind = schema.get("type")
-        enum = schema.get("enum")
-        nullable = (
-            schema.get("nullable") is True
-            or "null" in (kind if isinstance(kind, list) else (kind,))
-            or (isinstance(enum, list) and None in enum)
-        )
-        return Nullable(t) if nullable else t
-
-    def _types(self, schema: dict[str, Any]) -> set[str]:
-        t = schema.get("type")
-        if isinstance(t, str):
-            return {t}
-        if isinstance(t, list):
-            return {str(x) for x in t}
-        return set() if "type" not in schema else {str(t)}  # not the name of a type
-
     def _shape(self, schema: dict[str, Any], where: Where, hint: str) -> TypeExpr:
         """The structural type of a schema that is not a model or a named enum."""
         if self._nesting == MAX_NESTING:  # deeper, Python could not parse the code
@@ -363,7 +348,7 @@ class SchemaBuilder:
             values = distinct_values(enum)
             if not values:
                 return _NULL
-            return self._nullable(schema, LiteralOf(values))
+            return with_null(schema, LiteralOf(values))
         if isinstance(enum, list) and enum:  # objects or arrays among the values
             self._sink.warning(
                 "`enum` with object or array values is not expressed in the generated "
@@ -373,12 +358,15 @@ class SchemaBuilder:
         for keyword in ("oneOf", "anyOf"):
             if keyword in schema:
                 return self._union(schema, keyword, where, hint)
-        if "allOf" in schema:
+        if "allOf" in schema:  # one part that types (the others only annotate it)
             parts = as_list(schema["allOf"])
-            if len(parts) == 1:
-                inner = self.type_of(parts[0], where.child("allOf", 0), hint)
-                return self._nullable(schema, inner)
-        types = self._types(schema)
+            typed = [i for i, part in enumerate(parts) if not annotation_only(part)]
+            if len(typed) == 1:
+                inner = self.type_of(parts[typed[0]], where.child("allOf", typed[0]), hint)
+                if any(p.get("nullable") is True for p in parts if isinstance(p, dict)):
+                    inner = inner if isinstance(inner, Nullable) else Nullable(inner)
+                return with_null(schema, inner)
+        types = schema_types(schema)
         unknown = types - KNOWN_TYPES
         if unknown:
             message = f"unknown schema type {sorted(unknown)[0]!r}"
@@ -398,7 +386,7 @@ class SchemaBuilder:
             result: TypeExpr = _NULL if types == {"null"} else _ANY
             return result
         base = options[0] if len(options) == 1 else UnionOf(tuple(dict.fromkeys(options)))
-        return self._nullable(schema, base)
+        return with_null(schema, base)
 
     def _tuple(
         self, schema: dict[str, Any], form: tuple[str, list[Any], str], where: Where, hint: str
@@ -454,6 +442,10 @@ class SchemaBuilder:
         return _PRIMS[SIMPLE_TYPES[t]]
 
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
+        if schema.get("properties"):  # (the OpenAPI spec's own Pet with `name` beside oneOf)
+            message = f"properties beside `{keyword}` are not merged into its variants: the"
+            message += " value is typed as one of them, those properties neither typed nor checked"
+            self._sink.warning(message, where.child("properties"))
         options: list[TypeExpr] = []
         nullable = schema.get("nullable") is True
         for index, option in enumerate(as_list(schema[keyword])):

@@ -658,6 +658,27 @@ def test_a_type_that_is_no_name_is_an_error(tmp_path: Path, written: str, messag
     assert err.pointer == "#/components/schemas/Box/properties/x/type"
 
 
+def test_properties_beside_oneof_are_reported(tmp_path: Path) -> None:
+    """The OpenAPI spec's own discriminator example (openapi-generator's
+    polymorphism-and-discriminator.yaml): `name` beside `oneOf: [Cat, Dog]` is in no
+    variant; a warning says so rather than nothing."""
+    spec = """\
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties: {name: {type: string}}
+      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+    Cat: {type: object, properties: {meow: {type: boolean}}}
+    Dog: {type: object, properties: {bark: {type: boolean}}}
+"""
+    _, diags = _build(tmp_path, HEAD_31 + spec)
+    (warning,) = [d for d in diags if "beside" in d.message]
+    assert warning.pointer == "#/components/schemas/Pet/properties"
+    assert warning.message.startswith("properties beside `oneOf` are not merged")
+
+
 def test_build_unknown_security_scheme_leaves_its_requirement_out(tmp_path: Path) -> None:
     """oas-examples' response-http-behavior.json names an undeclared `api_key`: the
     spec still generates, that alternative left out (nothing says what to send), the

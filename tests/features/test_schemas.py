@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from oagen.ir import (
     Alias,
+    Constraints,
     Discriminator,
     EnumDef,
     ListOf,
@@ -759,3 +760,60 @@ def test_bad_defaults_do_not_crash_generation(package: Any) -> None:
     got, req = call(pkg, lambda c: c.list_things(), Reply(200, {"count": 3}))
     assert str(req.url) == f"{BASE}/things"
     assert got.count == 3
+
+
+# --------------------------------------------------------------------------- allOf of a type and annotations
+
+ANNOTATED = feature_spec(
+    "annotated",
+    """\
+openapi: 3.0.3
+info: {title: Annotated, version: '1'}
+paths:
+  /holders:
+    get:
+      operationId: getHolder
+      parameters:
+        - name: kind
+          in: query
+          schema:
+            allOf: [{$ref: '#/components/schemas/Kind'}, {example: b}]
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Holder'}}}
+components:
+  schemas:
+    Code: {type: string, maxLength: 8}
+    Kind: {type: string, enum: [a, b]}
+    ProductRef:
+      allOf: [{$ref: '#/components/schemas/Code'}, {description: a product's code}]
+    Holder:
+      type: object
+      properties:
+        ref: {$ref: '#/components/schemas/ProductRef'}
+        address:
+          allOf: [{$ref: '#/components/schemas/Code'}, {nullable: true, description: x}]
+        kind:
+          allOf: [{$ref: '#/components/schemas/Kind'}, {}, {x-note: y}]
+""",
+)
+
+
+def test_allof_of_a_type_and_annotations_is_that_type(tmp_path: Path, package: Any) -> None:
+    """openapi-generator's allof_with_metadata_only_schemas.yaml: an `allOf` whose other
+    parts only annotate (description, example, nullable, ...) is its one typed part,
+    constraints included; it was `Any`."""
+    api = build_ir(tmp_path, ANNOTATED)
+    assert defs(api)["ProductRef"].target == Ref("Code")  # (an alias of str)
+    holder = fields(model(api, "Holder"))
+    assert holder["ref"].type == Ref("ProductRef")
+    assert holder["address"].type == Nullable(Ref("Code"))
+    assert holder["address"].constraints == Constraints(max_length=8)
+    assert holder["kind"].type == Ref("Kind")
+    assert op_by_id(api, "getHolder").params[0].type == Ref("Kind")
+    m = models_of(package(ANNOTATED))
+    for bad, problem in ({"ref": "123456789"}, "at most 8"), ({"kind": "c"}, "one of"):
+        with pytest.raises(ValueError, match=problem):
+            m.Holder(**bad)
+    assert m.Holder(address=None).to_dict() == {"address": None}
