@@ -392,6 +392,9 @@ class Pagination:
     cursor_item_field: str | None = None  # ... or this field of the last item
     has_more: tuple[str, ...] | None = None  # a boolean: false on the last page
     next_url: tuple[str, ...] | None = None  # next_link: a URL field (else `Link`)
+    # offset / page: the offset or page number the server starts at when `param` is
+    # not sent (the parameter's default, else its minimum, else 0 / 1); else None
+    first: int | None = None
     is_inferred: bool = False
     reason: str = ""
 

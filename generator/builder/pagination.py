@@ -174,8 +174,24 @@ def _declared(
         cursor_item_field=from_item if isinstance(from_item, str) else None,
         has_more=_path(config.get("has_more")) or None,
         next_url=_path(config.get("next_url")) or None,
+        first=_first(op, style, config.get("param")),
         reason=f"{EXTENSION} ({style})",
     )
+
+
+def _first(op: Operation, style: PaginationStyle, param: object) -> int | None:
+    """The offset or page number the server starts at when the call gives none (the
+    first request leaves `param` out): the parameter's integer `default`, else its
+    integer `minimum` (pages numbered from 0: openapi-generator's issue_24719.yaml),
+    else 0 for an offset and 1 for a page. None for the other styles."""
+    if style not in ("offset", "page"):
+        return None
+    for p in op.params:
+        if p.location == "query" and p.wire_name == param:
+            for value in (p.default if p.has_default else None, p.constraints.minimum):
+                if isinstance(value, int) and not isinstance(value, bool):
+                    return value
+    return 0 if style == "offset" else 1
 
 
 # -- recognised patterns -----------------------------------------------------------
@@ -196,7 +212,10 @@ def _inferred(
     size = next((query[n] for n in _SIZE_PARAMS if n in query), None)
 
     def make(style: PaginationStyle, reason: str, **kw: Any) -> Pagination:
-        return Pagination(style, items, item_type, is_inferred=True, reason=reason, **kw)
+        first = _first(op, style, kw.get("param"))
+        return Pagination(
+            style, items, item_type, first=first, is_inferred=True, reason=reason, **kw
+        )
 
     if "link" in headers:
         return make("next_link", "a `Link` response header (rel=next)")

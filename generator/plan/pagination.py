@@ -29,6 +29,8 @@ def _fields(types: Types, p: Pagination) -> tuple[tuple[str, str], ...]:
     for key, value in (("param", p.param), ("size_param", p.size_param)):
         if value is not None:
             fields.append((key, py_literal(value)))
+    if p.first is not None:
+        fields.append(("first", py_literal(p.first)))
     if p.cursor_item_field is not None:
         fields.append(("cursor_item_field", py_literal(p.cursor_item_field)))
     for key, path in (("cursor", p.cursor), ("has_more", p.has_more), ("next_url", p.next_url)):

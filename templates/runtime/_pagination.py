@@ -46,6 +46,7 @@ class Pager(Generic[ItemT]):
     items: tuple[str, ...] = ()  # where the items are: () the body is the array
     param: str | None = None  # cursor / offset / page query parameter
     size_param: str | None = None  # limit / page size query parameter
+    first: int = 0  # offset / page number the server starts at when `param` is not sent
     cursor: tuple[str, ...] | None = None  # the next cursor in the body
     cursor_item_field: str | None = None  # ... or this field of the last item
     has_more: tuple[str, ...] | None = None  # false on the last page
@@ -142,12 +143,8 @@ class _Pages(Generic[ItemT]):
         if count < size and not has_more:
             return False  # a short page is the last one
         current = self.args[self._param]
-        if self.pager.style == "offset":
-            start = current if isinstance(current, int) else 0
-            self.args[self._param] = start + count
-        else:
-            start = current if isinstance(current, int) else 1
-            self.args[self._param] = start + 1
+        start = current if isinstance(current, int) else self.pager.first
+        self.args[self._param] = start + (count if self.pager.style == "offset" else 1)
         return True
 
     def _repeat_check(self, key: str, response: httpx.Response) -> None:

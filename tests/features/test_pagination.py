@@ -7,14 +7,14 @@ import asyncio
 import http.server
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from .conftest import HEAD_31, feature_spec
+from .conftest import HEAD_30, HEAD_31, async_client, build_ir, client, feature_spec, ops
 
 PAGES = feature_spec(
     "pages",
@@ -317,4 +317,186 @@ def test_pagination_next_link_keeps_its_query_beside_a_query_api_key(package: An
     assert seen == [
         "https://api.test/items?api_key=K&per_page=2",
         "https://api.test/items?per_page=2&page=2&api_key=K",
+    ]
+
+
+def _list_op(path: str, name: str, page: str, size: str, extra: str = "") -> str:
+    """A GET returning an array of strings, paged by the query parameters `page` and
+    `size` (each given as `{name: ..., schema: ...}` flow YAML)."""
+    return f"""\
+  {path}:
+    get:
+      operationId: {name}{extra}
+      parameters:
+        - {{in: query, {page}}}
+        - {{in: query, {size}}}
+      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{type: array, items: {{type: string}}}}}}}}}}}}
+"""
+
+
+FIRST_PAGES = feature_spec(
+    "first_pages",
+    HEAD_30
+    + "paths:\n"
+    + _list_op(  # openapi-generator's spring/issue_24719.yaml
+        "/from_default",
+        "list_from_default",
+        "name: page, schema: {type: integer, minimum: 0, default: 0}",
+        "name: size, schema: {type: integer, default: 2}",
+    )
+    + _list_op(
+        "/from_minimum",
+        "list_from_minimum",
+        "name: page, schema: {type: integer, minimum: 0}",
+        "name: size, schema: {type: integer}",
+    )
+    + _list_op(
+        "/from_one",
+        "list_from_one",
+        "name: page, schema: {type: integer}",
+        "name: size, schema: {type: integer}",
+    )
+    + _list_op(
+        "/default_over_minimum",
+        "list_default_over_minimum",
+        "name: page, schema: {type: integer, minimum: 0, default: 1}",
+        "name: size, schema: {type: integer}",
+    )
+    + _list_op(
+        "/declared",
+        "list_declared",
+        "name: p, schema: {type: integer, default: 0}",
+        "name: n, schema: {type: integer}",
+        "\n      x-oagen-pagination: {style: page, param: p, size_param: n}",
+    )
+    + _list_op(  # a 1-based start index
+        "/offsets",
+        "list_offsets",
+        "name: offset, schema: {type: integer, minimum: 1, default: 1}",
+        "name: limit, schema: {type: integer, default: 2}",
+    )
+    + _list_op(
+        "/offsets_from_zero",
+        "list_offsets_from_zero",
+        "name: offset, schema: {type: integer}",
+        "name: limit, schema: {type: integer}",
+    ),
+)
+
+LETTERS = ["a", "b", "c", "d", "e"]
+
+
+def _numbered(
+    first: int, sent: list[str], param: str = "page", size: str = "size", step: int = 1
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A server holding a..e, 2 a page unless asked, whose pages (`step` 1) or offsets
+    (`step` 0: an offset counts items) start at `first`: what it answers when `param`
+    is not sent."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        n = int(request.url.params.get(size, 2))
+        at = int(request.url.params.get(param, first)) - first
+        start = at * n if step else at
+        return httpx.Response(200, json=LETTERS[max(start, 0) : max(start, 0) + n])
+
+    return answer
+
+
+def test_pagination_first_page_is_the_page_parameters_default_or_minimum(
+    tmp_path: Any,
+) -> None:
+    """The page (or offset) the server answers when none is sent: the parameter's
+    `default`, else its `minimum`, else 1 (a page) or 0 (an offset)."""
+    found = {name: op.pagination for name, op in ops(build_ir(tmp_path, FIRST_PAGES)).items()}
+    assert {name: p.first for name, p in found.items() if p is not None} == {
+        "list_from_default": 0,
+        "list_from_minimum": 0,
+        "list_from_one": 1,
+        "list_default_over_minimum": 1,
+        "list_declared": 0,
+        "list_offsets": 1,
+        "list_offsets_from_zero": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "first", "requests"),
+    [
+        ("list_from_default_iter", 0, ["?size=2", "?page=1&size=2", "?page=2&size=2"]),
+        ("list_from_minimum_iter", 0, ["?size=2", "?page=1&size=2", "?page=2&size=2"]),
+        ("list_from_one_iter", 1, ["?size=2", "?page=2&size=2", "?page=3&size=2"]),
+    ],
+)
+def test_pagination_pages_follow_the_first_page_the_server_uses(
+    package: Any, method: str, first: int, requests: list[str]
+) -> None:
+    """openapi-generator's spring/issue_24719.yaml: pages numbered from 0. The first
+    request sends no page (the server's default); the next asks for the one after it
+    (page 1, not 2: page 1's items were skipped)."""
+    pkg = package(FIRST_PAGES)
+    sent: list[str] = []
+    with client(pkg, _numbered(first, sent)) as c:
+        assert list(getattr(c, method)(size=2)) == LETTERS
+    path = "/" + method.removeprefix("list_").removesuffix("_iter")
+    assert sent == [f"https://api.test{path}{query}" for query in requests]
+
+
+def test_pagination_an_explicit_first_page_is_sent_and_followed(package: Any) -> None:
+    pkg = package(FIRST_PAGES)
+    sent: list[str] = []
+    with client(pkg, _numbered(0, sent)) as c:
+        assert list(c.list_from_default_iter(page=1, size=2)) == ["c", "d", "e"]
+    assert sent == [
+        "https://api.test/from_default?page=1&size=2",
+        "https://api.test/from_default?page=2&size=2",
+    ]
+
+
+def test_pagination_declared_page_parameter_starts_at_its_default(package: Any) -> None:
+    """`x-oagen-pagination` names the page parameter; its `default: 0` is the first page."""
+    pkg = package(FIRST_PAGES)
+    sent: list[str] = []
+    with client(pkg, _numbered(0, sent, param="p", size="n")) as c:
+        assert list(c.list_declared_iter(n=3)) == LETTERS
+    assert sent == ["https://api.test/declared?n=3", "https://api.test/declared?p=1&n=3"]
+
+
+def test_pagination_offsets_follow_the_offset_parameters_default(package: Any) -> None:
+    """A 1-based offset (`default: 1`): the second page starts at 1 + 2 items, not 0 + 2
+    (which would repeat `b`); async alike."""
+    pkg = package(FIRST_PAGES)
+    sent: list[str] = []
+    server = _numbered(1, sent, param="offset", size="limit", step=0)
+    with client(pkg, server) as c:
+        assert list(c.list_offsets_iter(limit=2)) == LETTERS
+    expected = [
+        "https://api.test/offsets?limit=2",
+        "https://api.test/offsets?offset=3&limit=2",
+        "https://api.test/offsets?offset=5&limit=2",
+    ]
+    assert sent == expected
+
+    async def run() -> list[str]:
+        async with async_client(pkg, server) as ac:
+            return [item async for item in ac.list_offsets_iter(limit=2)]
+
+    sent.clear()
+    assert asyncio.run(run()) == LETTERS
+    assert sent == expected
+
+
+def test_pagination_pages_from_zero_async(package: Any) -> None:
+    pkg = package(FIRST_PAGES)
+    sent: list[str] = []
+
+    async def run() -> list[str]:
+        async with async_client(pkg, _numbered(0, sent)) as ac:
+            return [item async for item in ac.list_from_default_iter(size=2)]
+
+    assert asyncio.run(run()) == LETTERS
+    assert sent == [
+        "https://api.test/from_default?size=2",
+        "https://api.test/from_default?page=1&size=2",
+        "https://api.test/from_default?page=2&size=2",
     ]
