@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostics, Where
-from ..ir import BodyKind, ListOf, Nullable, PartEncoding, TupleOf, TypeExpr
+from ..ir import BodyKind, ListOf, MapOf, Nullable, PartEncoding, Prim, TupleOf, TypeExpr
 from ..resolve import Resolver
 from .media import is_json
 
-__all__ = ["BodyEncoding", "body_encoding"]
+__all__ = ["BodyEncoding", "body_encoding", "named_parts"]
 
 _MEDIA = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+(;[ -~]*)?")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -43,6 +43,30 @@ def is_array(t: TypeExpr) -> bool:
     if isinstance(t, Nullable):
         return is_array(t.inner)
     return isinstance(t, (ListOf, TupleOf))
+
+
+def named_parts(
+    kind: BodyKind, media: str, body_type: TypeExpr, where: Where, sink: Diagnostics
+) -> TypeExpr:
+    """The type of a form or multipart/form-data body, whose parts are named by an
+    object's properties: `body_type`, unless that is an array or a scalar (which name
+    no part: openapi-python-client's multipart array of files could not be sent at
+    all), then a mapping of part names to values, with a warning."""
+    inner = body_type.inner if isinstance(body_type, Nullable) else body_type
+    base = media.split(";", maxsplit=1)[0].strip().lower()
+    named = kind == "form" or (kind == "multipart" and base == "multipart/form-data")
+    if not named or not (isinstance(inner, (ListOf, TupleOf)) or _scalar(inner)):
+        return body_type
+    sink.warning(
+        f"{base} parts are named by an object's properties, and this body is no object:"
+        " typed as a mapping of part names to values",
+        where.child("schema"),
+    )
+    return MapOf(Prim("any"))
+
+
+def _scalar(t: TypeExpr) -> bool:
+    return isinstance(t, Prim) and t.kind != "any"
 
 
 def body_encoding(

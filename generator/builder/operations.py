@@ -24,7 +24,7 @@ from ..ir import (
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .docs import doc_text
-from .encoding import body_encoding
+from .encoding import body_encoding, named_parts
 from .media import accept_list, body_hints, body_kind, is_json, pick_media
 from .objects import json_value
 from .routes import TEMPLATE_VAR, Route, route
@@ -326,6 +326,7 @@ class OperationBuilder:
             btype = self._schemas.type_of(
                 schema if schema is not None else {}, media_where.child("schema"), hint
             )
+        btype = named_parts(kind, media, btype, media_where, self._sink)
         enc = body_encoding(entry, kind, media, media_where, btype, self._resolver, self._sink)
         required, text = body.get("required") is True, doc_text(body, "description")
         return Body(

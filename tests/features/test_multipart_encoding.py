@@ -16,7 +16,7 @@ import httpx
 import pytest
 from oagen.builder import build
 from oagen.diagnostics import Diagnostics
-from oagen.ir import ListOf, PartEncoding, Prim, Ref, TupleOf
+from oagen.ir import ListOf, MapOf, PartEncoding, Prim, Ref, TupleOf
 from oagen.load import load
 from oagen.validate import validate
 
@@ -213,6 +213,10 @@ paths:
       responses: {{'204': {{description: done}}}}
 """,
     )
+    return _findings_of(tmp_path, spec)
+
+
+def _findings_of(tmp_path: Path, spec: FeatureSpec) -> list[str]:
     path = spec.write_to(tmp_path / "bad")
     loaded = load(path)
     sink = Diagnostics(loaded.locate)
@@ -401,3 +405,49 @@ async def test_async_multipart_mixed(package: Any) -> None:
         await c.send_images(body=[b"a"])
     _, parts = _mixed(server.only)
     assert [p.get_payload(decode=True) for p in parts] == [b"a"]
+
+
+# --------------------------------------------------------------------------- unnamed parts
+
+UNNAMED = feature_spec(
+    "unnamed_parts",
+    """\
+openapi: 3.0.3
+info: {title: Unnamed, version: '1'}
+servers: [{url: 'https://api.test'}]
+paths:
+  /upload:
+    post:
+      operationId: uploadMany
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: {type: array, items: {type: string, format: binary}}
+      responses: {'204': {description: done}}
+  /form:
+    post:
+      operationId: postForm
+      requestBody:
+        content: {application/x-www-form-urlencoded: {schema: {type: string}}}
+      responses: {'204': {description: done}}
+""",
+)
+
+
+def test_a_form_body_that_is_no_object_is_a_mapping_of_parts(tmp_path: Path, package: Any) -> None:
+    """openapi-python-client's /tests/upload/multiple: a multipart/form-data body that
+    is an array names no part. It was typed `list[str]` and every call raised
+    TypeError; it is a mapping of part names to values now, with a warning."""
+    api = build_ir(tmp_path, UNNAMED)
+    assert op_by_id(api, "uploadMany").bodies[0].type == MapOf(Prim("any"))
+    assert op_by_id(api, "postForm").bodies[0].type == MapOf(Prim("any"))
+    found = _findings_of(tmp_path, UNNAMED)
+    assert sum("are named by an object's properties" in text for text in found) == 2, found
+    pkg = package(UNNAMED)
+    files = {"files": [b"aa", ("b.txt", b"bb", "text/plain")]}
+    _, req = call(pkg, lambda c: c.upload_many(body=files), Reply(204))
+    parts = [(p.name, p.filename, p.data) for p in multipart_parts(req)]
+    assert parts == [("files", "upload", b"aa"), ("files", "b.txt", b"bb")]
+    _, req = call(pkg, lambda c: c.post_form(body={"a": "1"}), Reply(204))
+    assert req.content == b"a=1"
