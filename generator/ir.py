@@ -236,6 +236,9 @@ class Model:
     pointer: str
     required_sets: RequiredSets | None = None
     base: PyIdent | None = None
+    # a base model's `discriminator`: the tags of the models extending it, whose
+    # `from_dict` decodes an object carrying that tag (the 3.0 inheritance pattern)
+    dispatch: Discriminator | None = None
 
 
 @record

@@ -107,7 +107,7 @@ def build(
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions, drafts = settle_binary_strings(schemas.definitions(), drafts)
-    definitions = link_bases(definitions, schemas.extends, schemas.named)
+    definitions = link_bases(definitions, schemas.extends, schemas.named, schemas.discriminated)
     check_unions(definitions, sink, spec.root.key)
     drafts = add_pagination(
         drafts, root, resolver, definitions, sink, where.child("paths"), infer=infer_pagination

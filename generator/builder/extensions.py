@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from ..diagnostics import Where
-from ..ir import Definition, Model, PyIdent
+from ..ir import Definition, Discriminator, Model, PyIdent
 
 __all__ = ["link_bases"]
 
@@ -25,9 +25,12 @@ def link_bases(
     definitions: tuple[Definition, ...],
     extends: Mapping[PyIdent, tuple[Where, ...]],
     named: Callable[[Where], PyIdent | None],
+    discriminated: Mapping[PyIdent, Discriminator] = {},
 ) -> tuple[Definition, ...]:
     """`definitions` with `base` set on every faithful extension; `extends` gives the
-    places a model's own allOf parts refer to, `named` the definition at a place."""
+    places a model's own allOf parts refer to, `named` the definition at a place.
+    A base with a discriminator (`discriminated`) gets its `dispatch`: the tags of the
+    models extending it (its mapping's, else each component schema's name)."""
     by_name = {d.name: d for d in definitions}
     bases: dict[PyIdent, PyIdent] = {}
     for name, places in extends.items():
@@ -47,10 +50,51 @@ def link_bases(
         del bases[name]
     if not bases:
         return definitions
+    dispatch: dict[PyIdent, Discriminator] = {}
+    for name, disc in discriminated.items():
+        dispatch.update(_dispatch(name, disc, bases, by_name))
     return tuple(
-        replace(d, base=bases[d.name]) if d.name in bases and isinstance(d, Model) else d
+        replace(d, base=bases.get(d.name), dispatch=dispatch.get(d.name))
+        if isinstance(d, Model) and (d.name in bases or d.name in dispatch)
+        else d
         for d in definitions
     )
+
+
+def _dispatch(
+    name: PyIdent,
+    disc: Discriminator,
+    bases: Mapping[PyIdent, PyIdent],
+    by_name: Mapping[PyIdent, Definition],
+) -> dict[PyIdent, Discriminator]:
+    """The `dispatch` of `name` and of each model extending it (the discriminator is
+    theirs too): the tags of the models below each, those of the mapping first, then
+    each other one's component schema name (OpenAPI's implicit mapping)."""
+    below = [n for n in by_name if n != name and _reaches(n, name, bases)]  # spec order
+    entries = {tag: target for tag, target in disc.mapping if target in below}
+    for model in below:
+        place = by_name[model].pointer
+        if model not in entries.values() and place.startswith("#/components/schemas/"):
+            tag = place.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+            entries.setdefault(tag, model)
+    out: dict[PyIdent, Discriminator] = {}
+    for top in (name, *below):
+        mine = tuple((t, m) for t, m in entries.items() if m != top and _reaches(m, top, bases))
+        if mine:
+            out[top] = Discriminator(disc.wire_name, mine)
+    return out
+
+
+def _reaches(name: PyIdent, base: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> bool:
+    """Whether `name` extends `base`, directly or through others."""
+    seen: set[PyIdent] = set()
+    current = bases.get(name)
+    while current is not None and current not in seen:
+        if current == base:
+            return True
+        seen.add(current)
+        current = bases.get(current)
+    return False
 
 
 def _extends(model: Model, base: Model) -> bool:

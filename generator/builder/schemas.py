@@ -78,6 +78,7 @@ class SchemaBuilder:
         self._order: list[PyIdent] = []
         # model -> the places its own `allOf` parts `$ref` (the models it may extend)
         self.extends: dict[PyIdent, tuple[Where, ...]] = {}
+        self.discriminated: dict[PyIdent, Discriminator] = {}  # a model's `discriminator`
         self._nesting = 0  # the `_shape`s being typed, one in another
 
     # -- naming ---------------------------------------------------------------
@@ -225,6 +226,8 @@ class SchemaBuilder:
         )
         if refs:
             self.extends[name] = refs
+        if (disc := self._discriminator(schema, (), where)) is not None:
+            self.discriminated[name] = disc
         sets = required_sets(schema)
         return Model(name, tuple(fields), extra, description, where.pointer, sets)
 

@@ -89,6 +89,9 @@ class ModelContext:
     # the body of `validate`; None when the model has nothing to check (no constraint
     # of its own, no field holding a model that has one): no `validate` is generated
     validate_body: str | None
+    # the start of from_dict that decodes a tagged object as the model extending this
+    # one (see `models._dispatch`); None: none
+    dispatch: str | None = None
 
 
 @record

@@ -119,7 +119,11 @@ def validated_models(index: Definitions) -> frozenset[PyIdent]:
 
 
 def _model(
-    types: Types, model: Model, validated: frozenset[PyIdent], base: Model | None
+    types: Types,
+    model: Model,
+    validated: frozenset[PyIdent],
+    base: Model | None,
+    dispatch: str | None = None,
 ) -> ModelContext:
     """The context of one dataclass; records the imports of the code it prepares (and
     of what the template prints around it) on `types.imports`.
@@ -206,7 +210,39 @@ def _model(
         extra_decode=extra_decode,
         extra_encode=extra_encode,
         has_checks=has_checks,
+        dispatch=dispatch,
     )
+
+
+def _dispatch(
+    model: Model, own: str, modules: Mapping[str, str], bases: Mapping[PyIdent, PyIdent]
+) -> str | None:
+    """The start of `model.from_dict` that hands an object tagged as one of the models
+    extending it to that model's `from_dict` (imported there: the subclass's module
+    imports this one at its top). Only subclasses the package generates as such."""
+    if model.dispatch is None:
+        return None
+    prop = py_literal(model.dispatch.wire_name)
+    lines = [f"tag = data.get({prop}) if isinstance(data, dict) else None"]
+    for tag, name in model.dispatch.mapping:
+        if not _is_subclass(name, model.name, bases):
+            continue
+        lines.append(f"{'elif' if len(lines) > 1 else 'if'} tag == {py_literal(tag)}:")
+        if modules[name] != own:
+            lines.append(f"    from .{modules[name]} import {name}")
+        lines.append(f"    return {name}.from_dict(data)")
+    return "\n".join(" " * 8 + line for line in lines) if len(lines) > 1 else None
+
+
+def _is_subclass(name: PyIdent, base: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> bool:
+    seen: set[PyIdent] = set()
+    current = bases.get(name)
+    while current is not None and current not in seen:
+        if current == base:
+            return True
+        seen.add(current)
+        current = bases.get(current)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,7 +368,8 @@ def _model_module(
             assert base is None or isinstance(base, Model)
             if base is not None and base.name not in own:  # a base class: needed at once
                 types.imports.add("." + modules[base.name], base.name)
-            models.append(_model(types, d, validated, base))
+            dispatch = _dispatch(d, modules[d.name], modules, bases)
+            models.append(_model(types, d, validated, base, dispatch))
         else:
             # quoted: evaluated by type checkers only, so the models it names (imported
             # after the definitions, to allow cycles) need not exist yet at import time

@@ -104,7 +104,11 @@ class PlanKeys:
         classes, what their types refer to, and, through aliases, what those refer
         to (a model referred to is read, not what is inside it)."""
         found = {d.name for d in members}
-        return self._closure(found, [name for d in members for name in definition_refs(d)])
+        pending = [name for d in members for name in definition_refs(d)]
+        pending += [
+            n for d in members if isinstance(d, Model) and d.dispatch for _, n in d.dispatch.mapping
+        ]
+        return self._closure(found, pending)
 
     def operation_inputs(self, operations: Sequence[Operation]) -> frozenset[PyIdent]:
         """The definitions planning `operations` may read: what the types of their
