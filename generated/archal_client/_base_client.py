@@ -202,7 +202,10 @@ class _BaseClient(Generic[_HttpxT]):
         cookies = dict(credential_cookies)
         raw_query = route.add_params(args, query, headers, cookies)
         if extra_query:
-            query.extend((k, scalar_text(v)) for k, v in extra_query.items())
+            query.extend(
+                (k, scalar_text(v, f"extra_query[{k!r}]"))
+                for k, v in extra_query.items()
+            )
         if endpoint.idempotency_header and endpoint.idempotency_header not in headers:
             headers[endpoint.idempotency_header] = str(uuid.uuid4())
         if cookies:

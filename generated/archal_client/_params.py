@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from . import _serde
 from ._types import UNSET
+from .errors import RequestValidationError
 
 __all__ = [
     "Param",
@@ -22,6 +23,7 @@ __all__ = [
     "scalar_text",
     "serialize",
     "split_path",
+    "value_texts",
 ]
 
 Location = Literal["path", "query", "header", "cookie", "querystring"]
@@ -45,9 +47,19 @@ class Param:
     # `querystring` (OpenAPI 3.2): the media type the whole query string is written as
     media_type: str = ""
 
+    @property
+    def field(self) -> str:
+        """The parameter's name in validation errors: the argument's name."""
+        return self.python_name or self.name
 
-def scalar_text(value: object) -> str:
-    """The text of a scalar parameter value (`true`, ISO dates, ...)."""
+
+def scalar_text(value: object, field: str = "value") -> str:
+    """The text of one value of a parameter (`true`, ISO dates, ...).
+
+    An array or object nested in an array or object parameter (which no OpenAPI style
+    says how to write) is its compact JSON text, never Python's repr; a value that is
+    neither a scalar, an array nor an object raises `RequestValidationError` naming
+    `field`."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -56,20 +68,46 @@ def scalar_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, str):
         return value
-    return str(_serde.encode(value))
+    try:
+        encoded = _serde.encode(value)
+        if not isinstance(encoded, (dict, list)):
+            return str(encoded)
+        return json.dumps(
+            encoded, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except (TypeError, ValueError):  # not JSON-ready (a set, an object), or NaN in JSON
+        problem = f"a {type(value).__name__} value cannot be sent as a parameter value"
+        raise RequestValidationError(field, problem) from None
 
 
-def _pairs(value: object) -> list[tuple[str, str]] | None:
+def _pairs(value: object, field: str) -> list[tuple[str, str]] | None:
     encoded = _serde.encode(value) if hasattr(value, "to_dict") else value
     if isinstance(encoded, Mapping):
-        return [(str(k), scalar_text(v)) for k, v in encoded.items() if v is not UNSET]
+        return [
+            (str(k), scalar_text(v, field))
+            for k, v in encoded.items()
+            if v is not UNSET
+        ]
     return None
 
 
-def _items(value: object) -> list[str] | None:
+def _items(value: object, field: str) -> list[str] | None:
     if isinstance(value, (list, tuple)):
-        return [scalar_text(v) for v in value]
+        return [scalar_text(v, field) for v in value]
     return None
+
+
+def value_texts(param: Param, value: object) -> list[str]:
+    """The texts of the values `serialize` writes for `value`, before its style joins
+    them: an array's items, an object's keys and values, a scalar's text, JSON."""
+    if param.style == "json":
+        return [_json_text(value)]
+    items, pairs = _items(value, param.field), _pairs(value, param.field)
+    if items is not None:
+        return items
+    if pairs is not None:
+        return [text for pair in pairs for text in pair]
+    return [scalar_text(value, param.field)]
 
 
 def serialize(param: Param, value: object) -> list[tuple[str, str]]:
@@ -77,7 +115,7 @@ def serialize(param: Param, value: object) -> list[tuple[str, str]]:
     name, style = param.name, param.style
     if style == "json":
         return [(name, _json_text(value))]
-    items, pairs = _items(value), _pairs(value)
+    items, pairs = _items(value, param.field), _pairs(value, param.field)
     if items is not None:
         if param.explode and style == "form":
             return [(name, item) for item in items]
@@ -91,20 +129,20 @@ def serialize(param: Param, value: object) -> list[tuple[str, str]]:
         if param.explode:
             return pairs
         return [(name, ",".join(f"{k},{v}" for k, v in pairs))]
-    return [(name, scalar_text(value))]
+    return [(name, scalar_text(value, param.field))]
 
 
 def simple_text(param: Param, value: object) -> str:
     """Text of a path or header parameter in `simple` style (unencoded)."""
     if param.style == "json":
         return _json_text(value)
-    items, pairs = _items(value), _pairs(value)
+    items, pairs = _items(value, param.field), _pairs(value, param.field)
     if items is not None:
         return ",".join(items)
     if pairs is not None:
         joiner = "=" if param.explode else ","
         return ",".join(f"{k}{joiner}{v}" for k, v in pairs)
-    return scalar_text(value)
+    return scalar_text(value, param.field)
 
 
 def _no_dot_segments(text: str) -> str:
@@ -138,7 +176,7 @@ def _json_text(value: object) -> str:
 def _expanded(param: Param, value: object) -> str:
     if param.style == "json":
         return _encode_segment(_json_text(value), allow_reserved=False)
-    items, pairs = _items(value), _pairs(value)
+    items, pairs = _items(value, param.field), _pairs(value, param.field)
     enc = functools.partial(_encode_segment, allow_reserved=param.allow_reserved)
     if param.style in ("label", "matrix"):
         prefix = "." if param.style == "label" else ";"
@@ -154,14 +192,14 @@ def _expanded(param: Param, value: object) -> str:
                 return prefix + prefix.join(f"{enc(k)}={enc(v)}" for k, v in pairs)
             body = ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs)
         else:
-            body = enc(scalar_text(value))
+            body = enc(scalar_text(value, param.field))
         return f".{body}" if prefix == "." else f";{param.name}={body}"
     if items is not None:
         return ",".join(enc(i) for i in items)
     if pairs is not None:
         joiner = "=" if param.explode else ","
         return ",".join(f"{enc(k)}{joiner}{enc(v)}" for k, v in pairs)
-    return enc(scalar_text(value))
+    return enc(scalar_text(value, param.field))
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -30,7 +30,15 @@ from ._bodies import (
     form_text,
     multipart_bytes,
 )
-from ._params import Param, path_value, scalar_text, serialize, simple_text, split_path
+from ._params import (
+    Param,
+    path_value,
+    scalar_text,
+    serialize,
+    simple_text,
+    split_path,
+    value_texts,
+)
 from ._response import ResponseDecoder
 from ._types import UNSET
 from .errors import RequestValidationError
@@ -39,11 +47,17 @@ __all__ = ["Endpoint", "Route", "Slot", "encode_body", "query_url"]
 
 T = TypeVar("T")
 
-# What a header or cookie name may be (an RFC 9110 token), and what no header or
-# cookie value may hold (control characters; `;` would start another cookie).
+# What a header or cookie name may be (an RFC 9110 token), and what a header value
+# may not hold: anything but printable ASCII and tab (control characters would end
+# the header; httpx cannot encode other text).
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
-_NOT_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_NOT_IN_COOKIE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f;]")
+_NOT_IN_HEADER = re.compile(r"[^\t\x20-\x7e]")
+# What a cookie value may not hold: anything but RFC 6265's cookie-octets (no
+# whitespace, `"`, `,`, `;` or `\`); `_NOT_IN_COOKIE_ITEM` applies to each value a
+# style writes, `_NOT_IN_COOKIE` to the whole text, where the `,` between an array's
+# or object's values (the `form` style's) may stand.
+_NOT_IN_COOKIE_ITEM = re.compile(r"[^\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]")
+_NOT_IN_COOKIE = re.compile(r"[^\x21\x23-\x3a\x3c-\x5b\x5d-\x7e]")
 
 # Methods retried without an `Idempotency-Key` (repeating them changes nothing more).
 _IDEMPOTENT_METHODS = frozenset(
@@ -93,7 +107,7 @@ class Slot:
     @property
     def field(self) -> str:
         """The parameter's name in validation errors: the argument's name."""
-        return self.param.python_name or self.param.name
+        return self.param.field
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,8 @@ class Route:
         for slot in self.cookies:
             value = args[slot.index]
             if value is not UNSET:
+                for part in value_texts(slot.param, value):
+                    _check_value(slot, "cookie", part, _NOT_IN_COOKIE_ITEM)
                 for name, text in serialize(slot.param, value):
                     _check_sendable(slot, "cookie", name, text, _NOT_IN_COOKIE)
                     cookies[name] = text
@@ -200,7 +216,7 @@ def _querystring(param: Param, value: object, query: list[tuple[str, str]]) -> s
             _serde.encode(value), separators=(",", ":"), ensure_ascii=False
         )
     else:
-        text = scalar_text(value)
+        text = scalar_text(value, param.field)
     return quote(text, safe="")
 
 
@@ -224,14 +240,25 @@ def _check_sendable(
     slot: Slot, kind: str, name: str, text: str, forbidden: re.Pattern[str]
 ) -> None:
     """Refuse what cannot go on the wire as it is (before anything is sent, never
-    retried): a name that is not a token, a value with a control character."""
+    retried): a name that is not a token, a value with a character `forbidden` finds
+    (a control character, non-ASCII text; in a cookie, whitespace, `"`, `,`, `;` or a
+    backslash)."""
     if not _TOKEN.match(name):
         problem = (
             f"the {kind} name {name!r} is not a valid HTTP token; it cannot be sent"
         )
         raise RequestValidationError(slot.field, problem)
-    if forbidden.search(text):
-        problem = f"the {kind} value holds a character a {kind} cannot carry"
+    _check_value(slot, kind, text, forbidden)
+
+
+def _check_value(slot: Slot, kind: str, text: str, forbidden: re.Pattern[str]) -> None:
+    found = forbidden.search(text)
+    if found is not None:
+        problem = (
+            f"the {kind} value holds {found.group()!r}, which a {kind} cannot carry"
+        )
+        if not found.group().isascii():
+            problem += " (only ASCII text can be sent)"
         raise RequestValidationError(slot.field, problem)
 
 

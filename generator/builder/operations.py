@@ -26,6 +26,7 @@ from ..resolve import Resolver
 from .docs import doc_text
 from .encoding import body_encoding, named_parts
 from .media import accept_list, body_hints, body_kind, is_json, pick_media
+from .nesting import check_nesting
 from .objects import json_value
 from .routes import TEMPLATE_VAR, Route, route
 from .schemas import SchemaBuilder
@@ -238,6 +239,11 @@ class OperationBuilder:
                 # a path parameter a path key's query string sends: expanded as the
                 # template would (`simple`: `a,b`), encoded as a query value
                 style = _DEFAULT_STYLE["path" if (location, name) in declared else location]
+            if param.get("schema") is not None:  # not `content`: the style writes it
+                check_nesting(
+                    (location, name, style), (schema, schema_where), param_where,
+                    self._resolver, self._sink,
+                )  # fmt: skip
             explode = param.get("explode")
             params.append(
                 Param(

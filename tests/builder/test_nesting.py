@@ -73,7 +73,8 @@ def test_deeper_nesting_is_one_located_error_per_place(
     assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and not (tmp_path / "out").exists()
-    lines = err.splitlines()
+    # (and a warning, when the parameter nests arrays or objects in an array or object)
+    lines = [line for line in err.splitlines() if ": error: " in line]
     assert len(lines) == 4  # the property, the parameter, the request and the response
     for line in lines:
         assert f"error: inline types nest more than {MAX_NESTING} deep here" in line

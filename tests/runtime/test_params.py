@@ -285,3 +285,157 @@ class TestHeaderValues:
         endpoint = ep(m, params=(P(m, "theme", "cookie", "form", True),))
         client._request(endpoint, ("dark",))
         assert server.last.headers["Cookie"] == "theme=dark"
+
+
+# ============================================================ _params: nested values
+
+
+class TestNestedValues:
+    """Arrays and objects inside an array or object parameter (no OpenAPI style says
+    how to write them) go as compact JSON text, never Python's repr."""
+
+    @pytest.mark.parametrize(
+        ("value", "text"),
+        [
+            (["a", "b"], '["a","b"]'),
+            (
+                {"k": "caf\u00e9", "n": [1, 2.5, None, True]},
+                '{"k":"caf\u00e9","n":[1,2.5,null,true]}',
+            ),
+            ((1, 2), "[1,2]"),
+            ({"at": date(2024, 5, 1)}, '{"at":"2024-05-01"}'),
+        ],
+    )
+    def test_scalar_text_of_a_nested_array_or_object_is_compact_json(self, m, value, text):
+        assert m.params.scalar_text(value) == text
+
+    def test_scalar_text_of_a_nested_model_is_its_json(self, m):
+        class Model:
+            def to_dict(self) -> dict[str, Any]:
+                return {"k": "v", "ids": [1]}
+
+        assert m.params.scalar_text(Model()) == '{"k":"v","ids":[1]}'
+        assert m.params.scalar_text({"a": 1, "gone": m.UNSET}) == '{"a":1}'
+
+    @pytest.mark.parametrize("value", [{1, 2}, object(), [object()], {"x": float("nan")}])
+    def test_a_value_that_is_no_scalar_array_or_object_is_refused(self, m, value):
+        p = P(m, "tags", "query", "form", True, python_name="tag_list")
+        with pytest.raises(m.errors.RequestValidationError) as info:
+            m.params.serialize(p, [value])
+        assert info.value.field == "tag_list"
+        assert "cannot be sent as a parameter value" in info.value.problem
+
+    @pytest.mark.parametrize(
+        ("style", "explode", "value", "pairs"),
+        [
+            ("deepObject", True, {"ids": ["a", "b"]}, [("filter[ids]", '["a","b"]')]),
+            ("deepObject", True, {"a": {"b": 1}}, [("filter[a]", '{"b":1}')]),
+            ("form", True, {"ids": [1, 2], "n": 3}, [("ids", "[1,2]"), ("n", "3")]),
+            ("form", False, {"ids": [1, 2]}, [("filter", "ids,[1,2]")]),
+            (
+                "form",
+                True,
+                [{"k": "v"}, {"k": "w"}],
+                [("filter", '{"k":"v"}'), ("filter", '{"k":"w"}')],
+            ),
+            ("form", False, [{"k": "v"}, {"k": "w"}], [("filter", '{"k":"v"},{"k":"w"}')]),
+            ("pipeDelimited", False, [{"k": "v"}, [1]], [("filter", '{"k":"v"}|[1]')]),
+            ("spaceDelimited", False, [["a"], ["b"]], [("filter", '["a"] ["b"]')]),
+        ],
+    )
+    def test_query_styles_write_nested_values_as_json(self, m, style, explode, value, pairs):
+        p = P(m, "filter", "query", style, explode)
+        assert m.params.serialize(p, value) == pairs
+
+    @pytest.mark.parametrize(
+        ("explode", "text"), [(False, 'ids,[1,2],k,{"a":"b"}'), (True, 'ids=[1,2],k={"a":"b"}')]
+    )
+    def test_header_object_with_nested_members(self, m, explode, text):
+        p = P(m, "X-Filter", "header", "simple", explode)
+        assert m.params.simple_text(p, {"ids": [1, 2], "k": {"a": "b"}}) == text
+
+    def test_path_array_of_objects(self, m):
+        p = P(m, "id", "path", "simple", False)
+        assert expand(m, "/x/{id}", id=(p, [{"k": "v"}])) == "/x/%7B%22k%22%3A%22v%22%7D"
+
+    def test_nested_values_are_percent_encoded_on_the_wire(self, m):
+        server = Server()
+        client = sync_client(m, server)
+        endpoint = ep(
+            m,
+            params=(
+                P(m, "filter", "query", "deepObject", True),
+                P(m, "tags", "query", "form", True),
+                P(m, "X-Filter", "header", "simple", False),
+            ),
+        )
+        client._request(
+            endpoint,
+            ({"ids": ["a", "caf\u00e9"]}, [{"k": "v"}], {"ids": [1, 2]}),
+            extra_query={"extra": [1]},
+        )
+        assert server.last.url.query == (
+            b"filter%5Bids%5D=%5B%22a%22%2C%22caf%C3%A9%22%5D"
+            b"&tags=%7B%22k%22%3A%22v%22%7D&extra=%5B1%5D"
+        )
+        assert server.last.headers["X-Filter"] == "ids,[1,2]"
+
+
+# ================================================================ header and cookie values
+
+
+class TestHeaderCookieValueChecks:
+    """What a header or cookie value cannot carry is refused naming the parameter,
+    before anything is sent (never httpx's UnicodeEncodeError)."""
+
+    def _refused(self, m, param, value) -> Any:
+        server = Server()
+        client = sync_client(m, server)
+        with pytest.raises(m.errors.RequestValidationError) as info:
+            client._request(ep(m, params=(param,)), (value,))
+        assert server.requests == []
+        return info.value
+
+    @pytest.mark.parametrize("value", ["caf\u00e9", "\u65e5\u672c", ["ok", "\u00fc"]])
+    def test_header_value_not_printable_ascii_is_refused(self, m, value):
+        error = self._refused(
+            m, P(m, "X-Name", "header", "simple", False, python_name="x_name"), value
+        )
+        assert error.field == "x_name"
+        assert "the header value holds" in error.problem
+
+    def test_non_ascii_refusal_says_why(self, m):
+        server = Server()
+        client = sync_client(m, server)
+        param = P(m, "X-Name", "header", "simple", False)
+        printable = "a\tb !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~"
+        client._request(ep(m, params=(param,)), (printable,))  # tab and printable ASCII go
+        assert server.last.headers["X-Name"] == printable
+        error = self._refused(m, param, "caf\u00e9")
+        assert error.field == "X-Name"
+        assert error.problem == (
+            "the header value holds '\u00e9', which a header cannot carry"
+            " (only ASCII text can be sent)"
+        )
+
+    def test_json_content_header_value_is_checked_too(self, m):
+        p = P(m, "X-Where", "header", "json", False, python_name="x_where")
+        error = self._refused(m, p, {"name": "caf\u00e9"})
+        assert error.field == "x_where"
+
+    @pytest.mark.parametrize("value", ["caf\u00e9", "a b", "a\tb", 'a"b', "a,b", "a\\b"])
+    def test_cookie_value_outside_cookie_octets_is_refused(self, m, value):
+        error = self._refused(m, P(m, "session", "cookie", "form", True, python_name="sess"), value)
+        assert error.field == "sess"
+        assert "the cookie value holds" in error.problem
+
+    def test_cookie_array_items_are_checked_one_by_one(self, m):
+        """The `,` a non-exploded `form` array writes between items may stand; one
+        inside an item is refused (it would read as two items)."""
+        p = P(m, "ids", "cookie", "form", False)
+        self._refused(m, p, ["a,b", "c"])
+        self._refused(m, p, {"k": "v w"})
+        server = Server()
+        client = sync_client(m, server)
+        client._request(ep(m, params=(p,)), (["a", "b"],))
+        assert server.last.headers["Cookie"] == "ids=a,b"
