@@ -22,7 +22,7 @@ from .ir import (
     UnionOf,
 )
 
-__all__ = ["Definitions", "definition_refs", "members", "type_refs"]
+__all__ = ["Definitions", "definition_refs", "descends", "members", "type_refs"]
 
 
 class Definitions:
@@ -113,3 +113,16 @@ def definition_refs(d: Definition) -> list[PyIdent]:
     elif isinstance(d, Alias):
         _add_refs(d.target, found)
     return found
+
+
+def descends(name: PyIdent, base: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> bool:
+    """Whether the model `name` extends `base`, directly or through others, following
+    `bases` (model -> the model it extends); `descends(n, n, bases)`: an allOf cycle."""
+    seen: set[PyIdent] = set()
+    current = bases.get(name)
+    while current is not None and current not in seen:
+        if current == base:
+            return True
+        seen.add(current)
+        current = bases.get(current)
+    return False

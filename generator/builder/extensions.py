@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from ..diagnostics import Where
 from ..ir import Definition, Discriminator, Model, PyIdent
+from ..typeindex import descends
 
 __all__ = ["link_bases"]
 
@@ -46,7 +47,7 @@ def link_bases(
         if _extends(model, base):
             bases[name] = base.name
     # models extending each other (allOf cycles) cannot be classes: they stay flat
-    for name in [n for n in bases if _in_cycle(n, bases)]:
+    for name in [n for n in bases if descends(n, n, bases)]:
         del bases[name]
     if not bases:
         return definitions
@@ -70,7 +71,7 @@ def _dispatch(
     """The `dispatch` of `name` and of each model extending it (the discriminator is
     theirs too): the tags of the models below each, those of the mapping first, then
     each other one's component schema name (OpenAPI's implicit mapping)."""
-    below = [n for n in by_name if n != name and _reaches(n, name, bases)]  # spec order
+    below = [n for n in by_name if n != name and descends(n, name, bases)]  # spec order
     entries = {tag: target for tag, target in disc.mapping if target in below}
     for model in below:
         place = by_name[model].pointer
@@ -79,22 +80,10 @@ def _dispatch(
             entries.setdefault(tag, model)
     out: dict[PyIdent, Discriminator] = {}
     for top in (name, *below):
-        mine = tuple((t, m) for t, m in entries.items() if m != top and _reaches(m, top, bases))
+        mine = tuple((t, m) for t, m in entries.items() if m != top and descends(m, top, bases))
         if mine:
             out[top] = Discriminator(disc.wire_name, mine)
     return out
-
-
-def _reaches(name: PyIdent, base: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> bool:
-    """Whether `name` extends `base`, directly or through others."""
-    seen: set[PyIdent] = set()
-    current = bases.get(name)
-    while current is not None and current not in seen:
-        if current == base:
-            return True
-        seen.add(current)
-        current = bases.get(current)
-    return False
 
 
 def _extends(model: Model, base: Model) -> bool:
@@ -105,15 +94,3 @@ def _extends(model: Model, base: Model) -> bool:
         return False
     mine = {f.wire_name: f for f in model.fields}
     return all(mine.get(f.wire_name) == f for f in base.fields)
-
-
-def _in_cycle(name: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> bool:
-    """Whether following the bases from `name` comes back to it."""
-    seen: set[PyIdent] = set()
-    current = bases.get(name)
-    while current is not None and current not in seen:
-        if current == name:
-            return True
-        seen.add(current)
-        current = bases.get(current)
-    return False

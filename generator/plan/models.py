@@ -20,6 +20,7 @@ from ..literals import py_literal
 from ..load import split_pointer
 from ..names import NameTable, file_stem, snake
 from ..pytypes import Definitions, Types
+from ..typeindex import descends
 from .common import FilePlan, _check_args, _doc, _title, _tuple_text
 from .contexts import (
     AliasContext,
@@ -225,24 +226,13 @@ def _dispatch(
     prop = py_literal(model.dispatch.wire_name)
     lines = [f"tag = data.get({prop}) if isinstance(data, dict) else None"]
     for tag, name in model.dispatch.mapping:
-        if not _is_subclass(name, model.name, bases):
+        if not descends(name, model.name, bases):
             continue
         lines.append(f"{'elif' if len(lines) > 1 else 'if'} tag == {py_literal(tag)}:")
         if modules[name] != own:
             lines.append(f"    from .{modules[name]} import {name}")
         lines.append(f"    return {name}.from_dict(data)")
     return "\n".join(" " * 8 + line for line in lines) if len(lines) > 1 else None
-
-
-def _is_subclass(name: PyIdent, base: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> bool:
-    seen: set[PyIdent] = set()
-    current = bases.get(name)
-    while current is not None and current not in seen:
-        if current == base:
-            return True
-        seen.add(current)
-        current = bases.get(current)
-    return False
 
 
 @dataclass(frozen=True, slots=True)
