@@ -43,7 +43,7 @@ from ._response import ResponseDecoder
 from ._types import UNSET
 from .errors import RequestValidationError
 
-__all__ = ["Endpoint", "Route", "Slot", "encode_body", "query_url"]
+__all__ = ["Endpoint", "Route", "Slot", "check_sendable", "encode_body", "query_url"]
 
 T = TypeVar("T")
 
@@ -186,15 +186,15 @@ class Route:
             value = args[slot.index]
             if value is not UNSET:
                 text = simple_text(slot.param, value)
-                _check_sendable(slot, "header", slot.param.name, text, _NOT_IN_HEADER)
+                check_sendable(slot.field, "header", slot.param.name, text)
                 headers[slot.param.name] = text
         for slot in self.cookies:
             value = args[slot.index]
             if value is not UNSET:
                 for part in value_texts(slot.param, value):
-                    _check_value(slot, "cookie", part, _NOT_IN_COOKIE_ITEM)
+                    check_sendable(slot.field, "cookie", None, part)
                 for name, text in serialize(slot.param, value):
-                    _check_sendable(slot, "cookie", name, text, _NOT_IN_COOKIE)
+                    check_sendable(slot.field, "cookie", name, text, _NOT_IN_COOKIE)
                     cookies[name] = text
         return raw
 
@@ -236,30 +236,32 @@ def query_url(
     return f"{base}?{kept}" + (f"&{rest}" if rest else ""), None
 
 
-def _check_sendable(
-    slot: Slot, kind: str, name: str, text: str, forbidden: re.Pattern[str]
+def check_sendable(
+    field: str,
+    kind: str,
+    name: str | None,
+    text: str,
+    forbidden: re.Pattern[str] | None = None,
 ) -> None:
     """Refuse what cannot go on the wire as it is (before anything is sent, never
-    retried): a name that is not a token, a value with a character `forbidden` finds
-    (a control character, non-ASCII text; in a cookie, whitespace, `"`, `,`, `;` or a
-    backslash)."""
-    if not _TOKEN.match(name):
+    retried), naming `field`: a header or cookie `name` that is not a token, a value
+    with a character `forbidden` finds (by default, what no header value, or no one
+    cookie value, may hold: a control character, non-ASCII text; in a cookie also
+    whitespace, `"`, `,`, `;` or a backslash). Parameters and API keys alike."""
+    if name is not None and not _TOKEN.match(name):
         problem = (
             f"the {kind} name {name!r} is not a valid HTTP token; it cannot be sent"
         )
-        raise RequestValidationError(slot.field, problem)
-    _check_value(slot, kind, text, forbidden)
-
-
-def _check_value(slot: Slot, kind: str, text: str, forbidden: re.Pattern[str]) -> None:
-    found = forbidden.search(text)
+        raise RequestValidationError(field, problem)
+    pattern = forbidden or (_NOT_IN_HEADER if kind == "header" else _NOT_IN_COOKIE_ITEM)
+    found = pattern.search(text)
     if found is not None:
         problem = (
             f"the {kind} value holds {found.group()!r}, which a {kind} cannot carry"
         )
         if not found.group().isascii():
             problem += " (only ASCII text can be sent)"
-        raise RequestValidationError(slot.field, problem)
+        raise RequestValidationError(field, problem)
 
 
 def _path_piece(slot: Slot, value: object) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import environ
@@ -14,7 +13,7 @@ from typing import Literal, cast
 import httpx
 
 from ._oauth2 import OAuth2
-from .errors import RequestValidationError
+from ._request import check_sendable
 
 __all__ = [
     "REDACTED",
@@ -92,29 +91,16 @@ class ApiKey:
     ) -> None:
         """Add the key where the scheme says. One a header or cookie cannot carry (its
         name not a token, or a character the value may not hold) is refused before
-        anything is sent, and the key is not shown."""
+        anything is sent, as a parameter's is (`check_sendable`)."""
         value = str(credential)
         if self.location == "query":
             query.append((self.name, value))
             return
-        if not _TOKEN.match(self.name):
-            problem = f"the {self.location} name is not an HTTP token; the key cannot go in it"
-            raise RequestValidationError(f"API key {self.name!r}", problem)
-        if not (_IN_HEADER if self.location == "header" else _IN_COOKIE).match(value):
-            problem = f"the key holds a character a {self.location} cannot carry"
-            raise RequestValidationError(f"API key {self.name!r}", problem)
+        check_sendable(f"API key {self.name!r}", self.location, self.name, value)
         if self.location == "header":
             headers[self.name] = value
         else:
             cookies[self.name] = value
-
-
-# A header or cookie name (an RFC 9110 token), and what a key sent in one may hold:
-# in a header, ASCII without control characters (`Token <key>` has a space); in a
-# cookie, RFC 6265's cookie-octets (no space, `"`, `,`, `;` or `\`).
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
-_IN_HEADER = re.compile(r"[\t\x20-\x7e]*\Z")
-_IN_COOKIE = re.compile(r"[!#-+\--:<-\[\]-~]*\Z")
 
 
 SecurityScheme = HttpBearer | HttpScheme | HttpBasic | ApiKey | OAuth2
