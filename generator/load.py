@@ -18,7 +18,15 @@ from typing import Any
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostic, SourceLocation, SpecError, Where, pointer_join
-from .jsontext import NO_ESCAPES, Escapes, JsonLocator, LoadError, ascii_text, parse_json
+from .jsontext import (
+    NO_ESCAPES,
+    Escapes,
+    JsonLocator,
+    LoadError,
+    Offsets,
+    ascii_text,
+    parse_json,
+)
 from .options import LoadPolicy
 
 __all__ = ["Document", "LoadPolicy", "Spec", "load", "ref_key", "split_pointer", "uri_parts"]
@@ -53,13 +61,15 @@ class Document:
     has_file_refs: bool = True
     digest: str = ""  # the sha256 of the bytes parsed (what the manifest records)
     escapes: Escapes = field(default=NO_ESCAPES, repr=False, compare=False)  # see `ascii_text`
+    # JSON: where the members of its top containers start (see `parse_json`)
+    offsets: Offsets = field(default_factory=dict, repr=False, compare=False)
     _json_locator: list[JsonLocator] = field(default_factory=list, repr=False, compare=False)
 
     def locate(self, pointer: str) -> SourceLocation:
         """Line and column of the value at `pointer` (or of its nearest parent)."""
         if self.is_json:
             if not self._json_locator:  # built on first use: most runs never need it
-                self._json_locator.append(JsonLocator(self.text, self.escapes))
+                self._json_locator.append(JsonLocator(self.text, self.escapes, self.offsets))
             line, column = self._json_locator[0].locate(split_pointer(pointer))
             return SourceLocation(self.display, line, column)
         segments = split_pointer(pointer)
@@ -302,9 +312,10 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
     try:
         if is_json:
             file_refs: list[str] = []
-            data = parse_json(text, file_refs, escapes)
+            offsets: Offsets = {}
+            data = parse_json(text, file_refs, escapes, offsets)
             return Document(
-                key, path, display, data, text, True, {}, bool(file_refs), digest, escapes
+                key, path, display, data, text, True, {}, bool(file_refs), digest, escapes, offsets
             )
         from .yamltext import parse_yaml  # PyYAML only for YAML specs
 

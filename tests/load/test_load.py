@@ -380,6 +380,135 @@ def test_json_locator_finds_nested_values_decoding_no_text_twice(
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
 
 
+# Containers 0, 1 and 2 levels down (`INDEXED_LEVELS`), with whitespace, escapes,
+# arrays, empty containers and `$ref`s at every level; values deeper than that.
+INDEXED = """ {"paths": {"/a~b": {"get": {"deep": [1, {"x": 2}]}, "put": []},
+  "/c": {}}, "components" :{ "schemas" : {"Pet": {"$ref": "other.json#/P"},
+  "Tag": {"type": "string", "enum": ["a", "b"]}, "\\u00e9": true}},
+  "tags": [{"name": "t"}, [], 3], "n": null, "": {"": [[{"$ref": "x.json"}]]}} """
+
+
+def test_json_parsed_with_offsets_is_the_same_value_and_notes_three_levels() -> None:
+    """Asked for offsets, the top three levels of containers are read member by
+    member: the same value (and `$ref`s naming files, in the same order) as without,
+    and where each of their members starts; nothing of deeper containers."""
+    from oagen.jsontext import INDEXED_LEVELS, parse_json
+
+    plain_refs: list[str] = []
+    plain = parse_json(INDEXED, plain_refs)
+    refs: list[str] = []
+    offsets: dict[int, tuple[dict[str, int], int]] = {}
+    assert parse_json(INDEXED, refs, offsets=offsets) == plain == json.loads(INDEXED)
+    assert refs == plain_refs == ["other.json#/P", "x.json"]
+    assert INDEXED_LEVELS == 3
+
+    def expected(value: object, start: int, level: int) -> dict[int, dict[str, int]]:
+        """Each container's members' offsets, found by decoding each member alone."""
+        if level == INDEXED_LEVELS or not isinstance(value, (dict, list)):
+            return {}
+        found: dict[str, int] = {}
+        out: dict[int, dict[str, int]] = {}
+        position = start + 1
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for index, (key, member) in enumerate(items):
+            if index:
+                position = INDEXED.index(",", position) + 1
+            if isinstance(value, dict):
+                position = INDEXED.index(json.dumps(key), position) + len(json.dumps(key))
+                position = INDEXED.index(":", position) + 1
+            position = len(INDEXED) - len(INDEXED[position:].lstrip())
+            found[str(key)] = position
+            out.update(expected(member, position, level + 1))
+            end = json.JSONDecoder().raw_decode(INDEXED, position)[1]
+            assert json.loads(INDEXED[position:end]) == member
+            position = end
+        out[start] = found
+        return out
+
+    assert {start: found for start, (found, _) in offsets.items()} == expected(plain, 1, 0)
+    for start, (_, closer) in offsets.items():
+        assert INDEXED[closer] == ("}" if INDEXED[start] == "{" else "]")
+        assert json.JSONDecoder().raw_decode(INDEXED, start)[1] == closer + 1
+
+
+def test_json_locator_from_offsets_decodes_nothing_before_the_member(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the offsets `parse_json` noted, a lookup starts at the nearest noted
+    member: it gives the position a locator without them gives, and decodes nothing
+    that comes before that member."""
+    import random
+
+    from oagen import jsontext
+
+    offsets: jsontext.Offsets = {}
+    value = jsontext.parse_json(INDEXED, offsets=offsets)
+    skipped: list[int] = []
+    real = jsontext.SKIPPER
+
+    class Spy:
+        def raw_decode(self, s: str, idx: int) -> tuple[object, int]:
+            skipped.append(idx)
+            return real.raw_decode(s, idx)
+
+    def pointers(node: object, path: list[str]) -> list[list[str]]:
+        found = [path]
+        if isinstance(node, (dict, list)):
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, member in items:
+                found += pointers(member, [*path, str(key)])
+        return found
+
+    every = [*pointers(value, []), ["paths", "nope"], ["components", "schemas", "Pet", "x"]]
+    random.Random(3).shuffle(every)
+    without = jsontext.JsonLocator(INDEXED)
+    monkeypatch.setattr(jsontext, "SKIPPER", Spy())
+    with_offsets = jsontext.JsonLocator(INDEXED, offsets=offsets)
+    for segments in every:
+        assert with_offsets.locate(segments) == without.locate(segments), segments
+    deep = INDEXED.index('"deep"')
+    skipped.clear()
+    offset = INDEXED.index('"b"]')
+    column = offset - INDEXED.rindex("\n", 0, offset)
+    assert with_offsets.locate(["components", "schemas", "Tag", "enum", "1"]) == (3, column)
+    assert all(idx > INDEXED.index('"Tag"') for idx in skipped), skipped
+    skipped.clear()
+    with_offsets.locate(["paths", "/a~b", "get", "deep", "1", "x"])
+    assert all(idx >= deep for idx in skipped), skipped
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": {"b": {"c": 1,}}}',
+        '{"a": {"b": [1, 2,]}}',
+        '{"a": {"b" 1}}',
+        '{"a": {"b": 1 "c": 2}}',
+        '{"a": {1: 2}}',
+        '{"a": {"b": NaN}}',
+        '{"a": {"b": {"c": 1, "c": 2}}}',
+        '{"a": {"b": 1}} x',
+        '{"a": {"b": 1}',
+        '{"a": {"b": [',
+        '{"a": ["\x01"]}',
+        '{"a": {"b": ' + "9" * 5000 + "}}",
+    ],
+)
+def test_json_errors_are_the_same_with_offsets(text: str) -> None:
+    """Invalid JSON at the levels read member by member is reported as `json.loads`
+    reports it: the same message, at the same place, as without offsets."""
+    from oagen.jsontext import LoadError, parse_json
+
+    with pytest.raises(LoadError) as plain:
+        parse_json(text)
+    offsets: dict[int, tuple[dict[str, int], int]] = {}
+    with pytest.raises(LoadError) as indexed:
+        parse_json(text, offsets=offsets)
+    found = (indexed.value.message, indexed.value.line, indexed.value.column)
+    assert found == (plain.value.message, plain.value.line, plain.value.column)
+    assert offsets == {}
+
+
 # -- JSON read as ASCII ------------------------------------------------------------------
 
 # a line with characters of 2, 3 and 4 bytes (the last one above U+FFFF) before the values
