@@ -92,12 +92,14 @@ class ApiKey:
     ) -> None:
         """Add the key where the scheme says. One a header or cookie cannot carry (its
         name not a token, or a character the value may not hold) is refused before
-        anything is sent, as a parameter's is (`check_sendable`)."""
+        anything is sent, as a parameter's is (`check_sendable`), showing nothing of the key."""
         value = str(credential)
         if self.location == "query":
             query.append((self.name, value))
             return
-        check_sendable(f"API key {self.name!r}", self.location, self.name, value)
+        check_sendable(
+            f"API key {self.name!r}", self.location, self.name, value, secret=True
+        )
         if self.location == "header":
             headers[self.name] = value
         else:

@@ -242,12 +242,15 @@ def check_sendable(
     name: str | None,
     text: str,
     forbidden: re.Pattern[str] | None = None,
+    *,
+    secret: bool = False,
 ) -> None:
     """Refuse what cannot go on the wire as it is (before anything is sent, never
     retried), naming `field`: a header or cookie `name` that is not a token, a value
     with a character `forbidden` finds (by default, what no header value, or no one
     cookie value, may hold: a control character, non-ASCII text; in a cookie also
-    whitespace, `"`, `,`, `;` or a backslash). Parameters and API keys alike."""
+    whitespace, `"`, `,`, `;` or a backslash). Parameters and API keys alike; of a
+    `secret` (a key) not even the character is shown."""
     if name is not None and not _TOKEN.match(name):
         problem = (
             f"the {kind} name {name!r} is not a valid HTTP token; it cannot be sent"
@@ -256,9 +259,8 @@ def check_sendable(
     pattern = forbidden or (_NOT_IN_HEADER if kind == "header" else _NOT_IN_COOKIE_ITEM)
     found = pattern.search(text)
     if found is not None:
-        problem = (
-            f"the {kind} value holds {found.group()!r}, which a {kind} cannot carry"
-        )
+        held = "a character" if secret else repr(found.group())
+        problem = f"the {kind} value holds {held}, which a {kind} cannot carry"
         if not found.group().isascii():
             problem += " (only ASCII text can be sent)"
         raise RequestValidationError(field, problem)

@@ -182,11 +182,16 @@ def test_an_api_key_header_name_that_is_no_token_is_refused(tmp_path: Path, pack
         call(pkg, lambda c: c.use_spaced(), Reply(204), **creds)
     _, req = call(pkg, lambda c: c.use_token(), Reply(204), **creds)  # a space: a header's
     assert req.headers["Authorization"] == "Token abc123"
-    for bad, where in (("café", "token"), ("a\nb", "token"), ("a b", "cookie_key")):
+    for bad, char, where in (
+        ("café", "é", "token"),
+        ("a\nb", "\n", "token"),
+        ("a b", " ", "cookie_key"),
+    ):
         method = "use_token" if where == "token" else "use_cookie"
         with pytest.raises(errors.RequestValidationError, match="cannot carry") as caught:
             call(pkg, lambda c, m=method: getattr(c, m)(), Reply(204), **{**creds, where: bad})
         assert bad not in str(caught.value)
+        assert repr(char) not in str(caught.value)  # not even the character of the key
 
 
 # --------------------------------------------------------------------------- servers

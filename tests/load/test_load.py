@@ -477,6 +477,39 @@ def test_json_locator_from_offsets_decodes_nothing_before_the_member(
     assert all(idx >= deep for idx in skipped), skipped
 
 
+def test_loaded_json_locates_from_its_offsets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`load` keeps the offsets of a JSON document: a diagnostic's place is found
+    without decoding the sections and entries before it (in the file's lines)."""
+    from oagen import jsontext
+
+    schemas = {
+        f"S{i}": {"type": "object", "properties": {"p": {"type": "string"}}} for i in range(50)
+    }
+    document = {"openapi": "3.1.0", "paths": {f"/p{i}": {} for i in range(50)}}
+    document["components"] = {"schemas": schemas}
+    text = json.dumps(document, indent=2)
+    spec = load(_write(tmp_path, "s.json", text))
+    assert spec.root.offsets
+    skipped: list[int] = []
+    real = jsontext.SKIPPER
+
+    class Spy:
+        def raw_decode(self, s: str, idx: int) -> tuple[object, int]:
+            skipped.append(idx)
+            return real.raw_decode(s, idx)
+
+    monkeypatch.setattr(jsontext, "SKIPPER", Spy())
+    found = spec.texts().locate(Where(spec.root.key, "#/components/schemas/S40/properties/p"))
+    offset = text.index('"p"', text.index('"S40"')) + len('"p": ')
+    line = text.count("\n", 0, offset) + 1
+    assert found == SourceLocation(
+        str(spec.root.display), line, offset - text.rindex("\n", 0, offset)
+    )
+    assert all(idx > text.index('"S40"') for idx in skipped), skipped
+
+
 @pytest.mark.parametrize(
     "text",
     [
