@@ -92,7 +92,8 @@ class ApiKey:
     ) -> None:
         """Add the key where the scheme says. One a header or cookie cannot carry (its
         name not a token, or a character the value may not hold) is refused before
-        anything is sent, as a parameter's is (`check_sendable`), showing nothing of the key."""
+        anything is sent, as a parameter's is (`check_sendable`); nothing of the key
+        is shown."""
         value = str(credential)
         if self.location == "query":
             query.append((self.name, value))
