@@ -80,6 +80,8 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
     index = _NodeIndex(root.data)
     try:
         for error in validator.iter_errors():
+            if type(error).__name__ == "DuplicateOperationIDError":
+                continue  # the build reports it, at the operationId
             pointer = index.find(list(error.absolute_path), error.instance)
             report(_message(error), Where(root.key, pointer))
     except Exception as exc:

@@ -37,9 +37,10 @@ from ..resolve import Resolver
 from .binary import settle_binary_strings
 from .docs import doc_text
 from .extensions import link_bases
-from .operations import DraftOperation, OperationBuilder, check_servers, server_url
+from .operations import DraftOperation, OperationBuilder
 from .pagination import add_pagination
 from .schemas import SchemaBuilder
+from .servers import check_servers, server_url
 from .tags import Tag, read_tags
 from .unions import check_unions
 

@@ -20,6 +20,7 @@ __all__ = [
     "annotation_only",
     "as_list",
     "distinct_values",
+    "implied_types",
     "is_json_scalar",
     "json_value",
     "note_loose",
@@ -155,6 +156,15 @@ def note_loose(schema: dict[str, Any], where: Where, sink: Diagnostics) -> None:
                 "the rest of the schema, not checked)",
                 where.child(keyword),
             )
+
+
+def implied_types(schema: dict[str, Any]) -> list[str]:
+    """The type a schema without `type` implies by its keywords (none: [])."""
+    if "items" in schema or "prefixItems" in schema:
+        return ["array"]
+    if "properties" in schema or "additionalProperties" in schema:
+        return ["object"]
+    return []
 
 
 def schema_types(schema: dict[str, Any]) -> set[str]:

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
@@ -30,6 +29,7 @@ from .nesting import check_nesting
 from .objects import json_value
 from .routes import TEMPLATE_VAR, Route, route
 from .schemas import SchemaBuilder
+from .servers import check_servers, server_url
 from .streams import StreamBuilder
 
 __all__ = ["HTTP_METHODS", "DraftOperation", "OperationBuilder", "path_operations"]
@@ -83,6 +83,7 @@ class OperationBuilder:
         if not isinstance(paths, dict):
             return []
         drafts: list[DraftOperation] = []
+        ids: dict[str, str] = {}  # operationId -> the first operation that has it
         for path, raw_item in paths.items():
             found = self._resolver.deref(raw_item, where.child(path))
             if found is None or not isinstance(found[0], dict):
@@ -90,10 +91,19 @@ class OperationBuilder:
             item, item_where = found
             check_servers(item.get("servers"), item_where.child("servers"), self._sink)
             for method, op, op_where in path_operations(item, item_where):
+                self._check_id(op.get("operationId"), f"{method} {path}", ids, op_where)
                 draft = self.build(str(path), method, item, item_where, op, op_where)
                 if draft is not None:
                     drafts.extend(self._streams.drafts(draft, op, op_where))
         return drafts
+
+    def _check_id(self, op_id: Any, here: str, ids: dict[str, str], where: Where) -> None:
+        """Warn at an operationId that an earlier operation has too (OpenAPI requires
+        them unique; the methods still get names of their own)."""
+        if isinstance(op_id, str) and ids.setdefault(op_id, here) != here:
+            message = f"operationId {op_id!r} is not unique: {ids[op_id]} has it too"
+            message += " (the generated methods are named apart all the same)"
+            self._sink.warning(message, where.child("operationId"))
 
     def build(
         self,
@@ -441,53 +451,6 @@ def path_operations(
     for method, op in (extra if isinstance(extra, dict) else {}).items():
         if isinstance(op, dict) and _TOKEN.fullmatch(str(method)):
             yield str(method), op, item_where.child("additionalOperations", str(method))
-
-
-def check_servers(servers: Any, where: Where, sink: Diagnostics) -> None:
-    """Warn about server URLs with a `{variable}` that `variables` does not declare
-    with a default: such a server gives the client no default base URL."""
-    if not isinstance(servers, list):
-        return
-    for index, server in enumerate(servers):
-        url = server.get("url") if isinstance(server, dict) else None
-        if not isinstance(url, str):
-            continue
-        variables = server.get("variables")
-        declared = variables if isinstance(variables, dict) else {}
-        for name in TEMPLATE_VAR.findall(url):
-            var = declared.get(name)
-            if not isinstance(var, dict) or var.get("default") is None:
-                sink.warning(
-                    f"server URL {url!r} uses {{{name}}}, which its `variables` do not "
-                    "declare with a default: no default base URL comes from it "
-                    "(pass `base_url=`)",
-                    where.child(index, "url"),
-                )
-
-
-def server_url(servers: Any, base: str | None) -> str | None:
-    """The first server's URL, variables set to their defaults; a relative URL is
-    resolved against `base`. None when there is no usable absolute URL."""
-    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
-        return None
-    server = servers[0]
-    url = server.get("url")
-    if not isinstance(url, str):
-        return None
-    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
-    assert isinstance(variables, dict)
-
-    def substitute(match: re.Match[str]) -> str:
-        var = variables.get(match.group(1))
-        default = var.get("default") if isinstance(var, dict) else None
-        return str(default) if default is not None else match.group(0)
-
-    url = TEMPLATE_VAR.sub(substitute, url)
-    if base is not None and not url.startswith(("http://", "https://")):
-        url = urljoin(base + "/", url)
-    if not url.startswith(("http://", "https://")) or "{" in url:
-        return None
-    return url.rstrip("/")
 
 
 def _location(value: Any) -> ParamLocation | None:

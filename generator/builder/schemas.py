@@ -44,6 +44,7 @@ from .objects import (
     annotation_only,
     as_list,
     distinct_values,
+    implied_types,
     is_json_scalar,
     json_value,
     note_loose,
@@ -53,6 +54,7 @@ from .objects import (
     with_null,
 )  # fmt: skip
 from .refnames import ref_hint
+from .variants import discriminator, is_object_variant, is_union, shared_part, variant_hint
 
 __all__ = ["SchemaBuilder", "json_value"]
 
@@ -79,6 +81,8 @@ class SchemaBuilder:
         # model -> the places its own `allOf` parts `$ref` (the models it may extend)
         self.extends: dict[PyIdent, tuple[Where, ...]] = {}
         self.discriminated: dict[PyIdent, Discriminator] = {}  # a model's `discriminator`
+        # a merged union variant -> the shared part merged into it (see `variants`)
+        self._shared: dict[PyIdent, tuple[dict[str, Any], Where]] = {}
         self._nesting = 0  # the `_shape`s being typed, one in another
 
     # -- naming ---------------------------------------------------------------
@@ -117,10 +121,14 @@ class SchemaBuilder:
     # -- definitions ------------------------------------------------------------
 
     def _definition(self, name: PyIdent, schema: Any, where: Where) -> Definition:
+        place = where
         found = self._resolver.deref(schema, where)
         if found is None:
             return Alias(name, _ANY, None, where.pointer)
         schema, where = found
+        if name in self._shared:  # a union variant, named where it is in the union
+            shared = self._shared[name]
+            return self._model(name, strip_null(schema), where, schema_doc(schema), shared, place)
         if not isinstance(schema, dict):
             return Alias(name, self.type_of(schema, where, name), None, where.pointer)
         description = schema_doc(schema)
@@ -164,12 +172,22 @@ class SchemaBuilder:
         return isinstance(schema, dict) and (bool(schema.get("properties")) or "allOf" in schema)
 
     def _model(
-        self, name: PyIdent, schema: dict[str, Any], where: Where, description: str | None
+        self,
+        name: PyIdent,
+        schema: dict[str, Any],
+        where: Where,
+        description: str | None,
+        shared: tuple[dict[str, Any], Where] | None = None,
+        place: Where | None = None,
     ) -> Model:
+        """The model of `schema`, its `allOf` parts merged (after the `shared` part of
+        the union it is a variant of, at `place` in it)."""
         properties: dict[str, tuple[Any, Where]] = {}
         required: set[str] = set()
         extra: TypeExpr | None = _ANY
-        parts = self._merged_parts(schema, where, set())
+        seen: set[Where] = set()
+        parts = self._merged_parts(*shared, seen) if shared is not None else []
+        parts += self._merged_parts(schema, where, seen)
         for part, part_where in parts:
             props = part.get("properties")
             if isinstance(props, dict):
@@ -226,10 +244,12 @@ class SchemaBuilder:
         )
         if refs:
             self.extends[name] = refs
-        if (disc := self._discriminator(schema, (), where)) is not None:
+        disc = discriminator(schema, (), where, self._resolver, self._by_place)
+        if disc is not None:
             self.discriminated[name] = disc
         sets = required_sets(schema)
-        return Model(name, tuple(fields), extra, description, where.pointer, sets)
+        pointer = (place or where).pointer
+        return Model(name, tuple(fields), extra, description, pointer, sets)
 
     def _conflicting(self, first: tuple[Any, Where], second: tuple[Any, Where]) -> bool:
         """Whether two allOf parts give one property different JSON types."""
@@ -383,7 +403,7 @@ class SchemaBuilder:
             else sorted(types - {"null"})
         )
         if not non_null:
-            non_null = self._implied_types(schema)
+            non_null = implied_types(schema)
         options = [self._single(schema, t, where, hint) for t in non_null]
         if not options:
             result: TypeExpr = _NULL if types == {"null"} else _ANY
@@ -412,13 +432,6 @@ class SchemaBuilder:
         after = schema.get(rest, True)  # absent: any item may follow (JSON Schema)
         return TupleOf(items, self.type_of(after, where.child(rest), hint + "Item"))
 
-    def _implied_types(self, schema: dict[str, Any]) -> list[str]:
-        if "items" in schema or "prefixItems" in schema:
-            return ["array"]
-        if "properties" in schema or "additionalProperties" in schema:
-            return ["object"]
-        return []
-
     def _single(self, schema: dict[str, Any], t: str, where: Where, hint: str) -> TypeExpr:
         if t == "array":
             form = tuple_form(schema)
@@ -445,15 +458,26 @@ class SchemaBuilder:
         return _PRIMS[SIMPLE_TYPES[t]]
 
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
-        if schema.get("properties"):  # (the OpenAPI spec's own Pet with `name` beside oneOf)
-            message = f"properties beside `{keyword}` are not merged into its variants: the"
-            message += " value is typed as one of them, those properties neither typed nor checked"
-            self._sink.warning(message, where.child("properties"))
+        shared = shared_part(schema)
         options: list[TypeExpr] = []
+        merged: dict[PyIdent, Where] = {}  # merged variant -> the place merged from
         nullable = schema.get("nullable") is True
         for index, option in enumerate(as_list(schema[keyword])):
             option_where = where.child(keyword, index)
-            t = self.type_of(option, option_where, f"{hint}Option{index + 1}")
+            found = self._resolver.deref(option, option_where) if shared is not None else None
+            if shared is not None and found is not None and is_object_variant(found[0]):
+                # named where it is in the union: the shared part makes it a model of its own
+                name = self._inline(option, option_where, variant_hint(hint, option, index))
+                self._shared[name] = (shared, where)
+                if isinstance(option, dict) and "$ref" in option:
+                    merged[name] = found[1]
+                t = with_null(found[0], Ref(name))
+            else:
+                if found is not None and is_union(found[0]):
+                    message = f"properties beside `{keyword}` are not merged into a variant that"
+                    message += " is a union itself: its values neither type nor check them"
+                    self._sink.warning(message, option_where)
+                t = self.type_of(option, option_where, f"{hint}Option{index + 1}")
             if t == _NULL:
                 nullable = True
             elif isinstance(t, Nullable):
@@ -467,29 +491,6 @@ class SchemaBuilder:
         if len(unique) == 1:
             base: TypeExpr = unique[0]
         else:
-            base = UnionOf(unique, self._discriminator(schema, unique, where))
+            disc = discriminator(schema, unique, where, self._resolver, self._by_place, merged)
+            base = UnionOf(unique, disc)
         return Nullable(base) if nullable else base
-
-    def _discriminator(
-        self, schema: dict[str, Any], options: tuple[TypeExpr, ...], where: Where
-    ) -> Discriminator | None:
-        disc = schema.get("discriminator")
-        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
-            return None
-        mapping: dict[str, PyIdent] = {}
-        raw = disc.get("mapping")
-        if isinstance(raw, dict):
-            for value, ref in raw.items():
-                if isinstance(ref, str):
-                    target = self._resolver.target(
-                        ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}", where
-                    )
-                    name = self._by_place.get(target)
-                    if name is not None:
-                        mapping[str(value)] = name
-        for option in options:
-            if isinstance(option, Ref) and option.name not in mapping.values():
-                for place, name in self._by_place.items():
-                    if name == option.name:
-                        mapping.setdefault(place.pointer.rsplit("/", 1)[-1], name)
-        return Discriminator(disc["propertyName"], tuple(mapping.items()))

@@ -312,65 +312,6 @@ paths:
     assert op.errors == (Response("default", "any", "application/json", "json", Prim("str")),)
 
 
-def test_build_method_name_collisions_in_a_resource(tmp_path: Path) -> None:
-    api = _ok(
-        tmp_path,
-        HEAD_31
-        + """\
-paths:
-  /a:
-    get: {operationId: list, tags: [t], responses: {'200': {description: ok}}}
-    post: {operationId: List, tags: [t], responses: {'200': {description: ok}}}
-    put: {operationId: with_raw_response, tags: [t], responses: {'200': {description: ok}}}
-""",
-    )
-    # methods in HTTP_METHODS order: get, put, post
-    assert [op.python_name for op in api.resources[0].operations] == [
-        "list",
-        "with_raw_response_",
-        "list_2",
-    ]
-
-
-def test_build_operation_id_keeps_its_name_when_a_derived_name_collides(tmp_path: Path) -> None:
-    # clever-cloud.com: an operation without operationId, earlier in the spec, whose
-    # method+path name is another operation's operationId
-    api = _ok(
-        tmp_path,
-        HEAD_31
-        + """\
-paths:
-  /orgs/{id}/addons/sso:
-    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-    get: {tags: [all], responses: {'200': {description: ok}}}
-  /orgs/{id}/providers/sso:
-    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-    get: {operationId: getOrgsIdAddonsSso, tags: [all], responses: {'200': {description: ok}}}
-""",
-    )
-    assert [(op.path, op.python_name) for op in api.resources[0].operations] == [
-        ("/orgs/{id}/addons/sso", "get_orgs_id_addons_sso_2"),
-        ("/orgs/{id}/providers/sso", "get_orgs_id_addons_sso"),
-    ]
-
-
-def test_build_untagged_methods_avoid_client_attributes(tmp_path: Path) -> None:
-    api = _ok(
-        tmp_path,
-        HEAD_31
-        + """\
-paths:
-  /a:
-    get: {operationId: close, responses: {'200': {description: ok}}}
-    post: {operationId: pets, responses: {'200': {description: ok}}}
-    put: {operationId: x, tags: [pets], responses: {'200': {description: ok}}}
-""",
-    )
-    assert api.root is not None
-    assert [op.python_name for op in api.root.operations] == ["close_", "pets_"]
-    assert api.resources[0].python_name == "pets"
-
-
 def test_default_package_name() -> None:
     assert default_package_name("specs/archal.yaml") == "archal_client"
     # the whole stem: versions of a spec, or openapi-python-client's
@@ -658,27 +599,6 @@ def test_a_type_that_is_no_name_is_an_error(tmp_path: Path, written: str, messag
     assert err.pointer == "#/components/schemas/Box/properties/x/type"
 
 
-def test_properties_beside_oneof_are_reported(tmp_path: Path) -> None:
-    """The OpenAPI spec's own discriminator example (openapi-generator's
-    polymorphism-and-discriminator.yaml): `name` beside `oneOf: [Cat, Dog]` is in no
-    variant; a warning says so rather than nothing."""
-    spec = """\
-paths: {}
-components:
-  schemas:
-    Pet:
-      type: object
-      properties: {name: {type: string}}
-      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
-    Cat: {type: object, properties: {meow: {type: boolean}}}
-    Dog: {type: object, properties: {bark: {type: boolean}}}
-"""
-    _, diags = _build(tmp_path, HEAD_31 + spec)
-    (warning,) = [d for d in diags if "beside" in d.message]
-    assert warning.pointer == "#/components/schemas/Pet/properties"
-    assert warning.message.startswith("properties beside `oneOf` are not merged")
-
-
 def test_build_unknown_security_scheme_leaves_its_requirement_out(tmp_path: Path) -> None:
     """oas-examples' response-http-behavior.json names an undeclared `api_key`: the
     spec still generates, that alternative left out (nothing says what to send), the
@@ -759,45 +679,6 @@ paths: {}
     assert "uses {region}" in warning.message and "uses {version}" not in warning.message
     assert warning.pointer == "#/servers/0/url"
     assert warning.location is not None and warning.location.line == 4
-
-
-def test_build_method_names_drop_a_leading_part_that_repeats_the_resource(tmp_path: Path) -> None:
-    """GitHub's `repos/get` under `repos` is `get`, Docker's `ContainerList` under
-    `Container` is `list`, drf-spectacular's `events_create` is `create`; the full
-    name stays when the short one is empty, a keyword, reserved or taken."""
-
-    def op(path: str, tag: str, op_id: str) -> str:
-        return f"  {path}:\n    get:\n      tags: [{tag}]\n      operationId: {op_id}\n" + (
-            "      responses: {'204': {description: ok}}\n"
-        )
-
-    api = _ok(
-        tmp_path,
-        HEAD_31
-        + "paths:\n"
-        + op("/a", "repos", "repos/get")
-        + op("/b", "Container", "ContainerList")
-        + op("/c", "events", "events_create")
-        + op("/d", "events", "events")  # nothing left: stays
-        + op("/e", "events", "events_import")  # a keyword: stays
-        + op("/f", "events", "events_delete")  # collides with the next one's name
-        + op("/g", "events", "delete")
-        + op("/h", "events", "events_with_raw_response")  # reserved: stays
-        + op("/i", "repos", "reposList"),
-    )
-    names = {r.python_name: [o.python_name for o in r.operations] for r in api.resources}
-    assert names == {
-        "repos": ["get", "list"],
-        "container": ["list"],
-        "events": [
-            "create",
-            "events",
-            "events_import",
-            "events_delete",
-            "delete",
-            "events_with_raw_response",
-        ],
-    }
 
 
 def test_build_header_or_cookie_name_that_is_no_http_token_warns(tmp_path: Path) -> None:

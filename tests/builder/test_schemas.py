@@ -594,3 +594,46 @@ def test_constraints_read_twice_at_one_place_depend_on_how_it_is_met(tmp_path: P
         items = field.constraints.items
         assert items is not None and items.choices == ("red", "green"), field.wire_name
         assert field.constraints.choices is None, field.wire_name
+
+
+def test_properties_beside_a_union_in_a_union_are_reported(tmp_path: Path) -> None:
+    """Properties beside `oneOf` are merged into each object variant (see
+    tests/features/test_unions.py); a variant that is a union itself would need them
+    merged into each of its own variants. Not done: a warning at that variant says
+    so, the other variants are merged all the same."""
+    spec = """\
+paths: {}
+components:
+  schemas:
+    Thing:
+      properties: {name: {type: string}}
+      oneOf:
+        - {properties: {a: {type: string}}}
+        - oneOf: [{type: object, properties: {b: {type: string}}}, {type: integer}]
+"""
+    api, diags = _build(tmp_path, HEAD_31 + spec)
+    (warning,) = [d for d in diags if "beside" in d.message]
+    assert warning.pointer == "#/components/schemas/Thing/oneOf/1"
+    assert warning.message.startswith("properties beside `oneOf` are not merged into a variant")
+    merged = _model({d.name: d for d in api.definitions}, "ThingOption1")
+    assert list(_fields(merged)) == ["name", "a"]
+
+
+def test_a_union_variant_that_only_requires_is_merged_too(tmp_path: Path) -> None:
+    """Beside a variant with properties of its own, a variant that only requires some
+    of the shared properties is a model of them, those required."""
+    defs = _schemas(
+        tmp_path,
+        """\
+        Thing:
+          properties: {a: {type: string}, b: {type: string}}
+          oneOf:
+            - {required: [a]}
+            - {properties: {c: {type: string}}, required: [c]}
+        """,
+    )
+    assert _fields(_model(defs, "ThingOption1")) == {
+        "a": ("a", Prim("str"), True),
+        "b": ("b", Prim("str"), False),
+    }
+    assert list(_fields(_model(defs, "ThingOption2"))) == ["c", "a", "b"]

@@ -164,6 +164,21 @@ def test_cli_validate_strict_makes_findings_errors(
     assert out == ""
 
 
+def test_cli_validate_reports_a_repeated_operation_id_once_where_it_repeats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openapi-spec-validator's own finding has no place (it was shown at 1:1, `#`);
+    the build's, at the second operationId, is the one shown."""
+    twice = "\n  /pets:\n    get: {operationId: getPet, responses: {'204': {description: ok}}}"
+    _spec(tmp_path, GOOD.replace("\ncomponents:", twice + "\ncomponents:"))
+    code, out, err = _run(capsys, "validate", "pets.yaml")
+    assert code == 0 and out == "pets.yaml: valid (1 warnings)\n"
+    (line,) = err.splitlines()
+    assert line.startswith("pets.yaml:18:24: warning: operationId 'getPet' is not unique: ")
+    assert "GET /pets/{petId} has it too" in line
+    assert line.endswith("(#/paths/~1pets/get/operationId)")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -75,6 +75,22 @@ def feature_spec(
     return spec
 
 
+def get_path(path: str, op_id: str, schema_ref: str) -> str:
+    """The YAML of `paths` entry `path`: a GET `op_id` answering 200 with JSON typed by
+    component schema `schema_ref`."""
+    return f"""\
+  {path}:
+    get:
+      operationId: {op_id}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/{schema_ref}'}}
+"""
+
+
 def schemas_spec(key: str, schemas: str, head: str = HEAD_31, paths: str = "{}") -> FeatureSpec:
     """A spec holding only `components/schemas` (indented YAML text) and `paths`."""
     body = textwrap.indent(textwrap.dedent(schemas), "    ")

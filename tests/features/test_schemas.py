@@ -10,7 +10,6 @@ import pytest
 from oagen.ir import (
     Alias,
     Constraints,
-    Discriminator,
     EnumDef,
     ListOf,
     LiteralOf,
@@ -30,6 +29,7 @@ from .conftest import (
     defs,
     feature_spec,
     fields,
+    get_path,
     json_body,
     model,
     models_of,
@@ -38,29 +38,14 @@ from .conftest import (
 )
 from .conftest import HEAD_31 as HEAD
 
-
-def _get(path: str, op_id: str, schema_ref: str) -> str:
-    return f"""\
-  {path}:
-    get:
-      operationId: {op_id}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {{$ref: '#/components/schemas/{schema_ref}'}}
-"""
-
-
 # --------------------------------------------------------------------------- allOf
 
 ALLOF = feature_spec(
     "allof",
     HEAD
     + "paths:\n"
-    + _get("/named", "getNamed", "Named")
-    + _get("/holder", "getHolder", "Holder")
+    + get_path("/named", "getNamed", "Named")
+    + get_path("/holder", "getHolder", "Holder")
     + """\
 components:
   schemas:
@@ -129,178 +114,13 @@ def test_allof_behaviour(package: Any) -> None:
     assert got.to_dict() == data
 
 
-# --------------------------------------------------------------------------- discriminator
-
-DISCRIMINATOR = feature_spec(
-    "discriminator",
-    HEAD
-    + "paths:\n"
-    + _get("/mapped", "getMapped", "PetMapped")
-    + _get("/implicit", "getImplicit", "PetImplicit")
-    + """\
-components:
-  schemas:
-    Cat:
-      type: object
-      required: [petType, meow]
-      properties:
-        petType: {type: string}
-        meow: {type: boolean}
-        name: {type: string}
-    Dog:
-      type: object
-      required: [petType]
-      properties:
-        petType: {type: string}
-        name: {type: string}
-    PetMapped:
-      oneOf:
-        - $ref: '#/components/schemas/Cat'
-        - $ref: '#/components/schemas/Dog'
-      discriminator:
-        propertyName: petType
-        mapping:
-          c: '#/components/schemas/Cat'
-          d: '#/components/schemas/Dog'
-    PetImplicit:
-      anyOf:
-        - $ref: '#/components/schemas/Cat'
-        - $ref: '#/components/schemas/Dog'
-      discriminator:
-        propertyName: petType
-""",
-)
-
-
-def test_discriminator_ir(tmp_path: Path) -> None:
-    api = build_ir(tmp_path, DISCRIMINATOR)
-    mapped = defs(api)["PetMapped"]
-    assert isinstance(mapped, Alias)
-    assert mapped.target == UnionOf(
-        (Ref("Cat"), Ref("Dog")), Discriminator("petType", (("c", "Cat"), ("d", "Dog")))
-    )
-    implicit = defs(api)["PetImplicit"]
-    assert isinstance(implicit, Alias)
-    assert implicit.target == UnionOf(
-        (Ref("Cat"), Ref("Dog")), Discriminator("petType", (("Cat", "Cat"), ("Dog", "Dog")))
-    )
-
-
-@pytest.mark.parametrize(
-    ("method", "value", "expected"),
-    [
-        # the Dog payload also matches Cat's required properties: only the
-        # discriminator tells them apart
-        ("get_mapped", "d", "Dog"),
-        ("get_mapped", "c", "Cat"),
-        ("get_implicit", "Dog", "Dog"),
-        ("get_implicit", "Cat", "Cat"),
-    ],
-)
-def test_discriminator_behaviour(package: Any, method: str, value: str, expected: str) -> None:
-    pkg = package(DISCRIMINATOR)
-    m = models_of(pkg)
-    data = {"petType": value, "meow": True, "name": "Rex"}
-    got, req = call(pkg, lambda c: getattr(c, method)(), Reply(200, data))
-    assert req.method == "GET"
-    assert type(got) is getattr(m, expected)
-    assert got.pet_type == value and got.name == "Rex"
-    assert got.to_dict() == data
-
-
-# --------------------------------------------------------------------------- unions without discriminator
-
-UNIONS = feature_spec(
-    "unions",
-    HEAD
-    + "paths:\n"
-    + _get("/ab", "getAb", "AorB")
-    + _get("/si", "getSi", "StrOrInt")
-    + _get("/shape", "getShape", "Shape")
-    + """\
-components:
-  schemas:
-    A:
-      type: object
-      required: [a]
-      properties:
-        a: {type: integer}
-    B:
-      type: object
-      required: [b]
-      properties:
-        b: {type: integer}
-    AorB:
-      oneOf:
-        - $ref: '#/components/schemas/A'
-        - $ref: '#/components/schemas/B'
-    StrOrInt:
-      oneOf:
-        - {type: string}
-        - {type: integer}
-    Square:
-      type: object
-      required: [shape]
-      properties:
-        shape: {type: string, const: square}
-        size: {type: number}
-    Circle:
-      type: object
-      required: [shape]
-      properties:
-        shape: {type: string, const: circle}
-        size: {type: number}
-    Shape:
-      oneOf:
-        - $ref: '#/components/schemas/Square'
-        - $ref: '#/components/schemas/Circle'
-""",
-)
-
-
-def test_unions_ir(tmp_path: Path) -> None:
-    api = build_ir(tmp_path, UNIONS)
-    d = defs(api)
-    assert d["AorB"] == Alias("AorB", UnionOf((Ref("A"), Ref("B"))), None, d["AorB"].pointer)
-    assert isinstance(d["StrOrInt"], Alias)
-    assert d["StrOrInt"].target == UnionOf((Prim("str"), Prim("int")))
-    assert isinstance(d["Shape"], Alias)
-    assert d["Shape"].target == UnionOf((Ref("Square"), Ref("Circle")))
-    assert fields(model(api, "Circle"))["shape"].type == LiteralOf(("circle",))
-
-
-def test_union_dispatch_by_required_property(package: Any) -> None:
-    pkg = package(UNIONS)
-    m = models_of(pkg)
-    got, _ = call(pkg, lambda c: c.get_ab(), Reply(200, {"b": 1}))
-    assert type(got) is m.B and got.b == 1
-    got, _ = call(pkg, lambda c: c.get_ab(), Reply(200, {"a": 2}))
-    assert type(got) is m.A and got.a == 2
-
-
-@pytest.mark.parametrize("value", ["seven", 7])
-def test_union_of_scalars_decodes_each(package: Any, value: object) -> None:
-    pkg = package(UNIONS)
-    got, _ = call(pkg, lambda c: c.get_si(), Reply(200, value))
-    assert got == value and type(got) is type(value)
-
-
-@pytest.mark.parametrize(("shape", "cls"), [("circle", "Circle"), ("square", "Square")])
-def test_union_dispatch_by_const(package: Any, shape: str, cls: str) -> None:
-    pkg = package(UNIONS)
-    m = models_of(pkg)
-    got, _ = call(pkg, lambda c: c.get_shape(), Reply(200, {"shape": shape, "size": 2}))
-    assert type(got) is getattr(m, cls)
-    assert got.shape == shape and got.size == 2
-
-
 # --------------------------------------------------------------------------- recursion
 
 RECURSIVE = feature_spec(
     "recursive",
     HEAD
     + "paths:\n"
-    + _get("/tree", "getTree", "Node")
+    + get_path("/tree", "getTree", "Node")
     + """\
   /authors:
     post:
@@ -390,7 +210,7 @@ CONTAINERS = feature_spec(
     "containers",
     HEAD
     + "paths:\n"
-    + _get("/order", "getOrder", "Order")
+    + get_path("/order", "getOrder", "Order")
     + """\
 components:
   schemas:
@@ -475,7 +295,7 @@ CONST_ENUM = feature_spec(
     "const_enum",
     HEAD
     + "paths:\n"
-    + _get("/thing", "getThing", "Thing")
+    + get_path("/thing", "getThing", "Thing")
     + """\
   /things:
     post:
@@ -583,7 +403,7 @@ LOOSE = feature_spec(
     "loose",
     HEAD
     + "paths:\n"
-    + _get("/loose", "getLoose", "Loose")
+    + get_path("/loose", "getLoose", "Loose")
     + """\
 components:
   schemas:
@@ -817,75 +637,3 @@ def test_allof_of_a_type_and_annotations_is_that_type(tmp_path: Path, package: A
         with pytest.raises(ValueError, match=problem):
             m.Holder(**bad)
     assert m.Holder(address=None).to_dict() == {"address": None}
-
-
-# --------------------------------------------------------------------------- a base's discriminator
-
-INHERITANCE = feature_spec(
-    "inheritance",
-    """\
-openapi: 3.0.3
-info: {title: Pets, version: '1'}
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [petType]
-      properties: {petType: {type: string}, name: {type: string}}
-      discriminator: {propertyName: petType, mapping: {cat: '#/components/schemas/Cat'}}
-    Cat:
-      allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {lives: {type: integer}}}]
-    Dog:
-      allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {bark: {type: boolean}}}]
-    Puppy:
-      allOf: [{$ref: '#/components/schemas/Dog'}, {properties: {age: {type: integer}}}]
-""",
-    typecheck="""\
-        from feat_inheritance_client.models import Dog, Pet
-
-        pet: Pet = Pet.from_dict({"petType": "cat", "lives": 9})
-        dog: Dog = Dog.from_dict({"petType": "Puppy", "age": 1})
-    """,
-)
-
-
-def test_a_base_models_discriminator_decodes_the_models_extending_it(
-    tmp_path: Path, package: Any
-) -> None:
-    """The 3.0 inheritance pattern (openapi-generator's allOf.yaml, composition.yaml):
-    `Pet` has the discriminator, `Cat` and `Dog` extend it. A response typed `Pet`
-    tagged `cat` is a `Cat` (the mapping), tagged `Dog` a `Dog` (the implicit mapping:
-    its schema's name), `Puppy` a `Puppy` (below `Dog`, whose own `from_dict` decodes
-    it too); an unknown tag stays a `Pet`. It was always a `Pet`, the rest in
-    `additional_properties`."""
-    api = build_ir(tmp_path, INHERITANCE)
-    pet, dog = model(api, "Pet"), model(api, "Dog")
-    assert pet.dispatch == Discriminator(
-        "petType", (("cat", "Cat"), ("Dog", "Dog"), ("Puppy", "Puppy"))
-    )
-    assert dog.dispatch == Discriminator("petType", (("Puppy", "Puppy"),))
-    assert model(api, "Cat").dispatch is None
-    pkg = package(INHERITANCE)
-    m = models_of(pkg)
-    rows = [
-        {"petType": "cat", "name": "Tom", "lives": 9},
-        {"petType": "Dog", "bark": True},
-        {"petType": "Puppy", "age": 1},
-        {"petType": "fish"},
-    ]
-    got, _ = call(pkg, lambda c: c.list_pets(), Reply(200, rows))
-    assert [type(p).__name__ for p in got] == ["Cat", "Dog", "Puppy", "Pet"]
-    assert got[0].lives == 9 and got[1].bark is True and got[2].age == 1
-    assert [p.to_dict() for p in got] == rows
-    assert type(m.Dog.from_dict({"petType": "Puppy"})) is m.Puppy
-    assert type(m.Dog.from_dict({"petType": "cat"})) is m.Dog  # no Dog: decoded as one

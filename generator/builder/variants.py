@@ -1,0 +1,106 @@
+"""Union variants: properties beside `oneOf`/`anyOf`, and discriminators.
+
+`Pet: {properties: {name: ...}, oneOf: [Cat, Dog]}` (the OpenAPI specification's
+own example) says that a Pet is a Cat or a Dog and has a `name` either way. Each
+object variant becomes a model of its own, `PetCat` and `PetDog`: the schema's
+properties, `required` and `additionalProperties` (the shared part), then the
+variant's, merged as `allOf` parts are. A variant that is not an object (a string,
+an array) is kept as it is: properties constrain objects only. The discriminator's
+tags then name the merged models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..diagnostics import Where
+from ..ir import Discriminator, PyIdent, Ref, TypeExpr
+from ..resolve import Resolver
+from .objects import required_sets, schema_types
+
+__all__ = ["discriminator", "is_object_variant", "is_union", "shared_part", "variant_hint"]
+
+# What the shared part leaves out: the union itself, and its null-ness (the union's).
+_UNION_KEYS = frozenset({"oneOf", "anyOf", "discriminator", "nullable"})
+
+
+def shared_part(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """What every object variant of `schema`'s union also is: the schema without
+    its union, when it declares properties (None: nothing to merge)."""
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or not properties:
+        return None
+    return {key: value for key, value in schema.items() if key not in _UNION_KEYS}
+
+
+def is_union(schema: Any) -> bool:
+    """Whether `schema` is itself a union (branches that only require properties are
+    a check of one object, not a union)."""
+    return (
+        isinstance(schema, dict)
+        and ("oneOf" in schema or "anyOf" in schema)
+        and required_sets(schema) is None
+    )
+
+
+def is_object_variant(schema: Any) -> bool:
+    """Whether a union's variant (its `$ref` followed) is an object the shared part
+    can be merged into: not an enum, a const or a union of its own."""
+    if not isinstance(schema, dict) or "enum" in schema or "const" in schema or is_union(schema):
+        return False
+    types = schema_types(schema) - {"null"}
+    if types:
+        return types == {"object"}
+    return any(key in schema for key in ("properties", "required", "allOf", "additionalProperties"))
+
+
+def variant_hint(hint: str, option: Any, index: int) -> str:
+    """The name hint of a merged variant: `PetCat` for `$ref: .../Cat` in `Pet`,
+    `PetOption2` for the second variant written inline."""
+    ref = option.get("$ref") if isinstance(option, dict) else None
+    if isinstance(ref, str) and ref.rstrip("/"):
+        last = ref.rstrip("/").rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+        return f"{hint}_{last}"
+    return f"{hint}Option{index + 1}"
+
+
+def discriminator(
+    schema: dict[str, Any],
+    options: tuple[TypeExpr, ...],
+    where: Where,
+    resolver: Resolver,
+    by_place: Mapping[Where, PyIdent],
+    merged: Mapping[PyIdent, Where] | None = None,
+) -> Discriminator | None:
+    """The `discriminator` of `schema` (None: it has none): the mapping's tags, then
+    each other option's component schema name (OpenAPI's implicit mapping).
+    `merged`: each merged variant -> the place of the schema it was merged from,
+    which tags name it by."""
+    disc = schema.get("discriminator")
+    if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+        return None
+    merged = merged or {}
+    merged_from = {place: name for name, place in merged.items()}
+    mapping: dict[str, PyIdent] = {}
+    raw = disc.get("mapping")
+    if isinstance(raw, dict):
+        for value, ref in raw.items():
+            if isinstance(ref, str):
+                target = resolver.target(
+                    ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}", where
+                )
+                name = merged_from.get(target) or by_place.get(target)
+                if name is not None:
+                    mapping[str(value)] = name
+    for option in options:
+        if not isinstance(option, Ref) or option.name in mapping.values():
+            continue
+        if option.name in merged:
+            places = [merged[option.name]]
+        else:
+            places = [place for place, name in by_place.items() if name == option.name]
+        for place in places:
+            tag = place.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+            mapping.setdefault(tag, option.name)
+    return Discriminator(disc["propertyName"], tuple(mapping.items()))

@@ -1,0 +1,394 @@
+"""Unions: discriminators, dispatch without one, a base model's discriminator, and
+properties beside `oneOf`/`anyOf` merged into each object variant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oagen.ir import (
+    Alias,
+    Discriminator,
+    LiteralOf,
+    Prim,
+    Ref,
+    UnionOf,
+)
+
+from .conftest import HEAD_31 as HEAD
+from .conftest import (
+    Reply,
+    build_ir,
+    call,
+    defs,
+    feature_spec,
+    fields,
+    get_path,
+    json_body,
+    model,
+    models_of,
+)
+
+# --------------------------------------------------------------------------- discriminator
+
+DISCRIMINATOR = feature_spec(
+    "discriminator",
+    HEAD
+    + "paths:\n"
+    + get_path("/mapped", "getMapped", "PetMapped")
+    + get_path("/implicit", "getImplicit", "PetImplicit")
+    + """\
+components:
+  schemas:
+    Cat:
+      type: object
+      required: [petType, meow]
+      properties:
+        petType: {type: string}
+        meow: {type: boolean}
+        name: {type: string}
+    Dog:
+      type: object
+      required: [petType]
+      properties:
+        petType: {type: string}
+        name: {type: string}
+    PetMapped:
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+      discriminator:
+        propertyName: petType
+        mapping:
+          c: '#/components/schemas/Cat'
+          d: '#/components/schemas/Dog'
+    PetImplicit:
+      anyOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+      discriminator:
+        propertyName: petType
+""",
+)
+
+
+def test_discriminator_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, DISCRIMINATOR)
+    mapped = defs(api)["PetMapped"]
+    assert isinstance(mapped, Alias)
+    assert mapped.target == UnionOf(
+        (Ref("Cat"), Ref("Dog")), Discriminator("petType", (("c", "Cat"), ("d", "Dog")))
+    )
+    implicit = defs(api)["PetImplicit"]
+    assert isinstance(implicit, Alias)
+    assert implicit.target == UnionOf(
+        (Ref("Cat"), Ref("Dog")), Discriminator("petType", (("Cat", "Cat"), ("Dog", "Dog")))
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "value", "expected"),
+    [
+        # the Dog payload also matches Cat's required properties: only the
+        # discriminator tells them apart
+        ("get_mapped", "d", "Dog"),
+        ("get_mapped", "c", "Cat"),
+        ("get_implicit", "Dog", "Dog"),
+        ("get_implicit", "Cat", "Cat"),
+    ],
+)
+def test_discriminator_behaviour(package: Any, method: str, value: str, expected: str) -> None:
+    pkg = package(DISCRIMINATOR)
+    m = models_of(pkg)
+    data = {"petType": value, "meow": True, "name": "Rex"}
+    got, req = call(pkg, lambda c: getattr(c, method)(), Reply(200, data))
+    assert req.method == "GET"
+    assert type(got) is getattr(m, expected)
+    assert got.pet_type == value and got.name == "Rex"
+    assert got.to_dict() == data
+
+
+# --------------------------------------------------------------------------- unions without discriminator
+
+UNIONS = feature_spec(
+    "unions",
+    HEAD
+    + "paths:\n"
+    + get_path("/ab", "getAb", "AorB")
+    + get_path("/si", "getSi", "StrOrInt")
+    + get_path("/shape", "getShape", "Shape")
+    + """\
+components:
+  schemas:
+    A:
+      type: object
+      required: [a]
+      properties:
+        a: {type: integer}
+    B:
+      type: object
+      required: [b]
+      properties:
+        b: {type: integer}
+    AorB:
+      oneOf:
+        - $ref: '#/components/schemas/A'
+        - $ref: '#/components/schemas/B'
+    StrOrInt:
+      oneOf:
+        - {type: string}
+        - {type: integer}
+    Square:
+      type: object
+      required: [shape]
+      properties:
+        shape: {type: string, const: square}
+        size: {type: number}
+    Circle:
+      type: object
+      required: [shape]
+      properties:
+        shape: {type: string, const: circle}
+        size: {type: number}
+    Shape:
+      oneOf:
+        - $ref: '#/components/schemas/Square'
+        - $ref: '#/components/schemas/Circle'
+""",
+)
+
+
+def test_unions_ir(tmp_path: Path) -> None:
+    api = build_ir(tmp_path, UNIONS)
+    d = defs(api)
+    assert d["AorB"] == Alias("AorB", UnionOf((Ref("A"), Ref("B"))), None, d["AorB"].pointer)
+    assert isinstance(d["StrOrInt"], Alias)
+    assert d["StrOrInt"].target == UnionOf((Prim("str"), Prim("int")))
+    assert isinstance(d["Shape"], Alias)
+    assert d["Shape"].target == UnionOf((Ref("Square"), Ref("Circle")))
+    assert fields(model(api, "Circle"))["shape"].type == LiteralOf(("circle",))
+
+
+def test_union_dispatch_by_required_property(package: Any) -> None:
+    pkg = package(UNIONS)
+    m = models_of(pkg)
+    got, _ = call(pkg, lambda c: c.get_ab(), Reply(200, {"b": 1}))
+    assert type(got) is m.B and got.b == 1
+    got, _ = call(pkg, lambda c: c.get_ab(), Reply(200, {"a": 2}))
+    assert type(got) is m.A and got.a == 2
+
+
+@pytest.mark.parametrize("value", ["seven", 7])
+def test_union_of_scalars_decodes_each(package: Any, value: object) -> None:
+    pkg = package(UNIONS)
+    got, _ = call(pkg, lambda c: c.get_si(), Reply(200, value))
+    assert got == value and type(got) is type(value)
+
+
+@pytest.mark.parametrize(("shape", "cls"), [("circle", "Circle"), ("square", "Square")])
+def test_union_dispatch_by_const(package: Any, shape: str, cls: str) -> None:
+    pkg = package(UNIONS)
+    m = models_of(pkg)
+    got, _ = call(pkg, lambda c: c.get_shape(), Reply(200, {"shape": shape, "size": 2}))
+    assert type(got) is getattr(m, cls)
+    assert got.shape == shape and got.size == 2
+
+
+# --------------------------------------------------------------------------- a base's discriminator
+
+INHERITANCE = feature_spec(
+    "inheritance",
+    """\
+openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [petType]
+      properties: {petType: {type: string}, name: {type: string}}
+      discriminator: {propertyName: petType, mapping: {cat: '#/components/schemas/Cat'}}
+    Cat:
+      allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {lives: {type: integer}}}]
+    Dog:
+      allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {bark: {type: boolean}}}]
+    Puppy:
+      allOf: [{$ref: '#/components/schemas/Dog'}, {properties: {age: {type: integer}}}]
+""",
+    typecheck="""\
+        from feat_inheritance_client.models import Dog, Pet
+
+        pet: Pet = Pet.from_dict({"petType": "cat", "lives": 9})
+        dog: Dog = Dog.from_dict({"petType": "Puppy", "age": 1})
+    """,
+)
+
+
+def test_a_base_models_discriminator_decodes_the_models_extending_it(
+    tmp_path: Path, package: Any
+) -> None:
+    """The 3.0 inheritance pattern (openapi-generator's allOf.yaml, composition.yaml):
+    `Pet` has the discriminator, `Cat` and `Dog` extend it. A response typed `Pet`
+    tagged `cat` is a `Cat` (the mapping), tagged `Dog` a `Dog` (the implicit mapping:
+    its schema's name), `Puppy` a `Puppy` (below `Dog`, whose own `from_dict` decodes
+    it too); an unknown tag stays a `Pet`. It was always a `Pet`, the rest in
+    `additional_properties`."""
+    api = build_ir(tmp_path, INHERITANCE)
+    pet, dog = model(api, "Pet"), model(api, "Dog")
+    assert pet.dispatch == Discriminator(
+        "petType", (("cat", "Cat"), ("Dog", "Dog"), ("Puppy", "Puppy"))
+    )
+    assert dog.dispatch == Discriminator("petType", (("Puppy", "Puppy"),))
+    assert model(api, "Cat").dispatch is None
+    pkg = package(INHERITANCE)
+    m = models_of(pkg)
+    rows = [
+        {"petType": "cat", "name": "Tom", "lives": 9},
+        {"petType": "Dog", "bark": True},
+        {"petType": "Puppy", "age": 1},
+        {"petType": "fish"},
+    ]
+    got, _ = call(pkg, lambda c: c.list_pets(), Reply(200, rows))
+    assert [type(p).__name__ for p in got] == ["Cat", "Dog", "Puppy", "Pet"]
+    assert got[0].lives == 9 and got[1].bark is True and got[2].age == 1
+    assert [p.to_dict() for p in got] == rows
+    assert type(m.Dog.from_dict({"petType": "Puppy"})) is m.Puppy
+    assert type(m.Dog.from_dict({"petType": "cat"})) is m.Dog  # no Dog: decoded as one
+
+
+# --------------------------------------------------------------------------- properties beside a union
+
+BESIDE = feature_spec(
+    "beside",
+    """\
+openapi: 3.0.3
+info: {title: Pets, version: '1'}
+servers: [{url: 'https://api.test'}]
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+  /shapes:
+    post:
+      operationId: addShape
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [label]
+              properties: {label: {type: string, maxLength: 5}}
+              anyOf:
+                - {properties: {radius: {type: number}}, required: [radius]}
+                - {properties: {side: {type: number}}, required: [side]}
+      responses:
+        '204': {description: added}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, kind]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        kind: {type: string}
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+        - {type: string}
+      discriminator:
+        propertyName: kind
+        mapping: {cat: '#/components/schemas/Cat'}
+    Cat:
+      allOf:
+        - $ref: '#/components/schemas/Pet'
+        - {type: object, properties: {lives: {type: integer}}}
+    Dog:
+      type: object
+      properties:
+        kind: {type: string, enum: [Dog]}
+        bark: {type: boolean}
+""",
+    typecheck="""\
+        from feat_beside_client.models import Pet, PetCat
+
+        pet: Pet = PetCat(id="1", kind="cat", lives=9)
+    """,
+)
+
+
+def test_properties_beside_a_union_are_merged_into_each_object_variant(tmp_path: Path) -> None:
+    """The OpenAPI specification's own example (`name` beside `oneOf: [Cat, Dog]`):
+    each object variant is a model of its own, the properties beside the union then
+    its own, as `allOf` merges them (`Cat`'s `allOf` back to `Pet` adds nothing twice);
+    the string variant stays a string; the tags name the merged models (the mapping's,
+    then each other schema's name); `Cat` and `Dog` themselves are unchanged."""
+    api = build_ir(tmp_path, BESIDE)
+    pet = defs(api)["Pet"]
+    assert isinstance(pet, Alias)
+    assert pet.target == UnionOf(
+        (Ref("PetCat"), Ref("PetDog"), Prim("str")),
+        Discriminator("kind", (("cat", "PetCat"), ("Dog", "PetDog"))),
+    )
+    cat, dog = model(api, "PetCat"), model(api, "PetDog")
+    assert cat.pointer == "#/components/schemas/Pet/oneOf/0"
+    assert [(f.wire_name, f.is_required) for f in cat.fields] == [
+        ("id", True),
+        ("kind", True),
+        ("name", False),
+        ("lives", False),
+    ]
+    assert fields(dog)["kind"].type == LiteralOf(("Dog",))  # the variant's, last
+    assert fields(dog)["kind"].is_required and fields(dog)["id"].is_required
+    assert list(fields(model(api, "Dog"))) == ["kind", "bark"]
+    assert list(fields(model(api, "Cat"))) == ["id", "kind", "name", "lives"]
+
+
+def test_properties_beside_an_inline_union_in_a_request_body(tmp_path: Path) -> None:
+    """GitHub's `PATCH .../check-runs/{id}` shape: variants written inline are named
+    `<Body>Option<n>`, each with the shared properties."""
+    api = build_ir(tmp_path, BESIDE)
+    variants = [d for d in defs(api).values() if d.pointer.startswith("#/paths/")]
+    assert [d.name for d in variants] == ["AddShapeBodyOption1", "AddShapeBodyOption2"]
+    first, second = (model(api, d.name) for d in variants)
+    assert list(fields(first)) == ["label", "radius"]
+    assert list(fields(second)) == ["label", "side"]
+
+
+def test_merged_variants_decode_by_tag_and_check_shared_constraints(package: Any) -> None:
+    pkg = package(BESIDE)
+    m = models_of(pkg)
+    rows = [
+        ({"id": "1", "kind": "cat", "name": "Tom", "lives": 9}, m.PetCat),
+        ({"id": "2", "kind": "Dog", "bark": True}, m.PetDog),
+    ]
+    for data, cls in rows:
+        got, req = call(pkg, lambda c: c.get_pet(id="x"), Reply(200, data))
+        assert req.url.path == "/pets/x"
+        assert type(got) is cls
+        assert got.to_dict() == data
+    assert call(pkg, lambda c: c.get_pet(id="x"), Reply(200, "goldfish"))[0] == "goldfish"
+    body = m.AddShapeBodyOption2(label="sq", side=2.0)
+    _, req = call(pkg, lambda c: c.add_shape(body=body), Reply(204))
+    assert json_body(req) == {"label": "sq", "side": 2.0}
+    with pytest.raises(ValueError, match="label"):
+        m.AddShapeBodyOption1(label="too long", radius=1.0)
