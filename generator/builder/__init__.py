@@ -35,6 +35,7 @@ from ..names import CLIENT_RESERVED, METHOD_RESERVED, NameTable, pascal, snake
 from ..options import default_package_name
 from ..resolve import Resolver
 from .binary import settle_binary_strings
+from .cycles import settle_alias_cycles
 from .docs import doc_text
 from .extensions import link_bases
 from .operations import DraftOperation, OperationBuilder
@@ -109,6 +110,7 @@ def build(
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions, drafts = settle_binary_strings(schemas.definitions(), drafts)
     definitions = link_bases(definitions, schemas.extends, schemas.named, schemas.discriminated)
+    definitions = settle_alias_cycles(definitions, sink, spec.root.key)
     check_unions(definitions, sink, spec.root.key)
     drafts = add_pagination(
         drafts, root, resolver, definitions, sink, where.child("paths"), infer=infer_pagination

@@ -28,6 +28,7 @@ from .conftest import (
     json_body,
     model,
     models_of,
+    submodule,
 )
 
 # --------------------------------------------------------------------------- discriminator
@@ -392,3 +393,36 @@ def test_merged_variants_decode_by_tag_and_check_shared_constraints(package: Any
     assert json_body(req) == {"label": "sq", "side": 2.0}
     with pytest.raises(ValueError, match="label"):
         m.AddShapeBodyOption1(label="too long", radius=1.0)
+
+
+# --------------------------------------------------------------------------- a union that lists itself
+
+SELF_UNION = feature_spec(
+    "self_union",
+    HEAD
+    + "paths:\n"
+    + get_path("/pets", "getPet", "Pet")
+    + """\
+components:
+  schemas:
+    Pet: {oneOf: [{$ref: '#/components/schemas/Pet'}, {$ref: '#/components/schemas/Node'}]}
+    Node:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        kids: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+""",
+)
+
+
+def test_a_union_that_lists_itself_decodes_and_rejects_without_recursing(package: Any) -> None:
+    """`Pet` was typed `Pet | Node`: mypy rejected the alias, and a value that was no
+    Node made decoding call itself until Python's recursion limit. It is a Node."""
+    pkg = package(SELF_UNION)
+    data = {"id": "1", "kids": [{"id": "2"}]}
+    got, _ = call(pkg, lambda c: c.get_pet(), Reply(200, data))
+    assert type(got) is models_of(pkg).Node and got.to_dict() == data
+    errors = submodule(pkg, "errors")
+    with pytest.raises(errors.APIResponseValidationError, match="id"):
+        call(pkg, lambda c: c.get_pet(), Reply(200, {"kids": 5}))
