@@ -3,6 +3,7 @@ and the JSON values of defaults."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..diagnostics import Diagnostics, Where
@@ -17,6 +18,7 @@ __all__ = [
     "SCALAR_KEYS",
     "SCALAR_TYPES",
     "SIMPLE_TYPES",
+    "allof_parts",
     "annotation_only",
     "as_list",
     "distinct_values",
@@ -156,6 +158,26 @@ def note_loose(schema: dict[str, Any], where: Where, sink: Diagnostics) -> None:
                 "the rest of the schema, not checked)",
                 where.child(keyword),
             )
+
+
+def allof_parts(
+    deref: Callable[[Any, Where], tuple[Any, Where] | None],
+    schema: dict[str, Any],
+    where: Where,
+    seen: set[Where],
+) -> list[tuple[dict[str, Any], Where]]:
+    """`schema` and, depth first, every `allOf` part it includes (`$ref`s followed by
+    `deref`), each place once: those in `seen` are left out, and added to it."""
+    if where in seen:
+        return []
+    seen.add(where)
+    parts: list[tuple[dict[str, Any], Where]] = []
+    for index, part in enumerate(as_list(schema.get("allOf"))):
+        found = deref(part, where.child("allOf", index))
+        if found is not None and isinstance(found[0], dict):
+            parts.extend(allof_parts(deref, found[0], found[1], seen))
+    parts.append((schema, where))
+    return parts
 
 
 def implied_types(schema: dict[str, Any]) -> list[str]:

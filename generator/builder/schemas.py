@@ -41,6 +41,7 @@ from .objects import (
     SCALAR_KEYS,
     SCALAR_TYPES,
     SIMPLE_TYPES,
+    allof_parts,
     annotation_only,
     as_list,
     distinct_values,
@@ -54,7 +55,15 @@ from .objects import (
     with_null,
 )  # fmt: skip
 from .refnames import ref_hint
-from .variants import discriminator, is_object_variant, is_union, shared_part, variant_hint
+from .variants import (
+    covers,
+    discriminator,
+    is_object_variant,
+    is_union,
+    not_merged,
+    shared_part,
+    variant_hint,
+)
 
 __all__ = ["SchemaBuilder", "json_value"]
 
@@ -186,8 +195,8 @@ class SchemaBuilder:
         required: set[str] = set()
         extra: TypeExpr | None = _ANY
         seen: set[Where] = set()
-        parts = self._merged_parts(*shared, seen) if shared is not None else []
-        parts += self._merged_parts(schema, where, seen)
+        parts = allof_parts(self._resolver.deref, *shared, seen) if shared is not None else []
+        parts += allof_parts(self._resolver.deref, schema, where, seen)
         for part, part_where in parts:
             props = part.get("properties")
             if isinstance(props, dict):
@@ -261,21 +270,6 @@ class SchemaBuilder:
             return False
         types_a, types_b = schema_types(a[0]) - {"null"}, schema_types(b[0]) - {"null"}
         return bool(types_a and types_b and types_a != types_b)
-
-    def _merged_parts(
-        self, schema: dict[str, Any], where: Where, seen: set[Where]
-    ) -> list[tuple[dict[str, Any], Where]]:
-        """`schema` and, depth first, every `allOf` part it includes."""
-        if where in seen:
-            return []
-        seen.add(where)
-        parts: list[tuple[dict[str, Any], Where]] = []
-        for index, part in enumerate(as_list(schema.get("allOf"))):
-            found = self._resolver.deref(part, where.child("allOf", index))
-            if found is not None and isinstance(found[0], dict):
-                parts.extend(self._merged_parts(found[0], found[1], seen))
-        parts.append((schema, where))
-        return parts
 
     # -- types --------------------------------------------------------------------
 
@@ -465,8 +459,12 @@ class SchemaBuilder:
         for index, option in enumerate(as_list(schema[keyword])):
             option_where = where.child(keyword, index)
             found = self._resolver.deref(option, option_where) if shared is not None else None
-            if shared is not None and found is not None and is_object_variant(found[0]):
-                # named where it is in the union: the shared part makes it a model of its own
+            if (
+                shared is not None
+                and found is not None
+                and is_object_variant(found[0])
+                and not covers(shared, allof_parts(self._resolver.deref, *found, set()))
+            ):
                 name = self._inline(option, option_where, variant_hint(hint, option, index))
                 self._shared[name] = (shared, where)
                 if isinstance(option, dict) and "$ref" in option:
@@ -474,9 +472,7 @@ class SchemaBuilder:
                 t = with_null(found[0], Ref(name))
             else:
                 if found is not None and is_union(found[0]):
-                    message = f"properties beside `{keyword}` are not merged into a variant that"
-                    message += " is a union itself: its values neither type nor check them"
-                    self._sink.warning(message, option_where)
+                    self._sink.warning(not_merged(keyword), option_where)
                 t = self.type_of(option, option_where, f"{hint}Option{index + 1}")
             if t == _NULL:
                 nullable = True

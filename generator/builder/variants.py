@@ -5,8 +5,9 @@ own example) says that a Pet is a Cat or a Dog and has a `name` either way. Each
 object variant becomes a model of its own, `PetCat` and `PetDog`: the schema's
 properties, `required` and `additionalProperties` (the shared part), then the
 variant's, merged as `allOf` parts are. A variant that is not an object (a string,
-an array) is kept as it is: properties constrain objects only. The discriminator's
-tags then name the merged models.
+an array) is kept as it is: properties constrain objects only; so is one that already
+declares them all (`Cat: allOf: [Pet, ...]`). The discriminator's tags then name the
+merged models.
 """
 
 from __future__ import annotations
@@ -17,9 +18,17 @@ from typing import Any
 from ..diagnostics import Where
 from ..ir import Discriminator, PyIdent, Ref, TypeExpr
 from ..resolve import Resolver
-from .objects import required_sets, schema_types
+from .objects import as_list, required_sets, schema_types
 
-__all__ = ["discriminator", "is_object_variant", "is_union", "shared_part", "variant_hint"]
+__all__ = [
+    "covers",
+    "discriminator",
+    "is_object_variant",
+    "is_union",
+    "not_merged",
+    "shared_part",
+    "variant_hint",
+]
 
 # What the shared part leaves out: the union itself, and its null-ness (the union's).
 _UNION_KEYS = frozenset({"oneOf", "anyOf", "discriminator", "nullable"})
@@ -53,6 +62,28 @@ def is_object_variant(schema: Any) -> bool:
     if types:
         return types == {"object"}
     return any(key in schema for key in ("properties", "required", "allOf", "additionalProperties"))
+
+
+def covers(shared: dict[str, Any], parts: list[tuple[dict[str, Any], Where]]) -> bool:
+    """Whether a variant made of `parts` (its `allOf` merged) already declares every
+    shared property and requires every shared required one (`Cat: allOf: [Pet, ...]`
+    beside `Pet`'s `oneOf: [Cat, Dog]`): it is then used as it is, not merged."""
+    declared: set[str] = set()
+    required: set[str] = set()
+    for part, _ in parts:
+        properties = part.get("properties")
+        declared.update(map(str, properties) if isinstance(properties, dict) else ())
+        required.update(map(str, as_list(part.get("required"))))
+    wanted = set(map(str, as_list(shared.get("required"))))
+    return set(map(str, shared["properties"])) <= declared and wanted <= required
+
+
+def not_merged(keyword: str) -> str:
+    """The warning at a variant that is a union itself."""
+    return (
+        f"properties beside `{keyword}` are not merged into a variant that is a union"
+        " itself: its values neither type nor check them"
+    )
 
 
 def variant_hint(hint: str, option: Any, index: int) -> str:

@@ -637,3 +637,31 @@ def test_a_union_variant_that_only_requires_is_merged_too(tmp_path: Path) -> Non
         "b": ("b", Prim("str"), False),
     }
     assert list(_fields(_model(defs, "ThingOption2"))) == ["c", "a", "b"]
+
+
+def test_a_union_variant_declaring_the_shared_properties_is_used_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """A variant that already declares (and requires) what the union's schema does
+    needs nothing merged: no copy of it is made. One that lacks a shared property, or
+    does not require one the schema requires, gets a merged model."""
+    defs = _schemas(
+        tmp_path,
+        """\
+        Rec:
+          properties: {type: {type: string}}
+          required: [type]
+          anyOf:
+            - {$ref: '#/components/schemas/A'}
+            - {$ref: '#/components/schemas/B'}
+            - {$ref: '#/components/schemas/C'}
+        A: {required: [type], properties: {type: {enum: [a, aa]}, value: {type: string}}}
+        B: {properties: {value: {type: integer}}}
+        C: {properties: {type: {const: c}}}
+        """,
+    )
+    rec = defs["Rec"]
+    assert isinstance(rec, Alias)
+    assert rec.target == UnionOf((Ref("A"), Ref("RecB"), Ref("RecC")))
+    assert _fields(_model(defs, "RecC"))["type"] == ("type", LiteralOf(("c",)), True)
+    assert _fields(_model(defs, "C"))["type"] == ("type", LiteralOf(("c",)), False)

@@ -330,36 +330,37 @@ components:
         bark: {type: boolean}
 """,
     typecheck="""\
-        from feat_beside_client.models import Pet, PetCat
+        from feat_beside_client.models import Cat, Pet, PetDog
 
-        pet: Pet = PetCat(id="1", kind="cat", lives=9)
+        pets: list[Pet] = [Cat(id="1", kind="cat", lives=9), PetDog(id="2", bark=True)]
     """,
 )
 
 
 def test_properties_beside_a_union_are_merged_into_each_object_variant(tmp_path: Path) -> None:
     """The OpenAPI specification's own example (`name` beside `oneOf: [Cat, Dog]`):
-    each object variant is a model of its own, the properties beside the union then
-    its own, as `allOf` merges them (`Cat`'s `allOf` back to `Pet` adds nothing twice);
-    the string variant stays a string; the tags name the merged models (the mapping's,
-    then each other schema's name); `Cat` and `Dog` themselves are unchanged."""
+    an object variant becomes a model of its own, the properties beside the union
+    then its own, merged as `allOf` merges them (`PetDog`); one that declares them all
+    already (`Cat`, whose `allOf` includes `Pet`) is used as it is; the string variant
+    stays a string; the tags name the models (the mapping's, then each other schema's
+    name); `Dog` itself is unchanged."""
     api = build_ir(tmp_path, BESIDE)
     pet = defs(api)["Pet"]
     assert isinstance(pet, Alias)
     assert pet.target == UnionOf(
-        (Ref("PetCat"), Ref("PetDog"), Prim("str")),
-        Discriminator("kind", (("cat", "PetCat"), ("Dog", "PetDog"))),
+        (Ref("Cat"), Ref("PetDog"), Prim("str")),
+        Discriminator("kind", (("cat", "Cat"), ("Dog", "PetDog"))),
     )
-    cat, dog = model(api, "PetCat"), model(api, "PetDog")
-    assert cat.pointer == "#/components/schemas/Pet/oneOf/0"
-    assert [(f.wire_name, f.is_required) for f in cat.fields] == [
+    assert "PetCat" not in defs(api)
+    dog = model(api, "PetDog")
+    assert dog.pointer == "#/components/schemas/Pet/oneOf/1"
+    assert [(f.wire_name, f.is_required) for f in dog.fields] == [
         ("id", True),
         ("kind", True),
         ("name", False),
-        ("lives", False),
+        ("bark", False),
     ]
     assert fields(dog)["kind"].type == LiteralOf(("Dog",))  # the variant's, last
-    assert fields(dog)["kind"].is_required and fields(dog)["id"].is_required
     assert list(fields(model(api, "Dog"))) == ["kind", "bark"]
     assert list(fields(model(api, "Cat"))) == ["id", "kind", "name", "lives"]
 
@@ -379,7 +380,7 @@ def test_merged_variants_decode_by_tag_and_check_shared_constraints(package: Any
     pkg = package(BESIDE)
     m = models_of(pkg)
     rows = [
-        ({"id": "1", "kind": "cat", "name": "Tom", "lives": 9}, m.PetCat),
+        ({"id": "1", "kind": "cat", "name": "Tom", "lives": 9}, m.Cat),
         ({"id": "2", "kind": "Dog", "bark": True}, m.PetDog),
     ]
     for data, cls in rows:
