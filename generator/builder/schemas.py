@@ -465,10 +465,11 @@ class SchemaBuilder:
                 and is_object_variant(found[0])
                 and not covers(shared, allof_parts(self._resolver.deref, *found, set()))
             ):
-                name = self._inline(option, option_where, variant_hint(hint, option, index))
+                target = found[1] if isinstance(option, dict) and "$ref" in option else None
+                name = self._inline(option, option_where, variant_hint(hint, target, index))
                 self._shared[name] = (shared, where)
-                if isinstance(option, dict) and "$ref" in option:
-                    merged[name] = found[1]
+                if target is not None:
+                    merged[name] = target
                 t = with_null(found[0], Ref(name))
             else:
                 if found is not None and is_union(found[0]):

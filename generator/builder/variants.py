@@ -17,6 +17,7 @@ from typing import Any
 
 from ..diagnostics import Where
 from ..ir import Discriminator, PyIdent, Ref, TypeExpr
+from ..load import split_pointer
 from ..resolve import Resolver
 from .objects import as_list, required_sets, schema_types
 
@@ -86,14 +87,11 @@ def not_merged(keyword: str) -> str:
     )
 
 
-def variant_hint(hint: str, option: Any, index: int) -> str:
-    """The name hint of a merged variant: `PetCat` for `$ref: .../Cat` in `Pet`,
-    `PetOption2` for the second variant written inline."""
-    ref = option.get("$ref") if isinstance(option, dict) else None
-    if isinstance(ref, str) and ref.rstrip("/"):
-        last = ref.rstrip("/").rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-        return f"{hint}_{last}"
-    return f"{hint}Option{index + 1}"
+def variant_hint(hint: str, target: Where | None, index: int) -> str:
+    """The name hint of a merged variant: `PetCat` for a `$ref` to `.../Cat` (its
+    `target`) in `Pet`, `PetOption2` for the second variant written inline."""
+    name = split_pointer(target.pointer)[-1:] if target is not None else []
+    return f"{hint}_{name[0]}" if name else f"{hint}Option{index + 1}"
 
 
 def discriminator(
@@ -132,6 +130,5 @@ def discriminator(
         else:
             places = [place for place, name in by_place.items() if name == option.name]
         for place in places:
-            tag = place.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-            mapping.setdefault(tag, option.name)
+            mapping.setdefault((split_pointer(place.pointer) or [""])[-1], option.name)
     return Discriminator(disc["propertyName"], tuple(mapping.items()))

@@ -315,10 +315,11 @@ components:
       oneOf:
         - $ref: '#/components/schemas/Cat'
         - $ref: '#/components/schemas/Dog'
+        - $ref: '#/components/schemas/Bird'
         - {type: string}
       discriminator:
         propertyName: kind
-        mapping: {cat: '#/components/schemas/Cat'}
+        mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}
     Cat:
       allOf:
         - $ref: '#/components/schemas/Pet'
@@ -326,13 +327,18 @@ components:
     Dog:
       type: object
       properties:
-        kind: {type: string, enum: [Dog]}
+        kind: {type: string, enum: [dog]}
         bark: {type: boolean}
+    Bird:
+      type: object
+      properties:
+        wings: {type: integer}
 """,
     typecheck="""\
-        from feat_beside_client.models import Cat, Pet, PetDog
+        from feat_beside_client.models import Cat, Pet, PetBird, PetDog
 
         pets: list[Pet] = [Cat(id="1", kind="cat", lives=9), PetDog(id="2", bark=True)]
+        pets.append(PetBird(id="3", kind="Bird", wings=2))
     """,
 )
 
@@ -342,14 +348,14 @@ def test_properties_beside_a_union_are_merged_into_each_object_variant(tmp_path:
     an object variant becomes a model of its own, the properties beside the union
     then its own, merged as `allOf` merges them (`PetDog`); one that declares them all
     already (`Cat`, whose `allOf` includes `Pet`) is used as it is; the string variant
-    stays a string; the tags name the models (the mapping's, then each other schema's
-    name); `Dog` itself is unchanged."""
+    stays a string; the tags name the models, merged or not (the mapping's, `cat` and
+    `dog`, then each other schema's name, `Bird`); `Dog` itself is unchanged."""
     api = build_ir(tmp_path, BESIDE)
     pet = defs(api)["Pet"]
     assert isinstance(pet, Alias)
     assert pet.target == UnionOf(
-        (Ref("Cat"), Ref("PetDog"), Prim("str")),
-        Discriminator("kind", (("cat", "Cat"), ("Dog", "PetDog"))),
+        (Ref("Cat"), Ref("PetDog"), Ref("PetBird"), Prim("str")),
+        Discriminator("kind", (("cat", "Cat"), ("dog", "PetDog"), ("Bird", "PetBird"))),
     )
     assert "PetCat" not in defs(api)
     dog = model(api, "PetDog")
@@ -360,7 +366,8 @@ def test_properties_beside_a_union_are_merged_into_each_object_variant(tmp_path:
         ("name", False),
         ("bark", False),
     ]
-    assert fields(dog)["kind"].type == LiteralOf(("Dog",))  # the variant's, last
+    assert fields(dog)["kind"].type == LiteralOf(("dog",))  # the variant's, last
+    assert list(fields(model(api, "PetBird"))) == ["id", "kind", "name", "wings"]
     assert list(fields(model(api, "Dog"))) == ["kind", "bark"]
     assert list(fields(model(api, "Cat"))) == ["id", "kind", "name", "lives"]
 
@@ -381,7 +388,8 @@ def test_merged_variants_decode_by_tag_and_check_shared_constraints(package: Any
     m = models_of(pkg)
     rows = [
         ({"id": "1", "kind": "cat", "name": "Tom", "lives": 9}, m.Cat),
-        ({"id": "2", "kind": "Dog", "bark": True}, m.PetDog),
+        ({"id": "2", "kind": "dog", "bark": True}, m.PetDog),
+        ({"id": "3", "kind": "Bird", "wings": 2}, m.PetBird),
     ]
     for data, cls in rows:
         got, req = call(pkg, lambda c: c.get_pet(id="x"), Reply(200, data))
