@@ -86,8 +86,22 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
             report(_message(error), Where(root.key, pointer))
     except Exception as exc:
         ref = getattr(exc, "ref", None)
+        found = _ref_place(root.data, ref) if isinstance(ref, str) and ref else None
+        if found is not None:  # reported where the `$ref` is written, as written
+            pointer, written = found
+            where, ref = Where(root.key, pointer), written
         detail = f"cannot resolve $ref {ref!r}" if ref else type(exc).__name__
         sink.warning(f"validation stopped early: {detail}", where)
+
+
+def _ref_place(data: Any, ref: str) -> tuple[str, str] | None:
+    """The first `$ref` of the document (in document order) that names `ref` (as the
+    validator reports it: the reference, or only its fragment), and its text."""
+    for pointer, node in _walk(data):
+        written = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(written, str) and ref in (written, written.partition("#")[2]):
+            return pointer_join(pointer, "$ref"), written
+    return None
 
 
 @cache
