@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -83,7 +84,7 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
             if type(error).__name__ == "DuplicateOperationIDError":
                 continue  # the build reports it, at the operationId
             pointer = index.find(list(error.absolute_path), error.instance)
-            report(_message(error), Where(root.key, pointer))
+            report(_message(error), Where(root.key, _unexpected_key(error, pointer)))
     except Exception as exc:
         ref = getattr(exc, "ref", None)
         found = _ref_place(root.data, ref) if isinstance(ref, str) and ref else None
@@ -133,11 +134,37 @@ def _meta_schema_findings(
         return False
     for error in validator.iter_errors(data):
         pointer = pointer_join("#", *[str(p) for p in error.instance_path])
+        unexpected = getattr(error.kind, "unexpected", None)  # additional/unevaluated
+        if isinstance(unexpected, list) and unexpected and isinstance(unexpected[0], str):
+            pointer = pointer_join(pointer, unexpected[0])  # the first key not allowed
         text = str(error.message)
         if len(text) > _MAX_MESSAGE:
             text = text[: _MAX_MESSAGE - 1] + "…"
         report(f"spec validation: {text}", Where(document, pointer))
     return True
+
+
+def _unexpected_key(error: ValidationError, pointer: str) -> str:
+    """`pointer` to an object that has properties its schema does not allow: that of
+    the first of them (the finding is about it, not about the whole object)."""
+    if error.validator not in ("additionalProperties", "unevaluatedProperties"):
+        return pointer
+    if not isinstance(error.instance, dict) or not isinstance(error.schema, dict):
+        return pointer
+    declared = error.schema.get("properties", {})
+    patterns = list(error.schema.get("patternProperties", {}))
+    for key in error.instance:
+        if key in declared or any(_search(p, key) for p in patterns):
+            continue
+        return pointer_join(pointer, key)
+    return pointer
+
+
+def _search(pattern: str, key: str) -> bool:
+    try:
+        return re.search(pattern, key) is not None
+    except re.error:
+        return False
 
 
 def _message(error: ValidationError) -> str:

@@ -133,37 +133,6 @@ def test_cli_validate_broken_ref(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "valid" not in out
 
 
-BROKEN_PARAMETER_REF = """\
-openapi: 3.0.3
-info: {title: T, version: "1"}
-paths:
-  /a:
-    get:
-      parameters:
-        - $ref: '#/components/parameters/Missing'
-      responses:
-        '200': {description: ok}
-"""
-
-
-def test_cli_validate_unresolvable_parameter_is_located(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """openapi-spec-validator stops at a `$ref` it cannot resolve, naming only the
-    reference: it is reported where that `$ref` is written, like the build's error."""
-    _spec(tmp_path, BROKEN_PARAMETER_REF)
-    code, _, err = _run(capsys, "validate", "pets.yaml")
-    assert code == 1
-    lines = err.splitlines()
-    assert any(
-        line.startswith("pets.yaml:7:17: warning: validation stopped early") for line in lines
-    )
-    assert all(
-        re.match(r"pets\.yaml:7:17: .*\(#/paths/~1a/get/parameters/0/\$ref\)$", line)
-        for line in lines
-    ), err
-
-
 def test_cli_validate_unknown_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _spec(tmp_path, WRONG_TYPE)
     code, out, err = _run(capsys, "validate", "pets.yaml")

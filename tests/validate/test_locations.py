@@ -1,0 +1,63 @@
+"""Where validation findings point: at the node they are about, never at the whole
+document when a smaller place is known."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oagen.diagnostics import Diagnostics
+from oagen.load import load
+from oagen.validate import validate
+
+UNEXPECTED = """\
+openapi: 3.0.3
+info: {title: T, version: "1"}
+source: somewhere
+paths:
+  /a:
+    get:
+      x-allowed: 1
+      bogus: 2
+      responses:
+        '200': {description: ok}
+"""
+
+UNRESOLVABLE = """\
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - $ref: '#/components/parameters/Missing'
+      responses:
+        '200': {description: ok}
+"""
+
+
+def _findings(tmp_path: Path, text: str, *, full: bool) -> list[str]:
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    spec = load(path)
+    sink = Diagnostics(spec.locate)
+    validate(spec, sink, full=full)
+    return [str(d).removeprefix(f"{path}:") for d in sink.items]
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["default", "full"])
+def test_a_property_not_allowed_is_located_at_its_key(tmp_path: Path, full: bool) -> None:
+    findings = _findings(tmp_path, UNEXPECTED, full=full)
+    assert len(findings) == 2, findings
+    assert findings[0].startswith("3:9: warning: spec validation: ")
+    assert findings[0].endswith("(#/source)") and "source" in findings[0]
+    assert findings[1].startswith("8:14: warning: spec validation: ")
+    assert findings[1].endswith("(#/paths/~1a/get/bogus)") and "bogus" in findings[1]
+
+
+def test_validation_stopped_by_a_ref_is_located_at_that_ref(tmp_path: Path) -> None:
+    findings = _findings(tmp_path, UNRESOLVABLE, full=True)
+    assert findings == [
+        "7:17: warning: validation stopped early: cannot resolve $ref "
+        "'#/components/parameters/Missing' (#/paths/~1a/get/parameters/0/$ref)"
+    ]
