@@ -131,9 +131,56 @@ def _parameter(name: str, annotation: str, default: str | None) -> ArgContext:
     the formatter)."""
     line = f"{' ' * _PARAMETER_INDENT}{name}: {annotation}"
     line += f" = {default}," if default is not None else ","
-    if _width(line) > LINE_LENGTH:
-        annotation = f"({annotation})"
+    if _width(line) > LINE_LENGTH and _is_union(annotation):
+        annotation = f"({annotation})"  # (around one subscript, black would drop them)
     return ArgContext(name, annotation, default)
+
+
+def _is_union(annotation: str) -> bool:
+    """Whether `annotation` is `A | B` at its top level (not only inside brackets or
+    a quoted `Literal` value)."""
+    depth, quote, escaped = 0, "", False
+    for ch in annotation:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+    return False
+
+
+# Statements that no layout fits in LINE_LENGTH columns (a name of 80 characters, a
+# long quoted annotation) are laid out differently by black and ruff (ruff's
+# documented deviations from black: `x = (\n    v\n)` against `x = v`). The
+# generated statements of that kind are written as one line both leave as it is.
+FMT_SKIP = "  # fmt: skip"
+
+
+def unbroken(statement: str, indent: int) -> str:
+    """`statement` (one line, printed `indent` columns in) with `FMT_SKIP` when it does
+    not fit. Only for statements whose text is already as the formatters print it,
+    and that they would lay out differently."""
+    return statement + FMT_SKIP if indent + _width(statement) > LINE_LENGTH else statement
+
+
+def double_quoted(literal: str) -> str | None:
+    """A string literal (`repr`) in the quotes the formatters give it: double (None
+    when its text holds a double quote: black's choice then depends on escapes)."""
+    if literal.startswith('"'):
+        return literal
+    if '"' in literal or "\\" in literal:
+        return None
+    return f'"{literal[1:-1]}"'
 
 
 def _width(text: str) -> int:

@@ -69,6 +69,7 @@ class FieldContext:
     encode: tuple[str, ...]  # lines adding the field to `out` (unset ones skipped)
     check: str | None
     nested: bool
+    fmt_skip: str = ""  # after the declaration: see `common.FMT_SKIP`
 
 
 @record
@@ -99,6 +100,7 @@ class AliasContext:
     name: str
     value: str
     doc: str | None
+    fmt_skip: str = ""  # after the declaration: see `common.FMT_SKIP`
 
 
 @record

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..format import LINE_LENGTH
 from ..imports import ImportSet
 from ..ir import (
     Api,
@@ -21,7 +23,16 @@ from ..load import split_pointer
 from ..names import NameTable, file_stem, snake
 from ..pytypes import Definitions, Types
 from ..typeindex import descends
-from .common import FilePlan, _check_args, _doc, _title, _tuple_text
+from .common import (
+    FMT_SKIP,
+    FilePlan,
+    _check_args,
+    _doc,
+    _title,
+    _tuple_text,
+    double_quoted,
+    unbroken,
+)
 from .contexts import (
     AliasContext,
     FieldContext,
@@ -84,9 +95,61 @@ def _required_sets_line(model: Model) -> str | None:
     return f"_serde.required_sets(self.to_dict(), path, {sets}, exactly_one={exactly_one})"
 
 
+_BARE = re.compile(r"self\.\w+(\.\w+\(\))?")  # an attribute, or a method of it called bare
+
+
+def _assign_line(f: FieldContext) -> str:
+    """`from_dict`'s assignment of field `f`'s decoded value: one line when it does
+    not fit and the value is `v` (black and ruff would lay it out differently)."""
+    line = f"obj.{f.name} = {f.value}"
+    return unbroken(line, 8) if f.value == "v" else line
+
+
+def _declared_skip(name: str, annotation: str, default: str | None) -> str:
+    """What follows a field's declaration in the class body: `FMT_SKIP` when even
+    `name: (` does not fit and the annotation is one name (black would parenthesize
+    it, ruff not), else ""."""
+    if default is None and annotation.isidentifier() and 4 + len(name) + 3 > LINE_LENGTH:
+        return FMT_SKIP
+    return ""
+
+
+def _alias(name: PyIdent, value: str, description: str | None) -> AliasContext:
+    """A module-level `name: TypeAlias = value`, kept on one line (in the quotes the
+    formatters would give it) when it fits none: its name too long for even
+    `name: TypeAlias = (`, or its value a quoted annotation too long for a line of
+    its own (black would break those lines differently from ruff)."""
+    doc = _doc(description, 0) if description else None
+    quoted = value.startswith(("'", '"'))
+    overflows = len(name) + len(": TypeAlias = (") > LINE_LENGTH
+    overflows = overflows or (quoted and 4 + len(value) > LINE_LENGTH)
+    if overflows and len(f"{name}: TypeAlias = {value}") > LINE_LENGTH:
+        normal = double_quoted(value) if quoted else _double_quotes(value)
+        if normal is not None:
+            return AliasContext(name, normal, doc, FMT_SKIP)
+    return AliasContext(name, value, doc)
+
+
+def _double_quotes(annotation: str) -> str | None:
+    """`annotation` (`Literal['a', 1] | float`) with its string literals in double
+    quotes, as the formatters print them; None when one holds a quote or an escape."""
+    if '"' in annotation or "\\" in annotation:
+        return None
+    return annotation.replace("'", '"')
+
+
 def _encode_lines(f: Field, value: str) -> tuple[str, ...]:
-    """`to_dict` lines for field `f` whose JSON value is the expression `value`."""
-    assign = f"out[{py_literal(f.wire_name)}] = {value}"
+    """`to_dict` lines for field `f` whose JSON value is the expression `value`. An
+    assignment of `self.name` (or of a method of it called bare) that fits no line
+    even on its own is kept on one line: black would parenthesize the value, ruff
+    would not."""
+    indent = 8 if _always_set(f) else 12
+    key = py_literal(f.wire_name)
+    assign = f"out[{key}] = {value}"
+    if _BARE.fullmatch(value) and indent + 4 + len(value) > LINE_LENGTH:
+        normal = double_quoted(key)
+        if normal is not None:
+            assign = unbroken(f"out[{normal}] = {value}", indent)
     if _always_set(f):
         return (assign,)
     return (f"if not isinstance(self.{f.python_name}, Unset):", f"    {assign}")
@@ -166,6 +229,7 @@ def _model(
             if check_args
             else None,
             nested=not validated.isdisjoint(types.models_in(f.type)),
+            fmt_skip=_declared_skip(f.python_name, annotation, default) if is_declared else "",
         )
         fields.append(context)
         if is_declared:
@@ -183,9 +247,7 @@ def _model(
         )
         extra_encode = types.encoder(MapOf(model.extra), "self.additional_properties")
     indent = " " * 8  # method bodies
-    decode_body = "\n".join(
-        indent + line for f in fields for line in (*f.decode, f"obj.{f.name} = {f.value}")
-    )
+    decode_body = "\n".join(indent + line for f in fields for line in (*f.decode, _assign_line(f)))
     encode_body = "\n".join(indent + line for f in fields for line in f.encode)
     validate_lines = [line for line in (_required_sets_line(model),) if line is not None] + [
         line
@@ -349,10 +411,7 @@ def _model_module(
     own = {d.name for d in definitions}
     for d in _bases_first(definitions, bases):
         if isinstance(d, EnumDef):
-            value = types.enum_annotation(d.values)
-            enums.append(
-                AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
-            )
+            enums.append(_alias(d.name, types.enum_annotation(d.values), d.description))
         elif isinstance(d, Model):
             base = index.by_name[bases[d.name]] if d.name in bases else None
             assert base is None or isinstance(base, Model)
@@ -363,10 +422,7 @@ def _model_module(
         else:
             # quoted: evaluated by type checkers only, so the models it names (imported
             # after the definitions, to allow cycles) need not exist yet at import time
-            value = py_literal(types.annotation(d.target))
-            aliases.append(
-                AliasContext(d.name, value, _doc(d.description, 0) if d.description else None)
-            )
+            aliases.append(_alias(d.name, py_literal(types.annotation(d.target)), d.description))
     late = ImportSet()  # models: their `from_dict` runs, so they are imported
     checking = ImportSet()  # enums and aliases: only annotations name them
     above = {bases[d.name] for d in definitions if d.name in bases}  # imported at the top

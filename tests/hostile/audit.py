@@ -27,6 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from oagen.plan.common import FMT_SKIP
+
 __all__ = ["ast_shape", "audit_package", "known_comments"]
 
 # --- AST shape -------------------------------------------------------------------------
@@ -146,11 +148,17 @@ _HEADER = re.compile(
 _JINJA_COMMENT = re.compile(r"(?:^|\s)(#\s[^\n]*)$")
 
 
+# The one comment the planner writes: after a statement no line fits (which ones get
+# it depends on the lengths of names, as where lines break does).
+LAYOUT_COMMENT = FMT_SKIP.strip()
+
+
 @cache
 def known_comments() -> frozenset[str]:
-    """Every comment the shipped templates can emit (runtime files and package templates)."""
+    """Every comment the shipped templates can emit (runtime files and package
+    templates), and the planner's layout comment."""
     root = resources.files("oagen.templates")
-    found: set[str] = set()
+    found: set[str] = {LAYOUT_COMMENT}
     for entry in root.joinpath("runtime").iterdir():
         if entry.name.endswith(".py"):
             found.update(_comments(entry.read_text(encoding="utf-8")))
@@ -374,6 +382,8 @@ def _audit_python(path: Path, rel: str, twin: Path | None, markers: Sequence[str
     expected = Counter(_normal_comment(n, t) for n, t in _comment_tokens(twin_source))
     for line, text in comments:
         key = _normal_comment(line, text)
+        if key == LAYOUT_COMMENT:
+            continue
         if expected[key] > 0:
             expected[key] -= 1
         else:

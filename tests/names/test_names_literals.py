@@ -309,9 +309,13 @@ def test_long_parameter_lines_get_parenthesized_annotations() -> None:
     long_name = "n" * 70
     assert _parameter(long_name, "str | None", "None").annotation == "(str | None)"
     # the threshold is the formatters' 88 columns, indent and trailing comma included
-    fits = "x" * (88 - len("        : str,"))
-    assert _parameter(fits, "str", None).annotation == "str"
-    assert _parameter(fits + "x", "str", None).annotation == "(str)"
+    fits = "x" * (88 - len("        : str | None,"))
+    assert _parameter(fits, "str | None", None).annotation == "str | None"
+    assert _parameter(fits + "x", "str | None", None).annotation == "(str | None)"
+    # one name or one subscript: black would drop the parentheses (it splits the
+    # subscript as ruff does)
+    assert _parameter(fits + "x" * 9, "str", None).annotation == "str"
+    assert _parameter(fits + "x", "Literal['a']", None).annotation == "Literal['a']"
 
 
 def test_long_names_are_never_truncated_only_file_names(tmp_path: Path) -> None:

@@ -13,8 +13,9 @@ import httpx
 import pytest
 from oagen.ir import PyIdent
 from oagen.pipeline import generate_files
-from oagen.plan.contexts import ModelsContext
-from oagen.plan.models import validated_models
+from oagen.plan.common import FMT_SKIP, _is_union, _parameter, double_quoted
+from oagen.plan.contexts import FieldContext, ModelsContext
+from oagen.plan.models import _alias, _assign_line, _double_quotes, validated_models
 from oagen.pytypes import Definitions
 from oagen.write import write
 
@@ -224,3 +225,39 @@ def test_nested_constraints_are_still_checked(package: ModuleType) -> None:
         models.Outer(holder=models.Holder(items=[bad])).validate()
     assert caught.value.field == "Outer.holder.items[0].code"
     assert server.bodies == []
+
+
+def test_statements_no_line_fits_are_kept_on_one_line_in_normal_quotes() -> None:
+    """What black and ruff would break differently is written as one line they both
+    leave as it is (and only that: a statement that fits is left to them)."""
+    name = "n" * 76
+    assert _alias(PyIdent(name), "Literal['a', 'b']", None).fmt_skip == FMT_SKIP
+    assert _alias(PyIdent(name), "Literal['a', 'b']", None).value == 'Literal["a", "b"]'
+    assert _alias(PyIdent("Short"), "Literal['a', 'b']", None).fmt_skip == ""
+    # `name: TypeAlias = (` fits: both formatters parenthesize the value alike
+    assert _alias(PyIdent("n" * 73), "Literal['a', 'b']", None).fmt_skip == ""
+    long_union = repr(" | ".join(["SomeModelName"] * 6))
+    assert _alias(PyIdent("Short"), long_union, None).value == '"' + long_union[1:-1] + '"'
+    assert _alias(PyIdent("Short"), long_union, None).fmt_skip == FMT_SKIP
+    assert _alias(PyIdent("Short"), "'A | B'", None).fmt_skip == ""  # fits
+    # quotes black would choose by counting escapes: left to the formatters
+    assert _double_quotes("Literal['a\\'b']") is None and double_quoted("'a\"b'") is None
+    assert double_quoted("\"Literal['x'] | A\"") == "\"Literal['x'] | A\""
+
+
+def test_an_assignment_of_v_that_fits_no_line_is_kept_on_one_line() -> None:
+    def field(name: str, value: str) -> FieldContext:
+        return FieldContext(name, "'k'", "str", None, None, (), value, (), None, False)
+
+    assert _assign_line(field("n" * 76, "v")).endswith(FMT_SKIP)
+    assert not _assign_line(field("n" * 72, "v")).endswith(FMT_SKIP)  # 88 columns
+    assert not _assign_line(field("n" * 76, "cast('X', v)")).endswith(FMT_SKIP)
+
+
+def test_parameter_annotations_are_parenthesized_only_around_unions() -> None:
+    """black drops parentheses around one subscript, and splits it as ruff does."""
+    long = "p" * 60
+    assert _parameter(long, "Literal['a', 'b'] | Unset", "UNSET").annotation.startswith("(")
+    assert _parameter(long, "Literal['a|b', 'c']", None).annotation == "Literal['a|b', 'c']"
+    assert _is_union("list[A | B] | None") and not _is_union("list[A | B]")
+    assert not _is_union('Literal[\'|\', "|\\""]')
