@@ -131,7 +131,7 @@ def _parameter(name: str, annotation: str, default: str | None) -> ArgContext:
     the formatter)."""
     line = f"{' ' * _PARAMETER_INDENT}{name}: {annotation}"
     line += f" = {default}," if default is not None else ","
-    if _width(line) > LINE_LENGTH and _is_union(annotation):
+    if overflows(line, 0) and _is_union(annotation):
         annotation = f"({annotation})"  # (around one subscript, black would drop them)
     return ArgContext(name, annotation, default)
 
@@ -170,7 +170,12 @@ def unbroken(statement: str, indent: int) -> str:
     """`statement` (one line, printed `indent` columns in) with `FMT_SKIP` when it does
     not fit. Only for statements whose text is already as the formatters print it,
     and that they would lay out differently."""
-    return statement + FMT_SKIP if indent + _width(statement) > LINE_LENGTH else statement
+    return statement + FMT_SKIP if overflows(statement, indent) else statement
+
+
+def overflows(text: str, indent: int) -> bool:
+    """Whether `text`, printed `indent` columns in, passes the formatters' line length."""
+    return indent + _width(text) > LINE_LENGTH
 
 
 def double_quoted(literal: str) -> str | None:

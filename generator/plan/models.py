@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..format import LINE_LENGTH
 from ..imports import ImportSet
 from ..ir import (
     Api,
@@ -31,6 +30,7 @@ from .common import (
     _title,
     _tuple_text,
     double_quoted,
+    overflows,
     unbroken,
 )
 from .contexts import (
@@ -109,7 +109,7 @@ def _declared_skip(name: str, annotation: str, default: str | None) -> str:
     """What follows a field's declaration in the class body: `FMT_SKIP` when even
     `name: (` does not fit and the annotation is one name (black would parenthesize
     it, ruff not), else ""."""
-    if default is None and annotation.isidentifier() and 4 + len(name) + 3 > LINE_LENGTH:
+    if default is None and annotation.isidentifier() and overflows(f"{name}: (", 4):
         return FMT_SKIP
     return ""
 
@@ -121,9 +121,8 @@ def _alias(name: PyIdent, value: str, description: str | None) -> AliasContext:
     its own (black would break those lines differently from ruff)."""
     doc = _doc(description, 0) if description else None
     quoted = value.startswith(("'", '"'))
-    overflows = len(name) + len(": TypeAlias = (") > LINE_LENGTH
-    overflows = overflows or (quoted and 4 + len(value) > LINE_LENGTH)
-    if overflows and len(f"{name}: TypeAlias = {value}") > LINE_LENGTH:
+    unfit = overflows(f"{name}: TypeAlias = (", 0) or (quoted and overflows(value, 4))
+    if unfit and overflows(f"{name}: TypeAlias = {value}", 0):
         normal = double_quoted(value) if quoted else _double_quotes(value)
         if normal is not None:
             return AliasContext(name, normal, doc, FMT_SKIP)
@@ -146,7 +145,7 @@ def _encode_lines(f: Field, value: str) -> tuple[str, ...]:
     indent = 8 if _always_set(f) else 12
     key = py_literal(f.wire_name)
     assign = f"out[{key}] = {value}"
-    if _BARE.fullmatch(value) and indent + 4 + len(value) > LINE_LENGTH:
+    if _BARE.fullmatch(value) and overflows(value, indent + 4):
         normal = double_quoted(key)
         if normal is not None:
             assign = unbroken(f"out[{normal}] = {value}", indent)

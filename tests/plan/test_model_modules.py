@@ -15,7 +15,14 @@ from oagen.ir import PyIdent
 from oagen.pipeline import generate_files
 from oagen.plan.common import FMT_SKIP, _is_union, _parameter, double_quoted
 from oagen.plan.contexts import FieldContext, ModelsContext
-from oagen.plan.models import _alias, _assign_line, _double_quotes, validated_models
+from oagen.plan.models import (
+    _alias,
+    _assign_line,
+    _declared_skip,
+    _double_quotes,
+    _encode_lines,
+    validated_models,
+)
 from oagen.pytypes import Definitions
 from oagen.write import write
 
@@ -261,3 +268,23 @@ def test_parameter_annotations_are_parenthesized_only_around_unions() -> None:
     assert _parameter(long, "Literal['a|b', 'c']", None).annotation == "Literal['a|b', 'c']"
     assert _is_union("list[A | B] | None") and not _is_union("list[A | B]")
     assert not _is_union('Literal[\'|\', "|\\""]')
+
+
+def test_encodings_and_declarations_no_line_fits_are_kept_on_one_line() -> None:
+    from oagen.ir import NO_CONSTRAINTS, Field, Prim
+
+    def field(name: str, required: bool) -> Field:
+        return Field(name, PyIdent(name), Prim("str"), required, False, None, None,
+                     NO_CONSTRAINTS, False, False, False, "#")  # fmt: skip
+
+    long, short = "n" * 72, "n" * 40
+    (line,) = _encode_lines(field(long, True), f"self.{long}.isoformat()")
+    assert line == f'out["{long}"] = self.{long}.isoformat(){FMT_SKIP}'  # formatters' quotes
+    assert _encode_lines(field(long, False), f"str(self.{long})")[1].endswith(")")  # splits
+    assert (
+        _encode_lines(field(short, False), f"self.{short}")[1]
+        == f"    out['{short}'] = self.{short}"
+    )
+    assert _declared_skip("n" * 82, "str", None) == FMT_SKIP  # `name: (` passes column 88
+    assert _declared_skip("n" * 81, "str", None) == ""
+    assert _declared_skip("n" * 90, "list[str]", None) == ""  # splits alike
