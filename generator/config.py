@@ -15,7 +15,6 @@ is `include_tags`, a list); an unknown or misspelt key is an error naming its li
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -90,6 +89,8 @@ def find_targets(start: Path) -> list[Target]:
 
 
 def _targets(pyproject: Path) -> list[Target]:
+    import tomllib  # here: a run given its spec and output reads no configuration
+
     try:
         text = pyproject.read_text(encoding="utf-8")
         data = tomllib.loads(text)

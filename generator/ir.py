@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Literal, NewType, TypeAlias, Union
+from typing import Literal, TypeAlias, Union
 
+from .names import PyIdent
 from .records import record
 
 __all__ = [
@@ -53,7 +54,6 @@ __all__ = [
     "UnionOf",
 ]
 
-PyIdent = NewType("PyIdent", str)
 JsonScalar: TypeAlias = Union[str, int, float, bool, None]
 JsonValue: TypeAlias = Union[JsonScalar, list["JsonValue"], dict[str, "JsonValue"]]
 

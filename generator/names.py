@@ -14,8 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
-
-from .ir import PyIdent
+from typing import NewType
 
 __all__ = [
     "CLIENT_RESERVED",
@@ -24,10 +23,14 @@ __all__ = [
     "MODEL_RESERVED",
     "PARAM_RESERVED",
     "NameTable",
+    "PyIdent",
     "file_stem",
     "pascal",
     "snake",
 ]
+
+# An identifier of generated code, made here (the IR holds only such names).
+PyIdent = NewType("PyIdent", str)
 
 _BOUNDARY_1 = re.compile(r"([a-z0-9])([A-Z])")
 # before the last capital of a run followed by a small letter (`HTMLParser`); lookarounds

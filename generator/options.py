@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .format import Formatter
 from .manifest import templates_digest
 from .names import snake
+
+if TYPE_CHECKING:
+    from .format import Formatter  # (format starts threads and processes: imported to run)
 
 __all__ = ["LoadPolicy", "Options", "default_package_name"]
 

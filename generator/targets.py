@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import ConfigError, Settings, Target, find_targets
-from .format import Formatter
 from .manifest import read_manifest
 from .options import Options, default_package_name
+
+if TYPE_CHECKING:
+    from .format import Formatter
 
 __all__ = ["Job", "UsageError", "configured_name", "default_output", "jobs"]
 
