@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..imports import ImportSet
 from ..ir import (
+    NO_CONSTRAINTS,
     Api,
     Definition,
     EnumDef,
@@ -18,7 +19,6 @@ from ..ir import (
     PyIdent,
 )
 from ..literals import py_literal
-from ..load import split_pointer
 from ..names import NameTable, file_stem, snake
 from ..pytypes import Definitions, Types
 from ..typeindex import descends
@@ -168,6 +168,8 @@ def validated_models(index: Definitions) -> frozenset[PyIdent]:
         if d.required_sets is not None:
             validated.add(d.name)
         for f in d.fields:
+            if type(f.type) is Prim and f.constraints is NO_CONSTRAINTS and not f.is_write_only:
+                continue  # most fields: a plain value, nothing to check, no model held
             if _field_checks(f, types):
                 validated.add(d.name)
             for held in types.models_in(f.type):
@@ -362,8 +364,9 @@ def _models_init(api: Api, modules: dict[str, str]) -> FilePlan:
 
 def _group_key(pointer: str) -> tuple[str, str] | None:
     """What a definition belongs with: its component schema, or the path it is
-    inline in; None for a definition on its own."""
-    segments = split_pointer(pointer)
+    inline in; None for a definition on its own. The segments stay escaped (`~1`):
+    they only tell groups apart, and only the first three are split off."""
+    segments = pointer.removeprefix("#").removeprefix("/").split("/", 3) if pointer else []
     if len(segments) >= 3 and segments[:2] == ["components", "schemas"]:
         return ("schema", segments[2])
     if len(segments) >= 2 and segments[0] == "paths":

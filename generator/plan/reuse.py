@@ -97,7 +97,7 @@ class PlanKeys:
         self._modules = modules
         self.validated = self._validated = validated
         self.bases = bases  # a model's base class (see `extensions.class_bases`)
-        self._digests: dict[PyIdent, tuple[str, str]] = {}
+        self._lines: dict[PyIdent, tuple[bytes, bytes, bytes]] = {}
 
     def model_inputs(self, members: Sequence[Definition]) -> frozenset[PyIdent]:
         """The definitions planning `members` may read: themselves, their base
@@ -127,16 +127,11 @@ class PlanKeys:
         """The plan key of the module at `path`, planned from `text` (its docstring:
         what it reads besides definitions) and the definitions `inputs`, of which it
         declares (and documents) those in `own`."""
-        digest = hashlib.sha256(f"{path}\0{text}\0".encode("utf-8", "surrogatepass"))
-        recursive = self._index.recursive
+        parts = [f"{path}\0{text}\0".encode("utf-8", "surrogatepass")]
         for name in sorted(inputs):
-            shape, docs = self._digest(name)
-            line = (
-                f"{name}\0{shape}\0{docs if name in own else ''}\0{self._modules.get(name)}\0"
-                f"{name in self._validated}\0{name in recursive}\0{self.bases.get(name)}\n"
-            )
-            digest.update(line.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+            head, docs, tail = self._line(name)
+            parts += (head, docs, tail) if name in own else (head, tail)
+        return hashlib.sha256(b"".join(parts)).hexdigest()
 
     def _closure(self, found: set[PyIdent], pending: list[PyIdent]) -> frozenset[PyIdent]:
         """`found` and the `pending` names, and, through aliases, what they refer to."""
@@ -150,12 +145,22 @@ class PlanKeys:
                     pending.extend(type_refs(target.target))
         return frozenset(found)
 
-    def _digest(self, name: PyIdent) -> tuple[str, str]:
-        """Digests of the definition `name` without its docs, and of its docs."""
-        found = self._digests.get(name)
+    def _line(self, name: PyIdent) -> tuple[bytes, bytes, bytes]:
+        """What a key says of the definition `name`, made once: its name and the
+        digest of it without its docs; the digest of its docs (for a module declaring
+        it); its module, whether it is validated or recursive, and its base class."""
+        found = self._lines.get(name)
         if found is None:
             shape, docs = _split(self._index.by_name.get(name))
-            found = self._digests[name] = (sha256(shape), sha256(docs))
+            tail = (
+                f"\0{self._modules.get(name)}\0{name in self._validated}\0"
+                f"{name in self._index.recursive}\0{self.bases.get(name)}\n"
+            )
+            found = self._lines[name] = (
+                f"{name}\0{sha256(shape)}\0".encode("utf-8", "surrogatepass"),
+                sha256(docs).encode("ascii"),
+                tail.encode("utf-8", "surrogatepass"),
+            )
         return found
 
 
