@@ -38,6 +38,9 @@ _CONSTRAINT_KEYS = {
 }  # fmt: skip
 _ANY_CONSTRAINT = frozenset({*_CONSTRAINT_KEYS, "exclusiveMinimum", "exclusiveMaximum"})
 _NESTED = frozenset({"items", "prefixItems", "anyOf", "oneOf", "allOf", "enum", "const", "$ref"})
+# what `_read` follows into: other schemas (a property's own `enum` or `const` is its
+# type's business, not a constraint of it)
+_INSIDE = _NESTED - {"enum", "const"}
 _KIND_OF: dict[type, str] = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
@@ -148,8 +151,13 @@ class ConstraintReader:
     def read(self, schema: Any, where: Where) -> Constraints:
         """The constraints of a property's or parameter's schema. Its own `enum` is
         not among them (the type says it); the enums of items and branches are."""
-        if isinstance(schema, dict) and _NESTED.isdisjoint(schema.keys()):
-            return self._own(schema, where)  # most properties: no $ref, nothing inside
+        if isinstance(schema, dict):
+            keys = schema.keys()
+            if _NESTED.isdisjoint(keys):
+                return self._own(schema, where)  # most properties: no $ref, nothing inside
+            if _INSIDE.isdisjoint(keys):  # an enum or a const: what `_read` gives it
+                own = self._own(schema, where)
+                return NO_CONSTRAINTS if own == NO_CONSTRAINTS else own
         return self._read(schema, where, nested=False, seen=frozenset())
 
     def _own(self, schema: dict[str, Any], where: Where) -> Constraints:

@@ -142,7 +142,8 @@ class ArgContext:
 class OperationContext:
     name: str
     constant: str
-    return_annotation: str  # of the Endpoint: what `_request` decodes
+    # `_NAME: Endpoint[R] = Endpoint(`, R what `_request` decodes (see `generic_opening`)
+    opening: str
     sync_returns: str  # the methods' (a stream's `Stream[T]` / `AsyncStream[T]`)
     async_returns: str
     positional: tuple[ArgContext, ...]
@@ -170,6 +171,7 @@ class PagerContext:
 
     name: str  # `list_for_org_iter`
     constant: str  # `_LIST_FOR_ORG_PAGER`
+    opening: str  # `_LIST_FOR_ORG_PAGER: Pager[T] = Pager(` (see `generic_opening`)
     item_annotation: str
     pager_fields: tuple[tuple[str, str], ...]
     doc: str

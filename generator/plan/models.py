@@ -105,13 +105,22 @@ def _assign_line(f: FieldContext) -> str:
     return unbroken(line, 8) if f.value == "v" else line
 
 
-def _declared_skip(name: str, annotation: str, default: str | None) -> str:
-    """What follows a field's declaration in the class body: `FMT_SKIP` when even
-    `name: (` does not fit and the annotation is one name (black would parenthesize
-    it, ruff not), else ""."""
-    if default is None and annotation.isidentifier() and overflows(f"{name}: (", 4):
-        return FMT_SKIP
-    return ""
+def _declared(name: str, annotation: str, default: str | None) -> tuple[str, str | None, str]:
+    """The annotation and default a field is declared with in the class body, and
+    what follows them: `FMT_SKIP` where black and ruff would break the line
+    differently, else "". That is when even `name: (` does not fit and the
+    annotation is one name (black parenthesizes it, ruff not), and when a const
+    (`name: Literal["x"] = "x"`) does not fit (black parenthesizes the annotation and
+    the value, ruff splits the subscript): kept on one line, in the formatters'
+    quotes (left to them when a string holds a quote or an escape)."""
+    if default is None:
+        skip = annotation.isidentifier() and overflows(f"{name}: (", 4)
+        return annotation, default, FMT_SKIP if skip else ""
+    if default != "UNSET" and overflows(f"{name}: {annotation} = {default}", 4):
+        quoted, value = _double_quotes(annotation), _double_quotes(default)
+        if quoted is not None and value is not None:
+            return quoted, value, FMT_SKIP
+    return annotation, default, ""
 
 
 def _alias(name: PyIdent, value: str, description: str | None) -> AliasContext:
@@ -209,6 +218,7 @@ def _model(
     for f in model.fields:
         is_declared = f.wire_name not in inherited
         annotation, default = _declaration(types, f) if is_declared else ("", None)
+        annotation, default, skip = _declared(f.python_name, annotation, default)
         if not _always_set(f):
             imports.add(".._types", "Unset")  # to_dict's test
         check_args = _field_checks(f, types)
@@ -230,7 +240,7 @@ def _model(
             if check_args
             else None,
             nested=not validated.isdisjoint(types.models_in(f.type)),
-            fmt_skip=_declared_skip(f.python_name, annotation, default) if is_declared else "",
+            fmt_skip=skip if is_declared else "",
         )
         fields.append(context)
         if is_declared:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..ir import Api, Operation, Pagination
 from ..literals import py_literal
 from ..pytypes import Types
-from .common import _doc
+from .common import _doc, generic_opening
 from .contexts import PagerContext
 
 __all__ = ["pager_context", "paginated"]
@@ -64,9 +64,11 @@ def pager_context(types: Types, op: Operation, constant: str) -> PagerContext | 
             "    PaginationError: A page repeats an earlier cursor or next link.",
         ]
     )
+    pager = constant + "_PAGER"
     return PagerContext(
         name=f"{op.python_name}_iter",
-        constant=constant + "_PAGER",
+        constant=pager,
+        opening=generic_opening(pager, "Pager", item),
         item_annotation=item,
         pager_fields=_fields(types, p),
         doc=_doc(doc, 8),

@@ -24,6 +24,7 @@ from .common import (
     _module,
     _parameter,
     _resource_class_names,
+    generic_opening,
     resource_doc,
     resource_ref,
 )
@@ -351,7 +352,7 @@ def _operation(
     return OperationContext(
         name=op.python_name,
         constant=constant,
-        return_annotation=returns,
+        opening=generic_opening(constant, "Endpoint", returns),
         sync_returns=sync_returns,
         async_returns=async_returns,
         positional=tuple(positional),

@@ -8,6 +8,7 @@ from dataclasses import replace
 from ..ir import Operation
 from ..literals import py_literal
 from ..pytypes import Types
+from .common import generic_opening, opening_overflows
 from .contexts import OperationContext
 
 __all__ = ["stream_returns", "with_stream"]
@@ -37,7 +38,10 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
         arguments.append(("event", "True"))
     if not stream.data_json:
         arguments.append(("data_json", "False"))
-    items = "Items(" + ", ".join(f"{name}={value}" for name, value in arguments) + ")"
+    line = f"{constant}: Items[{item}] = Items(" + ", ".join(f"{k}={v}" for k, v in arguments) + ")"
+    if opening_overflows(constant, "Items", item):  # one argument a line, as `Endpoint`'s
+        opening = generic_opening(constant, "Items", item)
+        line = "\n".join([opening, *(f"    {k}={v}," for k, v in arguments), ")"])
     body = "body"
     if stream.sets_stream_flag and op.body is not None and op.body.kind == "json":
         types.imports.add(".._streams", "with_stream_flag")
@@ -47,7 +51,7 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
     return replace(
         ctx,
         endpoint_fields=fields,
-        items_line=f"{constant}: Items[{item}] = {items}",
+        items_line=line,
         sync_open="Stream(",
         async_open="AsyncStream(",
         call_close=f", {constant})",

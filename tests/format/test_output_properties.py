@@ -145,20 +145,48 @@ def _long_names_spec(tmp_path: Path) -> Path:
     }  # fmt: skip
     properties = {f"{name}_{kind}": schema for kind, schema in kinds.items()}
     properties.update({f"{name}_opt_{kind}": schema for kind, schema in kinds.items()})
+    const = name[:76] + "_k"  # `const: Literal["creation"] = "creation"`, 78 characters
+    properties[const] = {"type": "string", "enum": ["creation"]}
     union = [{"$ref": f"#/components/schemas/{model}Part"}, {"type": "string", "format": "date"}]
     schemas = {
-        model: {"type": "object", "properties": properties, "required": [f"{name}_{k}" for k in kinds]},
+        model: {"type": "object", "properties": properties, "required": [f"{name}_{k}" for k in kinds] + [const]},
         f"{model}Part": {"type": "object", "properties": {"a": {"type": "string"}}},
         f"{model}Status": {"type": "string", "enum": ["open", "closed"]},
         f"{model}Alias": {"oneOf": union},
         "Short": {"oneOf": [{"$ref": f"#/components/schemas/{model}Part"}] * 2 + union},
     }  # fmt: skip
+    # operations whose module constants (`_NAME: Endpoint[...] = Endpoint(`, its
+    # `Pager` and a stream's `Items`) have 79-85 character names, as docusign.net's
+    part = {"$ref": f"#/components/schemas/{model}Part"}
+    link = {"Link": {"schema": {"type": "string"}}}
+    pages = [
+        {"name": n, "in": "query", "schema": {"type": "integer"}} for n in ("page", "per_page")
+    ]
+
+    def ok(media: str, schema: object, **more: object) -> dict[str, object]:
+        return {"200": {"description": "ok", "content": {media: {"schema": schema}}, **more}}
+
+    paths = {
+        "/one": {
+            "get": {"operationId": "get_" + "o" * 76, "responses": ok("application/json", part)}
+        },
+        "/all": {
+            "get": {
+                "operationId": "list_" + "p" * 69,
+                "parameters": pages,
+                "responses": ok("application/json", {"type": "array", "items": part}, headers=link),
+            }
+        },
+        "/events": {
+            "get": {"operationId": "stream_" + "e" * 67, "responses": ok("text/event-stream", part)}
+        },
+    }
     spec = {
         "openapi": "3.0.3",
         "info": {"title": "Long names", "version": "1"},
-        "paths": {},
+        "paths": paths,
         "components": {"schemas": schemas},
-    }
+    }  # fmt: skip
     path = tmp_path / "long.json"
     path.write_text(json.dumps(spec), encoding="utf-8")
     return path

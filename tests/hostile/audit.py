@@ -74,6 +74,35 @@ def _is_docstring(node: object) -> bool:
     )
 
 
+def _typed_constant(node: ast.AST) -> tuple[Any, ...] | None:
+    """The shape of a module constant typed by its generic class, in either of its
+    layouts (`plan.common.generic_opening`): `NAME: Cls[T] = Cls(...)`, or, when that
+    line does not fit, `NAME = Cls["T"](...)`. The type `T` is inert in both (an
+    annotation never evaluated; a string), so it is not part of the shape."""
+    if (
+        isinstance(node, ast.AnnAssign)
+        and isinstance(node.annotation, ast.Subscript)
+        and isinstance(node.annotation.value, ast.Name)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == node.annotation.value.id
+    ):
+        target, call = node.target, node.value
+    elif (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Subscript)
+        and isinstance(node.value.func.value, ast.Name)
+        and isinstance(node.value.func.slice, ast.Constant)
+        and isinstance(node.value.func.slice.value, str)
+    ):
+        target, call = node.targets[0], node.value
+    else:
+        return None
+    return ("TypedConstant", ast_shape(target), ast_shape(call.args), ast_shape(call.keywords))
+
+
 def ast_shape(node: Any) -> Any:
     """A hashable form of `node` with constants and identifier spellings abstracted.
 
@@ -84,6 +113,9 @@ def ast_shape(node: Any) -> Any:
         return tuple(ast_shape(item) for item in node if not _is_docstring(item))
     if not isinstance(node, ast.AST):
         return node
+    typed = _typed_constant(node)
+    if typed is not None:
+        return typed
     kind = type(node).__name__
     if isinstance(node, ast.Constant):
         # any literal may stand for any other (a hostile server URL may become None)

@@ -18,7 +18,7 @@ from oagen.plan.contexts import FieldContext, ModelsContext
 from oagen.plan.models import (
     _alias,
     _assign_line,
-    _declared_skip,
+    _declared,
     _double_quotes,
     _encode_lines,
     validated_models,
@@ -285,6 +285,13 @@ def test_encodings_and_declarations_no_line_fits_are_kept_on_one_line() -> None:
         _encode_lines(field(short, False), f"self.{short}")[1]
         == f"    out['{short}'] = self.{short}"
     )
-    assert _declared_skip("n" * 82, "str", None) == FMT_SKIP  # `name: (` passes column 88
-    assert _declared_skip("n" * 81, "str", None) == ""
-    assert _declared_skip("n" * 90, "list[str]", None) == ""  # splits alike
+    assert _declared("n" * 82, "str", None) == ("str", None, FMT_SKIP)  # `name: (` > col 88
+    assert _declared("n" * 81, "str", None) == ("str", None, "")
+    assert _declared("n" * 90, "list[str]", None) == ("list[str]", None, "")  # splits alike
+    # a const that does not fit: one line, in the formatters' quotes
+    const = "c" * 70
+    assert _declared(const, "Literal['x']", "'x'") == ('Literal["x"]', '"x"', FMT_SKIP)
+    assert _declared(const, "Literal[1]", "1") == ("Literal[1]", "1", FMT_SKIP)
+    assert _declared("c" * 64, "Literal['x']", "'x'") == ("Literal['x']", "'x'", "")  # fits
+    assert _declared(const, "Literal['say \"hi\"']", "'say \"hi\"'")[2] == ""  # quotes
+    assert _declared(const, "Literal['a'] | Unset", "UNSET")[2] == ""  # splits alike
