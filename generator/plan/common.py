@@ -176,13 +176,14 @@ def unbroken(statement: str, indent: int) -> str:
 def generic_opening(name: str, cls: str, argument: str) -> str:
     """The first line of the module constant `name`, an instance of the generic class
     `cls` of `argument` whose arguments follow one per line: `NAME: Cls[Arg] = Cls(`,
-    or, when that line does not fit, `NAME = Cls["Arg"](`. black breaks the first
-    form by parenthesizing the annotation, ruff by splitting its subscript; both
-    leave the second alone (probed: names of 20-130 characters, short and long,
-    quoted and unquoted arguments). The argument is quoted there because it is
-    evaluated: the models it names are imported for type checkers only."""
+    or, when that line does not fit, the declaration on a line of its own, `NAME:
+    Cls[Arg]`, then `NAME = Cls(`. black breaks the first form by parenthesizing the
+    annotation, ruff by splitting its subscript; both lay out the second alike
+    (probed: names of 20-130 characters, short and long arguments). Neither costs
+    anything at import: annotations are not evaluated (`from __future__ import
+    annotations`), where `Cls["Arg"](` built a generic alias per constant."""
     if opening_overflows(name, cls, argument):
-        return f"{name} = {cls}[{py_literal(argument)}]("
+        return f"{name}: {cls}[{argument}]\n{name} = {cls}("
     return f"{name}: {cls}[{argument}] = {cls}("
 
 

@@ -74,33 +74,27 @@ def _is_docstring(node: object) -> bool:
     )
 
 
-def _typed_constant(node: ast.AST) -> tuple[Any, ...] | None:
-    """The shape of a module constant typed by its generic class, in either of its
-    layouts (`plan.common.generic_opening`): `NAME: Cls[T] = Cls(...)`, or, when that
-    line does not fit, `NAME = Cls["T"](...)`. The type `T` is inert in both (an
-    annotation never evaluated; a string), so it is not part of the shape."""
-    if (
-        isinstance(node, ast.AnnAssign)
-        and isinstance(node.annotation, ast.Subscript)
-        and isinstance(node.annotation.value, ast.Name)
-        and isinstance(node.value, ast.Call)
-        and isinstance(node.value.func, ast.Name)
-        and node.value.func.id == node.annotation.value.id
-    ):
-        target, call = node.target, node.value
-    elif (
-        isinstance(node, ast.Assign)
-        and len(node.targets) == 1
-        and isinstance(node.value, ast.Call)
-        and isinstance(node.value.func, ast.Subscript)
-        and isinstance(node.value.func.value, ast.Name)
-        and isinstance(node.value.func.slice, ast.Constant)
-        and isinstance(node.value.func.slice.value, str)
-    ):
-        target, call = node.targets[0], node.value
-    else:
-        return None
-    return ("TypedConstant", ast_shape(target), ast_shape(call.args), ast_shape(call.keywords))
+def _joined(nodes: list[Any]) -> list[Any]:
+    """`nodes` with each declaration `NAME: T` followed by `NAME = value` read as the
+    one statement `NAME: T = value` it stands for (at module level, the same): the
+    layout of a typed constant whose line does not fit (`plan.common.generic_opening`)."""
+    out: list[Any] = []
+    for node in nodes:
+        last = out[-1] if out else None
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(last, ast.AnnAssign)
+            and last.value is None
+            and isinstance(last.target, ast.Name)
+            and last.target.id == node.targets[0].id
+        ):
+            joined = ast.AnnAssign(last.target, last.annotation, node.value, last.simple)
+            out[-1] = ast.copy_location(joined, last)
+        else:
+            out.append(node)
+    return out
 
 
 def ast_shape(node: Any) -> Any:
@@ -110,12 +104,9 @@ def ast_shape(node: Any) -> Any:
     legitimately drops one, and a string statement executes nothing.
     """
     if isinstance(node, list):
-        return tuple(ast_shape(item) for item in node if not _is_docstring(item))
+        return tuple(ast_shape(item) for item in _joined(node) if not _is_docstring(item))
     if not isinstance(node, ast.AST):
         return node
-    typed = _typed_constant(node)
-    if typed is not None:
-        return typed
     kind = type(node).__name__
     if isinstance(node, ast.Constant):
         # any literal may stand for any other (a hostile server URL may become None)
@@ -137,8 +128,8 @@ def ast_shape(node: Any) -> Any:
 def _first_difference(a: Any, b: Any, line: int = 1) -> tuple[int, str] | None:
     """Where the shapes of `a` (audited) and `b` (twin) first differ: (line, what)."""
     if isinstance(a, list) or isinstance(b, list):
-        a_list = [x for x in a or [] if not _is_docstring(x)]
-        b_list = [y for y in b or [] if not _is_docstring(y)]
+        a_list = [x for x in _joined(a or []) if not _is_docstring(x)]
+        b_list = [y for y in _joined(b or []) if not _is_docstring(y)]
         for x, y in zip(a_list, b_list, strict=False):
             found = _first_difference(x, y, line)
             if found:
