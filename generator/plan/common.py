@@ -188,7 +188,7 @@ def generic_opening(name: str, cls: str, argument: str) -> str:
 
 
 def opening_overflows(name: str, cls: str, argument: str) -> bool:
-    """Whether `generic_opening` gives the quoted form."""
+    """Whether `generic_opening` declares the constant on a line of its own."""
     return overflows(f"{name}: {cls}[{argument}] = {cls}(", 0)
 
 

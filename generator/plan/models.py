@@ -217,8 +217,9 @@ def _model(
     has_checks = False
     for f in model.fields:
         is_declared = f.wire_name not in inherited
-        annotation, default = _declaration(types, f) if is_declared else ("", None)
-        annotation, default, skip = _declared(f.python_name, annotation, default)
+        annotation, default, skip = (
+            _declared(f.python_name, *_declaration(types, f)) if is_declared else ("", None, "")
+        )
         if not _always_set(f):
             imports.add(".._types", "Unset")  # to_dict's test
         check_args = _field_checks(f, types)
@@ -240,7 +241,7 @@ def _model(
             if check_args
             else None,
             nested=not validated.isdisjoint(types.models_in(f.type)),
-            fmt_skip=skip if is_declared else "",
+            fmt_skip=skip,
         )
         fields.append(context)
         if is_declared:

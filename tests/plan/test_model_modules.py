@@ -11,7 +11,7 @@ from types import ModuleType
 
 import httpx
 import pytest
-from oagen.ir import PyIdent
+from oagen.ir import NO_CONSTRAINTS, Field, Model, Prim, PyIdent
 from oagen.pipeline import generate_files
 from oagen.plan.common import FMT_SKIP, _is_union, _parameter, double_quoted
 from oagen.plan.contexts import FieldContext, ModelsContext
@@ -125,6 +125,18 @@ def test_validated_models_are_those_with_something_to_check(tmp_path: Path) -> N
     # Checked has a constraint; Holder holds Checked items; Outer holds a Holder.
     # Plain, Open and the recursive Tree have nothing to check.
     assert validated == {PyIdent("Checked"), PyIdent("Holder"), PyIdent("Outer")}
+
+
+def test_a_required_write_only_plain_field_is_validated() -> None:
+    # nothing to check but its presence: `required=True` (a model with only plain
+    # fields, passed over without asking, has no `validate`)
+    def model(name: str, *, write_only: bool) -> Model:
+        f = Field("secret", PyIdent("secret"), Prim("str"), True, False, None, None,
+                  NO_CONSTRAINTS, False, write_only, False, "#")  # fmt: skip
+        return Model(PyIdent(name), (f,), None, None, "#")
+
+    index = Definitions([model("Login", write_only=True), model("Plain", write_only=False)])
+    assert validated_models(index) == {PyIdent("Login")}
 
 
 @pytest.mark.parametrize("name", ["Plain", "Open", "Tree"])
@@ -271,7 +283,6 @@ def test_parameter_annotations_are_parenthesized_only_around_unions() -> None:
 
 
 def test_encodings_and_declarations_no_line_fits_are_kept_on_one_line() -> None:
-    from oagen.ir import NO_CONSTRAINTS, Field, Prim
 
     def field(name: str, required: bool) -> Field:
         return Field(name, PyIdent(name), Prim("str"), required, False, None, None,
