@@ -153,14 +153,16 @@ def _definition(
     d: Definition, is_part: bool, by_name: Mapping[PyIdent, Definition], files: set[str]
 ) -> Definition:
     if isinstance(d, Model):
-        fields = tuple(
-            _typed(f, _part(_field_type(f, files), by_name, set()) if is_part else _plain(f.type))
-            for f in d.fields
-        )
+        fields: list[Field] | None = None  # a copy, made at the first field that changes
+        for index, f in enumerate(d.fields):
+            t = _part(_field_type(f, files), by_name, set()) if is_part else _plain(f.type)
+            if t is not f.type:
+                fields = fields or list(d.fields)
+                fields[index] = replace(f, type=t)
         extra = None if d.extra is None else _plain(d.extra)
-        if extra is d.extra and all(a is b for a, b in zip(fields, d.fields, strict=True)):
+        if fields is None and extra is d.extra:
             return d  # nothing binary in it: the same object (most models)
-        return replace(d, fields=fields, extra=extra)
+        return replace(d, fields=d.fields if fields is None else tuple(fields), extra=extra)
     if isinstance(d, Alias):
         target = _plain(d.target)
         return d if target is d.target else replace(d, target=target)
