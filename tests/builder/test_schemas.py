@@ -65,6 +65,36 @@ def test_build_property_types(tmp_path: Path) -> None:
     assert pet.fields[0].pointer == "#/components/schemas/Pet/properties/id"
 
 
+def test_build_shares_one_object_per_equal_reference_and_nullable(tmp_path: Path) -> None:
+    """Equal references and nullable references or primitives are one object (the IR
+    is never changed; big specs repeat them tens of thousands of times)."""
+    defs = _schemas(
+        tmp_path,
+        """\
+        Pet:
+          type: object
+          properties:
+            owner: {$ref: '#/components/schemas/Owner'}
+            keeper: {$ref: '#/components/schemas/Owner'}
+            nick: {type: [string, 'null']}
+            alias: {type: [string, 'null']}
+            plain: {type: string}
+        Owner:
+          type: [object, 'null']
+          properties:
+            pet: {$ref: '#/components/schemas/Pet'}
+            name: {type: [string, 'null']}
+        """,
+    )
+    pet, owner = _model(defs, "Pet"), _model(defs, "Owner")
+    types = {f.wire_name: f.type for f in (*pet.fields, *owner.fields)}
+    assert types["owner"] == Nullable(Ref("Owner"))
+    assert types["owner"] is types["keeper"]
+    assert types["nick"] == Nullable(Prim("str"))
+    assert types["nick"] is types["alias"] is types["name"]
+    assert types["plain"] is not types["nick"]
+
+
 def test_build_required_fields_come_first_in_spec_order(tmp_path: Path) -> None:
     defs = _schemas(
         tmp_path,
