@@ -158,11 +158,19 @@ class OperationContext:
 
     # streamed operations (`plan.streams`): the `Items` declaration and the wrapping
     # of the `_request` call
-    items_line: str = ""
+    stream_items: ItemsContext | None = None
     sync_open: str = ""
     async_open: str = ""
     call_close: str = ""
     body_expr: str = "body"
+
+
+@record
+class ItemsContext:
+    """The `Items` of a streamed operation: how its events or lines are decoded."""
+
+    opening: str  # `_NAME_ITEMS: Items[T] = Items(` (see `generic_opening`)
+    items_fields: tuple[tuple[str, str], ...]
 
 
 @record

@@ -1,5 +1,6 @@
-"""Plans of streamed operations: the `Items` declaration beside the `Endpoint`, and
-methods returning `Stream[T]` (sync) or `AsyncStream[T]` (async, awaited first)."""
+"""Plans of streamed operations: the `Items` declaration beside the `Endpoint` (one
+argument a line, as the `Endpoint`'s), and methods returning `Stream[T]` (sync) or
+`AsyncStream[T]` (async, awaited first)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from dataclasses import replace
 from ..ir import Operation
 from ..literals import py_literal
 from ..pytypes import Types
-from .common import generic_opening, opening_overflows
-from .contexts import OperationContext
+from .common import generic_opening
+from .contexts import ItemsContext, OperationContext
 
 __all__ = ["stream_returns", "with_stream"]
 
@@ -38,10 +39,7 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
         arguments.append(("event", "True"))
     if not stream.data_json:
         arguments.append(("data_json", "False"))
-    line = f"{constant}: Items[{item}] = Items(" + ", ".join(f"{k}={v}" for k, v in arguments) + ")"
-    if opening_overflows(constant, "Items", item):  # one argument a line, as `Endpoint`'s
-        opening = generic_opening(constant, "Items", item)
-        line = "\n".join([opening, *(f"    {k}={v}," for k, v in arguments), ")"])
+    items = ItemsContext(generic_opening(constant, "Items", item), tuple(arguments))
     body = "body"
     if stream.sets_stream_flag and op.body is not None and op.body.kind == "json":
         types.imports.add(".._streams", "with_stream_flag")
@@ -51,7 +49,7 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
     return replace(
         ctx,
         endpoint_fields=fields,
-        items_line=line,
+        stream_items=items,
         sync_open="Stream(",
         async_open="AsyncStream(",
         call_close=f", {constant})",

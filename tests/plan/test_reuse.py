@@ -406,13 +406,23 @@ def test_a_module_whose_planning_reads_more_than_its_key_gets_no_key(
 
 def test_type_expressions_repr_every_field() -> None:
     """Plan keys digest the IR's repr; the commonest type expressions spell theirs
-    out, and must keep naming every field as the dataclass repr would."""
+    out, and every record must keep naming every field as the dataclass repr would
+    (`records` drops only the recursion guard around it)."""
+    field = Field(
+        wire_name="name", python_name=PyIdent("name"), type=Nullable(Prim("str")),
+        is_required=True, has_default=False, default=None, description="The name.",
+        constraints=Constraints(min_length=1), is_read_only=False, is_write_only=False,
+        is_deprecated=False, pointer="#/components/schemas/Pet/properties/name",
+    )  # fmt: skip
     samples = [
         Prim("str"),
         Ref(PyIdent("Pet")),
         Nullable(Ref(PyIdent("Pet"))),
         ListOf(Prim("int")),
         MapOf(Nullable(Prim("any"))),
+        Constraints(min_length=1, pattern="^a"),
+        field,
+        Model(PyIdent("Pet"), (field,), None, "A pet.", "#/components/schemas/Pet", None),
     ]
     for value in samples:
         named = ", ".join(f"{f.name}={getattr(value, f.name)!r}" for f in fields(value))
