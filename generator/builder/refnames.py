@@ -24,8 +24,9 @@ def ref_hint(
 ) -> str:
     """The hint for the schema at `target`: under a place already `named`, that name
     plus a part per step (`properties/b` -> `B`, `items` -> `Item`, `oneOf/0` ->
-    `Option1`, ...); under an operation's request body or response, the operation's
-    hint first; else (and for a named schema) the last token, as before."""
+    `Option1`, an `allOf` part nothing: it is merged into its schema, ...); under an
+    operation's request body or response, the operation's hint first; else (and for
+    a named schema) the last token, as before."""
     tokens = [_unescape(t) for t in target.pointer.removeprefix("#/").split("/")]
     last = tokens[-1] if tokens and tokens[-1] else ""
     for cut in range(len(tokens) - 1, 0, -1):
@@ -56,6 +57,8 @@ def _steps(tokens: list[str]) -> str | None:
             out, i = out + "Value", i + 1
         elif token in ("oneOf", "anyOf") and index.isdigit():
             out, i = out + f"Option{int(index) + 1}", i + 2
+        elif token == "allOf" and index.isdigit():
+            i += 2  # a part: merged into the schema it is part of, which names it
         elif token == "prefixItems" and index.isdigit():
             out, i = out + f"Item{int(index) + 1}", i + 2
         else:

@@ -550,6 +550,7 @@ def test_build_ref_into_a_schema_is_named_as_inline_whichever_comes_first(tmp_pa
             kind: {$ref: '#/components/schemas/B/properties/kind'}
             tags: {$ref: '#/components/schemas/B/properties/tags/items'}
             pick: {$ref: '#/components/schemas/B/properties/pick/oneOf/1'}
+            cors: {$ref: '#/components/schemas/B/properties/part/allOf/1/properties/cors'}
         B:
           type: object
           properties:
@@ -559,12 +560,19 @@ def test_build_ref_into_a_schema_is_named_as_inline_whichever_comes_first(tmp_pa
               oneOf:
                 - {type: string}
                 - {type: object, properties: {p: {type: string}}}
+            part:
+              allOf:
+                - {type: object, properties: {a: {type: string}}}
+                - {type: object, properties: {cors: {type: object, properties: {o: {type: string}}}}}
         """,
     )
-    assert {"BKind", "BTagsItem", "BPickOption2"} <= defs.keys()
-    assert not {"Kind", "Items", "N1"} & defs.keys()
+    # digitalocean.com: an allOf part is merged into its schema and adds no name part
+    assert {"BKind", "BTagsItem", "BPickOption2", "BPartCors"} <= defs.keys()
+    assert not {"Kind", "Items", "N1", "Cors"} & defs.keys()
     assert _fields(_model(defs, "A"))["kind"][1] == Ref("BKind")
     assert _fields(_model(defs, "B"))["kind"][1] == Ref("BKind")
+    assert _fields(_model(defs, "A"))["cors"][1] == Ref("BPartCors")
+    assert _fields(_model(defs, "BPart"))["cors"][1] == Ref("BPartCors")
 
 
 def test_build_ref_into_an_operation_body_is_named_after_the_operation(tmp_path: Path) -> None:
