@@ -18,6 +18,8 @@ ARCHAL_SPEC = REPO / "specs" / "archal.yaml"
 GENERATED = REPO / "generated" / "archal_client"
 OAGEN = [sys.executable, "-m", "oagen"]
 CASES = REPO / "tests" / "cases"
+# streamed operations (SSE with typed events, JSON Lines): their `Items` constants
+STREAMS_SPEC = REPO / "tests" / "streams" / "chat32.yaml"
 
 
 def test_committed_archal_client_is_current() -> None:
@@ -59,7 +61,9 @@ def test_deterministic_across_runs_and_hash_seeds(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "spec", [ARCHAL_SPEC, *sorted(CASES.glob("*/spec.yaml"))], ids=lambda p: p.parent.name
+    "spec",
+    [ARCHAL_SPEC, *sorted(CASES.glob("*/spec.yaml")), STREAMS_SPEC],
+    ids=lambda p: p.parent.name,
 )
 def test_ruff_and_black_give_identical_bytes(spec: Path) -> None:
     assert _formatter_differences(spec) == []
