@@ -10,16 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from . import _serde
 from ._types import UNSET
 from .errors import RequestValidationError
 
 __all__ = [
+    "QUERY_RESERVED",
     "Param",
     "expand_path",
     "path_value",
+    "query_pairs",
+    "query_text",
     "scalar_text",
     "serialize",
     "split_path",
@@ -31,6 +34,13 @@ Location = Literal["path", "query", "header", "cookie", "querystring"]
 # RFC 3986 reserved characters sent raw for `allowReserved` / `x-oagen-allow-reserved`,
 # except `?` and `#`, which would end a path.
 _RESERVED = "!$&'()*+,;=:@/[]"
+# What `allowReserved` leaves as it is in a query or urlencoded value: the reserved
+# characters but those with a meaning in a form (`&`, `=`, `+`, `#`) or a query.
+QUERY_RESERVED = "!$'()*,;:@/?"
+# The delimiters of an array's items in the query, percent-encoded as OpenAPI's
+# style examples write them (`?color=blue%7Cblack%7Cbrown`); a `form` array's comma
+# stays as it is (`?color=blue,black,brown`), its items' own commas encoded.
+_DELIMITERS = {"spaceDelimited": "%20", "pipeDelimited": "%7C", "tabDelimited": "%09"}
 
 
 @dataclass(frozen=True)
@@ -110,8 +120,42 @@ def value_texts(param: Param, value: object) -> list[str]:
     return [scalar_text(value, param.field)]
 
 
+def query_text(text: str, allow_reserved: bool = False) -> str:
+    """`text` percent-encoded as a query or urlencoded value (a space as `+`; with
+    `allow_reserved`, `QUERY_RESERVED` as they are and a space as `%20`)."""
+    if allow_reserved:
+        return quote(text, safe=QUERY_RESERVED)
+    return quote_plus(text, safe="")
+
+
+def query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
+    """(name, value) pairs for a query parameter or a styled urlencoded field: the
+    names as they are, the values percent-encoded, each of an array's items and an
+    object's keys and values on its own before the style joins them."""
+    name, style = param.name, param.style
+
+    def enc(text: str) -> str:
+        return query_text(text, param.allow_reserved)
+
+    if style == "json":
+        return [(name, enc(_json_text(value)))]
+    items, pairs = _items(value, param.field), _pairs(value, param.field)
+    if items is not None:
+        if param.explode and style != "deepObject":
+            return [(name, enc(item)) for item in items]
+        return [(name, _DELIMITERS.get(style, ",").join(map(enc, items)))]
+    if pairs is not None:
+        if style == "deepObject":
+            return [(f"{name}[{k}]", enc(v)) for k, v in pairs]
+        if param.explode:
+            return [(k, enc(v)) for k, v in pairs]
+        return [(name, ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs))]
+    return [(name, enc(scalar_text(value, param.field)))]
+
+
 def serialize(param: Param, value: object) -> list[tuple[str, str]]:
-    """(name, text) pairs for a query or cookie parameter, not yet percent-encoded."""
+    """(name, text) pairs for a cookie parameter (or, as text, a query one), not
+    percent-encoded."""
     name, style = param.name, param.style
     if style == "json":
         return [(name, _json_text(value))]

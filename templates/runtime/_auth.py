@@ -13,6 +13,7 @@ from typing import Literal, cast
 import httpx
 
 from ._oauth2 import OAuth2
+from ._params import query_text
 from ._request import check_sendable
 
 __all__ = [
@@ -95,7 +96,7 @@ class ApiKey:
         is shown."""
         value = str(credential)
         if self.location == "query":
-            query.append((self.name, value))
+            query.append((self.name, query_text(value)))
             return
         check_sendable(
             f"API key {self.name!r}", self.location, self.name, value, secret=True

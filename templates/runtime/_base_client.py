@@ -43,7 +43,7 @@ from ._failures import (
 )
 from ._oauth2 import OAuth2, aprepare_tokens, expire_tokens, prepare_tokens
 from ._pagination import NEXT_URL
-from ._params import Param, scalar_text
+from ._params import Param, query_text, scalar_text
 from ._reading import (
     ACCEPT_ENCODING,
     BodyReader,
@@ -198,16 +198,21 @@ class _BaseClient(Generic[_HttpxT]):
         )
         headers = default_headers.copy()
         query = list(credential_query)
-        cookies = dict(credential_cookies)
+        cookies: list[tuple[str, str]] = []
         raw_query = route.add_params(args, query, headers, cookies)
-        if extra_query:
+        if extra_query:  # each replaces what the call would send under its name
+            query = [pair for pair in query if pair[0] not in extra_query]
             query.extend(
-                (k, scalar_text(v, f"extra_query[{k!r}]")) for k, v in extra_query.items()
+                (k, query_text(scalar_text(v, f"extra_query[{k!r}]")))
+                for k, v in extra_query.items()
             )
         if endpoint.idempotency_header and endpoint.idempotency_header not in headers:
             headers[endpoint.idempotency_header] = str(uuid.uuid4())
+        if credential_cookies:  # a cookie parameter of the same name wins
+            given = {name for name, _ in cookies}
+            cookies[:0] = [p for p in credential_cookies.items() if p[0] not in given]
         if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies)
         if endpoint.stream_media:
             headers["Accept"] = endpoint.stream_media
         if extra_headers:
@@ -221,11 +226,10 @@ class _BaseClient(Generic[_HttpxT]):
         next_url = NEXT_URL.get()
         if next_url is not None:  # a page's next link: its query replaces the call's
             url, query, raw_query = next_url, list(credential_query), ""
-        url, params = query_url(url, query, raw_query)
+        url = query_url(url, query, raw_query, self._http_client.params)
         request = self._http_client.build_request(
             endpoint.method,
             url,
-            params=params,
             # A body's headers go through httpx, which reconciles them with the body
             # it encodes (a multipart boundary, Content-Length or chunked); without a
             # body they are put over httpx's own, at a fraction of the cost of a merge.
@@ -235,6 +239,8 @@ class _BaseClient(Generic[_HttpxT]):
             data=data,
             timeout=self.timeout if isinstance(timeout, Unset) else timeout,
         )
+        if self._http_client.params:  # httpx puts them in place of the URL's query
+            request.url = httpx.URL(url)
         if not has_body:  # what httpx's merge makes, in the same order
             ours = {name.lower() for name, _ in headers.raw}
             kept = [item for item in request.headers.raw if item[0].lower() not in ours]

@@ -9,20 +9,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Literal, cast
-from urllib.parse import quote, quote_plus
-
-import httpx
+from urllib.parse import quote_plus
 
 from . import _serde
-from ._params import Param, serialize, simple_text
+from ._params import Param, query_pairs, query_text, simple_text
 from ._types import UNSET
 from .errors import APIResponseValidationError, RequestValidationError
 
 __all__ = ["Body", "Part"]
-
-# What `allowReserved` leaves as it is in a urlencoded value: RFC 3986 reserved
-# characters but those with a meaning in a form (`&`, `=`, `+`, `#`) or a query.
-_FORM_RESERVED = "!$'()*,;:@/?"
 
 
 @dataclass(frozen=True)
@@ -126,6 +120,8 @@ def _form_field(name: str) -> Param:
 def _form_fields(
     value: object, parts: Mapping[str, Part] | None = None
 ) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a urlencoded form, the values percent-encoded (a
+    styled field as a query parameter of its style is)."""
     encoded = _serde.encode(value)
     if not isinstance(encoded, Mapping):
         raise TypeError("a form body must be a model or a mapping")
@@ -134,7 +130,7 @@ def _form_fields(
         part = (parts or {}).get(key, _PLAIN)
         if part.style is not None:
             param = Param(key, "query", part.style, part.explode, part.allow_reserved)
-            out.extend(serialize(param, item))
+            out.extend(query_pairs(param, item))
             continue
         items = [item] if part.json or not isinstance(item, list) else item
         for one in items:
@@ -143,27 +139,15 @@ def _form_fields(
                 if part.json or isinstance(one, (dict, list))
                 else simple_text(_form_field(key), one)
             )
-            out.append((key, text))
+            out.append((key, query_text(text, part.allow_reserved)))
     return out
 
 
 def form_text(value: object, parts: Mapping[str, Part]) -> bytes:
     """A urlencoded body: its fields percent-encoded (`allowReserved` ones keeping
-    reserved characters)."""
+    reserved characters; a style's delimiters written as in a query)."""
     fields = _form_fields(value, parts)
-    reserved = {name for name, part in parts.items() if part.allow_reserved}
-    if not reserved:
-        return str(httpx.QueryParams(tuple(fields))).encode()
-    return "&".join(
-        quote_plus(key)
-        + "="
-        + (
-            quote(text, safe=_FORM_RESERVED)
-            if key.split("[", 1)[0] in reserved
-            else quote_plus(text)
-        )
-        for key, text in fields
-    ).encode()
+    return "&".join(f"{quote_plus(key, safe='')}={text}" for key, text in fields).encode()
 
 
 def _is_bytes_file(value: object) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import IO, Any, Generic, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -32,6 +32,7 @@ from ._bodies import (
 from ._params import (
     Param,
     path_value,
+    query_pairs,
     scalar_text,
     serialize,
     simple_text,
@@ -168,11 +169,12 @@ class Route:
         args: tuple[object, ...],
         query: list[tuple[str, str]],
         headers: httpx.Headers,
-        cookies: dict[str, str],
+        cookies: list[tuple[str, str]],
     ) -> str:
-        """Add the query, header and cookie parameters given in `args` (not `UNSET`);
-        return the query string of an `in: querystring` parameter written as text
-        (already percent-encoded; a form one is added to `query` instead)."""
+        """Add the query (values percent-encoded), header and cookie parameters given
+        in `args` (not `UNSET`); return the query string of an `in: querystring`
+        parameter written as text (percent-encoded; a form one is added to `query`
+        instead)."""
         raw = ""
         whole = self.querystring
         if whole is not None and args[whole.index] is not UNSET:
@@ -180,7 +182,7 @@ class Route:
         for slot in self.query:
             value = args[slot.index]
             if value is not UNSET:
-                query.extend(serialize(slot.param, value))
+                query.extend(query_pairs(slot.param, value))
         for slot in self.headers:
             value = args[slot.index]
             if value is not UNSET:
@@ -194,7 +196,7 @@ class Route:
                     check_sendable(slot.field, "cookie", None, part)
                 for name, text in serialize(slot.param, value):
                     check_sendable(slot.field, "cookie", name, text, _NOT_IN_COOKIE)
-                    cookies[name] = text
+                    cookies.append((name, text))
         return raw
 
 
@@ -220,19 +222,27 @@ def _querystring(param: Param, value: object, query: list[tuple[str, str]]) -> s
 
 
 def query_url(
-    url: str, query: list[tuple[str, str]], raw: str
-) -> tuple[str, tuple[tuple[str, str], ...] | None]:
-    """The URL and `params` for httpx, whose `params` would replace a query string
-    already in the URL. That one (a next page's link; fixed pairs of a path key such
-    as `/responses?beta=true`) and a `raw` one (a `querystring` parameter) are kept
-    as written, then the pairs of `query` whose names the URL's does not hold."""
+    url: str, query: list[tuple[str, str]], raw: str, defaults: httpx.QueryParams
+) -> str:
+    """`url` with its query string, written here (httpx's `params` would encode the
+    delimiters the styles leave as they are). The query already in the URL (a next
+    page's link; fixed pairs of a path key such as `/responses?beta=true`) and a
+    `raw` one (a `querystring` parameter) come as written, then the `defaults` (the
+    `http_client`'s own `params`) and the pairs of `query` (values percent-encoded),
+    each but those named before."""
     base, _, written = url.partition("?")
-    kept = "&".join(part for part in (written, raw) if part)
-    if not kept:
-        return url, tuple(query) or None
-    taken = {name for name, _ in httpx.QueryParams(written).multi_items()}
-    rest = httpx.QueryParams(tuple(p for p in query if p[0] not in taken))
-    return f"{base}?{kept}" + (f"&{rest}" if rest else ""), None
+    if written:
+        taken = {name for name, _ in httpx.QueryParams(written).multi_items()}
+        query = [pair for pair in query if pair[0] not in taken]
+    else:
+        taken = set()
+    shared = ""
+    if defaults:
+        taken.update(name for name, _ in query)
+        shared = str(httpx.QueryParams([p for p in defaults.multi_items() if p[0] not in taken]))
+    ours = "&".join(f"{quote_plus(name, safe='')}={text}" for name, text in query)
+    kept = "&".join(part for part in (written, raw, shared, ours) if part)
+    return f"{base}?{kept}" if kept else base
 
 
 def check_sendable(
@@ -288,7 +298,13 @@ def encode_body(
         _check_body(body, spec.decode)
     if spec.kind == "multipart" and _base(spec.media_type) == "multipart/form-data":
         files, data = _multipart(body, spec.parts)
-        return None, files or None, data or None
+        if not files:  # httpx writes form-data only when a part is a file (else a form)
+            if not data:  # no part at all: an empty form-data body, with its boundary
+                written, headers["Content-Type"] = multipart_bytes(spec, body)
+                return written, None, None
+            files = [(key, (None, text.encode(), None)) for key in data for text in data[key]]
+            data = {}
+        return None, files, data or None
     if spec.kind == "multipart":  # another subtype: written here, with its boundary
         written, headers["Content-Type"] = multipart_bytes(spec, body)
         return written, None, None

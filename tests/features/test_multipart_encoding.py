@@ -70,6 +70,18 @@ paths:
               note: {contentType: text/csv}
               data: {contentType: 'image/*'}
       responses: {'204': {description: done}}
+  /note:
+    post:
+      operationId: sendNote
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                title: {type: string}
+                tags: {type: array, items: {type: string}}
+      responses: {'204': {description: done}}
   /form:
     post:
       operationId: sendForm
@@ -307,6 +319,21 @@ def test_form_data_parts_follow_their_encoding(package: Any) -> None:
     assert head == (
         'name="image"; filename="upload"\r\nX-Part-Version: 2\r\nContent-Type: image/png\r\n\r\n'
     )
+
+
+def test_form_data_without_a_file_is_still_form_data(package: Any) -> None:
+    # httpx writes a form (urlencoded) when no part is a file: the spec says form-data
+    pkg = package(ENCODING)
+    _, req = call(pkg, lambda c: c.send_note(body={"title": "t", "tags": ["a", "b"]}), Reply(204))
+    parts = [(p.name, p.filename, p.content_type, p.data) for p in multipart_parts(req)]
+    assert parts == [
+        ("title", None, None, b"t"),
+        ("tags", None, None, b"a"),
+        ("tags", None, None, b"b"),
+    ]
+    _, req = call(pkg, lambda c: c.send_note(body={}), Reply(204))
+    boundary = req.headers["content-type"].removeprefix("multipart/form-data; boundary=")
+    assert req.content == f"--{boundary}--\r\n".encode()
 
 
 def test_a_callers_file_tuple_keeps_its_content_type(package: Any) -> None:

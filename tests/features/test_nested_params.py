@@ -137,7 +137,7 @@ def test_nested_values_of_other_styles_and_locations(package: Any) -> None:
     assert str(req.url) == (
         f"{BASE}/more?where%5Brange%5D=%7B%22k%22%3A%22x%22%2C%22v%22%3A2%7D&where%5Bname%5D=n"
         "&pipes=%7B%22k%22%3A%22a%22%2C%22v%22%3A1%7D%7C%7B%22k%22%3A%22b%7Cc%22%7D"
-        "&packed=%7B%22k%22%3A%22a%22%2C%22v%22%3A1%7D%2C%7B%22k%22%3A%22b%7Cc%22%7D"
+        "&packed=%7B%22k%22%3A%22a%22%2C%22v%22%3A1%7D,%7B%22k%22%3A%22b%7Cc%22%7D"
         "&flat%5Bk%5D=y&flat%5Bv%5D=3"
     )
     assert req.headers["Cookie"] == "ids=[7]"
