@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..ir import BodyKind
+from ..ir import BodyKind, ResponseKind
 
-__all__ = ["accept_list", "body_hints", "body_kind", "is_json", "pick_media"]
+__all__ = ["accept_list", "body_hints", "body_kind", "is_json", "pick_media", "returned"]
 
 # A media type or range as `Accept` may list it: `type/subtype`, then parameters
 # (printable ASCII: nothing from the spec may break the header).
@@ -37,6 +37,16 @@ def pick_media(content: dict[str, Any]) -> str:
             if predicate(key.lower()):
                 return key
     return keys[0]
+
+
+def returned(kind: ResponseKind, media: str) -> bool:
+    """Whether a response of `media` is one a response read as `kind` returns: read as
+    JSON, only JSON (`*/*` too); as text, only text; as bytes (or as it is), any."""
+    if kind == "json":
+        return is_json(media)
+    if kind == "text":
+        return media.strip().lower().startswith("text/")
+    return True
 
 
 def accept_list(medias: list[str]) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .docs import doc_text
 from .encoding import body_encoding, named_parts
-from .media import accept_list, body_hints, body_kind, is_json, pick_media
+from .media import accept_list, body_hints, body_kind, is_json, pick_media, returned
 from .nesting import check_nesting
 from .objects import json_value
 from .routes import TEMPLATE_VAR, Route, route
@@ -372,9 +372,9 @@ class OperationBuilder:
             if found is None or not isinstance(found[0], dict):
                 continue
             resp, resp_where = found
-            if isinstance(resp.get("content"), dict):
-                medias += (str(media) for media in resp["content"])
             built = self._response(code, resp, resp_where, op_name)
+            if isinstance(resp.get("content"), dict):  # what this response is read as
+                medias += (str(m) for m in resp["content"] if returned(built.kind, str(m)))
             if code.startswith("2"):
                 successes.append(built)
             elif code == "DEFAULT":

@@ -90,7 +90,10 @@ def _snippet(types: Types, api: Api, resource: Resource, op: Operation) -> Snipp
 
 def _readme(api: Api, index: Definitions) -> ReadmeContext:
     types = Types(index)
-    credentials = ", ".join(f'{s.python_name}="..."' for s in api.security_schemes)
+    credentials = ", ".join(
+        f"{s.python_name}=" + ('("user", "password")' if s.kind == "basic" else '"..."')
+        for s in api.security_schemes
+    )
     base = "" if api.base_url else 'base_url="https://...", '
     setup = f"from {api.package_name} import Client\n\n"
     setup += f"client = Client({base}{credentials})".replace(", )", ")")

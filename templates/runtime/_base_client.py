@@ -125,6 +125,13 @@ class _BaseClient(Generic[_HttpxT]):
         self.max_retries = max_retries
         self._security_schemes = dict(security_schemes)
         self._credentials = {k: v for k, v in credentials.items() if v is not None}
+        for name, value in self._credentials.items():
+            if isinstance(self._security_schemes.get(name), HttpBasic) and not (
+                isinstance(value, tuple) and len(value) == 2
+            ):
+                raise TypeError(
+                    f"{name}: http basic credentials are a (user, password) tuple"
+                )
         self._default_headers = httpx.Headers({"User-Agent": user_agent})
         self._default_headers.update({"Accept-Encoding": ACCEPT_ENCODING})
         self._default_headers.update(default_headers or {})

@@ -140,6 +140,14 @@ def test_combination_sends_both(package: Any) -> None:
     assert query_pairs(req) == [("api_key", "qk")]
 
 
+def test_basic_credentials_that_are_no_pair_are_refused_at_once(package: Any) -> None:
+    pkg = package(SECURITY)
+    with pytest.raises(TypeError, match="basic_auth: http basic credentials are a"):
+        client(pkg, Server(Reply(204)), basic_auth="user:password")
+    readme = (Path(pkg.__file__).parent / "README.md").read_text()
+    assert 'basic_auth=("user", "password")' in readme and 'bearer_auth="..."' in readme
+
+
 def test_empty_security_sends_nothing(package: Any) -> None:
     pkg = package(SECURITY)
     _, req = call(pkg, lambda c: c.use_none(), Reply(204), **ALL_CREDS)
