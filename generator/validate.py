@@ -83,7 +83,7 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
         for error in validator.iter_errors():
             if type(error).__name__ == "DuplicateOperationIDError":
                 continue  # the build reports it, at the operationId
-            pointer = index.find(list(error.absolute_path), error.instance)
+            pointer = index.find(list(error.absolute_path), error.instance, error.schema)
             report(_message(error), Where(root.key, _unexpected_key(error, pointer)))
     except Exception as exc:
         ref = getattr(exc, "ref", None)
@@ -185,7 +185,7 @@ class _NodeIndex:
         self._data = data
         self._containers: list[tuple[str, Any]] | None = None
 
-    def find(self, path: list[str | int], instance: object) -> str:
+    def find(self, path: list[str | int], instance: object, schema: object = None) -> str:
         if _follow(self._data, path) is instance:
             return pointer_join("#", *path)
         if self._containers is None:
@@ -197,6 +197,12 @@ class _NodeIndex:
                     continue
                 if found is instance or (not exact and found == instance):
                     return pointer_join(pointer, *path)
+        if not path and isinstance(schema, dict) and "default" in schema:
+            # a `default` its schema refuses: reported with no path, the value and the
+            # schema (the document's own object) alone
+            for pointer, node in self._containers:
+                if node is schema:
+                    return pointer_join(pointer, "default")
         return "#"
 
 

@@ -61,3 +61,36 @@ def test_validation_stopped_by_a_ref_is_located_at_that_ref(tmp_path: Path) -> N
         "7:17: warning: validation stopped early: cannot resolve $ref "
         "'#/components/parameters/Missing' (#/paths/~1a/get/parameters/0/$ref)"
     ]
+
+
+BAD_DEFAULTS = """\
+openapi: 3.1.0
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - name: n
+          in: query
+          schema: {type: integer, default: 3}
+        - name: id
+          in: query
+          schema: {type: string, format: uuid, default: notauuid}
+        - name: other
+          in: query
+          schema: {type: string, default: 3}
+      responses:
+        '200': {description: ok}
+"""
+
+
+def test_a_default_its_schema_refuses_is_located_at_that_default(tmp_path: Path) -> None:
+    # the validator gives such a finding no path, only the value and its schema: found
+    # by the schema object (an equal, valid `default: 3` before it is not the one)
+    findings = _findings(tmp_path, BAD_DEFAULTS, full=True)
+    assert findings == [
+        "12:57: warning: spec validation: 'notauuid' is not a 'uuid'"
+        " (#/paths/~1a/get/parameters/1/schema/default)",
+        "15:43: warning: spec validation: 3 is not of type 'string'"
+        " (#/paths/~1a/get/parameters/2/schema/default)",
+    ]
