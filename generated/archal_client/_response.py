@@ -20,6 +20,7 @@ __all__ = [
     "ResponseDecoder",
     "async_to_raw_response_wrapper",
     "bytes_response",
+    "json_or_text_response",
     "json_response",
     "redact_error",
     "select_decoder",
@@ -57,6 +58,21 @@ def json_response(decode: Callable[[Any], T]) -> ResponseDecoder[T]:
                 response=response,
                 detail=_where(response),
             ) from None
+
+    return parse
+
+
+def json_or_text_response(decode: Callable[[Any], T]) -> ResponseDecoder[T]:
+    """A decoder of a string declared for any media type (`*/*`, as Spring's specs
+    declare what a controller returns): the JSON string of a JSON body, else the
+    body's text (a server's `text/plain` answer)."""
+    from_json = json_response(decode)
+
+    def parse(response: httpx.Response) -> T:
+        content_type = response.headers.get("content-type") or ""
+        if not content_type or _is_json_media_type(content_type):
+            return from_json(response)
+        return decode(response.text)
 
     return parse
 

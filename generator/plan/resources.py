@@ -12,6 +12,7 @@ from ..ir import (
     Operation,
     Param,
     PartEncoding,
+    Prim,
     Ref,
     Resource,
     Response,
@@ -52,9 +53,12 @@ def _response_decoder(types: Types, response: Response) -> str:
         name = "text_response"
     elif response.kind == "binary":
         name = "bytes_response"
-    else:
-        types.imports.add(".._response", "json_response")
-        return f"json_response({types.decoder(response.type)})"
+    else:  # a string for any media type (`*/*`): a text answer is the string
+        name = "json_response"
+        if response.type == Prim("str") and "*" in (response.media_type or ""):
+            name = "json_or_text_response"
+        types.imports.add(".._response", name)
+        return f"{name}({types.decoder(response.type)})"
     types.imports.add(".._response", name)
     return name
 

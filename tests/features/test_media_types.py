@@ -69,6 +69,13 @@ paths:
           description: anything
           content:
             '*/*': {schema: {}}
+  /word:
+    get:
+      operationId: getWord
+      responses:
+        '200':
+          description: a string, for any media type (as Spring's specs declare it)
+          content: {'*/*': {schema: {type: string}}}
   /nothing:
     delete:
       operationId: deleteIt
@@ -114,6 +121,15 @@ def test_accept_names_only_media_types_the_operation_returns(
     pkg = package(ACCEPT)
     _, req = call(pkg, lambda c: getattr(c, method)(), reply)
     assert req.headers.get_list("accept") == [accept]
+
+
+def test_a_string_for_any_media_type_is_json_or_the_text(package: Any) -> None:
+    pkg = package(ACCEPT)
+    text = Reply(200, content=b"hello", headers={"content-type": "text/plain"})
+    assert call(pkg, lambda c: c.get_word(), text)[0] == "hello"
+    assert call(pkg, lambda c: c.get_word(), Reply(200, "hi"))[0] == "hi"  # a JSON string
+    with pytest.raises(pkg.errors.APIResponseValidationError):
+        call(pkg, lambda c: c.get_word(), Reply(200, {"not": "a string"}))
 
 
 def test_accept_given_by_the_caller_wins(package: Any) -> None:
