@@ -1,7 +1,10 @@
 """Parameters whose style cannot write their values: arrays and objects nested in an
 array or object parameter (`filter[ids]` of a `deepObject`, objects in a `form`
 array), which OpenAPI gives no serialisation. The client sends each such nested
-value as its compact JSON text; the build warns where the parameter is declared."""
+value as its compact JSON text; the build warns where the parameter is declared.
+
+One case is written the way a urlencoded form writes it: an array of scalars in
+an exploded `form` object in the query repeats its key (`ids=1&ids=2`)."""
 
 from __future__ import annotations
 
@@ -20,21 +23,30 @@ _STRUCTURED = frozenset({"array", "object"})
 
 
 def check_nesting(
-    param: tuple[ParamLocation, str, str],
+    param: tuple[ParamLocation, str, str, bool],
     schema: tuple[Any, Where],
     where: Where,
     resolver: Resolver,
     sink: Diagnostics,
 ) -> None:
-    """Warn at `where` (the parameter) when the parameter `(location, name, style)`
-    is an array or object whose items or properties may be arrays or objects.
+    """Warn at `where` (the parameter) when the parameter `(location, name, style,
+    explode)` is an array or object whose items or properties may be arrays or
+    objects (but arrays of scalars in an exploded `form` object in the query).
     Parameters serialised by their content (JSON text already, or a whole query
     string) are not affected."""
-    location, name, style = param
+    location, name, style, explode = param
     if style in ("json", "querystring"):
         return
-    members = _members(*schema, resolver, set())
-    what = next((w for m, at, w in members if _is_structured(m, at, resolver, set())), None)
+    spread = location == "query" and style == "form" and explode
+    what = next(
+        (
+            w
+            for m, at, w in _members(*schema, resolver, set())
+            if _is_structured(m, at, resolver, set())
+            and not (spread and w != "its items" and _scalar_array(m, at, resolver))
+        ),
+        None,
+    )
     if what is None:
         return
     message = (
@@ -82,6 +94,21 @@ def _members(
         prefix = branch.get("prefixItems")
         for index, value in enumerate(prefix if isinstance(prefix, list) else []):
             yield value, at.child("prefixItems", index), "its items"
+
+
+def _scalar_array(schema: Any, where: Where, resolver: Resolver) -> bool:
+    """Whether a value of `schema` is an array of scalars, nothing else."""
+    found = resolver.deref(schema, where)
+    if found is None or not isinstance(found[0], dict):
+        return False
+    branch, at = found
+    items = branch.get("items")
+    return (
+        branch.get("type") == "array"
+        and not any(key in branch for key in ("prefixItems", *_COMBINATIONS))
+        and isinstance(items, dict)
+        and not _is_structured(items, at.child("items"), resolver, set())
+    )
 
 
 def _is_structured(schema: Any, where: Where, resolver: Resolver, seen: set[Where]) -> bool:

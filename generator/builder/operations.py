@@ -249,12 +249,13 @@ class OperationBuilder:
                 # a path parameter a path key's query string sends: expanded as the
                 # template would (`simple`: `a,b`), encoded as a query value
                 style = _DEFAULT_STYLE["path" if (location, name) in declared else location]
+            explode = param.get("explode")
+            explode = explode if isinstance(explode, bool) else style == "form"
             if param.get("schema") is not None:  # not `content`: the style writes it
                 check_nesting(
-                    (location, name, style), (schema, schema_where), param_where,
+                    (location, name, style, explode), (schema, schema_where), param_where,
                     self._resolver, self._sink,
                 )  # fmt: skip
-            explode = param.get("explode")
             params.append(
                 Param(
                     wire_name=name,
@@ -263,7 +264,7 @@ class OperationBuilder:
                     type=ptype,
                     is_required=location == "path" or param.get("required") is True,
                     style=style,
-                    explode=explode if isinstance(explode, bool) else style == "form",
+                    explode=explode,
                     allow_reserved=param.get("allowReserved") is True
                     or param.get("x-oagen-allow-reserved") is True,
                     constraints=self._schemas.constraints.read(schema, schema_where),

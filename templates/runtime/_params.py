@@ -89,13 +89,27 @@ def scalar_text(value: object, field: str = "value") -> str:
         raise RequestValidationError(field, problem) from None
 
 
-def _pairs(value: object, field: str) -> list[tuple[str, str]] | None:
+def _pairs(
+    value: object, field: str, spread: bool = False
+) -> list[tuple[str, str]] | None:
+    """An object's (key, text) pairs; with `spread`, one per item of an array of
+    scalars (an exploded `form` object's, as a urlencoded form writes it)."""
     encoded = _serde.encode(value) if hasattr(value, "to_dict") else value
-    if isinstance(encoded, Mapping):
-        return [
-            (str(k), scalar_text(v, field)) for k, v in encoded.items() if v is not UNSET
-        ]
-    return None
+    if not isinstance(encoded, Mapping):
+        return None
+    out: list[tuple[str, str]] = []
+    for k, v in encoded.items():
+        if v is UNSET:
+            continue
+        if spread and isinstance(v, (list, tuple)) and not any(map(_is_structured, v)):
+            out.extend((str(k), scalar_text(item, field)) for item in v)
+        else:
+            out.append((str(k), scalar_text(v, field)))
+    return out
+
+
+def _is_structured(value: object) -> bool:
+    return isinstance(value, (Mapping, list, tuple)) or hasattr(value, "to_dict")
 
 
 def _items(value: object, field: str) -> list[str] | None:
@@ -136,7 +150,8 @@ def query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
 
     if style == "json":
         return [(name, enc(_json_text(value)))]
-    items, pairs = _items(value, param.field), _pairs(value, param.field)
+    spread = style == "form" and param.explode
+    items, pairs = _items(value, param.field), _pairs(value, param.field, spread)
     if items is not None:
         if param.explode and style != "deepObject":
             return [(name, enc(item)) for item in items]

@@ -29,6 +29,8 @@ paths:
         - {name: tags, in: query,
            schema: {type: array, items: {type: object, properties: {k: {type: string}}}}}
         - {name: X-Filter, in: header, schema: {type: object, properties: {ids: {type: array, items: {type: integer}}}}}
+        - {name: opts, in: query, schema: {type: object, properties: {ids: {type: array, items: {type: string}}, n: {type: integer}}}}
+        - {name: grid, in: query, schema: {type: object, properties: {rows: {type: array, items: {type: array, items: {type: integer}}}}}}
       responses: {'200': {description: ok}}
   /more:
     get:
@@ -85,16 +87,20 @@ def test_nested_values_are_reported_at_their_parameter(tmp_path: Path) -> None:
         "13:11: warning: header parameter 'X-Filter': OpenAPI defines no 'simple' serialisation"
         " for the arrays and objects nested in it (property 'ids'); they are sent as compact"
         f" JSON text ({ops.format('items', 2)})",
-        "19:11: warning: query parameter 'where': OpenAPI defines no 'deepObject' serialisation"
+        # `opts`: its array of scalars repeats its key, as in a form; not `grid`'s arrays
+        "15:11: warning: query parameter 'grid': OpenAPI defines no 'form' serialisation for"
+        " the arrays and objects nested in it (property 'rows'); they are sent as compact JSON"
+        f" text ({ops.format('items', 4)})",
+        "21:11: warning: query parameter 'where': OpenAPI defines no 'deepObject' serialisation"
         " for the arrays and objects nested in it (property 'range'); they are sent as compact"
         f" JSON text ({ops.format('more', 0)})",
-        "20:11: warning: query parameter 'pipes': OpenAPI defines no 'pipeDelimited'"
+        "22:11: warning: query parameter 'pipes': OpenAPI defines no 'pipeDelimited'"
         " serialisation for the arrays and objects nested in it (its items); they are sent as"
         f" compact JSON text ({ops.format('more', 1)})",
-        "21:11: warning: query parameter 'packed': OpenAPI defines no 'form' serialisation for"
+        "23:11: warning: query parameter 'packed': OpenAPI defines no 'form' serialisation for"
         " the arrays and objects nested in it (its items); they are sent as compact JSON text"
         f" ({ops.format('more', 2)})",
-        "22:11: warning: cookie parameter 'prefs': OpenAPI defines no 'form' serialisation for"
+        "24:11: warning: cookie parameter 'prefs': OpenAPI defines no 'form' serialisation for"
         " the arrays and objects nested in it (property 'ids'); they are sent as compact JSON"
         " text (a call is refused when that text holds a quote, comma, space or backslash,"
         f" which a cookie cannot carry) ({ops.format('more', 3)})",
@@ -117,6 +123,15 @@ def test_nested_values_go_on_the_wire_as_json_text(package: Any) -> None:
         f"{BASE}/items?filter%5Bids%5D=%5B%22a%22%2C%22b%22%5D&tags=%7B%22k%22%3A%22v%22%7D"
     )
     assert req.headers["X-Filter"] == "ids,[1,2]"
+
+
+def test_an_exploded_form_object_repeats_the_key_of_an_array_of_scalars(package: Any) -> None:
+    # as a urlencoded form writes it (`ids=a&ids=b`); arrays of arrays stay JSON text
+    pkg = package(NESTED)
+    m = models_of(pkg)
+    opts, grid = m.ListItemsOpts(ids=["a", "b,c"], n=1), m.ListItemsGrid(rows=[[1, 2]])
+    _, req = call(pkg, lambda c: c.list_items(opts=opts, grid=grid), Reply(200))
+    assert str(req.url) == f"{BASE}/items?ids=a&ids=b%2Cc&n=1&rows=%5B%5B1%2C2%5D%5D"
 
 
 def test_nested_values_of_other_styles_and_locations(package: Any) -> None:

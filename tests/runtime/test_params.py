@@ -132,6 +132,14 @@ class TestQueryEncoding:
             ("form", True, ["a,b", "c"], [("t", "a%2Cb"), ("t", "c")]),
             ("form", False, {"r": "x,y", "n": 5}, [("t", "r,x%2Cy,n,5")]),
             ("form", True, {"r": "x,y"}, [("r", "x%2Cy")]),
+            # an exploded object's array of scalars repeats its key, as a form does
+            (
+                "form",
+                True,
+                {"i": [1, "b"], "o": [{"k": 1}]},
+                [("i", "1"), ("i", "b"), ("o", "%5B%7B%22k%22%3A1%7D%5D")],
+            ),
+            ("form", False, {"i": [1, 2]}, [("t", "i,%5B1%2C2%5D")]),
             ("pipeDelimited", False, ["a", "b c", "d|e"], [("t", "a%7Cb+c%7Cd%7Ce")]),
             ("pipeDelimited", True, ["a", "b"], [("t", "a"), ("t", "b")]),
             ("spaceDelimited", False, ["a", "b"], [("t", "a%20b")]),
