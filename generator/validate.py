@@ -80,9 +80,10 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
     validator = cls(root.data, base_uri=root.path.as_uri())
     index = _NodeIndex(root.data)
     try:
-        for error in validator.iter_errors():
-            if type(error).__name__ == "DuplicateOperationIDError":
+        for finding in validator.iter_errors():
+            if type(finding).__name__ == "DuplicateOperationIDError":
                 continue  # the build reports it, at the operationId
+            error = _explained(finding, _branches, lambda e: e.absolute_path)
             pointer = index.find(list(error.absolute_path), error.instance, error.schema)
             report(_message(error), Where(root.key, _unexpected_key(error, pointer)))
     except Exception as exc:
@@ -132,7 +133,8 @@ def _meta_schema_findings(
         validator = _meta_validator(version[:3])
     except ImportError:  # no wheel for this platform: the full validator instead
         return False
-    for error in validator.iter_errors(data):
+    for finding in validator.iter_errors(data):
+        error = _explained(finding, _rs_branches, lambda e: e.instance_path)
         pointer = pointer_join("#", *[str(p) for p in error.instance_path])
         unexpected = getattr(error.kind, "unexpected", None)  # additional/unevaluated
         if isinstance(unexpected, list) and unexpected and isinstance(unexpected[0], str):
@@ -167,11 +169,51 @@ def _search(pattern: str, key: str) -> bool:
         return False
 
 
-def _message(error: ValidationError) -> str:
-    from jsonschema.exceptions import best_match
+def _explained(error: Any, branches: Callable[[Any], list[list[Any]]], path: Any) -> Any:
+    """What best says why `error` fails, when it is a oneOf/anyOf none of whose
+    branches holds: a finding of the branch the value most nearly fits (a Parameter
+    Object's `{in: header, style: form}`: "'form' is not one of ['simple']" at its
+    `style`, not "'$ref' is a required property" nor the whole object). That branch
+    is the one failing least on the places where most branches fail (there, the
+    `in` that tells a header from a query parameter), then with the fewest
+    findings; a Reference Object's branch counts only when the value has a `$ref`."""
+    groups = branches(error)
+    if not isinstance(error.instance, dict) or "$ref" not in error.instance:
+        groups = [g for g in groups if not all(_REF_REQUIRED.search(e.message) for e in g)]
+    groups = [g for g in groups if g]
+    if not groups:
+        return error
+    places = [{tuple(path(e)) for e in group} for group in groups]
+    failing = {place: sum(place in p for p in places) for p in places for place in p}
+    best = min(
+        range(len(groups)),
+        key=lambda i: (max(failing[place] for place in places[i]), len(groups[i]), i),
+    )
+    return _explained(groups[best][0], branches, path)
 
-    if error.context:
-        error = best_match(error.context) or error
+
+_REF_REQUIRED = re.compile(r"""^['"]\$ref['"] is a required property""")
+
+
+def _branches(error: ValidationError) -> list[list[ValidationError]]:
+    """The findings of each branch of a oneOf/anyOf (jsonschema)."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return []
+    grouped: dict[object, list[ValidationError]] = {}
+    for sub in error.context:
+        grouped.setdefault(sub.relative_schema_path[0], []).append(sub)
+    return list(grouped.values())
+
+
+def _rs_branches(error: Any) -> list[list[Any]]:
+    """The findings of each branch of a oneOf/anyOf (jsonschema-rs)."""
+    name = type(error.kind).__name__
+    if name not in ("OneOfNotValid", "AnyOf"):
+        return []
+    return [list(branch) for branch in getattr(error.kind, "context", None) or []]
+
+
+def _message(error: ValidationError) -> str:
     text = error.message
     if len(text) > _MAX_MESSAGE:
         text = text[: _MAX_MESSAGE - 1] + "…"

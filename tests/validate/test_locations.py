@@ -94,3 +94,35 @@ def test_a_default_its_schema_refuses_is_located_at_that_default(tmp_path: Path)
         "15:43: warning: spec validation: 3 is not of type 'string'"
         " (#/paths/~1a/get/parameters/2/schema/default)",
     ]
+
+
+NO_BRANCH = """\
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: X-N, in: header, style: form, schema: {type: integer}}
+        - {name: q, in: query, required: optional, schema: {type: string}}
+      responses:
+        '200': {description: ok}
+"""
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["default", "full"])
+def test_a_value_no_branch_of_a_one_of_takes_is_explained_by_its_nearest_branch(
+    tmp_path: Path, full: bool
+) -> None:
+    # a Parameter Object is a oneOf of one schema per `in` (and a Reference Object's):
+    # the header's branch says what is wrong, where, not "'$ref' is a required
+    # property" nor the whole object
+    findings = _findings(tmp_path, NO_BRANCH, full=full)
+    q = "'" if full else '"'  # openapi-spec-validator's quotes, or jsonschema-rs's
+    simple = "['simple']" if full else '"simple"'
+    assert findings == [
+        f"7:42: warning: spec validation: {q}form{q} is not one of {simple}"
+        " (#/paths/~1a/get/parameters/0/style)",
+        f"8:42: warning: spec validation: {q}optional{q} is not of type {q}boolean{q}"
+        " (#/paths/~1a/get/parameters/1/required)",
+    ]
