@@ -201,7 +201,8 @@ def _branches(error: ValidationError) -> list[list[ValidationError]]:
         return []
     grouped: dict[object, list[ValidationError]] = {}
     for sub in error.context:
-        grouped.setdefault(sub.relative_schema_path[0], []).append(sub)
+        branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
+        grouped.setdefault(branch, []).append(sub)
     return list(grouped.values())
 
 
