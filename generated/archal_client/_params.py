@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Literal
@@ -37,10 +37,11 @@ _RESERVED = "!$&'()*+,;=:@/[]"
 # What `allowReserved` leaves as it is in a query or urlencoded value: the reserved
 # characters but those with a meaning in a form (`&`, `=`, `+`, `#`) or a query.
 QUERY_RESERVED = "!$'()*,;:@/?"
-# The delimiters of an array's items in the query, percent-encoded as OpenAPI's
-# style examples write them (`?color=blue%7Cblack%7Cbrown`); a `form` array's comma
-# stays as it is (`?color=blue,black,brown`), its items' own commas encoded.
-_DELIMITERS = {"spaceDelimited": "%20", "pipeDelimited": "%7C", "tabDelimited": "%09"}
+# The delimiters of an array's items by style; in the query percent-encoded as
+# OpenAPI's style examples write them (`?color=blue%7Cblack%7Cbrown`), but a `form`
+# array's comma, which stays as it is (`?color=blue,black,brown`, its items' own
+# commas encoded).
+_DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}
 
 
 @dataclass(frozen=True)
@@ -144,19 +145,33 @@ def query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
     """(name, value) pairs for a query parameter or a styled urlencoded field: the
     names as they are, the values percent-encoded, each of an array's items and an
     object's keys and values on its own before the style joins them."""
+    return _styled(param, value, lambda text: query_text(text, param.allow_reserved))
+
+
+def serialize(param: Param, value: object) -> list[tuple[str, str]]:
+    """(name, text) pairs for a cookie parameter, as `query_pairs` writes them but
+    not percent-encoded."""
+    return _styled(param, value, None)
+
+
+def _styled(
+    param: Param, value: object, encode: Callable[[str], str] | None
+) -> list[tuple[str, str]]:
+    """(name, value) pairs of `value` in `param`'s style, each text through `encode`
+    before it is joined (and the delimiters then percent-encoded, a comma aside)."""
     name, style = param.name, param.style
-
-    def enc(text: str) -> str:
-        return query_text(text, param.allow_reserved)
-
+    enc = encode or _as_it_is
     if style == "json":
         return [(name, enc(_json_text(value)))]
-    spread = style == "form" and param.explode
+    spread = style == "form" and param.explode and param.location == "query"
     items, pairs = _items(value, param.field), _pairs(value, param.field, spread)
     if items is not None:
         if param.explode and style != "deepObject":
             return [(name, enc(item)) for item in items]
-        return [(name, _DELIMITERS.get(style, ",").join(map(enc, items)))]
+        sep = _DELIMITERS.get(style, ",")
+        if encode is not None:
+            sep = quote(sep, safe=",")
+        return [(name, sep.join(map(enc, items)))]
     if pairs is not None:
         if style == "deepObject":
             return [(f"{name}[{k}]", enc(v)) for k, v in pairs]
@@ -166,27 +181,8 @@ def query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
     return [(name, enc(scalar_text(value, param.field)))]
 
 
-def serialize(param: Param, value: object) -> list[tuple[str, str]]:
-    """(name, text) pairs for a cookie parameter (or, as text, a query one), not
-    percent-encoded."""
-    name, style = param.name, param.style
-    if style == "json":
-        return [(name, _json_text(value))]
-    items, pairs = _items(value, param.field), _pairs(value, param.field)
-    if items is not None:
-        if param.explode and style == "form":
-            return [(name, item) for item in items]
-        sep = {"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}.get(
-            style, ","
-        )
-        return [(name, sep.join(items))]
-    if pairs is not None:
-        if style == "deepObject":
-            return [(f"{name}[{k}]", v) for k, v in pairs]
-        if param.explode:
-            return pairs
-        return [(name, ",".join(f"{k},{v}" for k, v in pairs))]
-    return [(name, scalar_text(value, param.field))]
+def _as_it_is(text: str) -> str:
+    return text
 
 
 def simple_text(param: Param, value: object) -> str:

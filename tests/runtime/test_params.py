@@ -414,7 +414,9 @@ class TestNestedValues:
         [
             ("deepObject", True, {"ids": ["a", "b"]}, [("filter[ids]", '["a","b"]')]),
             ("deepObject", True, {"a": {"b": 1}}, [("filter[a]", '{"b":1}')]),
-            ("form", True, {"ids": [1, 2], "n": 3}, [("ids", "[1,2]"), ("n", "3")]),
+            # in the query an exploded form object's array of scalars repeats its key
+            ("form", True, {"ids": [1, 2], "n": 3}, [("ids", "1"), ("ids", "2"), ("n", "3")]),
+            ("form", True, {"ids": [[1], [2]]}, [("ids", "[[1],[2]]")]),
             ("form", False, {"ids": [1, 2]}, [("filter", "ids,[1,2]")]),
             (
                 "form",
@@ -430,6 +432,11 @@ class TestNestedValues:
     def test_query_styles_write_nested_values_as_json(self, m, style, explode, value, pairs):
         p = P(m, "filter", "query", style, explode)
         assert m.params.serialize(p, value) == pairs
+
+    def test_a_cookie_object_keeps_its_arrays_as_json(self, m):
+        # repeating the key is the query's (and a form's) way, not a cookie's
+        p = P(m, "prefs", "cookie", "form", True)
+        assert m.params.serialize(p, {"ids": [1, 2]}) == [("ids", "[1,2]")]
 
     @pytest.mark.parametrize(
         ("explode", "text"), [(False, 'ids,[1,2],k,{"a":"b"}'), (True, 'ids=[1,2],k={"a":"b"}')]
