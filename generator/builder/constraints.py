@@ -18,12 +18,13 @@ from typing import Any, TypeGuard
 from ..diagnostics import Diagnostics, Where
 from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
 from ..resolve import Resolver
-from .objects import MAX_NESTING, annotation_only, as_list, distinct_values
+from .objects import MAX_NESTING, VALIDATION_KEYWORDS, annotation_only, as_list, distinct_values
 
 __all__ = [
     "ConstraintReader",
     "constraints",
     "is_null_schema",
+    "merge_constraints",
     "pattern_error",
     "tuple_closed",
     "tuple_form",
@@ -36,7 +37,7 @@ _CONSTRAINT_KEYS = {
     "minItems": "min_items", "maxItems": "max_items", "uniqueItems": "unique_items",
     "minProperties": "min_properties", "maxProperties": "max_properties",
 }  # fmt: skip
-_ANY_CONSTRAINT = frozenset({*_CONSTRAINT_KEYS, "exclusiveMinimum", "exclusiveMaximum"})
+_ANY_CONSTRAINT = VALIDATION_KEYWORDS
 _NESTED = frozenset({"items", "prefixItems", "anyOf", "oneOf", "allOf", "enum", "const", "$ref"})
 # what `_read` follows into: other schemas (a property's own `enum` or `const` is its
 # type's business, not a constraint of it)
@@ -199,11 +200,13 @@ class ConstraintReader:
         typed = [i for i, p in enumerate(as_list(parts)) if not annotation_only(p)]
         if len(typed) == 1 and not schema.get("properties"):  # the others annotate it
             at = where.child("allOf", typed[0])
-            own = _merge(self._read(as_list(parts)[typed[0]], at, nested, seen), own)
+            own = merge_constraints(self._read(as_list(parts)[typed[0]], at, nested, seen), own)
         updates.update(self._array(schema, where, own, seen))
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
-                own = _merge(own, self._union(schema[keyword], where.child(keyword), nested, seen))
+                own = merge_constraints(
+                    own, self._union(schema[keyword], where.child(keyword), nested, seen)
+                )
         result = replace(own, **updates) if updates else own
         return NO_CONSTRAINTS if result == NO_CONSTRAINTS else result
 
@@ -298,7 +301,7 @@ def _kinds(schema: dict[str, Any]) -> tuple[str, ...]:
     return ()
 
 
-def _merge(base: Constraints, more: Constraints) -> Constraints:
+def merge_constraints(base: Constraints, more: Constraints) -> Constraints:
     """`base` with the keywords `more` sets (both apply; `more` wins a clash)."""
     if more is NO_CONSTRAINTS:
         return base

@@ -18,6 +18,7 @@ __all__ = [
     "SCALAR_KEYS",
     "SCALAR_TYPES",
     "SIMPLE_TYPES",
+    "VALIDATION_KEYWORDS",
     "allof_parts",
     "annotation_only",
     "as_list",
@@ -116,6 +117,15 @@ def strip_null(schema: dict[str, Any]) -> dict[str, Any]:
 ANNOTATIONS = frozenset(
     {"description", "title", "summary", "example", "examples", "default", "deprecated",
      "readOnly", "writeOnly", "nullable", "$comment", "externalDocs", "xml"}
+)  # fmt: skip
+
+
+# The validation keywords requests are checked against (`constraints`): with
+# annotations, what a schema may hold and still not type a value.
+VALIDATION_KEYWORDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
+     "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "minProperties",
+     "maxProperties"}
 )  # fmt: skip
 
 

@@ -54,6 +54,7 @@ from .objects import (
     strip_null,
     with_null,
 )  # fmt: skip
+from .redefined import Defined, conflicting, narrowed, refines_only
 from .refnames import ref_hint
 from .variants import (
     covers,
@@ -198,7 +199,8 @@ class SchemaBuilder:
     ) -> Model:
         """The model of `schema`, its `allOf` parts merged (after the `shared` part of
         the union it is a variant of, at `place` in it)."""
-        properties: dict[str, tuple[Any, Where]] = {}
+        properties: dict[str, Defined] = {}  # the definition typing each property
+        redefined: dict[str, list[Defined]] = {}  # every one, of those defined again
         required: set[str] = set()
         extra: TypeExpr | None = _ANY
         seen: set[Where] = set()
@@ -208,14 +210,18 @@ class SchemaBuilder:
             props = part.get("properties")
             if isinstance(props, dict):
                 for key, sub in props.items():
-                    previous = properties.get(str(key))
-                    if previous is not None and self._conflicting(previous, (sub, part_where)):
-                        self._sink.warning(
-                            f"allOf redefines property {key!r} with another type (first at "
-                            f"{previous[1].pointer}); the last definition is used",
-                            part_where.child("properties", key),
-                        )
-                    properties[str(key)] = (sub, part_where.child("properties", key))
+                    at, previous = part_where.child("properties", key), properties.get(str(key))
+                    if previous is not None:
+                        redefined.setdefault(str(key), [previous]).append((sub, at))
+                        if refines_only(sub):
+                            continue  # it narrows the definition that types the property
+                        if conflicting(previous, (sub, at), self._resolver.deref):
+                            self._sink.warning(
+                                f"allOf redefines property {key!r} with another type (first "
+                                f"at {previous[1].pointer}); the last definition is used",
+                                at,
+                            )
+                    properties[str(key)] = (sub, at)
             required.update(str(r) for r in as_list(part.get("required")))
             additional = part.get("additionalProperties", True)
             if additional is False:
@@ -229,6 +235,11 @@ class SchemaBuilder:
         for key, (sub, sub_where) in properties.items():
             resolved = self._resolver.deref(sub, sub_where)
             sub_schema = resolved[0] if resolved and isinstance(resolved[0], dict) else {}
+            if key in redefined:  # its keywords and constraints, from every definition
+                narrowing = redefined[key], (sub, sub_where), self._resolver.deref
+                sub_schema, found = narrowed(*narrowing, self.constraints.read)
+            else:
+                found = self.constraints.read(sub, sub_where)
             ftype = self.type_of(sub, sub_where, name + pascal(key, "Field"))
             has_default = "default" in sub_schema
             read_only = sub_schema.get("readOnly") is True
@@ -243,7 +254,7 @@ class SchemaBuilder:
                     has_default=has_default,
                     default=json_value(sub_schema.get("default")) if has_default else None,
                     description=schema_doc(sub_schema),
-                    constraints=self.constraints.read(sub, sub_where),
+                    constraints=found,
                     is_read_only=read_only,
                     is_write_only=sub_schema.get("writeOnly") is True,
                     is_deprecated=sub_schema.get("deprecated") is True,
@@ -266,17 +277,6 @@ class SchemaBuilder:
         sets = required_sets(schema)
         pointer = (place or where).pointer
         return Model(name, tuple(fields), extra, description, pointer, sets)
-
-    def _conflicting(self, first: tuple[Any, Where], second: tuple[Any, Where]) -> bool:
-        """Whether two allOf parts give one property different JSON types."""
-        if first[0] == second[0]:
-            return False
-        a = self._resolver.deref(first[0], first[1])
-        b = self._resolver.deref(second[0], second[1])
-        if a is None or b is None or not isinstance(a[0], dict) or not isinstance(b[0], dict):
-            return False
-        types_a, types_b = schema_types(a[0]) - {"null"}, schema_types(b[0]) - {"null"}
-        return bool(types_a and types_b and types_a != types_b)
 
     # -- types --------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from oagen.builder import Selection, build
 from oagen.diagnostics import Diagnostics
+from oagen.ir import NO_CONSTRAINTS, ListOf, Prim
 from oagen.load import load
 
 from .support import HEAD_31, _model, _schemas
@@ -121,3 +122,46 @@ components:
     )
     # Deeper's fields name no model, but its class extends Ext, which extends Base
     assert [d.name for d in selected.definitions] == ["Base", "Ext", "Deeper"]
+
+
+def test_a_property_refined_by_a_later_part_keeps_its_type(tmp_path: Path) -> None:
+    """A value meets every allOf part: a later definition with only annotations or
+    constraints narrows the property, its type and the earlier keywords stay."""
+    defs = _schemas(
+        tmp_path,
+        """\
+        Base:
+          type: object
+          properties:
+            status: {type: string, default: active, maxLength: 10, description: Old.}
+            count: {type: integer, minimum: 0}
+            tags: {type: array, items: {type: string}}
+            kind: {type: string, maxLength: 3}
+        Narrowed:
+          allOf:
+            - $ref: '#/components/schemas/Base'
+            - properties:
+                status: {description: The status redefined.}
+                count: {maximum: 5, readOnly: true}
+                tags: {}
+                kind: {type: integer}
+        """,
+    )
+    narrowed = _model(defs, "Narrowed")
+    assert narrowed.base is None  # its properties are not Base's: flat
+    fields = {f.wire_name: f for f in narrowed.fields}
+    status, count = fields["status"], fields["count"]
+    assert (status.type, status.description, status.default) == (
+        Prim("str"),
+        "The status redefined.",
+        "active",
+    )
+    assert (status.constraints.max_length, status.pointer) == (
+        10,
+        "#/components/schemas/Base/properties/status",
+    )
+    assert (count.type, count.is_read_only) == (Prim("int"), True)
+    assert (count.constraints.minimum, count.constraints.maximum) == (0, 5)
+    assert fields["tags"].type == ListOf(Prim("str"))
+    # typed again: the later definition replaces the earlier (whose maxLength was a string's)
+    assert (fields["kind"].type, fields["kind"].constraints) == (Prim("int"), NO_CONSTRAINTS)

@@ -1,0 +1,66 @@
+"""Properties that several `allOf` parts define: which definition types the field.
+
+`allOf: [{$ref: Base}, {properties: {status: {description: ...}}}]` narrows Base's
+`status`; it does not retype it. A value must meet every part, so a definition that
+only annotates or constrains (`{description: ...}`, `{maximum: 5}`, `{}`) adds its
+keywords to the one that types the property, which keeps its type. A later
+definition that types the property again replaces the earlier ones (the builder
+warns when the two give it different JSON types).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..diagnostics import Where
+from ..ir import Constraints
+from .constraints import merge_constraints
+from .objects import ANNOTATIONS, VALIDATION_KEYWORDS, schema_types
+
+__all__ = ["Defined", "conflicting", "narrowed", "refines_only"]
+
+Defined = tuple[Any, Where]  # a property's schema, where it is
+Deref = Callable[[Any, Where], tuple[Any, Where] | None]
+
+
+def refines_only(schema: Any) -> bool:
+    """Whether `schema` only annotates or constrains: no type, no `$ref`, nothing nested."""
+    return isinstance(schema, dict) and all(
+        k in ANNOTATIONS or k in VALIDATION_KEYWORDS or str(k).startswith("x-") for k in schema
+    )
+
+
+def conflicting(first: Defined, second: Defined, deref: Deref) -> bool:
+    """Whether two definitions of a property give it different JSON types."""
+    if first[0] == second[0]:
+        return False
+    a, b = deref(*first), deref(*second)
+    if a is None or b is None or not isinstance(a[0], dict) or not isinstance(b[0], dict):
+        return False
+    types_a, types_b = schema_types(a[0]) - {"null"}, schema_types(b[0]) - {"null"}
+    return bool(types_a and types_b and types_a != types_b)
+
+
+def narrowed(
+    definitions: Sequence[Defined],
+    typing: Defined,
+    deref: Deref,
+    read: Callable[[Any, Where], Constraints],
+) -> tuple[dict[str, Any], Constraints]:
+    """The keywords (description, default, readOnly, ...) and the constraints of a
+    property typed by `typing` and refined by the other `definitions` that only refine,
+    each in allOf order (a later one wins a keyword both give). Definitions `typing`
+    replaced give nothing: their keywords were written for another type."""
+    keywords: dict[str, Any] = {}
+    found: Constraints | None = None
+    for schema, where in definitions:
+        if (schema, where) != typing and not refines_only(schema):
+            continue
+        resolved = deref(schema, where)
+        if resolved is not None and isinstance(resolved[0], dict):
+            keywords.update(resolved[0])
+        more = read(schema, where)
+        found = more if found is None else merge_constraints(found, more)
+    assert found is not None  # `typing` is among the definitions
+    return keywords, found
