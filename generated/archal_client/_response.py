@@ -20,6 +20,7 @@ __all__ = [
     "ResponseDecoder",
     "async_to_raw_response_wrapper",
     "bytes_response",
+    "is_json_media_type",
     "json_or_text_response",
     "json_response",
     "redact_error",
@@ -70,14 +71,14 @@ def json_or_text_response(decode: Callable[[Any], T]) -> ResponseDecoder[T]:
 
     def parse(response: httpx.Response) -> T:
         content_type = response.headers.get("content-type") or ""
-        if not content_type or _is_json_media_type(content_type):
+        if not content_type or is_json_media_type(content_type):
             return from_json(response)
         return decode(response.text)
 
     return parse
 
 
-def _is_json_media_type(content_type: str) -> bool:
+def is_json_media_type(content_type: str) -> bool:
     media = content_type.partition(";")[0].strip().lower()
     return media in ("application/json", "text/json") or media.endswith("+json")
 
@@ -93,7 +94,7 @@ def _json_body(response: httpx.Response) -> Any:
     truncated JSON. The message names the status and the content type."""
     content_type = response.headers.get("content-type") or ""
     lowered = content_type.lower()
-    is_json = not lowered or _is_json_media_type(lowered)
+    is_json = not lowered or is_json_media_type(lowered)
     if is_json and ("charset" not in lowered or "utf-8" in lowered):
         # UTF-8 JSON (RFC 8259) parses from the bytes, without decoding a text first;
         # anything else (invalid JSON, other bytes) goes the way below, as text

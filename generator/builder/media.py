@@ -8,7 +8,16 @@ from typing import Any
 
 from ..ir import BodyKind, ResponseKind
 
-__all__ = ["accept_list", "body_hints", "body_kind", "is_json", "pick_media", "returned"]
+__all__ = [
+    "accept_list",
+    "body_hints",
+    "body_kind",
+    "is_json",
+    "json_media",
+    "pick_media",
+    "returned",
+    "sent_as",
+]
 
 # A media type or range as `Accept` may list it: `type/subtype`, then parameters
 # (printable ASCII: nothing from the spec may break the header).
@@ -18,17 +27,26 @@ _BODY_HINTS: dict[BodyKind, str] = {
 }  # fmt: skip
 
 
+def json_media(media: str) -> bool:
+    """Whether `media` names JSON: `application/json`, `text/json` (ASP.NET's) or any
+    `+json` type (the runtime reads responses by the same rule)."""
+    base = media.split(";", maxsplit=1)[0].strip().lower()
+    return base in ("application/json", "text/json") or base.endswith("+json")
+
+
 def is_json(media: str) -> bool:
     """Whether a body of `media` is JSON (`*/*` too: read as JSON when it parses)."""
-    base = media.split(";", maxsplit=1)[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*"
+    return json_media(media) or media.split(";", maxsplit=1)[0].strip() == "*/*"
 
 
 def pick_media(content: dict[str, Any]) -> str:
-    keys = [str(k) for k in content]
     """The default media type of a request body (and the one a response is read as):
-    JSON, else a form, else multipart, else the first."""
+    `application/json`, else another JSON type (`+json`, `*/*`), else a form, else
+    multipart, else the first. (A `+json` type listed first may mean something else:
+    `application/json-patch+json` is a list of patch operations.)"""
+    keys = [str(k) for k in content]
     for predicate in (
+        lambda m: m.split(";", maxsplit=1)[0].strip() == "application/json",
         is_json,
         lambda m: m.startswith("application/x-www-form-urlencoded"),
         lambda m: m.startswith("multipart/form-data"),
@@ -37,6 +55,21 @@ def pick_media(content: dict[str, Any]) -> str:
             if predicate(key.lower()):
                 return key
     return keys[0]
+
+
+# What a body declared under a media range is sent as, by how it is written: a
+# `Content-Type` names one media type (RFC 9110), never a range.
+_CONCRETE: dict[BodyKind, str] = {
+    "json": "application/json", "form": "application/x-www-form-urlencoded",
+    "multipart": "multipart/form-data", "text": "text/plain",
+    "binary": "application/octet-stream",
+}  # fmt: skip
+
+
+def sent_as(media: str, kind: BodyKind) -> str:
+    """The `Content-Type` a request body declared under `media` is sent with: `media`
+    itself, or for a range (`*/*`, `application/*+json`, `text/*`) the type of its kind."""
+    return _CONCRETE[kind] if "*" in media.split(";", maxsplit=1)[0] else media
 
 
 def returned(kind: ResponseKind, media: str) -> bool:

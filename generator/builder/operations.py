@@ -24,7 +24,7 @@ from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
 from .docs import doc_text
 from .encoding import body_encoding, named_parts
-from .media import accept_list, body_hints, body_kind, is_json, pick_media, returned
+from .media import accept_list, body_hints, body_kind, is_json, pick_media, returned, sent_as
 from .nesting import check_nesting
 from .objects import json_value
 from .routes import TEMPLATE_VAR, Route, route
@@ -313,10 +313,11 @@ class OperationBuilder:
             return ()
         default = pick_media(content)
         medias = [default, *(str(m) for m in content if str(m) != default)]
-        return tuple(
-            self._body(body, content[media], where.child("content", media), media, hint)
-            for media, hint in zip(medias, body_hints(op_name, medias), strict=True)
-        )
+        bodies: dict[str, Body] = {}  # by the media type sent: a range's, once
+        for media, hint in zip(medias, body_hints(op_name, medias), strict=True):
+            built = self._body(body, content[media], where.child("content", media), media, hint)
+            bodies.setdefault(built.media_type, built)
+        return tuple(bodies.values())
 
     def _body(
         self, body: dict[str, Any], entry: Any, media_where: Where, media: str, hint: str
@@ -346,8 +347,9 @@ class OperationBuilder:
         btype = named_parts(kind, media, btype, media_where, self._sink)
         enc = body_encoding(entry, kind, media, media_where, btype, self._resolver, self._sink)
         required, text = body.get("required") is True, doc_text(body, "description")
+        sent = sent_as(media, kind)  # a range: the type of its kind
         return Body(
-            media, kind, btype, required, text, enc.parts, enc.prefix, enc.item, enc.is_positional
+            sent, kind, btype, required, text, enc.parts, enc.prefix, enc.item, enc.is_positional
         )
 
     def _responses(

@@ -12,6 +12,7 @@ from ..diagnostics import Where
 from ..ir import ItemStream, Prim, Response, TypeExpr
 from ..names import pascal
 from ..resolve import Resolver
+from .media import json_media
 from .schemas import SchemaBuilder
 
 if TYPE_CHECKING:  # operations imports this module
@@ -31,11 +32,6 @@ _MAX_DEPTH = 8  # allOf nesting followed when looking for a body's `stream` prop
 
 def _base(media: str) -> str:
     return media.split(";", maxsplit=1)[0].strip().lower()
-
-
-def _is_json(media: str) -> bool:
-    base = _base(media)
-    return base == "application/json" or base.endswith("+json")
 
 
 class StreamBuilder:
@@ -98,7 +94,7 @@ class StreamBuilder:
                     "raw",
                     None,
                 )
-                has_json = any(_is_json(str(m)) for m in content)
+                has_json = any(json_media(str(m)) for m in content)
                 return stream, response, has_json
         return None
 
@@ -147,7 +143,7 @@ class StreamBuilder:
             data_schema = found_data[0] if found_data is not None else None
             if (
                 isinstance(data_schema, dict)
-                and _is_json(str(data_schema.get("contentMediaType", "")))
+                and json_media(str(data_schema.get("contentMediaType", "")))
                 and "contentSchema" in data_schema
             ):
                 # the event as the item, its `data` typed by `contentSchema`
@@ -172,7 +168,7 @@ class StreamBuilder:
             content = node.get("content")
             if not isinstance(content, dict):
                 return False
-            media = next((m for m in content if _is_json(str(m))), None)
+            media = next((m for m in content if json_media(str(m))), None)
             entry = content.get(media) if media is not None else None
             if not isinstance(entry, dict):
                 return False

@@ -16,6 +16,7 @@ from ._types import UNSET
 from .errors import RequestValidationError
 
 __all__ = [
+    "cookie_pairs",
     "QUERY_RESERVED",
     "Param",
     "expand_path",
@@ -25,7 +26,6 @@ __all__ = [
     "scalar_text",
     "serialize",
     "split_path",
-    "value_texts",
 ]
 
 Location = Literal["path", "query", "header", "cookie", "querystring"]
@@ -119,19 +119,6 @@ def _items(value: object, field: str) -> list[str] | None:
     return None
 
 
-def value_texts(param: Param, value: object) -> list[str]:
-    """The texts of the values `serialize` writes for `value`, before its style joins
-    them: an array's items, an object's keys and values, a scalar's text, JSON."""
-    if param.style == "json":
-        return [_json_text(value)]
-    items, pairs = _items(value, param.field), _pairs(value, param.field)
-    if items is not None:
-        return items
-    if pairs is not None:
-        return [text for pair in pairs for text in pair]
-    return [scalar_text(value, param.field)]
-
-
 def query_text(text: str, allow_reserved: bool = False) -> str:
     """`text` percent-encoded as a query or urlencoded value (a space as `+`; with
     `allow_reserved`, `QUERY_RESERVED` as they are and a space as `%20`)."""
@@ -147,9 +134,20 @@ def query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
     return _styled(param, value, lambda text: query_text(text, param.allow_reserved))
 
 
+def cookie_pairs(param: Param, value: object) -> list[tuple[str, str]]:
+    """(name, value) pairs for a cookie parameter: its `form` style is RFC 6570's form
+    expansion, which percent-encodes each value (all but letters, digits and `-._~`),
+    so any text, and JSON, fits RFC 6265's cookie-octets; a `,` joins them."""
+    return _styled(param, value, _cookie_text)
+
+
+def _cookie_text(text: str) -> str:
+    return quote(text, safe="")
+
+
 def serialize(param: Param, value: object) -> list[tuple[str, str]]:
-    """(name, text) pairs for a cookie parameter, as `query_pairs` writes them but
-    not percent-encoded."""
+    """(name, text) pairs of a parameter in its style, not percent-encoded: what
+    `query_pairs` and `cookie_pairs` write, before encoding (the style table's view)."""
     return _styled(param, value, None)
 
 
@@ -230,28 +228,37 @@ def _expanded(param: Param, value: object) -> str:
         return _encode_segment(_json_text(value), allow_reserved=False)
     items, pairs = _items(value, param.field), _pairs(value, param.field)
     enc = functools.partial(_encode_segment, allow_reserved=param.allow_reserved)
-    if param.style in ("label", "matrix"):
-        prefix = "." if param.style == "label" else ";"
+    if param.style == "label":
         if items is not None:
+            return "." + ("." if param.explode else ",").join(map(enc, items))
+        if pairs is not None:
             if param.explode:
-                parts = [
-                    enc(i) if prefix == "." else f"{param.name}={enc(i)}" for i in items
-                ]
-                return prefix + prefix.join(parts)
-            body = ",".join(enc(i) for i in items)
-        elif pairs is not None:
-            if param.explode:
-                return prefix + prefix.join(f"{enc(k)}={enc(v)}" for k, v in pairs)
-            body = ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs)
-        else:
-            body = enc(scalar_text(value, param.field))
-        return f".{body}" if prefix == "." else f";{param.name}={body}"
+                return "." + ".".join(f"{enc(k)}={enc(v)}" for k, v in pairs)
+            return "." + ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs)
+        return "." + enc(scalar_text(value, param.field))
+    if param.style == "matrix":
+        # RFC 6570's `;` operator: an empty value is the bare name (`;color`), as is
+        # an empty array or object (OpenAPI's style table)
+        name = param.name
+        if items is not None:
+            if param.explode and items:
+                return "".join(_matrix(name, enc(i)) for i in items)
+            return _matrix(name, ",".join(map(enc, items)))
+        if pairs is not None:
+            if param.explode and pairs:
+                return "".join(_matrix(enc(k), enc(v)) for k, v in pairs)
+            return _matrix(name, ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs))
+        return _matrix(name, enc(scalar_text(value, param.field)))
     if items is not None:
         return ",".join(enc(i) for i in items)
     if pairs is not None:
         joiner = "=" if param.explode else ","
         return ",".join(f"{enc(k)}{joiner}{enc(v)}" for k, v in pairs)
     return enc(scalar_text(value, param.field))
+
+
+def _matrix(name: str, text: str) -> str:
+    return f";{name}={text}" if text else f";{name}"
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -31,15 +31,14 @@ from ._bodies import (
 )
 from ._params import (
     Param,
+    cookie_pairs,
     path_value,
     query_pairs,
     scalar_text,
-    serialize,
     simple_text,
     split_path,
-    value_texts,
 )
-from ._response import ResponseDecoder
+from ._response import ResponseDecoder, is_json_media_type
 from ._types import UNSET
 from .errors import RequestValidationError
 
@@ -53,9 +52,10 @@ T = TypeVar("T")
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _NOT_IN_HEADER = re.compile(r"[^\t\x20-\x7e]")
 # What a cookie value may not hold: anything but RFC 6265's cookie-octets (no
-# whitespace, `"`, `,`, `;` or `\`); `_NOT_IN_COOKIE_ITEM` applies to each value a
-# style writes, `_NOT_IN_COOKIE` to the whole text, where the `,` between an array's
-# or object's values (the `form` style's) may stand.
+# whitespace, `"`, `,`, `;` or `\`); `_NOT_IN_COOKIE_ITEM` applies to one value (an
+# API key), `_NOT_IN_COOKIE` to a parameter's text, where the `,` between an array's
+# or object's values (the `form` style's) may stand. (A parameter's values are
+# percent-encoded: only its name can fail.)
 _NOT_IN_COOKIE_ITEM = re.compile(r"[^\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]")
 _NOT_IN_COOKIE = re.compile(r"[^\x21\x23-\x3a\x3c-\x5b\x5d-\x7e]")
 
@@ -192,9 +192,7 @@ class Route:
         for slot in self.cookies:
             value = args[slot.index]
             if value is not UNSET:
-                for part in value_texts(slot.param, value):
-                    check_sendable(slot.field, "cookie", None, part)
-                for name, text in serialize(slot.param, value):
+                for name, text in cookie_pairs(slot.param, value):
                     check_sendable(slot.field, "cookie", name, text, _NOT_IN_COOKIE)
                     cookies.append((name, text))
         return raw
@@ -212,7 +210,7 @@ def _querystring(param: Param, value: object, query: list[tuple[str, str]]) -> s
     if media == _FORM:
         query.extend(_form_fields(value))
         return ""
-    if media == "application/json" or media.endswith("+json"):
+    if is_json_media_type(media):
         text = json.dumps(
             _serde.encode(value), separators=(",", ":"), ensure_ascii=False
         )

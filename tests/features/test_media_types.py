@@ -401,3 +401,78 @@ def test_several_media_types_documented_in_the_method(package: Any) -> None:
     assert "a `PetUpload`: multipart/form-data" in doc
     assert "anything else: application/json" in doc
     assert "content_type: The media type to send `body` as" in doc
+
+
+# ------------------------------------------------- JSON media types and ranges in bodies
+
+JSON_KINDS = feature_spec(
+    "json_kinds",
+    HEAD_30
+    + """\
+paths:
+  /w:
+    post:
+      operationId: createWhatever
+      requestBody:
+        content:
+          application/json-patch+json: {schema: {$ref: '#/components/schemas/Whatever'}}
+          application/json: {schema: {$ref: '#/components/schemas/Whatever'}}
+          text/json: {schema: {$ref: '#/components/schemas/Whatever'}}
+          application/*+json: {schema: {$ref: '#/components/schemas/Whatever'}}
+      responses:
+        '201':
+          description: ok
+          content:
+            text/plain: {schema: {$ref: '#/components/schemas/Whatever'}}
+            application/json: {schema: {$ref: '#/components/schemas/Whatever'}}
+            text/json: {schema: {$ref: '#/components/schemas/Whatever'}}
+  /any:
+    put:
+      operationId: putAny
+      requestBody:
+        content: {'*/*': {schema: {$ref: '#/components/schemas/Whatever'}}}
+      responses:
+        '204': {description: done}
+components:
+  schemas:
+    Whatever: {type: object, properties: {someProperty: {type: string}}}
+""",
+)
+
+
+def test_json_media_types_and_ranges_of_a_body(tmp_path: Path) -> None:
+    """`application/json` is the default even when a `+json` type (a JSON Patch is a
+    list of operations) comes first; `text/json` is JSON; a range is sent as the
+    type of its kind, once (a `Content-Type` names no range)."""
+    op = op_by_id(build_ir(tmp_path, JSON_KINDS), "createWhatever")
+    assert op.body is not None
+    bodies = [op.body, *op.other_bodies]
+    assert [(b.media_type, b.kind) for b in bodies] == [
+        ("application/json", "json"),
+        ("application/json-patch+json", "json"),
+        ("text/json", "json"),
+    ]
+    assert op.accept == ("application/json", "text/json")  # read as JSON: text/json too
+
+
+def test_text_json_and_ranges_go_as_json(package: Any) -> None:
+    pkg = package(JSON_KINDS)
+    body = models_of(pkg).Whatever(some_property="x")
+    for content_type, sent in [
+        (pkg.UNSET, "application/json"),
+        ("text/json", "text/json"),
+        ("application/json-patch+json", "application/json-patch+json"),
+    ]:
+        _, req = call(
+            pkg,
+            lambda c, chosen=content_type: c.create_whatever(body=body, content_type=chosen),
+            Reply(201, {"someProperty": "y"}),
+        )
+        assert (req.headers["content-type"], json_body(req)) == (sent, {"someProperty": "x"})
+    text_json = Reply(201, content=b'{"someProperty": "y"}', headers={"content-type": "text/json"})
+    assert call(pkg, lambda c: c.create_whatever(body=body), text_json)[0].some_property == "y"
+    _, req = call(pkg, lambda c: c.put_any(body=body), Reply(204))
+    assert (req.headers["content-type"], json_body(req)) == (
+        "application/json",
+        {"someProperty": "x"},
+    )
