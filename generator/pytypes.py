@@ -37,7 +37,7 @@ from .ir import (
     UnionOf,
 )  # fmt: skip
 from .literals import base_decoder, enum_needs_cast, enum_type, is_literal_enum, py_literal
-from .typeindex import Definitions
+from .typeindex import Definitions, implied_discriminator
 from .typeindex import members as _members
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
@@ -222,6 +222,8 @@ class Types:
                 decoders = ", ".join(self.decoder(o) for o in ordered)
                 expected = py_literal(" | ".join(self.slug(o) for o in options))
                 body = f"{self.serde('union_')}(value, ({decoders},), {expected})"
+                if discriminator is None or not discriminator.mapping:
+                    discriminator = implied_discriminator(self._defs, options)
                 if discriminator is not None and discriminator.mapping:
                     tags = ", ".join(
                         f"{py_literal(tag)}: {self._ref_decoder(name)}"
@@ -233,9 +235,6 @@ class Types:
                 return self._helper(
                     t, f"cast({py_literal(self.annotation(t))}, {body})", needs_cast=True
                 )
-            case LiteralOf(values=(value,)):
-                # a const tells union variants apart: decoded strictly
-                return self._helper(t, f"{self.serde('const_')}(value, {py_literal(value)})")
             case LiteralOf(values=values):
                 base = f"{self.serde(base_decoder(values))}(value)"
                 if not enum_needs_cast(values):  # typed `float`/`bool`: nothing to cast
@@ -286,7 +285,7 @@ class Types:
             if not isinstance(target, EnumDef):
                 return None
             values = target.values
-        elif isinstance(t, LiteralOf) and len(t.values) > 1:
+        elif isinstance(t, LiteralOf):
             values = t.values
         if values is not None:
             kind = _ENUM_INLINE.get(base_decoder(values))

@@ -9,6 +9,8 @@ from typing import assert_never
 from .ir import (
     Alias,
     Definition,
+    Discriminator,
+    EnumDef,
     ListOf,
     LiteralOf,
     MapOf,
@@ -22,7 +24,14 @@ from .ir import (
     UnionOf,
 )
 
-__all__ = ["Definitions", "definition_refs", "descends", "members", "type_refs"]
+__all__ = [
+    "Definitions",
+    "definition_refs",
+    "descends",
+    "implied_discriminator",
+    "members",
+    "type_refs",
+]
 
 
 class Definitions:
@@ -126,3 +135,40 @@ def descends(name: PyIdent, base: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> 
         seen.add(current)
         current = bases.get(current)
     return False
+
+
+def implied_discriminator(
+    defs: Mapping[PyIdent, Definition], options: tuple[TypeExpr, ...]
+) -> Discriminator | None:
+    """The discriminator a union of models does not declare: a property every model
+    option requires, each with one string value of its own (`type: {enum: [message]}`,
+    `const`), the first such in the first model's order. Decoding dispatches on it, as
+    on a declared one; None when the options have no such property."""
+    models = [defs[o.name] for o in options if isinstance(o, Ref)]
+    if len(models) < 2 or not all(isinstance(m, Model) for m in models):
+        return None
+    tags: list[dict[str, str]] = []
+    for model in models:
+        assert isinstance(model, Model)
+        own: dict[str, str] = {}
+        for f in model.fields:
+            value = _one_value(defs, f.type) if f.is_required else None
+            if isinstance(value, str):
+                own[f.wire_name] = value
+        tags.append(own)
+    for wire_name in tags[0]:
+        values = [t.get(wire_name) for t in tags]
+        if None not in values and len(set(values)) == len(values):
+            mapping = tuple((str(v), m.name) for v, m in zip(values, models, strict=True))
+            return Discriminator(wire_name, mapping)
+    return None
+
+
+def _one_value(defs: Mapping[PyIdent, Definition], t: TypeExpr) -> object:
+    """The one value `t` allows (a one-value enum or a const, named or not), else None."""
+    if isinstance(t, Ref):
+        target = defs[t.name]
+        values = target.values if isinstance(target, EnumDef) else None
+    else:
+        values = t.values if isinstance(t, LiteralOf) else None
+    return values[0] if values is not None and len(values) == 1 else None

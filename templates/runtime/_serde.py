@@ -30,7 +30,6 @@ __all__ = [
     "bool_",
     "bytes_",
     "check",
-    "const_",
     "date_",
     "datetime_",
     "encode",
@@ -356,13 +355,6 @@ def _items_at(value: list[Any], decoders: Sequence[_Decoder[Any]]) -> list[Any]:
         except APIResponseValidationError as exc:
             raise exc.at(index) from None
     return out
-
-
-def const_(value: object, expected: _T) -> _T:
-    """A `const`: exactly `expected` (consts tell union variants apart)."""
-    if value == expected and type(value) is type(expected):
-        return expected
-    raise APIResponseValidationError(f"expected {expected!r}, got {value!r}")
 
 
 def tagged_(

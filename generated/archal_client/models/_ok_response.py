@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .. import _serde
+from .._types import UNSET
 
 __all__ = [
     "OkResponse",
@@ -31,7 +32,10 @@ class OkResponse:
         """Decode from JSON data; raises `APIResponseValidationError` on a mismatch."""
         d = _serde.object_copy(data)
         obj = cls.__new__(cls)
-        obj.ok = _serde.req_pop(d, "ok", _d_literal_7522d315)
+        v = d.pop("ok", UNSET)
+        if type(v) is not bool:
+            raise _serde.bad("ok", "boolean", v)
+        obj.ok = cast("Literal[True]", v)
         obj.additional_properties = dict(d)
         return obj
 
@@ -44,7 +48,3 @@ class OkResponse:
     def validate(self, path: str = "OkResponse") -> None:
         """Check the spec's constraints; raises `RequestValidationError` naming the field."""
         _serde.check(self.ok, f"{path}.ok", choices=(True,))
-
-
-def _d_literal_7522d315(value: object) -> Literal[True]:
-    return _serde.const_(value, True)
