@@ -309,7 +309,8 @@ class Body:
 
     `parts` are the `encoding` of a form or multipart body's properties; a 3.2
     multipart body whose schema is an array (`multipart/mixed`) is a sequence of
-    parts encoded by position: `prefix_parts` first, then `item_part` for the rest."""
+    parts encoded by position: `prefix_parts` first, then `item_part` for the rest.
+    `constraints`: those of a body that is no model (a model checks itself)."""
 
     media_type: str
     kind: BodyKind
@@ -320,6 +321,7 @@ class Body:
     prefix_parts: tuple[PartEncoding, ...] = ()
     item_part: PartEncoding | None = None
     is_positional: bool = False
+    constraints: Constraints = NO_CONSTRAINTS
 
 
 @record

@@ -295,6 +295,8 @@ def encode_body(
     spec = endpoint.body
     if endpoint.other_bodies or content_type is not UNSET:
         spec = _choose_body((spec, *endpoint.other_bodies), body, content_type)
+    if spec.checks:
+        _serde.check(body, "body", **spec.checks)
     if spec.kind in ("json", "form", "multipart"):
         _check_body(body, spec.decode)
     if spec.kind == "multipart" and _base(spec.media_type) == "multipart/form-data":

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
+    NO_CONSTRAINTS,
     Body,
     ListOf,
     Operation,
@@ -347,10 +348,12 @@ class OperationBuilder:
         btype = named_parts(kind, media, btype, media_where, self._sink)
         enc = body_encoding(entry, kind, media, media_where, btype, self._resolver, self._sink)
         required, text = body.get("required") is True, doc_text(body, "description")
+        checked = NO_CONSTRAINTS  # bytes, forms and multipart: nothing, or a model's
+        if schema is not None and kind in ("json", "text"):
+            checked = self._schemas.constraints.read(schema, media_where.child("schema"))
         sent = sent_as(media, kind)  # a range: the type of its kind
-        return Body(
-            sent, kind, btype, required, text, enc.parts, enc.prefix, enc.item, enc.is_positional
-        )
+        parts = enc.parts, enc.prefix, enc.item, enc.is_positional
+        return Body(sent, kind, btype, required, text, *parts, checked)
 
     def _responses(
         self, value: Any, where: Where, op_name: str

@@ -111,7 +111,9 @@ def _body_literal(body: Body, types: Types, is_model: str | None = None) -> str:
         ("kind", py_literal(body.kind)),
     ]
     if body.kind != "binary" and types.is_model(body.type):
-        arguments.append(("decode", types.decoder(body.type)))
+        arguments.append(("decode", types.decoder(body.type)))  # a model checks itself
+    elif checks := _check_args(body.constraints, types.choices(body.type)):
+        arguments.append(("checks", f"dict({checks})"))
     if is_model is not None:
         arguments.append(("is_model", is_model))
     if body.parts:

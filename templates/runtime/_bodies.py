@@ -56,6 +56,9 @@ class Body:
     positional: bool = False
     prefix: tuple[Part, ...] = ()
     items: Part | None = None
+    # The constraints of a body that is no model (a string, an array...), as
+    # `_serde.check` takes them.
+    checks: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _choose_body(bodies: tuple[Body, ...], value: object, content_type: object) -> Body:

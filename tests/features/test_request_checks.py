@@ -445,3 +445,63 @@ def test_unreadable_patterns_and_unusable_numbers_do_not_stop_a_request(package:
         m.Name(first="toolong")
     with pytest.raises(ValueError, match=re.escape("Name.last: ")):
         m.Name(first="a", last="lower")
+
+
+# ---------------------------------------------------------------- bodies that are no model
+
+SCALAR_BODIES = feature_spec(
+    "scalar_bodies",
+    HEAD
+    + """\
+paths:
+  /a:
+    post:
+      operationId: sendEnum
+      requestBody: {content: {application/json: {schema: {type: string, enum: [A, B]}}}}
+      responses: {'204': {description: ok}}
+  /b:
+    post:
+      operationId: sendText
+      requestBody: {content: {text/plain: {schema: {type: string, maxLength: 2}}}}
+      responses: {'204': {description: ok}}
+  /c:
+    post:
+      operationId: sendArray
+      requestBody:
+        content:
+          application/json:
+            schema: {type: array, maxItems: 2, items: {type: integer, minimum: 0}}
+      responses: {'204': {description: ok}}
+  /d:
+    post:
+      operationId: sendLetter
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Letter'}}}}
+      responses: {'204': {description: ok}}
+components:
+  schemas:
+    Letter: {type: string, enum: [A]}
+""",
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "bad", "field", "good"),
+    [
+        ("send_enum", "Z", "body", "A"),
+        ("send_text", "long", "body", "ok"),
+        ("send_array", [-1, 2], "body[0]", [0, 2]),
+        ("send_array", [1, 2, 3], "body", [1]),
+        ("send_letter", "Q", "body", "A"),
+    ],
+)
+def test_a_body_that_is_no_model_is_checked_before_sending(
+    package: Any, method: str, bad: Any, field: str, good: Any
+) -> None:
+    """DESIGN 5: request bodies are checked against their constraints; a string, an
+    enum or an array body has no model to check it."""
+    pkg = package(SCALAR_BODIES)
+    with pytest.raises(pkg.errors.RequestValidationError) as info:
+        call(pkg, lambda c: getattr(c, method)(body=bad), Reply(204))
+    assert info.value.field == field
+    _, req = call(pkg, lambda c: getattr(c, method)(body=good), Reply(204))
+    assert (req.content.decode() if method == "send_text" else json_body(req)) == good
