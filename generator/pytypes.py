@@ -459,6 +459,8 @@ def _check_lines(
     condition = " and ".join([*guards, f"type(v) is not {python_type}"])
     if kind == "float":  # an integer is a number too
         action = f"v = _serde.number_at({key}, v)"
+    elif kind == "int":  # and 3.0 an integer
+        action = f"v = _serde.integer_at({key}, v)"
     else:
         action = f"raise _serde.bad({key}, {py_literal(json_type)}, v)"
     return (*lines, f"if {condition}:", f"    {action}")

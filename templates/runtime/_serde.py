@@ -36,6 +36,7 @@ __all__ = [
     "file_",
     "float_",
     "int_",
+    "integer_at",
     "list_",
     "map_",
     "none_",
@@ -387,6 +388,14 @@ def bad(key: str, expected: str, value: object) -> APIResponseValidationError:
     if value is UNSET:
         return APIResponseValidationError("missing required property", path=(key,))
     return _mismatch(expected, value).at(key)
+
+
+def integer_at(key: str, value: object) -> int:
+    """Property `key` as an int (`value` is not one already): a whole number written
+    with a fraction converts (JSON Schema: `3.0` is an integer)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise bad(key, "integer", value)
 
 
 def number_at(key: str, value: object) -> float:

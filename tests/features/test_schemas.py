@@ -330,6 +330,7 @@ components:
         size:
           type: string
           enum: [S, M, L]
+        count: {type: integer}
 """,
 )
 
@@ -367,12 +368,19 @@ def test_const_enum_behaviour(package: Any) -> None:
     # a const's (and a one-value enum's) too: an enum with fewer values than the server's
     got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {**data, "kind": "new", "version": 3}))
     assert (got.kind, got.version) == ("new", 3)
+    # JSON Schema: a whole number written with a fraction is an integer
+    whole = {**data, "version": 2.0, "level": 3.0, "count": 4.0}
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, whole))
+    assert (got.version, got.level, got.count) == (2, 3, 4)
+    assert {type(got.version), type(got.level), type(got.count)} == {int}
     # ... but a value of the wrong JSON type does (enums are checked inline)
     errors = submodule(pkg, "errors")
     for key, bad, problem in (
         ("color", 5, "expected string, got integer"),
         ("maybe", True, "expected string, got boolean"),
         ("size", ["M"], "expected string, got array"),
+        ("count", 2.5, "expected integer, got number"),
+        ("count", True, "expected integer, got boolean"),
     ):
         with pytest.raises(errors.APIResponseValidationError) as caught:
             call(pkg, lambda c: c.get_thing(), Reply(200, {**data, key: bad}))

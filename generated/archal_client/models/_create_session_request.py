@@ -70,15 +70,15 @@ class CreateSessionRequest:
         obj.transport = v
         v = d.get("ttlSeconds", UNSET)
         if v is not UNSET and type(v) is not int:
-            raise _serde.bad("ttlSeconds", "integer", v)
+            v = _serde.integer_at("ttlSeconds", v)
         obj.ttl_seconds = v
         v = d.get("scenarioRunCount", UNSET)
         if v is not UNSET and type(v) is not int:
-            raise _serde.bad("scenarioRunCount", "integer", v)
+            v = _serde.integer_at("scenarioRunCount", v)
         obj.scenario_run_count = v
         v = d.get("rateLimit", UNSET)
         if v is not UNSET and type(v) is not int:
-            raise _serde.bad("rateLimit", "integer", v)
+            v = _serde.integer_at("rateLimit", v)
         obj.rate_limit = v
         obj.routing = _serde.opt(d, "routing", _serde.object_)
         obj.seeds = _serde.opt(d, "seeds", _d_map_str)

@@ -50,11 +50,11 @@ class DeviceAuthCreateResponse:
         obj.verification_uri_complete = v
         v = d.get("expires_in", UNSET)
         if type(v) is not int:
-            raise _serde.bad("expires_in", "integer", v)
+            v = _serde.integer_at("expires_in", v)
         obj.expires_in = v
         v = d.get("interval", UNSET)
         if type(v) is not int:
-            raise _serde.bad("interval", "integer", v)
+            v = _serde.integer_at("interval", v)
         obj.interval = v
         return obj
 

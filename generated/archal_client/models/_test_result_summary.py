@@ -33,19 +33,19 @@ class TestResultSummary:
         obj = cls.__new__(cls)
         v = d.get("total", UNSET)
         if type(v) is not int:
-            raise _serde.bad("total", "integer", v)
+            v = _serde.integer_at("total", v)
         obj.total = v
         v = d.get("passed", UNSET)
         if type(v) is not int:
-            raise _serde.bad("passed", "integer", v)
+            v = _serde.integer_at("passed", v)
         obj.passed = v
         v = d.get("failed", UNSET)
         if type(v) is not int:
-            raise _serde.bad("failed", "integer", v)
+            v = _serde.integer_at("failed", v)
         obj.failed = v
         v = d.get("skipped", UNSET)
         if type(v) is not int:
-            raise _serde.bad("skipped", "integer", v)
+            v = _serde.integer_at("skipped", v)
         obj.skipped = v
         v = d.get("duration", UNSET)
         if type(v) is not float:

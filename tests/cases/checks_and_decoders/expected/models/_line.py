@@ -39,7 +39,7 @@ class Line:
         obj.sku = v
         v = d.pop("quantity", UNSET)
         if type(v) is not int:
-            raise _serde.bad("quantity", "integer", v)
+            v = _serde.integer_at("quantity", v)
         obj.quantity = v
         obj.additional_properties = dict(d)
         return obj

@@ -34,7 +34,7 @@ class Node:
         obj = cls.__new__(cls)
         v = d.get("value", UNSET)
         if type(v) is not int:
-            raise _serde.bad("value", "integer", v)
+            v = _serde.integer_at("value", v)
         obj.value = v
         obj.created = _serde.opt(d, "created", _serde.datetime_)
         obj.children = _serde.opt(d, "children", _d_list_Node)

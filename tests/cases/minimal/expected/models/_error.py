@@ -32,7 +32,7 @@ class Error:
         obj = cls.__new__(cls)
         v = d.pop("code", UNSET)
         if type(v) is not int:
-            raise _serde.bad("code", "integer", v)
+            v = _serde.integer_at("code", v)
         obj.code = v
         v = d.pop("message", UNSET)
         if type(v) is not str:

@@ -36,7 +36,7 @@ class Pet:
         obj = cls.__new__(cls)
         v = d.pop("id", UNSET)
         if type(v) is not int:
-            raise _serde.bad("id", "integer", v)
+            v = _serde.integer_at("id", v)
         obj.id = v
         v = d.pop("name", UNSET)
         if type(v) is not str:

@@ -36,7 +36,7 @@ class PostUploadBody:
         obj.name = v
         v = d.pop("count", UNSET)
         if v is not UNSET and type(v) is not int:
-            raise _serde.bad("count", "integer", v)
+            v = _serde.integer_at("count", v)
         obj.count = v
         obj.additional_properties = dict(d)
         return obj
