@@ -222,8 +222,7 @@ class Types:
                 decoders = ", ".join(self.decoder(o) for o in ordered)
                 expected = py_literal(" | ".join(self.slug(o) for o in options))
                 body = f"{self.serde('union_')}(value, ({decoders},), {expected})"
-                if discriminator is None or not discriminator.mapping:
-                    discriminator = implied_discriminator(self._defs, options)
+                discriminator = implied_discriminator(self._defs, options, discriminator)
                 if discriminator is not None and discriminator.mapping:
                     tags = ", ".join(
                         f"{py_literal(tag)}: {self._ref_decoder(name)}"

@@ -10,7 +10,6 @@ from .ir import (
     Alias,
     Definition,
     Discriminator,
-    EnumDef,
     ListOf,
     LiteralOf,
     MapOf,
@@ -138,37 +137,50 @@ def descends(name: PyIdent, base: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> 
 
 
 def implied_discriminator(
-    defs: Mapping[PyIdent, Definition], options: tuple[TypeExpr, ...]
+    defs: Mapping[PyIdent, Definition],
+    options: tuple[TypeExpr, ...],
+    declared: Discriminator | None = None,
 ) -> Discriminator | None:
-    """The discriminator a union of models does not declare: a property every model
-    option requires, each with one string value of its own (`type: {enum: [message]}`,
-    `const`), the first such in the first model's order. Decoding dispatches on it, as
-    on a declared one; None when the options have no such property."""
-    models = [defs[o.name] for o in options if isinstance(o, Ref)]
-    if len(models) < 2 or not all(isinstance(m, Model) for m in models):
-        return None
-    tags: list[dict[str, str]] = []
-    for model in models:
-        assert isinstance(model, Model)
-        own: dict[str, str] = {}
-        for f in model.fields:
-            value = _one_value(defs, f.type) if f.is_required else None
-            if isinstance(value, str):
-                own[f.wire_name] = value
-        tags.append(own)
-    for wire_name in tags[0]:
-        values = [t.get(wire_name) for t in tags]
-        if None not in values and len(set(values)) == len(values):
-            mapping = tuple((str(v), m.name) for v, m in zip(values, models, strict=True))
-            return Discriminator(wire_name, mapping)
+    """The discriminator a union of models decodes by. A `declared` one gets, beside
+    its tags, the value each model option gives its property (a one-value enum or a
+    const): an implicit mapping names schemas, a server sends those values (OpenAI's
+    `role`, `type`). With none declared: the first property (in the models' order) that
+    at least two model options give one string value each, their own
+    (`type: {enum: [message]}`); None when there is no such property. An object whose
+    tag is none of them is decoded by the first option it fits."""
+    models = [m for o in options if isinstance(o, Ref) and isinstance(m := defs[o.name], Model)]
+    tags = [_tags(m) for m in models]
+    if declared is not None:
+        mapping = dict(declared.mapping)
+        for model, own in zip(models, tags, strict=True):
+            value = own.get(declared.wire_name)
+            if value is not None:
+                mapping.setdefault(value, model.name)
+        return Discriminator(declared.wire_name, tuple(mapping.items()))
+    if len(models) != sum(isinstance(o, Ref) for o in options):
+        return None  # (a reference to another union: its objects are not told apart here)
+    for wire_name in dict.fromkeys(name for own in tags for name in own):
+        found = [
+            (own[wire_name], m.name)
+            for m, own in zip(models, tags, strict=True)
+            if wire_name in own
+        ]
+        if len(found) >= 2 and len({value for value, _ in found}) == len(found):
+            return Discriminator(wire_name, tuple(found))
     return None
 
 
-def _one_value(defs: Mapping[PyIdent, Definition], t: TypeExpr) -> object:
-    """The one value `t` allows (a one-value enum or a const, named or not), else None."""
-    if isinstance(t, Ref):
-        target = defs[t.name]
-        values = target.values if isinstance(target, EnumDef) else None
-    else:
-        values = t.values if isinstance(t, LiteralOf) else None
-    return values[0] if values is not None and len(values) == 1 else None
+def _tags(model: Model) -> dict[str, str]:
+    """The properties of `model` with one string value: wire name -> value."""
+    own: dict[str, str] = {}
+    for f in model.fields:
+        value = _one_value(f.type)
+        if isinstance(value, str):
+            own[f.wire_name] = value
+    return own
+
+
+def _one_value(t: TypeExpr) -> object:
+    """The one value `t` allows (an inline one-value enum or a const), else None. (A
+    named one would be read from outside what a module's plan key covers.)"""
+    return t.values[0] if isinstance(t, LiteralOf) and len(t.values) == 1 else None

@@ -112,7 +112,8 @@ class StreamBuilder:
             return self._item_schema(media, framing, entry["itemSchema"], where, op_name, flag)
         schema = entry.get("schema")
         item: TypeExpr = Prim("any")
-        data_json = True
+        # SSE data with no schema may be any text: JSON when it parses (see plan.streams)
+        data_json = framing != "sse" or schema is not None
         if schema is not None:
             item = self._schemas.type_of(schema, where.child("schema"), op_name + "StreamItem")
             found = self._resolver.deref(schema, where.child("schema"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..ir import Operation
+from ..ir import Operation, Prim
 from ..literals import py_literal
 from ..pytypes import Types
 from .common import generic_opening
@@ -34,7 +34,11 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
     item = types.annotation(stream.item)
     types.imports.add(".._streams", "Items")
     constant = ctx.constant + "_ITEMS"
-    arguments = [("framing", py_literal(stream.framing)), ("decode", types.decoder(stream.item))]
+    decode = types.decoder(stream.item)
+    if not stream.is_event and not stream.data_json and stream.item == Prim("any"):
+        types.imports.add(".._streams", "json_or_text")  # SSE data the spec gives no schema
+        decode = "json_or_text"
+    arguments = [("framing", py_literal(stream.framing)), ("decode", decode)]
     if stream.is_event:
         arguments.append(("event", "True"))
     if not stream.data_json:

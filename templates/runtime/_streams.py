@@ -30,6 +30,7 @@ __all__ = [
     "Items",
     "Stream",
     "StreamDecoder",
+    "json_or_text",
     "with_stream_flag",
 ]
 
@@ -268,6 +269,15 @@ def _only_one(record: bytearray) -> bool:
     except ValueError:
         return False
     return True
+
+
+def json_or_text(text: str) -> Any:
+    """The `data` of an event the spec gives no schema: its JSON value when it is JSON
+    (the usual convention), else the text as sent."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return text
 
 
 class _BadItem(ValueError):

@@ -120,6 +120,7 @@ UNIONS = feature_spec(
     + get_path("/si", "getSi", "StrOrInt")
     + get_path("/shape", "getShape", "Shape")
     + get_path("/part", "getPart", "Part")
+    + get_path("/format", "getFormat", "Format")
     + """\
 components:
   schemas:
@@ -157,7 +158,6 @@ components:
       oneOf:
         - $ref: '#/components/schemas/Square'
         - $ref: '#/components/schemas/Circle'
-    RefusalType: {type: string, enum: [refusal]}
     Message:
       type: object
       required: [type]
@@ -168,12 +168,25 @@ components:
       type: object
       required: [type]
       properties:
-        type: {$ref: '#/components/schemas/RefusalType'}
+        type: {const: refusal}
         text: {type: string}
     Part:
       anyOf:
         - $ref: '#/components/schemas/Message'
         - $ref: '#/components/schemas/Refusal'
+    FormatText:
+      type: object
+      required: [type]
+      properties: {type: {type: string, enum: [text]}, strict: {type: boolean}}
+    FormatJson:
+      type: object
+      required: [type]
+      properties: {type: {type: string, enum: [json_object]}, strict: {type: boolean}}
+    Format:
+      oneOf:
+        - $ref: '#/components/schemas/FormatText'
+        - $ref: '#/components/schemas/FormatJson'
+      discriminator: {propertyName: type}
 """,
 )
 
@@ -220,6 +233,20 @@ def test_union_dispatch_by_one_value_enums(package: Any, tag: str, cls: str) -> 
     [message]}`) decides, as a discriminator would: both variants fit either object."""
     pkg = package(UNIONS)
     got, _ = call(pkg, lambda c: c.get_part(), Reply(200, {"type": tag, "text": "t"}))
+    assert type(got) is getattr(models_of(pkg), cls)
+
+
+@pytest.mark.parametrize(
+    ("tag", "cls"),
+    [("json_object", "FormatJson"), ("text", "FormatText"), ("FormatJson", "FormatJson")],
+)
+def test_a_declared_discriminator_also_dispatches_on_the_variants_values(
+    package: Any, tag: str, cls: str
+) -> None:
+    """With no `mapping`, OpenAPI's tags are the schemas' names, but servers send the
+    value each variant gives the property (OpenAI's `type`, `role`): both dispatch."""
+    pkg = package(UNIONS)
+    got, _ = call(pkg, lambda c: c.get_format(), Reply(200, {"type": tag, "strict": True}))
     assert type(got) is getattr(models_of(pkg), cls)
 
 

@@ -95,6 +95,13 @@ def test_sse_text_data_and_line_endings(s: Any) -> None:
             ]
 
 
+def test_sse_data_without_a_schema_is_json_or_the_text(s: Any) -> None:
+    """A stream the spec gives no schema: JSON data decoded, any other data as sent."""
+    items = s.Items("sse", s.json_or_text, data_json=False)
+    body = b'data: hello\ndata: world\n\ndata: {"a": [1]}\n\ndata: 2\n\ndata: {oops\n\n'
+    assert decode_all(s, items, [body]) == ["hello\nworld", {"a": [1]}, 2, "{oops"]
+
+
 def test_sse_unterminated_last_event_is_discarded(s: Any) -> None:
     items = s.Items("sse", ident)
     assert decode_all(s, items, [b"data: 1\n\ndata: 2\n"]) == [1]
