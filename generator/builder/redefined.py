@@ -1,4 +1,5 @@
-"""Properties that several `allOf` parts define: which definition types the field.
+"""The properties of a model's `allOf` parts: which definition types a field that
+several parts define, and names `required` lists that no part defines.
 
 `allOf: [{$ref: Base}, {properties: {status: {description: ...}}}]` narrows Base's
 `status`; it does not retype it. A value must meet every part, so a definition that
@@ -10,15 +11,15 @@ warns when the two give it different JSON types).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..diagnostics import Where
+from ..diagnostics import Diagnostics, Where
 from ..ir import Constraints
 from .constraints import merge_constraints
-from .objects import ANNOTATIONS, VALIDATION_KEYWORDS, schema_types
+from .objects import ANNOTATIONS, VALIDATION_KEYWORDS, as_list, schema_types
 
-__all__ = ["Defined", "conflicting", "narrowed", "refines_only"]
+__all__ = ["Defined", "conflicting", "narrowed", "refines_only", "undeclared"]
 
 Defined = tuple[Any, Where]  # a property's schema, where it is
 Deref = Callable[[Any, Where], tuple[Any, Where] | None]
@@ -64,3 +65,21 @@ def narrowed(
         found = more if found is None else merge_constraints(found, more)
     assert found is not None  # `typing` is among the definitions
     return keywords, found
+
+
+def undeclared(
+    parts: Sequence[tuple[dict[str, Any], Where]],
+    properties: Mapping[str, Defined],
+    sink: Diagnostics,
+) -> None:
+    """Warn of each name a part's `required` lists that no part declares among its
+    `properties`: the model gets no field for it (a typo, or a property left to
+    `additional_properties`), so nothing makes a request carry it."""
+    for part, where in parts:
+        for index, name in enumerate(as_list(part.get("required"))):
+            if str(name) not in properties:
+                sink.warning(
+                    f"required property {str(name)!r} is not among the properties: the "
+                    "model has no field for it (give it in `additional_properties`)",
+                    where.child("required", index),
+                )

@@ -54,7 +54,7 @@ from .objects import (
     strip_null,
     with_null,
 )  # fmt: skip
-from .redefined import Defined, conflicting, narrowed, refines_only
+from .redefined import Defined, conflicting, narrowed, refines_only, undeclared
 from .refnames import ref_hint
 from .variants import (
     covers,
@@ -106,8 +106,7 @@ class SchemaBuilder:
             name = self._names.claim(pascal(hint))
             self._by_place[where] = name
             self._order.append(name)
-            schema = self._resolver.lookup(where)
-            self._pending.append((name, schema, where))
+            self._pending.append((name, self._resolver.lookup(where), where))
         return name
 
     def _one(self, t: TypeExpr) -> TypeExpr:
@@ -230,6 +229,7 @@ class SchemaBuilder:
                 extra = self.type_of(
                     additional, part_where.child("additionalProperties"), name + "Value"
                 )
+        undeclared(parts, properties, self._sink)
         table = NameTable(FIELD_RESERVED)
         fields: list[Field] = []
         for key, (sub, sub_where) in properties.items():

@@ -10,7 +10,7 @@ from oagen.diagnostics import Diagnostics
 from oagen.ir import NO_CONSTRAINTS, ListOf, Prim
 from oagen.load import load
 
-from .support import HEAD_31, _model, _schemas
+from .support import HEAD_31, _build, _model, _schemas
 
 SCHEMAS = """\
 Base:
@@ -165,3 +165,30 @@ def test_a_property_refined_by_a_later_part_keeps_its_type(tmp_path: Path) -> No
     assert fields["tags"].type == ListOf(Prim("str"))
     # typed again: the later definition replaces the earlier (whose maxLength was a string's)
     assert (fields["kind"].type, fields["kind"].constraints) == (Prim("int"), NO_CONSTRAINTS)
+
+
+def test_a_required_name_no_part_declares_is_warned_of(tmp_path: Path) -> None:
+    """JSON Schema's `required` holds whether or not the property is declared; the
+    model has no field to carry it, which generation says at the name."""
+    api, diagnostics = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths: {}
+components:
+  schemas:
+    Pet: {type: object, required: [pet_type]}
+    Dog:
+      allOf:
+        - $ref: '#/components/schemas/Pet'
+        - {type: object, required: [bark], properties: {bark: {type: boolean}}}
+""",
+    )
+    assert [f.wire_name for f in _model({d.name: d for d in api.definitions}, "Dog").fields] == [
+        "bark"
+    ]
+    # once, though Pet's own model and Dog's both lack the field
+    assert [(d.severity, d.pointer) for d in diagnostics] == [
+        ("warning", "#/components/schemas/Pet/required/0")
+    ]
+    assert "required property 'pet_type' is not among the properties" in diagnostics[0].message
