@@ -296,3 +296,14 @@ def test_methods_named_like_builtins_keep_the_builtins_in_annotations(package: A
     assert got == {"a": 2} and json_body(req) == {"a": 1}
     source = Path(pkg.__file__).parent.joinpath("resources", "things.py").read_text()
     assert "-> builtins.list[builtins.str]:" in source and "import builtins" in source
+
+
+def test_the_models_package_lists_each_name_once(package: Any) -> None:
+    """Models load on first use; `dir()` names each once, loaded or not."""
+    models = models_of(package(CLASH))
+    before = dir(models)
+    assert "ClientModel" in before and len(before) == len(set(before))
+    assert models.ClientModel is not None  # loaded now, a global of the package
+    after = dir(models)
+    assert len(after) == len(set(after))
+    assert [n for n in after if n[0] != "_"] == [n for n in before if n[0] != "_"]
