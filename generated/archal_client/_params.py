@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -79,6 +80,8 @@ def scalar_text(value: object, field: str = "value") -> str:
         return value.isoformat()
     if isinstance(value, str):
         return value
+    if isinstance(value, float) and not math.isfinite(value):  # no JSON number either
+        raise RequestValidationError(field, f"{value} is not a number that can be sent")
     try:
         encoded = _serde.encode(value)
         if not isinstance(encoded, (dict, list)):

@@ -417,6 +417,14 @@ class TestNestedValues:
         assert info.value.field == "tag_list"
         assert "cannot be sent as a parameter value" in info.value.problem
 
+    @pytest.mark.parametrize("value", [float("nan"), float("inf"), [1.5, float("-inf")]])
+    def test_a_number_that_is_not_finite_is_refused(self, m, value):
+        p = P(m, "price", "query", "form", True, python_name="price")
+        with pytest.raises(m.errors.RequestValidationError) as info:
+            m.params.query_pairs(p, value)
+        assert info.value.field == "price"
+        assert "is not a number that can be sent" in info.value.problem
+
     @pytest.mark.parametrize(
         ("style", "explode", "value", "pairs"),
         [
