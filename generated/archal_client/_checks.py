@@ -8,6 +8,7 @@ Generated code reaches these through `_serde` (`_serde.check`, `_serde.encode`).
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -73,8 +74,33 @@ def _check_string(value: str, field: str, rules: Mapping[str, Any]) -> None:
             f"must have at most {rules['max_length']} characters, got {len(value)}",
         )
     pattern = rules.get("pattern")
-    if pattern is not None and re.search(pattern, value) is None:
+    if pattern is not None and _regex(pattern).search(value) is None:
         raise _fail(field, f"must match the pattern {pattern!r}")
+
+
+@functools.lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str]:
+    """`pattern`, an ECMA-262 regular expression (JSON Schema's dialect), as Python
+    reads it alike: a `$` outside a class ends the text only (Python's `$` also
+    matches before a last newline: `\\Z`), and `\\d`, `\\w`, `\\b` are ASCII."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])  # an escape: `\$`, `\]` are literal
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = "\\Z"
+        out.append(char)
+        index += 1
+    return re.compile("".join(out), re.ASCII)
 
 
 def _check_array(value: Sequence[Any], field: str, rules: Mapping[str, Any]) -> None:

@@ -265,6 +265,8 @@ class TestCheck:
             ("h\u00e9", {"max_length": 2}),
             ("ab-12", {"pattern": r"^[a-z]+-\d+$"}),
             ("xx-12-yy", {"pattern": r"\d+"}),
+            ("cost $5", {"pattern": r"[$]\d$"}),  # `$` in a class, and escaped, is a `$`
+            ("cost $5", {"pattern": r"\$5$"}),
             ([1, 2], {"min_items": 2, "max_items": 2, "unique_items": True}),
             ("open", {"choices": ("open", "closed")}),
             (True, {"choices": (True,)}),
@@ -286,6 +288,10 @@ class TestCheck:
             ("ab", {"min_length": 3}, "must have at least 3 characters, got 2"),
             ("abcd", {"max_length": 3}, "must have at most 3 characters, got 4"),
             ("ab_12", {"pattern": r"^[a-z]+-\d+$"}, "must match the pattern '^[a-z]+-\\\\d+$'"),
+            # ECMA-262, JSON Schema's dialect: `$` ends the text, `\d` is ASCII
+            ("ab-12\n", {"pattern": r"^[a-z]+-\d+$"}, "must match the pattern '^[a-z]+-\\\\d+$'"),
+            ("ab-\u0661", {"pattern": r"^[a-z]+-\d+$"}, "must match the pattern '^[a-z]+-\\\\d+$'"),
+            ("a\n", {"pattern": r"^(a|b)$"}, "must match the pattern '^(a|b)$'"),
             ([1], {"min_items": 2}, "must have at least 2 item(s), got 1"),
             ([1, 2, 3], {"max_items": 2}, "must have at most 2 item(s), got 3"),
             ([1, 2, 1], {"unique_items": True}, "items must be unique"),
