@@ -381,8 +381,9 @@ class Types:
             var = f"v{depth}"
             plain = all(self.encoder(o, var, depth + 1) == var for o in _members(t))
             return f"list({expr})" if plain else f"{self.serde('encode')}({expr})"
-        if isinstance(t, UnionOf):
-            return f"{self.serde('encode')}({expr})"
+        if isinstance(t, UnionOf):  # a file among the options: kept for its part
+            files = any(o == Prim("file") or o == Nullable(Prim("file")) for o in t.options)
+            return f"{self.serde('encode_part' if files else 'encode')}({expr})"
         assert_never(t)
 
     def choices(self, t: TypeExpr) -> tuple[JsonScalar, ...] | None:

@@ -34,6 +34,7 @@ __all__ = [
     "date_",
     "datetime_",
     "encode",
+    "encode_part",
     "file_",
     "float_",
     "int_",
@@ -389,6 +390,14 @@ def bad(key: str, expected: str, value: object) -> APIResponseValidationError:
     if value is UNSET:
         return APIResponseValidationError("missing required property", path=(key,))
     return _mismatch(expected, value).at(key)
+
+
+def encode_part(value: object) -> Any:
+    """A value of a union that may be a file (a multipart body's field): a file
+    (bytes, a file object, a tuple) as it is, for its part; else `encode(value)`."""
+    if isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read"):
+        return value
+    return encode(value)
 
 
 def integer_at(key: str, value: object) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oagen.ir import Body, ListOf, Prim, Ref
+from oagen.ir import Body, ListOf, Prim, Ref, UnionOf
 
 from .conftest import (
     HEAD_30,
@@ -195,6 +195,10 @@ components:
         named: {$ref: '#/components/schemas/Blob'}
         more: {type: array, items: {type: string, format: binary}}
         doc: {$ref: '#/components/schemas/Doc'}
+        either:
+          oneOf:
+            - {type: string, format: binary}
+            - $ref: '#/components/schemas/Doc'
 """,
     typecheck="""\
         from feat_binary_strings_client.models import Doc, Upload
@@ -221,6 +225,7 @@ def test_binary_strings_are_files_only_in_multipart_bodies(tmp_path: Path) -> No
         "named": Prim("file"),
         "more": ListOf(Prim("file")),
         "doc": Ref("Doc"),  # a JSON part: its binary strings stay text
+        "either": UnionOf((Prim("file"), Ref("Doc"))),
     }
 
 
@@ -252,6 +257,22 @@ def test_binary_format_in_a_multipart_body_is_a_file_part(package: Any) -> None:
     assert parts["named"].data == b"n" and parts["named"].filename is not None
     assert parts["more"].data == b"1" and parts["more"].filename is not None
     assert parts["doc"].data == b'{"blob": "t"}' and parts["doc"].filename is None
+
+
+@pytest.mark.parametrize("given", [b"raw", io.BytesIO(b"raw"), ("e.bin", b"raw")])
+def test_a_file_in_a_union_of_a_multipart_body_is_a_file_part(package: Any, given: Any) -> None:
+    """`oneOf: [binary, Doc]`: a file given goes as its bytes (not base64 text), a Doc
+    as a JSON part."""
+    pkg = package(BINARY_STRINGS)
+    m = models_of(pkg)
+    _, req = call(pkg, lambda c: c.upload(body=m.Upload(file=b"f", either=given)), Reply(204))
+    either = {p.name: p for p in multipart_parts(req)}["either"]
+    assert (either.data, either.filename is not None) == (b"raw", True)
+    _, req = call(
+        pkg, lambda c: c.upload(body=m.Upload(file=b"f", either=m.Doc(blob="t"))), Reply(204)
+    )
+    either = {p.name: p for p in multipart_parts(req)}["either"]
+    assert (either.data, either.filename) == (b'{"blob": "t"}', None)
 
 
 # --------------------------------------------------------------------------- several body media types
