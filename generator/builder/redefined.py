@@ -1,5 +1,6 @@
-"""The properties of a model's `allOf` parts: which definition types a field that
-several parts define, and names `required` lists that no part defines.
+"""What a schema's `allOf` parts say together: which definition types a property
+several parts define, names `required` lists that no part defines, and parts that
+allow no common type.
 
 `allOf: [{$ref: Base}, {properties: {status: {description: ...}}}]` narrows Base's
 `status`; it does not retype it. A value must meet every part, so a definition that
@@ -19,7 +20,14 @@ from ..ir import Constraints
 from .constraints import merge_constraints
 from .objects import ANNOTATIONS, VALIDATION_KEYWORDS, as_list, schema_types
 
-__all__ = ["Defined", "conflicting", "narrowed", "refines_only", "undeclared"]
+__all__ = [
+    "Defined",
+    "conflicting",
+    "narrowed",
+    "no_common_type",
+    "refines_only",
+    "undeclared",
+]
 
 Defined = tuple[Any, Where]  # a property's schema, where it is
 Deref = Callable[[Any, Where], tuple[Any, Where] | None]
@@ -83,3 +91,22 @@ def undeclared(
                     "model has no field for it (give it in `additional_properties`)",
                     where.child("required", index),
                 )
+
+
+def no_common_type(parts: list[Any], where: Where, deref: Deref, sink: Diagnostics) -> None:
+    """Warn when the `allOf` parts of a schema at `where` (the others: the model's)
+    give types no value has together (`[{type: string}, {type: integer}]`): nothing
+    is valid, and the schema is typed `Any`."""
+    common: set[str] | None = None
+    for index, part in enumerate(parts):
+        found = deref(part, where.child("allOf", index))
+        types = schema_types(found[0]) - {"null"} if found and isinstance(found[0], dict) else set()
+        if "number" in types:
+            types.add("integer")  # an integer is a number
+        if types:
+            common = types if common is None else common & types
+    if common is not None and not common:
+        sink.warning(
+            "the allOf parts allow no common type: no value meets them all (typed Any)",
+            where.child("allOf"),
+        )

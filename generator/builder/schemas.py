@@ -32,6 +32,7 @@ from ..ir import (
 )  # fmt: skip
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
+from . import redefined
 from .constraints import ConstraintReader, tuple_closed, tuple_form, tuple_length
 from .docs import schema_doc
 from .objects import (
@@ -54,7 +55,6 @@ from .objects import (
     strip_null,
     with_null,
 )  # fmt: skip
-from .redefined import Defined, conflicting, narrowed, refines_only, undeclared
 from .refnames import ref_hint
 from .variants import (
     covers,
@@ -198,8 +198,8 @@ class SchemaBuilder:
     ) -> Model:
         """The model of `schema`, its `allOf` parts merged (after the `shared` part of
         the union it is a variant of, at `place` in it)."""
-        properties: dict[str, Defined] = {}  # the definition typing each property
-        redefined: dict[str, list[Defined]] = {}  # every one, of those defined again
+        properties: dict[str, redefined.Defined] = {}  # the definition typing each property
+        again: dict[str, list[redefined.Defined]] = {}  # every one, of those defined again
         required: set[str] = set()
         extra: TypeExpr | None = _ANY
         seen: set[Where] = set()
@@ -211,10 +211,10 @@ class SchemaBuilder:
                 for key, sub in props.items():
                     at, previous = part_where.child("properties", key), properties.get(str(key))
                     if previous is not None:
-                        redefined.setdefault(str(key), [previous]).append((sub, at))
-                        if refines_only(sub):
+                        again.setdefault(str(key), [previous]).append((sub, at))
+                        if redefined.refines_only(sub):
                             continue  # it narrows the definition that types the property
-                        if conflicting(previous, (sub, at), self._resolver.deref):
+                        if redefined.conflicting(previous, (sub, at), self._resolver.deref):
                             self._sink.warning(
                                 f"allOf redefines property {key!r} with another type (first "
                                 f"at {previous[1].pointer}); the last definition is used",
@@ -229,15 +229,15 @@ class SchemaBuilder:
                 extra = self.type_of(
                     additional, part_where.child("additionalProperties"), name + "Value"
                 )
-        undeclared(parts, properties, self._sink)
+        redefined.undeclared(parts, properties, self._sink)
         table = NameTable(FIELD_RESERVED)
         fields: list[Field] = []
         for key, (sub, sub_where) in properties.items():
             resolved = self._resolver.deref(sub, sub_where)
             sub_schema = resolved[0] if resolved and isinstance(resolved[0], dict) else {}
-            if key in redefined:  # its keywords and constraints, from every definition
-                narrowing = redefined[key], (sub, sub_where), self._resolver.deref
-                sub_schema, found = narrowed(*narrowing, self.constraints.read)
+            if key in again:  # its keywords and constraints, from every definition
+                narrowing = again[key], (sub, sub_where), self._resolver.deref
+                sub_schema, found = redefined.narrowed(*narrowing, self.constraints.read)
             else:
                 found = self.constraints.read(sub, sub_where)
             ftype = self.type_of(sub, sub_where, name + pascal(key, "Field"))
@@ -365,8 +365,7 @@ class SchemaBuilder:
 
     def _structure(self, schema: dict[str, Any], where: Where, hint: str) -> TypeExpr:
         if "const" in schema and is_json_scalar(schema["const"]):
-            const = schema["const"]
-            return _NULL if const is None else LiteralOf((const,))
+            return _NULL if schema["const"] is None else LiteralOf((schema["const"],))
         enum = schema.get("enum")
         if isinstance(enum, list) and enum and all(map(is_json_scalar, enum)):
             values = distinct_values(enum)
@@ -390,6 +389,8 @@ class SchemaBuilder:
                 if any(p.get("nullable") is True for p in parts if isinstance(p, dict)):
                     inner = inner if isinstance(inner, Nullable) else Nullable(inner)
                 return with_null(schema, inner)
+            if len(typed) > 1:
+                redefined.no_common_type(parts, where, self._resolver.deref, self._sink)
         types = schema_types(schema)
         unknown = types - KNOWN_TYPES
         if unknown:
@@ -407,8 +408,7 @@ class SchemaBuilder:
             non_null = implied_types(schema)
         options = [self._single(schema, t, where, hint) for t in non_null]
         if not options:
-            result: TypeExpr = _NULL if types == {"null"} else _ANY
-            return result
+            return _NULL if types == {"null"} else _ANY
         base = options[0] if len(options) == 1 else UnionOf(tuple(dict.fromkeys(options)))
         return self._one(with_null(schema, base))
 

@@ -192,3 +192,22 @@ components:
         ("warning", "#/components/schemas/Pet/required/0")
     ]
     assert "required property 'pet_type' is not among the properties" in diagnostics[0].message
+
+
+def test_allof_parts_with_no_common_type_are_warned_of(tmp_path: Path) -> None:
+    _, diagnostics = _build(
+        tmp_path,
+        HEAD_31
+        + """\
+paths: {}
+components:
+  schemas:
+    Never: {allOf: [{type: string}, {type: integer, format: int32}]}
+    Narrower: {allOf: [{type: number}, {type: integer, minimum: 1}]}
+    Nullable: {allOf: [{type: [string, 'null']}, {type: string, maxLength: 3}]}
+""",
+    )
+    assert [(d.severity, d.pointer) for d in diagnostics] == [
+        ("warning", "#/components/schemas/Never/allOf")
+    ]
+    assert "allow no common type" in diagnostics[0].message
