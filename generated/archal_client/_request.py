@@ -317,8 +317,8 @@ def encode_body(
         content: bytes | IO[bytes] = _json_bytes(body)
     elif spec.kind == "form":
         content = form_text(body, spec.parts)
-    elif spec.kind == "text":
-        content = str(body).encode()
+    elif spec.kind == "text":  # a scalar's text: `true`, an ISO date, a UUID
+        content = scalar_text(body, "body").encode()
     elif isinstance(body, (bytes, bytearray)):
         content = bytes(body)
     else:

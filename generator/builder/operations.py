@@ -27,7 +27,7 @@ from .docs import doc_text
 from .encoding import body_encoding, named_parts
 from .media import accept_list, body_hints, body_kind, is_json, pick_media, returned, sent_as
 from .nesting import check_nesting
-from .objects import json_value
+from .objects import json_value, schema_types
 from .routes import TEMPLATE_VAR, Route, route
 from .schemas import SchemaBuilder
 from .servers import check_servers, server_url
@@ -334,7 +334,7 @@ class OperationBuilder:
                 )
             btype = Prim("binary")
         elif kind == "text":
-            btype = Prim("str")
+            btype = self._text_type(schema, media_where.child("schema"), hint)
         elif schema is None and kind == "multipart" and "itemSchema" in entry:
             # 3.2: each part of a positional multipart body (`multipart/mixed`)
             item = entry["itemSchema"]
@@ -354,6 +354,18 @@ class OperationBuilder:
         sent = sent_as(media, kind)  # a range: the type of its kind
         parts = enc.parts, enc.prefix, enc.item, enc.is_positional
         return Body(sent, kind, btype, required, text, *parts, checked)
+
+    def _text_type(self, schema: Any, where: Where, hint: str) -> TypeExpr:
+        """A text body's type: its schema's when that is a scalar (a `uuid`, a number,
+        an enum: the body is its text), else `str`."""
+        found = self._resolver.deref(schema, where) if schema is not None else None
+        scalars = {"string", "integer", "number", "boolean"}
+        if found is None or not isinstance(found[0], dict):
+            return Prim("str")
+        types = schema_types(found[0]) - {"null"}
+        if not types or not types <= scalars:
+            return Prim("str")
+        return self._schemas.type_of(schema, where, hint)
 
     def _responses(
         self, value: Any, where: Where, op_name: str

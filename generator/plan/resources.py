@@ -240,9 +240,7 @@ def _body_members(types: Types, body: Body) -> list[str]:
         types.imports.add("typing", "IO")
         raw = types.builtin("bytes")
         return [raw, f"IO[{raw}]"]
-    if body.kind == "text":
-        return [types.builtin("str")]
-    members = [types.annotation(body.type)]
+    members = [types.annotation(body.type)]  # a text body: its scalar's (`str`, `UUID`)
     if body.kind in ("json", "form", "multipart") and types.accepts_dict(body.type):
         types.imports.add("typing", "Any")
         members.append(f"{types.builtin('dict')}[{types.builtin('str')}, Any]")

@@ -4,6 +4,7 @@ request bodies offered in several media types (issue 12 items 2-4)."""
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -497,3 +498,50 @@ def test_text_json_and_ranges_go_as_json(package: Any) -> None:
         "application/json",
         {"someProperty": "x"},
     )
+
+
+# ------------------------------------------------------------------- text bodies of scalars
+
+TEXT_SCALARS = feature_spec(
+    "text_scalars",
+    HEAD_30
+    + """\
+paths:
+  /u:
+    post:
+      operationId: sendUuid
+      requestBody: {content: {text/plain: {schema: {type: string, format: uuid}}}}
+      responses: {'204': {description: ok}}
+  /b:
+    post:
+      operationId: sendFlag
+      requestBody: {content: {text/plain: {schema: {type: boolean}}}}
+      responses: {'204': {description: ok}}
+  /o:
+    post:
+      operationId: sendObject
+      requestBody: {content: {text/plain: {schema: {type: object}}}}
+      responses: {'204': {description: ok}}
+""",
+    typecheck="""\
+        import uuid
+        from feat_text_scalars_client import Client
+
+        def send(c: Client) -> None:
+            c.send_uuid(body=uuid.uuid4())
+            c.send_flag(body=False)
+            c.send_object(body="as it is")
+    """,
+)
+
+
+def test_a_text_body_of_a_scalar_is_typed_and_sent_as_its_text(package: Any) -> None:
+    """DESIGN 5: uuid -> UUID, in a text/plain body too; the body is the value's text."""
+    pkg = package(TEXT_SCALARS)
+    value = uuid.UUID(int=1)
+    _, req = call(pkg, lambda c: c.send_uuid(body=value), Reply(204))
+    assert (req.content, req.headers["content-type"]) == (str(value).encode(), "text/plain")
+    _, req = call(pkg, lambda c: c.send_flag(body=True), Reply(204))
+    assert req.content == b"true"  # JSON's spelling, not Python's `True`
+    _, req = call(pkg, lambda c: c.send_object(body="as it is"), Reply(204))
+    assert req.content == b"as it is"
