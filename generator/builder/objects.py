@@ -152,8 +152,14 @@ def json_value(value: Any) -> JsonValue:
     return str(value)
 
 
-def distinct_values(values: list[Any]) -> tuple[JsonScalar, ...]:
-    """The scalar `values` of an enum once each, in order, null left out."""
+def distinct_values(
+    values: list[Any], schema: dict[str, Any] | None = None
+) -> tuple[JsonScalar, ...]:
+    """The scalar `values` of an enum once each, in order, null left out; of a
+    `type: number` `schema`, whole numbers as floats (`2.5` has the type: no integer
+    type for it)."""
+    if schema is not None and schema_types(schema) - {"null"} == {"number"}:
+        values = [float(v) if type(v) is int else v for v in values]
     found = dict.fromkeys(values)
     found.pop(None, None)
     return tuple(found)

@@ -152,7 +152,7 @@ class SchemaBuilder:
             return self._model(name, strip_null(schema), where, description)
         enum = schema.get("enum")
         if isinstance(enum, list) and enum and all(map(is_json_scalar, enum)):
-            values = distinct_values(enum)
+            values = distinct_values(enum, schema)
             if values and not isinstance(enum[0], (list, dict)):
                 return EnumDef(name, values, description, where.pointer)
         target = self._shape(schema, where, name)
@@ -368,7 +368,7 @@ class SchemaBuilder:
             return _NULL if schema["const"] is None else LiteralOf((schema["const"],))
         enum = schema.get("enum")
         if isinstance(enum, list) and enum and all(map(is_json_scalar, enum)):
-            values = distinct_values(enum)
+            values = distinct_values(enum, schema)
             if not values:
                 return _NULL
             return with_null(schema, LiteralOf(values))

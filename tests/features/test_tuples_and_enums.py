@@ -75,6 +75,7 @@ components:
         wide: {type: integer, enum: [1180591620717411303424, 1]}
         huge: {type: integer, enum: [-9223372036854775809, 3]}
         edge: {type: integer, enum: [9223372036854775807, -9223372036854775807]}
+        whole: {type: number, enum: [1, 2, 3]}
 """,
     typecheck="""\
         from feat_number_enums_client.models import Flag, Ratio, Thing
@@ -125,6 +126,13 @@ def test_float_enums_are_floats_and_both_booleans_bool(package: Any) -> None:
     # ... and responses decode leniently
     got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {"ratio": 3.5, "flag": False}))
     assert (got.ratio, got.flag) == (3.5, False)
+    # a `number` enum of whole numbers is a number: 2.5 has its type
+    assert hints["whole"] == "float | Unset"
+    got, _ = call(pkg, lambda c: c.get_thing(), Reply(200, {"whole": 2.5}))
+    assert got.whole == 2.5
+    with pytest.raises(ValueError, match="must be one of"):
+        m.Thing(whole=4)
+    m.Thing(whole=2)  # 2 == 2.0
 
 
 def test_enums_of_strings_and_booleans_decode_to_their_type(package: Any) -> None:
