@@ -158,8 +158,8 @@ class _BaseClient(Generic[_HttpxT]):
         self, security: tuple[tuple[str, ...], ...], accept: str | None, trusted: bool
     ) -> _Defaults:
         """What every call with `security` and `accept` sends: the default headers,
-        the credentials of the first alternative whose credentials were all given
-        (to an untrusted origin none, and no credential header at all) and `Accept`
+        the credentials of the first alternative whose credentials were all given (the
+        empty one last; to an untrusted origin none, and no credential header) and `Accept`
         (unless a default header sets it). Worked out once per combination:
         credentials do not change (OAuth2 tokens aside)."""
         key = (security, accept, trusted)
@@ -168,7 +168,9 @@ class _BaseClient(Generic[_HttpxT]):
             headers = httpx.Headers(self._default_headers)
             query: list[tuple[str, str]] = []
             cookies: dict[str, str] = {}
-            for alternative in security if trusted else ():
+            # an empty alternative (`{}`: the call may go without) last, so that an
+            # optional security sends the credentials the client was given
+            for alternative in sorted(security, key=lambda a: not a) if trusted else ():
                 if all(name in self._credentials for name in alternative):
                     for name in alternative:
                         self._security_schemes[name].apply(

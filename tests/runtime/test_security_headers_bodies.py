@@ -80,12 +80,16 @@ class TestSecurity:
         assert server.last.headers["Authorization"] == f"Bearer {SECRET_BEARER}"
         assert server.last.headers["X-API-Key"] == SECRET_KEY
 
-    def test_empty_alternative_sends_nothing(self, m):
+    def test_an_empty_alternative_is_the_last_resort(self, m):
+        """`security: [{}, {bearer: []}]`: the call may go without credentials, and
+        goes with those the client was given (OpenAPI: any one alternative will do)."""
         server = Server()
         client = secured_client(m, server, {"bearer": SECRET_BEARER, "query_key": "q"})
         client._request(ep(m, security=((), ("bearer",))))
-        assert "Authorization" not in server.last.headers
+        assert server.last.headers["Authorization"] == f"Bearer {SECRET_BEARER}"
         client._request(ep(m, security=(("basic",), (), ("bearer",))))
+        assert server.last.headers["Authorization"] == f"Bearer {SECRET_BEARER}"
+        client._request(ep(m, security=((), ("basic",))))  # no basic credentials: none
         assert "Authorization" not in server.last.headers
         client._request(ep(m, security=()))
         assert "Authorization" not in server.last.headers
