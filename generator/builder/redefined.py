@@ -25,6 +25,7 @@ __all__ = [
     "conflicting",
     "narrowed",
     "no_common_type",
+    "own_model",
     "refines_only",
     "undeclared",
 ]
@@ -110,3 +111,16 @@ def no_common_type(parts: list[Any], where: Where, deref: Deref, sink: Diagnosti
             "the allOf parts allow no common type: no value meets them all (typed Any)",
             where.child("allOf"),
         )
+
+
+def own_model(schema: dict[str, Any], where: Where, deref: Deref) -> bool:
+    """Whether `allOf: [X]` (at `where`) is a model of its own, not a reference to X:
+    it requires properties X does not, or X has a `discriminator` (it is one of X's
+    kinds, which decoding X dispatches to by its name or mapping)."""
+    required = {str(r) for r in as_list(schema.get("required"))}
+    found = deref(as_list(schema["allOf"])[0], where.child("allOf", 0))
+    if found is None or not isinstance(found[0], dict):
+        return bool(required)
+    if "discriminator" in found[0]:
+        return True
+    return not required <= {str(r) for r in as_list(found[0].get("required"))}

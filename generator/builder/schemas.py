@@ -165,7 +165,7 @@ class SchemaBuilder:
             if (
                 len(as_list(schema["allOf"])) == 1
                 and not schema.get("properties")
-                and not self._adds_required(schema, where)
+                and not redefined.own_model(schema, where, self._resolver.deref)
             ):
                 return False  # `allOf: [$ref]`: a (nullable, documented) reference
             parts = [self._resolver.deref(p, where) for p in as_list(schema["allOf"])]
@@ -175,14 +175,6 @@ class SchemaBuilder:
         if ("oneOf" in schema or "anyOf" in schema) and not required_sets(schema):
             return False  # a union (branches that only require properties: a check)
         return bool(schema.get("properties")) and schema_types(schema) - {"null"} <= {"object"}
-
-    def _adds_required(self, schema: dict[str, Any], where: Where) -> bool:
-        """Whether `allOf: [X]` requires properties X does not (a model of its own)."""
-        required = {str(r) for r in as_list(schema.get("required"))}
-        found = self._resolver.deref(as_list(schema["allOf"])[0], where.child("allOf", 0))
-        if found is None or not isinstance(found[0], dict):
-            return bool(required)
-        return not required <= {str(r) for r in as_list(found[0].get("required"))}
 
     def _is_object(self, schema: Any) -> bool:
         return isinstance(schema, dict) and (bool(schema.get("properties")) or "allOf" in schema)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from oagen.builder import Selection, build
 from oagen.diagnostics import Diagnostics
-from oagen.ir import NO_CONSTRAINTS, ListOf, Prim
+from oagen.ir import NO_CONSTRAINTS, ListOf, Model, Prim
 from oagen.load import load
 
 from .support import HEAD_31, _build, _model, _schemas
@@ -211,3 +211,31 @@ components:
         ("warning", "#/components/schemas/Never/allOf")
     ]
     assert "allow no common type" in diagnostics[0].message
+
+
+def test_allof_of_a_discriminated_model_alone_is_one_of_its_kinds(tmp_path: Path) -> None:
+    """`Reptile: allOf: [Pet]` names a kind of Pet (a schema allOf-referring to the
+    discriminating one is a candidate, by name or mapping): a model extending Pet,
+    which decoding Pet dispatches to, not an alias of Pet."""
+    defs = _schemas(
+        tmp_path,
+        """\
+        Pet:
+          type: object
+          required: [petType]
+          properties: {petType: {type: string}}
+          discriminator: {propertyName: petType}
+        Reptile: {allOf: [{$ref: '#/components/schemas/Pet'}]}
+        Lizard:
+          allOf:
+            - $ref: '#/components/schemas/Reptile'
+            - {properties: {lovesRocks: {type: boolean}}}
+        Plain: {type: object, properties: {a: {type: string}}}
+        Alias: {allOf: [{$ref: '#/components/schemas/Plain'}]}
+        """,
+    )
+    assert (_model(defs, "Reptile").base, _model(defs, "Lizard").base) == ("Pet", "Reptile")
+    dispatch = _model(defs, "Pet").dispatch
+    assert dispatch is not None
+    assert dict(dispatch.mapping) == {"Reptile": "Reptile", "Lizard": "Lizard"}
+    assert not isinstance(defs["Alias"], Model)  # no discriminator: a reference still
