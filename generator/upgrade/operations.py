@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..builder.media import json_media
 from ..diagnostics import pointer_join
 from .schemas import VALUE_KEYS, convert_schema, items_schema, rewrite_ref
 
@@ -243,9 +244,16 @@ def _responses(
     responses: dict[str, Any], where: str, produces: list[str], ctx: Context
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for code, resp in responses.items():
+    for code, given in responses.items():
         here = pointer_join(where, code)
-        out[code] = convert_response(resp, here, here, produces, ctx)
+        resp, old = given, here
+        if isinstance(given, dict) and "$ref" in given and produces != ctx.produces:
+            # a shared response written for the spec's `produces`: this operation's
+            # own `produces` overrides it, so it is converted here, for those types
+            found, pointer = ctx.resolve(given)
+            if isinstance(found, dict) and "$ref" not in found:
+                resp, old = found, pointer or here
+        out[code] = convert_response(resp, here, old, produces, ctx)
     return out
 
 
@@ -267,7 +275,7 @@ def convert_response(resp: Any, where: str, old: str, produces: list[str], ctx: 
     examples: dict[str, Any] = resp["examples"] if isinstance(resp.get("examples"), dict) else {}
     content: dict[str, Any] = {}
     if "schema" in resp:
-        for media in produces or ["*/*"]:
+        for media in _produced(resp["schema"], produces):
             entry: dict[str, Any] = {"schema": convert_schema(resp["schema"], ctx.on_ref)}
             if media in examples:
                 entry["examples"] = {"response": {"value": examples[media]}}
@@ -277,6 +285,17 @@ def convert_response(resp: Any, where: str, old: str, produces: list[str], ctx: 
     if content:
         out["content"] = content
     return out
+
+
+def _produced(schema: Any, produces: list[str]) -> list[str]:
+    """The media types a response of `schema` comes in: those produced (`*/*` when
+    none is declared); a `type: file` one (a download) in those that are not JSON,
+    else `application/octet-stream` (a global `produces: [application/json]` does not
+    make a file JSON)."""
+    if isinstance(schema, dict) and schema.get("type") == "file":
+        files = [m for m in produces if not json_media(m)]
+        return files or ["application/octet-stream"]
+    return produces or ["*/*"]
 
 
 def _headers(headers: dict[str, Any], where: str, old: str, ctx: Context) -> dict[str, Any]:

@@ -34,6 +34,68 @@ def test_host_base_path_and_schemes_make_the_servers(tmp_path: Path) -> None:
     assert api.base_url == "https://api.example.com/v1"
 
 
+def test_a_file_response_is_a_download_whatever_the_spec_produces(tmp_path: Path) -> None:
+    """`type: file` under a global `produces: [application/json]`: the file comes in
+    the operation's other types, else as `application/octet-stream`; read as bytes."""
+    spec, api, _ = upgraded(
+        tmp_path,
+        """\
+        produces: [application/json]
+        paths:
+          /download:
+            get:
+              operationId: download
+              responses: {'200': {description: f, schema: {type: file}}}
+          /pdf:
+            get:
+              operationId: pdf
+              produces: [application/pdf, application/json]
+              responses: {'200': {description: f, schema: {type: file}}}
+        """,
+    )
+    paths = spec.root.data["paths"]
+    assert list(paths["/download"]["get"]["responses"]["200"]["content"]) == [
+        "application/octet-stream"
+    ]
+    assert list(paths["/pdf"]["get"]["responses"]["200"]["content"]) == ["application/pdf"]
+    ops = operations(api)
+    assert [(ops[n].successes[0].kind, ops[n].accept) for n in ("download", "pdf")] == [
+        ("binary", ("application/octet-stream",)),
+        ("binary", ("application/pdf",)),
+    ]
+
+
+def test_a_shared_response_takes_the_produces_of_the_operation(tmp_path: Path) -> None:
+    """2.0: an operation's `produces` overrides the spec's, for the responses it
+    refers to as well (they were written once, under the spec's)."""
+    spec, api, _ = upgraded(
+        tmp_path,
+        """\
+        produces: [application/json]
+        responses:
+          Text: {description: t, schema: {type: string}}
+        paths:
+          /text:
+            get:
+              operationId: viaRef
+              produces: [text/plain]
+              responses: {'200': {$ref: '#/responses/Text'}}
+          /json:
+            get:
+              operationId: jsonRef
+              responses: {'200': {$ref: '#/responses/Text'}}
+        """,
+    )
+    paths = spec.root.data["paths"]
+    assert list(paths["/text"]["get"]["responses"]["200"]["content"]) == ["text/plain"]
+    assert paths["/json"]["get"]["responses"]["200"] == {"$ref": "#/components/responses/Text"}
+    ops = operations(api)
+    assert (ops["viaRef"].accept, ops["jsonRef"].accept) == (
+        ("text/plain",),
+        ("application/json",),
+    )
+
+
 def test_without_host_the_base_path_is_the_server(tmp_path: Path) -> None:
     assert data(tmp_path, "basePath: /api\n" + PETS)["servers"] == [{"url": "/api"}]
 
