@@ -195,15 +195,20 @@ def _request_body(
     media = _MULTIPART if has_file or _MULTIPART in consumes else _FORM
     properties: dict[str, Any] = {}
     required: list[str] = []
+    encoding: dict[str, Any] = {}  # an urlencoded array's collectionFormat (csv: a,b)
     schema_where = pointer_join(body_where, "content", media, "schema")
     for param, param_where in form:
         name = str(param.get("name"))
         properties[name] = _form_property(param)
+        if media == _FORM and param.get("type") == "array":
+            encoding[name] = _style(param.get("collectionFormat") or "csv", "query")
         ctx.sources[pointer_join(schema_where, "properties", name)] = param_where
         if param.get("required") is True and name not in required:
             required.append(name)
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     body: dict[str, Any] = {"content": {media: {"schema": schema}}}
+    if any(encoding.values()):
+        body["content"][media]["encoding"] = {k: v for k, v in encoding.items() if v}
     if required:
         schema["required"] = required
         body["required"] = True

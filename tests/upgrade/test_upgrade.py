@@ -65,6 +65,33 @@ def test_a_file_response_is_a_download_whatever_the_spec_produces(tmp_path: Path
     ]
 
 
+def test_form_data_arrays_keep_their_collection_format(tmp_path: Path) -> None:
+    """2.0: a formData array is csv unless it says otherwise; only `multi` repeats
+    the key. In an urlencoded body that is the field's `encoding`."""
+    out = data(
+        tmp_path,
+        """\
+        paths:
+          /f:
+            post:
+              operationId: f
+              consumes: [application/x-www-form-urlencoded]
+              parameters:
+                - {name: csv, in: formData, type: array, items: {type: string}}
+                - {name: pipes, in: formData, type: array, items: {type: string}, collectionFormat: pipes}
+                - {name: multi, in: formData, type: array, items: {type: string}, collectionFormat: multi}
+                - {name: one, in: formData, type: string}
+              responses: {'204': {description: ok}}
+        """,
+    )
+    form = out["paths"]["/f"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+    assert form["encoding"] == {
+        "csv": {"style": "form", "explode": False},
+        "pipes": {"style": "pipeDelimited"},
+        "multi": {"explode": True},
+    }
+
+
 def test_a_shared_response_takes_the_produces_of_the_operation(tmp_path: Path) -> None:
     """2.0: an operation's `produces` overrides the spec's, for the responses it
     refers to as well (they were written once, under the spec's)."""
