@@ -16,7 +16,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Diagnostics, SourceLocation, SpecError, Where, pointer_join
 from ..load import Document, Spec, ref_key, split_pointer
 from .operations import Context, convert_param, convert_response, upgrade_paths
-from .schemas import MOVED, convert_schema, security_scheme, servers
+from .schemas import MOVED, convert_schema, discriminator_values, security_scheme, servers
 
 __all__ = ["UpgradedDocument", "is_swagger2", "upgrade"]
 
@@ -247,7 +247,9 @@ def _add_servers(out: dict[str, Any], data: dict[str, Any], ctx: Context) -> Non
 def _section(key: str, value: dict[str, Any], ctx: Context) -> dict[str, Any]:
     where, old = pointer_join("#", *MOVED[key]), pointer_join("#", key)
     if key == "definitions":
-        return {name: convert_schema(s, ctx.on_ref) for name, s in value.items()}
+        schemas = {name: convert_schema(s, ctx.on_ref) for name, s in value.items()}
+        discriminator_values(schemas)
+        return schemas
     if key == "securityDefinitions":
         return {name: security_scheme(s) for name, s in value.items()}
     if key == "responses":

@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "MOVED",
     "convert_schema",
+    "discriminator_values",
     "items_schema",
     "rewrite_ref",
     "security_scheme",
@@ -110,6 +111,38 @@ def convert_schema(node: Any, on_ref: Callable[[str], None] | None = None) -> An
     elif kind == "array" and "items" not in out:
         out["items"] = {}
     return out
+
+
+def discriminator_values(schemas: dict[str, Any]) -> None:
+    """`x-discriminator-value` (how 2.0 specs from Swagger's codegen name a subtype's
+    tag) -> an entry of the `mapping` of the discriminator the subtype inherits
+    through its allOf (each other subtype keeps its name as its tag)."""
+    for name, schema in schemas.items():
+        tag = schema.get("x-discriminator-value") if isinstance(schema, dict) else None
+        base = _discriminating(schemas, name, set()) if isinstance(tag, str) else None
+        if base is not None:
+            target = "#/components/schemas/" + name.replace("~", "~0").replace("/", "~1")
+            schemas[base]["discriminator"].setdefault("mapping", {}).setdefault(tag, target)
+
+
+def _discriminating(schemas: dict[str, Any], name: str, seen: set[str]) -> str | None:
+    """The nearest schema with a discriminator that `name` includes through allOf."""
+    seen.add(name)
+    parts = schemas[name].get("allOf") if isinstance(schemas[name], dict) else None
+    for part in parts if isinstance(parts, list) else []:
+        ref = part.get("$ref") if isinstance(part, dict) else None
+        prefix = "#/components/schemas/"
+        if not isinstance(ref, str) or not ref.startswith(prefix):
+            continue
+        found = ref[len(prefix) :].replace("~1", "/").replace("~0", "~")
+        if found in seen or not isinstance(schemas.get(found), dict):
+            continue
+        if isinstance(schemas[found].get("discriminator"), dict):
+            return found
+        deeper = _discriminating(schemas, found, seen)
+        if deeper is not None:
+            return deeper
+    return None
 
 
 def _items(value: Any, on_ref: Callable[[str], None] | None) -> Any:

@@ -92,6 +92,37 @@ def test_form_data_arrays_keep_their_collection_format(tmp_path: Path) -> None:
     }
 
 
+def test_x_discriminator_value_is_a_mapping_of_the_inherited_discriminator(
+    tmp_path: Path,
+) -> None:
+    """Swagger codegen's 2.0 way to tag a subtype; the tag goes to the discriminator
+    the subtype inherits, through another subtype too."""
+    out = data(
+        tmp_path,
+        """\
+        paths: {}
+        definitions:
+          Base:
+            type: object
+            discriminator: kind
+            required: [kind]
+            properties: {kind: {type: string}}
+          Sub:
+            x-discriminator-value: sub-obj
+            allOf: [{$ref: '#/definitions/Base'}, {properties: {a: {type: string}}}]
+          Daily:
+            x-discriminator-value: daily
+            allOf: [{$ref: '#/definitions/Sub'}, {properties: {b: {type: string}}}]
+          Plain:
+            allOf: [{$ref: '#/definitions/Base'}]
+        """,
+    )
+    assert out["components"]["schemas"]["Base"]["discriminator"] == {
+        "propertyName": "kind",
+        "mapping": {"sub-obj": "#/components/schemas/Sub", "daily": "#/components/schemas/Daily"},
+    }
+
+
 def test_a_shared_response_takes_the_produces_of_the_operation(tmp_path: Path) -> None:
     """2.0: an operation's `produces` overrides the spec's, for the responses it
     refers to as well (they were written once, under the spec's)."""
