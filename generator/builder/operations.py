@@ -43,6 +43,11 @@ _DEFAULT_STYLE: dict[ParamLocation, str] = {
     "path": "simple", "query": "form", "header": "simple", "cookie": "form",
     "querystring": "querystring",
 }  # fmt: skip
+# The styles OpenAPI defines for each location (others are written as the default)
+_STYLES: dict[ParamLocation, tuple[str, ...]] = {
+    "path": ("simple", "label", "matrix"), "header": ("simple",), "cookie": ("form",),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "tabDelimited", "deepObject"),
+}  # fmt: skip
 _FORM = "application/x-www-form-urlencoded"
 # An operation's parameters (its path item's too), by location and name.
 _Declared = dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]]
@@ -250,6 +255,14 @@ class OperationBuilder:
                 # a path parameter a path key's query string sends: expanded as the
                 # template would (`simple`: `a,b`), encoded as a query value
                 style = _DEFAULT_STYLE["path" if (location, name) in declared else location]
+            elif style not in _STYLES.get(location, (style,)):
+                self._sink.warning(
+                    f"{location} parameter {name!r}: style {style!r} is not one of a "
+                    f"{location} parameter's ({', '.join(_STYLES[location])}): it is "
+                    f"written as {_DEFAULT_STYLE[location]!r}",
+                    param_where.child("style"),
+                )
+                style = _DEFAULT_STYLE[location]
             explode = param.get("explode")
             explode = explode if isinstance(explode, bool) else style == "form"
             if param.get("schema") is not None:  # not `content`: the style writes it

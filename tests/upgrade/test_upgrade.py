@@ -460,3 +460,25 @@ def test_allow_empty_value_default_and_enum_on_parameters(tmp_path: Path) -> Non
     assert param["schema"] == {"type": "string", "default": "asc", "enum": ["asc", "desc"]}
     (built,) = operations(api)["a"].params
     assert built.has_default and built.default == "asc"
+
+
+def test_a_delimited_collection_format_outside_the_query_is_said(tmp_path: Path) -> None:
+    """OpenAPI 3 has no pipe-delimited header: the parameter is written as csv (its
+    `simple` style), and generation says so at the parameter."""
+    _, api, diags = upgraded(
+        tmp_path,
+        """\
+        paths:
+          /q:
+            get:
+              operationId: q
+              parameters:
+                - {name: X-Pipes, in: header, type: array, items: {type: string}, collectionFormat: pipes}
+                - {name: p, in: query, type: array, items: {type: string}, collectionFormat: pipes}
+              responses: {'204': {description: ok}}
+        """,
+    )
+    assert [(d.severity, d.location and d.location.line) for d in diags] == [("warning", 8)]
+    assert "style 'pipeDelimited' is not one of a header parameter's" in diags[0].message
+    styles = {p.wire_name: p.style for p in operations(api)["q"].params}
+    assert styles == {"X-Pipes": "simple", "p": "pipeDelimited"}
