@@ -167,6 +167,7 @@ class Constraints:
     choices: tuple[JsonScalar, ...] | None = None
     items: Constraints | None = None  # each array item (after `prefix_items`)
     prefix_items: tuple[Constraints, ...] = ()  # the items of a tuple, by position
+    values: Constraints | None = None  # each value of a map (`additionalProperties`)
     # anyOf/oneOf: a value must meet the constraints of one branch of its JSON type
     branches: tuple[Branch, ...] = ()
 

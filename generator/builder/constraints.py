@@ -38,7 +38,19 @@ _CONSTRAINT_KEYS = {
     "minProperties": "min_properties", "maxProperties": "max_properties",
 }  # fmt: skip
 _ANY_CONSTRAINT = VALIDATION_KEYWORDS
-_NESTED = frozenset({"items", "prefixItems", "anyOf", "oneOf", "allOf", "enum", "const", "$ref"})
+_NESTED = frozenset(
+    {
+        "items",
+        "prefixItems",
+        "additionalProperties",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "enum",
+        "const",
+        "$ref",
+    }
+)
 # what `_read` follows into: other schemas (a property's own `enum` or `const` is its
 # type's business, not a constraint of it)
 _INSIDE = _NESTED - {"enum", "const"}
@@ -202,6 +214,11 @@ class ConstraintReader:
             at = where.child("allOf", typed[0])
             own = merge_constraints(self._read(as_list(parts)[typed[0]], at, nested, seen), own)
         updates.update(self._array(schema, where, own, seen))
+        values = schema.get("additionalProperties")
+        if isinstance(values, dict) and values and not schema.get("properties"):  # a map
+            each = self._read(values, where.child("additionalProperties"), True, seen)
+            if each is not NO_CONSTRAINTS:
+                updates["values"] = each
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
                 own = merge_constraints(

@@ -76,7 +76,7 @@ def _resource_class_names(class_name: str) -> tuple[str, ...]:
 _KEYWORDS = tuple(
     f.name
     for f in fields(Constraints)
-    if f.name not in ("choices", "items", "prefix_items", "branches")
+    if f.name not in ("choices", "items", "prefix_items", "branches", "values")
 )
 
 
@@ -96,6 +96,8 @@ def _check_args(constraints: Constraints, choices: tuple[JsonScalar, ...] | None
         parts.append(f"choices={_tuple_text([py_literal(c) for c in choices])}")
     if constraints.items is not None:
         parts.append(f"items=dict({_check_args(constraints.items, None)})")
+    if constraints.values is not None:
+        parts.append(f"values=dict({_check_args(constraints.values, None)})")
     if constraints.prefix_items:
         rules = [f"dict({_check_args(c, None)})" for c in constraints.prefix_items]
         parts.append(f"prefix_items={_tuple_text(rules)}")

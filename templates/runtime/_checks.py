@@ -127,6 +127,10 @@ def _check_object(
         raise _fail(field, f"must have at least {rules['min_properties']} properties")
     if "max_properties" in rules and len(value) > rules["max_properties"]:
         raise _fail(field, f"must have at most {rules['max_properties']} properties")
+    each: Mapping[str, Any] | None = rules.get("values")
+    if each is not None:
+        for key, item in value.items():
+            check(item, f"{field}[{key!r}]", **each)
 
 
 def check(value: object, field: str, **rules: Any) -> None:
@@ -135,7 +139,7 @@ def check(value: object, field: str, **rules: Any) -> None:
     Rules are the JSON Schema keywords in snake_case (`minimum`, `max_length`,
     `min_items`, `pattern`, ...) plus `choices`, the allowed values of an enum or
     const; `items` (the rules of every array item), `prefix_items` (of the first
-    ones, by position); `any_of` (rules of which a value must meet one whose `kinds`,
+    ones, by position); `values` (of every value of a map); `any_of` (rules of which a value must meet one whose `kinds`,
     JSON types, it has); `required` (`UNSET` is refused). `UNSET` and `None` are
     otherwise not checked (required/nullable are typed).
     """

@@ -505,3 +505,57 @@ def test_a_body_that_is_no_model_is_checked_before_sending(
     assert info.value.field == field
     _, req = call(pkg, lambda c: getattr(c, method)(body=good), Reply(204))
     assert (req.content.decode() if method == "send_text" else json_body(req)) == good
+
+
+# ------------------------------------------------------------------ values of a map
+
+MAP_VALUES = feature_spec(
+    "map_values",
+    HEAD
+    + """\
+paths:
+  /m:
+    post:
+      operationId: sendHolder
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Holder'}}}}
+      responses: {'204': {description: ok}}
+  /raw:
+    post:
+      operationId: sendCounts
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, additionalProperties: {type: integer, maximum: 10}}
+      responses: {'204': {description: ok}}
+components:
+  schemas:
+    Word: {type: string, enum: [one, two]}
+    Holder:
+      type: object
+      properties:
+        words: {type: object, additionalProperties: {$ref: '#/components/schemas/Word'}}
+        short: {type: object, additionalProperties: {type: string, maxLength: 2}}
+""",
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "bad", "field"),
+    [
+        ("send_holder", {"words": {"a": "four"}}, "body.words['a']"),
+        ("send_holder", {"short": {"k": "long"}}, "body.short['k']"),
+        ("send_counts", {"x": 99}, "body['x']"),
+    ],
+)
+def test_the_values_of_a_map_are_checked_before_sending(
+    package: Any, method: str, bad: Any, field: str
+) -> None:
+    """`additionalProperties: {constraints}`: each value, as an array's items are."""
+    pkg = package(MAP_VALUES)
+    with pytest.raises(pkg.errors.RequestValidationError) as info:
+        call(pkg, lambda c: getattr(c, method)(body=bad), Reply(204))
+    assert info.value.field == field
+    with pytest.raises(pkg.errors.RequestValidationError):
+        models_of(pkg).Holder(words={"a": "four"})
+    _, req = call(pkg, lambda c: c.send_holder(body={"words": {"a": "one"}}), Reply(204))
+    assert json_body(req) == {"words": {"a": "one"}}
