@@ -45,6 +45,15 @@ def _schemas(tmp_path: Path, schemas: str, head: str = HEAD_31) -> dict[str, Def
     return {d.name: d for d in api.definitions}
 
 
+def _findings(
+    tmp_path: Path, schemas: str, head: str = HEAD_31
+) -> tuple[dict[str, Definition], tuple[Diagnostic, ...]]:
+    """The definitions of `schemas` and what building them found (errors too)."""
+    body = textwrap.indent(textwrap.dedent(schemas), "    ")
+    api, diags = _build(tmp_path, f"{head}paths: {{}}\ncomponents:\n  schemas:\n{body}")
+    return {d.name: d for d in api.definitions}, diags
+
+
 def _model(defs: dict[str, Definition], name: str) -> Model:
     model = defs[name]
     assert isinstance(model, Model), model

@@ -10,7 +10,7 @@ from oagen.diagnostics import Diagnostics
 from oagen.ir import NO_CONSTRAINTS, ListOf, Model, Prim
 from oagen.load import load
 
-from .support import HEAD_31, _build, _model, _schemas
+from .support import HEAD_31, _findings, _model, _schemas
 
 SCHEMAS = """\
 Base:
@@ -170,23 +170,17 @@ def test_a_property_refined_by_a_later_part_keeps_its_type(tmp_path: Path) -> No
 def test_a_required_name_no_part_declares_is_warned_of(tmp_path: Path) -> None:
     """JSON Schema's `required` holds whether or not the property is declared; the
     model has no field to carry it, which generation says at the name."""
-    api, diagnostics = _build(
+    defs, diagnostics = _findings(
         tmp_path,
-        HEAD_31
-        + """\
-paths: {}
-components:
-  schemas:
-    Pet: {type: object, required: [pet_type]}
-    Dog:
-      allOf:
-        - $ref: '#/components/schemas/Pet'
-        - {type: object, required: [bark], properties: {bark: {type: boolean}}}
-""",
+        """\
+        Pet: {type: object, required: [pet_type]}
+        Dog:
+          allOf:
+            - $ref: '#/components/schemas/Pet'
+            - {type: object, required: [bark], properties: {bark: {type: boolean}}}
+        """,
     )
-    assert [f.wire_name for f in _model({d.name: d for d in api.definitions}, "Dog").fields] == [
-        "bark"
-    ]
+    assert [f.wire_name for f in _model(defs, "Dog").fields] == ["bark"]
     # once, though Pet's own model and Dog's both lack the field
     assert [(d.severity, d.pointer) for d in diagnostics] == [
         ("warning", "#/components/schemas/Pet/required/0")
@@ -195,17 +189,13 @@ components:
 
 
 def test_allof_parts_with_no_common_type_are_warned_of(tmp_path: Path) -> None:
-    _, diagnostics = _build(
+    _, diagnostics = _findings(
         tmp_path,
-        HEAD_31
-        + """\
-paths: {}
-components:
-  schemas:
-    Never: {allOf: [{type: string}, {type: integer, format: int32}]}
-    Narrower: {allOf: [{type: number}, {type: integer, minimum: 1}]}
-    Nullable: {allOf: [{type: [string, 'null']}, {type: string, maxLength: 3}]}
-""",
+        """\
+        Never: {allOf: [{type: string}, {type: integer, format: int32}]}
+        Narrower: {allOf: [{type: number}, {type: integer, minimum: 1}]}
+        Nullable: {allOf: [{type: [string, 'null']}, {type: string, maxLength: 3}]}
+        """,
     )
     assert [(d.severity, d.pointer) for d in diagnostics] == [
         ("warning", "#/components/schemas/Never/allOf")
