@@ -163,10 +163,6 @@ def _is_bytes_file(value: object) -> bool:
     return isinstance(value, (bytes, str))
 
 
-def _is_file(value: object) -> bool:
-    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
-
-
 def _fields(value: object) -> Mapping[Any, Any]:
     to_dict = getattr(value, "to_dict", None)
     fields = to_dict() if callable(to_dict) else value  # file fields stay as given
@@ -220,7 +216,7 @@ def _multipart(
     data: dict[str, list[str]] = {}
     for key, one in _values(_fields(value)):
         part = (parts or {}).get(key, _PLAIN)
-        if _is_file(one):
+        if _serde.is_file(one):
             files.append((key, _file_part(one, part)))
             continue
         text, content_type = _part_text(key, one, part)
@@ -261,7 +257,7 @@ def multipart_bytes(spec: Body, value: object) -> tuple[bytes, str]:
 def _rendered(value: object, part: Part, name: str | None) -> tuple[str, bytes]:
     """One part of a multipart body written here: its header lines and content."""
     filename: str | None = None
-    if _is_file(value):
+    if _serde.is_file(value):
         content_type = part.content_type or "application/octet-stream"
         if isinstance(value, tuple):
             filename, value, *rest = value

@@ -38,6 +38,7 @@ __all__ = [
     "float_",
     "int_",
     "integer_at",
+    "is_file",
     "list_",
     "map_",
     "none_",
@@ -376,12 +377,16 @@ def tagged_(
     return union_(value, options, expected)
 
 
+def is_file(value: object) -> bool:
+    """Whether `value` is what a multipart body sends as a file part: bytes, a file
+    object, or an httpx file tuple (`(name, content[, type[, headers]])`)."""
+    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
+
+
 def file_(value: object) -> Any:
     """A file part of a multipart body's model (bytes, file object or tuple) as
     given; from JSON, the string as sent (base64 is `format: byte` only)."""
-    if isinstance(value, (bytes, tuple)) or hasattr(value, "read"):
-        return value
-    return str_(value)
+    return value if is_file(value) else str_(value)
 
 
 def bad(key: str, expected: str, value: object) -> APIResponseValidationError:
@@ -394,9 +399,7 @@ def bad(key: str, expected: str, value: object) -> APIResponseValidationError:
 def encode_part(value: object) -> Any:
     """A value of a union that may be a file (a multipart body's field): a file
     (bytes, a file object, a tuple) as it is, for its part; else `encode(value)`."""
-    if isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read"):
-        return value
-    return encode(value)
+    return value if is_file(value) else encode(value)
 
 
 def integer_at(key: str, value: object) -> int:

@@ -414,3 +414,28 @@ def test_success_codes_decode_per_status(package: Any) -> None:
     got, _ = call(pkg, lambda c: c.upsert(), Reply(201, {"b": "x"}))
     assert type(got) is m.B and got.b == "x"
     assert query_pairs(req) == []
+
+
+# ------------------------------------------------------------ a stream with no schema
+
+SCHEMALESS_STREAM = feature_spec(
+    "schemaless_stream",
+    HEAD_31
+    + """\
+paths:
+  /events:
+    get:
+      operationId: getEvents
+      responses:
+        '200': {description: events, content: {text/event-stream: {}}}
+""",
+)
+
+
+def test_the_events_of_a_stream_without_a_schema_are_json_or_their_text(package: Any) -> None:
+    """Nothing says the data is JSON: a JSON value when it parses, else the text."""
+    pkg = package(SCHEMALESS_STREAM)
+    body = b'data: hello\ndata: world\n\ndata: {"n": [1]}\n\ndata: {oops\n\n'
+    events = Reply(200, content=body, headers={"content-type": "text/event-stream"})
+    got, _ = call(pkg, lambda c: list(c.get_events()), events)
+    assert got == ["hello\nworld", {"n": [1]}, "{oops"]
