@@ -34,10 +34,11 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
     item = types.annotation(stream.item)
     types.imports.add(".._streams", "Items")
     constant = ctx.constant + "_ITEMS"
-    decode = types.decoder(stream.item)
     if not stream.is_event and not stream.data_json and stream.item == Prim("any"):
         types.imports.add(".._streams", "json_or_text")  # SSE data the spec gives no schema
         decode = "json_or_text"
+    else:  # (asked only here: a decoder records the imports it uses)
+        decode = types.decoder(stream.item)
     arguments = [("framing", py_literal(stream.framing)), ("decode", decode)]
     if stream.is_event:
         arguments.append(("event", "True"))
