@@ -228,7 +228,8 @@ class Model:
     (None: they are ignored).
 
     `base`: the model it extends (`allOf: [$ref: Base, {...}]`) when it is a faithful
-    extension of it: `fields` still holds every field, the base's included, unchanged."""
+    extension of it: `fields` still holds every field, the base's included, unchanged
+    but for the discriminator's property, which a subclass may pin to its own tag."""
 
     name: PyIdent
     fields: tuple[Field, ...]

@@ -29,6 +29,7 @@ __all__ = [
     "descends",
     "implied_discriminator",
     "members",
+    "own_tag",
     "type_refs",
 ]
 
@@ -149,14 +150,14 @@ def implied_discriminator(
     (`type: {enum: [message]}`); None when there is no such property. An object whose
     tag is none of them is decoded by the first option it fits."""
     models = [m for o in options if isinstance(o, Ref) and isinstance(m := defs[o.name], Model)]
-    tags = [_tags(m) for m in models]
     if declared is not None:
         mapping = dict(declared.mapping)
-        for model, own in zip(models, tags, strict=True):
-            value = own.get(declared.wire_name)
+        for model in models:
+            value = own_tag(model, declared.wire_name)
             if value is not None:
                 mapping.setdefault(value, model.name)
         return Discriminator(declared.wire_name, tuple(mapping.items()))
+    tags = [_tags(m) for m in models]
     if len(models) != sum(isinstance(o, Ref) for o in options):
         return None  # (a reference to another union: its objects are not told apart here)
     for wire_name in dict.fromkeys(name for own in tags for name in own):
@@ -178,6 +179,15 @@ def _tags(model: Model) -> dict[str, str]:
         if isinstance(value, str):
             own[f.wire_name] = value
     return own
+
+
+def own_tag(model: Model, wire_name: str) -> str | None:
+    """The one string value `model` gives its property `wire_name`, if it gives one
+    (an inline one-value enum or a const): the tag a server sends for it, which a
+    discriminator's table adds to its mapping's and the schema names (a union's and a
+    base model's alike)."""
+    value = next((_one_value(f.type) for f in model.fields if f.wire_name == wire_name), None)
+    return value if isinstance(value, str) else None
 
 
 def _one_value(t: TypeExpr) -> object:

@@ -5,9 +5,12 @@ becomes a subclass of it (`Model.base`).
 field. It extends `Base` when that is faithful: exactly one of its own `allOf` parts
 refers to a model, every field of that model is among its fields unchanged (type,
 required, readOnly/writeOnly, default, description, pointer...), additional properties
-are treated the same, and the base checks no required sets of its own. Anything else
-(a base property redefined or made required, other `additionalProperties`, several
-models in the allOf) stays one flattened dataclass, as before.
+are treated the same, and the base checks no required sets of its own. One change is
+allowed: the property of a discriminator the base has (or inherits) pinned to one
+string value it allows (`petType: {enum: [dog]}`), the model's own tag, which the
+subclass declares again. Anything else (another base property redefined or made
+required, other `additionalProperties`, several models in the allOf) stays one
+flattened dataclass, as before.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from ..diagnostics import Where
-from ..ir import Definition, Discriminator, Model, PyIdent
-from ..typeindex import descends
+from ..ir import Definition, Discriminator, Field, LiteralOf, Model, Nullable, Prim, PyIdent
+from ..typeindex import descends, own_tag
 
 __all__ = ["link_bases"]
 
@@ -31,21 +34,23 @@ def link_bases(
     """`definitions` with `base` set on every faithful extension; `extends` gives the
     places a model's own allOf parts refer to, `named` the definition at a place.
     A base with a discriminator (`discriminated`) gets its `dispatch`: the tags of the
-    models extending it (its mapping's, else each component schema's name)."""
+    models extending it (its mapping's, else each component schema's name, and the
+    value each gives the property, `typeindex.own_tag`, as a union's variants)."""
     by_name = {d.name: d for d in definitions}
-    bases: dict[PyIdent, PyIdent] = {}
+    candidates: dict[PyIdent, PyIdent] = {}
     for name, places in extends.items():
-        model = by_name.get(name)
-        if not isinstance(model, Model):
+        if not isinstance(by_name.get(name), Model):
             continue
         refs = {n for n in map(named, places) if n is not None}
-        candidates = [n for n in refs if isinstance(by_name.get(n), Model) and n != name]
-        if len(candidates) != 1:
-            continue
-        base = by_name[candidates[0]]
-        assert isinstance(base, Model)
-        if _extends(model, base):
-            bases[name] = base.name
+        found = [n for n in refs if isinstance(by_name.get(n), Model) and n != name]
+        if len(found) == 1:
+            candidates[name] = found[0]
+    bases: dict[PyIdent, PyIdent] = {}
+    for name, candidate in candidates.items():
+        model, base = by_name[name], by_name[candidate]
+        assert isinstance(model, Model) and isinstance(base, Model)
+        if _extends(model, base, _tag_property(candidate, candidates, discriminated)):
+            bases[name] = candidate
     # models extending each other (allOf cycles) cannot be classes: they stay flat
     for name in [n for n in bases if descends(n, n, bases)]:
         del bases[name]
@@ -78,6 +83,12 @@ def _dispatch(
         if model not in entries.values() and place.startswith("#/components/schemas/"):
             tag = place.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
             entries.setdefault(tag, model)
+    for model in below:  # the value it gives the property itself, as a union's variants
+        definition = by_name[model]
+        assert isinstance(definition, Model)
+        value = own_tag(definition, disc.wire_name)
+        if value is not None:
+            entries.setdefault(value, model)
     out: dict[PyIdent, Discriminator] = {}
     for top in (name, *below):
         mine = tuple((t, m) for t, m in entries.items() if m != top and descends(m, top, bases))
@@ -86,11 +97,57 @@ def _dispatch(
     return out
 
 
-def _extends(model: Model, base: Model) -> bool:
-    """Whether `model` is `base` plus fields of its own, every field of `base` unchanged."""
+def _tag_property(
+    name: PyIdent,
+    candidates: Mapping[PyIdent, PyIdent],
+    discriminated: Mapping[PyIdent, Discriminator],
+) -> str | None:
+    """The property of the discriminator `name` has or inherits (through the models it
+    would extend), if any."""
+    seen: set[PyIdent] = set()
+    current: PyIdent | None = name
+    while current is not None and current not in seen:
+        if current in discriminated:
+            return discriminated[current].wire_name
+        seen.add(current)
+        current = candidates.get(current)
+    return None
+
+
+def _extends(model: Model, base: Model, tag_property: str | None) -> bool:
+    """Whether `model` is `base` plus fields of its own, every field of `base` unchanged
+    but the discriminator's (`tag_property`), which it may pin to its own tag."""
     if model.extra != base.extra:
         return False
     if base.required_sets is not None and base.required_sets != model.required_sets:
         return False
     mine = {f.wire_name: f for f in model.fields}
-    return all(mine.get(f.wire_name) == f for f in base.fields)
+    return all(
+        mine.get(f.wire_name) == f
+        or (f.wire_name == tag_property and _pins(mine.get(f.wire_name), f))
+        for f in base.fields
+    )
+
+
+def _pins(mine: Field | None, theirs: Field) -> bool:
+    """Whether `mine` is `theirs` narrowed to one string value that `theirs` allows
+    (`petType: {enum: [dog]}` in Dog, of Pet's `petType: {type: string}`), its docs
+    and default aside."""
+    if mine is None or not isinstance(mine.type, LiteralOf) or len(mine.type.values) != 1:
+        return False
+    value = mine.type.values[0]
+    allowed = theirs.type.inner if isinstance(theirs.type, Nullable) else theirs.type
+    if not isinstance(value, str) or not (
+        allowed == Prim("str") or (isinstance(allowed, LiteralOf) and value in allowed.values)
+    ):
+        return False
+    aside = replace(
+        mine,
+        type=theirs.type,
+        constraints=theirs.constraints,
+        has_default=theirs.has_default,
+        default=theirs.default,
+        description=theirs.description,
+        pointer=theirs.pointer,
+    )
+    return aside == theirs

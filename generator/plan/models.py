@@ -202,9 +202,10 @@ def _model(
     """The context of one dataclass; records the imports of the code it prepares (and
     of what the template prints around it) on `types.imports`.
 
-    A subclass of `base` declares only the fields the base does not have; its methods
-    still read, write and check every field (straight-line code, as any model's)."""
-    inherited = {f.wire_name for f in base.fields} if base is not None else set()
+    A subclass of `base` declares only the fields the base does not have, or has
+    otherwise (its discriminator's, pinned to the subclass's tag); its methods still
+    read, write and check every field (straight-line code, as any model's)."""
+    inherited = {f.wire_name: f.type for f in base.fields} if base is not None else {}
     imports = types.imports
     imports.add("dataclasses", "dataclass")
     imports.add("typing", "Any")  # to_dict's return annotation
@@ -216,7 +217,7 @@ def _model(
     declared: list[FieldContext] = []
     has_checks = False
     for f in model.fields:
-        is_declared = f.wire_name not in inherited
+        is_declared = inherited.get(f.wire_name) != f.type  # (the base's docs unread)
         annotation, default, skip = (
             _declared(f.python_name, *_declaration(types, f)) if is_declared else ("", None, "")
         )
@@ -299,10 +300,13 @@ def _dispatch(
         return None
     prop = py_literal(model.dispatch.wire_name)
     lines = [f"tag = data.get({prop}) if isinstance(data, dict) else None"]
+    tags: dict[PyIdent, list[str]] = {}  # model -> its tags (models as first tagged)
     for tag, name in model.dispatch.mapping:
-        if not descends(name, model.name, bases):
-            continue
-        lines.append(f"{'elif' if len(lines) > 1 else 'if'} tag == {py_literal(tag)}:")
+        if descends(name, model.name, bases):
+            tags.setdefault(name, []).append(py_literal(tag))
+    for name, literals in tags.items():
+        test = f"== {literals[0]}" if len(literals) == 1 else f"in ({', '.join(literals)})"
+        lines.append(f"{'elif' if len(lines) > 1 else 'if'} tag {test}:")
         if modules[name] != own:
             lines.append(f"    from .{modules[name]} import {name}")
         lines.append(f"    return {name}.from_dict(data)")

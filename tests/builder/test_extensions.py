@@ -229,3 +229,50 @@ def test_allof_of_a_discriminated_model_alone_is_one_of_its_kinds(tmp_path: Path
     assert dispatch is not None
     assert dict(dispatch.mapping) == {"Reptile": "Reptile", "Lizard": "Lizard"}
     assert not isinstance(defs["Alias"], Model)  # no discriminator: a reference still
+
+
+def test_a_model_pinning_the_discriminator_to_its_tag_extends_its_base(tmp_path: Path) -> None:
+    """`Dog: allOf: [Pet, {petType: {enum: [dog]}}]` (openapi-generator's and many real
+    specs' way of saying which tag is Dog's) is Pet with its discriminator narrowed to
+    Dog's tag: a model extending Pet, which decoding Pet dispatches to by the schema
+    name and by the value Dog gives the property. Narrowing any other property, or the
+    discriminator to a value the base does not allow, is no extension."""
+    defs = _schemas(
+        tmp_path,
+        """\
+        Pet:
+          type: object
+          required: [petType]
+          properties:
+            petType: {type: string, description: The kind.}
+            size: {type: string, enum: [s, m, l]}
+          discriminator: {propertyName: petType}
+        Dog:
+          allOf:
+            - $ref: '#/components/schemas/Pet'
+            - {properties: {petType: {enum: [dog], description: Always dog.}}}
+        Puppy:
+          allOf:
+            - $ref: '#/components/schemas/Dog'
+            - {properties: {age: {type: integer}}}
+        Small:
+          allOf:
+            - $ref: '#/components/schemas/Pet'
+            - {properties: {size: {enum: [s]}}}
+        Sized:
+          type: object
+          required: [size]
+          properties: {size: {type: string, enum: [s, m, l]}}
+          discriminator: {propertyName: size}
+        Huge:
+          allOf:
+            - $ref: '#/components/schemas/Sized'
+            - {properties: {size: {enum: [xl]}}}
+        """,
+    )
+    assert (_model(defs, "Dog").base, _model(defs, "Puppy").base) == ("Pet", "Dog")
+    assert _model(defs, "Small").base is None  # not the discriminator's property
+    assert _model(defs, "Huge").base is None  # a tag Sized's property does not allow
+    dispatch = _model(defs, "Pet").dispatch
+    assert dispatch is not None
+    assert dict(dispatch.mapping) == {"Dog": "Dog", "Puppy": "Puppy", "dog": "Dog"}

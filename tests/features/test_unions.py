@@ -297,12 +297,17 @@ components:
       allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {bark: {type: boolean}}}]
     Puppy:
       allOf: [{$ref: '#/components/schemas/Dog'}, {properties: {age: {type: integer}}}]
+    Bird:
+      allOf:
+        - $ref: '#/components/schemas/Pet'
+        - {properties: {petType: {type: string, enum: [bird]}, wings: {type: integer}}}
 """,
     typecheck="""\
-        from feat_inheritance_client.models import Dog, Pet
+        from feat_inheritance_client.models import Bird, Dog, Pet
 
         pet: Pet = Pet.from_dict({"petType": "cat", "lives": 9})
         dog: Dog = Dog.from_dict({"petType": "Puppy", "age": 1})
+        pets: list[Pet] = [dog, Bird(wings=2)]
     """,
 )
 
@@ -319,7 +324,8 @@ def test_a_base_models_discriminator_decodes_the_models_extending_it(
     api = build_ir(tmp_path, INHERITANCE)
     pet, dog = model(api, "Pet"), model(api, "Dog")
     assert pet.dispatch == Discriminator(
-        "petType", (("cat", "Cat"), ("Dog", "Dog"), ("Puppy", "Puppy"))
+        "petType",
+        (("cat", "Cat"), ("Dog", "Dog"), ("Puppy", "Puppy"), ("Bird", "Bird"), ("bird", "Bird")),
     )
     assert dog.dispatch == Discriminator("petType", (("Puppy", "Puppy"),))
     assert model(api, "Cat").dispatch is None
@@ -337,6 +343,20 @@ def test_a_base_models_discriminator_decodes_the_models_extending_it(
     assert [p.to_dict() for p in got] == rows
     assert type(m.Dog.from_dict({"petType": "Puppy"})) is m.Puppy
     assert type(m.Dog.from_dict({"petType": "cat"})) is m.Dog  # no Dog: decoded as one
+
+
+def test_a_model_pinning_the_discriminator_to_its_tag_is_decoded_by_it(package: Any) -> None:
+    """Bird extends Pet with `petType: {enum: [bird]}`: a Pet tagged `bird` (the value
+    Bird gives the property, what servers send) or `Bird` (its schema name) is a Bird,
+    and a Bird made in code has its tag. It was a flat model Pet never decoded to."""
+    pkg = package(INHERITANCE)
+    m = models_of(pkg)
+    rows = [{"petType": "bird", "wings": 2}, {"petType": "Bird"}]
+    got, _ = call(pkg, lambda c: c.list_pets(), Reply(200, rows))
+    assert [type(p) for p in got] == [m.Bird, m.Bird]
+    assert isinstance(got[0], m.Pet) and got[0].wings == 2
+    assert [p.to_dict() for p in got] == rows
+    assert m.Bird(wings=1).to_dict() == {"petType": "bird", "wings": 1}
 
 
 # --------------------------------------------------------------------------- properties beside a union
