@@ -18,7 +18,14 @@ from typing import Any, TypeGuard
 from ..diagnostics import Diagnostics, Where
 from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
 from ..resolve import Resolver
-from .objects import MAX_NESTING, VALIDATION_KEYWORDS, annotation_only, as_list, distinct_values
+from .objects import (
+    MAX_NESTING,
+    VALIDATION_KEYWORDS,
+    annotation_only,
+    as_list,
+    distinct_values,
+    json_distinct,
+)
 
 __all__ = [
     "ConstraintReader",
@@ -271,8 +278,7 @@ class ConstraintReader:
         if all(c is not None for c in enums) and all(
             replace(b.constraints, choices=None) == NO_CONSTRAINTS for b in branches
         ):  # enums only (drf-spectacular: `oneOf: [LevelEnum, BlankEnum, NullEnum]`)
-            merged = dict.fromkeys(v for c in enums if c is not None for v in c)
-            return Constraints(choices=tuple(merged))
+            return Constraints(choices=json_distinct(v for c in enums if c is not None for v in c))
         if _vacuous(branches):
             return NO_CONSTRAINTS
         return Constraints(branches=tuple(branches))

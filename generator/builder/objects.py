@@ -3,7 +3,7 @@ and the JSON values of defaults."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..diagnostics import Diagnostics, Where
@@ -25,6 +25,7 @@ __all__ = [
     "distinct_values",
     "implied_types",
     "is_json_scalar",
+    "json_distinct",
     "json_value",
     "note_loose",
     "required_sets",
@@ -160,9 +161,16 @@ def distinct_values(
     type for it)."""
     if schema is not None and schema_types(schema) - {"null"} == {"number"}:
         values = [float(v) if type(v) is int else v for v in values]
-    found = dict.fromkeys(values)
-    found.pop(None, None)
-    return tuple(found)
+    return json_distinct(v for v in values if v is not None)
+
+
+def json_distinct(values: Iterable[Any]) -> tuple[Any, ...]:
+    """`values` once each as JSON tells them apart, in order: `1` and `1.0` are one
+    number, `true` and `1` (equal in Python) are two values."""
+    found: dict[tuple[bool, Any], Any] = {}
+    for value in values:
+        found.setdefault((type(value) is bool, value), value)
+    return tuple(found.values())
 
 
 def note_loose(schema: dict[str, Any], where: Where, sink: Diagnostics) -> None:

@@ -481,7 +481,10 @@ class SchemaBuilder:
                 options.append(t.inner)
             else:
                 options.append(t)
-        unique = tuple(dict.fromkeys(options))
+        distinct: dict[str, TypeExpr] = {}  # by repr: Literal[0], Literal[False] are equal
+        for option in options:
+            distinct.setdefault(repr(option), option)
+        unique = tuple(distinct.values())
         if not unique:
             return _NULL
         if len(unique) == 1:

@@ -236,6 +236,30 @@ def test_build_enums(tmp_path: Path) -> None:
     assert fields["level"][1] == LiteralOf((1, 2))
 
 
+def test_enum_values_are_told_apart_as_json_does(tmp_path: Path) -> None:
+    """`true` and `1` (equal in Python) are two values of an enum; `1` and `1.0` are
+    one. `enum: [1, true]` was `Literal[1]`, so a `true` failed decoding and was
+    refused in a request."""
+    defs = _schemas(
+        tmp_path,
+        """\
+        M:
+          type: object
+          properties:
+            e: {enum: [1, true, 1.0]}
+            f: {enum: [false, 0]}
+            g: {oneOf: [{enum: [0]}, {enum: [false]}]}
+        """,
+    )
+    fields = _fields(_model(defs, "M"))
+    typed = [[(type(v), v) for v in fields[n][1].values] for n in "ef"]
+    assert typed == [[(int, 1), (bool, True)], [(bool, False), (int, 0)]]
+    both = UnionOf((LiteralOf((0,)), LiteralOf((False,))))
+    assert repr(fields["g"][1]) == repr(both)  # (the records are equal in Python)
+    choices = _model(defs, "M").fields[2].constraints.choices
+    assert [(type(v), v) for v in choices or ()] == [(int, 0), (bool, False)]
+
+
 def test_build_const(tmp_path: Path) -> None:
     defs = _schemas(
         tmp_path,
