@@ -293,7 +293,9 @@ class Types:
 
     def _specificity(self, t: TypeExpr) -> int:
         """Union options are tried most specific first: models with more consts and
-        required properties before those with fewer, then everything else."""
+        required properties before those with fewer, then everything else in the
+        spec's order (a model requiring nothing fits any object, as a free-form map
+        does: the first listed of them is the one an object fits)."""
         target = self._defs.get(t.name) if isinstance(t, Ref) else None
         if isinstance(target, Model):
             required = sum(1 for f in target.fields if f.is_required and not f.is_write_only)
@@ -302,7 +304,7 @@ class Types:
                 for f in target.fields
                 if isinstance(f.type, LiteralOf) and len(f.type.values) == 1
             )
-            return -(required + 100 * consts)
+            return -(required + 100 * consts) if required or consts else 1
         return 1
 
     def _ref_decoder(self, name: PyIdent) -> str:

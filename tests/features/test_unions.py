@@ -121,9 +121,19 @@ UNIONS = feature_spec(
     + get_path("/shape", "getShape", "Shape")
     + get_path("/part", "getPart", "Part")
     + get_path("/format", "getFormat", "Format")
+    + get_path("/free", "getFree", "FreeOrClosed")
+    + get_path("/closed", "getClosed", "ClosedOrFree")
     + """\
 components:
   schemas:
+    Closed:
+      type: object
+      properties: {a: {type: string}}
+      additionalProperties: false
+    FreeOrClosed:
+      oneOf: [{type: object}, {$ref: '#/components/schemas/Closed'}]
+    ClosedOrFree:
+      oneOf: [{$ref: '#/components/schemas/Closed'}, {type: object}]
     A:
       type: object
       required: [a]
@@ -209,6 +219,19 @@ def test_union_dispatch_by_required_property(package: Any) -> None:
     assert type(got) is m.B and got.b == 1
     got, _ = call(pkg, lambda c: c.get_ab(), Reply(200, {"a": 2}))
     assert type(got) is m.A and got.a == 2
+
+
+def test_a_model_requiring_nothing_and_a_free_form_object_go_in_the_specs_order(
+    package: Any,
+) -> None:
+    """Both fit any object: the first listed is the one. The model was always tried
+    first, and `{"x": 1}` under `oneOf: [{type: object}, Closed]` lost all it held."""
+    pkg = package(UNIONS)
+    m = models_of(pkg)
+    got, _ = call(pkg, lambda c: c.get_free(), Reply(200, {"x": 1, "y": [1, 2]}))
+    assert got == {"x": 1, "y": [1, 2]}
+    got, _ = call(pkg, lambda c: c.get_closed(), Reply(200, {"a": "s", "x": 1}))
+    assert got == m.Closed(a="s")
 
 
 @pytest.mark.parametrize("value", ["seven", 7])
