@@ -5,9 +5,10 @@ allow no common type.
 `allOf: [{$ref: Base}, {properties: {status: {description: ...}}}]` narrows Base's
 `status`; it does not retype it. A value must meet every part, so a definition that
 only annotates or constrains (`{description: ...}`, `{maximum: 5}`, `{}`) adds its
-keywords to the one that types the property, which keeps its type. A later
-definition that types the property again replaces the earlier ones (the builder
-warns when the two give it different JSON types).
+keywords to the one that types the property, which keeps its type; so does one that
+only restates the JSON type the earlier definition already has (`{type: object}` after
+`{$ref: Detail}`). A later definition that types the property otherwise replaces the
+earlier ones (the builder warns when the two give it different JSON types).
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from .objects import ANNOTATIONS, VALIDATION_KEYWORDS, as_list, schema_types
 __all__ = [
     "Defined",
     "conflicting",
+    "forbids_null",
     "narrowed",
     "no_common_type",
     "own_model",
     "refines_only",
+    "restates",
     "undeclared",
 ]
 
@@ -38,6 +41,37 @@ def refines_only(schema: Any) -> bool:
     """Whether `schema` only annotates or constrains: no type, no `$ref`, nothing nested."""
     return isinstance(schema, dict) and all(
         k in ANNOTATIONS or k in VALIDATION_KEYWORDS or str(k).startswith("x-") for k in schema
+    )
+
+
+def restates(first: Defined, second: Defined, deref: Deref) -> bool:
+    """Whether `second` gives nothing but a `type` (and refinements) that `first`'s
+    type already meets: an intersection that is `first`."""
+    schema = second[0]
+    if not isinstance(schema, dict) or "type" not in schema:
+        return False
+    if not refines_only({k: v for k, v in schema.items() if k != "type"}):
+        return False
+    found = deref(*first)
+    if found is None or not isinstance(found[0], dict):
+        return False
+    mine, allowed = schema_types(found[0]) - {"null"}, schema_types(schema)
+    if "number" in allowed:
+        allowed.add("integer")
+    return bool(mine) and mine <= allowed
+
+
+def forbids_null(definitions: Sequence[Defined], typing: Defined) -> bool:
+    """Whether a definition after `typing` (one restating its type: see `restates`)
+    leaves null out, which a value meeting them all then is not."""
+    after = definitions[[d == typing for d in definitions].index(True) + 1 :]
+    return any(
+        isinstance(s, dict)
+        and "type" in s
+        and "null" not in schema_types(s)
+        and s.get("nullable") is not True
+        and None not in as_list(s.get("enum"))
+        for s, _ in after
     )
 
 
@@ -59,13 +93,20 @@ def narrowed(
     read: Callable[[Any, Where], Constraints],
 ) -> tuple[dict[str, Any], Constraints]:
     """The keywords (description, default, readOnly, ...) and the constraints of a
-    property typed by `typing` and refined by the other `definitions` that only refine,
-    each in allOf order (a later one wins a keyword both give). Definitions `typing`
-    replaced give nothing: their keywords were written for another type."""
+    property typed by `typing` and refined by the other `definitions` that only refine
+    (or, after it, only restate its type), each in allOf order (a later one wins a
+    keyword both give). Definitions `typing` replaced give nothing: their keywords were
+    written for another type."""
     keywords: dict[str, Any] = {}
     found: Constraints | None = None
+    typed = False  # whether `typing` has been met
     for schema, where in definitions:
-        if (schema, where) != typing and not refines_only(schema):
+        typed = typed or (schema, where) == typing
+        if (
+            (schema, where) != typing
+            and not refines_only(schema)
+            and not (typed and restates(typing, (schema, where), deref))
+        ):
             continue
         resolved = deref(schema, where)
         if resolved is not None and isinstance(resolved[0], dict):

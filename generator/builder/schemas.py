@@ -204,7 +204,9 @@ class SchemaBuilder:
                     at, previous = part_where.child("properties", key), properties.get(str(key))
                     if previous is not None:
                         again.setdefault(str(key), [previous]).append((sub, at))
-                        if redefined.refines_only(sub):
+                        if redefined.refines_only(sub) or redefined.restates(
+                            previous, (sub, at), self._resolver.deref
+                        ):
                             continue  # it narrows the definition that types the property
                         if redefined.conflicting(previous, (sub, at), self._resolver.deref):
                             self._sink.warning(
@@ -233,6 +235,8 @@ class SchemaBuilder:
             else:
                 found = self.constraints.read(sub, sub_where)
             ftype = self.type_of(sub, sub_where, name + pascal(key, "Field"))
+            if key in again and redefined.forbids_null(again[key], (sub, sub_where)):
+                ftype = ftype.inner if isinstance(ftype, Nullable) else ftype
             has_default = "default" in sub_schema
             read_only = sub_schema.get("readOnly") is True
             fields.append(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from oagen.builder import Selection, build
 from oagen.diagnostics import Diagnostics
-from oagen.ir import NO_CONSTRAINTS, ListOf, Model, Prim
+from oagen.ir import NO_CONSTRAINTS, ListOf, MapOf, Model, Prim, Ref
 from oagen.load import load
 
 from .support import HEAD_31, _findings, _model, _schemas
@@ -165,6 +165,43 @@ def test_a_property_refined_by_a_later_part_keeps_its_type(tmp_path: Path) -> No
     assert fields["tags"].type == ListOf(Prim("str"))
     # typed again: the later definition replaces the earlier (whose maxLength was a string's)
     assert (fields["kind"].type, fields["kind"].constraints) == (Prim("int"), NO_CONSTRAINTS)
+
+
+def test_a_property_typed_again_as_what_it_is_keeps_its_type(tmp_path: Path) -> None:
+    """`{type: object}` after `{$ref: Detail}` (an object) says nothing new: their
+    intersection is Detail, whose checks stay (it became a free-form dict, any dict
+    accepted). So does `{type: number}` after an integer, `{type: string}` after a
+    string enum or a nullable date-time (null left out); another JSON type still
+    replaces the definition. (GitHub's webhooks: dates, users and milestones were
+    `str` and `dict[str, Any]`.)"""
+    defs = _schemas(
+        tmp_path,
+        """\
+        Detail: {type: object, required: [code], properties: {code: {type: string}}}
+        Base:
+          type: object
+          properties:
+            detail: {$ref: '#/components/schemas/Detail'}
+            n: {type: integer}
+            s: {type: string, enum: [a, b]}
+            t: {type: string}
+            u: {type: [string, 'null'], format: date-time}
+        Derived:
+          allOf:
+            - $ref: '#/components/schemas/Base'
+            - properties:
+                detail: {type: object}
+                n: {type: number}
+                s: {type: [string, 'null']}
+                t: {type: object}
+                u: {type: string}
+        """,
+    )
+    derived = _model(defs, "Derived")
+    types = {f.wire_name: f.type for f in derived.fields}
+    assert types["detail"] == Ref("Detail") and types["n"] == Prim("int")
+    assert types["s"] == Ref("BaseS") and types["t"] == MapOf(Prim("any"))
+    assert types["u"] == Prim("datetime")  # a date-time, and null left out
 
 
 def test_a_required_name_no_part_declares_is_warned_of(tmp_path: Path) -> None:
