@@ -1,6 +1,6 @@
 """What a schema's `allOf` parts say together: which definition types a property
-several parts define, names `required` lists that no part defines, and parts that
-allow no common type.
+several parts define, what the merged model leaves out (names `required` lists that
+no part defines, parts that are unions), and parts that allow no common type.
 
 `allOf: [{$ref: Base}, {properties: {status: {description: ...}}}]` narrows Base's
 `status`; it does not retype it. A value must meet every part, so a definition that
@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostics, Where
 from ..ir import Constraints
 from .constraints import merge_constraints
 from .objects import ANNOTATIONS, VALIDATION_KEYWORDS, as_list, schema_types
+from .variants import is_union
 
 __all__ = [
     "Defined",
@@ -30,7 +31,7 @@ __all__ = [
     "own_model",
     "refines_only",
     "restates",
-    "undeclared",
+    "unexpressed",
 ]
 
 Defined = tuple[Any, Where]  # a property's schema, where it is
@@ -117,15 +118,25 @@ def narrowed(
     return keywords, found
 
 
-def undeclared(
+def unexpressed(
     parts: Sequence[tuple[dict[str, Any], Where]],
     properties: Mapping[str, Defined],
     sink: Diagnostics,
+    model: Where,
 ) -> None:
-    """Warn of each name a part's `required` lists that no part declares among its
-    `properties`: the model gets no field for it (a typo, or a property left to
-    `additional_properties`), so nothing makes a request carry it."""
+    """Warn of what the merged model (at `model`) of `parts` leaves out: each name a
+    part's `required` lists that no part declares among its `properties` (the model
+    gets no field for it: a typo, or a property left to `additional_properties`, so
+    nothing makes a request carry it), and each part that is a union (a value is
+    also one of its variants, whose properties the model does not declare)."""
     for part, where in parts:
+        if is_union(part):
+            sink.warning(
+                f"allOf part {where.pointer} is a union (oneOf/anyOf), which the model "
+                "does not express: its variants' properties are no fields (received, "
+                "they are kept in `additional_properties`)",
+                model,
+            )
         for index, name in enumerate(as_list(part.get("required"))):
             if str(name) not in properties:
                 sink.warning(

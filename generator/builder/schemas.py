@@ -223,7 +223,7 @@ class SchemaBuilder:
                 extra = self.type_of(
                     additional, part_where.child("additionalProperties"), name + "Value"
                 )
-        redefined.undeclared(parts, properties, self._sink)
+        redefined.unexpressed(parts, properties, self._sink, where)
         table = NameTable(FIELD_RESERVED)
         fields: list[Field] = []
         for key, (sub, sub_where) in properties.items():

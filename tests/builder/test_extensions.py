@@ -225,6 +225,27 @@ def test_a_required_name_no_part_declares_is_warned_of(tmp_path: Path) -> None:
     assert "required property 'pet_type' is not among the properties" in diagnostics[0].message
 
 
+def test_a_union_among_allof_parts_is_warned_of(tmp_path: Path) -> None:
+    """`Req: allOf: [U, {id}]` with `U: oneOf: [A, B]`: a Req is also an A or a B,
+    which its model (Req's own properties) does not say. It went unsaid."""
+    defs, diagnostics = _findings(
+        tmp_path,
+        """\
+        A: {type: object, properties: {x: {type: integer}}}
+        U: {oneOf: [{$ref: '#/components/schemas/A'}, {type: object}]}
+        Req:
+          allOf:
+            - $ref: '#/components/schemas/U'
+            - {type: object, properties: {id: {type: string}}}
+        """,
+    )
+    assert [f.wire_name for f in _model(defs, "Req").fields] == ["id"]
+    assert [(d.severity, d.pointer) for d in diagnostics] == [
+        ("warning", "#/components/schemas/Req")
+    ]
+    assert "allOf part #/components/schemas/U is a union" in diagnostics[0].message
+
+
 def test_allof_parts_with_no_common_type_are_warned_of(tmp_path: Path) -> None:
     _, diagnostics = _findings(
         tmp_path,
