@@ -19,7 +19,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from ..diagnostics import Where
-from ..ir import Definition, Discriminator, Field, LiteralOf, Model, Nullable, Prim, PyIdent
+from ..ir import (
+    Definition,
+    Discriminator,
+    Field,
+    LiteralOf,
+    Model,
+    Nullable,
+    Prim,
+    PyIdent,
+    TypeExpr,
+)
 from ..typeindex import descends, own_tag
 
 __all__ = ["link_bases"]
@@ -59,12 +69,55 @@ def link_bases(
     dispatch: dict[PyIdent, Discriminator] = {}
     for name, disc in discriminated.items():
         dispatch.update(_dispatch(name, disc, bases, by_name))
+    pinned = _pinned(discriminated, bases, by_name)
     return tuple(
-        replace(d, base=bases.get(d.name), dispatch=dispatch.get(d.name))
+        replace(
+            d,
+            fields=pinned.get(d.name, d.fields),
+            base=bases.get(d.name),
+            dispatch=dispatch.get(d.name),
+        )
         if isinstance(d, Model) and (d.name in bases or d.name in dispatch)
         else d
         for d in definitions
     )
+
+
+def _pinned(
+    discriminated: Mapping[PyIdent, Discriminator],
+    bases: Mapping[PyIdent, PyIdent],
+    by_name: Mapping[PyIdent, Definition],
+) -> dict[PyIdent, tuple[Field, ...]]:
+    """The fields of each model extending a discriminated base whose mapping gives it
+    one tag, its discriminator's pinned to that tag (`pet_type: Literal["dog"] = "dog"`,
+    made and checked as such): the spec says which value it carries. Only a model
+    no other extends (a subclass's own tag would not narrow its base's), and never
+    by an implicit tag (a schema's name, often not what its server sends)."""
+    extended = set(bases.values())
+    out: dict[PyIdent, tuple[Field, ...]] = {}
+    for name, disc in discriminated.items():
+        tags: dict[PyIdent, list[str]] = {}
+        for tag, target in disc.mapping:
+            tags.setdefault(target, []).append(tag)
+        for target, found in tags.items():
+            model = by_name.get(target)
+            if len(found) != 1 or target in extended or not isinstance(model, Model):
+                continue
+            if not descends(target, name, bases):
+                continue
+            pin = LiteralOf((found[0],))
+            out[target] = tuple(
+                replace(f, type=pin)
+                if f.wire_name == disc.wire_name and _allows(f.type, found[0])
+                else f
+                for f in model.fields
+            )
+    return out
+
+
+def _allows(t: TypeExpr, value: str) -> bool:
+    """Whether a field typed `t` (not null) may hold the string `value`."""
+    return t == Prim("str") or (isinstance(t, LiteralOf) and value in t.values)
 
 
 def _dispatch(
@@ -137,9 +190,7 @@ def _pins(mine: Field | None, theirs: Field) -> bool:
         return False
     value = mine.type.values[0]
     allowed = theirs.type.inner if isinstance(theirs.type, Nullable) else theirs.type
-    if not isinstance(value, str) or not (
-        allowed == Prim("str") or (isinstance(allowed, LiteralOf) and value in allowed.values)
-    ):
+    if not isinstance(value, str) or not _allows(allowed, value):
         return False
     aside = replace(
         mine,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from oagen.builder import Selection, build
 from oagen.diagnostics import Diagnostics
-from oagen.ir import NO_CONSTRAINTS, ListOf, MapOf, Model, Prim, Ref
+from oagen.ir import NO_CONSTRAINTS, ListOf, LiteralOf, MapOf, Model, Prim, Ref
 from oagen.load import load
 
 from .support import HEAD_31, _findings, _model, _schemas
@@ -122,6 +122,40 @@ components:
     )
     # Deeper's fields name no model, but its class extends Ext, which extends Base
     assert [d.name for d in selected.definitions] == ["Base", "Ext", "Deeper"]
+
+
+def test_the_mapping_pins_the_tag_of_a_model_it_gives_one(tmp_path: Path) -> None:
+    """A leaf model the base's mapping gives one tag has its discriminator typed as
+    that tag; a model others extend (their tags would not narrow it), one given two
+    tags, and one named by no entry (its implicit tag) keep the base's type."""
+    defs = _schemas(
+        tmp_path,
+        """\
+        Pet:
+          type: object
+          required: [petType]
+          properties: {petType: {type: string}}
+          discriminator:
+            propertyName: petType
+            mapping:
+              dog: '#/components/schemas/Dog'
+              puppy: '#/components/schemas/Puppy'
+              cat: '#/components/schemas/Cat'
+              kitty: '#/components/schemas/Cat'
+        Dog: {allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {bark: {type: boolean}}}]}
+        Puppy: {allOf: [{$ref: '#/components/schemas/Dog'}, {properties: {age: {type: integer}}}]}
+        Cat: {allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {lives: {type: integer}}}]}
+        Fish: {allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {fins: {type: integer}}}]}
+        """,
+    )
+    tags = {n: _model(defs, n).fields[0].type for n in ("Dog", "Puppy", "Cat", "Fish")}
+    assert tags == {
+        "Dog": Prim("str"),
+        "Puppy": LiteralOf(("puppy",)),
+        "Cat": Prim("str"),
+        "Fish": Prim("str"),
+    }
+    assert (_model(defs, "Puppy").base, _model(defs, "Fish").base) == ("Dog", "Pet")
 
 
 def test_a_property_refined_by_a_later_part_keeps_its_type(tmp_path: Path) -> None:

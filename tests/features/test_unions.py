@@ -326,11 +326,11 @@ components:
         - {properties: {petType: {type: string, enum: [bird]}, wings: {type: integer}}}
 """,
     typecheck="""\
-        from feat_inheritance_client.models import Bird, Dog, Pet
+        from feat_inheritance_client.models import Bird, Cat, Dog, Pet
 
         pet: Pet = Pet.from_dict({"petType": "cat", "lives": 9})
         dog: Dog = Dog.from_dict({"petType": "Puppy", "age": 1})
-        pets: list[Pet] = [dog, Bird(wings=2)]
+        pets: list[Pet] = [dog, Bird(wings=2), Cat(lives=9)]
     """,
 )
 
@@ -380,6 +380,18 @@ def test_a_model_pinning_the_discriminator_to_its_tag_is_decoded_by_it(package: 
     assert isinstance(got[0], m.Pet) and got[0].wings == 2
     assert [p.to_dict() for p in got] == rows
     assert m.Bird(wings=1).to_dict() == {"petType": "bird", "wings": 1}
+
+
+def test_a_model_the_mapping_gives_one_tag_is_made_with_it(package: Any) -> None:
+    """Pet's mapping says a Cat is tagged `cat`: `Cat(lives=9)` carries it, and another
+    tag is refused before sending (it had to be given, and any was taken). Dog, named
+    by no mapping entry (its implicit tag is its schema name, which servers often do
+    not send), still takes any."""
+    m = models_of(package(INHERITANCE))
+    assert m.Cat(lives=9).to_dict() == {"petType": "cat", "lives": 9}
+    with pytest.raises(ValueError, match="must be one of 'cat'"):
+        m.Cat(pet_type="dog")  # type: ignore[arg-type]  # (what mypy says too)
+    assert m.Dog(pet_type="dog").to_dict() == {"petType": "dog"}
 
 
 # --------------------------------------------------------------------------- properties beside a union
