@@ -37,7 +37,7 @@ from .ir import (
     UnionOf,
 )  # fmt: skip
 from .literals import base_decoder, enum_needs_cast, enum_type, is_literal_enum, py_literal
-from .typeindex import Definitions, implied_discriminator
+from .typeindex import Definitions, describe, implied_discriminator
 from .typeindex import members as _members
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
@@ -220,7 +220,7 @@ class Types:
             case UnionOf(options=options, discriminator=discriminator):
                 ordered = sorted(options, key=self._specificity)
                 decoders = ", ".join(self.decoder(o) for o in ordered)
-                expected = py_literal(" | ".join(self.slug(o) for o in options))
+                expected = py_literal(describe(t))
                 body = f"{self.serde('union_')}(value, ({decoders},), {expected})"
                 discriminator = implied_discriminator(self._defs, options, discriminator)
                 if discriminator is not None and discriminator.mapping:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import assert_never
 
@@ -27,6 +28,7 @@ __all__ = [
     "Definitions",
     "definition_refs",
     "descends",
+    "describe",
     "implied_discriminator",
     "members",
     "own_tag",
@@ -194,3 +196,34 @@ def _one_value(t: TypeExpr) -> object:
     """The one value `t` allows (an inline one-value enum or a const), else None. (A
     named one would be read from outside what a module's plan key covers.)"""
     return t.values[0] if isinstance(t, LiteralOf) and len(t.values) == 1 else None
+
+
+# What a decoding error says a union expected, in JSON's words (runtime `_serde.bad`'s).
+_JSON_NAMES = {
+    "str": "string", "int": "integer", "float": "number", "bool": "boolean",
+    "any": "any value", "none": "null", "datetime": "date-time", "date": "date",
+    "time": "time", "uuid": "uuid", "base64": "base64 string", "binary": "bytes",
+    "file": "file",
+}  # fmt: skip
+
+
+def describe(t: TypeExpr) -> str:
+    """What a value of `t` is, in JSON's words (`object | string`, a model by its
+    name, an enum by its values): what a decoding error says was expected."""
+    match t:
+        case Prim(kind=kind):
+            return _JSON_NAMES[kind]
+        case ListOf() | TupleOf():
+            return "array"
+        case MapOf():
+            return "object"
+        case Ref(name=name):
+            return name
+        case UnionOf(options=options):
+            return " | ".join(dict.fromkeys(describe(o) for o in options))
+        case LiteralOf(values=values):
+            return " | ".join(json.dumps(v) for v in values)
+        case Nullable(inner=inner):
+            return f"{describe(inner)} | null"
+        case _:
+            assert_never(t)

@@ -253,7 +253,7 @@ def test_prefix_items_are_tuples_decoded_and_checked(package: Any) -> None:
         ({"pinned": [1]}, "$.pinned: expected array of 2 items, got 1"),
         ({"pair": [1, 2]}, "$.pair[1]: expected string, got integer"),
         # with items after the prefix: typed and decoded as a list of any of the types
-        ({"open": [1, None]}, "$.open[1]: expected int | str | bool, got null"),
+        ({"open": [1, None]}, "$.open[1]: expected integer | string | boolean, got null"),
     ):
         with pytest.raises(errors.APIResponseValidationError) as caught:
             call(pkg, lambda c, bad=bad: c.get_thing(), Reply(200, bad))

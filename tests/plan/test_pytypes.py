@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from oagen.ir import Discriminator, ListOf, MapOf, Nullable, Prim, PyIdent, Ref, UnionOf
+from oagen.ir import (
+    Discriminator,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Nullable,
+    Prim,
+    PyIdent,
+    Ref,
+    UnionOf,
+)
 from oagen.pytypes import Types
+from oagen.typeindex import describe
 
 
 def test_nested_nullability_gets_distinct_decoders() -> None:
@@ -96,3 +107,22 @@ def test_type_refs_names_every_reference_in_order() -> None:
     )
     model = Model(PyIdent("M"), (field,), Ref(PyIdent("H")), None, "#", None, base=PyIdent("Base"))
     assert definition_refs(model) == [*"ABCDEFG", "H", "Base"]
+
+
+def test_a_union_decoding_error_names_what_was_expected_in_json_words() -> None:
+    """It said `expected map_str | literal_3a158f7c | nullable_datetime`: decoder
+    names, not what a reader of the error knows."""
+    t = UnionOf(
+        (
+            MapOf(Prim("str")),
+            LiteralOf(("a", 1)),
+            Nullable(Prim("datetime")),
+            ListOf(Ref(PyIdent("Pet"))),
+            Ref(PyIdent("Pet")),
+        )
+    )
+    assert describe(t) == 'object | "a" | 1 | date-time | null | array | Pet'
+    types = Types(())
+    types.decoder(UnionOf((MapOf(Prim("str")), Nullable(Prim("datetime")))))
+    (decoder,) = [d for d in types.decoders if d.name.startswith("_d_union")]
+    assert "'object | date-time | null')" in decoder.body
