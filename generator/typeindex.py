@@ -150,10 +150,13 @@ def implied_discriminator(
     `role`, `type`). With none declared: the first property (in the models' order) that
     at least two model options give one string value each, their own
     (`type: {enum: [message]}`); None when there is no such property. An object whose
-    tag is none of them is decoded by the first option it fits."""
+    tag is none of them is decoded by the first option it fits, as is one the mapping
+    gives a schema that is no option, nor a model extending one (its value would not
+    be of the union's type)."""
     models = [m for o in options if isinstance(o, Ref) and isinstance(m := defs[o.name], Model)]
     if declared is not None:
-        mapping = dict(declared.mapping)
+        named = {o.name for o in options if isinstance(o, Ref)}
+        mapping = {tag: n for tag, n in declared.mapping if _is_option(n, named, defs)}
         for model in models:
             value = own_tag(model, declared.wire_name)
             if value is not None:
@@ -181,6 +184,19 @@ def _tags(model: Model) -> dict[str, str]:
         if isinstance(value, str):
             own[f.wire_name] = value
     return own
+
+
+def _is_option(name: PyIdent, options: set[PyIdent], defs: Mapping[PyIdent, Definition]) -> bool:
+    """Whether the model `name` is one of `options` or extends one (as a class)."""
+    seen: set[PyIdent] = set()
+    current: PyIdent | None = name
+    while current is not None and current not in seen:
+        if current in options:
+            return True
+        seen.add(current)
+        found = defs.get(current)
+        current = found.base if isinstance(found, Model) else None
+    return False
 
 
 def own_tag(model: Model, wire_name: str) -> str | None:

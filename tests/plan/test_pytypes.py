@@ -126,3 +126,29 @@ def test_a_union_decoding_error_names_what_was_expected_in_json_words() -> None:
     types.decoder(UnionOf((MapOf(Prim("str")), Nullable(Prim("datetime")))))
     (decoder,) = [d for d in types.decoders if d.name.startswith("_d_union")]
     assert "'object | date-time | null')" in decoder.body
+
+
+def test_a_mapping_to_a_schema_outside_the_union_is_not_decoded_by() -> None:
+    """`oneOf: [A, B]` whose mapping sends `a` to ASchema (no option, nor a model
+    extending one): `a` was decoded as ASchema, a value of no type the union has; it
+    is now decoded by the first option it fits. A model extending an option stays."""
+    from oagen.ir import NO_CONSTRAINTS, Alias, Field, Model
+    from oagen.typeindex import implied_discriminator
+
+    def model(name: str, base: str | None = None) -> Model:
+        field = Field("kind", PyIdent("kind"), Prim("str"), True, False, None, None,
+                      NO_CONSTRAINTS, False, False, False, "")  # fmt: skip
+        return Model(PyIdent(name), (field,), None, None, "", base=base and PyIdent(base))
+
+    defs = [
+        model("A"),
+        model("B"),
+        model("Puppy", "B"),
+        Alias(PyIdent("ASchema"), Prim("any"), None, ""),
+    ]
+    declared = Discriminator(
+        "kind", (("a", PyIdent("ASchema")), ("b", PyIdent("B")), ("p", PyIdent("Puppy")))
+    )
+    options = (Ref(PyIdent("A")), Ref(PyIdent("B")))
+    found = implied_discriminator({d.name: d for d in defs}, options, declared)
+    assert found == Discriminator("kind", (("b", "B"), ("p", "Puppy")))
