@@ -163,8 +163,8 @@ class Constraints:
     min_properties: int | None = None
     max_properties: int | None = None
     # The allowed values (`enum`, `const`) where the type does not tell them: inside
-    # arrays and anyOf/oneOf branches, or a float enum typed `float`.
-    choices: tuple[JsonScalar, ...] | None = None
+    # arrays and anyOf/oneOf branches, a float enum typed `float`, objects and arrays.
+    choices: tuple[JsonValue, ...] | None = None
     items: Constraints | None = None  # each array item (after `prefix_items`)
     prefix_items: tuple[Constraints, ...] = ()  # the items of a tuple, by position
     values: Constraints | None = None  # each value of a map (`additionalProperties`)

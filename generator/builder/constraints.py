@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any, TypeGuard
 
 from ..diagnostics import Diagnostics, Where
-from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonScalar
+from ..ir import NO_CONSTRAINTS, Branch, Constraints, JsonValue
 from ..resolve import Resolver
 from .objects import (
     MAX_NESTING,
@@ -25,6 +25,7 @@ from .objects import (
     as_list,
     distinct_values,
     json_distinct,
+    json_value,
 )
 
 __all__ = [
@@ -61,12 +62,14 @@ _NESTED = frozenset(
 # what `_read` follows into: other schemas (a property's own `enum` or `const` is its
 # type's business, not a constraint of it)
 _INSIDE = _NESTED - {"enum", "const"}
-_KIND_OF: dict[type, str] = {str: "string", bool: "boolean", int: "integer", float: "number"}
+_KIND_OF: dict[type, str] = {
+    str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array",
+}  # fmt: skip
 
 
 def constraints(schema: Mapping[str, Any]) -> Constraints:
     """The validation keywords of `schema` itself that requests are checked against."""
-    if _ANY_CONSTRAINT.isdisjoint(schema.keys()):
+    if _ANY_CONSTRAINT.isdisjoint(schema.keys()) and _structured(schema) is None:
         return NO_CONSTRAINTS  # most schemas: no keyword to look at
     values: dict[str, Any] = {}
     for key, attr in _CONSTRAINT_KEYS.items():
@@ -89,7 +92,7 @@ def constraints(schema: Mapping[str, Any]) -> Constraints:
             bound = "minimum" if key == "exclusiveMinimum" else "maximum"
             if bound in values:
                 values[attr] = values.pop(bound)
-    return Constraints(**values)
+    return Constraints(**values, choices=_structured(schema))
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:
@@ -297,13 +300,25 @@ def _vacuous(branches: list[Branch]) -> bool:
     return all(b.kinds and set(b.kinds) <= covered for b in constrained)
 
 
-def _choices(schema: dict[str, Any]) -> tuple[JsonScalar, ...] | None:
-    if "const" in schema and _scalar(schema["const"]) and schema["const"] is not None:
-        const: JsonScalar = schema["const"]
-        return (const,)
+def _structured(schema: Mapping[str, Any]) -> tuple[JsonValue, ...] | None:
+    """The values of a `const` or `enum` with objects or arrays: no type tells them."""
+    if ("const" in schema and not _scalar(schema["const"])) or (
+        isinstance(schema.get("enum"), list) and not all(map(_scalar, schema["enum"]))
+    ):
+        return _choices(schema)
+    return None
+
+
+def _choices(schema: Mapping[str, Any]) -> tuple[JsonValue, ...] | None:
+    """The values `const` or `enum` allows (null aside: the type says it), objects and
+    arrays included (checked as JSON compares them, though no type expresses them)."""
+    if "const" in schema and schema["const"] is not None:
+        return (json_value(schema["const"]),)
     enum = schema.get("enum")
-    if isinstance(enum, list) and enum and all(map(_scalar, enum)):
-        return distinct_values(enum) or None
+    if isinstance(enum, list) and enum:
+        if all(map(_scalar, enum)):
+            return distinct_values(enum) or None
+        return json_distinct(json_value(v) for v in enum if v is not None) or None
     return None
 
 

@@ -3,6 +3,7 @@ and the JSON values of defaults."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -166,10 +167,12 @@ def distinct_values(
 
 def json_distinct(values: Iterable[Any]) -> tuple[Any, ...]:
     """`values` once each as JSON tells them apart, in order: `1` and `1.0` are one
-    number, `true` and `1` (equal in Python) are two values."""
+    number, `true` and `1` (equal in Python) are two values; objects and arrays by
+    their JSON text."""
     found: dict[tuple[bool, Any], Any] = {}
     for value in values:
-        found.setdefault((type(value) is bool, value), value)
+        key = value if is_json_scalar(value) else json.dumps(value, sort_keys=True)
+        found.setdefault((type(value) is bool, key), value)
     return tuple(found.values())
 
 

@@ -371,7 +371,7 @@ class SchemaBuilder:
         if isinstance(enum, list) and enum:  # objects or arrays among the values
             self._sink.warning(
                 "`enum` with object or array values is not expressed in the generated "
-                "types (typed from the rest of the schema, not checked)",
+                "types (typed from the rest of the schema; requests are checked)",
                 where.child("enum"),
             )
         for keyword in ("oneOf", "anyOf"):

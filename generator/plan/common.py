@@ -11,7 +11,7 @@ from ..ir import (
     Api,
     Branch,
     Constraints,
-    JsonScalar,
+    JsonValue,
     Resource,
 )
 from ..literals import docblock, py_literal
@@ -80,7 +80,7 @@ _KEYWORDS = tuple(
 )
 
 
-def _check_args(constraints: Constraints, choices: tuple[JsonScalar, ...] | None) -> str:
+def _check_args(constraints: Constraints, choices: tuple[JsonValue, ...] | None) -> str:
     """`min_items=1, maximum=5` for `_serde.check`, or "" when nothing is checked.
     `choices`: the allowed values the type tells (else those of `constraints`)."""
     if choices is None and (constraints is NO_CONSTRAINTS or constraints == NO_CONSTRAINTS):
@@ -118,9 +118,9 @@ def _tuple_text(items: list[str] | tuple[str, ...]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
-def _both_booleans(choices: tuple[JsonScalar, ...]) -> bool:
+def _both_booleans(choices: tuple[JsonValue, ...]) -> bool:
     """An enum of `false` and `true`: typed `bool`, nothing left to check."""
-    return all(type(c) is bool for c in choices) and len(set(choices)) == 2
+    return all(type(c) is bool for c in choices) and len({c is True for c in choices}) == 2
 
 
 _PARAMETER_INDENT = 8  # parameters of methods, one per line
