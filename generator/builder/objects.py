@@ -23,6 +23,7 @@ __all__ = [
     "allof_parts",
     "annotation_only",
     "as_list",
+    "distinct_types",
     "distinct_values",
     "implied_types",
     "is_json_scalar",
@@ -68,8 +69,9 @@ SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 MAX_NESTING = 64
 
 LOOSE_KEYWORDS = (
-    "not", "if", "patternProperties", "dependentSchemas",
-    "unevaluatedProperties", "contains",
+    "not", "if", "patternProperties", "dependentSchemas", "dependentRequired",
+    "dependencies", "propertyNames", "unevaluatedProperties", "unevaluatedItems",
+    "contains",
 )  # fmt: skip
 
 # Keys a branch that only requires properties may have besides `required`.
@@ -163,6 +165,15 @@ def distinct_values(
     if schema is not None and schema_types(schema) - {"null"} == {"number"}:
         values = [float(v) if type(v) is int else v for v in values]
     return json_distinct(v for v in values if v is not None)
+
+
+def distinct_types(types: Iterable[TypeExpr]) -> tuple[TypeExpr, ...]:
+    """`types` once each, in order; told apart by their reprs (`Literal[0]` and
+    `Literal[False]` are equal records, as `0 == False`)."""
+    found: dict[str, TypeExpr] = {}
+    for t in types:
+        found.setdefault(repr(t), t)
+    return tuple(found.values())
 
 
 def json_distinct(values: Iterable[Any]) -> tuple[Any, ...]:

@@ -45,6 +45,7 @@ from .objects import (
     allof_parts,
     annotation_only,
     as_list,
+    distinct_types,
     distinct_values,
     implied_types,
     is_json_scalar,
@@ -147,6 +148,7 @@ class SchemaBuilder:
             return self._model(name, strip_null(schema), where, schema_doc(schema), shared, place)
         if not isinstance(schema, dict):
             return Alias(name, self.type_of(schema, where, name), None, where.pointer)
+        note_loose(schema, where, self._sink)  # (inline ones: also in `type_of`)
         description = schema_doc(schema)
         if self._is_model(schema, where):
             return self._model(name, strip_null(schema), where, description)
@@ -485,10 +487,7 @@ class SchemaBuilder:
                 options.append(t.inner)
             else:
                 options.append(t)
-        distinct: dict[str, TypeExpr] = {}  # by repr: Literal[0], Literal[False] are equal
-        for option in options:
-            distinct.setdefault(repr(option), option)
-        unique = tuple(distinct.values())
+        unique = distinct_types(options)
         if not unique:
             return _NULL
         if len(unique) == 1:

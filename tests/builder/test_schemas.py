@@ -17,7 +17,17 @@ from oagen.ir import (
     UnionOf,
 )
 
-from tests.builder.support import HEAD_30, HEAD_31, _build, _errors, _fields, _model, _ok, _schemas
+from tests.builder.support import (
+    HEAD_30,
+    HEAD_31,
+    _build,
+    _errors,
+    _fields,
+    _findings,
+    _model,
+    _ok,
+    _schemas,
+)
 
 # -- schemas: property types -----------------------------------------------------------
 
@@ -727,3 +737,29 @@ def test_a_union_variant_declaring_the_shared_properties_is_used_as_it_is(
     assert rec.target == UnionOf((Ref("A"), Ref("RecB"), Ref("RecC")))
     assert _fields(_model(defs, "RecC"))["type"] == ("type", LiteralOf(("c",)), True)
     assert _fields(_model(defs, "C"))["type"] == ("type", LiteralOf(("c",)), False)
+
+
+def test_keywords_no_type_expresses_are_warned_of(tmp_path: Path) -> None:
+    """Each keyword that constrains a value beyond what its Python type says is named
+    where it is; `dependentRequired` and `propertyNames` went unsaid."""
+    _, diagnostics = _findings(
+        tmp_path,
+        """\
+        M:
+          type: object
+          properties: {a: {type: string}, b: {type: string}}
+          dependentRequired: {a: [b]}
+          propertyNames: {pattern: '^[a-z]+$'}
+          patternProperties: {'^x-': {type: string}}
+          not: {required: [c]}
+        L: {type: array, items: {type: string}, unevaluatedItems: false}
+        """,
+    )
+    assert sorted(d.pointer.rsplit("/", 1)[-1] for d in diagnostics) == [
+        "dependentRequired",
+        "not",
+        "patternProperties",
+        "propertyNames",
+        "unevaluatedItems",
+    ]
+    assert all("is not expressed in the generated types" in d.message for d in diagnostics)
