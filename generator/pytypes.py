@@ -224,9 +224,14 @@ class Types:
                 body = f"{self.serde('union_')}(value, ({decoders},), {expected})"
                 discriminator = implied_discriminator(self._defs, options, discriminator)
                 if discriminator is not None and discriminator.mapping:
+                    named: dict[str, list[PyIdent]] = {}  # a tag several options give: all
+                    for tag, name in discriminator.mapping:
+                        named.setdefault(tag, []).append(name)
                     tags = ", ".join(
-                        f"{py_literal(tag)}: {self._ref_decoder(name)}"
-                        for tag, name in discriminator.mapping
+                        f"{py_literal(tag)}: {self._ref_decoder(names[0])}"
+                        if len(names) == 1
+                        else f"{py_literal(tag)}: {self.decoder(UnionOf(tuple(map(Ref, names))))}"
+                        for tag, names in named.items()
                     )
                     prop = py_literal(discriminator.wire_name)
                     tagged = self.serde("tagged_")

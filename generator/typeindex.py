@@ -152,16 +152,19 @@ def implied_discriminator(
     (`type: {enum: [message]}`); None when there is no such property. An object whose
     tag is none of them is decoded by the first option it fits, as is one the mapping
     gives a schema that is no option, nor a model extending one (its value would not
-    be of the union's type)."""
+    be of the union's type). A value several options give is mapped to each of them
+    (in order: the object is decoded as the union of those, see `pytypes`)."""
     models = [m for o in options if isinstance(o, Ref) and isinstance(m := defs[o.name], Model)]
     if declared is not None:
         named = {o.name for o in options if isinstance(o, Ref)}
-        mapping = {tag: n for tag, n in declared.mapping if _is_option(n, named, defs)}
+        mapping = {tag: [n] for tag, n in declared.mapping if _is_option(n, named, defs)}
+        own: dict[str, list[PyIdent]] = {}
         for model in models:
             value = own_tag(model, declared.wire_name)
-            if value is not None:
-                mapping.setdefault(value, model.name)
-        return Discriminator(declared.wire_name, tuple(mapping.items()))
+            if value is not None and value not in mapping:
+                own.setdefault(value, []).append(model.name)
+        pairs = ((tag, n) for tag, names in {**mapping, **own}.items() for n in names)
+        return Discriminator(declared.wire_name, tuple(pairs))
     tags = [_tags(m) for m in models]
     if len(models) != sum(isinstance(o, Ref) for o in options):
         return None  # (a reference to another union: its objects are not told apart here)

@@ -123,9 +123,28 @@ UNIONS = feature_spec(
     + get_path("/format", "getFormat", "Format")
     + get_path("/free", "getFree", "FreeOrClosed")
     + get_path("/closed", "getClosed", "ClosedOrFree")
+    + get_path("/said", "getSaid", "Said")
     + """\
 components:
   schemas:
+    UserSaid:
+      type: object
+      required: [type, role]
+      properties: {type: {const: message}, role: {const: user}}
+    BotSaid:
+      type: object
+      required: [type, role]
+      properties: {type: {const: message}, role: {const: bot}, model: {type: string}}
+    ToolSaid:
+      type: object
+      required: [type]
+      properties: {type: {const: tool}}
+    Said:
+      oneOf:
+        - $ref: '#/components/schemas/UserSaid'
+        - $ref: '#/components/schemas/BotSaid'
+        - $ref: '#/components/schemas/ToolSaid'
+      discriminator: {propertyName: type}
     Closed:
       type: object
       properties: {a: {type: string}}
@@ -232,6 +251,20 @@ def test_a_model_requiring_nothing_and_a_free_form_object_go_in_the_specs_order(
     assert got == {"x": 1, "y": [1, 2]}
     got, _ = call(pkg, lambda c: c.get_closed(), Reply(200, {"a": "s", "x": 1}))
     assert got == m.Closed(a="s")
+
+
+def test_a_tag_several_variants_give_is_told_apart_by_their_other_tags(package: Any) -> None:
+    """UserSaid and BotSaid both give the discriminator `type` the value `message`:
+    such an object is decoded as one of those two, by the property they tell apart
+    (`role`). It went to UserSaid whatever its role, the bot's `model` left over."""
+    pkg = package(UNIONS)
+    m = models_of(pkg)
+    bot = {"type": "message", "role": "bot", "model": "x"}
+    for data, cls in ((bot, m.BotSaid), ({"type": "message", "role": "user"}, m.UserSaid)):
+        got, _ = call(pkg, lambda c: c.get_said(), Reply(200, data))
+        assert type(got) is cls and got.to_dict() == data
+    got, _ = call(pkg, lambda c: c.get_said(), Reply(200, {"type": "tool"}))
+    assert type(got) is m.ToolSaid
 
 
 @pytest.mark.parametrize("value", ["seven", 7])
