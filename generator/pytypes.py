@@ -37,7 +37,7 @@ from .ir import (
     UnionOf,
 )  # fmt: skip
 from .literals import base_decoder, enum_needs_cast, enum_type, is_literal_enum, py_literal
-from .typeindex import Definitions, describe, implied_discriminator
+from .typeindex import JSON_NAMES, Definitions, describe, implied_discriminator
 from .typeindex import members as _members
 
 __all__ = ["DecoderDef", "Definitions", "Types"]
@@ -63,14 +63,10 @@ _PRIM_DECODER: dict[PrimKind, str] = {
 }  # fmt: skip
 
 
-# Scalars decoded inline: Python type and JSON type name.
-_INLINE: dict[PrimKind | None, tuple[str, str]] = {
-    "str": ("str", "string"),
-    "int": ("int", "integer"),
-    "bool": ("bool", "boolean"),
-    "float": ("float", "number"),
-    "any": ("object", "any"),
-}
+# Scalars decoded inline, and their Python types (JSON's names: `JSON_NAMES`).
+_INLINE: dict[PrimKind | None, str] = {
+    "str": "str", "int": "int", "bool": "bool", "float": "float", "any": "object",
+}  # fmt: skip
 
 _NO_MODELS: frozenset[PyIdent] = frozenset()
 
@@ -462,7 +458,7 @@ def _check_lines(
         if required:
             lines += ["if v is UNSET:", f'    raise _serde.bad({key}, "a value", v)']
         return tuple(lines)
-    python_type, json_type = _INLINE[kind]
+    python_type, json_type = _INLINE[kind], JSON_NAMES[kind]
     condition = " and ".join([*guards, f"type(v) is not {python_type}"])
     if kind == "float":  # an integer is a number too
         action = f"v = _serde.number_at({key}, v)"

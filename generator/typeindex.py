@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import assert_never
 
 from .ir import (
@@ -17,6 +17,7 @@ from .ir import (
     Model,
     Nullable,
     Prim,
+    PrimKind,
     PyIdent,
     Ref,
     TupleOf,
@@ -25,7 +26,9 @@ from .ir import (
 )
 
 __all__ = [
+    "JSON_NAMES",
     "Definitions",
+    "ancestors",
     "definition_refs",
     "descends",
     "describe",
@@ -129,14 +132,18 @@ def definition_refs(d: Definition) -> list[PyIdent]:
 def descends(name: PyIdent, base: PyIdent, bases: Mapping[PyIdent, PyIdent]) -> bool:
     """Whether the model `name` extends `base`, directly or through others, following
     `bases` (model -> the model it extends); `descends(n, n, bases)`: an allOf cycle."""
+    return base in ancestors(name, bases.get)
+
+
+def ancestors(name: PyIdent, base_of: Callable[[PyIdent], PyIdent | None]) -> Iterator[PyIdent]:
+    """The models `name` extends, nearest first, following `base_of` (a model -> the
+    one it extends, or None); each once, so an allOf cycle ends."""
     seen: set[PyIdent] = set()
-    current = bases.get(name)
+    current = base_of(name)
     while current is not None and current not in seen:
-        if current == base:
-            return True
+        yield current
         seen.add(current)
-        current = bases.get(current)
-    return False
+        current = base_of(current)
 
 
 def implied_discriminator(
@@ -191,15 +198,12 @@ def _tags(model: Model) -> dict[str, str]:
 
 def _is_option(name: PyIdent, options: set[PyIdent], defs: Mapping[PyIdent, Definition]) -> bool:
     """Whether the model `name` is one of `options` or extends one (as a class)."""
-    seen: set[PyIdent] = set()
-    current: PyIdent | None = name
-    while current is not None and current not in seen:
-        if current in options:
-            return True
-        seen.add(current)
-        found = defs.get(current)
-        current = found.base if isinstance(found, Model) else None
-    return False
+
+    def base_of(model: PyIdent) -> PyIdent | None:
+        found = defs.get(model)
+        return found.base if isinstance(found, Model) else None
+
+    return name in options or not options.isdisjoint(ancestors(name, base_of))
 
 
 def own_tag(model: Model, wire_name: str) -> str | None:
@@ -217,8 +221,9 @@ def _one_value(t: TypeExpr) -> object:
     return t.values[0] if isinstance(t, LiteralOf) and len(t.values) == 1 else None
 
 
-# What a decoding error says a union expected, in JSON's words (runtime `_serde.bad`'s).
-_JSON_NAMES = {
+# Each scalar in JSON's words, as decoding errors name what they expected (the
+# runtime's own checks say "string", "integer", ...).
+JSON_NAMES: dict[PrimKind, str] = {
     "str": "string", "int": "integer", "float": "number", "bool": "boolean",
     "any": "any value", "none": "null", "datetime": "date-time", "date": "date",
     "time": "time", "uuid": "uuid", "base64": "base64 string", "binary": "bytes",
@@ -231,7 +236,7 @@ def describe(t: TypeExpr) -> str:
     name, an enum by its values): what a decoding error says was expected."""
     match t:
         case Prim(kind=kind):
-            return _JSON_NAMES[kind]
+            return JSON_NAMES[kind]
         case ListOf() | TupleOf():
             return "array"
         case MapOf():

@@ -30,7 +30,7 @@ from ..ir import (
     PyIdent,
     TypeExpr,
 )
-from ..typeindex import descends, own_tag
+from ..typeindex import ancestors, descends, own_tag
 
 __all__ = ["link_bases"]
 
@@ -157,13 +157,9 @@ def _tag_property(
 ) -> str | None:
     """The property of the discriminator `name` has or inherits (through the models it
     would extend), if any."""
-    seen: set[PyIdent] = set()
-    current: PyIdent | None = name
-    while current is not None and current not in seen:
-        if current in discriminated:
-            return discriminated[current].wire_name
-        seen.add(current)
-        current = candidates.get(current)
+    for model in (name, *ancestors(name, candidates.get)):
+        if model in discriminated:
+            return discriminated[model].wire_name
     return None
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "SIMPLE_TYPES",
     "VALIDATION_KEYWORDS",
     "allof_parts",
+    "allows_null",
     "annotation_only",
     "as_list",
     "distinct_types",
@@ -238,13 +239,17 @@ def schema_types(schema: dict[str, Any]) -> set[str]:
 
 
 def with_null(schema: dict[str, Any], t: TypeExpr) -> TypeExpr:
-    """`t`, nullable when `schema` says null is a value (3.0 `nullable`, a `null`
-    type, `null` among the enum's values)."""
+    """`t`, nullable when `schema` says null is a value (see `allows_null`)."""
+    return Nullable(t) if allows_null(schema) else t
+
+
+def allows_null(schema: dict[str, Any]) -> bool:
+    """Whether `schema` says null is a value: 3.0 `nullable`, a `null` type, `null`
+    among the enum's values."""
     kind = schema.get("type")
     enum = schema.get("enum")
-    nullable = (
+    return (
         schema.get("nullable") is True
         or "null" in (kind if isinstance(kind, list) else (kind,))
         or (isinstance(enum, list) and None in enum)
     )
-    return Nullable(t) if nullable else t

@@ -19,7 +19,7 @@ from typing import Any
 from ..diagnostics import Diagnostics, Where
 from ..ir import Constraints
 from .constraints import merge_constraints
-from .objects import ANNOTATIONS, VALIDATION_KEYWORDS, as_list, schema_types
+from .objects import ANNOTATIONS, VALIDATION_KEYWORDS, allows_null, as_list, schema_types
 from .variants import is_union
 
 __all__ = [
@@ -66,14 +66,7 @@ def forbids_null(definitions: Sequence[Defined], typing: Defined) -> bool:
     """Whether a definition after `typing` (one restating its type: see `restates`)
     leaves null out, which a value meeting them all then is not."""
     after = definitions[[d == typing for d in definitions].index(True) + 1 :]
-    return any(
-        isinstance(s, dict)
-        and "type" in s
-        and "null" not in schema_types(s)
-        and s.get("nullable") is not True
-        and None not in as_list(s.get("enum"))
-        for s, _ in after
-    )
+    return any(isinstance(s, dict) and "type" in s and not allows_null(s) for s, _ in after)
 
 
 def conflicting(first: Defined, second: Defined, deref: Deref) -> bool:
