@@ -332,8 +332,9 @@ class JsonLocator:
         self.text = text
         self.escapes = escapes  # see `ascii_text`
         self.children: dict[int, _Children] = {}
-        for start, (found, closer) in (offsets or {}).items():  # see `parse_json`
-            self.children[start] = _Children(text, start, self.children, found, closer)
+        # the containers whose members `parse_json` noted, made into `_Children` when
+        # a lookup reaches them (GitHub's: 9,000, most of which none does)
+        self.offsets = offsets or {}
         self.counted = [0]  # offsets whose line is known, ascending, and their lines
         self.lines = [1]
 
@@ -344,7 +345,12 @@ class JsonLocator:
             for segment in segments:
                 children = self.children.get(offset)
                 if children is None:
-                    children = self.children[offset] = _Children(text, offset, self.children)
+                    known = self.offsets.get(offset)
+                    children = self.children[offset] = (
+                        _Children(text, offset, self.children)
+                        if known is None
+                        else _Children(text, offset, self.children, *known)
+                    )
                 found = children.find(segment)
                 if found is None:
                     break
