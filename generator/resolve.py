@@ -97,6 +97,19 @@ class Resolver:
             anchors = self._anchors[document] = _anchors(doc.data if doc else None)
         return anchors.get(name)
 
+    def mapping_target(self, value: str, where: Where) -> Where | None:
+        """The place a discriminator `mapping` value (at `where`) names: a reference, or
+        a component schema's name. None, after a warning, when no schema is there."""
+        ref = value if "#" in value or "/" in value else f"#/components/schemas/{value}"
+        target = self.target(ref, where)
+        if self.lookup(target) is _MISSING:
+            self._sink.warning(
+                f"discriminator mapping value {value!r} names no schema: its tag is not used",
+                where,
+            )
+            return None
+        return target
+
     def lookup(self, where: Where) -> Any:
         """The value at `where`, or the `_MISSING` sentinel."""
         doc = self.spec.documents.get(where.document)

@@ -116,9 +116,11 @@ def discriminator(
     if isinstance(raw, dict):
         for value, ref in raw.items():
             if isinstance(ref, str):
-                target = resolver.target(
-                    ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}", where
+                target = resolver.mapping_target(
+                    ref, where.child("discriminator", "mapping", str(value))
                 )
+                if target is None:
+                    continue
                 name = merged_from.get(target) or by_place.get(target)
                 if name is not None:
                     mapping[str(value)] = name

@@ -7,7 +7,18 @@ from pathlib import Path
 
 from oagen.builder import Selection, build
 from oagen.diagnostics import Diagnostics
-from oagen.ir import NO_CONSTRAINTS, ListOf, LiteralOf, MapOf, Model, Prim, Ref
+from oagen.ir import (
+    NO_CONSTRAINTS,
+    Alias,
+    Discriminator,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Model,
+    Prim,
+    Ref,
+    UnionOf,
+)
 from oagen.load import load
 
 from .support import HEAD_31, _findings, _model, _schemas
@@ -368,3 +379,49 @@ def test_a_model_pinning_the_discriminator_to_its_tag_extends_its_base(tmp_path:
     dispatch = _model(defs, "Pet").dispatch
     assert dispatch is not None
     assert dict(dispatch.mapping) == {"Dog": "Dog", "Puppy": "Puppy", "dog": "Dog"}
+
+
+def test_a_mapping_entry_naming_nothing_is_warned_of_where_it_is(tmp_path: Path) -> None:
+    """A mapping value that resolves to no schema (a typo, a schema removed) is a
+    located warning, and its tag is not used: the options keep their implicit tags,
+    on a union and on a base model alike."""
+    defs, diags = _findings(
+        tmp_path,
+        """\
+        Cat: {type: object, required: [kind], properties: {kind: {type: string}}}
+        Dog: {type: object, required: [kind], properties: {kind: {type: string}}}
+        Pet:
+          oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          discriminator:
+            propertyName: kind
+            mapping: {cat: '#/components/schemas/Kat', dog: Doggo}
+        Base:
+          type: object
+          properties: {kind: {type: string}}
+          discriminator: {propertyName: kind, mapping: {sub: 'other.yaml#/Sub'}}
+        """,
+    )
+    pet = defs["Pet"]
+    assert isinstance(pet, Alias) and isinstance(pet.target, UnionOf)
+    assert pet.target.discriminator == Discriminator("kind", (("Cat", "Cat"), ("Dog", "Dog")))
+    assert _model(defs, "Base").dispatch is None
+    found = sorted((d.severity, d.message, d.pointer) for d in diags)
+    mapping = "#/components/schemas/{}/discriminator/mapping/{}"
+    assert found == [
+        (
+            "warning",
+            "discriminator mapping value '#/components/schemas/Kat' names no schema: "
+            "its tag is not used",
+            mapping.format("Pet", "cat"),
+        ),
+        (
+            "warning",
+            "discriminator mapping value 'Doggo' names no schema: its tag is not used",
+            mapping.format("Pet", "dog"),
+        ),
+        (
+            "warning",
+            "discriminator mapping value 'other.yaml#/Sub' names no schema: its tag is not used",
+            mapping.format("Base", "sub"),
+        ),
+    ]
