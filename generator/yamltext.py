@@ -1,10 +1,16 @@
 """YAML spec text: PyYAML's composer (C loader when present), converted to JSON values
 with the position of each one, YAML-only tags refused and alias expansion bounded.
-Imported only when a document is YAML."""
+Imported only when a document is YAML.
+
+Plain scalars are read by YAML 1.2's core schema, as OpenAPI asks and as js-yaml
+based tools (Redocly, Spectral, Prism) read them, not by PyYAML's YAML 1.1 rules:
+`NO` (Norway), `on`, `off`, `yes` are text, not booleans; `12:30` is text, not the
+sexagesimal 750; `012` is twelve."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 import yaml
 
@@ -13,14 +19,34 @@ from .jsontext import LoadError
 
 __all__ = ["parse_yaml"]
 
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-}
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_constructor = yaml.SafeLoader("")
+_NULL, _BOOL = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
+# YAML 1.2.2, 10.3.2 (the core schema's tag resolution), tried in this order
+_CORE = (
+    (_NULL, re.compile(r"(?:~|null|Null|NULL|)\Z"), "~nN"),
+    (_BOOL, re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z"), "tTfF"),
+    (_INT, re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z"), "-+0123456789"),
+    (
+        _FLOAT,
+        re.compile(
+            r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+        ),
+        "-+.0123456789",
+    ),
+)
+
+
+class _Core(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, its plain scalars resolved by the core schema (the merge key
+    `<<` kept: specs use it)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+for _tag, _pattern, _first in (*_CORE, ("tag:yaml.org,2002:merge", re.compile(r"<<\Z"), "<")):
+    _Core.add_implicit_resolver(_tag, _pattern, [*_first, *([""] if _tag == _NULL else [])])
 
 
 def parse_yaml(
@@ -30,7 +56,7 @@ def parse_yaml(
     by pointer. Nesting beyond `max_depth` and alias expansion beyond `max_nodes`
     values are refused."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Core)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -143,14 +169,26 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 def _scalar(node: yaml.Node) -> Any:
-    tag = node.tag
-    if tag in _SCALAR_TAGS:
-        try:
-            return _constructor.construct_object(node)
-        except ValueError as exc:  # an integer past Python's int-string limit
-            mark = node.start_mark
-            raise LoadError(f"invalid number: {exc}", mark.line + 1, mark.column + 1) from None
+    tag, text, mark = node.tag, str(node.value), node.start_mark
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-        return str(node.value)  # timestamps stay text, as JSON would have them
-    mark = node.start_mark
+        return text  # timestamps stay text, as JSON would have them
+    if tag == _NULL:
+        return None
+    if tag == _BOOL and text in _TRUE + _FALSE:
+        return text in _TRUE
+    try:
+        if tag == _INT:
+            sign, digits = (-1, text[1:]) if text[:1] == "-" else (1, text.lstrip("+"))
+            prefix = digits[:2]
+            base = 16 if prefix == "0x" else 8 if prefix == "0o" else 10
+            return sign * int(digits[2:] if base != 10 else digits, base)
+        if tag == _FLOAT:
+            lowered = text.lower()
+            if lowered.endswith((".inf", ".nan")):
+                return float(lowered.replace(".", ""))
+            return float(text)
+    except ValueError as exc:  # not a number; an integer past Python's int-string limit
+        raise LoadError(f"invalid number: {exc}", mark.line + 1, mark.column + 1) from None
+    if tag == _BOOL:
+        raise LoadError(f"invalid boolean: {text!r}", mark.line + 1, mark.column + 1)
     raise LoadError(f"unsupported YAML tag {tag!r}", mark.line + 1, mark.column + 1)

@@ -170,7 +170,7 @@ def test_load_yaml_tags_refused(tmp_path: Path, text: str) -> None:
 
 
 def test_load_yaml_standard_scalars_and_aliases(tmp_path: Path) -> None:
-    text = "a: &x [1, 2]\nb: *x\nc: 2024-01-02\nd: null\ne: 1.5\nf: yes\n<<: {g: 1}\n"
+    text = "a: &x [1, 2]\nb: *x\nc: 2024-01-02\nd: null\ne: 1.5\nf: true\n<<: {g: 1}\n"
     data = load(_write(tmp_path, "s.yaml", text)).root.data
     assert data == {
         "a": [1, 2],
@@ -181,6 +181,41 @@ def test_load_yaml_standard_scalars_and_aliases(tmp_path: Path) -> None:
         "f": True,
         "g": 1,
     }
+
+
+def test_load_yaml_plain_scalars_are_read_as_yaml_1_2_does(tmp_path: Path) -> None:
+    """YAML 1.2's core schema (what OpenAPI asks for, and what js-yaml based tools
+    read): YAML 1.1's `yes`/`no`/`on`/`off` booleans, sexagesimal numbers, `0b`
+    binary and `_` separators are text; a leading zero is decimal, `0o` octal."""
+    text = (
+        "countries: [SE, NO, no, Yes, on, OFF, y, n]\n"
+        "slots: ['09:00', 12:30, 1:20:30.5]\n"
+        "numbers: [012, 0o17, 0x1F, -7, +3, 1_000, 0b101, 1e3, .5, -.inf, .NaN, 6.]\n"
+        "flags: [true, True, TRUE, false, False, FALSE, ~, Null, NULL, '', null]\n"
+        "text: [tRue, nULL, 1.2.3, 0x1G, 2024-01-02T03:04:05Z]\n"
+        "empty:\n"
+    )
+    data = load(_write(tmp_path, "s.yaml", text)).root.data
+    assert data["countries"] == ["SE", "NO", "no", "Yes", "on", "OFF", "y", "n"]
+    assert data["slots"] == ["09:00", "12:30", "1:20:30.5"]
+    numbers = data["numbers"]
+    assert numbers[:6] == [12, 15, 31, -7, 3, "1_000"] and numbers[6] == "0b101"
+    assert numbers[7:9] == [1000.0, 0.5] and numbers[9] == float("-inf")
+    assert numbers[10] != numbers[10] and numbers[11] == 6.0  # NaN
+    assert [type(n) for n in numbers[:5]] == [int] * 5
+    assert data["flags"] == [True, True, True, False, False, False, None, None, None, "", None]
+    assert data["text"] == ["tRue", "nULL", "1.2.3", "0x1G", "2024-01-02T03:04:05Z"]
+    assert data["empty"] is None
+
+
+def test_load_yaml_explicit_scalar_tags_are_checked(tmp_path: Path) -> None:
+    assert load(_write(tmp_path, "a.yaml", "a: !!str 12\nb: !!int '7'\n")).root.data == {
+        "a": "12",
+        "b": 7,
+    }
+    (diag,) = _error(_write(tmp_path, "b.yaml", "a: !!bool yes\n")).diagnostics
+    assert diag.message == "invalid boolean: 'yes'"
+    assert diag.location == SourceLocation(str(tmp_path / "b.yaml"), 1, 4)
 
 
 def test_load_yaml_alias_bomb_refused(tmp_path: Path) -> None:
