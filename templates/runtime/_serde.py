@@ -411,7 +411,8 @@ def integer_at(key: str, value: object) -> int:
 
 
 def number_at(key: str, value: object) -> float:
-    """Property `key` as a float (`value` is not one already): integers convert."""
+    """Property `key` as a number (`value` is not a float): an integer stays an int,
+    as `float_` keeps it (exact past 2**53, and past the range of a float)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        return value
     raise bad(key, "number", value)

@@ -45,6 +45,15 @@ class TestDecoders:
             raises_validation(m, m.serde.float_, bad)
         assert raises_validation(m, m.serde.float_, "1.5").problem == "expected number, got string"
 
+    def test_number_property_keeps_what_json_wrote(self, m):
+        """A number property decodes as the list items and top-level numbers do: an
+        integer stays an int (exact past 2**53; no OverflowError past float's range)."""
+        assert m.serde.number_at("amount", 9007199254740993) == 9007199254740993
+        huge = 10**400
+        assert m.serde.number_at("amount", huge) is huge
+        for bad in (True, "1.5", None):
+            assert raises_validation(m, lambda v: m.serde.number_at("amount", v), bad)
+
     def test_bool(self, m):
         assert m.serde.bool_(True) is True
         assert m.serde.bool_(False) is False
