@@ -216,7 +216,11 @@ class Types:
             case UnionOf(options=options, discriminator=discriminator):
                 ordered = sorted(options, key=self._specificity)
                 decoders = ", ".join(self.decoder(o) for o in ordered)
+                closed = tuple(map(self._closed, ordered))
                 expected = py_literal(describe(t))
+                if any(c is not None for c in closed):  # tuples of names: constants
+                    names = ["None" if c is None else _tuple(map(py_literal, c)) for c in closed]
+                    expected += f", {_tuple(names)}"
                 body = f"{self.serde('union_')}(value, ({decoders},), {expected})"
                 discriminator = implied_discriminator(self._defs, options, discriminator)
                 if discriminator is not None and discriminator.mapping:
@@ -307,6 +311,14 @@ class Types:
             )
             return -(required + 100 * consts) if required or consts else 1
         return 1
+
+    def _closed(self, t: TypeExpr) -> tuple[str, ...] | None:
+        """The JSON names of a union option that allows no other properties: a model
+        without additionalProperties, which no other model extends (None: any)."""
+        target = self._defs.get(t.name) if isinstance(t, Ref) else None
+        if isinstance(target, Model) and target.extra is None and target.dispatch is None:
+            return tuple(f.wire_name for f in target.fields)
+        return None
 
     def _ref_decoder(self, name: PyIdent) -> str:
         target = self._defs[name]
@@ -467,6 +479,12 @@ def _check_lines(
     else:
         action = f"raise _serde.bad({key}, {py_literal(json_type)}, v)"
     return (*lines, f"if {condition}:", f"    {action}")
+
+
+def _tuple(items: Iterable[str]) -> str:
+    """The tuple display of the expressions `items`."""
+    listed = list(items)
+    return f"({', '.join(listed)}{',' if len(listed) == 1 else ''})"
 
 
 def _as_list(t: TupleOf) -> ListOf:

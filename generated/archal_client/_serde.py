@@ -326,9 +326,30 @@ def map_(value: object, item: _Decoder[_T]) -> dict[str, _T]:
     return out
 
 
-def union_(value: object, options: Sequence[_Decoder[Any]], expected: str) -> Any:
-    """The first option that decodes `value`."""
-    for decode in options:
+def union_(
+    value: object,
+    options: Sequence[_Decoder[Any]],
+    expected: str,
+    closed: Sequence[tuple[str, ...] | None] = (),
+) -> Any:
+    """The first option that decodes `value`. `closed`: for each option, the only
+    properties it allows (a model without additionalProperties; None: any). An object
+    with others goes to such an option only when no other decodes it."""
+    later: list[_Decoder[Any]] = []
+    for index, decode in enumerate(options):
+        allowed = closed[index] if index < len(closed) else None
+        if (
+            allowed is not None
+            and isinstance(value, dict)
+            and not set(value) <= set(allowed)
+        ):
+            later.append(decode)
+            continue
+        try:
+            return decode(value)
+        except APIResponseValidationError:
+            continue
+    for decode in later:  # responses stay lenient: its other properties are dropped
         try:
             return decode(value)
         except APIResponseValidationError:
@@ -367,15 +388,17 @@ def tagged_(
     mapping: Mapping[str, _Decoder[Any]],
     options: Sequence[_Decoder[Any]],
     expected: str,
+    closed: Sequence[tuple[str, ...] | None] = (),
 ) -> Any:
     """A discriminated union: the variant named by `value[prop]`, else the first
-    option that decodes (an unknown tag must not make the response unreadable)."""
+    option that decodes (an unknown tag must not make the response unreadable; see
+    `union_` for `closed`)."""
     if isinstance(value, dict):
         tag = value.get(prop)
         decode = mapping.get(tag) if isinstance(tag, str) else None
         if decode is not None:
             return decode(value)
-    return union_(value, options, expected)
+    return union_(value, options, expected, closed)
 
 
 def is_file(value: object) -> bool:

@@ -243,14 +243,19 @@ def test_union_dispatch_by_required_property(package: Any) -> None:
 def test_a_model_requiring_nothing_and_a_free_form_object_go_in_the_specs_order(
     package: Any,
 ) -> None:
-    """Both fit any object: the first listed is the one. The model was always tried
-    first, and `{"x": 1}` under `oneOf: [{type: object}, Closed]` lost all it held."""
+    """Both fit an object they allow: the first listed is the one. The model was
+    always tried first, and `{"x": 1}` under `oneOf: [{type: object}, Closed]` lost
+    all it held; `Closed` (no additionalProperties) does not take an `x` either."""
     pkg = package(UNIONS)
     m = models_of(pkg)
     got, _ = call(pkg, lambda c: c.get_free(), Reply(200, {"x": 1, "y": [1, 2]}))
     assert got == {"x": 1, "y": [1, 2]}
-    got, _ = call(pkg, lambda c: c.get_closed(), Reply(200, {"a": "s", "x": 1}))
+    got, _ = call(pkg, lambda c: c.get_free(), Reply(200, {"a": "s"}))
+    assert got == {"a": "s"}
+    got, _ = call(pkg, lambda c: c.get_closed(), Reply(200, {"a": "s"}))
     assert got == m.Closed(a="s")
+    got, _ = call(pkg, lambda c: c.get_closed(), Reply(200, {"a": "s", "x": 1}))
+    assert got == {"a": "s", "x": 1}
 
 
 def test_a_tag_several_variants_give_is_told_apart_by_their_other_tags(package: Any) -> None:
@@ -594,3 +599,54 @@ def test_a_union_that_lists_itself_decodes_and_rejects_without_recursing(package
     errors = submodule(pkg, "errors")
     with pytest.raises(errors.APIResponseValidationError, match="id"):
         call(pkg, lambda c: c.get_pet(), Reply(200, {"kids": 5}))
+
+
+# --------------------------------------------------------------------------- closed variants
+
+CLOSED = feature_spec(
+    "closed_variants",
+    HEAD
+    + "paths:\n"
+    + get_path("/u", "getU", "U")
+    + get_path("/tagged", "getTagged", "Tagged")
+    + """\
+components:
+  schemas:
+    U: {oneOf: [{$ref: '#/components/schemas/P'}, {$ref: '#/components/schemas/Q'}]}
+    Tagged:
+      oneOf: [{$ref: '#/components/schemas/P'}, {$ref: '#/components/schemas/Q'}]
+      discriminator: {propertyName: kind, mapping: {p: '#/components/schemas/P'}}
+    P:
+      type: object
+      required: [p]
+      properties: {p: {type: integer}, kind: {type: string}}
+      additionalProperties: false
+    Q:
+      type: object
+      required: [q]
+      properties: {q: {type: string}, p: {type: integer}, kind: {type: string}}
+""",
+)
+
+
+@pytest.mark.parametrize("method", ["get_u", "get_tagged"])
+@pytest.mark.parametrize(
+    ("data", "cls"),
+    [
+        ({"p": 1, "q": "x"}, "Q"),  # P allows no `q`: only Q fits
+        ({"p": 1}, "P"),
+        ({"p": 1, "kind": "other"}, "P"),  # an unknown tag: the variants it fits
+        ({"p": 1, "z": 2}, "P"),  # fits none: the first that decodes, as before
+    ],
+)
+def test_a_closed_variant_takes_only_the_objects_it_allows(
+    package: Any, method: str, data: dict[str, Any], cls: str
+) -> None:
+    """A model without additionalProperties is not given an object with properties it
+    does not declare while another variant fits it (`{"p": 1, "q": "x"}` was a `P`,
+    its `q` lost); responses stay lenient when none fits."""
+    pkg = package(CLOSED)
+    got, _ = call(pkg, lambda c: getattr(c, method)(), Reply(200, data))
+    assert type(got) is getattr(models_of(pkg), cls)
+    if cls == "Q":
+        assert got.to_dict() == data

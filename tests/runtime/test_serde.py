@@ -203,6 +203,22 @@ class TestPropertiesAndPaths:
         err = raises_validation(m, m.serde.union_, [1], options, "integer or string")
         assert err.problem == "expected integer or string, got array"
 
+    def test_union_gives_a_closed_option_only_the_objects_it_allows(self, m):
+        def closed(value):
+            return ("closed", sorted(m.serde.object_(value)))
+
+        def open_(value):
+            return ("open", sorted(m.serde.object_(value)))
+
+        options, names = [closed, open_], (("a",), None)
+        assert m.serde.union_({"a": 1}, options, "x", names) == ("closed", ["a"])
+        assert m.serde.union_({"a": 1, "b": 2}, options, "x", names) == ("open", ["a", "b"])
+        # none else decodes it: the closed option after all (responses stay lenient)
+        assert m.serde.union_({"b": 2}, [closed, m.serde.int_], "x", names) == ("closed", ["b"])
+        assert m.serde.union_(7, [closed, m.serde.int_], "x", names) == 7
+        tagged = m.serde.tagged_({"t": "?", "b": 1}, "t", {}, options, "x", names)
+        assert tagged == ("open", ["b", "t"])
+
     def test_json_response_attaches_response(self, m):
         decoder = m.resp.json_response(lambda d: _session_list(m, d))
         request = httpx.Request("GET", "https://api.test/s")
