@@ -37,7 +37,7 @@ from ..resolve import Resolver
 from .binary import settle_binary_strings
 from .cycles import settle_alias_cycles
 from .docs import doc_text
-from .extensions import link_bases
+from .extensions import check_mappings, link_bases
 from .operations import DraftOperation, OperationBuilder
 from .pagination import add_pagination
 from .schemas import SchemaBuilder
@@ -110,6 +110,7 @@ def build(
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions, drafts = settle_binary_strings(schemas.definitions(), drafts)
     definitions = link_bases(definitions, schemas.extends, schemas.named, schemas.discriminated)
+    check_mappings(definitions, schemas.discriminated, sink, spec.root.key)
     definitions = settle_alias_cycles(definitions, sink, spec.root.key)
     check_unions(definitions, sink, spec.root.key)
     drafts = add_pagination(

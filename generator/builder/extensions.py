@@ -8,9 +8,12 @@ required, readOnly/writeOnly, default, description, pointer...), additional prop
 are treated the same, and the base checks no required sets of its own. One change is
 allowed: the property of a discriminator the base has (or inherits) pinned to one
 string value it allows (`petType: {enum: [dog]}`), the model's own tag, which the
-subclass declares again. Anything else (another base property redefined or made
-required, other `additionalProperties`, several models in the allOf) stays one
-flattened dataclass, as before.
+subclass declares again, or restated with its docs or default changed (Microsoft
+Graph's `'@odata.type': {type: string, default: '#microsoft.graph.user'}`).
+Anything else (another base property redefined or made required, other
+`additionalProperties`, several models in the allOf) stays one flattened dataclass,
+as before; a discriminator mapping naming such a model is warned of
+(`check_mappings`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from ..diagnostics import Where
+from ..diagnostics import Diagnostics, Where
 from ..ir import (
     Definition,
     Discriminator,
@@ -32,7 +35,7 @@ from ..ir import (
 )
 from ..typeindex import ancestors, descends, own_tag
 
-__all__ = ["link_bases"]
+__all__ = ["check_mappings", "link_bases"]
 
 
 def link_bases(
@@ -81,6 +84,32 @@ def link_bases(
         else d
         for d in definitions
     )
+
+
+def check_mappings(
+    definitions: tuple[Definition, ...],
+    discriminated: Mapping[PyIdent, Discriminator],
+    sink: Diagnostics,
+    document: str,
+) -> None:
+    """Warn of the models a base's discriminator mapping names that are not classes
+    extending it (after `link_bases`): decoding the base never gives them."""
+    by_name = {d.name: d for d in definitions}
+    bases = {d.name: d.base for d in definitions if isinstance(d, Model) and d.base}
+    for name, disc in discriminated.items():
+        base = by_name.get(name)
+        if not isinstance(base, Model):
+            continue
+        targets = [t for _, t in disc.mapping if t != name and isinstance(by_name.get(t), Model)]
+        lost = [t for t in dict.fromkeys(targets) if not descends(t, name, bases)]
+        if lost:
+            sink.warning(
+                f"discriminator mapping names {', '.join(lost)}, which "
+                f"{'is not a class' if len(lost) == 1 else 'are not classes'} "
+                f"extending {name} (an allOf of several models, or one changing {name}'s "
+                f"properties, is one flattened class): decoding a {name} never gives them",
+                Where(document, base.pointer).child("discriminator", "mapping"),
+            )
 
 
 def _pinned(
@@ -179,19 +208,23 @@ def _extends(model: Model, base: Model, tag_property: str | None) -> bool:
 
 
 def _pins(mine: Field | None, theirs: Field) -> bool:
-    """Whether `mine` is `theirs` narrowed to one string value that `theirs` allows
-    (`petType: {enum: [dog]}` in Dog, of Pet's `petType: {type: string}`), its docs
-    and default aside."""
-    if mine is None or not isinstance(mine.type, LiteralOf) or len(mine.type.values) != 1:
+    """Whether `mine` is `theirs`, its docs and default aside (Microsoft Graph's kinds
+    restate `@odata.type` with their tag as its default), or narrowed to one string
+    value that `theirs` allows (`petType: {enum: [dog]}` in Dog, of Pet's `petType:
+    {type: string}`)."""
+    if mine is None:
         return False
-    value = mine.type.values[0]
-    allowed = theirs.type.inner if isinstance(theirs.type, Nullable) else theirs.type
-    if not isinstance(value, str) or not _allows(allowed, value):
-        return False
+    narrowed = isinstance(mine.type, LiteralOf) and len(mine.type.values) == 1
+    if narrowed:
+        assert isinstance(mine.type, LiteralOf)
+        value = mine.type.values[0]
+        allowed = theirs.type.inner if isinstance(theirs.type, Nullable) else theirs.type
+        if not isinstance(value, str) or not _allows(allowed, value):
+            return False
     aside = replace(
         mine,
-        type=theirs.type,
-        constraints=theirs.constraints,
+        type=theirs.type if narrowed else mine.type,
+        constraints=theirs.constraints if narrowed else mine.constraints,
         has_default=theirs.has_default,
         default=theirs.default,
         description=theirs.description,

@@ -425,3 +425,90 @@ def test_a_mapping_entry_naming_nothing_is_warned_of_where_it_is(tmp_path: Path)
             mapping.format("Base", "sub"),
         ),
     ]
+
+
+def test_a_mapping_naming_models_that_are_not_subclasses_is_warned_of(tmp_path: Path) -> None:
+    """The base decodes as the classes extending it that its tags name; a model the
+    mapping names that is flattened instead (an allOf of two models, or its own part
+    first) is never what the base decodes as: one warning says which, at the mapping."""
+    defs, diags = _findings(
+        tmp_path,
+        """\
+        Pet:
+          type: object
+          required: [kind]
+          properties: {kind: {type: string}}
+          discriminator:
+            propertyName: kind
+            mapping:
+              dog: '#/components/schemas/Dog'
+              cat: '#/components/schemas/Cat'
+              fish: '#/components/schemas/Fish'
+              pet: '#/components/schemas/Pet'
+        Barker: {type: object, properties: {barks: {type: boolean}}}
+        Dog: {allOf: [{$ref: '#/components/schemas/Pet'}, {$ref: '#/components/schemas/Barker'}]}
+        Cat: {allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {kind: {type: integer}}}]}
+        Fish: {allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {fins: {type: integer}}}]}
+        """,
+    )
+    assert _model(defs, "Fish").base == "Pet" and _model(defs, "Dog").base is None
+    found = [(d.message, d.pointer) for d in diags if "mapping" in d.message]
+    assert found == [
+        (
+            "discriminator mapping names Dog, Cat, which are not classes extending Pet "
+            "(an allOf of several models, or one changing Pet's properties, is one "
+            "flattened class): decoding a Pet never gives them",
+            "#/components/schemas/Pet/discriminator/mapping",
+        )
+    ]
+
+
+def test_no_warning_when_every_mapped_model_extends_the_base(tmp_path: Path) -> None:
+    _, diags = _findings(
+        tmp_path,
+        """\
+        Pet:
+          type: object
+          properties: {kind: {type: string}}
+          discriminator: {propertyName: kind, mapping: {fish: '#/components/schemas/Fish'}}
+        Fish: {allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {fins: {type: integer}}}]}
+        """,
+    )
+    assert [d.message for d in diags if "mapping" in d.message] == []
+
+
+def test_a_model_restating_the_discriminator_with_its_tag_as_default_extends_its_base(
+    tmp_path: Path,
+) -> None:
+    """Microsoft Graph's way: every kind restates `@odata.type` with its own tag as the
+    default (`{type: string, default: '#microsoft.graph.user'}`). It is the base's
+    property (a default only documents it): the kind extends the base, which decodes
+    as it by its tag, and the mapping pins it. Restating the type as another is no
+    extension."""
+    defs, diags = _findings(
+        tmp_path,
+        """\
+        Entity:
+          type: object
+          required: ['@odata.type']
+          properties: {'@odata.type': {type: string}, id: {type: string}}
+          discriminator:
+            propertyName: '@odata.type'
+            mapping: {'#graph.user': '#/components/schemas/User'}
+        User:
+          allOf:
+            - $ref: '#/components/schemas/Entity'
+            - properties:
+                '@odata.type': {type: string, default: '#graph.user', description: The kind.}
+                mail: {type: string}
+        Odd:
+          allOf:
+            - $ref: '#/components/schemas/Entity'
+            - properties: {'@odata.type': {type: integer}}
+        """,
+    )
+    assert _model(defs, "User").base == "Entity" and _model(defs, "Odd").base is None
+    dispatch = _model(defs, "Entity").dispatch
+    assert dispatch is not None and dict(dispatch.mapping)["#graph.user"] == "User"
+    assert _model(defs, "User").fields[0].type == LiteralOf(("#graph.user",))
+    assert [d.message for d in diags if "mapping" in d.message] == []
