@@ -215,7 +215,8 @@ _READS_Z = _reads_z()
 
 
 def datetime_(value: object) -> datetime:
-    """An RFC 3339 date-time (also `Z` and 1-9 fraction digits on Python 3.10)."""
+    """An RFC 3339 date-time (also `Z` and 1-9 fraction digits on Python 3.10). A leap
+    second (`23:59:60Z`), which `datetime` cannot hold, is the last instant before it."""
     if (  # `2011-01-26T19:01:12Z`, the most common shape: the separators are checked
         type(value) is str  # here and fromisoformat checks the (ASCII) digits
         and len(value) == 20
@@ -249,16 +250,12 @@ def datetime_(value: object) -> datetime:
             raise APIResponseValidationError(f"invalid date-time {text!r}: bad offset")
         offset = timedelta(hours=int(tzh), minutes=int(tzm))
         tz = timezone(-offset if sign == "-" else offset)
+    second, micro = int(sec or 0), int((frac or "0")[:6].ljust(6, "0"))
+    if second == 60:  # RFC 3339's leap second
+        second, micro = 59, 999999
     try:
         return datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(sec or 0),
-            int((frac or "0")[:6].ljust(6, "0")),
-            tz,
+            int(year), int(month), int(day), int(hour), int(minute), second, micro, tz
         )
     except ValueError as exc:
         raise APIResponseValidationError(f"invalid date-time {text!r}: {exc}") from None
@@ -337,7 +334,11 @@ def union_(
     later: list[_Decoder[Any]] = []
     for index, decode in enumerate(options):
         allowed = closed[index] if index < len(closed) else None
-        if allowed is not None and isinstance(value, dict) and not set(value) <= set(allowed):
+        if (
+            allowed is not None
+            and isinstance(value, dict)
+            and not set(value) <= set(allowed)
+        ):
             later.append(decode)
             continue
         try:

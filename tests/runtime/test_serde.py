@@ -83,6 +83,12 @@ class TestDecoders:
                 datetime(2024, 5, 1, 10, 20, 30, 123456, tzinfo=timezone(timedelta(hours=-8))),
             ),
             ("2024-05-01T10:20:30+00:00", datetime(2024, 5, 1, 10, 20, 30, tzinfo=UTC)),
+            # a leap second (RFC 3339 allows 60): the last instant Python has before it
+            ("2016-12-31T23:59:60Z", datetime(2016, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
+            (
+                "2016-12-31T18:59:60.5-05:00",
+                datetime(2016, 12, 31, 18, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5))),
+            ),
         ],
     )
     def test_datetime_valid(self, m, text, expected):
@@ -103,6 +109,7 @@ class TestDecoders:
             "2024-13-01T00:00:00Z",
             "2024-02-30T00:00:00Z",
             "2024-05-01T25:00:00Z",
+            "2024-05-01T10:20:61Z",
             "2024-05-01",
             "yesterday",
             "",
