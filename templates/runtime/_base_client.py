@@ -267,12 +267,18 @@ class _BaseClient(Generic[_HttpxT]):
         (an operation's own plain-http server elsewhere gets none)."""
         if root not in self._trusted_roots:
             url = httpx.URL(root)
-            trusted = url.scheme == "https" or _same_origin(httpx.URL(self.base_url), url)
+            trusted = url.scheme == "https" or _same_origin(
+                httpx.URL(self.base_url), url
+            )
             self._trusted_roots[root] = trusted
         return self._trusted_roots[root]
 
     def _redirect(
-        self, request: httpx.Request, response: httpx.Response, rewindable: bool, hops: int
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        rewindable: bool,
+        hops: int,
     ) -> httpx.Request | None:
         headers, query = self._secret_headers, self._secret_query
         return redirect_request(
@@ -354,10 +360,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                         response.close()
                         prepare_tokens(self, endpoint.security)
                         request, rewindable, auth = self._build_request(
-                            endpoint, args, body, extra_headers, extra_query, timeout, content_type
+                            endpoint,
+                            args,
+                            body,
+                            extra_headers,
+                            extra_query,
+                            timeout,
+                            content_type,
                         )
                         continue
-                delay = retry_delay(attempt, self.max_retries, response) if retry else None
+                delay = (
+                    retry_delay(attempt, self.max_retries, response) if retry else None
+                )
                 if delay is None:
                     if endpoint.stream_media and response.is_success:
                         return cast("T", response)  # never retried from here on
@@ -374,7 +388,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             attempt += 1
 
     def _send(
-        self, request: httpx.Request, rewindable: bool, auth: Any, deadline: float | None
+        self,
+        request: httpx.Request,
+        rewindable: bool,
+        auth: Any,
+        deadline: float | None,
     ) -> httpx.Response:
         """Send `request`, following redirects (when the `httpx.Client` does) here
         rather than in httpx, so that credentials never reach another origin."""
@@ -399,7 +417,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             if response.is_stream_consumed:
                 check_read_body(response, self.max_response_bytes, self._scrub)
                 return
-            reader = BodyReader(response, self.max_response_bytes, deadline, self._scrub)
+            reader = BodyReader(
+                response, self.max_response_bytes, deadline, self._scrub
+            )
             for chunk in response.iter_raw():
                 reader.feed(chunk)
             response._content = reader.finish()
@@ -451,17 +471,27 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         while True:
             try:
                 deadline = attempt_deadline(request)
-                response = await self._within(deadline, self._send(request, rewindable, auth))
+                response = await self._within(
+                    deadline, self._send(request, rewindable, auth)
+                )
                 if not renewed and response.status_code == 401 and rewindable:
                     renewed = expire_tokens(self, endpoint.security, request)
                     if renewed:
                         await response.aclose()
                         await aprepare_tokens(self, endpoint.security)
                         request, rewindable, auth = self._build_request(
-                            endpoint, args, body, extra_headers, extra_query, timeout, content_type
+                            endpoint,
+                            args,
+                            body,
+                            extra_headers,
+                            extra_query,
+                            timeout,
+                            content_type,
                         )
                         continue
-                delay = retry_delay(attempt, self.max_retries, response) if retry else None
+                delay = (
+                    retry_delay(attempt, self.max_retries, response) if retry else None
+                )
                 if delay is None:
                     if endpoint.stream_media and response.is_success:
                         return cast("T", response)  # never retried from here on
@@ -514,7 +544,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             if response.is_stream_consumed:
                 check_read_body(response, self.max_response_bytes, self._scrub)
                 return
-            reader = BodyReader(response, self.max_response_bytes, deadline, self._scrub)
+            reader = BodyReader(
+                response, self.max_response_bytes, deadline, self._scrub
+            )
             async for chunk in response.aiter_raw():
                 reader.feed(chunk)
             response._content = reader.finish()

@@ -150,7 +150,9 @@ def form_text(value: object, parts: Mapping[str, Part]) -> bytes:
     """A urlencoded body: its fields percent-encoded (`allowReserved` ones keeping
     reserved characters; a style's delimiters written as in a query)."""
     fields = _form_fields(value, parts)
-    return "&".join(f"{quote_plus(key, safe='')}={text}" for key, text in fields).encode()
+    return "&".join(
+        f"{quote_plus(key, safe='')}={text}" for key, text in fields
+    ).encode()
 
 
 def _is_bytes_file(value: object) -> bool:
@@ -195,7 +197,12 @@ def _file_part(value: object, part: Part) -> object:
     if isinstance(value, tuple):
         name, content, *rest = value
         content_type = rest[0] if rest and rest[0] is not None else part.content_type
-        return (name, content, content_type, {**headers, **(rest[1] if len(rest) > 1 else {})})
+        return (
+            name,
+            content,
+            content_type,
+            {**headers, **(rest[1] if len(rest) > 1 else {})},
+        )
     name = PurePath(str(getattr(value, "name", "upload"))).name
     return (name, value, part.content_type, headers)
 
@@ -237,9 +244,13 @@ def multipart_bytes(spec: Body, value: object) -> tuple[bytes, str]:
     while any(boundary.encode() in content for _, content in rendered):
         boundary = secrets.token_hex(16)  # never part of the content
     out = b"".join(
-        f"--{boundary}\r\n{head}\r\n".encode() + content + b"\r\n" for head, content in rendered
+        f"--{boundary}\r\n{head}\r\n".encode() + content + b"\r\n"
+        for head, content in rendered
     )
-    return out + f"--{boundary}--\r\n".encode(), f"{spec.media_type}; boundary={boundary}"
+    return (
+        out + f"--{boundary}--\r\n".encode(),
+        f"{spec.media_type}; boundary={boundary}",
+    )
 
 
 def _rendered(value: object, part: Part, name: str | None) -> tuple[str, bytes]:
@@ -257,7 +268,9 @@ def _rendered(value: object, part: Part, name: str | None) -> tuple[str, bytes]:
         content, content_type = text.encode(), given or "text/plain; charset=utf-8"
     head = ""
     if name is not None or filename:
-        head = "Content-Disposition: " + ("form-data" if name is not None else "attachment")
+        head = "Content-Disposition: " + (
+            "form-data" if name is not None else "attachment"
+        )
         head += f'; name="{_quoted(name)}"' if name is not None else ""
         head += f'; filename="{_quoted(filename)}"' if filename else ""
         head += "\r\n"

@@ -230,7 +230,10 @@ def _check_any_of(
 
 
 def required_sets(
-    data: Mapping[str, Any], field: str, sets: Sequence[Sequence[str]], exactly_one: bool
+    data: Mapping[str, Any],
+    field: str,
+    sets: Sequence[Sequence[str]],
+    exactly_one: bool,
 ) -> None:
     """The anyOf/oneOf branches of an object that only require properties: `data`
     (the object as sent) must have all the properties of at least one set
@@ -259,5 +262,3 @@ def validate_nested(value: object, field: str) -> None:
     elif isinstance(value, Mapping):
         for key, item in value.items():
             validate_nested(item, f"{field}[{key!r}]")
-
-

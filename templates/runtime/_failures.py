@@ -145,7 +145,9 @@ def _credential_hint(
     if env_prefix is not None:
         variables = {f"{env_prefix}{n.upper()}" for names in security for n in names}
         env = f" (or set {', '.join(sorted(variables))})"
-    return f" - this operation needs a credential and none was given: pass {options}{env}"
+    return (
+        f" - this operation needs a credential and none was given: pass {options}{env}"
+    )
 
 
 def _status_error(

@@ -73,7 +73,9 @@ class _Pages(Generic[ItemT]):
         self._seen: set[str] = set()
         names = [p.name for p in endpoint.params]
         self._param = names.index(pager.param) if pager.param in names else None
-        self._size = names.index(pager.size_param) if pager.size_param in names else None
+        self._size = (
+            names.index(pager.size_param) if pager.size_param in names else None
+        )
         self._page_size: int | None = None
 
     def advance(self, response: httpx.Response) -> tuple[list[ItemT], bool]:

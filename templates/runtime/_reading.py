@@ -39,7 +39,9 @@ class _Inflater:
     def __init__(self, encoding: str) -> None:
         self._gzip = encoding in ("gzip", "x-gzip")
         self._first = True
-        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS)
+        self._zlib = zlib.decompressobj(
+            zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS
+        )
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         while not self._zlib.eof:  # bytes after the end are ignored, as httpx does
@@ -88,9 +90,13 @@ class _Chain:
 def _encodings(response: httpx.Response) -> list[str]:
     values = response.headers.get_list("content-encoding", split_commas=True)
     encodings = [v.strip().lower() for v in values if v.strip()]
-    unknown = [e for e in encodings if e not in ("gzip", "x-gzip", "deflate", "identity")]
+    unknown = [
+        e for e in encodings if e not in ("gzip", "x-gzip", "deflate", "identity")
+    ]
     if unknown:
-        raise httpx.DecodingError(f"{unknown[0]!r} is not an encoding the client decodes")
+        raise httpx.DecodingError(
+            f"{unknown[0]!r} is not an encoding the client decodes"
+        )
     return [e for e in encodings if e != "identity"]
 
 
@@ -106,7 +112,9 @@ def check_deadline(request: httpx.Request, deadline: float | None) -> None:
     """Raise `httpx.ReadTimeout` (retried, then an `APITimeoutError`) once `deadline`
     has passed."""
     if deadline is not None and time.monotonic() > deadline:
-        raise httpx.ReadTimeout("the attempt took longer than its timeout", request=request)
+        raise httpx.ReadTimeout(
+            "the attempt took longer than its timeout", request=request
+        )
 
 
 def check_read_body(

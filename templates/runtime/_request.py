@@ -237,7 +237,9 @@ def query_url(
     shared = ""
     if defaults:
         taken.update(name for name, _ in query)
-        shared = str(httpx.QueryParams([p for p in defaults.multi_items() if p[0] not in taken]))
+        shared = str(
+            httpx.QueryParams([p for p in defaults.multi_items() if p[0] not in taken])
+        )
     ours = "&".join(f"{quote_plus(name, safe='')}={text}" for name, text in query)
     kept = "&".join(part for part in (written, raw, shared, ours) if part)
     return f"{base}?{kept}" if kept else base
@@ -302,7 +304,9 @@ def encode_body(
             if not data:  # no part at all: an empty form-data body, with its boundary
                 written, headers["Content-Type"] = multipart_bytes(spec, body)
                 return written, None, None
-            files = [(key, (None, text.encode(), None)) for key in data for text in data[key]]
+            files = [
+                (key, (None, text.encode(), None)) for key in data for text in data[key]
+            ]
             data = {}
         return None, files, data or None
     if spec.kind == "multipart":  # another subtype: written here, with its boundary

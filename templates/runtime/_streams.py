@@ -244,7 +244,9 @@ class StreamDecoder(Generic[T]):
     def _seq_record(self, out: list[T], *, final: bool) -> None:
         if self._record_done:
             if self._record.strip() and final and not _only_one(self._record):
-                raise ValueError("a JSON text sequence record holds more than one value")
+                raise ValueError(
+                    "a JSON text sequence record holds more than one value"
+                )
             return
         text = bytes(self._record)
         if not text.strip():
@@ -355,7 +357,9 @@ class _Base(Generic[T]):
             encoding = self.response.headers.get("content-encoding") or "none"
             detail = _where(self.response, f": Content-Encoding {encoding}: {exc}")
             return APIResponseValidationError(
-                "response body could not be decoded", response=self.response, detail=detail
+                "response body could not be decoded",
+                response=self.response,
+                detail=detail,
             )
         return _connection_error(self.response.request, exc)
 

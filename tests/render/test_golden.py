@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from oagen.manifest import MANIFEST
 from oagen.pipeline import generate_files
-from oagen.plan import RUNTIME_FILES
+from oagen.plan import RUNTIME_FILES, runtime_sources
 from oagen.write import compare
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
@@ -46,3 +46,13 @@ def test_golden_tree(case: str, request: pytest.FixtureRequest) -> None:
 
 def test_cases_exist() -> None:
     assert {"minimal", "composition", "untagged"} <= set(CASE_NAMES)
+
+
+def test_the_runtime_is_shipped_as_written() -> None:
+    """The static runtime modules are copied into each package and formatted with it:
+    they are kept formatted, so that each package holds them byte for byte (after its
+    header line) as they are written and tested here."""
+    files = generate_files(CASES / CASE_NAMES[0] / "spec.yaml", package_name="x_client").files
+    sources = runtime_sources()
+    changed = [name for name in RUNTIME_FILES if files[name].split("\n", 1)[1] != sources[name]]
+    assert changed == [], "format them as the generated package is: ruff, line length 88"
