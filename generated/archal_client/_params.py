@@ -166,19 +166,19 @@ def _styled(
         return [(name, enc(_json_text(value)))]
     spread = style == "form" and param.explode and param.location == "query"
     items, pairs = _items(value, param.field), _pairs(value, param.field, spread)
+    sep = _DELIMITERS.get(style, ",")  # between items, and keys and values unexploded
+    if encode is not None:
+        sep = quote(sep, safe=",")
     if items is not None:
         if param.explode and style != "deepObject":
             return [(name, enc(item)) for item in items]
-        sep = _DELIMITERS.get(style, ",")
-        if encode is not None:
-            sep = quote(sep, safe=",")
         return [(name, sep.join(map(enc, items)))]
     if pairs is not None:
         if style == "deepObject":
             return [(f"{name}[{k}]", enc(v)) for k, v in pairs]
         if param.explode:
             return [(k, enc(v)) for k, v in pairs]
-        return [(name, ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs))]
+        return [(name, sep.join(f"{enc(k)}{sep}{enc(v)}" for k, v in pairs))]
     return [(name, enc(scalar_text(value, param.field)))]
 
 

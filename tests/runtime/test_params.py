@@ -144,6 +144,9 @@ class TestQueryEncoding:
             ("pipeDelimited", True, ["a", "b"], [("t", "a"), ("t", "b")]),
             ("spaceDelimited", False, ["a", "b"], [("t", "a%20b")]),
             ("spaceDelimited", True, ["a", "b"], [("t", "a"), ("t", "b")]),
+            # an object as OpenAPI's style examples write it: `R%20100%20G%20200`
+            ("spaceDelimited", False, {"R": 100, "G": "a b"}, [("t", "R%20100%20G%20a+b")]),
+            ("pipeDelimited", False, {"R": 100, "G": "x|y"}, [("t", "R%7C100%7CG%7Cx%7Cy")]),
             ("deepObject", True, {"k": "v&w"}, [("t[k]", "v%26w")]),
             ("json", True, {"k": "a b"}, [("t", "%7B%22k%22%3A%22a+b%22%7D")]),
         ],
