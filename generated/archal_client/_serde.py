@@ -217,7 +217,7 @@ _READS_Z = _reads_z()
 
 def datetime_(value: object) -> datetime:
     """An RFC 3339 date-time (also `Z` and 1-9 fraction digits on Python 3.10). A leap
-    second (`23:59:60Z`), which `datetime` cannot hold, is the last instant before it."""
+    second (`23:59:60Z`), which `datetime` cannot hold, is the instant before it."""
     if (  # `2011-01-26T19:01:12Z`, the most common shape: the separators are checked
         type(value) is str  # here and fromisoformat checks the (ASCII) digits
         and len(value) == 20
