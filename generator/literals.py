@@ -12,6 +12,7 @@ import json
 import math
 import re
 import textwrap
+from collections.abc import Iterable
 
 from .ir import JsonScalar, JsonValue
 
@@ -23,6 +24,7 @@ __all__ = [
     "enum_type",
     "is_literal_enum",
     "py_literal",
+    "py_tuple",
     "toml_string",
 ]
 
@@ -52,6 +54,13 @@ def py_literal(value: JsonValue) -> str:
         items = ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items())
         return "{" + items + "}"
     raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def py_tuple(items: Iterable[str]) -> str:
+    """The tuple display of the expressions `items`: `()`, `(a,)` or `(a, b)` (no
+    magic trailing comma)."""
+    listed = list(items)
+    return f"({', '.join(listed)}{',' if len(listed) == 1 else ''})"
 
 
 def _escape_char(ch: str) -> str:

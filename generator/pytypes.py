@@ -36,7 +36,14 @@ from .ir import (
     TypeExpr,
     UnionOf,
 )  # fmt: skip
-from .literals import base_decoder, enum_needs_cast, enum_type, is_literal_enum, py_literal
+from .literals import (
+    base_decoder,
+    enum_needs_cast,
+    enum_type,
+    is_literal_enum,
+    py_literal,
+    py_tuple,
+)
 from .typeindex import JSON_NAMES, Definitions, describe, implied_discriminator
 from .typeindex import members as _members
 
@@ -98,7 +105,7 @@ class Types:
         index = definitions if isinstance(definitions, Definitions) else Definitions(definitions)
         self._prefix = model_prefix
         self._shadowed = shadowed & BUILTIN_TYPES
-        self._defs = index.by_name
+        self.defs = index.by_name
         self._recursive = index.recursive
         self.imports = ImportSet()
         self.models_used: set[str] = set()
@@ -136,7 +143,7 @@ class Types:
                 self.imports.add(".._types", "FileTypes")
             return self.builtin(_PRIM_ANNOTATION[kind])
         if isinstance(t, Ref):
-            target = self._defs[t.name]
+            target = self.defs[t.name]
             if isinstance(target, Alias) and t.name not in self._recursive:
                 return self.annotation(target.target)
             return self._use_model(t.name)
@@ -219,10 +226,10 @@ class Types:
                 closed = tuple(map(self._closed, ordered))
                 expected = py_literal(describe(t))
                 if any(c is not None for c in closed):  # tuples of names: constants
-                    names = ["None" if c is None else _tuple(map(py_literal, c)) for c in closed]
-                    expected += f", {_tuple(names)}"
+                    names = ["None" if c is None else py_tuple(map(py_literal, c)) for c in closed]
+                    expected += f", {py_tuple(names)}"
                 body = f"{self.serde('union_')}(value, ({decoders},), {expected})"
-                discriminator = implied_discriminator(self._defs, options, discriminator)
+                discriminator = implied_discriminator(self.defs, options, discriminator)
                 if discriminator is not None and discriminator.mapping:
                     named: dict[str, list[PyIdent]] = {}  # a tag several options give: all
                     for tag, name in discriminator.mapping:
@@ -283,7 +290,7 @@ class Types:
             return (t.kind, False) if t.kind in _INLINE else None
         values: tuple[JsonScalar, ...] | None = None
         if isinstance(t, Ref):
-            target = self._defs[t.name]
+            target = self.defs[t.name]
             if isinstance(target, Alias) and t.name not in self._recursive:
                 return self._inline_kind(target.target)
             if not isinstance(target, EnumDef):
@@ -301,7 +308,7 @@ class Types:
         required properties before those with fewer, then everything else in the
         spec's order (a model requiring nothing fits any object, as a free-form map
         does: the first listed of them is the one an object fits)."""
-        target = self._defs.get(t.name) if isinstance(t, Ref) else None
+        target = self.defs.get(t.name) if isinstance(t, Ref) else None
         if isinstance(target, Model):
             required = sum(1 for f in target.fields if f.is_required and not f.is_write_only)
             consts = sum(
@@ -315,13 +322,13 @@ class Types:
     def _closed(self, t: TypeExpr) -> tuple[str, ...] | None:
         """The JSON names of a union option that allows no other properties: a model
         without additionalProperties, which no other model extends (None: any)."""
-        target = self._defs.get(t.name) if isinstance(t, Ref) else None
+        target = self.defs.get(t.name) if isinstance(t, Ref) else None
         if isinstance(target, Model) and target.extra is None and target.dispatch is None:
             return tuple(f.wire_name for f in target.fields)
         return None
 
     def _ref_decoder(self, name: PyIdent) -> str:
-        target = self._defs[name]
+        target = self.defs[name]
         if isinstance(target, Model):
             if self._prefix:
                 self.imports.add("..", f"models as {self._prefix.removesuffix('.')}")
@@ -369,7 +376,7 @@ class Types:
                 return f"{self.serde('encode')}({expr})"
             return expr  # a file is sent as a multipart file part as it is
         if isinstance(t, Ref):
-            target = self._defs[t.name]
+            target = self.defs[t.name]
             if isinstance(target, Model):
                 return f"{expr}.to_dict()"
             if isinstance(target, Alias):
@@ -411,7 +418,7 @@ class Types:
             case Nullable(inner=inner):
                 return self.choices(inner)
             case Ref(name=name):
-                target = self._defs[name]
+                target = self.defs[name]
                 if isinstance(target, EnumDef):
                     return target.values
                 if isinstance(target, Alias) and name not in self._recursive:
@@ -428,7 +435,7 @@ class Types:
             return _NO_MODELS
         match t:
             case Ref(name=name):
-                target = self._defs[name]
+                target = self.defs[name]
                 if isinstance(target, Model):
                     return frozenset((name,))
                 if isinstance(target, Alias) and name not in self._recursive:
@@ -443,17 +450,8 @@ class Types:
             case _:
                 return frozenset()
 
-    def accepts_dict(self, t: TypeExpr) -> bool:
-        """Whether a body of type `t` is a model (or a union of models) that a plain
-        dict may stand for."""
-        if isinstance(t, UnionOf):
-            return any(self.is_model(o) for o in t.options)
-        if isinstance(t, Nullable):
-            return self.accepts_dict(t.inner)
-        return self.is_model(t)
-
     def is_model(self, t: TypeExpr) -> bool:
-        return isinstance(t, Ref) and isinstance(self._defs.get(t.name), Model)
+        return isinstance(t, Ref) and isinstance(self.defs.get(t.name), Model)
 
 
 @functools.lru_cache(maxsize=4096)  # property names and kinds repeat across models
@@ -479,12 +477,6 @@ def _check_lines(
     else:
         action = f"raise _serde.bad({key}, {py_literal(json_type)}, v)"
     return (*lines, f"if {condition}:", f"    {action}")
-
-
-def _tuple(items: Iterable[str]) -> str:
-    """The tuple display of the expressions `items`."""
-    listed = list(items)
-    return f"({', '.join(listed)}{',' if len(listed) == 1 else ''})"
 
 
 def _as_list(t: TupleOf) -> ListOf:

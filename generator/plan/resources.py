@@ -7,8 +7,11 @@ from collections.abc import Sequence
 
 from ..imports import ImportSet
 from ..ir import (
+    Alias,
     Api,
     Body,
+    ListOf,
+    Nullable,
     Operation,
     Param,
     PartEncoding,
@@ -16,8 +19,11 @@ from ..ir import (
     Ref,
     Resource,
     Response,
+    TupleOf,
+    TypeExpr,
+    UnionOf,
 )
-from ..literals import py_literal
+from ..literals import py_literal, py_tuple
 from ..pytypes import DecoderDef, Definitions, Types
 from .common import (
     _check_args,
@@ -40,6 +46,7 @@ from .streams import stream_returns, with_stream
 
 # How resource modules reach the models (in functions only: importing a resource
 # module does not import the models of all its operations).
+MAX_ALIASES = 64  # aliases followed to the type a body is (a cycle ends there)
 _MODELS = "_models."
 
 
@@ -105,7 +112,9 @@ def _param_literal(p: Param, types: Types) -> str:
     return _call("Param", arguments)
 
 
-def _body_literal(body: Body, types: Types, is_model: str | None = None) -> str:
+def _body_literal(
+    body: Body, types: Types, is_model: str | None = None, takes_list: bool = False
+) -> str:
     arguments = [
         ("media_type", py_literal(body.media_type)),
         ("kind", py_literal(body.kind)),
@@ -116,6 +125,8 @@ def _body_literal(body: Body, types: Types, is_model: str | None = None) -> str:
         arguments.append(("checks", f"dict({checks})"))
     if is_model is not None:
         arguments.append(("is_model", is_model))
+    if takes_list:
+        arguments.append(("takes_list", "True"))
     if body.parts:
         types.imports.add(".._bodies", "Part")
         parts = (f"{py_literal(p.name)}: {_part_literal(p)}" for p in body.parts)
@@ -124,7 +135,7 @@ def _body_literal(body: Body, types: Types, is_model: str | None = None) -> str:
         arguments.append(("positional", "True"))
     if body.prefix_parts:
         types.imports.add(".._bodies", "Part")
-        arguments.append(("prefix", _tuple([_part_literal(p) for p in body.prefix_parts])))
+        arguments.append(("prefix", py_tuple([_part_literal(p) for p in body.prefix_parts])))
     if body.item_part is not None:
         types.imports.add(".._bodies", "Part")
         arguments.append(("items", _part_literal(body.item_part)))
@@ -139,8 +150,8 @@ def _part_literal(part: PartEncoding) -> str:
     if part.is_json:
         arguments.append(("json", "True"))
     if part.headers:
-        pairs = [_tuple([py_literal(k), py_literal(v)]) for k, v in part.headers]
-        arguments.append(("headers", _tuple(pairs)))
+        pairs = [py_tuple([py_literal(k), py_literal(v)]) for k, v in part.headers]
+        arguments.append(("headers", py_tuple(pairs)))
     if part.style is not None:
         arguments.append(("style", py_literal(part.style)))
         arguments.append(("explode", py_literal(bool(part.explode))))
@@ -151,9 +162,9 @@ def _part_literal(part: PartEncoding) -> str:
 
 def _other_bodies(op: Operation, types: Types, checkers: dict[str, DecoderDef]) -> str:
     """`other_bodies=`: the body's other media types. A body given without
-    `content_type=` goes to the first whose kind or model its type matches, else to
-    the default (`_choose_body`): the first media type of each other model names its
-    `_is_<Model>` check (added to `checkers`)."""
+    `content_type=` goes to the first whose kind or model its type matches (a list: the
+    first taking one), else to the default (`_choose_body`): the first media type of
+    each other model names its `_is_<Model>` check (added to `checkers`)."""
     assert op.body is not None
     claimed = {op.body.type}
     literals: list[str] = []
@@ -165,15 +176,29 @@ def _other_bodies(op: Operation, types: Types, checkers: dict[str, DecoderDef]) 
             # the decoder named in `decode=` imported the models package as `_MODELS`
             model = f"{_MODELS}{body.type.name}"
             checkers[check] = DecoderDef(check, "bool", f"isinstance(value, {model})")
-        literals.append(_body_literal(body, types, check))
-    return _tuple(literals)
+        literals.append(_body_literal(body, types, check, _takes_list(types, body)))
+    return py_tuple(literals)
 
 
-def _tuple(items: Sequence[str]) -> str:
-    """A tuple display: `()`, `(a,)` or `(a, b)` (no magic trailing comma)."""
-    if len(items) == 1:
-        return f"({items[0]},)"
-    return "(" + ", ".join(items) + ")"
+def _accepts_dict(types: Types, t: TypeExpr) -> bool:
+    """Whether a body of type `t` is a model (or a union of models) that a plain dict
+    may stand for."""
+    if isinstance(t, UnionOf):
+        return any(types.is_model(o) for o in t.options)
+    return types.is_model(t.inner if isinstance(t, Nullable) else t)
+
+
+def _takes_list(types: Types, body: Body) -> bool:
+    """Whether a JSON body of this media type is an array (through null and aliases):
+    of several media types, a list goes to the first such one."""
+    t: TypeExpr = body.type
+    for _ in range(MAX_ALIASES):
+        t = t.inner if isinstance(t, Nullable) else t
+        target = types.defs.get(t.name) if isinstance(t, Ref) else None
+        if not isinstance(target, Alias):
+            break
+        t = target.target
+    return body.kind == "json" and isinstance(t, (ListOf, TupleOf))
 
 
 def _operation_doc(op: Operation, types: Types, returns: str) -> str:
@@ -241,7 +266,7 @@ def _body_members(types: Types, body: Body) -> list[str]:
         raw = types.builtin("bytes")
         return [raw, f"IO[{raw}]"]
     members = [types.annotation(body.type)]  # a text body: its scalar's (`str`, `UUID`)
-    if body.kind in ("json", "form", "multipart") and types.accepts_dict(body.type):
+    if body.kind in ("json", "form", "multipart") and _accepts_dict(types, body.type):
         types.imports.add("typing", "Any")
         members.append(f"{types.builtin('dict')}[{types.builtin('str')}, Any]")
     return members
@@ -255,6 +280,8 @@ def _media_choice(types: Types, bodies: Sequence[Body]) -> str:
             ways.setdefault("bytes or a file", body.media_type)
         elif body.kind == "text":
             ways.setdefault("a str", body.media_type)
+        elif _takes_list(types, body) and not _takes_list(types, bodies[0]):
+            ways.setdefault("a list", body.media_type)
         elif (
             isinstance(body.type, Ref) and types.is_model(body.type) and body.type != bodies[0].type
         ):
@@ -309,7 +336,7 @@ def _operation(
         keyword.append(_parameter("content_type", annotation, "UNSET"))
     keyword.sort(key=lambda a: a.default is not None)  # stable: required ones first
     names = [p.python_name for p in op.params]
-    args_tuple = _tuple(names)
+    args_tuple = py_tuple(names)
     fields: list[tuple[str, str]] = [
         ("method", py_literal(op.method)),
         ("path", py_literal(op.path)),
@@ -328,15 +355,16 @@ def _operation(
         fields[-1] = ("responses", '{"2XX": RAW}')
     if op.params:
         types.imports.add(".._base_client", "Param")
-        fields.append(("params", _tuple([_param_literal(p, types) for p in op.params])))
+        fields.append(("params", py_tuple([_param_literal(p, types) for p in op.params])))
     if op.body is not None:
         types.imports.add(".._base_client", "Body")
-        fields.append(("body", _body_literal(op.body, types)))
+        first = _takes_list(types, op.body) and bool(op.other_bodies)
+        fields.append(("body", _body_literal(op.body, types, takes_list=first)))
     if op.other_bodies:
         fields.append(("other_bodies", _other_bodies(op, types, checkers)))
     if op.security:
-        alternatives = [_tuple([py_literal(n) for n in alt]) for alt in op.security]
-        fields.append(("security", _tuple(alternatives)))
+        alternatives = [py_tuple([py_literal(n) for n in alt]) for alt in op.security]
+        fields.append(("security", py_tuple(alternatives)))
     error_decoders = [
         f"{py_literal(r.status)}: {types.decoder(r.type)}"
         for r in op.errors

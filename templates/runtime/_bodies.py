@@ -49,6 +49,9 @@ class Body:
     # Whether a value is an instance of this media type's model (operations with
     # several media types: a body given without `content_type=` goes by its type).
     is_model: Callable[[object], bool] | None = None
+    # Whether its schema is an array (of several media types, a list goes to the
+    # first such one).
+    takes_list: bool = False
     # The `encoding` of a form or multipart body's properties, by wire name.
     parts: Mapping[str, Part] = field(default_factory=dict)
     # A multipart body whose schema is an array (`multipart/mixed`): a part per
@@ -64,7 +67,8 @@ class Body:
 def _choose_body(bodies: tuple[Body, ...], value: object, content_type: object) -> Body:
     """The media type `value` is sent as: the one `content_type` names; else the
     first taking the value's type (bytes or a file: raw bytes; a str: text; a model
-    instance: that model's); else the first one, the default (JSON when declared)."""
+    instance: that model's; a list: an array's); else the first one, the default
+    (JSON when declared)."""
     if content_type is not UNSET:
         for body in bodies:
             if body.media_type == content_type:
@@ -77,8 +81,11 @@ def _choose_body(bodies: tuple[Body, ...], value: object, content_type: object) 
         kind = "binary"
     else:
         kind = "text" if isinstance(value, str) else ""
+    listed = isinstance(value, (list, tuple))
     for body in bodies:
         if body.kind == kind or (body.is_model is not None and body.is_model(value)):
+            return body
+        if listed and body.takes_list:
             return body
     return bodies[0]
 

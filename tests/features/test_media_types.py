@@ -306,6 +306,15 @@ paths:
           application/json: {schema: {$ref: '#/components/schemas/Pet'}}
       responses:
         '204': {description: done}
+  /docs:
+    patch:
+      operationId: patchDoc
+      requestBody:
+        content:
+          application/merge-patch+json: {schema: {$ref: '#/components/schemas/Pet'}}
+          application/json-patch+json: {schema: {$ref: '#/components/schemas/Ops'}}
+      responses:
+        '204': {description: done}
 components:
   schemas:
     Pet:
@@ -319,12 +328,15 @@ components:
       properties:
         photo: {type: string, format: binary}
         name: {type: string}
+    Ops:
+      type: array
+      items: {type: object, properties: {op: {type: string}, path: {type: string}}}
 """,
     typecheck="""\
         import io
 
         from feat_several_bodies_client import Client
-        from feat_several_bodies_client.models import Pet, PetUpload
+        from feat_several_bodies_client.models import OpsItem, Pet, PetUpload
 
         def use(client: Client) -> None:
             client.create_pet(body=Pet(name="a"))
@@ -335,6 +347,7 @@ components:
             client.put_note(body="text")
             client.put_note(body=Pet(name="a"), content_type="application/json")
             client.put_note()
+            client.patch_doc(body=[OpsItem(op="remove", path="/a")])
     """,
 )
 
@@ -414,6 +427,20 @@ async def test_body_media_type_choice_async(package: Any) -> None:
         await c.create_pet(body={"name": "n"}, content_type="application/x-www-form-urlencoded")
     types = [r.headers["content-type"] for r in server.requests]
     assert types == ["application/octet-stream", "application/x-www-form-urlencoded"]
+
+
+def test_a_list_goes_as_the_media_type_whose_schema_is_an_array(package: Any) -> None:
+    """JSON Patch beside JSON Merge Patch: a list is sent as the array media type (it
+    was sent as the default, whose schema is an object), a dict as the default."""
+    pkg = package(SEVERAL)
+    ops = [{"op": "remove", "path": "/a"}]
+    _, req = call(pkg, lambda c: c.patch_doc(body=ops), Reply(204))
+    assert req.headers["content-type"] == "application/json-patch+json"
+    assert json_body(req) == ops
+    _, req = call(pkg, lambda c: c.patch_doc(body={"name": "a"}), Reply(204))
+    assert req.headers["content-type"] == "application/merge-patch+json"
+    doc = " ".join(pkg.Client.patch_doc.__doc__.split())
+    assert "a list: application/json-patch+json" in doc
 
 
 def test_several_media_types_documented_in_the_method(package: Any) -> None:

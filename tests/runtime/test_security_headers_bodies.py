@@ -411,3 +411,24 @@ class TestBodies:
         client._request(endpoint)
         assert server.bodies[-1] == b""
         assert "Content-Type" not in server.last.headers
+
+    @pytest.mark.parametrize(
+        ("payload", "sent_as"),
+        [
+            ({"op": "add"}, "application/merge-patch+json"),
+            ([{"op": "add"}], "application/json-patch+json"),
+            (({"op": "add"},), "application/json-patch+json"),
+        ],
+    )
+    def test_a_list_goes_as_the_media_type_whose_schema_is_an_array(self, m, payload, sent_as):
+        server = Server()
+        client = sync_client(m, server)
+        endpoint = ep(
+            m,
+            "PATCH",
+            body=m.Body("application/merge-patch+json", "json"),
+            other_bodies=(m.Body("application/json-patch+json", "json", takes_list=True),),
+        )
+        client._request(endpoint, body=payload)
+        assert server.last.headers["Content-Type"] == sent_as
+        assert json.loads(server.bodies[-1]) == json.loads(json.dumps(payload))
