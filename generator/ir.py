@@ -324,6 +324,7 @@ class Body:
     item_part: PartEncoding | None = None
     is_positional: bool = False
     constraints: Constraints = NO_CONSTRAINTS
+    media_range: str | None = None  # a binary body declared under a range (`image/*`)
 
 
 @record

@@ -5,6 +5,7 @@ copied verbatim)."""
 from __future__ import annotations
 
 import json
+import mimetypes
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -63,6 +64,9 @@ class Body:
     # The constraints of a body that is no model (a string, an array...), as
     # `_serde.check` takes them.
     checks: Mapping[str, Any] = field(default_factory=dict)
+    # A binary body declared under a range (`image/*`): a named file whose type (by
+    # its name) is in the range goes as that type, anything else as `media_type`.
+    media_range: str | None = None
 
 
 def _choose_body(bodies: tuple[Body, ...], value: object, content_type: object) -> Body:
@@ -194,6 +198,23 @@ def _part_text(name: str, value: object, part: Part) -> tuple[str, str | None]:
     if part.json or isinstance(encoded, (dict, list)):
         return json.dumps(encoded), part.content_type or "application/json"
     return simple_text(_form_field(name), encoded), part.content_type
+
+
+def file_type(value: object, media_range: str) -> str | None:
+    """The type of a file object by its name (`cat.png`: `image/png`) when it is in
+    `media_range` (`image/*`, `*/*`), else None."""
+    name = getattr(value, "name", None)
+    if not isinstance(name, str):
+        return None
+    guessed = mimetypes.guess_type(PurePath(name).name)[0]
+    wanted = media_range.split(";", maxsplit=1)[0].strip().lower()
+    if guessed is None or wanted == "*/*":
+        return guessed
+    major, _, minor = wanted.partition("/")
+    found_major, _, found_minor = guessed.lower().partition("/")
+    if major == found_major and minor in ("*", found_minor):
+        return guessed
+    return None
 
 
 def _file_part(value: object, part: Part) -> object:

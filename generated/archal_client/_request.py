@@ -27,6 +27,7 @@ from ._bodies import (
     _form_fields,
     _json_bytes,
     _multipart,
+    file_type,
     form_text,
     multipart_bytes,
 )
@@ -323,5 +324,8 @@ def encode_body(
         content = bytes(body)
     else:
         content = cast("IO[bytes]", body)
+        if spec.media_range is not None:  # `image/*`: a named file's type in it
+            found = file_type(body, spec.media_range)
+            headers.setdefault("Content-Type", found or spec.media_type)
     headers.setdefault("Content-Type", spec.media_type)
     return content, None, None

@@ -366,7 +366,8 @@ class OperationBuilder:
             checked = self._schemas.constraints.read(schema, media_where.child("schema"))
         sent = sent_as(media, kind)  # a range: the type of its kind
         parts = enc.parts, enc.prefix, enc.item, enc.is_positional
-        return Body(sent, kind, btype, required, text, *parts, checked)
+        in_range = media if kind == "binary" and sent != media else None  # `image/*`
+        return Body(sent, kind, btype, required, text, *parts, checked, in_range)
 
     def _text_type(self, schema: Any, where: Where, hint: str) -> TypeExpr:
         """A text body's type: its schema's when that is a scalar (a `uuid`, a number,

@@ -139,6 +139,8 @@ def _body_literal(
     if body.item_part is not None:
         types.imports.add(".._bodies", "Part")
         arguments.append(("items", _part_literal(body.item_part)))
+    if body.media_range is not None:
+        arguments.append(("media_range", py_literal(body.media_range)))
     return _call("Body", arguments)
 
 

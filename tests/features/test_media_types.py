@@ -527,6 +527,49 @@ def test_text_json_and_ranges_go_as_json(package: Any) -> None:
     )
 
 
+IMAGE_RANGE = feature_spec(
+    "image_range",
+    HEAD_30
+    + """\
+paths:
+  /avatar:
+    put:
+      operationId: putAvatar
+      requestBody:
+        required: true
+        content: {'image/*': {schema: {type: string, format: binary}}}
+      responses:
+        '204': {description: done}
+""",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "sent"),
+    [
+        ("cat.png", "image/png"),  # a named file in the range: its type
+        ("/tmp/photos/cat.JPG", "image/jpeg"),
+        ("notes.txt", "application/octet-stream"),  # out of the range: no false claim
+        (None, "application/octet-stream"),  # bytes: nothing to go by
+    ],
+)
+def test_a_binary_body_under_a_range_goes_as_the_file_names_type(
+    package: Any, name: str | None, sent: str
+) -> None:
+    """A `Content-Type` names no range: a file whose name's type is in `image/*` goes
+    as that type (as a multipart part would), else `application/octet-stream`."""
+    pkg = package(IMAGE_RANGE)
+    body: Any = b"\x89PNG"
+    if name is not None:
+        body = io.BytesIO(b"\x89PNG")
+        body.name = name
+    _, req = call(pkg, lambda c: c.put_avatar(body=body), Reply(204))
+    assert (req.headers["content-type"], req.content) == (sent, b"\x89PNG")
+    headers = {"Content-Type": "image/webp"}  # the caller's type wins
+    _, req = call(pkg, lambda c: c.put_avatar(body=body, extra_headers=headers), Reply(204))
+    assert req.headers["content-type"] == "image/webp"
+
+
 # ------------------------------------------------------------------- text bodies of scalars
 
 TEXT_SCALARS = feature_spec(
