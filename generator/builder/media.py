@@ -39,6 +39,18 @@ def is_json(media: str) -> bool:
     return json_media(media) or media.split(";", maxsplit=1)[0].strip() == "*/*"
 
 
+def _raw_range(media: str, schema: Any) -> bool:
+    """Whether a body under `*/*` (JSON when it parses) is raw bytes instead: its
+    dereferenced schema is a binary string (`format: binary`, which Swagger 2.0's
+    `type: file` becomes; springdoc and springfox describe downloads so)."""
+    if media.split(";", maxsplit=1)[0].strip() != "*/*" or not isinstance(schema, dict):
+        return False
+    kinds = schema.get("type", "string")
+    return schema.get("format") == "binary" and "string" in (
+        kinds if isinstance(kinds, list) else [kinds]
+    )
+
+
 def pick_media(content: dict[str, Any]) -> str:
     """The default media type of a request body (and the one a response is read as):
     `application/json`, else another JSON type (`+json`, `*/*`), else a form, else
@@ -108,9 +120,11 @@ def body_hints(op_name: str, medias: list[str]) -> list[str]:
     ]
 
 
-def body_kind(media: str) -> BodyKind:
+def body_kind(media: str, schema: Any = None) -> BodyKind:
+    """How a body of `media` is written or read; `schema`, dereferenced, tells a binary
+    body under `*/*` from a JSON one."""
     base = media.split(";", maxsplit=1)[0].strip().lower()
-    if is_json(base):
+    if is_json(base) and not _raw_range(base, schema):
         return "json"
     if base == "application/x-www-form-urlencoded":
         return "form"

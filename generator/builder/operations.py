@@ -336,8 +336,8 @@ class OperationBuilder:
     def _body(
         self, body: dict[str, Any], entry: Any, media_where: Where, media: str, hint: str
     ) -> Body:
-        kind = body_kind(media)
         schema = entry.get("schema") if isinstance(entry, dict) else None
+        kind = body_kind(media, self._target(schema, media_where))
         btype: TypeExpr
         if kind == "binary":
             if schema is not None and "xml" in media.lower():
@@ -434,7 +434,7 @@ class OperationBuilder:
         media = pick_media(content)
         entry = content[media] if isinstance(content[media], dict) else {}
         schema = entry.get("schema")
-        if is_json(media):
+        if body_kind(media, self._target(schema, where.child("content", media))) == "json":
             if schema is None:
                 return Response(code, description, media, "raw", None)
             hint = op_name + "Response" + ("" if code == "200" else code.title())
@@ -443,6 +443,11 @@ class OperationBuilder:
         if media.startswith("text/"):
             return Response(code, description, media, "text", Prim("str"))
         return Response(code, description, media, "binary", Prim("binary"))
+
+    def _target(self, schema: Any, media_where: Where) -> Any:
+        """A media type's schema, dereferenced (None when it has none)."""
+        found = self._resolver.deref(schema, media_where.child("schema"))
+        return None if found is None else found[0]
 
     # -- security -------------------------------------------------------------------
 

@@ -540,8 +540,42 @@ paths:
         content: {'image/*': {schema: {type: string, format: binary}}}
       responses:
         '204': {description: done}
+  /files/{name}:
+    parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+    get:
+      operationId: download
+      responses:
+        '200':
+          description: springdoc's download
+          content: {'*/*': {schema: {$ref: '#/components/schemas/File'}}}
+    put:
+      operationId: upload
+      requestBody:
+        content: {'*/*': {schema: {type: string, format: binary}}}
+      responses:
+        '200':
+          description: any JSON
+          content: {'*/*': {schema: {type: object}}}
+components:
+  schemas:
+    File: {type: string, format: binary}
 """,
 )
+
+
+def test_a_binary_string_under_any_type_is_bytes_not_json(package: Any) -> None:
+    """`*/*` is read as JSON when it parses, but a binary string under it is raw
+    octets both ways (decoding them as UTF-8 text would lose them)."""
+    pkg = package(IMAGE_RANGE)
+    octets = b"\x89PNG\r\n\x1a\n\xff\xfe"
+    for content_type in ("application/octet-stream", "image/png"):
+        reply = Reply(200, content=octets, headers={"content-type": content_type})
+        got, req = call(pkg, lambda c: c.download("cat.png"), reply)
+        assert (got, req.headers["accept"]) == (octets, "*/*")
+    _, req = call(pkg, lambda c: c.upload("cat", body=octets), Reply(200, {"ok": True}))
+    assert (req.headers["content-type"], req.content) == ("application/octet-stream", octets)
+    got, _ = call(pkg, lambda c: c.upload("cat", body=octets), Reply(200, {"ok": True}))
+    assert got == {"ok": True}  # an object schema under `*/*` is still JSON
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,24 @@ def test_a_file_response_is_a_download_whatever_the_spec_produces(tmp_path: Path
     ]
 
 
+def test_a_file_response_under_any_type_is_a_download(tmp_path: Path) -> None:
+    """springfox writes `produces: ['*/*']` for every operation: a `type: file` response
+    under it is bytes, never JSON or text (which would decode the octets as UTF-8)."""
+    _, api, _ = upgraded(
+        tmp_path,
+        """\
+        paths:
+          /photo:
+            get:
+              operationId: photo
+              produces: ['*/*']
+              responses: {'200': {description: f, schema: {type: file}}}
+        """,
+    )
+    response = operations(api)["photo"].successes[0]
+    assert (response.media_type, response.kind, response.type) == ("*/*", "binary", Prim("binary"))
+
+
 def test_form_data_arrays_keep_their_collection_format(tmp_path: Path) -> None:
     """2.0: a formData array is csv unless it says otherwise; only `multi` repeats
     the key. In an urlencoded body that is the field's `encoding`."""
