@@ -7,7 +7,6 @@ names (through `names`), types, grouping into resources, and order (spec order).
 from __future__ import annotations
 
 import keyword
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,7 +23,6 @@ from ..ir import (
     PyIdent,
     Ref,
     Resource,
-    SecurityScheme,
     Server,
     TupleOf,
     TypeExpr,
@@ -41,6 +39,7 @@ from .extensions import check_mappings, link_bases
 from .operations import DraftOperation, OperationBuilder
 from .pagination import add_pagination
 from .schemas import SchemaBuilder
+from .security import scheme_names, security_schemes
 from .servers import check_servers, server_url
 from .tags import Tag, read_tags
 from .unions import check_unions
@@ -96,7 +95,7 @@ def build(
     check_servers(root.get("servers"), where.child("servers"), sink)
     tags = read_tags(root, sink, where)
     client_names = NameTable(CLIENT_RESERVED)
-    schemes = _security_schemes(root, client_names, sink, where)
+    schemes = security_schemes(root, client_names, sink, where)
     schemas = SchemaBuilder(resolver, sink)
     schemas.declare_components()
     operations = OperationBuilder(
@@ -105,7 +104,7 @@ def build(
         schemas,
         sink,
         root.get("security"),
-        {s.wire_name: s.python_name for s in schemes},
+        scheme_names(root, schemes),
     )
     drafts = operations.build_all(root.get("paths"), where.child("paths"))
     definitions, drafts = settle_binary_strings(schemas.definitions(), drafts)
@@ -175,93 +174,12 @@ def _reachable(
     return tuple(d for d in definitions if d.name in seen)
 
 
-# An http authentication scheme's name (RFC 9110 token).
-_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-
-
-def _security_schemes(
-    root: dict[str, Any], names: NameTable, sink: Diagnostics, where: Where
-) -> tuple[SecurityScheme, ...]:
-    components = root.get("components") if isinstance(root.get("components"), dict) else {}
-    assert isinstance(components, dict)
-    raw = components.get("securitySchemes")
-    if not isinstance(raw, dict):
-        return ()
-    out: list[SecurityScheme] = []
-    for key, scheme in raw.items():
-        if not isinstance(scheme, dict):
-            continue
-        kind = scheme.get("type")
-        description = doc_text(scheme, "description")
-        python = names.claim(snake(str(key), "credential"))
-        http = str(scheme.get("scheme", "")) if kind == "http" else ""
-        if http.lower() == "basic":
-            out.append(SecurityScheme(str(key), python, "basic", None, None, description))
-        elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
-            location, name = scheme["in"], str(scheme.get("name", key))
-            if location != "query" and not _HTTP_TOKEN.fullmatch(name):
-                sink.warning(
-                    f"{location} name {name!r} of API key {str(key)!r} is not a valid HTTP "
-                    "token (RFC 9110: no spaces, quotes or separators): every call that "
-                    "sends this key will be refused by the client",
-                    where.child("components", "securitySchemes", str(key), "name"),
-                )
-            out.append(SecurityScheme(str(key), python, "api_key", location, name, description))
-        elif kind == "oauth2":
-            out.append(_oauth2(str(key), python, scheme, description))
-        elif http and http.lower() != "bearer" and _HTTP_TOKEN.fullmatch(http):
-            sink.warning(
-                f"http scheme {http!r} of security scheme {str(key)!r}: the credential is sent"
-                f" as `Authorization: {http} <value>`, the value as given",
-                where.child("components", "securitySchemes", str(key), "scheme"),
-            )
-            out.append(
-                SecurityScheme(str(key), python, "http", None, None, description, http_scheme=http)
-            )
-        else:  # http bearer, openIdConnect: a token
-            out.append(SecurityScheme(str(key), python, "bearer", None, None, description))
-    deprecated = {str(k) for k, v in raw.items() if isinstance(v, dict) and v.get("deprecated")}
-    return tuple(replace(s, is_deprecated=s.wire_name in deprecated) for s in out)
-
-
 def _servers(value: Any) -> tuple[Server, ...]:
     """The top-level servers with a URL, their `name` (3.2) and description."""
     return tuple(
         Server(s["url"], _str(s.get("name")), doc_text(s, "description"))
         for s in (value if isinstance(value, list) else [])
         if isinstance(s, dict) and isinstance(s.get("url"), str)
-    )
-
-
-def _oauth2(
-    key: str, python: PyIdent, scheme: dict[str, Any], description: str | None
-) -> SecurityScheme:
-    """A bearer token, or one fetched from the `tokenUrl` of its flows (the
-    `clientCredentials` flow's first)."""
-    flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
-    assert isinstance(flows, dict)
-    device = flows.get("deviceAuthorization")
-    device = device if isinstance(device, dict) else {}
-    token_url = refresh_url = None
-    for name in ("clientCredentials", "authorizationCode", "password", "deviceAuthorization"):
-        flow = flows.get(name)
-        if isinstance(flow, dict):
-            if token_url is None and isinstance(flow.get("tokenUrl"), str):
-                token_url = flow["tokenUrl"]
-            if refresh_url is None and isinstance(flow.get("refreshUrl"), str):
-                refresh_url = flow["refreshUrl"]
-    return SecurityScheme(
-        key,
-        python,
-        "bearer",
-        None,
-        None,
-        description,
-        token_url=token_url,
-        refresh_url=refresh_url,
-        has_client_credentials=isinstance(flows.get("clientCredentials"), dict),
-        device_authorization_url=_str(device.get("deviceAuthorizationUrl")),
-        metadata_url=_str(scheme.get("oauth2MetadataUrl")),
     )
 
 

@@ -30,6 +30,7 @@ from .nesting import check_nesting
 from .objects import json_value, schema_types
 from .routes import TEMPLATE_VAR, Route, route
 from .schemas import SchemaBuilder
+from .security import requirements
 from .servers import check_servers, server_url
 from .streams import StreamBuilder
 
@@ -75,7 +76,7 @@ class OperationBuilder:
         schemas: SchemaBuilder,
         sink: Diagnostics,
         global_security: Any,
-        scheme_names: dict[str, PyIdent],
+        scheme_names: dict[str, PyIdent | None],
     ) -> None:
         self._base_url = base_url
         self._resolver = resolver
@@ -137,7 +138,9 @@ class OperationBuilder:
         successes, errors, accept = self._responses(
             op.get("responses"), where.child("responses"), op_name
         )
-        security = self._security(op.get("security", self._global_security), where)
+        security = requirements(
+            op.get("security", self._global_security), where, self._scheme_names, self._sink
+        )
         idempotency = next(
             (
                 p.wire_name
@@ -448,30 +451,6 @@ class OperationBuilder:
         """A media type's schema, dereferenced (None when it has none)."""
         found = self._resolver.deref(schema, media_where.child("schema"))
         return None if found is None else found[0]
-
-    # -- security -------------------------------------------------------------------
-
-    def _security(self, value: Any, where: Where) -> tuple[tuple[PyIdent, ...], ...]:
-        if not isinstance(value, list):
-            return ()
-        alternatives: list[tuple[PyIdent, ...]] = []
-        for index, requirement in enumerate(value):
-            if not isinstance(requirement, dict):
-                continue
-            names: list[PyIdent] = []
-            for scheme in requirement:
-                python = self._scheme_names.get(str(scheme))
-                if python is None:  # nothing says what to send: the alternative goes
-                    self._sink.warning(
-                        f"unknown security scheme {scheme!r} (components.securitySchemes does"
-                        " not declare it): this security requirement is left out",
-                        where.child("security", index),
-                    )
-                    break
-                names.append(python)
-            else:
-                alternatives.append(tuple(names))
-        return tuple(alternatives)
 
 
 def path_operations(

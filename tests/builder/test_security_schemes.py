@@ -11,7 +11,7 @@ import pytest
 from oagen.pipeline import generate_files
 from oagen.plan.client import env_prefix
 
-from tests.builder.support import HEAD_31, _build
+from tests.builder.support import HEAD_31, _build, _ops
 
 SCHEMES = (
     HEAD_31
@@ -64,3 +64,42 @@ def test_environment_prefix_is_the_package_name_without_client(
 ) -> None:
     api, _ = _build(tmp_path, SCHEMES)
     assert env_prefix(replace(api, package_name=package)) == prefix
+
+
+MUTUAL_TLS = """\
+openapi: 3.2.0
+info: {title: T, version: '1'}
+security: [{mtls: []}]
+paths:
+  /a: {get: {operationId: a, responses: {'204': {description: ok}}}}
+  /b:
+    get:
+      operationId: b
+      security: [{mtls: [], key: []}, {'#/components/securitySchemes/bearer': []}]
+      responses: {'204': {description: ok}}
+  /c:
+    get:
+      operationId: c
+      security: [{'#/components/securitySchemes/missing': []}]
+      responses: {'204': {description: ok}}
+components:
+  securitySchemes:
+    mtls: {type: mutualTLS, description: the client certificate}
+    key: {type: apiKey, in: header, name: X-Key}
+    bearer: {type: http, scheme: bearer}
+"""
+
+
+def test_mutual_tls_has_no_credential_and_schemes_go_by_uri_too(tmp_path: Path) -> None:
+    """mutualTLS is the `http_client`'s certificate: no keyword, nothing sent (a value
+    given for it would have gone out as a bearer token); 3.2 names a scheme by its
+    URI in a requirement as well as by its key."""
+    api, diagnostics = _build(tmp_path, MUTUAL_TLS)
+    assert [s.python_name for s in api.security_schemes] == ["key", "bearer"]
+    assert {name: op.security for name, op in _ops(api).items()} == {
+        "a": ((),),  # nothing to send: TLS does it
+        "b": (("key",), ("bearer",)),
+        "c": (),
+    }
+    [warning] = [d for d in diagnostics if d.severity == "warning"]
+    assert "unknown security scheme '#/components/securitySchemes/missing'" in str(warning)
