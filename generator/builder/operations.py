@@ -240,9 +240,8 @@ class OperationBuilder:
             if schema is None and isinstance(content, dict) and content:
                 media = next(iter(content))
                 media_type = str(media) if location == "querystring" else None
-                entry = content[media] if isinstance(content[media], dict) else {}
-                schema = entry.get("schema")
-                schema_where = param_where.child("content", media, "schema")
+                entry, media_where = self._media(content, media, param_where)
+                schema, schema_where = entry.get("schema"), media_where.child("schema")
                 json_encoded = is_json(str(media).lower())
             own = declared.get((location, name), name)
             hint = op_name + pascal(own, "Param")
@@ -332,7 +331,7 @@ class OperationBuilder:
         medias = [default, *(str(m) for m in content if str(m) != default)]
         bodies: dict[str, Body] = {}  # by the media type sent: a range's, once
         for media, hint in zip(medias, body_hints(op_name, medias), strict=True):
-            built = self._body(body, content[media], where.child("content", media), media, hint)
+            built = self._body(body, *self._media(content, media, where), media, hint)
             bodies.setdefault(built.media_type, built)
         return tuple(bodies.values())
 
@@ -435,17 +434,25 @@ class OperationBuilder:
             kind: ResponseKind = "empty" if code in _EMPTY_STATUSES else "raw"
             return Response(code, description, None, kind, None)
         media = pick_media(content)
-        entry = content[media] if isinstance(content[media], dict) else {}
+        entry, media_where = self._media(content, media, where)
         schema = entry.get("schema")
-        if body_kind(media, self._target(schema, where.child("content", media))) == "json":
+        if body_kind(media, self._target(schema, media_where)) == "json":
             if schema is None:
                 return Response(code, description, media, "raw", None)
             hint = op_name + "Response" + ("" if code == "200" else code.title())
-            rtype = self._schemas.type_of(schema, where.child("content", media, "schema"), hint)
+            rtype = self._schemas.type_of(schema, media_where.child("schema"), hint)
             return Response(code, description, media, "json", rtype)
         if media.startswith("text/"):
             return Response(code, description, media, "text", Prim("str"))
         return Response(code, description, media, "binary", Prim("binary"))
+
+    def _media(self, content: dict[str, Any], media: str, where: Where) -> tuple[Any, Where]:
+        """The Media Type Object of `media` in `content` (of the object at `where`) and
+        its place: 3.2 may refer to one in `components.mediaTypes`."""
+        found = self._resolver.deref(content[media], where.child("content", media))
+        if found is None or not isinstance(found[0], dict):
+            return {}, where.child("content", media)
+        return found
 
     def _target(self, schema: Any, media_where: Where) -> Any:
         """A media type's schema, dereferenced (None when it has none)."""

@@ -80,11 +80,13 @@ class StreamBuilder:
             content = resp.get("content")
             if not isinstance(content, dict):
                 continue
-            for media, entry in content.items():
+            for media, declared in content.items():
                 framing = STREAM_MEDIA_TYPES.get(_base(str(media)))
-                if framing is None or not isinstance(entry, dict):
+                # 3.2: the Media Type Object may be a reference (`components.mediaTypes`)
+                got = self._resolver.deref(declared, resp_where.child("content", str(media)))
+                if framing is None or got is None or not isinstance(got[0], dict):
                     continue
-                media_where = resp_where.child("content", str(media))
+                entry, media_where = got
                 stream = self._stream(str(media), framing, entry, media_where, op_name, op)
                 description = resp.get("description")
                 response = Response(
@@ -170,10 +172,10 @@ class StreamBuilder:
             if not isinstance(content, dict):
                 return False
             media = next((m for m in content if json_media(str(m))), None)
-            entry = content.get(media) if media is not None else None
-            if not isinstance(entry, dict):
+            got = self._resolver.deref(content[media], where) if media is not None else None
+            if got is None or not isinstance(got[0], dict):
                 return False
-            return self._has_stream_flag(entry.get("schema"), where, 1)
+            return self._has_stream_flag(got[0].get("schema"), where, 1)
         properties = node.get("properties")
         if isinstance(properties, dict) and "stream" in properties:
             found_flag = self._resolver.deref(properties["stream"], where)

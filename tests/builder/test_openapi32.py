@@ -219,3 +219,45 @@ def test_device_flow_metadata_deprecation_and_server_names(tmp_path: Path) -> No
         ("https://eu.example.com", "europe", "EU"),
         ("https://us.example.com", None, None),
     ]
+
+
+MEDIA_TYPE_REFS = (
+    HEAD_32
+    + """\
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      parameters:
+        - {name: filter, in: query, content: {application/json: {$ref: '#/components/mediaTypes/PetJson'}}}
+      requestBody:
+        content: {application/json: {$ref: '#/components/mediaTypes/PetJson'}}
+      responses:
+        '200': {description: ok, content: {application/json: {$ref: '#/components/mediaTypes/PetJson'}}}
+  /events:
+    get:
+      operationId: events
+      responses:
+        '200': {description: ok, content: {text/event-stream: {$ref: '#/components/mediaTypes/Events'}}}
+components:
+  mediaTypes:
+    PetJson: {schema: {$ref: '#/components/schemas/Pet'}}
+    Events: {itemSchema: {type: object, properties: {data: {type: string}}}}
+  schemas:
+    Pet: {type: object, required: [name], properties: {name: {type: string}}}
+"""
+)
+
+
+def test_a_media_type_object_may_be_a_reference(tmp_path: Path) -> None:
+    """3.2's `components.mediaTypes`: a body, a response, a parameter's content and a
+    stream declared by reference are typed as if written in place."""
+    ops = _ops(_ok(tmp_path, MEDIA_TYPE_REFS))
+    create = ops["create_pet"]
+    assert create.body is not None and create.body.type == Ref("Pet")
+    assert create.successes[0].type == Ref("Pet")
+    assert [(p.wire_name, p.type, p.style) for p in create.params] == [
+        ("filter", Ref("Pet"), "json")
+    ]
+    assert ops["events"].stream is not None and ops["events"].stream.is_event
+    assert ops["events"].stream is not None and ops["events"].stream.framing == "sse"
