@@ -104,7 +104,7 @@ def _pairs(
         return None
     out: list[tuple[str, str]] = []
     for k, v in encoded.items():
-        if v is UNSET:
+        if v is UNSET or v is None:  # undefined, as RFC 6570 has it: left out
             continue
         if spread and isinstance(v, (list, tuple)) and not any(map(_is_structured, v)):
             out.extend((str(k), scalar_text(item, field)) for item in v)
@@ -118,8 +118,8 @@ def _is_structured(value: object) -> bool:
 
 
 def _items(value: object, field: str) -> list[str] | None:
-    if isinstance(value, (list, tuple)):
-        return [scalar_text(v, field) for v in value]
+    if isinstance(value, (list, tuple)):  # a None item is undefined: left out
+        return [scalar_text(v, field) for v in value if v is not None]
     return None
 
 

@@ -178,25 +178,32 @@ class Route:
         instead)."""
         raw = ""
         whole = self.querystring
-        if whole is not None and args[whole.index] is not UNSET:
+        if whole is not None and _given(whole, args[whole.index]):
             raw = _querystring(whole.param, args[whole.index], query)
         for slot in self.query:
             value = args[slot.index]
-            if value is not UNSET:
+            if _given(slot, value):
                 query.extend(query_pairs(slot.param, value))
         for slot in self.headers:
             value = args[slot.index]
-            if value is not UNSET:
+            if _given(slot, value):
                 text = simple_text(slot.param, value)
                 check_sendable(slot.field, "header", slot.param.name, text)
                 headers[slot.param.name] = text
         for slot in self.cookies:
             value = args[slot.index]
-            if value is not UNSET:
+            if _given(slot, value):
                 for name, text in cookie_pairs(slot.param, value):
                     check_sendable(slot.field, "cookie", name, text, _NOT_IN_COOKIE)
                     cookies.append((name, text))
         return raw
+
+
+def _given(slot: Slot, value: object) -> bool:
+    """Whether a parameter goes in the request: not `UNSET`, nor None, which RFC 6570
+    (whose expansion OpenAPI's styles are) leaves out as undefined; a parameter sent
+    as JSON text (`content`) sends `null`."""
+    return value is not UNSET and (value is not None or slot.param.style == "json")
 
 
 def _base(media_type: str) -> str:
@@ -279,6 +286,8 @@ def check_sendable(
 def _path_piece(slot: Slot, value: object) -> str:
     if value is UNSET:  # not given: the template's text stays
         return f"{{{slot.param.name}}}"
+    if value is None and slot.param.style != "json":  # `//` would name another resource
+        raise RequestValidationError(slot.field, "a path parameter cannot be None")
     return path_value(slot.param, value)
 
 

@@ -205,6 +205,34 @@ class TestQueryEncoding:
         client._request(endpoint, (["a", "b"],))
         assert server.last.headers["Cookie"] == "c=a; c=b"
 
+    def test_none_is_undefined_and_left_out_as_rfc_6570_has_it(self, m):
+        """A nullable parameter given None is not sent (`q=` would be the empty text,
+        which a server reads as another value or refuses); None items and values of
+        an array or object go too; JSON text (`content`) writes `null`."""
+        server = Server()
+        client = sync_client(m, server)
+        endpoint = ep(
+            m,
+            "GET",
+            "/things/{id}",
+            params=(
+                P(m, "id", "path", "simple", False),
+                P(m, "q", "query", "form", True),
+                P(m, "arr", "query", "form", True),
+                P(m, "obj", "query", "deepObject", True),
+                P(m, "filter", "query", "json", False),
+                P(m, "X-Opt", "header", "simple", False),
+                P(m, "ck", "cookie", "form", True),
+            ),
+        )
+        args = ("7", None, [None, "a"], {"x": None, "y": 1}, None, None, None)
+        client._request(endpoint, args)
+        request = server.last
+        assert request.url.raw_path == b"/v1/things/7?arr=a&obj%5By%5D=1&filter=null"
+        assert "X-Opt" not in request.headers and "Cookie" not in request.headers
+        with pytest.raises(m.errors.RequestValidationError, match=r"^id: a path parameter cannot"):
+            client._request(endpoint, (None, *args[1:]))
+
 
 # ====================================================================== _params: path
 
