@@ -26,6 +26,7 @@ from .objects import (
     distinct_values,
     json_distinct,
     json_value,
+    siblings_apply,
 )
 
 __all__ = [
@@ -170,6 +171,7 @@ class ConstraintReader:
         # what `_read` found at a place (big specs refer to the same schemas, their
         # items and branches, thousands of times): it depends on nothing else
         self._found: dict[tuple[Where, bool, frozenset[Where]], Constraints] = {}
+        self._siblings = siblings_apply(resolver.spec.root.data)  # beside a `$ref` (3.1)
 
     def read(self, schema: Any, where: Where) -> Constraints:
         """The constraints of a property's or parameter's schema. Its own `enum` is
@@ -181,7 +183,10 @@ class ConstraintReader:
             if _INSIDE.isdisjoint(keys):  # an enum or a const: what `_read` gives it
                 own = self._own(schema, where)
                 return NO_CONSTRAINTS if own == NO_CONSTRAINTS else own
-        return self._read(schema, where, nested=False, seen=frozenset())
+        found = self._read(schema, where, nested=False, seen=frozenset())
+        if self._siblings and isinstance(schema, dict) and "$ref" in schema and len(schema) > 1:
+            return merge_constraints(found, self._own(schema, where))  # both apply (3.1)
+        return found
 
     def _own(self, schema: dict[str, Any], where: Where) -> Constraints:
         """`constraints(schema)`, saying when its `pattern` is left unchecked."""

@@ -31,8 +31,11 @@ __all__ = [
     "json_distinct",
     "json_value",
     "note_loose",
+    "ref_annotated",
+    "ref_applied",
     "required_sets",
     "schema_types",
+    "siblings_apply",
     "strip_null",
     "with_null",
 ]
@@ -197,6 +200,39 @@ def note_loose(schema: dict[str, Any], where: Where, sink: Diagnostics) -> None:
                 "the rest of the schema, not checked)",
                 where.child(keyword),
             )
+
+
+# Keywords beside a 3.1 `$ref` that shape the schema (JSON Schema 2020-12 applies them
+# with the reference); annotations (`description`, `readOnly`...) only document it.
+_SHAPING = frozenset(
+    {"properties", "required", "allOf", "anyOf", "oneOf", "items", "prefixItems",
+     "additionalProperties"}
+)  # fmt: skip
+
+
+def siblings_apply(document: Any) -> bool:
+    """Whether keywords beside a schema's `$ref` apply: in OpenAPI 3.1 and later (JSON
+    Schema 2020-12); 3.0 ignores them."""
+    return isinstance(document, dict) and not str(document.get("openapi")).startswith("3.0")
+
+
+def ref_applied(schema: Any) -> dict[str, Any] | None:
+    """A schema whose `$ref` has keywords beside it that shape it, as `allOf` would
+    write it (the reference as the last part, so the others keep their places); None
+    for a reference with annotations at most."""
+    if not isinstance(schema, dict) or "$ref" not in schema or _SHAPING.isdisjoint(schema):
+        return None
+    applied = {key: value for key, value in schema.items() if key != "$ref"}
+    applied["allOf"] = [*as_list(schema.get("allOf")), {"$ref": schema["$ref"]}]
+    return applied
+
+
+def ref_annotated(target: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """A property's dereferenced schema `target` with the keywords written beside its
+    `$ref` (`readOnly`, `default`, `description`...), which 3.1 applies: theirs win."""
+    if not isinstance(schema, dict) or "$ref" not in schema or len(schema) == 1:
+        return target
+    return target | {key: value for key, value in schema.items() if key != "$ref"}
 
 
 def allof_parts(

@@ -32,7 +32,7 @@ from ..ir import (
 )  # fmt: skip
 from ..names import FIELD_RESERVED, MODEL_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from . import redefined
+from . import redefined, variants
 from .constraints import ConstraintReader, tuple_closed, tuple_form, tuple_length
 from .docs import schema_doc
 from .objects import (
@@ -51,27 +51,20 @@ from .objects import (
     is_json_scalar,
     json_value,
     note_loose,
+    ref_annotated,
+    ref_applied,
     required_sets,
     schema_types,
+    siblings_apply,
     strip_null,
     with_null,
 )  # fmt: skip
 from .refnames import ref_hint
-from .variants import (
-    covers,
-    discriminator,
-    is_object_variant,
-    is_union,
-    not_merged,
-    shared_part,
-    variant_hint,
-)
 
 __all__ = ["SchemaBuilder", "json_value"]
 
-# One `Prim` of each kind for every schema typed here, shared (they are frozen):
-# GitHub's IR would hold 33,000, each an object the garbage collector walks again at
-# every full collection.
+# One `Prim` of each kind, shared (they are frozen): GitHub's IR would hold 33,000, each
+# an object the garbage collector walks again at every full collection.
 _PRIMS: dict[str, Prim] = {kind: Prim(kind) for kind in get_args(PrimKind)}
 _NULL = _PRIMS["none"]
 _ANY = _PRIMS["any"]
@@ -97,6 +90,7 @@ class SchemaBuilder:
         self._nesting = 0  # the `_shape`s being typed, one in another
         # one object per distinct (nullable) reference or primitive (see `_one`)
         self._types: dict[TypeExpr, TypeExpr] = {}
+        self._siblings = siblings_apply(resolver.spec.root.data)  # beside a `$ref` (3.1)
 
     # -- naming ---------------------------------------------------------------
 
@@ -139,7 +133,8 @@ class SchemaBuilder:
 
     def _definition(self, name: PyIdent, schema: Any, where: Where) -> Definition:
         place = where
-        found = self._resolver.deref(schema, where)
+        applied = ref_applied(schema) if self._siblings else None
+        found = (applied, where) if applied is not None else self._resolver.deref(schema, where)
         if found is None:
             return Alias(name, _ANY, None, where.pointer)
         schema, where = found
@@ -231,6 +226,7 @@ class SchemaBuilder:
         for key, (sub, sub_where) in properties.items():
             resolved = self._resolver.deref(sub, sub_where)
             sub_schema = resolved[0] if resolved and isinstance(resolved[0], dict) else {}
+            sub_schema = ref_annotated(sub_schema, sub) if self._siblings else sub_schema
             if key in again:  # its keywords and constraints, from every definition
                 narrowing = again[key], (sub, sub_where), self._resolver.deref
                 sub_schema, found = redefined.narrowed(*narrowing, self.constraints.read)
@@ -269,7 +265,7 @@ class SchemaBuilder:
         )
         if refs:
             self.extends[name] = refs
-        disc = discriminator(schema, (), where, self._resolver, self._by_place)
+        disc = variants.discriminator(schema, (), where, self._resolver, self._by_place)
         if disc is not None:
             self.discriminated[name] = disc
         sets = required_sets(schema)
@@ -280,6 +276,8 @@ class SchemaBuilder:
 
     def type_of(self, schema: Any, where: Where, hint: str) -> TypeExpr:
         """The TypeExpr of `schema`; inline objects/enums are named after `hint`."""
+        if self._siblings and (applied := ref_applied(schema)) is not None:
+            schema = applied  # 3.1: what is beside a `$ref` applies with it
         if isinstance(schema, dict) and "$ref" in schema:
             target = self._ref_place(schema, where)
             if target is None:
@@ -457,7 +455,7 @@ class SchemaBuilder:
         return _PRIMS[SIMPLE_TYPES[t]]
 
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
-        shared = shared_part(schema)
+        shared = variants.shared_part(schema)
         options: list[TypeExpr] = []
         merged: dict[PyIdent, Where] = {}  # merged variant -> the place merged from
         nullable = schema.get("nullable") is True
@@ -467,18 +465,20 @@ class SchemaBuilder:
             if (
                 shared is not None
                 and found is not None
-                and is_object_variant(found[0])
-                and not covers(shared, allof_parts(self._resolver.deref, *found, set()))
+                and variants.is_object_variant(found[0])
+                and not variants.covers(shared, allof_parts(self._resolver.deref, *found, set()))
             ):
                 target = found[1] if isinstance(option, dict) and "$ref" in option else None
-                name = self._inline(option, option_where, variant_hint(hint, target, index))
+                name = self._inline(
+                    option, option_where, variants.variant_hint(hint, target, index)
+                )
                 self._shared[name] = (shared, where)
                 if target is not None:
                     merged[name] = target
                 t = self._one(with_null(found[0], Ref(name)))
             else:
-                if found is not None and is_union(found[0]):
-                    self._sink.warning(not_merged(keyword), option_where)
+                if found is not None and variants.is_union(found[0]):
+                    self._sink.warning(variants.not_merged(keyword), option_where)
                 t = self.type_of(option, option_where, f"{hint}Option{index + 1}")
             if t == _NULL:
                 nullable = True
@@ -493,6 +493,8 @@ class SchemaBuilder:
         if len(unique) == 1:
             base: TypeExpr = unique[0]
         else:
-            disc = discriminator(schema, unique, where, self._resolver, self._by_place, merged)
+            disc = variants.discriminator(
+                schema, unique, where, self._resolver, self._by_place, merged
+            )
             base = UnionOf(unique, disc)
         return Nullable(base) if nullable else base

@@ -1,0 +1,60 @@
+"""Keywords beside a schema's `$ref`: OpenAPI 3.1 (JSON Schema 2020-12) applies them
+with the reference, as `allOf` would; 3.0 ignores them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oagen.ir import Prim, Ref
+
+from .support import HEAD_30, HEAD_31, _fields, _findings, _model
+
+SIBLINGS = """\
+Name: {type: string}
+Id: {type: string, format: uuid}
+Base: {type: object, required: [id], properties: {id: {type: integer}}}
+Ext:
+  $ref: '#/components/schemas/Base'
+  required: [extra]
+  properties:
+    extra: {type: string}
+    short: {$ref: '#/components/schemas/Name', maxLength: 3}
+Pet:
+  type: object
+  required: [id, name]
+  properties:
+    id: {$ref: '#/components/schemas/Id', readOnly: true, description: Set by the server.}
+    name: {type: string}
+    owner:
+      $ref: '#/components/schemas/Base'
+      properties: {since: {type: string, format: date}}
+"""
+
+
+def test_in_31_what_is_beside_a_ref_applies_with_it(tmp_path: Path) -> None:
+    defs, diagnostics = _findings(tmp_path, SIBLINGS, HEAD_31)
+    assert [d for d in diagnostics if d.severity == "error"] == []
+    ext = _model(defs, "Ext")
+    assert ext.base == "Base"  # `$ref` and `properties`: an extension of Base
+    assert _fields(ext) == {
+        "extra": ("extra", Prim("str"), True),
+        "id": ("id", Prim("int"), True),
+        "short": ("short", Ref("Name"), False),
+    }
+    short = next(f for f in ext.fields if f.wire_name == "short")
+    assert short.constraints.max_length == 3  # the reference's and its own both apply
+    pet = _model(defs, "Pet")
+    pet_id = next(f for f in pet.fields if f.wire_name == "id")
+    assert (pet_id.is_required, pet_id.is_read_only) == (False, True)  # not sent
+    assert pet_id.description == "Set by the server."
+    owner_type = next(f.type for f in pet.fields if f.wire_name == "owner")
+    assert owner_type == Ref("PetOwner")  # an inline extension, named after its place
+    owner = _model(defs, "PetOwner")
+    assert (owner.base, [f.wire_name for f in owner.fields]) == ("Base", ["id", "since"])
+
+
+def test_in_30_what_is_beside_a_ref_is_ignored(tmp_path: Path) -> None:
+    defs, _ = _findings(tmp_path, SIBLINGS.replace("readOnly: true, ", ""), HEAD_30)
+    assert _fields(_model(defs, "Ext")) == {"id": ("id", Prim("int"), True)}
+    pet = _model(defs, "Pet")
+    assert next(f.type for f in pet.fields if f.wire_name == "owner") == Ref("Base")
