@@ -186,7 +186,7 @@ class OperationBuilder:
                 found = self._resolver.deref(value, source_where.child("parameters", index))
                 if found is None or not isinstance(found[0], dict):
                     continue
-                param, param_where = found
+                param, param_where = _described(found[0], value), found[1]
                 name, location = param.get("name"), _location(param.get("in"))
                 if not isinstance(name, str) or location is None:
                     self._sink.error(
@@ -323,7 +323,7 @@ class OperationBuilder:
         found = self._resolver.deref(value, where)
         if found is None or not isinstance(found[0], dict):
             return ()
-        body, where = found
+        body, where = _described(found[0], value), found[1]
         content = body.get("content")
         if not isinstance(content, dict) or not content:
             return ()
@@ -405,7 +405,7 @@ class OperationBuilder:
             found = self._resolver.deref(response, response_where)
             if found is None or not isinstance(found[0], dict):
                 continue
-            resp, resp_where = found
+            resp, resp_where = _described(found[0], response), found[1]
             built = self._response(code, resp, resp_where, op_name)
             if isinstance(resp.get("content"), dict):  # what this response is read as
                 medias += (str(m) for m in resp["content"] if returned(built.kind, str(m)))
@@ -474,6 +474,14 @@ def path_operations(
     for method, op in (extra if isinstance(extra, dict) else {}).items():
         if isinstance(op, dict) and _TOKEN.fullmatch(str(method)):
             yield str(method), op, item_where.child("additionalOperations", str(method))
+
+
+def _described(found: dict[str, Any], reference: Any) -> dict[str, Any]:
+    """A referenced parameter, body or response with the `description` written beside
+    its `$ref`, which (OpenAPI 3.1's Reference Object) overrides the component's."""
+    if isinstance(reference, dict) and isinstance(reference.get("description"), str):
+        return found | {"description": reference["description"]} if "$ref" in reference else found
+    return found
 
 
 def _location(value: Any) -> ParamLocation | None:

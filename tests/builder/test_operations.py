@@ -702,3 +702,35 @@ paths:
         "#/paths/~1a/get/parameters/1/name",
     ]
     assert "header parameter name 'header param'" in warnings[0].message
+
+
+def test_a_description_beside_a_ref_overrides_the_components(tmp_path: Path) -> None:
+    """OpenAPI 3.1's Reference Object: its `description` overrides the target's."""
+    spec = (
+        HEAD_31
+        + """\
+paths:
+  /things/{id}:
+    put:
+      operationId: putThing
+      parameters: [{$ref: '#/components/parameters/Id', description: the thing's id}]
+      requestBody: {$ref: '#/components/requestBodies/Thing', description: the new thing}
+      responses:
+        '201': {$ref: '#/components/responses/Thing', description: created}
+        '200': {$ref: '#/components/responses/Thing'}
+components:
+  parameters:
+    Id: {name: id, in: path, required: true, schema: {type: string}, description: an id}
+  requestBodies:
+    Thing: {description: a thing, content: {application/json: {schema: {type: object}}}}
+  responses:
+    Thing: {description: a thing, content: {application/json: {schema: {type: object}}}}
+"""
+    )
+    op = _ops(_ok(tmp_path, spec))["put_thing"]
+    assert [p.description for p in op.params] == ["the thing's id"]
+    assert op.body is not None and op.body.description == "the new thing"
+    assert [(r.status, r.description) for r in op.successes] == [
+        ("201", "created"),
+        ("200", "a thing"),
+    ]
