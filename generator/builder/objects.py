@@ -75,7 +75,7 @@ MAX_NESTING = 64
 LOOSE_KEYWORDS = (
     "not", "if", "patternProperties", "dependentSchemas", "dependentRequired",
     "dependencies", "propertyNames", "unevaluatedProperties", "unevaluatedItems",
-    "contains",
+    "contains", "$dynamicRef", "$recursiveRef",
 )  # fmt: skip
 
 # Keys a branch that only requires properties may have besides `required`.

@@ -753,9 +753,11 @@ def test_keywords_no_type_expresses_are_warned_of(tmp_path: Path) -> None:
           patternProperties: {'^x-': {type: string}}
           not: {required: [c]}
         L: {type: array, items: {type: string}, unevaluatedItems: false}
+        T: {$dynamicAnchor: node, type: object, properties: {next: {$dynamicRef: '#node'}}}
         """,
     )
     assert sorted(d.pointer.rsplit("/", 1)[-1] for d in diagnostics) == [
+        "$dynamicRef",
         "dependentRequired",
         "not",
         "patternProperties",
