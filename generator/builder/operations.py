@@ -97,6 +97,12 @@ class OperationBuilder:
                 continue
             item, item_where = found
             check_servers(item.get("servers"), item_where.child("servers"), self._sink)
+            extra = item.get("additionalOperations")
+            for key in (str(k) for k in (extra if isinstance(extra, dict) else ())):
+                if key != key.upper():  # HTTP methods are case-sensitive
+                    message = f"method {key!r} is sent as {key.upper()!r} (httpx upper-cases"
+                    where_key = item_where.child("additionalOperations", key)
+                    self._sink.warning(message + " every method)", where_key)
             for method, op, op_where in path_operations(item, item_where):
                 self._check_id(op.get("operationId"), f"{method} {path}", ids, op_where)
                 draft = self.build(str(path), method, item, item_where, op, op_where)
@@ -464,8 +470,8 @@ def path_operations(
     item: dict[str, Any], item_where: Where
 ) -> Iterator[tuple[str, dict[str, Any], Where]]:
     """The operations of a path item in spec order of kind: `(method, operation, where)`
-    with `method` as sent (`GET`, ..., `QUERY`, then each `additionalOperations` key
-    as written, e.g. `LINK`)."""
+    with `method` as sent (`GET`, ..., `QUERY`, then each `additionalOperations` key,
+    e.g. `LINK`, upper-cased as httpx sends it)."""
     for field in HTTP_METHODS:
         op = item.get(field)
         if isinstance(op, dict):
@@ -473,7 +479,8 @@ def path_operations(
     extra = item.get("additionalOperations")
     for method, op in (extra if isinstance(extra, dict) else {}).items():
         if isinstance(op, dict) and _TOKEN.fullmatch(str(method)):
-            yield str(method), op, item_where.child("additionalOperations", str(method))
+            at = item_where.child("additionalOperations", str(method))
+            yield str(method).upper(), op, at
 
 
 def _described(found: dict[str, Any], reference: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ paths:
     additionalOperations:
       LINK: {responses: {"204": {description: linked}}}
       COPY: {operationId: copyItem, responses: {"204": {description: copied}}}
+      notify: {operationId: notifyItem, responses: {"204": {description: notified}}}
 """
 )
 
@@ -38,7 +39,11 @@ def test_query_and_additional_operations_are_operations(tmp_path: Path) -> None:
         "search_items": ("QUERY", "/items"),
         "link_items_id": ("LINK", "/items/{id}"),  # no operationId: method and path
         "copy_item": ("COPY", "/items/{id}"),
+        "notify_item": ("NOTIFY", "/items/{id}"),  # as httpx sends it, with a warning
     }
+    [warning] = _build(tmp_path, METHODS)[1]
+    assert "method 'notify' is sent as 'NOTIFY'" in warning.message
+    assert warning.pointer == "#/paths/~1items~1{id}/additionalOperations/notify"
     assert ops["search_items"].body is not None  # QUERY carries a request body
     assert ops["copy_item"].pointer == "#/paths/~1items~1{id}/additionalOperations/COPY"
     assert [p.python_name for p in ops["link_items_id"].params] == ["id"]
