@@ -340,8 +340,9 @@ class Response:
 class ItemStream:
     """A streamed 2xx response: `framing` "sse", "jsonl" or "json-seq"; `item` types one
     item. For SSE, `is_event`: an item is the event (3.2 `itemSchema`), else the
-    decoded `data`; `data_json`: `data` is parsed as JSON first. `sets_stream_flag`:
-    the request's JSON body gets `"stream": true`."""
+    decoded `data`; `data_json`: `data` is parsed as JSON first (`json_events`: only
+    that of these events). `sets_stream_flag`: the request's JSON body gets
+    `"stream": true`."""
 
     media_type: str
     framing: Literal["sse", "jsonl", "json-seq"]
@@ -349,6 +350,7 @@ class ItemStream:
     is_event: bool
     data_json: bool
     sets_stream_flag: bool
+    json_events: tuple[str, ...] = ()
 
 
 @record

@@ -62,6 +62,8 @@ class Items(Generic[T]):
     decode: Callable[[Any], T]
     event: bool = False
     data_json: bool = True
+    # Events whose `data` is JSON text (the others' is not): parsed for those only.
+    json_events: tuple[str, ...] = ()
 
     def decoder(self) -> StreamDecoder[T]:
         return StreamDecoder(self)
@@ -218,7 +220,10 @@ class StreamDecoder(Generic[T]):
             fields["id"] = self._last_id
         if retry is not None:
             fields["retry"] = retry
-        fields["data"] = _json(text) if self._items.data_json else text
+        as_json = (
+            self._items.data_json or (event or "message") in self._items.json_events
+        )
+        fields["data"] = _json(text) if as_json else text
         return self._decode(fields)
 
     # -- JSON text sequences (RFC 7464) ---------------------------------------------

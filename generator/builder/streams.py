@@ -156,8 +156,52 @@ class StreamBuilder:
                     **resolved["properties"],
                     "data": data_schema["contentSchema"],
                 }
+        json_events: tuple[str, ...] = ()
+        if not data_json and isinstance(resolved, dict):
+            schema, json_events = self._event_variants(schema, resolved, item_where)
         item = self._schemas.type_of(schema, item_where, op_name + "Item")
-        return ItemStream(media, framing, item, True, data_json, flag)
+        return ItemStream(media, framing, item, True, data_json, flag, json_events)
+
+    def _event_variants(
+        self, schema: Any, resolved: dict[str, Any], where: Where
+    ) -> tuple[Any, tuple[str, ...]]:
+        """An event union whose variants say how their `data` is encoded (the 3.2
+        spec's own example: `oneOf` variants by `event` const, one's `data` JSON by
+        `contentSchema`, another's base64): the schema with each variant's `data`
+        typed so, and the events whose `data` is JSON text."""
+        keyword = next((k for k in ("oneOf", "anyOf") if isinstance(resolved.get(k), list)), None)
+        shared = resolved.get("properties") if isinstance(resolved.get("properties"), dict) else {}
+        if keyword is None or not isinstance(shared, dict):
+            return schema, ()
+        options: list[Any] = []
+        json_events: list[str] = []
+        for index, option in enumerate(resolved[keyword]):
+            found = self._resolver.deref(option, where.child(keyword, index))
+            props = found[0].get("properties") if found and isinstance(found[0], dict) else None
+            if not isinstance(props, dict) or found is None:
+                options.append(option)
+                continue
+            data = self._resolver.deref(props.get("data"), found[1])
+            event = self._resolver.deref(props.get("event"), found[1])
+            tag = event[0].get("const") if event and isinstance(event[0], dict) else None
+            declared = data[0] if data is not None and isinstance(data[0], dict) else {}
+            typed = props.get("data", shared.get("data"))  # as declared, or the shared one
+            if (
+                json_media(str(declared.get("contentMediaType", "")))
+                and "contentSchema" in declared
+            ):
+                if not isinstance(tag, str):
+                    options.append(option)  # no event tells its events apart
+                    continue
+                typed = declared["contentSchema"]
+                json_events.append(tag)
+            elif declared.get("contentEncoding") == "base64":
+                typed = {"type": "string", "contentEncoding": "base64"}
+            options.append({**found[0], "properties": {**props, "data": typed}})
+        if not json_events and options == list(resolved[keyword]):
+            return schema, ()
+        rest = {key: value for key, value in shared.items() if key != "data"}
+        return {**resolved, "properties": rest, keyword: options}, tuple(json_events)
 
     def _has_stream_flag(self, value: Any, where: Where, depth: int) -> bool:
         """Whether the JSON request body has a boolean `stream` property."""

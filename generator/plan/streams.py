@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..ir import Operation, Prim
-from ..literals import py_literal
+from ..literals import py_literal, py_tuple
 from ..pytypes import Types
 from .common import generic_opening
 from .contexts import ItemsContext, OperationContext
@@ -44,6 +44,8 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
         arguments.append(("event", "True"))
     if not stream.data_json:
         arguments.append(("data_json", "False"))
+    if stream.json_events:
+        arguments.append(("json_events", py_tuple([py_literal(e) for e in stream.json_events])))
     items = ItemsContext(generic_opening(constant, "Items", item), tuple(arguments))
     body = "body"
     if stream.sets_stream_flag and op.body is not None and op.body.kind == "json":
