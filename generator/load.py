@@ -116,7 +116,11 @@ def load(path: Path, display: str | None = None, policy: LoadPolicy | None = Non
     problems: list[Diagnostic] = []
     while pending:
         doc = pending.pop()
+        ids: dict[str, str] | None = None
         for ref, pointer in _file_refs(doc.data) if doc.has_file_refs else ():
+            ids = schema_ids(doc.data) if ids is None else ids
+            if ref.split("#", 1)[0] in ids:
+                continue  # a schema this document embeds, named by its `$id`
             key = _allowed_target(doc, ref, base, pointer, policy, problems)
             if key is None or key in documents:
                 continue
@@ -233,6 +237,25 @@ def _fetch(url: str, referrer: Document, pointer: str, policy: LoadPolicy) -> Do
         message = f"cannot fetch $ref {url!r}: {exc}"
         raise SpecError([Diagnostic("error", message, pointer, referrer.locate(pointer))]) from None
     return _parse_document(raw, Path(urlsplit(url).path or "remote"), url, url)
+
+
+def schema_ids(data: Any) -> dict[str, str]:
+    """The absolute URIs a document's schemas declare as their `$id` (without a
+    fragment) -> the pointer of each: a `$ref` naming one is that schema, never a
+    document to fetch (JSON Schema 2020-12's embedded resources)."""
+    found: dict[str, str] = {}
+    pending: list[tuple[Any, str]] = [(data, "#")]
+    while pending:
+        value, pointer = pending.pop()
+        if isinstance(value, dict):
+            own = value.get("$id")
+            parts = uri_parts(own) if isinstance(own, str) else None
+            if parts is not None and parts.scheme and isinstance(own, str):
+                found.setdefault(own.split("#", 1)[0], pointer)
+            pending.extend((v, pointer_join(pointer, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((v, pointer_join(pointer, i)) for i, v in enumerate(value))
+    return found
 
 
 _Path = tuple[Any, Any] | None  # (parent path, key), None at the root

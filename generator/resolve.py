@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostics, Where, pointer_join
-from .load import Spec, ref_key, split_pointer, uri_parts
+from .load import Spec, ref_key, schema_ids, split_pointer, uri_parts
 
 __all__ = ["Resolver"]
 
@@ -29,6 +29,7 @@ class Resolver:
         self._ends: dict[tuple[str, str], tuple[Any, Where]] = {}
         self._targets: dict[tuple[str, str], Where] = {}
         self._anchors: dict[str, dict[str, str | None]] = {}  # document -> name -> pointer
+        self._schema_ids: dict[str, dict[str, str]] = {}  # document -> `$id` -> pointer
 
     def deref(self, value: Any, where: Where) -> tuple[Any, Where] | None:
         """Follow `value`'s `$ref` chain to a value that is not a reference.
@@ -77,6 +78,9 @@ class Resolver:
         if parts is None:  # no URI reference: it names no document (unresolvable)
             return Where(ref, "#")
         fragment = unquote(parts.fragment)
+        embedded = self._ids(where.document).get(ref.split("#", 1)[0]) if parts.scheme else None
+        if embedded is not None and (not fragment or fragment.startswith("/")):
+            return Where(where.document, embedded + fragment.rstrip("/"))  # by its `$id`
         if not parts.path and not parts.netloc:
             document = where.document
         elif (doc := self.spec.documents.get(where.document)) is None:
@@ -86,6 +90,14 @@ class Resolver:
         if fragment and not fragment.startswith("/"):  # a plain name: a JSON Schema anchor
             return Where(document, self._anchor(document, fragment) or "#" + fragment)
         return Where(document, "#" + fragment)
+
+    def _ids(self, document: str) -> dict[str, str]:
+        """The absolute `$id`s `document`'s schemas declare -> their pointers."""
+        ids = self._schema_ids.get(document)
+        if ids is None:
+            doc = self.spec.documents.get(document)
+            ids = self._schema_ids[document] = schema_ids(doc.data if doc else None)
+        return ids
 
     def _anchor(self, document: str, name: str) -> str | None:
         """The pointer of the schema of `document` whose `$anchor` (or `$dynamicAnchor`,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -214,3 +215,48 @@ def test_anchor_refs_behaviour(package: Any) -> None:
     assert req.content == b'{"label":"y"}'
     assert type(got) is m.Other and type(got.tag) is m.Tag and got.size == 3
     assert got.kind == "b"
+
+
+SCHEMA_IDS = feature_spec(
+    "schema_ids",
+    """\
+openapi: 3.1.0
+info: {title: Ids, version: '1'}
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: 'https://example.com/schemas/pet.json'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: 'https://example.com/schemas/pet.json#/properties/name'}
+components:
+  schemas:
+    Pet:
+      $id: 'https://example.com/schemas/pet.json'
+      type: object
+      required: [name]
+      properties:
+        name: {$ref: '#/components/schemas/Name'}
+        owner: {$ref: 'urn:example:owner'}
+    Owner: {$id: 'urn:example:owner', type: object, properties: {id: {type: integer}}}
+    Name: {type: string, maxLength: 8}
+""",
+)
+
+
+def test_a_ref_to_an_embedded_schemas_id_is_that_schema(package: Any) -> None:
+    """JSON Schema 2020-12: a schema's `$id` names it; a `$ref` to that URI (and a
+    pointer inside it) is that schema, never a document to fetch (nor refused)."""
+    pkg = package(SCHEMA_IDS)
+    m = models_of(pkg)
+    got, req = call(
+        pkg, lambda c: c.add_pet(body=m.Pet(name="Rex", owner=m.Owner(id=1))), Reply(200, "Rex")
+    )
+    assert (json.loads(req.content), got) == ({"name": "Rex", "owner": {"id": 1}}, "Rex")
