@@ -112,10 +112,9 @@ class ModelsContext:
     models: tuple[ModelContext, ...]
     aliases: tuple[AliasContext, ...]
     decoders: tuple[DecoderDef, ...]
-    # imports of the other models this module uses, after its own definitions:
-    # modules that refer to each other then import in either order
+    # imports of the other definitions this module uses, after its own: modules that
+    # refer to each other then import in either order
     late_imports: tuple[str, ...]
-    type_checking_imports: tuple[str, ...]
 
 
 @record

@@ -440,14 +440,12 @@ def _model_module(
             # quoted: evaluated by type checkers only, so the models it names (imported
             # after the definitions, to allow cycles) need not exist yet at import time
             aliases.append(_alias(d.name, py_literal(types.annotation(d.target)), d.description))
-    late = ImportSet()  # models: their `from_dict` runs, so they are imported
-    checking = ImportSet()  # enums and aliases: only annotations name them
+    # what the annotations and `from_dict`s name, imported after the definitions (to
+    # allow cycles): `typing.get_type_hints` (pydantic, cattrs...) finds them here
+    late = ImportSet()
     above = {bases[d.name] for d in definitions if d.name in bases}  # imported at the top
     for name in sorted(types.models_used - own - above):
-        target = late if isinstance(index.by_name[PyIdent(name)], Model) else checking
-        target.add("." + modules[name], name)
-    if checking.lines():
-        types.imports.add("typing", "TYPE_CHECKING")
+        late.add("." + modules[name], name)
     return ModelsContext(
         docstring=_doc(doc, 0),
         imports=types.imports.lines(),
@@ -457,7 +455,6 @@ def _model_module(
         aliases=tuple(aliases),
         decoders=types.decoders,
         late_imports=late.lines(),
-        type_checking_imports=checking.lines(),
     )
 
 

@@ -443,5 +443,21 @@ def test_every_type_alias_module_imports(package: types.ModuleType) -> None:
     assert broken == []
 
 
+@pytest.mark.parametrize("package", TARGETS, indirect=True)
+def test_every_models_type_hints_resolve_in_its_own_module(package: types.ModuleType) -> None:
+    """`typing.get_type_hints(Model)`, as pydantic, cattrs and hypothesis call it,
+    finds every name a model's annotations use in the module that defines it."""
+    models = importlib.import_module(f"{package.__name__}.models")
+    broken = []
+    for name in models.__all__:
+        found = getattr(models, name)
+        if isinstance(found, type) and dataclasses.is_dataclass(found):
+            try:
+                typing.get_type_hints(found)
+            except NameError as exc:
+                broken.append(f"{name}: {exc}")
+    assert broken == []
+
+
 def test_every_target_has_models() -> None:
     assert "archal" in TARGETS and len(TARGETS) >= 15

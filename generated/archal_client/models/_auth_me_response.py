@@ -18,8 +18,6 @@ __all__ = [
 class AuthMeResponse:
     """The `AuthMeResponse` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     user_id: str
     """JSON name: `userId`."""
     plan: str

@@ -18,8 +18,6 @@ __all__ = [
 class CreateSessionRequest:
     """The `CreateSessionRequest` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     clones: list[str]
     scenario_id: str | Unset = UNSET
     """JSON name: `scenarioId`."""

@@ -18,8 +18,6 @@ __all__ = [
 class DeviceAuthTokenRequest:
     """The `DeviceAuthTokenRequest` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     device_code: str
 
     @classmethod

@@ -18,8 +18,6 @@ __all__ = [
 class ErrorResponse:
     """The `ErrorResponse` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     error: str | Unset = UNSET
     code: str | Unset = UNSET
     message: str | Unset = UNSET

@@ -18,8 +18,6 @@ __all__ = [
 class OkResponse:
     """The `OkResponse` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     ok: Literal[True] = True
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties not declared in the spec, kept as received."""

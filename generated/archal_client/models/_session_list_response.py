@@ -17,8 +17,6 @@ __all__ = [
 class SessionListResponse:
     """The `SessionListResponse` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     sessions: list[SessionSummary]
 
     @classmethod

@@ -19,8 +19,6 @@ __all__ = [
 class SessionSummary:
     """The `SessionSummary` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     session_id: str
     """JSON name: `sessionId`."""
     status: str

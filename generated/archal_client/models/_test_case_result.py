@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from .. import _serde
 from .._types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ._enums import TestCaseResultStatus
 
 __all__ = [
     "TestCaseResult",
@@ -20,8 +17,6 @@ __all__ = [
 @dataclass(kw_only=True, slots=True)
 class TestCaseResult:
     """The `TestCaseResult` object."""
-
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     name: str
     file: str
@@ -75,3 +70,6 @@ class TestCaseResult:
         _serde.check(
             self.status, f"{path}.status", choices=("passed", "failed", "skipped")
         )
+
+
+from ._enums import TestCaseResultStatus

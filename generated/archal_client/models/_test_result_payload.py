@@ -19,8 +19,6 @@ __all__ = [
 class TestResultPayload:
     """The `TestResultPayload` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     project_name: str
     """JSON name: `projectName`."""
     services: list[str]

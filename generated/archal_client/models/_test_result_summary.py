@@ -18,8 +18,6 @@ __all__ = [
 class TestResultSummary:
     """The `TestResultSummary` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     total: int
     passed: int
     failed: int

@@ -18,8 +18,6 @@ __all__ = [
 class Basket:
     """No constraint of its own, but holds lines, which have one: `validate` checks them."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     lines: list[Line]
     note: Note | Unset = UNSET
     """A free-text note (no constraint to check, so no `validate`)."""

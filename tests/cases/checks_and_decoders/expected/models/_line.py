@@ -18,8 +18,6 @@ __all__ = [
 class Line:
     """A constraint of its own, checked when an instance is made."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     sku: str
     quantity: int
     additional_properties: dict[str, Any] = field(default_factory=dict)

@@ -18,8 +18,6 @@ __all__ = [
 class Note:
     """A free-text note (no constraint to check, so no `validate`)."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     text: str
 
     @classmethod

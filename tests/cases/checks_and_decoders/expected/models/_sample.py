@@ -18,8 +18,6 @@ __all__ = [
 class Sample:
     """One property per decoder no other case uses; nothing to check."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     flags: list[bool]
     weights: list[float] | Unset = UNSET
     nothing: None | Unset = UNSET

@@ -18,8 +18,6 @@ __all__ = [
 class Base:
     """The `Base` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     kind: str
     label: str | None | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)

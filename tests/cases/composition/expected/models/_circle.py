@@ -19,8 +19,6 @@ __all__ = [
 class Circle(Base):
     """The `Circle` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     radius: float
 
     def __post_init__(self) -> None:

@@ -19,8 +19,6 @@ __all__ = [
 class Node:
     """The `Node` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     value: int
     created: datetime | Unset = UNSET
     children: list[Node] | Unset = UNSET

@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from .. import _serde
 from .._types import UNSET, Unset
 from ._base import Base
-
-if TYPE_CHECKING:
-    from ._enums import SquareCornersStyle
 
 __all__ = [
     "Square",
@@ -22,8 +19,6 @@ __all__ = [
 @dataclass(kw_only=True, slots=True)
 class Square(Base):
     """The `Square` object."""
-
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
 
     side: float
     corners: SquareCorners | Unset = UNSET
@@ -69,8 +64,6 @@ class Square(Base):
 class SquareCorners:
     """The `SquareCorners` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     rounded: bool | Unset = UNSET
     style: SquareCornersStyle | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
@@ -107,3 +100,6 @@ class SquareCorners:
     def validate(self, path: str = "SquareCorners") -> None:
         """Check the spec's constraints; raises `RequestValidationError` naming the field."""
         _serde.check(self.style, f"{path}.style", choices=("sharp", "soft"))
+
+
+from ._enums import SquareCornersStyle

@@ -18,8 +18,6 @@ __all__ = [
 class Error:
     """The `Error` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     code: int
     message: str
     additional_properties: dict[str, Any] = field(default_factory=dict)

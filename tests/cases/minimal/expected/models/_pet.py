@@ -18,8 +18,6 @@ __all__ = [
 class Pet:
     """The `Pet` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     id: int
     name: str
     tag: str | None | Unset = UNSET

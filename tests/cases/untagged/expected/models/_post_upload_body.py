@@ -18,8 +18,6 @@ __all__ = [
 class PostUploadBody:
     """The `PostUploadBody` object."""
 
-    __module__ = __name__.rpartition(".")[0]  # its public home: the models package
-
     name: str
     count: int | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
