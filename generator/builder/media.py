@@ -10,6 +10,7 @@ from ..ir import BodyKind, ResponseKind
 
 __all__ = [
     "accept_list",
+    "binary_schema",
     "body_hints",
     "body_kind",
     "is_json",
@@ -39,16 +40,19 @@ def is_json(media: str) -> bool:
     return json_media(media) or media.split(";", maxsplit=1)[0].strip() == "*/*"
 
 
-def _raw_range(media: str, schema: Any) -> bool:
-    """Whether a body under `*/*` (JSON when it parses) is raw bytes instead: its
-    dereferenced schema is a binary string (`format: binary`, which Swagger 2.0's
-    `type: file` becomes; springdoc and springfox describe downloads so)."""
-    if media.split(";", maxsplit=1)[0].strip() != "*/*" or not isinstance(schema, dict):
+def binary_schema(schema: Any) -> bool:
+    """Whether a dereferenced schema is a binary string (`format: binary`, which
+    Swagger 2.0's `type: file` becomes): raw octets outside JSON."""
+    if not isinstance(schema, dict) or schema.get("format") != "binary":
         return False
     kinds = schema.get("type", "string")
-    return schema.get("format") == "binary" and "string" in (
-        kinds if isinstance(kinds, list) else [kinds]
-    )
+    return "string" in (kinds if isinstance(kinds, list) else [kinds])
+
+
+def _raw_range(media: str, schema: Any) -> bool:
+    """Whether a body under `*/*` (JSON when it parses) is raw bytes instead: its
+    schema is a binary string (springdoc and springfox describe downloads so)."""
+    return media.split(";", maxsplit=1)[0].strip() == "*/*" and binary_schema(schema)
 
 
 def pick_media(content: dict[str, Any]) -> str:

@@ -23,9 +23,18 @@ from ..ir import (
 )
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from .docs import doc_text
+from .docs import described, doc_text
 from .encoding import body_encoding, named_parts
-from .media import accept_list, body_hints, body_kind, is_json, pick_media, returned, sent_as
+from .media import (
+    accept_list,
+    binary_schema,
+    body_hints,
+    body_kind,
+    is_json,
+    pick_media,
+    returned,
+    sent_as,
+)
 from .nesting import check_nesting
 from .objects import json_value, schema_types
 from .routes import TEMPLATE_VAR, Route, route
@@ -192,7 +201,7 @@ class OperationBuilder:
                 found = self._resolver.deref(value, source_where.child("parameters", index))
                 if found is None or not isinstance(found[0], dict):
                     continue
-                param, param_where = _described(found[0], value), found[1]
+                param, param_where = described(found[0], value), found[1]
                 name, location = param.get("name"), _location(param.get("in"))
                 if not isinstance(name, str) or location is None:
                     self._sink.error(
@@ -329,7 +338,7 @@ class OperationBuilder:
         found = self._resolver.deref(value, where)
         if found is None or not isinstance(found[0], dict):
             return ()
-        body, where = _described(found[0], value), found[1]
+        body, where = described(found[0], value), found[1]
         content = body.get("content")
         if not isinstance(content, dict) or not content:
             return ()
@@ -411,7 +420,7 @@ class OperationBuilder:
             found = self._resolver.deref(response, response_where)
             if found is None or not isinstance(found[0], dict):
                 continue
-            resp, resp_where = _described(found[0], response), found[1]
+            resp, resp_where = described(found[0], response), found[1]
             built = self._response(code, resp, resp_where, op_name)
             if isinstance(resp.get("content"), dict):  # what this response is read as
                 medias += (str(m) for m in resp["content"] if returned(built.kind, str(m)))
@@ -442,13 +451,14 @@ class OperationBuilder:
         media = pick_media(content)
         entry, media_where = self._media(content, media, where)
         schema = entry.get("schema")
-        if body_kind(media, self._target(schema, media_where)) == "json":
+        target = self._target(schema, media_where)
+        if body_kind(media, target) == "json":
             if schema is None:
                 return Response(code, description, media, "raw", None)
             hint = op_name + "Response" + ("" if code == "200" else code.title())
             rtype = self._schemas.type_of(schema, media_where.child("schema"), hint)
             return Response(code, description, media, "json", rtype)
-        if media.startswith("text/"):
+        if media.startswith("text/") and not binary_schema(target):  # binary: a file
             return Response(code, description, media, "text", Prim("str"))
         return Response(code, description, media, "binary", Prim("binary"))
 
@@ -481,14 +491,6 @@ def path_operations(
         if isinstance(op, dict) and _TOKEN.fullmatch(str(method)):
             at = item_where.child("additionalOperations", str(method))
             yield str(method).upper(), op, at
-
-
-def _described(found: dict[str, Any], reference: Any) -> dict[str, Any]:
-    """A referenced parameter, body or response with the `description` written beside
-    its `$ref`, which (OpenAPI 3.1's Reference Object) overrides the component's."""
-    if isinstance(reference, dict) and isinstance(reference.get("description"), str):
-        return found | {"description": reference["description"]} if "$ref" in reference else found
-    return found
 
 
 def _location(value: Any) -> ParamLocation | None:

@@ -556,6 +556,16 @@ paths:
         '200':
           description: any JSON
           content: {'*/*': {schema: {type: object}}}
+  /archives/{name}:
+    get:
+      operationId: getArchive
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: Swashbuckle's [Produces("text/plain", "application/zip")] file
+          content:
+            text/plain: {schema: {type: string, format: binary}}
+            application/zip: {schema: {type: string, format: binary}}
 components:
   schemas:
     File: {type: string, format: binary}
@@ -576,6 +586,9 @@ def test_a_binary_string_under_any_type_is_bytes_not_json(package: Any) -> None:
     assert (req.headers["content-type"], req.content) == ("application/octet-stream", octets)
     got, _ = call(pkg, lambda c: c.upload("cat", body=octets), Reply(200, {"ok": True}))
     assert got == {"ok": True}  # an object schema under `*/*` is still JSON
+    zipped = Reply(200, content=b"PK\x03\x04\xff", headers={"content-type": "application/zip"})
+    got, req = call(pkg, lambda c: c.get_archive("a"), zipped)  # text/plain first: a file
+    assert (got, req.headers["accept"]) == (b"PK\x03\x04\xff", "text/plain, application/zip")
 
 
 @pytest.mark.parametrize(
