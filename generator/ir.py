@@ -210,6 +210,9 @@ class Field:
     is_write_only: bool
     is_deprecated: bool
     pointer: str
+    # the property a union (or a base model) tells its models apart by, fixed to one
+    # value in this model: sent with it unless given, required or not
+    is_tag: bool = False
 
 
 @record

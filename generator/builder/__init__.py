@@ -35,7 +35,7 @@ from ..resolve import Resolver
 from .binary import settle_binary_strings
 from .cycles import settle_alias_cycles
 from .docs import doc_text
-from .extensions import check_mappings, link_bases
+from .extensions import check_mappings, link_bases, mark_tags
 from .operations import DraftOperation, OperationBuilder
 from .pagination import add_pagination
 from .schemas import SchemaBuilder
@@ -112,6 +112,11 @@ def build(
     check_mappings(definitions, schemas.discriminated, sink, spec.root.key)
     definitions = settle_alias_cycles(definitions, sink, spec.root.key)
     check_unions(definitions, sink, spec.root.key)
+    used: list[TypeExpr | None] = []  # what operations send and receive
+    for op in (d.operation for d in drafts):
+        used += [p.type for p in op.params] + [b.type for b in op.bodies]
+        used += [r.type for r in (*op.successes, *op.errors)]
+    definitions = mark_tags(definitions, schemas.discriminated, filter(None, used))
     drafts = add_pagination(
         drafts, root, resolver, definitions, sink, where.child("paths"), infer=infer_pagination
     )

@@ -18,24 +18,29 @@ as before; a discriminator mapping naming such a model is warned of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
+    Alias,
     Definition,
     Discriminator,
     Field,
+    ListOf,
     LiteralOf,
+    MapOf,
     Model,
     Nullable,
     Prim,
     PyIdent,
+    TupleOf,
     TypeExpr,
+    UnionOf,
 )
-from ..typeindex import ancestors, descends, own_tag
+from ..typeindex import ancestors, descends, implied_discriminator, members, own_tag
 
-__all__ = ["check_mappings", "link_bases"]
+__all__ = ["check_mappings", "link_bases", "mark_tags"]
 
 
 def link_bases(
@@ -110,6 +115,54 @@ def check_mappings(
                 f"properties, is one flattened class): decoding a {name} never gives them",
                 Where(document, base.pointer).child("discriminator", "mapping"),
             )
+
+
+def mark_tags(
+    definitions: tuple[Definition, ...],
+    discriminated: Mapping[PyIdent, Discriminator],
+    used: Iterable[TypeExpr] = (),
+) -> tuple[Definition, ...]:
+    """`definitions` with `is_tag` set on each model field fixed to one value (a const,
+    a one-value enum) whose property a union or a base model tells models apart by
+    (its discriminator, declared or implied): pydantic's `kind: Literal["cat"] = "cat"`
+    is not required, yet its server needs it to decode the body. `used`: the types
+    operations use (an inline union of a request body)."""
+    by_name = {d.name: d for d in definitions}
+    names = {disc.wire_name for disc in discriminated.values()}
+    pending: list[TypeExpr] = list(used)
+    for d in definitions:
+        if isinstance(d, Model):
+            pending.extend(f.type for f in d.fields)
+        elif isinstance(d, Alias):
+            pending.append(d.target)
+    while pending:
+        t = pending.pop()
+        if isinstance(t, ListOf):
+            pending.append(t.item)
+        elif isinstance(t, MapOf):
+            pending.append(t.value)
+        elif isinstance(t, Nullable):
+            pending.append(t.inner)
+        elif isinstance(t, TupleOf):
+            pending.extend(members(t))
+        elif isinstance(t, UnionOf):
+            pending.extend(t.options)
+            found = implied_discriminator(by_name, t.options, t.discriminator)
+            if found is not None:
+                names.add(found.wire_name)
+    if not names:
+        return definitions
+    return tuple(
+        replace(d, fields=tuple(_tagged(f) if f.wire_name in names else f for f in d.fields))
+        if isinstance(d, Model) and any(f.wire_name in names for f in d.fields)
+        else d
+        for d in definitions
+    )
+
+
+def _tagged(f: Field) -> Field:
+    one = isinstance(f.type, LiteralOf) and len(f.type.values) == 1
+    return replace(f, is_tag=True) if one else f
 
 
 def _pinned(

@@ -78,12 +78,13 @@ def _declaration(types: Types, f: Field) -> tuple[str, str | None]:
     annotation = types.annotation(f.type)
     choices = types.choices(f.type)
     default: str | None = None
-    if choices is not None and len(choices) == 1 and _always_set(f):
-        default = py_literal(choices[0])  # a const: its only value
+    if choices is not None and len(choices) == 1 and (_always_set(f) or f.is_tag):
+        default = py_literal(choices[0])  # a const (or a union's tag): its only value
     if not _always_set(f):
         types.imports.add(".._types", "UNSET", "Unset")  # the default
         annotation += " | Unset"
-        default = None if f.is_required else "UNSET"  # writeOnly: to be given
+        if default is None:
+            default = None if f.is_required else "UNSET"  # writeOnly: to be given
     return annotation, default
 
 
