@@ -114,11 +114,12 @@ def convert_schema(node: Any, on_ref: Callable[[str], None] | None = None) -> An
 
 
 def discriminator_values(schemas: dict[str, Any]) -> None:
-    """`x-discriminator-value` (how 2.0 specs from Swagger's codegen name a subtype's
-    tag) -> an entry of the `mapping` of the discriminator the subtype inherits
-    through its allOf (each other subtype keeps its name as its tag)."""
+    """Each subtype's tag -> an entry of the `mapping` of the discriminator it
+    inherits through its allOf: its `x-discriminator-value` (how Swagger's codegen
+    names one), else its definition's name, which 2.0 says the value is (explicit, so
+    the subtype is made with its tag, as a mapping's are)."""
     for name, schema in schemas.items():
-        tag = schema.get("x-discriminator-value") if isinstance(schema, dict) else None
+        tag = schema.get("x-discriminator-value", name) if isinstance(schema, dict) else None
         base = _discriminating(schemas, name, set()) if isinstance(tag, str) else None
         if base is not None:
             target = "#/components/schemas/" + name.replace("~", "~0").replace("/", "~1")

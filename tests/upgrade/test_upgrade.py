@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from oagen.ir import ListOf, Nullable, Prim, Ref
+from oagen.ir import ListOf, LiteralOf, Model, Nullable, Prim, Ref
 
 from .support import data, operations, upgraded, write
 
@@ -137,7 +137,11 @@ def test_x_discriminator_value_is_a_mapping_of_the_inherited_discriminator(
     )
     assert out["components"]["schemas"]["Base"]["discriminator"] == {
         "propertyName": "kind",
-        "mapping": {"sub-obj": "#/components/schemas/Sub", "daily": "#/components/schemas/Daily"},
+        "mapping": {
+            "sub-obj": "#/components/schemas/Sub",
+            "daily": "#/components/schemas/Daily",
+            "Plain": "#/components/schemas/Plain",  # 2.0: else the definition's name
+        },
     }
 
 
@@ -421,18 +425,25 @@ def test_x_nullable_and_x_example(tmp_path: Path) -> None:
 
 
 def test_discriminator_property_name(tmp_path: Path) -> None:
-    out = data(
-        tmp_path,
-        """\
+    text = """\
         paths: {}
         definitions:
           Pet: {type: object, discriminator: kind, required: [kind], properties: {kind: {type: string}}}
           Cat: {allOf: [{$ref: '#/definitions/Pet'}, {type: object, properties: {purrs: {type: boolean}}}]}
-        """,
-    )
+        """
+    out = data(tmp_path, text)
     pet = out["components"]["schemas"]["Pet"]
-    assert pet["discriminator"] == {"propertyName": "kind"}
+    assert pet["discriminator"] == {
+        "propertyName": "kind",
+        "mapping": {"Cat": "#/components/schemas/Cat"},  # its name is its tag (2.0)
+    }
     assert out["components"]["schemas"]["Cat"]["allOf"][0] == {"$ref": "#/components/schemas/Pet"}
+    _, api, _ = upgraded(tmp_path, text)
+    cat = next(d for d in api.definitions if d.name == "Cat")
+    assert isinstance(cat, Model) and cat.base == "Pet"
+    assert [(f.wire_name, f.type) for f in cat.fields if f.wire_name == "kind"] == [
+        ("kind", LiteralOf(("Cat",)))  # made with its tag: Cat() sends kind "Cat"
+    ]
 
 
 def test_response_headers_and_file_responses(tmp_path: Path) -> None:
