@@ -23,6 +23,7 @@ from ..ir import (
 )
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
+from ..upgrade import UpgradedDocument
 from .docs import described, doc_text
 from .encoding import body_encoding, named_parts
 from .media import (
@@ -89,6 +90,9 @@ class OperationBuilder:
     ) -> None:
         self._base_url = base_url
         self._resolver = resolver
+        # 2.0 has no such rule: springfox's specs declare `Authorization` so, to be sent
+        kept = ("authorization",) if isinstance(resolver.spec.root, UpgradedDocument) else ()
+        self._ignored_headers = {"accept", "content-type", "authorization"} - set(kept)
         self._schemas = schemas
         self._sink = sink
         self._global_security = global_security
@@ -208,12 +212,8 @@ class OperationBuilder:
                         "a parameter needs a string `name` and a valid `in`", param_where
                     )
                     continue
-                if location == "header" and name.lower() in (
-                    "accept",
-                    "content-type",
-                    "authorization",
-                ):
-                    continue  # OpenAPI: these header parameters are ignored
+                if location == "header" and name.lower() in self._ignored_headers:
+                    continue  # OpenAPI 3: these header parameters are ignored
                 if location in ("header", "cookie") and not _TOKEN.fullmatch(name):
                     self._sink.warning(
                         f"{location} parameter name {name!r} is not a valid HTTP token "

@@ -511,3 +511,26 @@ def test_a_delimited_collection_format_outside_the_query_is_said(tmp_path: Path)
     assert "style 'pipeDelimited' is not one of a header parameter's" in diags[0].message
     styles = {p.wire_name: p.style for p in operations(api)["q"].params}
     assert styles == {"X-Pipes": "simple", "p": "pipeDelimited"}
+
+
+def test_an_authorization_header_parameter_is_kept_in_2_0(tmp_path: Path) -> None:
+    """OpenAPI 3 ignores `Authorization`, `Accept` and `Content-Type` header
+    parameters; 2.0 has no such rule, and springfox declares `Authorization` so: it
+    is an argument, sent as given (`Accept` and `Content-Type` stay the client's)."""
+    _, api, _ = upgraded(
+        tmp_path,
+        """\
+        paths:
+          /me:
+            get:
+              operationId: getMe
+              parameters:
+                - {name: Authorization, in: header, type: string, required: true}
+                - {name: Accept, in: header, type: string}
+              responses: {'200': {description: ok}}
+        """,
+    )
+    params = operations(api)["getMe"].params
+    assert [(p.wire_name, p.location, p.is_required) for p in params] == [
+        ("Authorization", "header", True)
+    ]
