@@ -65,6 +65,11 @@ class Document:
     offsets: Offsets = field(default_factory=dict, repr=False, compare=False)
     _json_locator: list[JsonLocator] = field(default_factory=list, repr=False, compare=False)
 
+    @property
+    def is_upgraded(self) -> bool:
+        """Whether this is a Swagger 2.0 document upgraded to 3.0 (`upgrade`)."""
+        return False
+
     def locate(self, pointer: str) -> SourceLocation:
         """Line and column of the value at `pointer` (or of its nearest parent)."""
         if self.is_json:

@@ -23,7 +23,6 @@ from ..ir import (
 )
 from ..names import PARAM_RESERVED, NameTable, pascal, snake
 from ..resolve import Resolver
-from ..upgrade import UpgradedDocument
 from .docs import described, doc_text
 from .encoding import body_encoding, named_parts
 from .media import (
@@ -91,7 +90,7 @@ class OperationBuilder:
         self._base_url = base_url
         self._resolver = resolver
         # 2.0 has no such rule: springfox's specs declare `Authorization` so, to be sent
-        kept = ("authorization",) if isinstance(resolver.spec.root, UpgradedDocument) else ()
+        kept = ("authorization",) if resolver.spec.root.is_upgraded else ()
         self._ignored_headers = {"accept", "content-type", "authorization"} - set(kept)
         self._schemas = schemas
         self._sink = sink

@@ -47,6 +47,10 @@ class UpgradedDocument(Document):
                 return pointer_join(found, *segments[length:])
         return pointer_join("#", *_layout(segments))
 
+    @property
+    def is_upgraded(self) -> bool:
+        return True
+
     def locate(self, pointer: str) -> SourceLocation:
         original = self.original
         if original is None:

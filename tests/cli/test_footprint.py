@@ -113,6 +113,27 @@ def test_import_package_is_oagen() -> None:
     assert "generate" in helped.stdout
 
 
+@pytest.mark.slow
+def test_every_module_imports_first() -> None:
+    """Each module of `oagen` imports in a fresh interpreter as the first one (a cycle
+    between packages shows only in some orders)."""
+    names = sorted(
+        "oagen." + ".".join(p.relative_to(REPO / "generator").with_suffix("").parts)
+        for p in (REPO / "generator").rglob("*.py")
+        if p.name != "__main__.py"  # runs the command line
+    )
+    script = (
+        "import importlib, subprocess, sys\n"
+        "bad = [n for n in sys.argv[1:] if subprocess.run([sys.executable, '-c', "
+        "f'import {n.removesuffix(\".__init__\")}'], capture_output=True).returncode]\n"
+        "print(bad)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *names], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
 def test_generator_modules_stay_under_the_size_cap() -> None:
     sizes = {
         p.relative_to(REPO).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
