@@ -7,7 +7,7 @@ import json
 import mimetypes
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import PurePath
 from typing import Any, Literal, cast
 from urllib.parse import quote_plus
@@ -86,6 +86,9 @@ def _choose_body(bodies: tuple[Body, ...], value: object, content_type: object) 
     else:
         kind = "text" if isinstance(value, str) else ""
     listed = isinstance(value, (list, tuple))
+    if kind == "" and _holds_file(value):  # only a multipart body carries a file
+        kind = "multipart"
+        bodies = tuple(sorted(bodies, key=lambda body: body.kind != "multipart"))
     for body in bodies:
         if body.kind == kind or (body.is_model is not None and body.is_model(value)):
             return body
@@ -119,10 +122,33 @@ def _check_body(value: object, decode: Callable[[Any], Any] | None) -> None:
 
 
 def _json_bytes(value: object) -> bytes:
-    payload = _serde.encode(value)
-    return json.dumps(
-        payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode()
+    try:
+        text = json.dumps(
+            _serde.encode(value),
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
+    except (TypeError, ValueError) as exc:  # a file, NaN: JSON has no such value
+        raise RequestValidationError("body", f"cannot be sent as JSON: {exc}") from None
+    return text.encode()
+
+
+def _holds_file(value: object) -> bool:
+    """Whether a model or mapping body has a file (bytes, a file object, a
+    `(filename, content, ...)` tuple) among its properties, or their items."""
+    if isinstance(value, Mapping):
+        found = list(value.values())
+    elif is_dataclass(value) and not isinstance(value, type):
+        found = [getattr(value, f.name, None) for f in fields(value)]
+    else:
+        return False
+    for item in found:
+        for one in item if isinstance(item, list) else [item]:
+            content = one[1] if isinstance(one, tuple) and len(one) >= 2 else one
+            if isinstance(content, (bytes, bytearray)) or hasattr(content, "read"):
+                return True
+    return False
 
 
 def _form_field(name: str) -> Param:

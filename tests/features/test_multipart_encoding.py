@@ -21,14 +21,17 @@ from oagen.load import load
 from oagen.validate import validate
 
 from .conftest import (
+    HEAD_30,
     FeatureSpec,
     Reply,
     Server,
     async_client,
     build_ir,
     call,
+    client,
     feature_spec,
     fields,
+    json_body,
     model,
     models_of,
     multipart_parts,
@@ -478,3 +481,58 @@ def test_a_form_body_that_is_no_object_is_a_mapping_of_parts(tmp_path: Path, pac
     assert parts == [("files", "upload", b"aa"), ("files", "b.txt", b"bb")]
     _, req = call(pkg, lambda c: c.post_form(body={"a": "1"}), Reply(204))
     assert req.content == b"a=1"
+
+
+SHARED_MODEL = feature_spec(
+    "shared_model",
+    HEAD_30
+    + """\
+paths:
+  /items/:
+    post:
+      operationId: items_create
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/ItemRequest'}}
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/ItemRequest'}}
+          multipart/form-data: {schema: {$ref: '#/components/schemas/ItemRequest'}}
+      responses: {'204': {description: ok}}
+  /notes/:
+    post:
+      operationId: notes_create
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses: {'204': {description: ok}}
+components:
+  schemas:
+    ItemRequest:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        attachment: {type: string, format: binary, nullable: true}
+""",
+)
+
+
+def test_a_body_holding_a_file_goes_as_the_multipart_media_type(package: Any) -> None:
+    """drf-spectacular offers one model as JSON, a form and multipart: a file among its
+    values can only go as multipart, which is chosen; JSON otherwise. A file a JSON
+    body cannot carry is a `RequestValidationError`, before anything is sent."""
+    pkg = package(SHARED_MODEL)
+    m = models_of(pkg)
+    upload = m.ItemRequest(name="n", attachment=("a.txt", b"hi", "text/plain"))
+    for body in (upload, {"name": "n", "attachment": io.BytesIO(b"hi")}):
+        _, req = call(pkg, lambda c, b=body: c.items_create(body=b), Reply(204))
+        parts = multipart_parts(req)
+        assert [(p.name, p.data) for p in parts] == [("name", b"n"), ("attachment", b"hi")]
+    _, req = call(pkg, lambda c: c.items_create(body=m.ItemRequest(name="n")), Reply(204))
+    assert (req.headers["content-type"], json_body(req)) == ("application/json", {"name": "n"})
+    server = Server()
+    with (
+        client(pkg, server) as c,
+        pytest.raises(pkg.errors.RequestValidationError, match=r"^body: cannot be sent as JSON"),
+    ):
+        c.notes_create(body={"file": io.BytesIO(b"raw")})
+    assert server.requests == []
