@@ -73,6 +73,13 @@ def upgrade(spec: Spec, sink: Diagnostics | None = None) -> Spec:
     return Spec(documents[spec.root.key], documents)
 
 
+def _own_servers(top: dict[str, Any], schemes: Any) -> list[dict[str, Any]]:
+    """The servers of an operation's own `schemes` (the spec's `host` and `basePath`),
+    as swagger2openapi writes them; none when they are the spec's."""
+    own = servers({**top, "schemes": schemes})
+    return [] if own == servers(top) else own
+
+
 def _source_where(documents: dict[str, Document], where: Where) -> Where:
     doc = documents.get(where.document)
     if isinstance(doc, UpgradedDocument):
@@ -142,6 +149,7 @@ class _Upgrader:
             else [],
             resolve=lambda ref_node: self._resolve(doc, ref_node),
             on_ref=lambda ref: self._follow(doc, ref),
+            servers=lambda schemes: _own_servers(top, schemes),
         )
 
     def _follow(self, doc: Document, ref: str) -> None:

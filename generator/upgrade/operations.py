@@ -33,6 +33,8 @@ class Context:
     resolve: Resolve
     on_ref: Callable[[str], None] | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    # the servers of the spec's `host` and `basePath` with these `schemes`
+    servers: Callable[[Any], list[dict[str, Any]]] | None = None
 
 
 def upgrade_paths(paths: dict[str, Any], where: str, ctx: Context) -> dict[str, Any]:
@@ -94,6 +96,9 @@ def _operation(
     out: dict[str, Any] = {}
     body = _request_body(payload, consumes, where, ctx)
     for key, value in op.items():
+        if key == "schemes" and ctx.servers is not None and (own := ctx.servers(value)):
+            out["servers"] = own  # swagger2openapi: the operation's own servers
+            ctx.sources[pointer_join(where, "servers")] = pointer_join(where, key)
         if key in ("consumes", "produces", "schemes"):
             continue
         if key == "parameters":

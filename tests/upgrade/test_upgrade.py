@@ -534,3 +534,26 @@ def test_an_authorization_header_parameter_is_kept_in_2_0(tmp_path: Path) -> Non
     assert [(p.wire_name, p.location, p.is_required) for p in params] == [
         ("Authorization", "header", True)
     ]
+
+
+def test_an_operations_own_schemes_are_its_servers(tmp_path: Path) -> None:
+    """swagger2openapi writes an operation's `schemes` as its own `servers` (the spec's
+    `host` and `basePath`); the same schemes as the spec's add none."""
+    spec, api, _ = upgraded(
+        tmp_path,
+        """\
+        host: api.example.com
+        basePath: /v1
+        schemes: [https]
+        paths:
+          /legacy:
+            get: {operationId: legacy, schemes: [http], responses: {'200': {description: ok}}}
+          /same:
+            get: {operationId: same, schemes: [https], responses: {'200': {description: ok}}}
+        """,
+    )
+    paths = spec.root.data["paths"]
+    assert paths["/legacy"]["get"]["servers"] == [{"url": "http://api.example.com/v1"}]
+    assert "servers" not in paths["/same"]["get"]
+    ops = operations(api)
+    assert (ops["legacy"].server_url, ops["same"].server_url) == ("http://api.example.com/v1", None)
