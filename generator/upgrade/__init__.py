@@ -10,6 +10,7 @@ and column, and findings reported into the sink carry the 2.0 pointer.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -170,8 +171,10 @@ class _Upgrader:
         return convert_schema(node, lambda ref: self._follow(doc, ref))
 
     def _resolve(self, doc: Document, node: dict[str, Any]) -> tuple[Any, str | None]:
-        """A 2.0 parameter `$ref` -> the parameter (2.0) and its pointer if in `doc`."""
-        seen = 0
+        """A 2.0 parameter (response, path item) `$ref` -> the parameter (2.0) and its
+        pointer if in `doc`; one in another file comes with its `#` refs made to name
+        that file (it is written into `doc`)."""
+        origin, seen = doc, 0
         while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 50:
             seen += 1
             ref: str = node["$ref"]
@@ -186,13 +189,11 @@ class _Upgrader:
                 if target is None:
                     return None, None
                 doc = target
-                node = _lookup(doc.data, pointer)
-                if not (isinstance(node, dict) and "$ref" in node):
-                    return node, None
-            else:
-                node = _lookup(doc.data, pointer)
-                if not (isinstance(node, dict) and "$ref" in node):
+            node = _lookup(doc.data, pointer)
+            if not (isinstance(node, dict) and "$ref" in node):
+                if doc is origin:
                     return node, pointer
+                return _rebased(node, _relative(origin.key, doc.key)), None
         return None, None
 
 
@@ -220,6 +221,27 @@ def _layout(segments: list[str]) -> list[str]:
             del s[i + 2 : i + 4]
             break
     return s
+
+
+def _relative(origin: str, target: str) -> str:
+    """How a ref in the document `origin` names the document `target` (keys)."""
+    if "://" in target or "://" in origin or posixpath.isabs(target):
+        return target
+    return posixpath.relpath(target, posixpath.dirname(origin) or ".")
+
+
+def _rebased(node: Any, document: str) -> Any:
+    """A copy of `node` whose refs within its own document (`#/...`) name `document`."""
+    if isinstance(node, dict):
+        return {
+            key: document + value
+            if key == "$ref" and isinstance(value, str) and value.startswith("#")
+            else _rebased(value, document)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_rebased(value, document) for value in node]
+    return node
 
 
 def _is_fragment(data: Any) -> bool:

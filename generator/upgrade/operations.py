@@ -46,6 +46,11 @@ def upgrade_paths(paths: dict[str, Any], where: str, ctx: Context) -> dict[str, 
 
 
 def _path_item(item: dict[str, Any], where: str, ctx: Context) -> dict[str, Any]:
+    ref = item.get("$ref")
+    if isinstance(ref, str) and not ref.startswith("#"):  # 2.0: a path item in another file
+        found, _ = ctx.resolve(item)  # upgraded here, as 2.0 (that file may hold no more)
+        if isinstance(found, dict):
+            item = {**found, **{k: v for k, v in item.items() if k != "$ref"}}
     shared: list[Any] = item["parameters"] if isinstance(item.get("parameters"), list) else []
     out: dict[str, Any] = {}
     for key, value in item.items():

@@ -372,6 +372,68 @@ def test_refs_into_other_files_are_rewritten_and_those_files_upgraded(tmp_path: 
     assert operations(api)["listPets"].params[0].type == Prim("int")
 
 
+def test_what_another_file_holds_keeps_naming_that_files_definitions(tmp_path: Path) -> None:
+    """A body parameter, a response and a path item in another 2.0 file are written
+    into the operation that uses them: their own `#/definitions/...` refs name that
+    file's, and the path item is upgraded as 2.0 (its body and arrays)."""
+    (tmp_path / "shared").mkdir()
+    write(
+        tmp_path / "shared",
+        """\
+        parameters:
+          ThingBody: {name: thing, in: body, required: true, schema: {$ref: '#/definitions/Thing'}}
+        responses:
+          NotFound: {description: missing, schema: {$ref: '#/definitions/Err'}}
+        definitions:
+          Thing: {type: object, properties: {id: {type: integer}}}
+          Err: {type: object, properties: {message: {type: string}}}
+        """,
+        "common.yaml",
+    )
+    write(
+        tmp_path,
+        """\
+        things:
+          get:
+            operationId: listThings
+            parameters: [{name: tags, in: query, type: array, items: {type: string}}]
+            responses: {'200': {description: ok, schema: {type: array, items: {type: string}}}}
+          post:
+            operationId: addThing
+            parameters: [{$ref: 'shared/common.yaml#/parameters/ThingBody'}]
+            responses: {'204': {description: none}}
+        """,
+        "paths.yaml",
+    )
+    _, api, diags = upgraded(
+        tmp_path,
+        """\
+        host: x.io
+        paths:
+          /things: {$ref: 'paths.yaml#/things'}
+          /things/{id}:
+            put:
+              operationId: makeThing
+              produces: [application/json, application/xml]
+              parameters:
+                - {name: id, in: path, required: true, type: integer}
+                - {$ref: 'shared/common.yaml#/parameters/ThingBody'}
+              responses:
+                '204': {description: done}
+                '404': {$ref: 'shared/common.yaml#/responses/NotFound'}
+        """,
+    )
+    assert [str(d) for d in diags if d.severity == "error"] == []
+    ops = operations(api)
+    for name in ("makeThing", "addThing"):
+        body = ops[name].body
+        assert body is not None and body.type == Ref("Thing"), name
+    assert [e.type for e in ops["makeThing"].errors] == [Ref("Err")]
+    listed = ops["listThings"]
+    assert [(p.wire_name, p.type) for p in listed.params] == [("tags", ListOf(Prim("str")))]
+    assert listed.successes[0].type == ListOf(Prim("str"))
+
+
 def test_security_definitions_become_security_schemes(tmp_path: Path) -> None:
     out = data(
         tmp_path,
