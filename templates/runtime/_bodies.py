@@ -7,7 +7,7 @@ import json
 import mimetypes
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Literal, cast
 from urllib.parse import quote_plus
@@ -137,13 +137,11 @@ def _json_bytes(value: object) -> bytes:
 def _holds_file(value: object) -> bool:
     """Whether a model or mapping body has a file (bytes, a file object, a
     `(filename, content, ...)` tuple) among its properties, or their items."""
-    if isinstance(value, Mapping):
-        found = list(value.values())
-    elif is_dataclass(value) and not isinstance(value, type):
-        found = [getattr(value, f.name, None) for f in fields(value)]
-    else:
+    to_dict = getattr(value, "to_dict", None)
+    found = to_dict() if callable(to_dict) else value  # a model keeps its files
+    if not isinstance(found, Mapping):
         return False
-    for item in found:
+    for item in found.values():
         for one in item if isinstance(item, list) else [item]:
             content = one[1] if isinstance(one, tuple) and len(one) >= 2 else one
             if isinstance(content, (bytes, bytearray)) or hasattr(content, "read"):

@@ -153,7 +153,7 @@ def call_get_session(cwd: Path, package: str) -> dict[str, object]:
         "method": "GET",
         "url": "https://archal.test/prefix/api/sessions/s1",
         "authorization": "Bearer t",
-        "type": f"{package}.models.SessionSummary",
+        "type": f"{package}.models._session_summary.SessionSummary",
         "session_id": "s1",
         "status": "running",
         "clone_ids": ["github"],
