@@ -65,6 +65,7 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token (header, c
 _STATUS_KEY = re.compile(r"[1-5](?:[0-9][0-9]|XX)|DEFAULT")  # upper-cased response keys
 _EMPTY_STATUSES = frozenset({"204", "205", "304"})
 _IDEMPOTENCY_HEADER = "idempotency-key"
+_RESERVED_KEPT = ("allowReserved", "x-oagen-allow-reserved", "x-ms-skip-url-encoding")  # Azure's
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,8 +296,7 @@ class OperationBuilder:
                     is_required=location == "path" or param.get("required") is True,
                     style=style,
                     explode=explode,
-                    allow_reserved=param.get("allowReserved") is True
-                    or param.get("x-oagen-allow-reserved") is True,
+                    allow_reserved=any(param.get(key) is True for key in _RESERVED_KEPT),
                     constraints=self._schemas.constraints.read(schema, schema_where),
                     has_default="default" in resolved,
                     default=json_value(resolved.get("default")),

@@ -734,3 +734,33 @@ components:
         ("201", "created"),
         ("200", "a thing"),
     ]
+
+
+def test_reserved_characters_are_kept_by_allow_reserved_and_its_extensions(
+    tmp_path: Path,
+) -> None:
+    """`allowReserved` (query), oagen's `x-oagen-allow-reserved` and Azure's
+    `x-ms-skip-url-encoding` (an ARM `{scope}` holds slashes) keep `/` and the other
+    reserved characters as they are."""
+    spec = (
+        HEAD_31
+        + """\
+paths:
+  /{scope}/things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: scope, in: path, required: true, schema: {type: string}, x-ms-skip-url-encoding: true}
+        - {name: path, in: query, schema: {type: string}, allowReserved: true}
+        - {name: other, in: query, schema: {type: string}, x-oagen-allow-reserved: true}
+        - {name: plain, in: query, schema: {type: string}}
+      responses: {'204': {description: ok}}
+"""
+    )
+    params = _ops(_ok(tmp_path, spec))["list_things"].params
+    assert [(p.wire_name, p.allow_reserved) for p in params] == [
+        ("scope", True),
+        ("path", True),
+        ("other", True),
+        ("plain", False),
+    ]
