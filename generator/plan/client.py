@@ -103,9 +103,13 @@ def _client(api: Api) -> ClientContext:
         imports.add(module, constructor.split("(")[0])
         schemes.append(SchemeEntry(py_literal(scheme.python_name), constructor))
         annotation = "tuple[str, str] | None" if scheme.kind == "basic" else "str | None"
+        # the grants it takes: client credentials only when its flows have that flow
+        # (a `password` flow's `tokenUrl` refuses them)
+        grants = ["OAuth2ClientCredentials"] if scheme.has_client_credentials else []
+        grants.append("OAuth2RefreshToken")
         if is_oauth2:
-            imports.add("._oauth2", "OAuth2ClientCredentials", "OAuth2RefreshToken")
-            annotation = "str | OAuth2ClientCredentials | OAuth2RefreshToken | None"
+            imports.add("._oauth2", *grants)
+            annotation = f"str | {' | '.join(grants)} | None"
         what = {
             "bearer": "sent as `Authorization: Bearer <value>`",
             "http": f"sent as `Authorization: {scheme.http_scheme} <value>`",
@@ -114,7 +118,7 @@ def _client(api: Api) -> ClientContext:
         }[scheme.kind]
         if is_oauth2:
             what += (
-                ", or an `OAuth2ClientCredentials` / `OAuth2RefreshToken` grant whose"
+                f", or an {' / '.join(f'`{g}`' for g in grants)} grant whose"
                 f" tokens are fetched from `{scheme.token_url or scheme.refresh_url}`"
             )
         doc = f"Credential of the `{scheme.wire_name}` security scheme, {what}."

@@ -38,6 +38,10 @@ components:
         clientCredentials:
           tokenUrl: /oauth/token
           scopes: {read: read things}
+    login:
+      type: oauth2
+      flows:
+        password: {tokenUrl: /oauth/token, scopes: {}}
 security: [{machine: [read]}]
 """,
     typecheck="""\
@@ -46,6 +50,9 @@ security: [{machine: [read]}]
         c = Client(machine=OAuth2ClientCredentials("id", "secret", scopes=["read"]))
         d = Client(machine=OAuth2RefreshToken("refresh", "id"))
         e = Client(machine="a token")
+        # a password flow's tokenUrl refuses a client credentials grant: no such type
+        f = Client(login=OAuth2ClientCredentials("id", "secret"))  # type: ignore[arg-type]
+        g = Client(login=OAuth2RefreshToken("refresh", "id"))
     """,
 )
 
