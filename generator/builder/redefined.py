@@ -116,12 +116,14 @@ def unexpressed(
     properties: Mapping[str, Defined],
     sink: Diagnostics,
     model: Where,
+    is_open: bool = True,
 ) -> None:
     """Warn of what the merged model (at `model`) of `parts` leaves out: each name a
     part's `required` lists that no part declares among its `properties` (the model
-    gets no field for it: a typo, or a property left to `additional_properties`, so
-    nothing makes a request carry it), and each part that is a union (a value is
-    also one of its variants, whose properties the model does not declare)."""
+    gets no field for it: a typo, or a property left to `additional_properties` when
+    it `is_open`, so nothing makes a request carry it), and each part that is a union
+    (a value is also one of its variants, whose properties the model does not
+    declare)."""
     for part, where in parts:
         if is_union(part):
             sink.warning(
@@ -132,9 +134,16 @@ def unexpressed(
             )
         for index, name in enumerate(as_list(part.get("required"))):
             if str(name) not in properties:
+                near = [p for p in properties if p.lower() == str(name).lower()]
+                hint = f" (the properties have {near[0]!r})" if near else ""
+                way = (
+                    "give it in `additional_properties`"
+                    if is_open
+                    else "`additionalProperties: false`: a request cannot carry it"
+                )
                 sink.warning(
-                    f"required property {str(name)!r} is not among the properties: the "
-                    "model has no field for it (give it in `additional_properties`)",
+                    f"required property {str(name)!r} is not among the properties{hint}: "
+                    f"the model has no field for it ({way})",
                     where.child("required", index),
                 )
 

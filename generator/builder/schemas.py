@@ -220,7 +220,7 @@ class SchemaBuilder:
                 extra = self.type_of(
                     additional, part_where.child("additionalProperties"), name + "Value"
                 )
-        redefined.unexpressed(parts, properties, self._sink, where)
+        redefined.unexpressed(parts, properties, self._sink, where, extra is not None)
         table = NameTable(FIELD_RESERVED)
         fields: list[Field] = []
         for key, (sub, sub_where) in properties.items():

@@ -58,3 +58,29 @@ def test_in_30_what_is_beside_a_ref_is_ignored(tmp_path: Path) -> None:
     assert _fields(_model(defs, "Ext")) == {"id": ("id", Prim("int"), True)}
     pet = _model(defs, "Pet")
     assert next(f.type for f in pet.fields if f.wire_name == "owner") == Ref("Base")
+
+
+def test_a_required_name_no_property_has_is_warned_of_as_the_model_can_send_it(
+    tmp_path: Path,
+) -> None:
+    """Swashbuckle's `Cart`: `required: [Id]` beside `id`; with `additionalProperties:
+    false` there is no `additional_properties` to give it in, and the near name helps."""
+    _, diagnostics = _findings(
+        tmp_path,
+        """\
+        Cart:
+          type: object
+          required: [Id]
+          additionalProperties: false
+          properties: {id: {type: integer}}
+        Open: {type: object, required: [size], properties: {name: {type: string}}}
+        """,
+        HEAD_30,
+    )
+    assert sorted(d.message for d in diagnostics) == [
+        "required property 'Id' is not among the properties (the properties have 'id'): "
+        "the model has no field for it (`additionalProperties: false`: a request cannot "
+        "carry it)",
+        "required property 'size' is not among the properties: the model has no field for "
+        "it (give it in `additional_properties`)",
+    ]
