@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from os import environ
 from typing import Any, Generic, TypeVar, cast
 
@@ -230,6 +230,9 @@ class _BaseClient(Generic[_HttpxT]):
         content, files, data = encode_body(endpoint, body, content_type, headers)
         has_body = content is not None or files is not None or data is not None
         rewindable = content is None or isinstance(content, bytes)
+        sent: Any = content
+        if isinstance(self._http_client, httpx.AsyncClient) and _sync_stream(content):
+            sent = _chunks(content)  # an `httpx.AsyncClient` sends async streams only
         if files:
             rewindable = all(_is_bytes_file(f) for _, f in files)
         url = root + route.url_path(args)
@@ -244,7 +247,7 @@ class _BaseClient(Generic[_HttpxT]):
             # it encodes (a multipart boundary, Content-Length or chunked); without a
             # body they are put over httpx's own, at a fraction of the cost of a merge.
             headers=headers if has_body else None,
-            content=content,
+            content=sent,
             files=files,
             data=data,
             timeout=self.timeout if isinstance(timeout, Unset) else timeout,
@@ -312,13 +315,34 @@ class _BaseClient(Generic[_HttpxT]):
         return api_response.parse()
 
 
+def _sync_stream(content: object) -> bool:
+    """Whether a body is a file object or another sync iterable of bytes."""
+    return not isinstance(content, (bytes, type(None))) and not hasattr(
+        content, "__aiter__"
+    )
+
+
+async def _chunks(content: Any) -> AsyncIterator[bytes]:
+    """A file object's (or a sync iterable's) bytes as an `httpx.AsyncClient` sends a
+    body: an async stream (a sync one raises there), a chunk at a time."""
+    read = getattr(content, "read", None)
+    if callable(read):
+        while chunk := read(65536):
+            yield chunk
+    else:
+        for chunk in content:
+            yield chunk
+
+
 class SyncAPIClient(_BaseClient[httpx.Client]):
     """The synchronous transport: retries with blocking sleeps."""
 
     def __init__(self, *, http_client: httpx.Client | None, **config: Any) -> None:
         super().__init__(**config)
         self._owns_http_client = http_client is None
-        self._http_client = http_client or httpx.Client()
+        # redirects followed as openai-python's client does (credentials never leave
+        # the origin: see `_redirect`)
+        self._http_client = http_client or httpx.Client(follow_redirects=True)
         self._sleep: Callable[[float], None] = time.sleep
 
     def close(self) -> None:
@@ -434,7 +458,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     def __init__(self, *, http_client: httpx.AsyncClient | None, **config: Any) -> None:
         super().__init__(**config)
         self._owns_http_client = http_client is None
-        self._http_client = http_client or httpx.AsyncClient()
+        self._http_client = http_client or httpx.AsyncClient(follow_redirects=True)
         import asyncio  # only async clients need it (keeps `import` of the package fast)
 
         self._sleep: Callable[[float], Any] = asyncio.sleep

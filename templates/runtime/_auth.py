@@ -220,6 +220,13 @@ def redirect_request(
         cookie = request.headers.get("cookie")
         if cookie is not None:
             nxt.headers["Cookie"] = cookie
+        keys = [  # an API key in the query: the `Location` does not repeat it
+            (k, v)
+            for k, v in request.url.params.multi_items()
+            if k in secret_query and k not in nxt.url.params
+        ]
+        if keys:
+            nxt.url = nxt.url.copy_with(params=[*nxt.url.params.multi_items(), *keys])
         return _safe_request(nxt)
     for name in secret_headers:
         nxt.headers.pop(name, None)

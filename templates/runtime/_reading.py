@@ -102,10 +102,14 @@ def _encodings(response: httpx.Response) -> list[str]:
 
 def attempt_deadline(request: httpx.Request) -> float | None:
     """When an attempt to send `request` must be over (`time.monotonic()`): its
-    timeout (the largest of an `httpx.Timeout`'s values) from now; None: no limit."""
-    timeouts = request.extensions.get("timeout") or {}
+    timeout (the largest of an `httpx.Timeout`'s values) from now; None: no limit,
+    also when a phase has none (`Timeout(None, connect=1.0)`: only connecting is
+    bounded)."""
+    timeouts: dict[str, float | None] = request.extensions.get("timeout") or {}
     limits = [v for v in timeouts.values() if v is not None]
-    return time.monotonic() + max(limits) if limits else None
+    if not limits or len(limits) < len(timeouts):
+        return None
+    return time.monotonic() + max(limits)
 
 
 def check_deadline(request: httpx.Request, deadline: float | None) -> None:

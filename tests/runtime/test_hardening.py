@@ -229,6 +229,33 @@ class TestRedirects:
             "cookie",
         ]
 
+    def test_same_origin_redirect_keeps_the_query_key_its_location_leaves_out(
+        self, m: types.SimpleNamespace, serve: Callable[..., LocalServer]
+    ) -> None:
+        def answer(h: Any) -> Any:
+            if h.path.startswith("/things"):
+                return 302, {"Location": "/elsewhere?page=2"}, b""
+            return ok_json({"here": True})(h)
+
+        a = serve(answer)
+        client = sync_client(m, a.url, httpx.Client(follow_redirects=True))
+        assert client._request(ep(m)) == {"here": True}
+        assert "api_key" in self._creds_of(a.seen[1])
+        assert a.seen[1].query.get("page") == "2"
+
+    def test_the_generated_clients_follow_redirects_by_default_credentials_kept_home(
+        self, m: types.SimpleNamespace, serve: Callable[..., LocalServer]
+    ) -> None:
+        """As openai-python's: a moved endpoint is followed (httpx's own default
+        raised a 302 at the caller); another origin gets no credential."""
+        b = serve(ok_json({"sessions": []}))
+        a = serve(redirect_to(lambda: b.url + "/api/sessions", 302))
+        with m.pkg.Client(base_url=a.url, archal_token=TOKEN, max_retries=0) as client:
+            assert client.sessions.list_sessions().sessions == []
+        assert a.seen[0].headers["authorization"] == f"Bearer {TOKEN}"
+        assert "authorization" not in b.seen[0].headers
+        assert m.pkg.AsyncClient(archal_token=TOKEN)._http_client.follow_redirects
+
     async def test_async_cross_origin_redirect_drops_credentials(
         self, m: types.SimpleNamespace, serve: Callable[..., LocalServer]
     ) -> None:

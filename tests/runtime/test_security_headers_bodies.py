@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import pytest
 
-from tests.runtime.direct import P, Server, ep, sync_client
+from tests.runtime.direct import P, Server, async_client, ep, sync_client
 
 pytestmark = pytest.mark.usefixtures("no_real_sleep")
 
@@ -432,3 +434,33 @@ class TestBodies:
         client._request(endpoint, body=payload)
         assert server.last.headers["Content-Type"] == sent_as
         assert json.loads(server.bodies[-1]) == json.loads(json.dumps(payload))
+
+    @pytest.mark.parametrize(
+        "make", [lambda: io.BytesIO(b"\x00raw"), lambda: iter([b"\x00", b"raw"])]
+    )
+    async def test_async_client_sends_a_file_object_or_sync_iterable(self, m, make):
+        """httpx's AsyncClient sends async streams only (a file object raised
+        RuntimeError there): the runtime reads it a chunk at a time."""
+        server = Server()
+        client = async_client(m, server)
+        endpoint = ep(m, "PUT", body=m.Body("application/octet-stream", "binary"))
+        await client._request(endpoint, body=make())
+        assert server.bodies[-1] == b"\x00raw"
+
+
+@pytest.mark.parametrize(
+    ("timeout", "bounded"),
+    [
+        (httpx.Timeout(5.0), True),
+        (httpx.Timeout(None, connect=1.0), False),  # only connecting is bounded
+        (httpx.Timeout(5.0, read=None), False),
+        (None, False),
+    ],
+)
+def test_an_attempt_is_bounded_only_when_every_phase_is(m, timeout, bounded):
+    from archal_client import _reading
+
+    request = httpx.Request("GET", "https://x.test", extensions={"timeout": {}})
+    if timeout is not None:
+        request.extensions["timeout"] = timeout.as_dict()
+    assert (_reading.attempt_deadline(request) is not None) == bounded
