@@ -187,13 +187,23 @@ def implied_discriminator(
 
 
 def _tags(model: Model) -> dict[str, str]:
-    """The properties of `model` with one string value: wire name -> value."""
+    """The properties of `model` with one scalar value: wire name -> the value as a
+    tag (a string as it is, a number or boolean as its JSON text: `_serde.tag_of`)."""
     own: dict[str, str] = {}
     for f in model.fields:
-        value = _one_value(f.type)
-        if isinstance(value, str):
+        value = tag_text(_one_value(f.type))
+        if value is not None:
             own[f.wire_name] = value
     return own
+
+
+def tag_text(value: object) -> str | None:
+    """A one-value enum's or const's value as a discriminator tag (None: no scalar)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, (int, float)) else None
 
 
 def _is_option(name: PyIdent, options: set[PyIdent], defs: Mapping[PyIdent, Definition]) -> bool:
@@ -212,7 +222,7 @@ def own_tag(model: Model, wire_name: str) -> str | None:
     discriminator's table adds to its mapping's and the schema names (a union's and a
     base model's alike)."""
     value = next((_one_value(f.type) for f in model.fields if f.wire_name == wire_name), None)
-    return value if isinstance(value, str) else None
+    return tag_text(value)
 
 
 def _one_value(t: TypeExpr) -> object:

@@ -300,7 +300,7 @@ def _dispatch(
     if model.dispatch is None:
         return None
     prop = py_literal(model.dispatch.wire_name)
-    lines = [f"tag = data.get({prop}) if isinstance(data, dict) else None"]
+    lines = [f"tag = _serde.tag_of(data, {prop})"]
     tags: dict[PyIdent, list[str]] = {}  # model -> its tags (models as first tagged)
     for tag, name in model.dispatch.mapping:
         if descends(name, model.name, bases):

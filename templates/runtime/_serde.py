@@ -52,6 +52,7 @@ __all__ = [
     "required_sets",
     "rest",
     "str_",
+    "tag_of",
     "tagged_",
     "time_",
     "tuple_",
@@ -389,12 +390,25 @@ def tagged_(
     """A discriminated union: the variant named by `value[prop]`, else the first
     option that decodes (an unknown tag must not make the response unreadable; see
     `union_` for `closed`)."""
-    if isinstance(value, dict):
-        tag = value.get(prop)
-        decode = mapping.get(tag) if isinstance(tag, str) else None
-        if decode is not None:
-            return decode(value)
+    tag = tag_of(value, prop)
+    decode = mapping.get(tag) if tag is not None else None
+    if decode is not None:
+        return decode(value)
     return union_(value, options, expected, closed)
+
+
+def tag_of(value: object, prop: str) -> str | None:
+    """The tag an object carries in `prop`, as a discriminator's mapping keys write it:
+    a string as it is, a number or boolean as its JSON text (`100`, `true`); None
+    when `value` is no object or the property no such scalar."""
+    tag = value.get(prop) if isinstance(value, dict) else None
+    if isinstance(tag, str):
+        return tag
+    if isinstance(tag, bool):
+        return "true" if tag else "false"
+    if isinstance(tag, (int, float)):
+        return repr(tag)
+    return None
 
 
 def is_file(value: object) -> bool:

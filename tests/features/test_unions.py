@@ -650,3 +650,68 @@ def test_a_closed_variant_takes_only_the_objects_it_allows(
     assert type(got) is getattr(models_of(pkg), cls)
     if cls == "Q":
         assert got.to_dict() == data
+
+
+NUMBER_TAGS = feature_spec(
+    "number_tags",
+    HEAD
+    + """\
+paths:
+  /v:
+    get:
+      operationId: getV
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]
+                discriminator: {propertyName: kind, mapping: {'100': '#/components/schemas/A', '200': '#/components/schemas/B'}}
+  /w:
+    get:
+      operationId: getW
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {oneOf: [{$ref: '#/components/schemas/On'}, {$ref: '#/components/schemas/Off'}]}
+  /base:
+    get:
+      operationId: getBase
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Base'}}}
+components:
+  schemas:
+    A: {type: object, properties: {kind: {type: integer, const: 100}, data_a: {type: string}}}
+    B: {type: object, properties: {kind: {type: integer, const: 200}, data_b: {type: string}}}
+    On: {type: object, properties: {flag: {const: true}, x: {type: string}}}
+    Off: {type: object, properties: {flag: {const: false}, y: {type: string}}}
+    Base:
+      type: object
+      required: [kind]
+      properties: {kind: {type: integer}}
+      discriminator: {propertyName: kind, mapping: {'1': '#/components/schemas/ChildA'}}
+    ChildA:
+      allOf:
+        - {$ref: '#/components/schemas/Base'}
+        - {type: object, required: [a], properties: {a: {type: string}}}
+""",
+)
+
+
+def test_number_and_boolean_tags_dispatch_as_their_json_text(package: Any) -> None:
+    """A mapping's keys are strings (`'100'`); a server sends the number `100`: the
+    tag is compared as its JSON text, for a declared mapping, implied consts and a
+    base model's subclasses alike."""
+    pkg = package(NUMBER_TAGS)
+    m = models_of(pkg)
+    got, _ = call(pkg, lambda c: c.get_v(), Reply(200, {"kind": 200, "data_b": "x"}))
+    assert type(got) is m.B and got.data_b == "x"
+    got, _ = call(pkg, lambda c: c.get_w(), Reply(200, {"flag": False, "y": "n"}))
+    assert type(got) is m.Off and got.y == "n"
+    got, _ = call(pkg, lambda c: c.get_base(), Reply(200, {"kind": 1, "a": "x"}))
+    assert type(got) is m.ChildA and got.a == "x"
