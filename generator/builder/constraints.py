@@ -21,12 +21,12 @@ from ..resolve import Resolver
 from .objects import (
     MAX_NESTING,
     VALIDATION_KEYWORDS,
-    annotation_only,
     as_list,
     distinct_values,
     json_distinct,
     json_value,
     siblings_apply,
+    untyped_part,
 )
 
 __all__ = [
@@ -223,11 +223,14 @@ class ConstraintReader:
         choices = _choices(schema)
         if nested and choices is not None:
             updates["choices"] = choices
-        parts = schema.get("allOf")
-        typed = [i for i, p in enumerate(as_list(parts)) if not annotation_only(p)]
-        if len(typed) == 1 and not schema.get("properties"):  # the others annotate it
-            at = where.child("allOf", typed[0])
-            own = merge_constraints(self._read(as_list(parts)[typed[0]], at, nested, seen), own)
+        parts = as_list(schema.get("allOf"))
+        typed = [i for i, p in enumerate(parts) if not untyped_part(p)]
+        if len(typed) <= 1 and not schema.get("properties"):  # the others refine it
+            for index in (i for i in range(len(parts)) if i not in typed):
+                own = merge_constraints(own, self._own(parts[index], where.child("allOf", index)))
+            if typed:
+                at = where.child("allOf", typed[0])
+                own = merge_constraints(self._read(parts[typed[0]], at, nested, seen), own)
         updates.update(self._array(schema, where, own, seen))
         values = schema.get("additionalProperties")
         if isinstance(values, dict) and values and not schema.get("properties"):  # a map

@@ -37,6 +37,7 @@ __all__ = [
     "schema_types",
     "siblings_apply",
     "strip_null",
+    "untyped_part",
     "with_null",
 ]
 
@@ -139,6 +140,14 @@ VALIDATION_KEYWORDS = frozenset(
 
 def annotation_only(part: Any) -> bool:
     return isinstance(part, dict) and all(k in ANNOTATIONS or str(k).startswith("x-") for k in part)
+
+
+def untyped_part(part: Any) -> bool:
+    """Whether an `allOf` part only documents or constrains (`{minLength: 2}`): it types
+    no value, the part beside it does."""
+    return isinstance(part, dict) and all(
+        k in ANNOTATIONS or k in VALIDATION_KEYWORDS or str(k).startswith("x-") for k in part
+    )
 
 
 def as_list(value: Any) -> list[Any]:

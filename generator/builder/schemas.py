@@ -43,7 +43,6 @@ from .objects import (
     SCALAR_TYPES,
     SIMPLE_TYPES,
     allof_parts,
-    annotation_only,
     as_list,
     distinct_types,
     distinct_values,
@@ -57,6 +56,7 @@ from .objects import (
     schema_types,
     siblings_apply,
     strip_null,
+    untyped_part,
     with_null,
 )  # fmt: skip
 from .refnames import ref_hint
@@ -379,7 +379,7 @@ class SchemaBuilder:
                 return self._union(schema, keyword, where, hint)
         if "allOf" in schema:  # one part that types (the others only annotate it)
             parts = as_list(schema["allOf"])
-            typed = [i for i, part in enumerate(parts) if not annotation_only(part)]
+            typed = [i for i, part in enumerate(parts) if not untyped_part(part)]
             if len(typed) == 1:
                 inner = self.type_of(parts[typed[0]], where.child("allOf", typed[0]), hint)
                 if any(p.get("nullable") is True for p in parts if isinstance(p, dict)):

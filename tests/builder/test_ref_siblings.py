@@ -84,3 +84,36 @@ def test_a_required_name_no_property_has_is_warned_of_as_the_model_can_send_it(
         "required property 'size' is not among the properties: the model has no field for "
         "it (give it in `additional_properties`)",
     ]
+
+
+def test_an_allof_part_that_only_constrains_refines_the_part_that_types(
+    tmp_path: Path,
+) -> None:
+    """`allOf: [{$ref: Code}, {minLength: 2}]` is a `Code` with both constraints (it
+    was typed Any, nothing checked), in 3.0 and 3.1."""
+    for head in (HEAD_30, HEAD_31):
+        defs, diagnostics = _findings(
+            tmp_path,
+            """\
+            Code: {type: string, maxLength: 3}
+            Count: {type: integer, minimum: 0}
+            H:
+              type: object
+              properties:
+                code: {allOf: [{$ref: '#/components/schemas/Code'}, {minLength: 2}]}
+                count: {allOf: [{$ref: '#/components/schemas/Count'}, {maximum: 10}]}
+                inline: {allOf: [{type: string}, {maxLength: 3, description: short}]}
+            """,
+            head,
+        )
+        assert [d for d in diagnostics if d.severity != "info"] == []
+        fields = {f.wire_name: f for f in _model(defs, "H").fields}
+        assert [fields[n].type for n in ("code", "count", "inline")] == [
+            Ref("Code"),
+            Ref("Count"),
+            Prim("str"),
+        ]
+        code, count = fields["code"].constraints, fields["count"].constraints
+        assert (code.min_length, code.max_length) == (2, 3)
+        assert (count.minimum, count.maximum) == (0, 10)
+        assert fields["inline"].constraints.max_length == 3
