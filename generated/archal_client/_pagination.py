@@ -11,7 +11,7 @@ through the client's `_request` (same credentials, retries and errors).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -52,6 +52,13 @@ class Pager(Generic[ItemT]):
     cursor_item_field: str | None = None  # ... or this field of the last item
     has_more: tuple[str, ...] | None = None  # false on the last page
     next_url: tuple[str, ...] | None = None  # a URL field (else `Link` header)
+
+
+def _relations(link: Mapping[str, str]) -> list[str]:
+    """A `Link` header entry's relation types: RFC 8288 makes `rel` a space-separated
+    list, its name and the registered types case-insensitive (`REL="Next last"`)."""
+    rel = next((v for k, v in link.items() if k.lower() == "rel"), "")
+    return rel.lower().split()
 
 
 def _dig(data: Any, path: tuple[str, ...]) -> Any:
@@ -111,7 +118,14 @@ class _Pages(Generic[ItemT]):
         if self.pager.next_url is not None:
             found = _dig(data, self.pager.next_url)
         else:
-            found = response.links.get("next", {}).get("url")
+            found = next(
+                (
+                    link.get("url")
+                    for link in response.links.values()
+                    if "next" in _relations(link)
+                ),
+                None,
+            )
         if not isinstance(found, str) or not found:
             return False
         url = response.request.url.join(found)

@@ -214,7 +214,7 @@ class SchemaBuilder:
                     properties[str(key)] = (sub, at)
             required.update(str(r) for r in as_list(part.get("required")))
             additional = part.get("additionalProperties", True)
-            if additional is False:
+            if additional is False and not part.get("patternProperties"):  # those are kept
                 extra = None
             elif isinstance(additional, dict) and additional:
                 extra = self.type_of(

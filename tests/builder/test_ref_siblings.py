@@ -117,3 +117,23 @@ def test_an_allof_part_that_only_constrains_refines_the_part_that_types(
         assert (code.min_length, code.max_length) == (2, 3)
         assert (count.minimum, count.maximum) == (0, 10)
         assert fields["inline"].constraints.max_length == 3
+
+
+def test_pattern_properties_keep_the_model_open_beside_additional_properties_false(
+    tmp_path: Path,
+) -> None:
+    """`additionalProperties: false` covers only keys no `patternProperties` matches:
+    `meta_*` keys are valid, kept in `additional_properties` (they were dropped)."""
+    defs, _ = _findings(
+        tmp_path,
+        """\
+        Meta:
+          type: object
+          properties: {name: {type: string}}
+          patternProperties: {'^meta_': {type: string}}
+          additionalProperties: false
+        Closed: {type: object, properties: {name: {type: string}}, additionalProperties: false}
+        """,
+    )
+    assert _model(defs, "Meta").extra is not None
+    assert _model(defs, "Closed").extra is None

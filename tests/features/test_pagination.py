@@ -262,6 +262,30 @@ def test_pagination_a_repeated_cursor_or_link_stops_with_an_error(
     assert 2 <= len(sent) <= 3  # stopped at the first repeat
 
 
+@pytest.mark.parametrize(
+    "rel", ['rel="next last"', 'REL="next"', 'rel="Next"', 'rel=NEXT']
+)
+def test_pagination_link_relations_are_a_case_blind_list(package: Any, rel: str) -> None:
+    """RFC 8288: `rel` holds space-separated relation types, its name and the types
+    case-insensitive; each of these has a next page (the first page was the last)."""
+    import httpx
+
+    pkg = package(PAGES)
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        if "page=2" in str(request.url):
+            return httpx.Response(200, json=[{"id": "b", "n": 2}])
+        link = f"<https://api.test/linked?page=2>; {rel}"
+        return httpx.Response(200, json=[{"id": "a", "n": 1}], headers={"Link": link})
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with pkg.Client(base_url="https://api.test", http_client=http) as client:
+        assert [t.id for t in client.things.list_linked_iter()] == ["a", "b"]
+    assert len(sent) == 2
+
+
 def test_pagination_inference_can_be_turned_off(tmp_path: Any) -> None:
     """`--no-pagination-inference`: recognised patterns give no `_iter` method."""
     from oagen.cli import main
