@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .errors import APIError
+from .errors import APIConnectionError, APIError, APITimeoutError
 
 if TYPE_CHECKING:
     import asyncio
@@ -66,7 +66,8 @@ class _TokenSource:
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
-        self._async_lock: asyncio.Lock | None = None
+        # one per event loop (an `asyncio.Lock` is bound to the loop it first waits in)
+        self._async_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
     def __repr__(self) -> str:
         return (
@@ -150,23 +151,42 @@ class _TokenSource:
             if token is None:
                 started = time.monotonic()
                 request = self._request(http_client, url)
-                response = http_client.send(request, auth=self._auth())
+                try:
+                    response = http_client.send(request, auth=self._auth())
+                except httpx.TransportError as exc:
+                    raise _transport_error(exc, request) from None
                 token = self._accept(response, started)
             return token
 
     async def afetch(self, http_client: httpx.AsyncClient, url: str) -> str:
-        if self._async_lock is None:
-            import asyncio
+        import asyncio
 
-            self._async_lock = asyncio.Lock()
-        async with self._async_lock:
+        loop = asyncio.get_running_loop()
+        lock = self._async_locks.get(loop)
+        if lock is None:
+            for done in [other for other in self._async_locks if other.is_closed()]:
+                del self._async_locks[done]
+            lock = self._async_locks[loop] = asyncio.Lock()
+        async with lock:
             token = self.cached()
             if token is None:
                 started = time.monotonic()
                 request = self._request(http_client, url)
-                response = await http_client.send(request, auth=self._auth())
+                try:
+                    response = await http_client.send(request, auth=self._auth())
+                except httpx.TransportError as exc:
+                    raise _transport_error(exc, request) from None
                 token = self._accept(response, started)
             return token
+
+
+def _transport_error(
+    exc: httpx.TransportError, request: httpx.Request
+) -> APIConnectionError:
+    """A token request that got no response, as a call's: typed, never httpx's."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request=request)
+    return APIConnectionError(f"OAuth2 token request failed: {exc}", request=request)
 
 
 class OAuth2ClientCredentials(_TokenSource):

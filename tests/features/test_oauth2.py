@@ -165,6 +165,42 @@ def test_oauth2_one_token_fetch_for_concurrent_tasks(package: Any) -> None:
     assert len(server.token_requests) == 1
 
 
+def test_oauth2_one_grant_serves_clients_in_several_event_loops(package: Any) -> None:
+    """A grant shared across `asyncio.run` calls (a worker running one per job): its
+    lock is per event loop (an `asyncio.Lock` is bound to the first loop it waits in)."""
+    pkg = package(OAUTH)
+    server = TokenServer(lifetime=0.001)  # expired at once: every run fetches
+    grant = pkg.OAuth2ClientCredentials("my-client", SECRET)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            await asyncio.sleep(0.01)
+        return server(request)
+
+    async def run() -> list[Any]:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with pkg.AsyncClient(
+            base_url="https://api.test", machine=grant, http_client=http
+        ) as client:
+            return await asyncio.gather(*(client.list_things() for _ in range(3)))
+
+    for _ in range(2):
+        assert len(asyncio.run(run())) == 3
+
+
+def test_oauth2_a_token_endpoint_out_of_reach_is_a_typed_error(package: Any) -> None:
+    pkg = package(OAUTH)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    grant = pkg.OAuth2ClientCredentials("my-client", SECRET)
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = pkg.Client(base_url="https://api.test", machine=grant, http_client=http)
+    with pytest.raises(pkg.errors.APIConnectionError, match="OAuth2 token request failed"):
+        client.list_things()
+
+
 def test_oauth2_token_string_is_sent_as_bearer(package: Any) -> None:
     pkg = package(OAUTH)
     server = TokenServer()
