@@ -21,7 +21,7 @@ from ..ir import (
 from ..literals import py_literal
 from ..names import NameTable, file_stem, snake
 from ..pytypes import Definitions, Types
-from ..typeindex import descends
+from ..typeindex import descends, type_refs
 from .common import (
     FMT_SKIP,
     FilePlan,
@@ -438,9 +438,12 @@ def _model_module(
             dispatch = _dispatch(d, modules[d.name], modules, bases)
             models.append(_model(types, d, validated, base, dispatch))
         else:
-            # quoted: evaluated by type checkers only, so the models it names (imported
-            # after the definitions, to allow cycles) need not exist yet at import time
-            aliases.append(_alias(d.name, py_literal(types.annotation(d.target)), d.description))
+            # quoted when it names definitions: evaluated by type checkers only, so those
+            # (imported after the definitions, to allow cycles) need not exist yet at
+            # import time; else as it is, a callable (`JsonObject()`, `Code("abc")`)
+            annotation = types.annotation(d.target)
+            value = py_literal(annotation) if type_refs(d.target) else annotation
+            aliases.append(_alias(d.name, value, d.description))
     # what the annotations and `from_dict`s name, imported after the definitions (to
     # allow cycles): `typing.get_type_hints` (pydantic, cattrs...) finds them here
     late = ImportSet()

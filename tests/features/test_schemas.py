@@ -648,3 +648,30 @@ def test_allof_of_a_type_and_annotations_is_that_type(tmp_path: Path, package: A
         with pytest.raises(ValueError, match=problem):
             m.Holder(**bad)
     assert m.Holder(address=None).to_dict() == {"address": None}
+
+
+CALLABLE_ALIASES = feature_spec(
+    "callable_aliases",
+    HEAD
+    + """\
+paths: {}
+components:
+  schemas:
+    Empty: {type: object}
+    Code: {type: string, maxLength: 3}
+    Names: {type: array, items: {type: string}}
+    Pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    Pet: {type: object, properties: {next: {$ref: '#/components/schemas/Pets'}}}
+""",
+)
+
+
+def test_an_alias_naming_no_definition_is_callable_at_run_time(package: Any) -> None:
+    """`Empty: TypeAlias = dict[str, Any]`: what mypy accepts as `Empty()` runs (the
+    quoted alias raised `TypeError: 'str' object is not callable`); one naming a model
+    stays quoted, for cycles."""
+    pkg = package(CALLABLE_ALIASES)
+    m = models_of(pkg)
+    assert m.Empty() == {} and m.Code("abc") == "abc" and m.Names(["a"]) == ["a"]
+    assert m.Pets == "list[Pet]"
+    assert typing.get_type_hints(m.Pet)["next"] is not None

@@ -9,4 +9,4 @@ __all__ = [
     "JsonObject",
 ]
 
-JsonObject: TypeAlias = "dict[str, Any]"
+JsonObject: TypeAlias = dict[str, Any]
