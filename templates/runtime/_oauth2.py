@@ -260,7 +260,9 @@ class OAuth2:
         cookies: dict[str, str],
     ) -> None:
         if isinstance(credential, _TokenSource):
-            token = credential.cached()
+            # the one `prepare_tokens` made sure of: fetched for this call if need be
+            # (even when its server gave it no lifetime left, `expires_in: 0`)
+            token = credential._token
             if token is not None:
                 headers["Authorization"] = f"Bearer {token}"
         else:

@@ -201,6 +201,16 @@ def test_oauth2_a_token_endpoint_out_of_reach_is_a_typed_error(package: Any) -> 
         client.list_things()
 
 
+def test_oauth2_a_token_given_no_lifetime_is_used_for_its_call(package: Any) -> None:
+    """`expires_in: 0`: the token fetched for a call is sent with it (it went without,
+    met a 401, and failed), and the next call fetches another."""
+    pkg = package(OAUTH)
+    server = TokenServer(lifetime=0)
+    client = _client(pkg, server)
+    assert client.list_things() == ["Bearer token-1"]
+    assert client.list_things() == ["Bearer token-2"]
+
+
 def test_oauth2_token_string_is_sent_as_bearer(package: Any) -> None:
     pkg = package(OAUTH)
     server = TokenServer()
