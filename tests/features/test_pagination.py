@@ -262,9 +262,7 @@ def test_pagination_a_repeated_cursor_or_link_stops_with_an_error(
     assert 2 <= len(sent) <= 3  # stopped at the first repeat
 
 
-@pytest.mark.parametrize(
-    "rel", ['rel="next last"', 'REL="next"', 'rel="Next"', 'rel=NEXT']
-)
+@pytest.mark.parametrize("rel", ['rel="next last"', 'REL="next"', 'rel="Next"', "rel=NEXT"])
 def test_pagination_link_relations_are_a_case_blind_list(package: Any, rel: str) -> None:
     """RFC 8288: `rel` holds space-separated relation types, its name and the types
     case-insensitive; each of these has a next page (the first page was the last)."""
