@@ -5,6 +5,7 @@ verbatim). Secrets never appear in reprs, logs or exceptions.
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -75,8 +76,19 @@ class _TokenSource:
         )
 
     def secret_texts(self) -> tuple[str, ...]:
-        """What to redact from messages: the grant's secrets and its current token."""
-        return (*self._secrets, *((self._token,) if self._token else ()))
+        """What to redact from messages: the grant's secrets (and the basic
+        authentication token a secret makes) and its current token."""
+        basic = tuple(
+            base64.b64encode(f"{self.client_id}:{secret}".encode()).decode("ascii")
+            for secret in self._secrets
+        )
+        return (*self._secrets, *basic, *((self._token,) if self._token else ()))
+
+    def _redacted(self, text: str | None) -> str | None:
+        if text is not None:
+            for secret in self.secret_texts():
+                text = text.replace(secret, "[REDACTED]")
+        return text
 
     def _form(self) -> dict[str, str]:
         raise NotImplementedError
@@ -116,11 +128,10 @@ class _TokenSource:
             error = data.get("error") if isinstance(data.get("error"), str) else None
             description = data.get("error_description")
             description = description if isinstance(description, str) else None
+            error, description = self._redacted(error), self._redacted(description)
             text = f"OAuth2 token request failed (HTTP {response.status_code})"
             if error:
                 text += f": {error}" + (f": {description}" if description else "")
-            for secret in self._secrets:
-                text = text.replace(secret, "[REDACTED]")
             raise OAuth2TokenError(
                 text,
                 request=response.request,

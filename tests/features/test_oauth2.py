@@ -4,6 +4,7 @@ before they expire, fetched again once after a 401; secrets never shown."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import time
 from typing import Any
@@ -130,9 +131,9 @@ def test_oauth2_token_errors_are_typed_and_hide_the_secret(package: Any) -> None
     pkg = package(OAUTH)
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            400, json={"error": "invalid_client", "error_description": f"bad {SECRET}"}
-        )
+        basic = request.headers["authorization"].split()[1]  # echoed, as some servers do
+        described = f"bad {SECRET} from {basic}"
+        return httpx.Response(400, json={"error": "invalid_client", "error_description": described})
 
     grant = pkg.OAuth2ClientCredentials("my-client", SECRET)
     http = httpx.Client(transport=httpx.MockTransport(handler))
@@ -141,7 +142,10 @@ def test_oauth2_token_errors_are_typed_and_hide_the_secret(package: Any) -> None
     with pytest.raises(oauth2.OAuth2TokenError) as caught:
         client.list_things()
     assert caught.value.error == "invalid_client"
-    assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
+    shown = [str(caught.value), repr(caught.value), caught.value.error_description]
+    basic = base64.b64encode(f"my-client:{SECRET}".encode()).decode()
+    assert not [text for text in shown if SECRET in str(text) or basic in str(text)]
+    assert caught.value.error_description == "bad [REDACTED] from [REDACTED]"
 
 
 def test_oauth2_one_token_fetch_for_concurrent_tasks(package: Any) -> None:
