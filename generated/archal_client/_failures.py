@@ -6,6 +6,7 @@ Static runtime, copied verbatim.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -151,18 +152,25 @@ def _credential_hint(
     )
 
 
+def _json_or_text(response: httpx.Response) -> tuple[object, bool]:
+    """An error body's JSON value (UTF-8, else decoded by its charset first) and
+    True; else its text (None when empty) and False."""
+    for source in (response.content, response.text):
+        try:
+            return json.loads(source), True
+        except (ValueError, RecursionError):
+            continue
+    return response.text or None, False
+
+
 def _status_error(
     errors: Mapping[str, Callable[[Any], object]],
     response: httpx.Response,
     scrub: Callable[[str], str],
     hint: str = "",
 ) -> APIStatusError:
-    body: object
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):
-        body = response.text or None
-    else:
+    body, parsed = _json_or_text(response)
+    if parsed:
         decode = select_decoder(errors, response.status_code)
         if decode is not None:
             try:

@@ -104,6 +104,17 @@ class TestStatusErrors:
         assert info.value.body == "<html>Bad gateway</html>"
         assert info.value.message == "Error code: 502 - <html>Bad gateway</html>"
 
+    def test_json_body_in_another_charset(self, m):
+        """A JSON error in `iso-8859-1` is decoded by its charset first, as a
+        success body is (it stayed the raw text)."""
+        content = '{"error": "caf\u00e9"}'.encode("iso-8859-1")
+        headers = {"content-type": "application/json; charset=iso-8859-1"}
+        server = Server((404, {"content": content, "headers": headers}))
+        client = sync_client(m, server)
+        with pytest.raises(m.errors.NotFoundError) as info:
+            client._request(ep(m, errors={"404": tagged("404", m)}))
+        assert info.value.body == ("404", "caf\u00e9")
+
     def test_empty_body(self, m):
         server = Server((404, {}))
         client = sync_client(m, server)
