@@ -114,7 +114,7 @@ def _check_array(value: Sequence[Any], field: str, rules: Mapping[str, Any]) -> 
     if rules.get("unique_items"):
         seen: set[str] = set()
         for item in value:
-            key = json.dumps(encode(item), sort_keys=True)  # 1 and true differ
+            key = _json_key(item)  # 1 and true differ, 1 and 1.0 do not
             if key in seen:
                 raise _fail(field, "items must be unique")
             seen.add(key)
@@ -166,18 +166,29 @@ def check(value: object, field: str, **rules: Any) -> None:
 
 
 def _is_choice(value: object, choice: object) -> bool:
-    """`value == choice` as JSON compares: `1` is not `true`, but `1` is `1.0`."""
+    """`value == choice` as JSON compares: `1` is not `true`, but `1` is `1.0`, inside
+    arrays and objects too."""
     if value != choice:
         return False
-    if type(value) is type(choice):
+    if type(value) is type(choice) and not isinstance(value, (list, tuple, dict)):
         return True
-    numbers = (int, float)
-    return (
-        isinstance(value, numbers)
-        and isinstance(choice, numbers)
-        and not isinstance(value, bool)
-        and not isinstance(choice, bool)
-    )
+    return _json_key(value) == _json_key(choice)
+
+
+def _json_key(value: object) -> str:
+    """`value`'s JSON text, numbers by value (`1.0` as `1`), keys sorted: equal for
+    values JSON Schema calls equal."""
+    return json.dumps(_by_value(encode(value)), sort_keys=True)
+
+
+def _by_value(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return [_by_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _by_value(item) for key, item in value.items()}
+    return value
 
 
 def _check_items(value: Sequence[Any], field: str, rules: Mapping[str, Any]) -> None:

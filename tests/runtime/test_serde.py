@@ -358,6 +358,17 @@ class TestCheck:
         m.serde.check([1, True], "f", unique_items=True)
         m.serde.check([0, False], "f", unique_items=True)
 
+    def test_json_equality_in_unique_items_and_choices(self, m):
+        """JSON Schema compares numbers by value (`1` is `1.0`) and never `true` with
+        `1`, inside arrays and objects too."""
+        with pytest.raises(m.errors.RequestValidationError, match="unique"):
+            m.serde.check([1, 1.0], "f", unique_items=True)
+        const = ([1, 2, "foo", True],)
+        with pytest.raises(m.errors.RequestValidationError):
+            m.serde.check([1, 2, "foo", 1], "f", choices=const)
+        m.serde.check([1, 2.0, "foo", True], "f", choices=const)
+        m.serde.check({"a": [1.0]}, "f", choices=({"a": [1]},))
+
     def test_multiple_of_with_big_integer(self, m):
         """10**30 % 7 == 1: a RequestValidationError, not a decimal exception."""
         with pytest.raises(m.errors.RequestValidationError):
