@@ -86,7 +86,7 @@ class Client(SyncAPIClient):
             base_url: The server URL; default: the environment variable `ARCHAL_BASE_URL`, else the spec's first server (https://archal.ai).
             archal_token: Credential of the `archalToken` security scheme, sent as `Authorization: Bearer <value>`. Default: the environment variable `ARCHAL_ARCHAL_TOKEN`.
             route_authorization: Credential of the `routeAuthorization` security scheme, sent in the header `x-route-authorization`. Default: the environment variable `ARCHAL_ROUTE_AUTHORIZATION`.
-            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt, unless a phase has none); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -206,7 +206,7 @@ class AsyncClient(AsyncAPIClient):
             base_url: The server URL; default: the environment variable `ARCHAL_BASE_URL`, else the spec's first server (https://archal.ai).
             archal_token: Credential of the `archalToken` security scheme, sent as `Authorization: Bearer <value>`. Default: the environment variable `ARCHAL_ARCHAL_TOKEN`.
             route_authorization: Credential of the `routeAuthorization` security scheme, sent in the header `x-route-authorization`. Default: the environment variable `ARCHAL_ROUTE_AUTHORIZATION`.
-            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt, unless a phase has none); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.

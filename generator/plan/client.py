@@ -83,6 +83,17 @@ def _call_text(callee: str, arguments: list[tuple[str, str | None]]) -> str:
     return f"{callee}({', '.join(given)})"
 
 
+def _relative_server(api: Api) -> str:
+    """What the `base_url` docs say when no server URL is absolute: the first one
+    (Swagger 2.0's `host` without `schemes`: `//api.example.com/v1`), to complete."""
+    if not api.servers:
+        return " (the spec declares none: give one)."
+    return (
+        f" (the spec's first, `{api.servers[0].url}`, is relative to where the spec is"
+        " served: give it absolute)."
+    )
+
+
 def _has_oauth2(api: Api) -> bool:
     return any(s.token_url or s.refresh_url for s in api.security_schemes)
 
@@ -162,12 +173,13 @@ def _client(api: Api) -> ClientContext:
             "Args:",
             f"    base_url: The server URL; default: the environment variable"
             f" `{prefix}BASE_URL`, else the spec's first server"
-            + (f" ({api.base_url})." if api.base_url else ".")
+            + (f" ({api.base_url})." if api.base_url else _relative_server(api))
             + _named_servers(api),
             *(f"    {c.name}: {c.doc}" for c in credentials),
             "    timeout: Seconds each attempt of a request may take as a whole, from"
             " connecting to the last byte (an `httpx.Timeout` sets httpx's limits per"
-            " phase, its largest value bounds the attempt); default 60.",
+            " phase, its largest value bounds the attempt, unless a phase has none);"
+            " default 60.",
             "    max_retries: Retries of connection errors, 408, 429 and 5xx responses.",
             "    default_headers: Headers sent with every request.",
             "    http_client: An `httpx` client to send requests with (transport, proxies,"

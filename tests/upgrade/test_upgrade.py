@@ -619,3 +619,17 @@ def test_an_operations_own_schemes_are_its_servers(tmp_path: Path) -> None:
     assert "servers" not in paths["/same"]["get"]
     ops = operations(api)
     assert (ops["legacy"].server_url, ops["same"].server_url) == ("http://api.example.com/v1", None)
+
+
+def test_a_host_without_schemes_is_named_where_base_url_is_documented(tmp_path: Path) -> None:
+    """springfox writes no `schemes`: the server is `//host/basePath`, relative to
+    where the spec is served; the client says so instead of naming no server."""
+    from oagen.pipeline import generate_files
+
+    spec = write(
+        tmp_path,
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\nhost: petstore.example.com\n"
+        "basePath: /api\npaths: {}\n",
+    )
+    client = generate_files(spec).files["_client.py"]
+    assert "`//petstore.example.com/api`, is relative to where the spec is" in client

@@ -55,7 +55,7 @@ class Client(SyncAPIClient):
 
         Args:
             base_url: The server URL; default: the environment variable `CHECKS_AND_DECODERS_BASE_URL`, else the spec's first server (https://checks.example.com).
-            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt, unless a phase has none); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -129,7 +129,7 @@ class AsyncClient(AsyncAPIClient):
 
         Args:
             base_url: The server URL; default: the environment variable `CHECKS_AND_DECODERS_BASE_URL`, else the spec's first server (https://checks.example.com).
-            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt, unless a phase has none); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.

@@ -48,8 +48,8 @@ class Client(SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server URL; default: the environment variable `COMPOSITION_BASE_URL`, else the spec's first server.
-            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
+            base_url: The server URL; default: the environment variable `COMPOSITION_BASE_URL`, else the spec's first server (the spec declares none: give one).
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt, unless a phase has none); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -109,8 +109,8 @@ class AsyncClient(AsyncAPIClient):
         """Create an async client.
 
         Args:
-            base_url: The server URL; default: the environment variable `COMPOSITION_BASE_URL`, else the spec's first server.
-            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
+            base_url: The server URL; default: the environment variable `COMPOSITION_BASE_URL`, else the spec's first server (the spec declares none: give one).
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt, unless a phase has none); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.

@@ -59,7 +59,7 @@ class Client(RootResource, SyncAPIClient):
             base_url: The server URL; default: the environment variable `UNTAGGED_BASE_URL`, else the spec's first server (https://eu.util.example.com).
             basic_auth: Credential of the `basicAuth` security scheme, a `(user, password)` tuple for HTTP basic authentication. Default: the environment variable `UNTAGGED_BASIC_AUTH` (`user:password`).
             api_key_query: Credential of the `apiKeyQuery` security scheme, sent in the query `api_key`. Default: the environment variable `UNTAGGED_API_KEY_QUERY`.
-            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt, unless a phase has none); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
@@ -116,7 +116,7 @@ class AsyncClient(AsyncRootResource, AsyncAPIClient):
             base_url: The server URL; default: the environment variable `UNTAGGED_BASE_URL`, else the spec's first server (https://eu.util.example.com).
             basic_auth: Credential of the `basicAuth` security scheme, a `(user, password)` tuple for HTTP basic authentication. Default: the environment variable `UNTAGGED_BASIC_AUTH` (`user:password`).
             api_key_query: Credential of the `apiKeyQuery` security scheme, sent in the query `api_key`. Default: the environment variable `UNTAGGED_API_KEY_QUERY`.
-            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt); default 60.
+            timeout: Seconds each attempt of a request may take as a whole, from connecting to the last byte (an `httpx.Timeout` sets httpx's limits per phase, its largest value bounds the attempt, unless a phase has none); default 60.
             max_retries: Retries of connection errors, 408, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx` client to send requests with (transport, proxies, event hooks); base URL, credentials, timeout and retries still apply.
