@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ..ir import BodyKind, ResponseKind
+from .objects import FORMATS
 
 __all__ = [
     "accept_list",
@@ -41,12 +42,22 @@ def is_json(media: str) -> bool:
 
 
 def binary_schema(schema: Any) -> bool:
-    """Whether a dereferenced schema is a binary string (`format: binary`, which
-    Swagger 2.0's `type: file` becomes): raw octets outside JSON."""
-    if not isinstance(schema, dict) or schema.get("format") != "binary":
+    """Whether a dereferenced schema is a binary string, raw octets outside JSON: by
+    the rule the schema builder types a file by, `format: binary` (which Swagger 2.0's
+    `type: file` becomes) or 3.1's spelling, a `contentMediaType` that is not text
+    (and no base64 `contentEncoding`)."""
+    if not isinstance(schema, dict):
         return False
     kinds = schema.get("type", "string")
-    return "string" in (kinds if isinstance(kinds, list) else [kinds])
+    if "string" not in (kinds if isinstance(kinds, list) else [kinds]):
+        return False
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and ("string", fmt) in FORMATS:
+        return FORMATS[("string", fmt)] == "file"
+    media = schema.get("contentMediaType")
+    if schema.get("contentEncoding") == "base64" or not isinstance(media, str):
+        return False
+    return not media.startswith("text/")
 
 
 def _raw_range(media: str, schema: Any) -> bool:

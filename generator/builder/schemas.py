@@ -35,6 +35,7 @@ from ..resolve import Resolver
 from . import redefined, variants
 from .constraints import ConstraintReader, tuple_closed, tuple_form, tuple_length
 from .docs import schema_doc
+from .media import binary_schema
 from .objects import (
     FORMATS,
     KNOWN_TYPES,
@@ -449,9 +450,8 @@ class SchemaBuilder:
             return _PRIMS[FORMATS[(t, fmt)]]
         if t == "string" and schema.get("contentEncoding") == "base64":
             return _PRIMS["base64"]
-        media = schema.get("contentMediaType")
-        if t == "string" and isinstance(media, str) and not media.startswith("text/"):
-            return _PRIMS["file"]  # 3.1 spelling of `format: binary`
+        if t == "string" and binary_schema(schema):  # 3.1's spelling of `format: binary`
+            return _PRIMS["file"]
         return _PRIMS[SIMPLE_TYPES[t]]
 
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:

@@ -529,7 +529,7 @@ def test_text_json_and_ranges_go_as_json(package: Any) -> None:
 
 IMAGE_RANGE = feature_spec(
     "image_range",
-    HEAD_30
+    HEAD_31
     + """\
 paths:
   /avatar:
@@ -566,6 +566,14 @@ paths:
           content:
             text/plain: {schema: {type: string, format: binary}}
             application/zip: {schema: {type: string, format: binary}}
+  /pictures/{name}:
+    get:
+      operationId: getPicture
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: 3.1's spelling of a binary string
+          content: {'*/*': {schema: {type: string, contentMediaType: image/png}}}
 components:
   schemas:
     File: {type: string, format: binary}
@@ -587,6 +595,8 @@ def test_a_binary_string_under_any_type_is_bytes_not_json(package: Any) -> None:
     got, _ = call(pkg, lambda c: c.upload("cat", body=octets), Reply(200, {"ok": True}))
     assert got == {"ok": True}  # an object schema under `*/*` is still JSON
     zipped = Reply(200, content=b"PK\x03\x04\xff", headers={"content-type": "application/zip"})
+    png = Reply(200, content=b"\x89PNG\xff", headers={"content-type": "image/png"})
+    assert call(pkg, lambda c: c.get_picture("p"), png)[0] == b"\x89PNG\xff"
     got, req = call(pkg, lambda c: c.get_archive("a"), zipped)  # text/plain first: a file
     assert (got, req.headers["accept"]) == (b"PK\x03\x04\xff", "text/plain, application/zip")
 
