@@ -249,18 +249,28 @@ def schema_ids(data: Any) -> dict[str, str]:
     fragment) -> the pointer of each: a `$ref` naming one is that schema, never a
     document to fetch (JSON Schema 2020-12's embedded resources)."""
     found: dict[str, str] = {}
-    pending: list[tuple[Any, str]] = [(data, "#")]
-    while pending:
-        value, pointer = pending.pop()
-        if isinstance(value, dict):
-            own = value.get("$id")
-            parts = uri_parts(own) if isinstance(own, str) else None
-            if parts is not None and parts.scheme and isinstance(own, str):
-                found.setdefault(own.split("#", 1)[0], pointer)
-            pending.extend((v, pointer_join(pointer, k)) for k, v in value.items())
-        elif isinstance(value, list):
-            pending.extend((v, pointer_join(pointer, i)) for i, v in enumerate(value))
+    for pointer, node in walk(data):
+        own = node.get("$id") if isinstance(node, dict) else None
+        parts = uri_parts(own) if isinstance(own, str) else None
+        if parts is not None and parts.scheme and isinstance(own, str):
+            found.setdefault(own.split("#", 1)[0], pointer)
     return found
+
+
+def walk(data: Any) -> Iterator[tuple[str, Any]]:
+    """Every container of `data` (objects and arrays, itself first) with its JSON
+    pointer, in document order."""
+    stack: list[tuple[str, Any]] = [("#", data)]
+    while stack:
+        pointer, node = stack.pop()
+        yield pointer, node
+        if isinstance(node, dict):
+            items = [(pointer_join(pointer, k), v) for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(pointer_join(pointer, i), v) for i, v in enumerate(node)]
+        else:
+            continue
+        stack.extend((p, v) for p, v in reversed(items) if isinstance(v, (dict, list)))
 
 
 _Path = tuple[Any, Any] | None  # (parent path, key), None at the root

@@ -19,7 +19,7 @@ import importlib.util
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 from .diagnostics import Diagnostics, Where, pointer_join
-from .load import Spec
+from .load import Spec, walk
 
 __all__ = ["validate"]
 
@@ -99,7 +99,7 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
 def _ref_place(data: Any, ref: str) -> tuple[str, str] | None:
     """The first `$ref` of the document (in document order) that names `ref` (as the
     validator reports it: the reference, or only its fragment), and its text."""
-    for pointer, node in _walk(data):
+    for pointer, node in walk(data):
         written = node.get("$ref") if isinstance(node, dict) else None
         if isinstance(written, str) and ref in (written, written.partition("#")[2]):
             return pointer_join(pointer, "$ref"), written
@@ -232,7 +232,7 @@ class _NodeIndex:
         if _follow(self._data, path) is instance:
             return pointer_join("#", *path)
         if self._containers is None:
-            self._containers = list(_walk(self._data))
+            self._containers = list(walk(self._data))
         for exact in (True, False):
             for pointer, node in self._containers:
                 found = _follow(node, path)
@@ -261,17 +261,3 @@ def _follow(node: Any, path: list[str | int]) -> Any:
         else:
             return _MISSING
     return node
-
-
-def _walk(data: Any) -> Iterator[tuple[str, Any]]:
-    stack: list[tuple[str, Any]] = [("#", data)]
-    while stack:
-        pointer, node = stack.pop()
-        yield pointer, node
-        if isinstance(node, dict):
-            items = [(pointer_join(pointer, k), v) for k, v in node.items()]
-        elif isinstance(node, list):
-            items = [(pointer_join(pointer, i), v) for i, v in enumerate(node)]
-        else:
-            continue
-        stack.extend((p, v) for p, v in reversed(items) if isinstance(v, (dict, list)))

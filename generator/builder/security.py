@@ -9,6 +9,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import PyIdent, SecurityScheme
+from ..load import split_pointer
 from ..names import NameTable, snake
 from .docs import doc_text
 
@@ -96,7 +97,7 @@ def requirements(
         for scheme in requirement:
             key = str(scheme)
             if key not in names and key.startswith(_SCHEMES):
-                key = key[len(_SCHEMES) :].replace("~1", "/").replace("~0", "~")
+                key = split_pointer(key)[-1]
             if key in names and names[key] is None:
                 continue  # mutualTLS: nothing sent
             python = names.get(key)
