@@ -142,12 +142,11 @@ def _holds_file(value: object) -> bool:
     found = to_dict() if callable(to_dict) else value  # a model keeps its files
     if not isinstance(found, Mapping):
         return False
-    for item in found.values():
-        for one in item if isinstance(item, list) else [item]:
-            content = one[1] if isinstance(one, tuple) and len(one) >= 2 else one
-            if isinstance(content, (bytes, bytearray)) or hasattr(content, "read"):
-                return True
-    return False
+    return any(
+        _serde.is_file(one)
+        for item in found.values()
+        for one in (item if isinstance(item, list) else [item])
+    )
 
 
 def _form_field(name: str) -> Param:
