@@ -41,14 +41,13 @@ class Where(NamedTuple):
     def child(self, *segments: str | int) -> Where:
         """The place `segments` below this one (`pointer_join`, inlined: the builder
         makes tens of thousands)."""
-        parts = [self.pointer]
+        pointer = self.pointer
         for segment in segments:
             text = segment if type(segment) is str else str(segment)
             if "~" in text or "/" in text:
                 text = text.replace("~", "~0").replace("/", "~1")
-            parts.append(text)
-        # Where(...) without its __new__; one join copies the pointer once
-        return _make_where(Where, (self.document, "/".join(parts)))
+            pointer += "/" + text
+        return _make_where(Where, (self.document, pointer))  # Where(...) without its __new__
 
 
 _make_where = tuple.__new__

@@ -63,6 +63,7 @@ _NESTED = frozenset(
 # what `_read` follows into: other schemas (a property's own `enum` or `const` is its
 # type's business, not a constraint of it)
 _INSIDE = _NESTED - {"enum", "const"}
+_NOTHING_TO_READ = _NESTED | _ANY_CONSTRAINT  # a schema with none of them has no constraints
 _KIND_OF: dict[type, str] = {
     str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array",
 }  # fmt: skip
@@ -178,8 +179,10 @@ class ConstraintReader:
         not among them (the type says it); the enums of items and branches are."""
         if isinstance(schema, dict):
             keys = schema.keys()
+            if _NOTHING_TO_READ.isdisjoint(keys):
+                return NO_CONSTRAINTS  # most properties: no keyword, no $ref, nothing inside
             if _NESTED.isdisjoint(keys):
-                return self._own(schema, where)  # most properties: no $ref, nothing inside
+                return self._own(schema, where)
             if _INSIDE.isdisjoint(keys):  # an enum or a const: what `_read` gives it
                 own = self._own(schema, where)
                 return NO_CONSTRAINTS if own == NO_CONSTRAINTS else own

@@ -78,6 +78,7 @@ LOOSE_KEYWORDS = (
     "dependencies", "propertyNames", "unevaluatedProperties", "unevaluatedItems",
     "contains", "$dynamicRef", "$recursiveRef",
 )  # fmt: skip
+_LOOSE = frozenset(LOOSE_KEYWORDS)
 
 # Keys a branch that only requires properties may have besides `required`.
 _DOC_KEYS = frozenset({"required", "description", "title"})
@@ -202,6 +203,8 @@ def json_distinct(values: Iterable[Any]) -> tuple[Any, ...]:
 
 def note_loose(schema: dict[str, Any], where: Where, sink: Diagnostics) -> None:
     """Report keywords the generated types cannot express (typed more loosely)."""
+    if _LOOSE.isdisjoint(schema.keys()):
+        return  # most schemas
     for keyword in LOOSE_KEYWORDS:
         if keyword in schema:
             sink.warning(

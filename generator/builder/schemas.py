@@ -8,7 +8,7 @@ from a queue, so recursive and mutually recursive schemas only ever meet `Ref`s.
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any
 
 from ..diagnostics import Diagnostics, Where
 from ..ir import (
@@ -22,8 +22,6 @@ from ..ir import (
     MapOf,
     Model,
     Nullable,
-    Prim,
-    PrimKind,
     PyIdent,
     Ref,
     TupleOf,
@@ -35,14 +33,11 @@ from ..resolve import Resolver
 from . import redefined, variants
 from .constraints import ConstraintReader, tuple_closed, tuple_form, tuple_length
 from .docs import schema_doc
-from .media import binary_schema
 from .objects import (
-    FORMATS,
     KNOWN_TYPES,
     MAX_NESTING,
     SCALAR_KEYS,
     SCALAR_TYPES,
-    SIMPLE_TYPES,
     allof_parts,
     as_list,
     distinct_types,
@@ -61,14 +56,12 @@ from .objects import (
     with_null,
 )  # fmt: skip
 from .refnames import ref_hint
+from .scalars import PRIMS, ScalarTypes, prim_of
 
 __all__ = ["SchemaBuilder", "json_value"]
 
-# One `Prim` of each kind, shared (they are frozen): GitHub's IR would hold 33,000, each
-# an object the garbage collector walks again at every full collection.
-_PRIMS: dict[str, Prim] = {kind: Prim(kind) for kind in get_args(PrimKind)}
-_NULL = _PRIMS["none"]
-_ANY = _PRIMS["any"]
+_NULL = PRIMS["none"]
+_ANY = PRIMS["any"]
 
 
 class SchemaBuilder:
@@ -89,8 +82,10 @@ class SchemaBuilder:
         # a merged union variant -> the shared part merged into it (see `variants`)
         self._shared: dict[PyIdent, tuple[dict[str, Any], Where]] = {}
         self._nesting = 0  # the `_shape`s being typed, one in another
-        # one object per distinct (nullable) reference or primitive (see `_one`)
-        self._types: dict[TypeExpr, TypeExpr] = {}
+        self._types: dict[TypeExpr, TypeExpr] = {}  # one object per equal type: `_one`
+        self._scalars = ScalarTypes(self._one)
+        self._classes: dict[Where, bool] = {}  # see `_is_class`
+        self._refs: dict[Where, TypeExpr] = {}  # the type of a `$ref` to a place
         self._siblings = siblings_apply(resolver.spec.root.data)  # beside a `$ref` (3.1)
 
     # -- naming ---------------------------------------------------------------
@@ -198,10 +193,11 @@ class SchemaBuilder:
         for part, part_where in parts:
             props = part.get("properties")
             if isinstance(props, dict):
-                for key, sub in props.items():
-                    at, previous = part_where.child("properties", key), properties.get(str(key))
+                for wire, sub in props.items():
+                    key = wire if type(wire) is str else str(wire)  # (a YAML key may not be)
+                    at, previous = part_where.child("properties", key), properties.get(key)
                     if previous is not None:
-                        again.setdefault(str(key), [previous]).append((sub, at))
+                        again.setdefault(key, [previous]).append((sub, at))
                         if redefined.refines_only(sub) or redefined.restates(
                             previous, (sub, at), self._resolver.deref
                         ):
@@ -212,7 +208,7 @@ class SchemaBuilder:
                                 f"at {previous[1].pointer}); the last definition is used",
                                 at,
                             )
-                    properties[str(key)] = (sub, at)
+                    properties[key] = (sub, at)
             required.update(str(r) for r in as_list(part.get("required")))
             additional = part.get("additionalProperties", True)
             if additional is False and not part.get("patternProperties"):  # those are kept
@@ -283,24 +279,20 @@ class SchemaBuilder:
             target = self._ref_place(schema, where)
             if target is None:
                 return _ANY
-            name = self.named(target) or self.declare(  # the hint: only when first met
-                target, ref_hint(target, self.named, self._resolver.lookup) or hint
-            )
-            siblings = {k for k in schema if k not in ("$ref", "description", "summary")}
-            ref: TypeExpr = self._one(Ref(name))
-            found = self._resolver.deref(schema, where)
-            target_schema = found[0] if found is not None else None
-            if isinstance(target_schema, dict) and not isinstance(
-                self._shape_hint(target_schema, target), Alias
+            ref = self._refs.get(target)
+            if ref is None:
+                ref = self._refs[target] = self._ref(schema, where, target, hint)
+            if (
+                schema.get("nullable") is True
+                and not isinstance(ref, Nullable)
+                and any(k not in ("$ref", "description", "summary") for k in schema)
             ):
-                ref = self._one(with_null(target_schema, ref))
-            if schema.get("nullable") is True and siblings and not isinstance(ref, Nullable):
                 ref = Nullable(ref)
             return ref
         if isinstance(schema, dict) and schema.keys() <= SCALAR_KEYS:
             kind = schema.get("type")
             if isinstance(kind, str) and kind in SCALAR_TYPES:  # most properties
-                return self._one(with_null(schema, self._single(schema, kind, where, hint)))
+                return self._scalars.type_of(schema, kind)
         if schema is True or schema == {} or schema is None:
             return _ANY
         if schema is False:
@@ -314,14 +306,29 @@ class SchemaBuilder:
             return self._one(with_null(schema, Ref(self._inline(schema, where, hint))))
         return self._shape(schema, where, hint)
 
-    def _shape_hint(self, schema: dict[str, Any], where: Where) -> Model | EnumDef | Alias:
-        """What kind of definition a named schema becomes (no fields built)."""
-        if self._is_model(schema, where):
-            return Model(PyIdent(""), (), None, None, "")
-        enum = schema.get("enum")
-        if isinstance(enum, list) and any(v is not None for v in enum):
-            return EnumDef(PyIdent(""), (), None, "")
-        return Alias(PyIdent(""), _ANY, None, "")
+    def _ref(self, schema: dict[str, Any], where: Where, target: Where, hint: str) -> TypeExpr:
+        """The type of a `$ref` to `target` (nullable as the schema there says), its
+        name declared when first met (after `hint`, unless the place names it)."""
+        name = self.named(target) or self.declare(
+            target, ref_hint(target, self.named, self._resolver.lookup) or hint
+        )
+        ref: TypeExpr = self._one(Ref(name))
+        found = self._resolver.deref(schema, where)
+        target_schema = found[0] if found is not None else None
+        if isinstance(target_schema, dict) and self._is_class(target_schema, target):
+            ref = self._one(with_null(target_schema, ref))
+        return ref
+
+    def _is_class(self, schema: dict[str, Any], where: Where) -> bool:
+        """Whether the named schema at `where` becomes a class (a model or an enum), not
+        an alias: asked once per place (GitHub: 5,500 references to 900 places)."""
+        found = self._classes.get(where)
+        if found is None:
+            enum = schema.get("enum")
+            found = self._classes[where] = self._is_model(schema, where) or (
+                isinstance(enum, list) and any(v is not None for v in enum)
+            )
+        return found
 
     def _ref_place(self, schema: dict[str, Any], where: Where) -> Where | None:
         """Where a `$ref` chain ends, reporting a broken or cyclic one."""
@@ -445,14 +452,7 @@ class SchemaBuilder:
                 )
                 return MapOf(value)
             return MapOf(_ANY)
-        fmt = schema.get("format")
-        if isinstance(fmt, str) and (t, fmt) in FORMATS:
-            return _PRIMS[FORMATS[(t, fmt)]]
-        if t == "string" and schema.get("contentEncoding") == "base64":
-            return _PRIMS["base64"]
-        if t == "string" and binary_schema(schema):  # 3.1's spelling of `format: binary`
-            return _PRIMS["file"]
-        return _PRIMS[SIMPLE_TYPES[t]]
+        return prim_of(schema, t)
 
     def _union(self, schema: dict[str, Any], keyword: str, where: Where, hint: str) -> TypeExpr:
         shared = variants.shared_part(schema)

@@ -1,0 +1,77 @@
+"""builder, scalars: the type of a scalar schema, made once per set of the keywords
+it depends on (and never shared between schemas those keywords tell apart)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oagen.builder.scalars import PRIMS, ScalarTypes, prim_of
+from oagen.ir import Model, Nullable, Prim, TypeExpr
+
+from tests.builder.support import HEAD_30, _model, _schemas
+
+
+def _types() -> ScalarTypes:
+    return ScalarTypes(lambda t: t)
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"type": "string"}, Prim("str")),
+        ({"type": "string", "format": "date-time"}, Prim("datetime")),
+        ({"type": "integer", "format": "int64"}, Prim("int")),
+        ({"type": "string", "contentEncoding": "base64"}, Prim("base64")),
+        ({"type": "string", "contentMediaType": "image/png"}, Prim("file")),
+        ({"type": "string", "contentMediaType": "text/csv"}, Prim("str")),
+        ({"type": "string", "nullable": True}, Nullable(Prim("str"))),
+        # `nullable: 1` is not `true`: the same key as `true` would have made it nullable
+        ({"type": "string", "nullable": 1}, Prim("str")),
+        # a format given as a list (not hashable): typed all the same, by its type
+        ({"type": "string", "format": ["date"]}, Prim("str")),
+        ({"type": "number", "contentMediaType": {"a": 1}}, Prim("float")),
+    ],
+)
+def test_scalar_types(schema: dict[str, Any], expected: TypeExpr) -> None:
+    types = _types()
+    assert types.type_of(schema, schema["type"]) == expected
+    assert types.type_of(dict(schema), schema["type"]) == expected  # again, remembered
+
+
+def test_remembered_per_set_of_keywords() -> None:
+    types = _types()
+    assert types.type_of({"type": "string", "nullable": 1}, "string") == Prim("str")
+    assert types.type_of({"type": "string", "nullable": True}, "string") == Nullable(Prim("str"))
+    assert types.type_of({"type": "string", "format": "date"}, "string") == Prim("date")
+    assert types.type_of({"type": "string", "description": "x"}, "string") == Prim("str")
+
+
+def test_prims_are_shared() -> None:
+    assert prim_of({"format": "uuid"}, "string") is PRIMS["uuid"]
+
+
+def test_properties_typed_through_the_builder(tmp_path: Path) -> None:
+    defs = _schemas(
+        tmp_path,
+        """\
+        A:
+          type: object
+          properties:
+            a: {type: string, nullable: true}
+            b: {type: string, format: date}
+            c: {type: string}
+            d: {type: string, nullable: false}
+        """,
+        HEAD_30,
+    )
+    model = _model(defs, "A")
+    assert isinstance(model, Model)
+    types = {f.wire_name: f.type for f in model.fields}
+    assert types == {
+        "a": Nullable(Prim("str")),
+        "b": Prim("date"),
+        "c": Prim("str"),
+        "d": Prim("str"),
+    }
