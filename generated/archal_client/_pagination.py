@@ -129,7 +129,13 @@ class _Pages(Generic[ItemT]):
         if not isinstance(found, str) or not found:
             return False
         url = response.request.url.join(found)
-        if not _same_origin(response.request.url, url):
+        # against the origin the page was asked of (a redirect may have left it)
+        first = (
+            response.history[0].request.url
+            if response.history
+            else response.request.url
+        )
+        if not _same_origin(first, url):
             raise PaginationError(
                 f"next page link leads to another origin ({url.scheme}://{url.host}): not followed",
                 request=response.request,

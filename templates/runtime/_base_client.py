@@ -201,7 +201,11 @@ class _BaseClient(Generic[_HttpxT]):
         route = endpoint.route
         route.check(args)
         root = self._root(endpoint)
-        trusted = self._trusted(root)
+        next_url = NEXT_URL.get()
+        # a page's next link gets credentials only on the origin the calls go to
+        trusted = self._trusted(root) and (
+            next_url is None or _same_origin(httpx.URL(root), httpx.URL(next_url))
+        )
         default_headers, credential_query, credential_cookies = self._sent_by_default(
             endpoint.security, endpoint.accept, trusted
         )
@@ -235,7 +239,6 @@ class _BaseClient(Generic[_HttpxT]):
         if files:
             rewindable = all(_is_bytes_file(f) for _, f in files)
         url = root + route.url_path(args)
-        next_url = NEXT_URL.get()
         if next_url is not None:  # a page's next link: its query replaces the call's
             url, query, raw_query = next_url, list(credential_query), ""
         url = query_url(url, query, raw_query, self._http_client.params)

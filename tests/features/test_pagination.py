@@ -342,6 +342,57 @@ def test_pagination_next_link_keeps_its_query_beside_a_query_api_key(package: An
     ]
 
 
+def _redirected_pages(seen: list[httpx.Request]) -> Callable[[httpx.Request], httpx.Response]:
+    """api.test redirects the first page to another origin, whose page links a next
+    page there (absolute) and relative, as a CDN's would."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.host == "api.test":
+            return httpx.Response(302, headers={"Location": "https://cdn.other/items?p=1"})
+        if request.url.params.get("p") == "1":
+            link = '<https://cdn.other/items?p=2>; rel="next"'
+            return httpx.Response(200, json=[1, 2], headers={"Link": link})
+        return httpx.Response(200, json=[3])
+
+    return answer
+
+
+def test_pagination_a_redirected_page_links_no_credential_to_its_origin(package: Any) -> None:
+    """A page redirected to another origin (without credentials) whose next link stays
+    there: the link is not followed, so the API key never reaches that origin (it was
+    checked against the redirected page's origin, and then sent with the key)."""
+    pkg = package(KEYED)
+    pagination = __import__(pkg.__name__ + "._pagination", fromlist=["x"])
+    seen: list[httpx.Request] = []
+    transport = httpx.MockTransport(_redirected_pages(seen))
+    http = httpx.Client(transport=transport, follow_redirects=True)
+    client = pkg.Client(base_url="https://api.test", key="K-SECRET", http_client=http)
+    with client, pytest.raises(pagination.PaginationError, match="another origin"):
+        list(client.list_items_iter())
+    assert [str(r.url) for r in seen] == [
+        "https://api.test/items?api_key=K-SECRET",
+        "https://cdn.other/items?p=1",
+    ]
+
+    async def run() -> list[httpx.Request]:
+        sent: list[httpx.Request] = []
+        transport = httpx.MockTransport(_redirected_pages(sent))
+        async with pkg.AsyncClient(
+            base_url="https://api.test",
+            key="K-SECRET",
+            http_client=httpx.AsyncClient(transport=transport, follow_redirects=True),
+        ) as aclient:
+            with pytest.raises(pagination.PaginationError):
+                async for _ in aclient.list_items_iter():
+                    pass
+        return sent
+
+    sent = asyncio.run(run())
+    assert [r.url.host for r in sent] == ["api.test", "cdn.other"]
+    assert all("K-SECRET" not in str(r.url) for r in sent[1:])
+
+
 def _list_op(path: str, name: str, page: str, size: str, extra: str = "") -> str:
     """A GET returning an array of strings, paged by the query parameters `page` and
     `size` (each given as `{name: ..., schema: ...}` flow YAML)."""
