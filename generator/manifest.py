@@ -216,10 +216,13 @@ _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEX
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
-    """The manifest of the folder `out`, or None when it has no valid one."""
+    """The manifest of the folder `out`, or None when it has no valid one: read as any
+    file of the folder is (`read_inside`: a symlink, a FIFO or a device where the
+    manifest belongs is none)."""
+    raw = read_inside(out, MANIFEST)
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        data = json.loads(raw.decode("utf-8")) if raw is not None else None
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None

@@ -148,6 +148,7 @@ def write(
             if target.parent not in checked:
                 for folder in reversed([target.parent, *target.parent.parents]):
                     if folder != out and folder.is_relative_to(out) and not folder.exists():
+                        _inside(out, folder.parent)  # never made through a symlink
                         folder.mkdir()
                         created.append(folder)
                 _inside(out, target.parent)
