@@ -58,8 +58,10 @@ FIELD_RESERVED = frozenset(
      # evaluated in the class body when the class is created
      "field", "frozenset", "classmethod", "_KEYS"}
 )  # fmt: skip
-# Keyword arguments every operation method has.
-PARAM_RESERVED = frozenset({"self", "body", "extra_headers", "extra_query", "timeout", "max_items"})
+# Keyword arguments every operation method has, and the functions a method calls.
+PARAM_RESERVED = frozenset(
+    {"self", "body", "extra_headers", "extra_query", "timeout", "max_items", "iterate", "aiterate"}
+)
 # Attributes of the resource classes themselves.
 METHOD_RESERVED = frozenset({"_client", "with_raw_response", "cached_property"})
 # File names Windows reserves (with any extension): resource modules are named after

@@ -184,14 +184,19 @@ paths:
         - {name: timeout, in: query, schema: {type: string}}
         - {name: user-id, in: query, schema: {type: string}}
         - {name: user_id, in: header, schema: {type: string}}
+        - {name: iterate, in: query, schema: {type: string}}
+        - {name: aiterate, in: query, schema: {type: string}}
       responses: {'200': {description: ok}}
 """,
     )
+    # `iterate` and `aiterate`: the functions a paginated method calls
     assert [p.python_name for p in _ops(api)["get_a"].params] == [
         "body_",
         "timeout_",
         "user_id",
         "user_id_2",
+        "iterate_",
+        "aiterate_",
     ]
 
 
