@@ -61,6 +61,15 @@ def security_schemes(
                 SecurityScheme(str(key), python, "http", None, None, description, http_scheme=http)
             )
         else:  # http bearer, openIdConnect: a token
+            if kind != "openIdConnect" and http.lower() != "bearer":  # what else: a guess
+                sink.warning(
+                    f"security scheme {str(key)!r} (type {kind!r}"
+                    + (f", scheme {http!r}" if http else "")
+                    + (f", in {scheme.get('in')!r}" if kind == "apiKey" else "")
+                    + ") is not one the client can send as described: its credential is "
+                    "sent as `Authorization: Bearer <value>`",
+                    where.child("components", "securitySchemes", str(key)),
+                )
             out.append(SecurityScheme(str(key), python, "bearer", None, None, description))
     deprecated = {str(k) for k, v in raw.items() if isinstance(v, dict) and v.get("deprecated")}
     return tuple(replace(s, is_deprecated=s.wire_name in deprecated) for s in out)
