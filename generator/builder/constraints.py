@@ -98,8 +98,9 @@ def constraints(schema: Mapping[str, Any]) -> Constraints:
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:
-    """A finite JSON number (YAML's `.inf` and `.nan` bound or divide nothing)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite JSON number (YAML's `.inf` and `.nan` bound or divide nothing; an
+    integer is one however large: no float holds 10**309, Python's int does)."""
+    return type(value) is int or (type(value) is float and math.isfinite(value))
 
 
 @cache

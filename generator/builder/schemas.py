@@ -113,7 +113,7 @@ class SchemaBuilder:
         """Name every `#/components/schemas` entry of the root, in spec order."""
         root = self._resolver.spec.root
         data = root.data if isinstance(root.data, dict) else {}
-        schemas = (data.get("components") or {}).get("schemas") or {}
+        schemas = (c if isinstance(c := data.get("components"), dict) else {}).get("schemas")
         if isinstance(schemas, dict):
             for key in schemas:
                 self.declare(Where(root.key, "#/components/schemas").child(key), key)

@@ -1,5 +1,6 @@
 """builder, scalars: the type of a scalar schema, made once per set of the keywords
-it depends on (and never shared between schemas those keywords tell apart)."""
+it depends on (and never shared between schemas those keywords tell apart); a
+scalar's bounds, however large."""
 
 from __future__ import annotations
 
@@ -75,3 +76,21 @@ def test_properties_typed_through_the_builder(tmp_path: Path) -> None:
         "c": Prim("str"),
         "d": Prim("str"),
     }
+
+
+def test_a_bound_no_float_holds_is_kept_as_an_integer(tmp_path: Path) -> None:
+    """`maximum: 10**309` (valid JSON, beyond a float): a bound like any other (was an
+    `OverflowError` traceback while reading constraints)."""
+    big = 10**309
+    defs = _schemas(
+        tmp_path,
+        f"""\
+        M:
+          type: object
+          properties:
+            n: {{type: integer, maximum: {big}, multipleOf: {big}}}
+        """,
+        HEAD_30,
+    )
+    [field] = _model(defs, "M").fields
+    assert (field.constraints.maximum, field.constraints.multiple_of) == (big, big)

@@ -765,3 +765,10 @@ def test_keywords_no_type_expresses_are_warned_of(tmp_path: Path) -> None:
         "unevaluatedItems",
     ]
     assert all("is not expressed in the generated types" in d.message for d in diagnostics)
+
+
+def test_components_that_are_no_object_hold_no_schemas(tmp_path: Path) -> None:
+    """`components: true` (validation warns): no definitions, not a traceback."""
+    api, diagnostics = _build(tmp_path, HEAD_30 + "paths: {}\ncomponents: true\n")
+    assert api.definitions == ()
+    assert [d.severity for d in diagnostics] == ["warning"]
