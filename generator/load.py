@@ -211,7 +211,11 @@ def _allowed_target(
     if parts.netloc and not parts.scheme:
         fail(f"remote $ref {ref!r} is not allowed (only files next to the spec)")
         return None
-    key = ref_key(doc, ref, base)
+    try:
+        key = ref_key(doc, ref, base)
+    except (ValueError, OSError) as exc:  # a NUL in the name, a name too long
+        fail(f"$ref {ref!r} names no file this system can open ({exc})")
+        return None
     if _is_url(key):
         host = urlsplit(key).hostname or ""
         if host not in policy.allowed_hosts:
@@ -225,7 +229,12 @@ def _allowed_target(
     if Path(key).is_absolute() and not policy.allow_outside:
         fail(f"$ref {ref!r} leaves the spec's folder (--allow-ref-outside allows it)")
         return None
-    if not (base / key).is_file():
+    try:
+        found = (base / key).is_file()
+    except (ValueError, OSError) as exc:
+        fail(f"$ref {ref!r} names no file this system can open ({exc})")
+        return None
+    if not found:
         fail(f"$ref {ref!r}: file not found")
         return None
     return key

@@ -73,6 +73,12 @@ def _media(value: Any, fallback: list[str]) -> list[str]:
     return fallback
 
 
+def _identity(param: dict[str, Any]) -> tuple[str, str]:
+    """What tells parameters apart (name and location), as text: a list given as a
+    name (validation says what is wrong) is one as well."""
+    return str(param.get("name")), str(param.get("in"))
+
+
 def _operation(
     op: dict[str, Any], where: str, shared: list[Any], item_where: str, ctx: Context
 ) -> dict[str, Any]:
@@ -81,11 +87,11 @@ def _operation(
     produces = _media(op.get("produces"), ctx.produces)
     payload: list[tuple[dict[str, Any], str]] = []  # body or formData parameters
     plain: list[tuple[int, Any]] = []
-    overridden: set[tuple[Any, Any]] = set()
+    overridden: set[tuple[str, str]] = set()
     for index, raw in enumerate(own):
         param, pointer = _deref(raw, where, index, ctx)
         if isinstance(param, dict):
-            overridden.add((param.get("name"), param.get("in")))
+            overridden.add(_identity(param))
             if param.get("in") in ("body", "formData"):
                 payload.append((param, pointer))
                 continue
@@ -95,7 +101,7 @@ def _operation(
         if (
             isinstance(param, dict)
             and param.get("in") in ("body", "formData")
-            and (param.get("name"), param.get("in")) not in overridden
+            and _identity(param) not in overridden
         ):
             payload.append((param, pointer))
     out: dict[str, Any] = {}

@@ -102,6 +102,17 @@ CASES: dict[str, tuple[str, bytes | str, str]] = {
     "remote-file-url": ("s.yaml", HEAD + PATHS.replace("REF", "file:///etc/passwd"), "file:"),
     "outside-folder": ("s.yaml", HEAD + PATHS.replace("REF", "../outside.yaml#/X"), "leaves"),
     "absolute-path": ("s.yaml", HEAD + PATHS.replace("REF", "/etc/hosts#/X"), "leaves"),
+    # names no file system opens: a NUL (escaped, or written as `\0` in YAML), too long
+    "ref-nul": ("s.yaml", HEAD + PATHS.replace("'REF'", '"a\\0b.yaml"'), "no file this system"),
+    "ref-nul-escaped": ("s.yaml", HEAD + PATHS.replace("REF", "a%00b.yaml"), "no file this system"),
+    "ref-too-long": ("s.yaml", HEAD + PATHS.replace("REF", "x" * 300), "no file this system"),
+    "swagger2-param-name-list": (
+        "s.yaml",
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      parameters: [{name: [x], in: query, type: string}]\n"
+        "      responses: {'200': {description: ok}}\n",
+        "a parameter needs a string `name`",
+    ),
 }
 
 
