@@ -8,6 +8,8 @@ the formatter, templates or which `$ref`s may be followed.
 
 from __future__ import annotations
 
+import keyword
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,8 +85,8 @@ def _job(command: str, target: Target, given: Settings) -> Job:
     if command == "check":
         settings = settings.over(_recorded(target.output))
     name = settings.package_name
-    if name is not None and not all(part.isidentifier() for part in name.split(".")):
-        raise UsageError(f"--package-name {name!r}: expected a dotted Python name")
+    if name is not None:
+        _check_package_name(name)
     formatter: Formatter = "ruff"
     if settings.formatter in ("black", "none"):
         formatter = "black" if settings.formatter == "black" else "none"
@@ -126,3 +128,20 @@ def _recorded(output: Path) -> Settings:
         meta="pyproject" if isinstance(meta, list) and "pyproject" in meta else None,
         pagination_inference=False if options.get("pagination_inference") is False else None,
     )
+
+
+def _check_package_name(name: str) -> None:
+    """Refuse a package name the generated package could not be imported by: not a
+    dotted name of ASCII identifiers, a keyword among its parts (`class`), or a top
+    level named as a module of the standard library or `httpx`: the generated code's
+    `import json` (and httpx's own imports) would find the package instead."""
+    parts = name.split(".")
+    if not all(part.isascii() and part.isidentifier() for part in parts):
+        raise UsageError(f"--package-name {name!r}: expected a dotted Python name (ASCII)")
+    if any(keyword.iskeyword(part) for part in parts):
+        raise UsageError(f"--package-name {name!r}: a Python keyword cannot be imported")
+    if parts[0] in sys.stdlib_module_names or parts[0] == "httpx":
+        raise UsageError(
+            f"--package-name {name!r}: {parts[0]!r} is a module of the standard library "
+            "(or httpx): the package would hide it from the code importing it, its own too"
+        )

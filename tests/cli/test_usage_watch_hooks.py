@@ -30,12 +30,26 @@ from tests.cli.support import (
 
 
 @pytest.mark.parametrize("command", ["generate", "check"])
-def test_invalid_package_name(work: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
-    code, out, err = oagen(capsys, command, "archal.yaml", "-o", "out", "--package-name", "1bad")
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("1bad", "dotted Python name"),
+        ("\uff43\uff4c\uff41\uff53\uff53", "ASCII"),  # fullwidth: `class` by NFKC
+        ("class", "keyword"),
+        ("a.None", "keyword"),
+        ("json", "standard library"),  # its `import json` would find itself
+        ("httpx.api", "httpx"),
+    ],
+)
+def test_invalid_package_name(
+    work: Path, capsys: pytest.CaptureFixture[str], command: str, name: str, why: str
+) -> None:
+    """A package name the generated package could not be imported by is refused."""
+    code, out, err = oagen(capsys, command, "archal.yaml", "-o", "out", "--package-name", name)
     assert code == 2
     assert out == []
     assert err.startswith("oagen: error: ")
-    assert "1bad" in err and "--package-name" in err
+    assert repr(name) in err and "--package-name" in err and why in err
     assert TRACEBACK not in err
     assert not (work / "out").exists()
 
