@@ -364,10 +364,19 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
             return Document(
                 key, path, display, data, text, True, {}, bool(file_refs), digest, escapes, offsets
             )
-        from .yamltext import parse_yaml  # PyYAML only for YAML specs
-
-        positions: dict[str, tuple[int, int]] = {}
-        data = parse_yaml(text, positions, MAX_DEPTH, MAX_EXPANDED_NODES)
-        return Document(key, path, display, data, text, False, positions, digest=digest)
+        return _yaml_document(text, path, key, display, digest)
     except LoadError as exc:
+        if is_json and path.suffix.lower() != ".json":  # `{openapi: 3.1.0, ...}`: YAML
+            try:
+                return _yaml_document(raw.decode("utf-8-sig"), path, key, display, digest)
+            except (LoadError, UnicodeDecodeError):
+                pass  # not YAML either: what is wrong with it as JSON
         raise fail(exc.message, exc.line, exc.column) from None
+
+
+def _yaml_document(text: str, path: Path, key: str, display: str, digest: str) -> Document:
+    from .yamltext import parse_yaml  # PyYAML only for YAML specs
+
+    positions: dict[str, tuple[int, int]] = {}
+    data = parse_yaml(text, positions, MAX_DEPTH, MAX_EXPANDED_NODES)
+    return Document(key, path, display, data, text, False, positions, digest=digest)

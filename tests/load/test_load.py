@@ -112,6 +112,21 @@ def test_load_json_detected_by_content_with_yaml_suffix(tmp_path: Path, before: 
     assert (location.line, location.column) == (line, 39)  # 37 without the two \u00e9
 
 
+@pytest.mark.parametrize("name", ["s.yaml", "s.yml", "spec"])
+def test_yaml_in_flow_style_is_yaml_though_it_starts_like_json(tmp_path: Path, name: str) -> None:
+    """`{openapi: 3.0.3, ...}` starts with `{` but is no JSON: read as the YAML it is
+    (unless the file says `.json`); invalid JSON that is no YAML either is reported
+    as JSON."""
+    text = "{openapi: 3.0.3, info: {title: T, version: '1'},\n paths: {/a: {}}}\n"
+    doc = load(_write(tmp_path, name, text)).root
+    assert doc.is_json is False and doc.data["paths"] == {"/a": {}}
+    assert doc.locate("#/paths").line == 2
+    with pytest.raises(SpecError, match="invalid JSON"):
+        load(_write(tmp_path, "s.json", text))
+    with pytest.raises(SpecError, match="invalid JSON"):
+        load(_write(tmp_path, "broken.yaml", '{"openapi": "3.0.3", "info": {'))
+
+
 def test_spec_locate_uses_document_key(tmp_path: Path) -> None:
     spec = load(_write(tmp_path, "s.yaml", YAML_SPEC))
     assert spec.root.key == "s.yaml"
