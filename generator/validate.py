@@ -50,9 +50,9 @@ def validate(spec: Spec, sink: Diagnostics, *, strict: bool = False, full: bool 
         swagger = root.data["swagger"]
         version = "2.0" if swagger == "2.0" else None
         if version is None:
-            sink.error(
-                f"unsupported Swagger version {swagger!r}: oagen reads 2.0", where.child("swagger")
-            )
+            shown = f"the number {swagger!r} (YAML: quote it)" if swagger == 2 else repr(swagger)
+            message = f"unsupported Swagger version {shown}: oagen reads the string '2.0'"
+            sink.error(message, where.child("swagger"))
             return
     if not isinstance(version, str) or not version.startswith(("2.0", "3.0.", "3.1.", "3.2.")):
         sink.error(

@@ -64,12 +64,15 @@ def upgrade(spec: Spec, sink: Diagnostics | None = None) -> Spec:
     reported into `sink` afterwards are placed in the 2.0 documents."""
     if not is_swagger2(spec.root.data):
         return spec
+    upgrader = _Upgrader(spec)
     try:
-        documents = _Upgrader(spec).run()
+        documents = upgrader.run()
     except RecursionError:  # the converters walk schemas as deep as JSON nests them
         message = "the document is nested too deeply to upgrade"
         raise SpecError([Diagnostic("error", message, "#", spec.root.locate("#"))]) from None
     if sink is not None:
+        for where, message in upgrader.dropped:  # (placed in the 2.0 files already)
+            sink.warning(message, where)
         sink.translate(lambda where: _source_where(documents, where))
     return Spec(documents[spec.root.key], documents)
 
@@ -95,6 +98,7 @@ class _Upgrader:
         # schemas in files that are not 2.0 documents, upgraded where referenced
         self._pending: list[Where] = []
         self._done: set[Where] = set()
+        self.dropped: list[tuple[Where, str]] = []  # what is left out, to warn of
 
     def run(self) -> dict[str, Document]:
         datas: dict[str, Any] = {}
@@ -105,6 +109,7 @@ class _Upgrader:
                 ctx = self._context(doc)
                 datas[key] = _document(doc.data, ctx, root=doc is self._spec.root)
                 sources[key] = ctx.sources
+                self.dropped += [(Where(key, at), message) for at, message in ctx.dropped]
             else:
                 plain.append(key)
                 datas[key] = _copy(doc.data)

@@ -35,6 +35,8 @@ class Context:
     sources: dict[str, str] = field(default_factory=dict)
     # the servers of the spec's `host` and `basePath` with these `schemes`
     servers: Callable[[Any], list[dict[str, Any]]] | None = None
+    # what the upgrade leaves out, to warn of: (pointer in the 2.0 document, message)
+    dropped: list[tuple[str, str]] = field(default_factory=list)
 
 
 def upgrade_paths(paths: dict[str, Any], where: str, ctx: Context) -> dict[str, Any]:
@@ -204,7 +206,16 @@ def _request_body(
     body_where = pointer_join(where, "requestBody")
     first, first_where = payload[0]
     ctx.sources[body_where] = first_where
-    if first.get("in") == "body":
+    kind = first.get("in")
+    for param, param_where in payload[1:]:  # 2.0: one body, or form fields, not both
+        own = param.get("in")
+        if kind == "body" or own == "body":
+            what = "a second `body` parameter"
+            if own != kind:
+                what = f"a `{own}` parameter beside a `{kind}` one"
+            message = f"{what} (Swagger 2.0: one body, or form fields): left out"
+            ctx.dropped.append((param_where, message))
+    if kind == "body":
         return _json_body(first, first_where, consumes, body_where, ctx)
     form = [(p, w) for p, w in payload if p.get("in") == "formData"]
     has_file = any(p.get("type") == "file" for p, _ in form)

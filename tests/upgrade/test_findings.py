@@ -57,6 +57,10 @@ def test_unsupported_swagger_version(tmp_path: Path, capsys: pytest.CaptureFixtu
     spec = write(tmp_path, "swagger: '1.2'\ninfo: {title: T, version: '1'}\npaths: {}\n")
     assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 1
     assert "unsupported Swagger version '1.2'" in capsys.readouterr().err
+    # YAML reads `swagger: 2.0` as a number: said so (it said "2.0 ...: oagen reads 2.0")
+    spec = write(tmp_path, "swagger: 2.0\ninfo: {title: T, version: '1'}\npaths: {}\n")
+    assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 1
+    assert "version the number 2.0 (YAML: quote it)" in capsys.readouterr().err
 
 
 def test_diff_between_2_0_and_3_0_versions_of_an_api(
@@ -101,3 +105,32 @@ components:
     report = capsys.readouterr().out
     assert "Pet.age" in report
     assert "listPets" not in report and "list_pets" not in report
+
+
+def test_a_second_body_or_a_body_beside_form_fields_is_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Swagger 2.0 allows one `body` parameter, or `formData` ones: the others were
+    left out of the method silently."""
+    spec = write(
+        tmp_path,
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    post:\n"
+        "      parameters:\n"
+        "        - {name: b1, in: body, schema: {type: object}}\n"
+        "        - {name: f, in: formData, type: string}\n"
+        "        - {name: b2, in: body, schema: {type: string}}\n"
+        "      responses: {'200': {description: ok}}\n"
+        "  /b:\n    post:\n      parameters:\n"
+        "        - {name: f, in: formData, type: string}\n"
+        "        - {name: g, in: formData, type: string}\n"
+        "        - {name: b, in: body, schema: {type: string}}\n"
+        "      responses: {'200': {description: ok}}\n",
+    )
+    assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "left out" in line]
+    assert [w.split(": warning: ")[1].split(" (")[0] for w in warnings] == [
+        "a `formData` parameter beside a `body` one",
+        "a second `body` parameter",
+        "a `body` parameter beside a `formData` one",
+    ]
+    assert [w.split(": warning: ")[0].rsplit(":", 2)[1] for w in warnings] == ["8", "9", "16"]
