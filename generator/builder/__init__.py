@@ -60,6 +60,23 @@ class Selection:
     def is_everything(self) -> bool:
         return not (self.include_tags or self.exclude_tags or self.include_operations)
 
+    def unmatched(self, drafts: list[DraftOperation]) -> list[str]:
+        """What is wrong with the selected tags and operations no operation has."""
+        tags = {d.tag for d in drafts}
+        names = {
+            n for d in drafts for n in (d.operation.operation_id, snake(d.name_hint, "operation"))
+        }
+        return [
+            f"--{option} {value!r} matches no operation's {what}"
+            for option, values, known, what in (
+                ("include-tags", self.include_tags, tags, "first tag"),
+                ("exclude-tags", self.exclude_tags, tags, "first tag"),
+                ("include-operations", self.include_operations, names, "id or method name"),
+            )
+            for value in values
+            if value not in known
+        ]
+
     def keeps(self, draft: DraftOperation) -> bool:
         if self.include_tags and draft.tag not in self.include_tags:
             return False
@@ -121,6 +138,8 @@ def build(
         drafts, root, resolver, definitions, sink, where.child("paths"), infer=infer_pagination
     )
     if selection is not None and not selection.is_everything:
+        for unmatched in selection.unmatched(drafts):  # a typo selects nothing, silently
+            sink.warning(unmatched, where.child("paths"))
         drafts = [d for d in drafts if selection.keeps(d)]
         definitions = _reachable(definitions, [d.operation for d in drafts])
     resources, untagged = _group(tags, drafts, client_names, {d.name for d in definitions})

@@ -330,3 +330,29 @@ def test_include_operations_then_plain_generate(
     assert "list_sessions" in class_members(pkg / "resources" / "sessions.py", "SessionsResource")
     manifest = read_manifest(pkg)
     assert manifest is not None and manifest["options"]["include_operations"] == []
+
+
+def test_a_selection_matching_nothing_is_warned_of(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelled operation or tag selected nothing, silently (a package of none)."""
+    code, _, err = oagen(
+        capsys,
+        "generate",
+        "archal.yaml",
+        "-o",
+        "out",
+        "--include-operations",
+        "getSesion",
+        "--include-operations",
+        "getSession",
+        "--exclude-tags",
+        "nope",
+    )
+    assert code == 0
+    lines = [line for line in err.splitlines() if ": warning: " in line]
+    found = [line.split(": warning: ")[1].split(" (#")[0] for line in lines]
+    assert found == [
+        "--exclude-tags 'nope' matches no operation's first tag",
+        "--include-operations 'getSesion' matches no operation's id or method name",
+    ]
