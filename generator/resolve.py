@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostics, Where, pointer_join
-from .load import Spec, ref_key, schema_ids, split_pointer, uri_parts
+from .load import Spec, ref_key, schema_ids, split_pointer, uri_parts, walk
 
 __all__ = ["Resolver"]
 
@@ -30,6 +30,10 @@ class Resolver:
         self._targets: dict[tuple[str, str], Where] = {}
         self._anchors: dict[str, dict[str, str | None]] = {}  # document -> name -> pointer
         self._schema_ids: dict[str, dict[str, str]] = {}  # document -> `$id` -> pointer
+        self._resources: dict[str, tuple[str, ...]] = {}  # document -> see `_resource`
+        version = spec.root.data.get("openapi") if isinstance(spec.root.data, dict) else None
+        # 3.1 on: a schema's `$id` makes it a resource its `#/...` refs are within
+        self._scoped = isinstance(version, str) and not version.startswith("3.0")
 
     def deref(self, value: Any, where: Where) -> tuple[Any, Where] | None:
         """Follow `value`'s `$ref` chain to a value that is not a reference.
@@ -41,6 +45,8 @@ class Resolver:
             return value, where
         first = value["$ref"]
         key = (where.document, first) if isinstance(first, str) else None
+        if key is not None and self._scoped and first.startswith("#") and self._resource(where):
+            key = None  # its target depends on the resource it is in
         if key is not None and (end := self._ends.get(key)) is not None:
             return end
         seen: set[Where] = set()
@@ -66,7 +72,15 @@ class Resolver:
         return value, where
 
     def target(self, ref: str, where: Where) -> Where:
-        """The place a `$ref` string names, relative to the document it appears in."""
+        """The place a `$ref` string names, relative to the document it appears in
+        (3.1: a `#/...` one, to the schema resource it is in, a schema with `$id`,
+        when that has it: specs mean the document's `#/components/...` all the same)."""
+        if self._scoped and ref.startswith("#") and (resource := self._resource(where)):
+            fragment = unquote(ref[1:])
+            if not fragment or fragment.startswith("/"):
+                inside = Where(where.document, resource + fragment.rstrip("/"))
+                if self.lookup(inside) is not _MISSING:
+                    return inside
         key = (where.document, ref)
         found = self._targets.get(key)
         if found is None:
@@ -90,6 +104,25 @@ class Resolver:
         if fragment and not fragment.startswith("/"):  # a plain name: a JSON Schema anchor
             return Where(document, self._anchor(document, fragment) or "#" + fragment)
         return Where(document, "#" + fragment)
+
+    def _resource(self, where: Where) -> str:
+        """The pointer of the innermost schema declaring an `$id` that `where` is in
+        (or is), "" for none: JSON Schema 2020-12 resolves `#/$defs/x` there."""
+        places = self._resources.get(where.document)
+        if places is None:
+            doc = self.spec.documents.get(where.document)
+            text = getattr(doc, "text", "") if doc is not None else ""
+            places = self._resources[where.document] = (
+                tuple(
+                    p
+                    for p, node in walk(doc.data)
+                    if p != "#" and isinstance(node, dict) and isinstance(node.get("$id"), str)
+                )
+                if doc is not None and "$id" in text  # (most documents: none, no walk)
+                else ()
+            )
+        inside = [p for p in places if where.pointer == p or where.pointer.startswith(p + "/")]
+        return max(inside, key=len, default="")
 
     def _ids(self, document: str) -> dict[str, str]:
         """The absolute `$id`s `document`'s schemas declare -> their pointers."""

@@ -137,3 +137,41 @@ def test_pattern_properties_keep_the_model_open_beside_additional_properties_fal
     )
     assert _model(defs, "Meta").extra is not None
     assert _model(defs, "Closed").extra is None
+
+
+def test_in_31_a_pointer_ref_is_within_the_schema_resource_its_id_makes(
+    tmp_path: Path,
+) -> None:
+    """JSON Schema 2020-12: `#/$defs/x` inside a schema with `$id` names that
+    schema's `$defs/x` (it was refused as unresolvable); a `#/components/...` ref
+    there still names the document's component, as specs mean it. Nested resources:
+    the innermost one. 3.0 has no `$id`: a pointer is the document's."""
+    schemas = """\
+    C:
+      $id: https://example.com/c.json
+      type: object
+      $defs: {x: {type: string, format: date}}
+      properties:
+        p: {$ref: "#/$defs/x"}
+        q: {$ref: "#/components/schemas/N"}
+        r:
+          $id: inner.json
+          type: object
+          $defs: {x: {type: integer}}
+          properties: {s: {$ref: "#/$defs/x"}}
+    N: {type: boolean}
+    """
+    defs, diagnostics = _findings(tmp_path, schemas, HEAD_31)
+    assert [d for d in diagnostics if d.severity == "error"] == []
+    assert {k: v[1] for k, v in _fields(_model(defs, "C")).items()} == {
+        "p": Ref("X"),
+        "q": Ref("N"),
+        "r": Ref("CR"),
+    }
+    assert _fields(_model(defs, "CR"))["s"][1] == Ref("X2")
+    places = {name: (d.pointer, getattr(d, "target", None)) for name, d in defs.items()}
+    assert places["X"] == ("#/components/schemas/C/$defs/x", Prim("date"))
+    assert places["X2"] == ("#/components/schemas/C/properties/r/$defs/x", Prim("int"))
+    assert places["N"] == ("#/components/schemas/N", Prim("bool"))
+    defs, diagnostics = _findings(tmp_path, schemas, HEAD_30)
+    assert any("unresolvable $ref '#/$defs/x'" in str(d) for d in diagnostics)
