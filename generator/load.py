@@ -258,12 +258,21 @@ def schema_ids(data: Any) -> dict[str, str]:
     fragment) -> the pointer of each: a `$ref` naming one is that schema, never a
     document to fetch (JSON Schema 2020-12's embedded resources)."""
     found: dict[str, str] = {}
-    for pointer, node in walk(data):
-        own = node.get("$id") if isinstance(node, dict) else None
-        parts = uri_parts(own) if isinstance(own, str) else None
-        if parts is not None and parts.scheme and isinstance(own, str):
+    for pointer, own in id_places(data).items():
+        parts = uri_parts(own)
+        if parts is not None and parts.scheme:
             found.setdefault(own.split("#", 1)[0], pointer)
     return found
+
+
+def id_places(data: Any) -> dict[str, str]:
+    """The pointer of every object of a document declaring a string `$id` -> that
+    `$id`, in document order (the schema resources of JSON Schema 2020-12)."""
+    return {
+        pointer: node["$id"]
+        for pointer, node in walk(data)
+        if isinstance(node, dict) and isinstance(node.get("$id"), str)
+    }
 
 
 def walk(data: Any) -> Iterator[tuple[str, Any]]:

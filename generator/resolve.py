@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostics, Where, pointer_join
-from .load import Spec, ref_key, schema_ids, split_pointer, uri_parts, walk
+from .load import Spec, id_places, ref_key, schema_ids, split_pointer, uri_parts
 
 __all__ = ["Resolver"]
 
@@ -113,11 +113,7 @@ class Resolver:
             doc = self.spec.documents.get(where.document)
             text = getattr(doc, "text", "") if doc is not None else ""
             places = self._resources[where.document] = (
-                tuple(
-                    p
-                    for p, node in walk(doc.data)
-                    if p != "#" and isinstance(node, dict) and isinstance(node.get("$id"), str)
-                )
+                tuple(p for p in id_places(doc.data) if p != "#")  # (the root: no schema)
                 if doc is not None and "$id" in text  # (most documents: none, no walk)
                 else ()
             )
