@@ -63,9 +63,7 @@ class Selection:
     def unmatched(self, drafts: list[DraftOperation]) -> list[str]:
         """What is wrong with the selected tags and operations no operation has."""
         tags = {d.tag for d in drafts}
-        names = {
-            n for d in drafts for n in (d.operation.operation_id, snake(d.name_hint, "operation"))
-        }
+        names = {name for d in drafts for name in _selectable_names(d)}
         return [
             f"--{option} {value!r} matches no operation's {what}"
             for option, values, known, what in (
@@ -83,9 +81,13 @@ class Selection:
         if draft.tag is not None and draft.tag in self.exclude_tags:
             return False
         if self.include_operations:
-            names = {draft.operation.operation_id, snake(draft.name_hint, "operation")}
-            return bool(names & set(self.include_operations))
+            return not _selectable_names(draft).isdisjoint(self.include_operations)
         return True
+
+
+def _selectable_names(draft: DraftOperation) -> set[str | None]:
+    """What `--include-operations` selects an operation by: its id, its method name."""
+    return {draft.operation.operation_id, snake(draft.name_hint, "operation")}
 
 
 def build(

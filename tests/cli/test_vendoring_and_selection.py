@@ -336,19 +336,8 @@ def test_a_selection_matching_nothing_is_warned_of(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A misspelled operation or tag selected nothing, silently (a package of none)."""
-    code, _, err = oagen(
-        capsys,
-        "generate",
-        "archal.yaml",
-        "-o",
-        "out",
-        "--include-operations",
-        "getSesion",
-        "--include-operations",
-        "getSession",
-        "--exclude-tags",
-        "nope",
-    )
+    options = "--include-operations getSesion --include-operations getSession --exclude-tags nope"
+    code, _, err = oagen(capsys, "generate", "archal.yaml", "-o", "out", *options.split())
     assert code == 0
     lines = [line for line in err.splitlines() if ": warning: " in line]
     found = [line.split(": warning: ")[1].split(" (#")[0] for line in lines]
