@@ -393,6 +393,31 @@ def test_pagination_a_redirected_page_links_no_credential_to_its_origin(package:
     assert all("K-SECRET" not in str(r.url) for r in sent[1:])
 
 
+def test_a_page_request_on_another_origin_gets_no_credential(package: Any) -> None:
+    """The second guard: a page's next URL that is on another origin than the calls'
+    (were a link to one ever followed) is sent without the API key."""
+    pkg = package(KEYED)
+    pagination = __import__(pkg.__name__ + "._pagination", fromlist=["x"])
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[])
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    client = pkg.Client(base_url="https://api.test", key="K-SECRET", http_client=http)
+    for url in ("https://cdn.other/items?p=2", "https://api.test/items?p=2"):
+        token = pagination.NEXT_URL.set(url)
+        try:
+            assert client.list_items() == []
+        finally:
+            pagination.NEXT_URL.reset(token)
+    assert [str(r.url) for r in seen] == [
+        "https://cdn.other/items?p=2",
+        "https://api.test/items?p=2&api_key=K-SECRET",
+    ]
+
+
 def _list_op(path: str, name: str, page: str, size: str, extra: str = "") -> str:
     """A GET returning an array of strings, paged by the query parameters `page` and
     `size` (each given as `{name: ..., schema: ...}` flow YAML)."""
