@@ -8,7 +8,6 @@ garbage collector to walk at every full collection).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, get_args
 
 from ..ir import Prim, PrimKind, TypeExpr
@@ -35,11 +34,17 @@ def prim_of(schema: dict[str, Any], kind: str) -> Prim:
 
 class ScalarTypes:
     """The types of scalar schemas, made once per set of keywords they depend on
-    (and passed through `one` then: the builder's sharing of equal types)."""
+    (and then shared through `types`: the builder's one object per equal type).
 
-    def __init__(self, one: Callable[[TypeExpr], TypeExpr]) -> None:
-        self._one = one
+    It holds the builder's table, not the builder (a cycle that would keep the
+    builder and the parsed spec alive after building, until a full collection)."""
+
+    def __init__(self, types: dict[TypeExpr, TypeExpr]) -> None:
+        self._types = types
         self._found: dict[tuple[Any, ...], TypeExpr] = {}
+
+    def _one(self, t: TypeExpr) -> TypeExpr:
+        return self._types.setdefault(t, t)
 
     def type_of(self, schema: dict[str, Any], kind: str) -> TypeExpr:
         """The type of a schema of the scalar type `kind` whose keywords are all in

@@ -83,7 +83,7 @@ class SchemaBuilder:
         self._shared: dict[PyIdent, tuple[dict[str, Any], Where]] = {}
         self._nesting = 0  # the `_shape`s being typed, one in another
         self._types: dict[TypeExpr, TypeExpr] = {}  # one object per equal type: `_one`
-        self._scalars = ScalarTypes(self._one)
+        self._scalars = ScalarTypes(self._types)
         self._classes: dict[Where, bool] = {}  # see `_is_class`
         self._refs: dict[Where, TypeExpr] = {}  # the type of a `$ref` to a place
         self._siblings = siblings_apply(resolver.spec.root.data)  # beside a `$ref` (3.1)

@@ -1,21 +1,28 @@
 """builder, scalars: the type of a scalar schema, made once per set of the keywords
 it depends on (and never shared between schemas those keywords tell apart); a
-scalar's bounds, however large."""
+scalar's bounds, however large; no cycle keeping the spec alive after building."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
 import pytest
+from oagen.builder import build
 from oagen.builder.scalars import PRIMS, ScalarTypes, prim_of
+from oagen.diagnostics import Diagnostics
 from oagen.ir import Model, Nullable, Prim, TypeExpr
+from oagen.load import load
 
 from tests.builder.support import HEAD_30, _model, _schemas
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 def _types() -> ScalarTypes:
-    return ScalarTypes(lambda t: t)
+    return ScalarTypes({})
 
 
 @pytest.mark.parametrize(
@@ -94,3 +101,23 @@ def test_a_bound_no_float_holds_is_kept_as_an_integer(tmp_path: Path) -> None:
     )
     [field] = _model(defs, "M").fields
     assert (field.constraints.maximum, field.constraints.multiple_of) == (big, big)
+
+
+def test_the_parsed_spec_is_freed_once_built() -> None:
+    """Nothing the builder leaves holds the parsed spec in a reference cycle (the
+    scalar types once held the builder through a bound method): dropping the spec
+    frees its containers at once, not at the next full collection, which would walk
+    them all first (GitHub's: 55,000 objects, a third of that collection's work)."""
+    gc.collect()
+    gc.disable()
+    try:
+        spec = load(REPO / "specs" / "archal.yaml")
+        sink = Diagnostics(spec.locate)
+        api = build(spec, sink, "archal_client")
+        sink.relocate(spec.texts().locate)
+        gone = weakref.ref(spec.root)
+        del spec
+        assert gone() is None
+        assert api.definitions
+    finally:
+        gc.enable()
