@@ -344,7 +344,8 @@ class ItemStream:
     """A streamed 2xx response: `framing` "sse", "jsonl" or "json-seq"; `item` types one
     item. For SSE, `is_event`: an item is the event (3.2 `itemSchema`), else the
     decoded `data`; `data_json`: `data` is parsed as JSON first (`json_events`: only
-    that of these events). `sets_stream_flag`: the request's JSON body gets
+    that of these events); `integer_id`: the event's `id` (text on the wire) is
+    typed an integer. `sets_stream_flag`: the request's JSON body gets
     `"stream": true`."""
 
     media_type: str
@@ -354,6 +355,7 @@ class ItemStream:
     data_json: bool
     sets_stream_flag: bool
     json_events: tuple[str, ...] = ()
+    integer_id: bool = False
 
 
 @record

@@ -160,7 +160,28 @@ class StreamBuilder:
         if not data_json and isinstance(resolved, dict):
             schema, json_events = self._event_variants(schema, resolved, item_where)
         item = self._schemas.type_of(schema, item_where, op_name + "Item")
-        return ItemStream(media, framing, item, True, data_json, flag, json_events)
+        integer_id = self._integer_id(resolved, item_where)
+        return ItemStream(media, framing, item, True, data_json, flag, json_events, integer_id)
+
+    def _integer_id(self, event: Any, where: Where, depth: int = 0) -> bool:
+        """Whether the event schema `event` (or one of its `oneOf`/`anyOf`/`allOf`
+        parts) types `id` an integer: an SSE `id` is text, made an integer of when it
+        is one."""
+        found = self._resolver.deref(event, where) if depth <= _MAX_DEPTH else None
+        if found is None or not isinstance(found[0], dict):
+            return False
+        resolved, where = found
+        props = resolved.get("properties")
+        if isinstance(props, dict) and "id" in props:
+            typed = self._resolver.deref(props["id"], where.child("properties", "id"))
+            kind = typed[0].get("type") if typed and isinstance(typed[0], dict) else None
+            return kind == "integer" or (isinstance(kind, list) and "integer" in kind)
+        return any(
+            self._integer_id(option, where.child(keyword, index), depth + 1)
+            for keyword in ("oneOf", "anyOf", "allOf")
+            if isinstance(resolved.get(keyword), list)
+            for index, option in enumerate(resolved[keyword])
+        )
 
     def _event_variants(
         self, schema: Any, resolved: dict[str, Any], where: Where

@@ -46,6 +46,8 @@ def with_stream(types: Types, op: Operation, ctx: OperationContext) -> Operation
         arguments.append(("data_json", "False"))
     if stream.json_events:
         arguments.append(("json_events", py_tuple([py_literal(e) for e in stream.json_events])))
+    if stream.integer_id:
+        arguments.append(("integer_id", "True"))
     items = ItemsContext(generic_opening(constant, "Items", item), tuple(arguments))
     body = "body"
     if stream.sets_stream_flag and op.body is not None and op.body.kind == "json":

@@ -43,6 +43,7 @@ MAX_ITEM_BYTES = 64 * 1024 * 1024
 _EOL = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
 _RS = b"\x1e"
+_INTEGER = re.compile(r"-?[0-9]{1,4000}")  # (`int` refuses longer digit strings)
 _DONE = "[DONE]"
 
 
@@ -54,7 +55,8 @@ class Items(Generic[T]):
     "json-seq" (RFC 7464). For SSE, `event=False` makes an item the JSON in an
     event's `data` (the 3.0/3.1 convention); `event=True` makes it the event itself,
     a mapping of `event`, `id`, `retry` (those present) and `data` (parsed as JSON
-    when `data_json`), given to `decode` (the event model's `from_dict`).
+    when `data_json`), given to `decode` (the event model's `from_dict`); with
+    `integer_id`, an `id` that is an integer's digits is given as that integer.
     """
 
     framing: Framing
@@ -63,6 +65,7 @@ class Items(Generic[T]):
     data_json: bool = True
     # Events whose `data` is JSON text (the others' is not): parsed for those only.
     json_events: tuple[str, ...] = ()
+    integer_id: bool = False
 
     def decoder(self) -> StreamDecoder[T]:
         return StreamDecoder(self)
@@ -217,6 +220,8 @@ class StreamDecoder(Generic[T]):
             fields["event"] = event
         if self._last_id is not None:
             fields["id"] = self._last_id
+            if self._items.integer_id and _INTEGER.fullmatch(self._last_id):
+                fields["id"] = int(self._last_id)
         if retry is not None:
             fields["retry"] = retry
         as_json = (

@@ -79,6 +79,22 @@ def test_sse_events_whatwg_every_two_and_three_way_split(s: Any) -> None:
             assert decode_all(s, items, chunks) == SSE_EVENTS, chunks
 
 
+def test_sse_integer_ids_only_where_the_event_types_them_so(s: Any) -> None:
+    """With `integer_id` an `id` of an integer's digits is that integer; any other
+    `id` (the empty reset included) stays the text it is, for decoding to refuse."""
+    body = b"id: 7\ndata: 1\n\ndata: 2\n\nid: -12\ndata: 3\n\nid: 1e3\ndata: 4\n\nid\ndata: 5\n\n"
+    ids = [
+        e["id"] for e in decode_all(s, s.Items("sse", ident, event=True, integer_id=True), [body])
+    ]
+    assert ids == [7, 7, -12, "1e3", ""]
+    ids = [e["id"] for e in decode_all(s, s.Items("sse", ident, event=True), [body])]
+    assert ids == ["7", "7", "-12", "1e3", ""]
+    huge = b"id: " + b"9" * 5000 + b"\ndata: 1\n\n"  # past what `int` takes from text
+    assert decode_all(s, s.Items("sse", ident, event=True, integer_id=True), [huge]) == [
+        {"id": "9" * 5000, "data": 1}
+    ]
+
+
 def test_sse_data_mode_gives_the_decoded_data_and_stops_at_done(s: Any) -> None:
     items = s.Items("sse", ident)
     assert decode_all(s, items, [SSE]) == [{"n": 1, "s": "x"}, 2, 3]
