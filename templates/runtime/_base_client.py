@@ -31,7 +31,7 @@ from ._auth import (
     secret_names,
     secret_values,
 )
-from ._bodies import Body, _is_bytes_file
+from ._bodies import Body, _is_resendable
 from ._failures import (
     _UNSENDABLE,
     _connection_error,
@@ -237,7 +237,7 @@ class _BaseClient(Generic[_HttpxT]):
         if isinstance(self._http_client, httpx.AsyncClient) and _sync_stream(content):
             sent = _chunks(content)  # an `httpx.AsyncClient` sends async streams only
         if files:
-            rewindable = all(_is_bytes_file(f) for _, f in files)
+            rewindable = all(_is_resendable(f) for _, f in files)
         url = root + route.url_path(args)
         if next_url is not None:  # a page's next link: its query replaces the call's
             url, query, raw_query = next_url, list(credential_query), ""

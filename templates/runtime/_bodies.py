@@ -189,11 +189,21 @@ def form_text(value: object, parts: Mapping[str, Part]) -> bytes:
     ).encode()
 
 
-def _is_bytes_file(value: object) -> bool:
-    """Whether a multipart file value is in memory (so the body can be re-sent)."""
+def _is_resendable(value: object) -> bool:
+    """Whether a multipart file value can be sent again (a retry, a 307 redirect):
+    in memory, or a seekable file (httpx reads a part's file from its start each
+    time it sends it)."""
     if isinstance(value, tuple):
-        return len(value) >= 2 and isinstance(value[1], (bytes, str))
-    return isinstance(value, (bytes, str))
+        if len(value) < 2:
+            return False
+        value = value[1]
+    if isinstance(value, (bytes, str)):
+        return True
+    seekable = getattr(value, "seekable", None)
+    try:
+        return callable(seekable) and seekable() is True
+    except (OSError, ValueError):  # a closed file, or one that cannot tell
+        return False
 
 
 def _fields(value: object) -> Mapping[Any, Any]:

@@ -249,6 +249,38 @@ class TestSyncRetries:
         client._request(endpoint, body={"file": b"abc"})
         assert server.calls == 2
 
+    @pytest.mark.parametrize("aio", [False, True])
+    async def test_seekable_multipart_files_are_sent_whole_again(self, m, aio):
+        """A part's seekable file (a file on disk, BytesIO) is read from its start on
+        every send: the retry carries the same body; a file that cannot seek, or a
+        closed one, makes the call not retried."""
+        server = direct.Server((503, {}), (200, {"json": {}}))
+        make = direct.async_client if aio else direct.sync_client
+        client = make(m, server)
+        endpoint = direct.ep(m, "PUT", body=m.Body("multipart/form-data", "multipart"))
+        body = {"file": ("a.bin", io.BytesIO(b"abcdef"), "application/octet-stream")}
+        sent = client._request(endpoint, body=body)
+        if aio:
+            await sent
+        assert server.calls == 2
+        assert server.bodies[0] == server.bodies[1] and b"abcdef" in server.bodies[0]
+
+        class Unseekable(io.BytesIO):
+            def seekable(self) -> bool:
+                return False
+
+        server = direct.Server((503, {}), (200, {"json": {}}))
+        client = make(m, server)
+        with pytest.raises(m.errors.InternalServerError):
+            sent = client._request(endpoint, body={"file": Unseekable(b"abc")})
+            if aio:
+                await sent
+        assert server.calls == 1
+        closed = io.BytesIO(b"abc")
+        closed.close()
+        assert not m.bc._is_resendable(("a", closed))
+        assert m.bc._is_resendable(("a", "text")) and not m.bc._is_resendable(("a",))
+
     def test_idempotency_header_endpoint_post_connect_error(self, m):
         server = direct.Server(httpx.ConnectError, (200, {"json": {"ok": 1}}))
         client = direct.sync_client(m, server)
