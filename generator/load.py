@@ -70,6 +70,10 @@ class Document:
         """Whether this is a Swagger 2.0 document upgraded to 3.0 (`upgrade`)."""
         return False
 
+    def written_ref(self, ref: str) -> str:
+        """A `$ref` of this document as its file says it (see `UpgradedDocument`)."""
+        return ref
+
     def locate(self, pointer: str) -> SourceLocation:
         """Line and column of the value at `pointer` (or of its nearest parent)."""
         if self.is_json:

@@ -57,19 +57,26 @@ class Resolver:
                 return None
             target = self.target(ref, where)
             if target in seen:
+                shown = self._written(ref, where)
                 self._sink.error(
-                    f"$ref {ref!r} is part of a cycle of references", where.child("$ref")
+                    f"$ref {shown!r} is part of a cycle of references", where.child("$ref")
                 )
                 return None
             seen.add(target)
             found = self.lookup(target)
             if found is _MISSING:
-                self._sink.error(f"unresolvable $ref {ref!r}", where.child("$ref"))
+                shown = self._written(ref, where)
+                self._sink.error(f"unresolvable $ref {shown!r}", where.child("$ref"))
                 return None
             value, where = found, target
         if key is not None:
             self._ends[key] = (value, where)
         return value, where
+
+    def _written(self, ref: str, where: Where) -> str:
+        """`ref` as the file it is in says it (a 2.0 file's, before the upgrade)."""
+        document = self.spec.documents.get(where.document)
+        return document.written_ref(ref) if document is not None else ref
 
     def target(self, ref: str, where: Where) -> Where:
         """The place a `$ref` string names, relative to the document it appears in

@@ -17,7 +17,15 @@ from typing import Any
 from ..diagnostics import Diagnostic, Diagnostics, SourceLocation, SpecError, Where, pointer_join
 from ..load import Document, Spec, ref_key, split_pointer
 from .operations import Context, convert_param, convert_response, upgrade_paths
-from .schemas import MOVED, convert_schema, discriminator_values, security_scheme, servers
+from .schemas import (
+    MOVED,
+    convert_schema,
+    discriminator_values,
+    original_ref,
+    rewrite_ref,
+    security_scheme,
+    servers,
+)
 
 __all__ = ["UpgradedDocument", "is_swagger2", "upgrade"]
 
@@ -51,6 +59,11 @@ class UpgradedDocument(Document):
     @property
     def is_upgraded(self) -> bool:
         return True
+
+    def written_ref(self, ref: str) -> str:
+        """A `$ref` as the 2.0 file says it (`#/definitions/X` for the
+        `#/components/schemas/X` it became): what messages quote."""
+        return original_ref(ref)
 
     def locate(self, pointer: str) -> SourceLocation:
         original = self.original
@@ -302,8 +315,10 @@ def _section(key: str, value: dict[str, Any], ctx: Context) -> dict[str, Any]:
     for name, param in value.items():  # body and formData ones are inlined where used
         if isinstance(param, dict) and param.get("in") in ("body", "formData"):
             continue
-        is_plain = isinstance(param, dict) and "$ref" not in param
-        out[name] = convert_param(param) if is_plain else param
+        if isinstance(param, dict) and "$ref" in param:  # another one's place, moved too
+            out[name] = {**param, "$ref": rewrite_ref(param["$ref"])}
+        else:
+            out[name] = convert_param(param) if isinstance(param, dict) else param
     return out
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "convert_schema",
     "discriminator_values",
     "items_schema",
+    "original_ref",
     "rewrite_ref",
     "security_scheme",
     "servers",
@@ -28,6 +29,7 @@ MOVED = {
     "securityDefinitions": ("components", "securitySchemes"),
 }
 _REF_PREFIXES = tuple((f"#/{old}/", "#/" + "/".join(new) + "/") for old, new in MOVED.items())
+_ORIGINAL_PREFIXES = tuple((new, old) for old, new in _REF_PREFIXES)
 
 _SCHEMA_MAPS = ("properties", "patternProperties")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
@@ -69,13 +71,19 @@ def rewrite_ref(ref: Any) -> Any:
     return found
 
 
-def _rewrite(ref: str) -> str:
+def _rewrite(ref: str, prefixes: tuple[tuple[str, str], ...] = _REF_PREFIXES) -> str:
     file_part, _, fragment = ref.partition("#")
     fragment = "#" + fragment
-    for old, new in _REF_PREFIXES:
+    for old, new in prefixes:
         if fragment.startswith(old):
             return file_part + new + fragment[len(old) :]
     return ref
+
+
+def original_ref(ref: str) -> str:
+    """The 2.0 `$ref` that `rewrite_ref` made `ref` of (a ref written in 3.0's
+    form in a 2.0 file, wrongly, is shown in 2.0's)."""
+    return _rewrite(ref, _ORIGINAL_PREFIXES) if "#/" in ref else ref
 
 
 def convert_schema(node: Any, on_ref: Callable[[str], None] | None = None) -> Any:

@@ -35,7 +35,8 @@ def test_broken_ref_is_located_in_the_2_0_file_and_nothing_is_written(
     out = tmp_path / "out"
     assert main(["generate", str(spec), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert f"{spec}:11:19: error: unresolvable $ref" in err and "Missing" in err
+    # the ref as the 2.0 file writes it, not the 3.0 place it was moved to
+    assert f"{spec}:11:19: error: unresolvable $ref '#/definitions/Missing'" in err
     assert "(#/paths/~1pets/post/parameters/0/schema/$ref)" in err
     assert not out.exists()
 
@@ -134,3 +135,26 @@ def test_a_second_body_or_a_body_beside_form_fields_is_warned_of(
         "a `body` parameter beside a `formData` one",
     ]
     assert [w.split(": warning: ")[0].rsplit(":", 2)[1] for w in warnings] == ["8", "9", "16"]
+
+
+def test_a_cycle_of_shared_parameters_is_said_to_be_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        HEAD
+        + """\
+paths:
+  /a:
+    get:
+      parameters: [{$ref: '#/parameters/One'}, {$ref: '#/parameters/Gone'}]
+      responses: {'200': {description: ok}}
+parameters:
+  One: {$ref: '#/parameters/Two'}
+  Two: {$ref: '#/parameters/One'}
+"""
+    )
+    spec = write(tmp_path, text)
+    assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"{spec}:10:15: error: $ref '#/parameters/One' is part of a cycle of references" in err
+    assert f"{spec}:6:55: error: unresolvable $ref '#/parameters/Gone'" in err

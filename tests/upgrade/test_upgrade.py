@@ -633,3 +633,23 @@ def test_a_host_without_schemes_is_named_where_base_url_is_documented(tmp_path: 
     )
     client = generate_files(spec).files["_client.py"]
     assert "`//petstore.example.com/api`, is relative to where the spec is" in client
+
+
+def test_a_shared_parameter_naming_another_is_that_one(tmp_path: Path) -> None:
+    _, api, diags = upgraded(
+        tmp_path,
+        """\
+        paths:
+          /a:
+            get:
+              operationId: a
+              parameters: [{$ref: '#/parameters/Alias'}]
+              responses: {'200': {description: ok}}
+        parameters:
+          Alias: {$ref: '#/parameters/Limit'}
+          Limit: {name: limit, in: query, type: integer}
+        """,
+    )
+    assert [d for d in diags if d.severity == "error"] == []
+    (param,) = operations(api)["a"].params
+    assert (param.wire_name, param.location) == ("limit", "query")
