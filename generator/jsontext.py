@@ -24,11 +24,12 @@ __all__ = [
 
 
 class LoadError(Exception):
-    """A file cannot be loaded: a message and its 1-based line and column."""
+    """A file cannot be loaded: a message, its 1-based line and column, and the JSON
+    pointer of the value at fault when known ("" when not)."""
 
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int, pointer: str = "") -> None:
         super().__init__(message)
-        self.message, self.line, self.column = message, line, column
+        self.message, self.line, self.column, self.pointer = message, line, column, pointer
 
 
 class Escapes:

@@ -349,9 +349,9 @@ def _load_file(path: Path, key: str, display: str) -> Document:
 
 
 def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
-    def fail(message: str, line: int = 1, column: int = 1) -> SpecError:
+    def fail(message: str, line: int = 1, column: int = 1, pointer: str = "") -> SpecError:
         loc = SourceLocation(display, line, column)
-        return SpecError([Diagnostic("error", message, "", loc)])
+        return SpecError([Diagnostic("error", message, pointer, loc)])
 
     digest = hashlib.sha256(raw).hexdigest()
     bom = 3 if raw.startswith(codecs.BOM_UTF8) else 0
@@ -384,7 +384,7 @@ def _parse_document(raw: bytes, path: Path, key: str, display: str) -> Document:
                 return _yaml_document(raw.decode("utf-8-sig"), path, key, display, digest)
             except (LoadError, UnicodeDecodeError):
                 pass  # not YAML either: what is wrong with it as JSON
-        raise fail(exc.message, exc.line, exc.column) from None
+        raise fail(exc.message, exc.line, exc.column, exc.pointer) from None
 
 
 def _yaml_document(text: str, path: Path, key: str, display: str, digest: str) -> Document:

@@ -90,41 +90,36 @@ class _YamlConverter:
         mark = node.start_mark
         self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
         if depth > self.max_depth:
-            raise LoadError(
-                f"nesting deeper than {self.max_depth} levels", mark.line + 1, mark.column + 1
-            )
+            message = f"nesting deeper than {self.max_depth} levels"
+            raise LoadError(message, mark.line + 1, mark.column + 1, pointer)
         cached = self.memo.get(id(node))
         if cached is not None:  # an alias: shared, but counted as expanded
-            self._count(cached[1], node)
+            self._count(cached[1], node, pointer)
             return cached[0]
         if id(node) in self.active:
-            raise LoadError("recursive YAML alias", mark.line + 1, mark.column + 1)
+            raise LoadError("recursive YAML alias", mark.line + 1, mark.column + 1, pointer)
         self.active.add(id(node))
         before = self.expanded
         value = self._convert(node, pointer, depth)
         self.active.discard(id(node))
         self.memo[id(node)] = (value, self.expanded - before + 1)
-        self._count(1, node)
+        self._count(1, node, pointer)
         return value
 
-    def _count(self, size: int, node: yaml.Node) -> None:
+    def _count(self, size: int, node: yaml.Node, pointer: str) -> None:
         self.expanded += size
         if self.expanded > self.max_nodes:
             mark = node.start_mark
-            raise LoadError(
-                f"YAML aliases expand to more than {self.max_nodes} values",
-                mark.line + 1,
-                mark.column + 1,
-            )
+            message = f"YAML aliases expand to more than {self.max_nodes} values"
+            raise LoadError(message, mark.line + 1, mark.column + 1, pointer)
 
     def _convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             expected = _MAP_TAG if isinstance(node, yaml.MappingNode) else _SEQ_TAG
             if node.tag != expected:
                 mark = node.start_mark
-                raise LoadError(
-                    f"unsupported YAML tag {node.tag!r}", mark.line + 1, mark.column + 1
-                )
+                message = f"unsupported YAML tag {node.tag!r}"
+                raise LoadError(message, mark.line + 1, mark.column + 1, pointer)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -132,7 +127,7 @@ class _YamlConverter:
                 self.convert(item, pointer_join(pointer, i), depth + 1)
                 for i, item in enumerate(node.value)
             ]
-        return _scalar(node)
+        return _scalar(node, pointer)
 
     def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -143,10 +138,12 @@ class _YamlConverter:
                 merged.update(self._merge_source(value_node, pointer, depth))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                raise LoadError("mapping keys must be scalars", mark.line + 1, mark.column + 1)
+                message = "mapping keys must be scalars"
+                raise LoadError(message, mark.line + 1, mark.column + 1, pointer)
             key = str(key_node.value)
             if key in out:
-                raise LoadError(f"duplicate key {key!r}", mark.line + 1, mark.column + 1)
+                at = pointer_join(pointer, key)
+                raise LoadError(f"duplicate key {key!r}", mark.line + 1, mark.column + 1, at)
             out[key] = self.convert(value_node, pointer_join(pointer, key), depth + 1)
         for key, value in merged.items():
             out.setdefault(key, value)
@@ -159,7 +156,8 @@ class _YamlConverter:
             value = self.convert(source, pointer, depth + 1)
             if not isinstance(value, dict):
                 mark = source.start_mark
-                raise LoadError("a merge key (<<) needs a mapping", mark.line + 1, mark.column + 1)
+                message = "a merge key (<<) needs a mapping"
+                raise LoadError(message, mark.line + 1, mark.column + 1, pointer)
             out.update(value)
         return out
 
@@ -168,8 +166,9 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def _scalar(node: yaml.Node) -> Any:
+def _scalar(node: yaml.Node, pointer: str) -> Any:
     tag, text, mark = node.tag, str(node.value), node.start_mark
+    line, column = mark.line + 1, mark.column + 1
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         return text  # timestamps stay text, as JSON would have them
     if tag == _NULL:
@@ -188,7 +187,7 @@ def _scalar(node: yaml.Node) -> Any:
                 return float(lowered.replace(".", ""))
             return float(text)
     except ValueError as exc:  # not a number; an integer past Python's int-string limit
-        raise LoadError(f"invalid number: {exc}", mark.line + 1, mark.column + 1) from None
+        raise LoadError(f"invalid number: {exc}", line, column, pointer) from None
     if tag == _BOOL:
-        raise LoadError(f"invalid boolean: {text!r}", mark.line + 1, mark.column + 1)
-    raise LoadError(f"unsupported YAML tag {tag!r}", mark.line + 1, mark.column + 1)
+        raise LoadError(f"invalid boolean: {text!r}", line, column, pointer)
+    raise LoadError(f"unsupported YAML tag {tag!r}", line, column, pointer)

@@ -148,6 +148,22 @@ def test_load_yaml_duplicate_key(tmp_path: Path) -> None:
     (diag,) = _error(path).diagnostics
     assert "duplicate key 'c'" in diag.message
     assert diag.location == SourceLocation(str(path), 4, 3)
+    assert diag.pointer == "#/b/c"
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ("a:\n  - x\n  - !!binary aGk=\n", "#/a/1"),  # a YAML-only tag
+        ("a: {b/c: !!set {x}}\n", "#/a/b~1c"),
+        ("a: &x [*x]\n", "#/a/0"),  # an alias of what it is in
+        ("a:\n  b: 9" + "9" * 5000 + "\n", "#/a/b"),
+        ("a: {<<: [1]}\n", "#/a"),
+    ],
+)
+def test_yaml_errors_name_the_value_they_are_about(tmp_path: Path, text: str, pointer: str) -> None:
+    (diag,) = _error(_write(tmp_path, "s.yaml", text)).diagnostics
+    assert diag.pointer == pointer, diag
 
 
 def test_load_json_duplicate_key(tmp_path: Path) -> None:
