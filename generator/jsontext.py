@@ -7,6 +7,7 @@ import bisect
 import codecs
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -181,6 +182,9 @@ def parse_json(
     except RecursionError:
         raise LoadError("the document is nested too deeply", 1, 1) from None
     except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's bound on int("9" * 5000)
+            message = f"invalid JSON: an integer of more than {_MAX_DIGITS} digits"
+            raise error(message, _long_integer(text)) from None
         raise error(f"invalid JSON: {exc}", _find_duplicate(text)) from None
     lone = _lone_surrogate(text)
     if lone is not None:
@@ -282,6 +286,20 @@ def _is_escape(text: str, start: int) -> bool:
     while index > 0 and text[index - 1] == "\\":
         index -= 1
     return (start - index) % 2 == 0
+
+
+_MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+# a number's digits outside strings: a string is matched whole, so a digit run within
+# one is never taken for a number
+_LONG_INTEGER = re.compile(rf'(?<![0-9.eE+-])-?[0-9]{{{_MAX_DIGITS + 1},}}|"(?:[^"\\]|\\.)*"')
+
+
+def _long_integer(text: str) -> int:
+    """The offset of the first integer too long for `int` (0: none found)."""
+    for match in _LONG_INTEGER.finditer(text):
+        if match.group()[0] != '"':
+            return match.start()
+    return 0
 
 
 def _find_duplicate(text: str) -> int:

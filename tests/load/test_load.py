@@ -173,6 +173,15 @@ def test_load_json_duplicate_key(tmp_path: Path) -> None:
     assert diag.location == SourceLocation(str(path), 2, 16)
 
 
+def test_an_integer_too_long_for_python_is_located_in_json(tmp_path: Path) -> None:
+    """Past Python's digit bound: said so, where the number is (a longer run of
+    digits in a string before it is no number)."""
+    text = '{"a": "' + "9" * 5000 + '",\n "b": [1, -' + "9" * 5000 + "]}"
+    (diag,) = _error(_write(tmp_path, "s.json", text)).diagnostics
+    assert diag.message == "invalid JSON: an integer of more than 4300 digits"
+    assert diag.location == SourceLocation(str(tmp_path / "s.json"), 2, 11)
+
+
 def test_load_json_duplicate_key_located_at_the_duplicate(tmp_path: Path) -> None:
     # The key also appears, legitimately, earlier in the file.
     path = _write(tmp_path, "s.json", '{"c": 1,\n "d": {"c": 2, "c": 3}}')
