@@ -42,7 +42,13 @@ from ._failures import (
     may_retry,
     retry_delay,
 )
-from ._oauth2 import OAuth2, aprepare_tokens, expire_tokens, prepare_tokens
+from ._oauth2 import (
+    OAuth2,
+    alternatives,
+    aprepare_tokens,
+    expire_tokens,
+    prepare_tokens,
+)
 from ._pagination import NEXT_URL
 from ._params import Param, query_text, scalar_text
 from ._reading import (
@@ -169,9 +175,7 @@ class _BaseClient(Generic[_HttpxT]):
             headers = httpx.Headers(self._default_headers)
             query: list[tuple[str, str]] = []
             cookies: dict[str, str] = {}
-            # an empty alternative (`{}`: the call may go without) last, so that an
-            # optional security sends the credentials the client was given
-            for alternative in sorted(security, key=lambda a: not a) if trusted else ():
+            for alternative in alternatives(security) if trusted else ():
                 if all(name in self._credentials for name in alternative):
                     for name in alternative:
                         self._security_schemes[name].apply(

@@ -292,12 +292,21 @@ class OAuth2:
         return str(httpx.URL(base_url + "/").join(given))
 
 
+def alternatives(
+    security: tuple[tuple[str, ...], ...],
+) -> list[tuple[str, ...]]:
+    """The alternatives of `security` in the order they are tried: the empty one
+    (`{}`: the call may go without) last, so that an optional security uses the
+    credentials the client was given."""
+    return sorted(security, key=lambda alternative: not alternative)
+
+
 def _sources(
     client: Any, security: tuple[tuple[str, ...], ...]
 ) -> list[tuple[OAuth2, _TokenSource]]:
     """The grants `security` may use: (scheme, grant) of its first usable alternative."""
     credentials = client._credentials
-    for alternative in security:
+    for alternative in alternatives(security):
         if all(name in credentials for name in alternative):
             found: list[tuple[OAuth2, _TokenSource]] = []
             for name in alternative:

@@ -335,3 +335,50 @@ def test_oauth2_refresh_token_with_a_secret_authenticates_with_basic(package: An
     assert str(token_request.url) == "https://auth.test/token"
     assert token_request.headers["authorization"].startswith("Basic ")
     assert _form(token_request) == {"grant_type": "refresh_token", "refresh_token": "refresh-0"}
+
+
+OPTIONAL = feature_spec(
+    "oauth_optional",
+    HEAD_31
+    + THINGS
+    + """\
+components:
+  securitySchemes:
+    machine:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: /oauth/token
+          scopes: {read: read things}
+security: [{}, {machine: [read]}]
+""",
+)
+
+
+@pytest.mark.parametrize("aio", [False, True])
+def test_oauth2_an_optional_security_uses_the_grant_given(package: Any, aio: bool) -> None:
+    """`security: [{}, {machine: []}]` (the call may go without): a client given a
+    grant fetches its token and sends it, as it sends a token given as a string."""
+    pkg = package(OPTIONAL)
+    server = TokenServer()
+    grant = pkg.OAuth2ClientCredentials("my-client", SECRET, scopes=["read"])
+    if aio:
+
+        async def call() -> Any:
+            http = httpx.AsyncClient(transport=httpx.MockTransport(server))
+            async with pkg.AsyncClient(
+                base_url="https://api.test/v1", machine=grant, http_client=http
+            ) as client:
+                return await client.list_things()
+
+        assert asyncio.run(call()) == ["Bearer token-1"]
+    else:
+        http = httpx.Client(transport=httpx.MockTransport(server))
+        client = pkg.Client(base_url="https://api.test/v1", machine=grant, http_client=http)
+        assert client.list_things() == ["Bearer token-1"]
+    assert len(server.token_requests) == 1
+    bare = pkg.Client(
+        base_url="https://api.test/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(server)),
+    )
+    assert bare.list_things() == [""]  # no grant: the call goes without
