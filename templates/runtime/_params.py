@@ -42,6 +42,7 @@ QUERY_RESERVED = "!$'()*,;:@/?"
 # array's comma, which stays as it is (`?color=blue,black,brown`, its items' own
 # commas encoded).
 _DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}
+_TRIPLE = re.compile("%[0-9A-Fa-f]{2}")
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,23 @@ def query_text(text: str, allow_reserved: bool = False) -> str:
     """`text` percent-encoded as a query or urlencoded value (a space as `+`; with
     `allow_reserved`, `QUERY_RESERVED` as they are and a space as `%20`)."""
     if allow_reserved:
-        return quote(text, safe=QUERY_RESERVED)
+        return reserved_quote(text, QUERY_RESERVED)
     return quote_plus(text, safe="")
+
+
+def reserved_quote(text: str, safe: str) -> str:
+    """`text` percent-encoded as RFC 6570's reserved expansion does (`allowReserved`):
+    the `safe` characters and the percent-encoded triples it holds (`%2F`) as they
+    are (a `%` that starts none is encoded)."""
+    if "%" not in text:
+        return quote(text, safe=safe)
+    out: list[str] = []
+    start = 0
+    for triple in _TRIPLE.finditer(text):
+        out += (quote(text[start : triple.start()], safe=safe), triple.group())
+        start = triple.end()
+    out.append(quote(text[start:], safe=safe))
+    return "".join(out)
 
 
 def query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
@@ -210,7 +226,10 @@ def _no_dot_segments(text: str) -> str:
 
 
 def _encode_segment(text: str, allow_reserved: bool) -> str:
-    return _no_dot_segments(quote(text, safe=_RESERVED if allow_reserved else ""))
+    encoded = (
+        reserved_quote(text, _RESERVED) if allow_reserved else quote(text, safe="")
+    )
+    return _no_dot_segments(encoded)
 
 
 def path_value(param: Param, value: object) -> str:

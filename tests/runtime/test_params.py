@@ -162,6 +162,13 @@ class TestQueryEncoding:
         ]
         q = P(m, "q", "query", "form", False, allow_reserved=True)
         assert m.params.query_pairs(q, ["a/b", "c,d"]) == [("q", "a/b,c,d")]
+        # percent-encoded triples pass through (RFC 6570 reserved expansion); a `%`
+        # that starts none is encoded
+        assert m.params.query_pairs(p, "/docs/a%20b/c%2fd%zz%") == [
+            ("q", "/docs/a%20b/c%2fd%25zz%25")
+        ]
+        plain = P(m, "q", "query", "form", True)
+        assert m.params.query_pairs(plain, "a%20b") == [("q", "a%2520b")]
 
     def test_on_the_wire(self, m):
         server = Server()
@@ -307,6 +314,7 @@ class TestPathExpansion:
         assert expand(m, "/proxy/{path}", path=(p, value)) == (
             "/proxy/a/b:c@d!$&'()*+,;=[e]%20f%3Fg%23h%25i%C3%A9"
         )
+        assert expand(m, "/proxy/{path}", path=(p, "a%2Fb%C3%A9%4")) == "/proxy/a%2Fb%C3%A9%254"
 
     def test_multiple_params(self, m):
         a = P(m, "a", "path", "simple", False)
