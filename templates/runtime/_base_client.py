@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from os import environ
+from os import SEEK_END, environ, fstat
 from typing import Any, Generic, TypeVar, cast
 
 import httpx
@@ -238,8 +238,15 @@ class _BaseClient(Generic[_HttpxT]):
         has_body = content is not None or files is not None or data is not None
         rewindable = content is None or isinstance(content, bytes)
         sent: Any = content
-        if isinstance(self._http_client, httpx.AsyncClient) and _sync_stream(content):
-            sent = _chunks(content)  # an `httpx.AsyncClient` sends async streams only
+        if _sync_stream(content):
+            # what is left of a file from where it is (httpx says its whole size,
+            # and sends less), for an async client too (httpx sends it chunked)
+            length = _file_length(content)
+            if length is not None and "content-length" not in headers:
+                headers["Content-Length"] = str(length)
+            if isinstance(self._http_client, httpx.AsyncClient):
+                # an `httpx.AsyncClient` sends async streams only
+                sent = _chunks(content)
         if files:
             rewindable = all(_is_resendable(f) for _, f in files)
         url = root + route.url_path(args)
@@ -326,6 +333,23 @@ def _sync_stream(content: object) -> bool:
     return not isinstance(content, (bytes, type(None))) and not hasattr(
         content, "__aiter__"
     )
+
+
+def _file_length(content: object) -> int | None:
+    """The bytes left to read in a file object, when it can tell (None: not a file,
+    or one that cannot: sent chunked)."""
+    try:
+        offset = content.tell()  # type: ignore[attr-defined]
+        try:
+            size = fstat(content.fileno()).st_size  # type: ignore[attr-defined]
+        except (AttributeError, OSError, ValueError):
+            size = content.seek(0, SEEK_END)  # type: ignore[attr-defined]
+            content.seek(offset)  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return None
+    if not isinstance(size, int) or not isinstance(offset, int):
+        return None
+    return max(size - offset, 0)
 
 
 async def _chunks(content: Any) -> AsyncIterator[bytes]:

@@ -447,6 +447,31 @@ class TestBodies:
         await client._request(endpoint, body=make())
         assert server.bodies[-1] == b"\x00raw"
 
+    async def test_a_files_length_is_what_is_left_of_it_sync_or_async(self, m, tmp_path):
+        """A file's length goes as `Content-Length` (servers that need one, S3's
+        presigned PUTs, refuse a chunked upload): what is left of it from where it
+        is; an iterable of chunks, whose length is unknown, goes chunked."""
+        endpoint = ep(m, "PUT", body=m.Body("application/octet-stream", "binary"))
+        path = tmp_path / "upload.bin"
+        path.write_bytes(b"0123456789")
+        moved = io.BytesIO(b"0123456789")
+        moved.seek(4)
+        for make_client in (sync_client, async_client):
+            server = Server()
+            client = make_client(m, server)
+            with path.open("rb") as file:
+                for body in (io.BytesIO(b"0123456789"), file, moved):
+                    sent = client._request(endpoint, body=body)
+                    if make_client is async_client:
+                        await sent
+                    assert server.last.headers.get("transfer-encoding") is None
+            lengths = [r.headers["content-length"] for r in server.requests]
+            assert lengths == ["10", "10", "6"] and server.bodies[-1] == b"456789"
+            moved.seek(4)
+        server = Server()
+        await async_client(m, server)._request(endpoint, body=iter([b"a", b"b"]))
+        assert server.last.headers["transfer-encoding"] == "chunked"
+
 
 @pytest.mark.parametrize(
     ("timeout", "bounded"),
