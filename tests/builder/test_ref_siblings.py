@@ -139,6 +139,25 @@ def test_pattern_properties_keep_the_model_open_beside_additional_properties_fal
     assert _model(defs, "Closed").extra is None
 
 
+def test_pattern_properties_leave_the_other_properties_untyped(tmp_path: Path) -> None:
+    """`additionalProperties: {type: string}` covers only keys no pattern matches:
+    `x-count: 5` is valid under `'^x-': {type: integer}`, so the properties the
+    model does not declare are kept as they come (a response was refused)."""
+    defs, _ = _findings(
+        tmp_path,
+        """\
+        Labels:
+          type: object
+          properties: {name: {type: string}}
+          patternProperties: {'^x-': {type: integer}}
+          additionalProperties: {type: string}
+        Plain: {type: object, properties: {name: {type: string}}, additionalProperties: {type: string}}
+        """,
+    )
+    assert _model(defs, "Labels").extra == Prim("any")
+    assert _model(defs, "Plain").extra == Prim("str")
+
+
 def test_in_31_a_pointer_ref_is_within_the_schema_resource_its_id_makes(
     tmp_path: Path,
 ) -> None:
