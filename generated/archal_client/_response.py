@@ -24,6 +24,7 @@ __all__ = [
     "json_or_text_response",
     "json_response",
     "redact_error",
+    "scalar_text_response",
     "select_decoder",
     "text_response",
     "to_raw_response_wrapper",
@@ -150,6 +151,31 @@ def _raw(response: httpx.Response) -> httpx.Response:
 
 def text_response(response: httpx.Response) -> str:
     return response.text
+
+
+def scalar_text_response(
+    decode: Callable[[Any], T], parse: bool = False
+) -> ResponseDecoder[T]:
+    """A decoder of a `text/*` body its schema types a scalar: the text itself (a
+    string type: a date, a UUID, an enum of strings) or, with `parse`, the number or
+    boolean it spells (`42`, `true`), given to `decode`."""
+
+    def read(response: httpx.Response) -> T:
+        text = response.text
+        value: Any = text
+        if parse:
+            try:
+                value = json.loads(text)
+            except (ValueError, RecursionError):
+                pass  # not one: `decode` says what was expected
+            if isinstance(value, (dict, list)):
+                value = text
+        try:
+            return decode(value)
+        except APIResponseValidationError as exc:
+            raise exc.with_response(response, text) from None
+
+    return read
 
 
 def bytes_response(response: httpx.Response) -> bytes:

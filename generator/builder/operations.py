@@ -386,8 +386,8 @@ class OperationBuilder:
         return Body(sent, kind, btype, required, text, *parts, checked, in_range)
 
     def _text_type(self, schema: Any, where: Where, hint: str) -> TypeExpr:
-        """A text body's type: its schema's when that is a scalar (a `uuid`, a number,
-        an enum: the body is its text), else `str`."""
+        """A text body's type (sent or received): its schema's when that is a scalar
+        (a `uuid`, a number, an enum: the body is its text), else `str`."""
         found = self._resolver.deref(schema, where) if schema is not None else None
         scalars = {"string", "integer", "number", "boolean"}
         if found is None or not isinstance(found[0], dict):
@@ -451,14 +451,15 @@ class OperationBuilder:
         entry, media_where = self._media(content, media, where)
         schema = entry.get("schema")
         target = self._target(schema, media_where)
+        hint = op_name + "Response" + ("" if code == "200" else code.title())
         if body_kind(media, target) == "json":
             if schema is None:
                 return Response(code, description, media, "raw", None)
-            hint = op_name + "Response" + ("" if code == "200" else code.title())
             rtype = self._schemas.type_of(schema, media_where.child("schema"), hint)
             return Response(code, description, media, "json", rtype)
         if media.startswith("text/") and not binary_schema(target):  # binary: a file
-            return Response(code, description, media, "text", Prim("str"))
+            rtype = self._text_type(schema, media_where.child("schema"), hint)
+            return Response(code, description, media, "text", rtype)
         return Response(code, description, media, "binary", Prim("binary"))
 
     def _media(self, content: dict[str, Any], media: str, where: Where) -> tuple[Any, Where]:

@@ -3,6 +3,7 @@ request bodies offered in several media types (issue 12 items 2-4)."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import uuid
 from pathlib import Path
@@ -649,8 +650,32 @@ paths:
       operationId: sendObject
       requestBody: {content: {text/plain: {schema: {type: object}}}}
       responses: {'204': {description: ok}}
+  /count:
+    get:
+      operationId: getCount
+      responses: {'200': {description: ok, content: {text/plain: {schema: {type: integer}}}}}
+  /ratio:
+    get:
+      operationId: getRatio
+      responses: {'200': {description: ok, content: {text/plain: {schema: {type: [number, 'null']}}}}}
+  /day:
+    get:
+      operationId: getDay
+      responses: {'200': {description: ok, content: {text/plain: {schema: {type: string, format: date}}}}}
+  /code:
+    get:
+      operationId: getCode
+      responses: {'200': {description: ok, content: {text/csv: {schema: {$ref: '#/components/schemas/Code'}}}}}
+  /word:
+    get:
+      operationId: getWord
+      responses: {'200': {description: ok, content: {text/plain: {schema: {type: string}}}}}
+components:
+  schemas:
+    Code: {type: string, enum: ['007', '42']}
 """,
     typecheck="""\
+        import datetime
         import uuid
         from feat_text_scalars_client import Client
 
@@ -658,6 +683,10 @@ paths:
             c.send_uuid(body=uuid.uuid4())
             c.send_flag(body=False)
             c.send_object(body="as it is")
+            count: int = c.get_count()
+            ratio: float | None = c.get_ratio()
+            day: datetime.date = c.get_day()
+            word: str = c.get_word()
     """,
 )
 
@@ -672,3 +701,25 @@ def test_a_text_body_of_a_scalar_is_typed_and_sent_as_its_text(package: Any) -> 
     assert req.content == b"true"  # JSON's spelling, not Python's `True`
     _, req = call(pkg, lambda c: c.send_object(body="as it is"), Reply(204))
     assert req.content == b"as it is"
+
+
+def test_a_text_response_of_a_scalar_is_decoded_as_its_schema_says(package: Any) -> None:
+    """DESIGN 4: a scalar per its schema, from a text/* body too: the number or
+    boolean its text spells, a string type's text as it is (`'42'` of a string
+    enum stays a string); text that is none of those is a validation error."""
+    pkg = package(TEXT_SCALARS)
+
+    def text(body: bytes, media: str = "text/plain; charset=utf-8") -> Reply:
+        return Reply(200, content=body, headers={"content-type": media})
+
+    assert call(pkg, lambda c: c.get_count(), text(b"42\n"))[0] == 42
+    assert call(pkg, lambda c: c.get_ratio(), text(b"0.5"))[0] == 0.5
+    assert call(pkg, lambda c: c.get_ratio(), text(b"7"))[0] == 7.0
+    assert call(pkg, lambda c: c.get_ratio(), text(b"null"))[0] is None
+    assert call(pkg, lambda c: c.get_day(), text(b"2026-12-04"))[0] == datetime.date(2026, 12, 4)
+    assert call(pkg, lambda c: c.get_code(), text(b"42", "text/csv"))[0] == "42"
+    assert call(pkg, lambda c: c.get_word(), text(b"123"))[0] == "123"
+    for bad in (b"forty-two", b"[1]", b"4.5"):
+        with pytest.raises(pkg.errors.APIResponseValidationError) as info:
+            call(pkg, lambda c: c.get_count(), text(bad))
+        assert info.value.body == bad.decode()
