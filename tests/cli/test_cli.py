@@ -182,7 +182,7 @@ def test_cli_validate_reports_a_repeated_operation_id_once_where_it_repeats(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a: 1\na: 2\n", "pets.yaml:2:1: error: duplicate key 'a'\n"),
+        ("a: 1\na: 2\n", "pets.yaml:2:1: error: duplicate key 'a' (#/a)\n"),
         (
             "openapi: 2.0\ninfo: {}\n",
             "pets.yaml:1:10: error: unsupported OpenAPI version 2.0: oagen reads 3.0.x, 3.1.x, 3.2.x and Swagger 2.0 (#/openapi)\n",
