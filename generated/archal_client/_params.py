@@ -203,15 +203,17 @@ def _as_it_is(text: str) -> str:
 
 
 def simple_text(param: Param, value: object) -> str:
-    """Text of a path or header parameter in `simple` style (unencoded)."""
+    """Text of a path or header parameter in `simple` style (unencoded), or in a
+    delimited one (Swagger 2.0's `pipes`, `ssv`, `tsv` there)."""
     if param.style == "json":
         return _json_text(value)
     items, pairs = _items(value, param.field), _pairs(value, param.field)
+    sep = _DELIMITERS.get(param.style, ",")
     if items is not None:
-        return ",".join(items)
+        return sep.join(items)
     if pairs is not None:
-        joiner = "=" if param.explode else ","
-        return ",".join(f"{k}{joiner}{v}" for k, v in pairs)
+        joiner = "=" if param.explode else sep
+        return sep.join(f"{k}{joiner}{v}" for k, v in pairs)
     return scalar_text(value, param.field)
 
 
@@ -272,11 +274,12 @@ def _expanded(param: Param, value: object) -> str:
                 return "".join(_matrix(enc(k), enc(v)) for k, v in pairs)
             return _matrix(name, ",".join(f"{enc(k)},{enc(v)}" for k, v in pairs))
         return _matrix(name, enc(scalar_text(value, param.field)))
+    sep = quote(_DELIMITERS.get(param.style, ","), safe=",")  # `simple`, or 2.0's
     if items is not None:
-        return ",".join(enc(i) for i in items)
+        return sep.join(enc(i) for i in items)
     if pairs is not None:
-        joiner = "=" if param.explode else ","
-        return ",".join(f"{enc(k)}{joiner}{enc(v)}" for k, v in pairs)
+        joiner = "=" if param.explode else sep
+        return sep.join(f"{enc(k)}{joiner}{enc(v)}" for k, v in pairs)
     return enc(scalar_text(value, param.field))
 
 

@@ -53,10 +53,11 @@ _DEFAULT_STYLE: dict[ParamLocation, str] = {
     "path": "simple", "query": "form", "header": "simple", "cookie": "form",
     "querystring": "querystring",
 }  # fmt: skip
-# The styles OpenAPI defines for each location (others are written as the default)
+# Each location's styles (others: its default); 2.0's delimited ones in path and header too
+_DELIMITED = ("spaceDelimited", "pipeDelimited", "tabDelimited")
 _STYLES: dict[ParamLocation, tuple[str, ...]] = {
-    "path": ("simple", "label", "matrix"), "header": ("simple",), "cookie": ("form",),
-    "query": ("form", "spaceDelimited", "pipeDelimited", "tabDelimited", "deepObject"),
+    "path": ("simple", "label", "matrix", *_DELIMITED), "header": ("simple", *_DELIMITED),
+    "cookie": ("form",), "query": ("form", *_DELIMITED, "deepObject"),
 }  # fmt: skip
 _FORM = "application/x-www-form-urlencoded"
 # An operation's parameters (its path item's too), by location and name.
@@ -308,9 +309,7 @@ class OperationBuilder:
             )
         return tuple(params)
 
-    def _check_querystring(
-        self, raw: dict[tuple[ParamLocation, str], tuple[dict[str, Any], Where]]
-    ) -> None:
+    def _check_querystring(self, raw: _Declared) -> None:
         """3.2: at most one `in: querystring` parameter, and none beside `in: query`
         ones (both would write the query string)."""
         whole = [where for (loc, _), (_, where) in raw.items() if loc == "querystring"]

@@ -192,7 +192,7 @@ def _style(collection_format: Any, location: Any) -> dict[str, Any]:
         return {"style": "simple"}
     if collection_format == "multi":
         return {"explode": True}
-    if collection_format in ("ssv", "pipes", "tsv"):  # outside the query: said, as csv
+    if collection_format in ("ssv", "pipes", "tsv"):  # in path and header too (builder)
         style = {"ssv": "spaceDelimited", "pipes": "pipeDelimited", "tsv": "tabDelimited"}
         return {"style": style[collection_format]}
     return {}

@@ -316,6 +316,22 @@ class TestPathExpansion:
         )
         assert expand(m, "/proxy/{path}", path=(p, "a%2Fb%C3%A9%4")) == "/proxy/a%2Fb%C3%A9%254"
 
+    @pytest.mark.parametrize(
+        ("style", "path", "header"),
+        [
+            ("pipeDelimited", "/p/a%7Cb%7Cc%20d", "a|b|c d"),
+            ("spaceDelimited", "/p/a%20b%20c%20d", "a b c d"),
+            ("tabDelimited", "/p/a%09b%09c%20d", "a\tb\tc d"),
+        ],
+    )
+    def test_swagger2_delimited_arrays_in_path_and_header(self, m, style, path, header):
+        """2.0's `pipes`, `ssv` and `tsv` collection formats outside the query: the
+        items joined by the delimiter (percent-encoded in the path)."""
+        p = P(m, "ids", "path", style, False)
+        assert expand(m, "/p/{ids}", ids=(p, ["a", "b", "c d"])) == path
+        h = P(m, "X-Ids", "header", style, False)
+        assert m.params.simple_text(h, ["a", "b", "c d"]) == header
+
     def test_multiple_params(self, m):
         a = P(m, "a", "path", "simple", False)
         b = P(m, "b", "path", "simple", False)

@@ -553,26 +553,27 @@ def test_allow_empty_value_default_and_enum_on_parameters(tmp_path: Path) -> Non
     assert built.has_default and built.default == "asc"
 
 
-def test_a_delimited_collection_format_outside_the_query_is_said(tmp_path: Path) -> None:
-    """OpenAPI 3 has no pipe-delimited header: the parameter is written as csv (its
-    `simple` style), and generation says so at the parameter."""
+def test_a_delimited_collection_format_outside_the_query_is_kept(tmp_path: Path) -> None:
+    """2.0's `pipes`, `ssv` and `tsv` hold in path and header parameters as in the
+    query (OpenAPI 3 has those styles for the query only): each is kept, and sent
+    with its delimiter (it was written as csv)."""
     _, api, diags = upgraded(
         tmp_path,
         """\
         paths:
-          /q:
+          /q/{ids}:
             get:
               operationId: q
               parameters:
+                - {name: ids, in: path, required: true, type: array, items: {type: string}, collectionFormat: tsv}
                 - {name: X-Pipes, in: header, type: array, items: {type: string}, collectionFormat: pipes}
-                - {name: p, in: query, type: array, items: {type: string}, collectionFormat: pipes}
+                - {name: p, in: query, type: array, items: {type: string}, collectionFormat: ssv}
               responses: {'204': {description: ok}}
         """,
     )
-    assert [(d.severity, d.location and d.location.line) for d in diags] == [("warning", 8)]
-    assert "style 'pipeDelimited' is not one of a header parameter's" in diags[0].message
+    assert list(diags) == []
     styles = {p.wire_name: p.style for p in operations(api)["q"].params}
-    assert styles == {"X-Pipes": "simple", "p": "pipeDelimited"}
+    assert styles == {"ids": "tabDelimited", "X-Pipes": "pipeDelimited", "p": "spaceDelimited"}
 
 
 def test_an_authorization_header_parameter_is_kept_in_2_0(tmp_path: Path) -> None:
