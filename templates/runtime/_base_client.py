@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from os import SEEK_END, environ, fstat
+from os import environ
 from typing import Any, Generic, TypeVar, cast
 
 import httpx
@@ -336,16 +336,16 @@ def _sync_stream(content: object) -> bool:
 
 
 def _file_length(content: object) -> int | None:
-    """The bytes left to read in a file object, when it can tell (None: not a file,
+    """The bytes left to read in a file object, when it can seek (None: not a file,
     or one that cannot: sent chunked)."""
+    tell, seek = getattr(content, "tell", None), getattr(content, "seek", None)
+    if not callable(tell) or not callable(seek):
+        return None
     try:
-        offset = content.tell()  # type: ignore[attr-defined]
-        try:
-            size = fstat(content.fileno()).st_size  # type: ignore[attr-defined]
-        except (AttributeError, OSError, ValueError):
-            size = content.seek(0, SEEK_END)  # type: ignore[attr-defined]
-            content.seek(offset)  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
+        offset = tell()
+        size = seek(0, 2)  # (2: from its end)
+        seek(offset)
+    except (OSError, ValueError):
         return None
     if not isinstance(size, int) or not isinstance(offset, int):
         return None
