@@ -76,8 +76,14 @@ def conflicting(first: Defined, second: Defined, deref: Deref) -> bool:
     a, b = deref(*first), deref(*second)
     if a is None or b is None or not isinstance(a[0], dict) or not isinstance(b[0], dict):
         return False
-    types_a, types_b = schema_types(a[0]) - {"null"}, schema_types(b[0]) - {"null"}
+    types_a, types_b = _kinds(schema_types(a[0])), _kinds(schema_types(b[0]))
     return bool(types_a and types_b and types_a != types_b)
+
+
+def _kinds(types: set[str]) -> set[str]:
+    """JSON types as far as a conflict goes: null aside, and an integer is a number
+    (`number` then `integer` narrows)."""
+    return {"number" if t == "integer" else t for t in types if t != "null"}
 
 
 def narrowed(

@@ -194,3 +194,21 @@ def test_in_31_a_pointer_ref_is_within_the_schema_resource_its_id_makes(
     assert places["N"] == ("#/components/schemas/N", Prim("bool"))
     defs, diagnostics = _findings(tmp_path, schemas, HEAD_30)
     assert any("unresolvable $ref '#/$defs/x'" in str(d) for d in diagnostics)
+
+
+def test_allof_narrowing_a_number_to_an_integer_is_no_conflict(tmp_path: Path) -> None:
+    """`number` then `integer` in allOf parts (GitHub Enterprise's `run_id`) narrows
+    the property: typed `int`, no warning; `integer` then `string` is a conflict."""
+    defs, diags = _findings(
+        tmp_path,
+        """\
+        Job:
+          allOf:
+            - {type: object, properties: {run_id: {type: number}, at: {type: integer}}}
+            - {type: object, properties: {run_id: {type: integer}, at: {type: string}}}
+        """,
+    )
+    fields = {f.wire_name: f.type for f in _model(defs, "Job").fields}
+    assert fields == {"run_id": Prim("int"), "at": Prim("str")}
+    assert [d.pointer.rsplit("/", 1)[-1] for d in diags] == ["at"]
+    assert "redefines property 'at' with another type" in diags[0].message
