@@ -282,8 +282,15 @@ def schema_types(schema: dict[str, Any]) -> set[str]:
     if isinstance(t, str):
         return {t}
     if isinstance(t, list):
-        return {str(x) for x in t}
-    return set() if "type" not in schema else {str(t)}
+        return {_type_text(x) for x in t}
+    return set() if "type" not in schema else {_type_text(t)}
+
+
+def _type_text(value: Any) -> str:
+    """A `type` entry as messages show it: a string as it is, an object as JSON."""
+    if isinstance(value, str) or value is None:
+        return str(value)  # (`None`: YAML's unquoted null, said so where it is refused)
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def with_null(schema: dict[str, Any], t: TypeExpr) -> TypeExpr:

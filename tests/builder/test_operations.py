@@ -591,7 +591,7 @@ def test_an_unquoted_yaml_null_type_says_so(tmp_path: Path) -> None:
             "unknown schema type 'None' (`null` unquoted is YAML's no-value: the type is 'null')",
         ),
         ("42", "unknown schema type '42'"),
-        ("{oneOf: [string]}", "unknown schema type \"{'oneOf': ['string']}\""),
+        ("{oneOf: [string]}", """unknown schema type '{"oneOf": ["string"]}'"""),  # as JSON
     ],
 )
 def test_a_type_that_is_no_name_is_an_error(tmp_path: Path, written: str, message: str) -> None:
