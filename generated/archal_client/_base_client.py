@@ -44,7 +44,7 @@ from ._failures import (
 )
 from ._oauth2 import (
     OAuth2,
-    alternatives,
+    chosen,
     aprepare_tokens,
     expire_tokens,
     prepare_tokens,
@@ -165,8 +165,8 @@ class _BaseClient(Generic[_HttpxT]):
         self, security: tuple[tuple[str, ...], ...], accept: str | None, trusted: bool
     ) -> _Defaults:
         """What every call with `security` and `accept` sends: the default headers,
-        the credentials of the first alternative whose credentials were all given (the
-        empty one last; to an untrusted origin none, and no credential header) and `Accept`
+        the credentials of the first alternative whose credentials were all given (see
+        `chosen`; to an untrusted origin none, and no credential header) and `Accept`
         (unless a default header sets it). Worked out once per combination:
         credentials do not change (OAuth2 tokens aside)."""
         key = (security, accept, trusted)
@@ -175,13 +175,11 @@ class _BaseClient(Generic[_HttpxT]):
             headers = httpx.Headers(self._default_headers)
             query: list[tuple[str, str]] = []
             cookies: dict[str, str] = {}
-            for alternative in alternatives(security) if trusted else ():
-                if all(name in self._credentials for name in alternative):
-                    for name in alternative:
-                        self._security_schemes[name].apply(
-                            self._credentials[name], headers, query, cookies
-                        )
-                    break
+            used = chosen(security, self._credentials, self._security_schemes)
+            for name in used if trusted else ():
+                self._security_schemes[name].apply(
+                    self._credentials[name], headers, query, cookies
+                )
             if accept is not None and "accept" not in headers:
                 headers["Accept"] = accept
             if not trusted:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -291,30 +291,48 @@ class OAuth2:
         return str(httpx.URL(base_url + "/").join(given))
 
 
-def alternatives(
+def chosen(
     security: tuple[tuple[str, ...], ...],
-) -> list[tuple[str, ...]]:
-    """The alternatives of `security` in the order they are tried: the empty one
-    (`{}`: the call may go without) last, so that an optional security uses the
-    credentials the client was given."""
-    return sorted(security, key=lambda alternative: not alternative)
+    credentials: Mapping[str, object],
+    schemes: Mapping[str, object],
+) -> tuple[str, ...]:
+    """The schemes of `security` a call uses: those given of its first alternative
+    whose every credential was given (the empty one, `{}`: the call may go without,
+    tried last, so that an optional security uses what the client was given).
+    Schemes that write the same place (two OAuth2 schemes of other scopes, as
+    Google's specs require together: one `Authorization` header) stand for one
+    another: one of them given is enough."""
+    for alternative in sorted(security, key=lambda alternative: not alternative):
+        places: dict[tuple[str, str], bool] = {}
+        for name in alternative:
+            place = _place(schemes.get(name))
+            places[place] = places.get(place, False) or name in credentials
+        if all(places.values()):
+            return tuple(name for name in alternative if name in credentials)
+    return ()
+
+
+def _place(scheme: object) -> tuple[str, str]:
+    """Where a scheme puts its credential: an API key where it says, any other
+    scheme the `Authorization` header."""
+    location, name = getattr(scheme, "location", None), getattr(scheme, "name", None)
+    if isinstance(location, str) and isinstance(name, str):
+        return location, name.lower() if location != "query" else name
+    return "header", "authorization"
 
 
 def _sources(
     client: Any, security: tuple[tuple[str, ...], ...]
 ) -> list[tuple[OAuth2, _TokenSource]]:
-    """The grants `security` may use: (scheme, grant) of its first usable alternative."""
+    """The grants `security` may use: (scheme, grant) of the schemes it uses."""
     credentials = client._credentials
-    for alternative in alternatives(security):
-        if all(name in credentials for name in alternative):
-            found: list[tuple[OAuth2, _TokenSource]] = []
-            for name in alternative:
-                scheme = client._security_schemes.get(name)
-                credential = credentials[name]
-                if isinstance(scheme, OAuth2) and isinstance(credential, _TokenSource):
-                    found.append((scheme, credential))
-            return found
-    return []
+    found: list[tuple[OAuth2, _TokenSource]] = []
+    for name in chosen(security, credentials, client._security_schemes):
+        scheme = client._security_schemes.get(name)
+        credential = credentials[name]
+        if isinstance(scheme, OAuth2) and isinstance(credential, _TokenSource):
+            found.append((scheme, credential))
+    return found
 
 
 def prepare_tokens(client: Any, security: tuple[tuple[str, ...], ...]) -> None:

@@ -372,3 +372,40 @@ def test_oauth2_an_optional_security_uses_the_grant_given(package: Any, aio: boo
         http_client=httpx.Client(transport=httpx.MockTransport(server)),
     )
     assert bare.list_things() == [""]  # no grant: the call goes without
+
+
+# Google's specs: every operation requires two OAuth2 schemes together (scopes of
+# two kinds), both sent as the one `Authorization` header; an API key beside them
+GOOGLE = feature_spec(
+    "oauth_together",
+    HEAD_31
+    + THINGS
+    + """\
+components:
+  securitySchemes:
+    Oauth2:
+      type: oauth2
+      flows: {implicit: {authorizationUrl: 'https://a.test/auth', scopes: {a: a}}}
+    Oauth2c:
+      type: oauth2
+      flows: {authorizationCode: {authorizationUrl: 'https://a.test/auth', tokenUrl: 'https://a.test/token', scopes: {a: a}}}
+    key: {type: apiKey, in: query, name: key}
+security: [{Oauth2: [a], Oauth2c: [a], key: []}]
+""",
+)
+
+
+def test_schemes_writing_the_same_header_stand_for_one_another(package: Any) -> None:
+    """One token given for either of two schemes required together that both write
+    `Authorization` is sent (no header was); the API key, a place of its own, is
+    still required."""
+    pkg = package(GOOGLE)
+    server = TokenServer()
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    for given in ({"oauth2": "tok"}, {"oauth2c": "tok"}):
+        client = pkg.Client(base_url="https://api.test/v1", key="k", http_client=http, **given)
+        assert client.list_things() == ["Bearer tok"]
+        assert server.api_requests[-1].url.params["key"] == "k"
+    client = pkg.Client(base_url="https://api.test/v1", oauth2="tok", http_client=http)
+    assert client.list_things() == [""]  # no key: the requirement is not met, nothing sent
+    assert "key" not in server.api_requests[-1].url.params
