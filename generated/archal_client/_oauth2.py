@@ -318,7 +318,7 @@ def _place(scheme: object) -> tuple[str, str]:
     scheme the `Authorization` header."""
     location, name = getattr(scheme, "location", None), getattr(scheme, "name", None)
     if isinstance(location, str) and isinstance(name, str):
-        return location, name.lower() if location != "query" else name
+        return location, name.lower() if location == "header" else name
     return "header", "authorization"
 
 
