@@ -84,6 +84,12 @@ class ApiKey:
     location: Literal["header", "query", "cookie"]
     name: str
 
+    @property
+    def place(self) -> tuple[str, str]:
+        """Where the key goes (a header by its name in lower case, as headers match)."""
+        name = self.name.lower() if self.location == "header" else self.name
+        return self.location, name
+
     def apply(
         self,
         credential: object,

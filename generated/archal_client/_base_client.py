@@ -42,13 +42,7 @@ from ._failures import (
     may_retry,
     retry_delay,
 )
-from ._oauth2 import (
-    OAuth2,
-    chosen,
-    aprepare_tokens,
-    expire_tokens,
-    prepare_tokens,
-)
+from ._oauth2 import OAuth2, aprepare_tokens, chosen, expire_tokens, prepare_tokens
 from ._pagination import NEXT_URL
 from ._params import Param, query_text, scalar_text
 from ._reading import (

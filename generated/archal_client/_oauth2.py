@@ -306,20 +306,15 @@ def chosen(
     for alternative in sorted(security, key=lambda alternative: not alternative):
         places: dict[tuple[str, str], bool] = {}
         for name in alternative:
-            place = _place(schemes.get(name))
+            place = getattr(schemes.get(name), "place", _AUTHORIZATION)
             places[place] = places.get(place, False) or name in credentials
         if all(places.values()):
             return tuple(name for name in alternative if name in credentials)
     return ()
 
 
-def _place(scheme: object) -> tuple[str, str]:
-    """Where a scheme puts its credential: an API key where it says, any other
-    scheme the `Authorization` header."""
-    location, name = getattr(scheme, "location", None), getattr(scheme, "name", None)
-    if isinstance(location, str) and isinstance(name, str):
-        return location, name.lower() if location == "header" else name
-    return "header", "authorization"
+# Where every scheme but an API key puts its credential (`ApiKey.place`: its own)
+_AUTHORIZATION = ("header", "authorization")
 
 
 def _sources(

@@ -153,27 +153,27 @@ def text_response(response: httpx.Response) -> str:
     return response.text
 
 
-def scalar_text_response(
-    decode: Callable[[Any], T], parse: bool = False
-) -> ResponseDecoder[T]:
-    """A decoder of a `text/*` body its schema types a scalar: the text itself (a
-    string type: a date, a UUID, an enum of strings) or, with `parse`, the number or
-    boolean it spells (`42`, `true`), given to `decode`."""
+def scalar_text_response(decode: Callable[[Any], T]) -> ResponseDecoder[T]:
+    """A decoder of a `text/*` body its schema types a scalar, given to `decode`: its
+    text (a string type: a date, a UUID, an enum of strings), else the number,
+    boolean or null its text spells (`42`, `true`)."""
 
     def read(response: httpx.Response) -> T:
         text = response.text
-        value: Any = text
-        if parse:
-            try:
-                value = json.loads(text)
-            except (ValueError, RecursionError):
-                pass  # not one: `decode` says what was expected
-            if isinstance(value, (dict, list)):
-                value = text
         try:
-            return decode(value)
+            return decode(text)
         except APIResponseValidationError as exc:
-            raise exc.with_response(response, text) from None
+            error = exc
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            value = text  # spells no JSON value
+        if not isinstance(value, (str, dict, list)):
+            try:
+                return decode(value)
+            except APIResponseValidationError:
+                pass
+        raise error.with_response(response, text) from None
 
     return read
 

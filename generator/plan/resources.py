@@ -58,8 +58,7 @@ def _response_decoder(types: Types, response: Response) -> str:
         name = "RAW"
     elif response.kind == "text" and response.type != Prim("str"):  # a scalar's text
         types.imports.add(".._response", "scalar_text_response")
-        parse = "" if _is_text(types, response.type) else ", parse=True"
-        return f"scalar_text_response({types.decoder(response.type)}{parse})"
+        return f"scalar_text_response({types.decoder(response.type)})"
     elif response.kind == "text":
         name = "text_response"
     elif response.kind == "binary":
@@ -72,22 +71,6 @@ def _response_decoder(types: Types, response: Response) -> str:
         return f"{name}({types.decoder(response.type)})"
     types.imports.add(".._response", name)
     return name
-
-
-_TEXT_KINDS = frozenset({"str", "datetime", "date", "time", "uuid", "base64"})
-
-
-def _is_text(types: Types, t: TypeExpr, depth: int = 0) -> bool:
-    """Whether the JSON values of the scalar type `t` are strings (a text body is one
-    as it is), or null; else the body spells a number or a boolean."""
-    inner = t.inner if isinstance(t, Nullable) else t
-    choices = types.choices(inner)
-    if choices is not None:
-        return all(isinstance(c, str) for c in choices if c is not None)
-    if isinstance(inner, Ref) and depth < MAX_ALIASES:
-        target = types.defs[inner.name]
-        return isinstance(target, Alias) and _is_text(types, target.target, depth + 1)
-    return isinstance(inner, Prim) and inner.kind in _TEXT_KINDS
 
 
 def _return_annotation(types: Types, successes: tuple[Response, ...]) -> str:
