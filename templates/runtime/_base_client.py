@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from os import environ
 from typing import Any, Generic, TypeVar, cast
 
@@ -231,13 +231,18 @@ class _BaseClient(Generic[_HttpxT]):
         rewindable = content is None or isinstance(content, bytes)
         sent: Any = content
         if _sync_stream(content):
-            # what is left of a file from where it is (httpx says its whole size,
-            # and sends less), for an async client too (httpx sends it chunked)
-            length = _file_length(content)
-            if length is not None and "content-length" not in headers:
-                headers["Content-Length"] = str(length)
-            if isinstance(self._http_client, httpx.AsyncClient):
-                # an `httpx.AsyncClient` sends async streams only
+            aio = isinstance(self._http_client, httpx.AsyncClient)
+            span = _file_span(content)
+            if span is not None:
+                # what is left of a file from where it is (httpx says its whole
+                # size, and sends less), read again from there at each send: a
+                # retry, a 307/308 redirect or a 401 renewal sends the same bytes
+                offset, length = span
+                if "content-length" not in headers:
+                    headers["Content-Length"] = str(length)
+                sent = (_AsyncFileChunks if aio else _FileChunks)(content, offset)
+                rewindable = True
+            elif aio:  # an `httpx.AsyncClient` sends async streams only
                 sent = _chunks(content)
         if files:
             rewindable = all(_is_resendable(f) for _, f in files)
@@ -327,9 +332,9 @@ def _sync_stream(content: object) -> bool:
     )
 
 
-def _file_length(content: object) -> int | None:
-    """The bytes left to read in a file object, when it can seek (None: not a file,
-    or one that cannot: sent chunked)."""
+def _file_span(content: object) -> tuple[int, int] | None:
+    """Where a file object is and how many bytes are left from there, when it can
+    seek (None: not a file, or one that cannot: sent once, chunked)."""
     tell, seek = getattr(content, "tell", None), getattr(content, "seek", None)
     if not callable(tell) or not callable(seek):
         return None
@@ -341,7 +346,40 @@ def _file_length(content: object) -> int | None:
         return None
     if not isinstance(size, int) or not isinstance(offset, int):
         return None
-    return max(size - offset, 0)
+    return offset, max(size - offset, 0)
+
+
+class _FileChunks:
+    """A seekable file's bytes from `offset`, read again each time httpx sends them
+    (it sends an iterable that is not a generator as often as it is asked to); the
+    file is left at `offset` once they are read."""
+
+    def __init__(self, file: Any, offset: int) -> None:
+        self._file, self._offset = file, offset
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._file.seek(self._offset)
+        try:
+            while chunk := self._file.read(65536):
+                yield chunk
+        finally:
+            self._file.seek(self._offset)
+
+
+class _AsyncFileChunks:
+    """`_FileChunks` as an `httpx.AsyncClient` sends a body: an async stream (an
+    object that is also iterable would be sent as a sync one)."""
+
+    def __init__(self, file: Any, offset: int) -> None:
+        self._file, self._offset = file, offset
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        self._file.seek(self._offset)
+        try:
+            while chunk := self._file.read(65536):
+                yield chunk
+        finally:
+            self._file.seek(self._offset)
 
 
 async def _chunks(content: Any) -> AsyncIterator[bytes]:

@@ -31,6 +31,14 @@ OAUTH = feature_spec(
     HEAD_31
     + THINGS
     + """\
+  /files/{name}:
+    put:
+      operationId: upload_file
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content: {application/octet-stream: {schema: {type: string, format: binary}}}
+      responses: {'204': {description: stored}}
 components:
   securitySchemes:
     machine:
@@ -119,6 +127,28 @@ def test_oauth2_a_401_fetches_a_new_token_once(package: Any) -> None:
     with pytest.raises(pkg_errors(pkg).AuthenticationError):
         client.list_things()  # renewed once only, then the 401 is raised
     assert len(server.token_requests) == 3
+
+
+def test_oauth2_a_401_sends_a_file_body_again_whole(package: Any, tmp_path: Any) -> None:
+    """The call a 401 turned back is made again with a new token: a file being
+    uploaded is sent again from where it was, whole."""
+    pkg = package(OAUTH)
+    server = TokenServer(lifetime=3600)
+    client = _client(pkg, server, max_retries=0)
+    path = tmp_path / "report.bin"
+    path.write_bytes(b"%PDF" + bytes(range(256)) * 400)
+    server.reject_next = 1
+    with path.open("rb") as upload:
+        upload.seek(4)
+        client.upload_file("report.bin", body=upload)
+        assert upload.tell() == 4
+    assert len(server.token_requests) == 2
+    sent = [r.content for r in server.api_requests]
+    assert sent == [bytes(range(256)) * 400] * 2
+    assert [r.headers["authorization"] for r in server.api_requests] == [
+        "Bearer token-1",
+        "Bearer token-2",
+    ]
 
 
 def pkg_errors(pkg: Any) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import io
 import json
 import logging
 import struct
@@ -315,6 +316,22 @@ class TestRedirects:
             client._request(ep(m, "PUT", body=body), body=stream)
         assert info.value.status_code == 307
         assert len(a.seen) == 1
+
+    def test_seekable_file_resent_whole_on_307(
+        self, m: types.SimpleNamespace, serve: Callable[..., LocalServer]
+    ) -> None:
+        """A 307 asks for the same request elsewhere: a seekable file body is sent
+        again from where it was (a stream that cannot be read twice is not)."""
+        b = serve(lambda h: (204, {}, b""))
+        a = serve(redirect_to(lambda: b.url + "/moved", 307))
+        client = sync_client(m, a.url, httpx.Client(follow_redirects=True))
+        body = m.bc.Body("application/octet-stream", "binary")
+        upload = io.BytesIO(b"skip-" + b"content" * 1000)
+        upload.seek(5)
+        endpoint = ep(m, "PUT", body=body, responses={"204": m.resp.NO_CONTENT})
+        client._request(endpoint, body=upload)
+        assert [s.body for s in a.seen + b.seen] == [b"content" * 1000] * 2
+        assert b.seen[0].path == "/moved" and b.seen[0].method == "PUT"
 
 
 # =========================================================================== lying responses

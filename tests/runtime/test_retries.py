@@ -218,7 +218,7 @@ class TestSyncRetries:
         client._request(endpoint)
         assert server.calls == 2
 
-    @pytest.mark.parametrize("kind", ["generator", "file"])
+    @pytest.mark.parametrize("kind", ["generator", "unseekable file"])
     def test_non_rewindable_body_not_retried(self, m, kind):
         server = direct.Server((503, {}), (200, {"json": {}}))
         client = direct.sync_client(m, server)
@@ -228,11 +228,34 @@ class TestSyncRetries:
             yield b"abc"
             yield b"def"
 
-        body = chunks() if kind == "generator" else io.BytesIO(b"abcdef")
+        class Pipe(io.BytesIO):  # a pipe or a socket: it cannot seek
+            def seek(self, *args: object) -> int:
+                raise io.UnsupportedOperation("seek")
+
+        body = chunks() if kind == "generator" else Pipe(b"abcdef")
         with pytest.raises(m.errors.InternalServerError):
             client._request(endpoint, body=body)
         assert server.calls == 1
         assert server.bodies == [b"abcdef"]
+
+    @pytest.mark.parametrize("aio", [False, True])
+    async def test_seekable_file_body_sent_again_from_where_it_was(self, m, aio):
+        """A seekable file (on disk, BytesIO) is sent from where it is, and again from
+        there on a retry, with the length of what is left; it is left where it was."""
+        server = direct.Server((503, {}), (503, {}), (200, {"json": {}}))
+        client = (direct.async_client if aio else direct.sync_client)(m, server)
+        endpoint = direct.ep(m, "PUT", body=m.Body("application/octet-stream", "binary"))
+        body = io.BytesIO(b"headerPAYLOAD" * 10000)
+        body.seek(6)
+        sent = client._request(endpoint, body=body)
+        if aio:
+            await sent
+        expected = b"PAYLOAD" + b"headerPAYLOAD" * 9999
+        assert server.bodies == [expected] * 3
+        lengths = {r.headers["Content-Length"] for r in server.requests}
+        assert lengths == {str(len(expected))}
+        assert all("transfer-encoding" not in r.headers for r in server.requests)
+        assert body.tell() == 6
 
     def test_bytes_binary_body_retried(self, m):
         server = direct.Server((503, {}), (200, {"json": {}}))
@@ -440,27 +463,44 @@ class TestRetries:
         assert client._request(servers.ep(m)) == 1
         assert calls == [60.0]
 
-    @pytest.mark.parametrize("kind", ["iterator", "file"])
     def test_streamed_body_not_retried(
-        self,
-        m: types.SimpleNamespace,
-        serve: Callable[..., servers.LocalServer],
-        kind: str,
-        tmp_path: Path,
+        self, m: types.SimpleNamespace, serve: Callable[..., servers.LocalServer]
     ) -> None:
         a = serve(lambda h: (503, {}, b""))
         client = servers.sync_client(m, a.url, max_retries=3)
         client._sleep = lambda s: None
         body_spec = m.bc.Body("application/octet-stream", "binary")
-        if kind == "iterator":
-            body: Any = iter([b"chunk-1", b"chunk-2"])
-        else:
-            path = tmp_path / "upload.bin"
-            path.write_bytes(b"data" * 100)
-            body = path.open("rb")
         with pytest.raises(m.errors.InternalServerError):
+            body = iter([b"chunk-1", b"chunk-2"])
             client._request(servers.ep(m, "PUT", body=body_spec), body=body)
         assert len(a.seen) == 1
+
+    @pytest.mark.parametrize("aio", [False, True])
+    async def test_file_on_disk_retried_whole(
+        self,
+        m: types.SimpleNamespace,
+        serve: Callable[..., servers.LocalServer],
+        tmp_path: Path,
+        aio: bool,
+    ) -> None:
+        """An upload of a file on disk (a PUT: idempotent) is retried, the whole file
+        sent each time over a real socket, with its length."""
+        a = serve(lambda h: (503, {}, b"") if len(a.seen) < 3 else (204, {}, b""))
+        make = servers.async_client if aio else servers.sync_client
+        client = make(m, a.url, max_retries=3)
+        client._sleep = (lambda s: asyncio.sleep(0)) if aio else (lambda s: None)
+        path = tmp_path / "upload.bin"
+        path.write_bytes(bytes(range(256)) * 1000)
+        body_spec = m.bc.Body("application/octet-stream", "binary")
+        with path.open("rb") as body:
+            sent = client._request(
+                servers.ep(m, "PUT", body=body_spec, responses={"204": m.resp.NO_CONTENT}),
+                body=body,
+            )
+            if aio:
+                await sent
+        assert [s.body for s in a.seen] == [path.read_bytes()] * 3
+        assert {s.headers["content-length"] for s in a.seen} == {"256000"}
 
     def test_bytes_body_is_retried(
         self, m: types.SimpleNamespace, serve: Callable[..., servers.LocalServer]
