@@ -91,10 +91,12 @@ class Batches:
                 self._taken = set()
             root = self._root
             self._taken.update(python)
-            for folder in {(root / path).parent for path in python}:
-                folder.mkdir(parents=True, exist_ok=True)
+            # (os.path and open: a third of pathlib's cost over a package's files)
+            for folder in {os.path.dirname(path) for path in python}:
+                os.makedirs(os.path.join(root, folder), exist_ok=True)
             for path, text in python.items():
-                (root / path).write_bytes(text.encode("utf-8"))
+                with open(os.path.join(root, path), "wb") as handle:
+                    handle.write(text.encode("utf-8"))
             self._written.append((root, python))
             with self._lock:
                 self._waiting.extend((root, path) for path in sorted(python))
@@ -128,11 +130,16 @@ class Batches:
             run.result()  # raises FormatError
         for root, python in self._written:
             if self._formatter == "ruff":
-                out.update((path, (root / path).read_bytes().decode("utf-8")) for path in python)
+                out.update((path, _read(os.path.join(root, path))) for path in python)
             else:  # unformatted, but parsed all the same (ruff and black reject invalid code)
                 out.update(python)
         out.update((path, _black(text)) for path, text in self._black.items())
         return out
+
+
+def _read(path: str) -> str:
+    with open(path, "rb") as handle:
+        return handle.read().decode("utf-8")
 
 
 def _black(text: str) -> str:
