@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root, a freshly generated Archal client, golden updates."""
+"""Shared fixtures: the repository root, a freshly generated Archal client, golden
+updates; the Hypothesis profile."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from oagen.pipeline import generate_files
 from oagen.write import write
 
@@ -16,17 +18,11 @@ REPO = Path(__file__).resolve().parent.parent
 ARCHAL_SPEC = REPO / "specs" / "archal.yaml"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """oagen's caches (`docedit`) in a temp folder, for the tests and the commands they
-    run, never in the user's home."""
-    previous = os.environ.get("OAGEN_CACHE_DIR")
-    os.environ["OAGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("oagen-cache"))
-    yield
-    if previous is None:
-        del os.environ["OAGEN_CACHE_DIR"]
-    else:
-        os.environ["OAGEN_CACHE_DIR"] = previous
+# Property tests draw the same examples on every run (each test seeded by its own
+# name): a suite that passed passes again. `HYPOTHESIS_PROFILE=explore` draws new ones.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
