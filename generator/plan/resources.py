@@ -122,8 +122,10 @@ def _body_literal(
         ("media_type", py_literal(body.media_type)),
         ("kind", py_literal(body.kind)),
     ]
-    if body.kind != "binary" and types.is_model(body.type):
-        arguments.append(("decode", types.decoder(body.type)))  # a model checks itself
+    model = body.type.inner if isinstance(body.type, Nullable) else body.type
+    if body.kind != "binary" and types.is_model(model):
+        # a model checks itself; a dict is decoded into it (null: nothing to check)
+        arguments.append(("decode", types.decoder(model)))
     elif checks := _check_args(body.constraints, types.choices(body.type)):
         arguments.append(("checks", f"dict({checks})"))
     if is_model is not None:

@@ -183,8 +183,23 @@ paths:
             schema: {$ref: '#/components/schemas/Cat'}
       responses:
         '204': {description: created}
+  /owners:
+    post:
+      operationId: createOwner
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Owner'}
+      responses:
+        '204': {description: created}
 components:
   schemas:
+    Owner:  # a body that may be null
+      type: [object, 'null']
+      required: [name]
+      properties:
+        name: {type: string, maxLength: 3}
     Pet:
       type: object
       properties:
@@ -224,6 +239,20 @@ def test_required_from_an_allof_part_without_properties_is_enforced(package: Any
         call(pkg, lambda c: c.create_pet(body={"name": "Tom"}), Reply(204))
     _, req = call(pkg, lambda c: c.create_pet(body=m.Cat(pet_type="cat")), Reply(204))
     assert json_body(req) == {"pet_type": "cat"}
+
+
+def test_a_body_that_may_be_null_is_checked_when_it_is_not(package: Any) -> None:
+    """A dict given for a nullable model is decoded into it (checked) as for any
+    model; null is sent as `null`."""
+    pkg = package(ALLOF_REQUIRED)
+    with pytest.raises(ValueError, match=r"body\.name: missing"):
+        call(pkg, lambda c: c.create_owner(body={}), Reply(204))
+    with pytest.raises(ValueError, match=r"body\.name"):
+        call(pkg, lambda c: c.create_owner(body={"name": "toolong"}), Reply(204))
+    _, req = call(pkg, lambda c: c.create_owner(body={"name": "Ann"}), Reply(204))
+    assert json_body(req) == {"name": "Ann"}
+    _, req = call(pkg, lambda c: c.create_owner(body=None), Reply(204))
+    assert req.content == b"null"
 
 
 # --------------------------------------------------------------------------- readOnly / writeOnly when sending
