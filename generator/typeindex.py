@@ -33,6 +33,7 @@ __all__ = [
     "descends",
     "describe",
     "implied_discriminator",
+    "inherited_discriminator",
     "members",
     "own_tag",
     "type_refs",
@@ -162,6 +163,7 @@ def implied_discriminator(
     be of the union's type). A value several options give is mapped to each of them
     (in order: the object is decoded as the union of those, see `pytypes`)."""
     models = [m for o in options if isinstance(o, Ref) and isinstance(m := defs[o.name], Model)]
+    declared = declared or inherited_discriminator(defs, options)
     if declared is not None:
         named = {o.name for o in options if isinstance(o, Ref)}
         mapping = {tag: [n] for tag, n in declared.mapping if _is_option(n, named, defs)}
@@ -204,6 +206,33 @@ def tag_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value) if isinstance(value, (int, float)) else None
+
+
+def inherited_discriminator(
+    defs: Mapping[PyIdent, Definition], options: tuple[TypeExpr, ...]
+) -> Discriminator | None:
+    """The discriminator a union without one of its own inherits: that of the nearest
+    model every option is, or extends as a class, when it has one (`oneOf: [Cat, Dog]`
+    where both are `allOf: [Pet, ...]` and Pet has the discriminator: Pet's tags name
+    Cat and Dog). None when an option is no model."""
+
+    def line(name: PyIdent) -> list[PyIdent]:
+        found = defs.get(name)
+        return [name, *ancestors(name, base_of)] if isinstance(found, Model) else []
+
+    def base_of(model: PyIdent) -> PyIdent | None:
+        found = defs.get(model)
+        return found.base if isinstance(found, Model) else None
+
+    lines = [line(o.name) if isinstance(o, Ref) else [] for o in options]
+    if not lines or not all(lines):
+        return None
+    for name in lines[0]:
+        model = defs[name]
+        assert isinstance(model, Model)
+        if model.dispatch is not None and all(name in other for other in lines[1:]):
+            return model.dispatch
+    return None
 
 
 def _is_option(name: PyIdent, options: set[PyIdent], defs: Mapping[PyIdent, Definition]) -> bool:

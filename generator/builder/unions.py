@@ -19,6 +19,7 @@ from ..ir import (
     TypeExpr,
     UnionOf,
 )
+from ..typeindex import inherited_discriminator
 
 __all__ = ["check_unions"]
 
@@ -40,7 +41,8 @@ def check_unions(definitions: Iterable[Definition], sink: Diagnostics, document:
 def _check_union(
     defs: dict[PyIdent, Definition], sink: Diagnostics, union: UnionOf, where: Where
 ) -> None:
-    if union.discriminator is not None and union.discriminator.mapping:
+    declared = union.discriminator or inherited_discriminator(defs, union.options)
+    if declared is not None and declared.mapping:
         return
     seen: dict[tuple[frozenset[str], frozenset[str]], PyIdent] = {}
     for option in union.options:

@@ -1,14 +1,15 @@
 """Which model and resource modules a regeneration may take unplanned.
 
 A `models` module is planned from a few inputs only: its own definitions, the
-definitions its types refer to (and, through aliases, what those refer to), where
-those live, which of them are validated or recursive, and base classes. A resource
-module likewise: its resource (operations included), the base URL, its nested
-resources, and the definitions its operations' types refer to. A module's *plan
-key* is a digest of exactly those inputs, recorded in the manifest. A later run whose key for
-the module is the same plans the same context, so it takes the file as the previous
-run left it (when it is on disk as recorded) and skips planning, rendering and
-formatting it. That is what makes regenerating after a one-schema edit cheap.
+definitions its types refer to (and, through aliases, what those refer to; and the
+models those extend), where those live, which of them are validated or recursive,
+and base classes. A resource module likewise: its resource (operations included),
+the base URL, its nested resources, and the definitions its operations' types refer
+to. A module's *plan key* is a digest of exactly those inputs, recorded in the
+manifest. A later run whose key for the module is the same plans the same context,
+so it takes the file as the previous run left it (when it is on disk as recorded)
+and skips planning, rendering and formatting it. That is what makes regenerating
+after a one-schema edit cheap.
 
 A definition a module only refers to counts without its documentation (the
 `description` and `pointer` of the definition and of its fields): a module prints
@@ -134,7 +135,9 @@ class PlanKeys:
         return hashlib.sha256(b"".join(parts)).hexdigest()
 
     def _closure(self, found: set[PyIdent], pending: list[PyIdent]) -> frozenset[PyIdent]:
-        """`found` and the `pending` names, and, through aliases, what they refer to."""
+        """`found` and the `pending` names, and, through aliases, what they refer to,
+        and the models the models among them extend (a union of them may decode by
+        the discriminator of one: `typeindex.inherited_discriminator`)."""
         by_name = self._index.by_name
         while pending:
             name = pending.pop()
@@ -143,6 +146,8 @@ class PlanKeys:
                 target = by_name.get(name)
                 if isinstance(target, Alias):
                     pending.extend(type_refs(target.target))
+                elif isinstance(target, Model) and target.base is not None:
+                    pending.append(target.base)
         return frozenset(found)
 
     def _line(self, name: PyIdent) -> tuple[bytes, bytes, bytes]:

@@ -345,6 +345,17 @@ paths:
           content:
             application/json:
               schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: a cat or a dog (Pet's discriminator tells them apart)
+          content:
+            application/json:
+              schema:
+                oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
 components:
   schemas:
     Pet:
@@ -404,6 +415,24 @@ def test_a_base_models_discriminator_decodes_the_models_extending_it(
     assert [p.to_dict() for p in got] == rows
     assert type(m.Dog.from_dict({"petType": "Puppy"})) is m.Puppy
     assert type(m.Dog.from_dict({"petType": "cat"})) is m.Dog  # no Dog: decoded as one
+
+
+def test_a_union_of_models_extending_a_base_decodes_by_the_bases_discriminator(
+    package: Any,
+) -> None:
+    """`oneOf: [Cat, Dog]` declares no discriminator, but both extend Pet, which has
+    one: a `Dog` tag is a Dog, `cat` (Pet's mapping) a Cat, `Puppy` a Puppy (a Dog).
+    It was the first option that decoded: always a Cat, the rest in
+    `additional_properties`."""
+    pkg = package(INHERITANCE)
+    m = models_of(pkg)
+    for row, cls in (
+        ({"petType": "Dog", "bark": True}, m.Dog),
+        ({"petType": "cat", "lives": 9}, m.Cat),
+        ({"petType": "Puppy", "age": 2}, m.Puppy),
+    ):
+        got, _ = call(pkg, lambda c: c.get_pet("1"), Reply(200, row))
+        assert type(got) is cls and got.to_dict() == row
 
 
 def test_a_model_pinning_the_discriminator_to_its_tag_is_decoded_by_it(package: Any) -> None:

@@ -126,6 +126,36 @@ SPEC: dict[str, Any] = {
                 "type": "object",
                 "properties": {"shape": {"$ref": "#/components/schemas/Shape"}},
             },
+            # a union that decodes by the discriminator of the model its options extend
+            "Animal": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string"}},
+                "discriminator": {"propertyName": "kind"},
+            },
+            "Lion": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Animal"},
+                    {"properties": {"mane": {"type": "boolean"}}},
+                ]
+            },
+            "Tiger": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Animal"},
+                    {"properties": {"stripes": {"type": "integer"}}},
+                ]
+            },
+            "Zoo": {
+                "type": "object",
+                "properties": {
+                    "star": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/Lion"},
+                            {"$ref": "#/components/schemas/Tiger"},
+                        ]
+                    }
+                },
+            },
         }
     },
 }
@@ -176,6 +206,11 @@ def _map_discriminator(spec: dict[str, Any]) -> None:
     }
 
 
+def _map_inherited_discriminator(spec: dict[str, Any]) -> None:
+    # Zoo's `star` decodes by Animal's discriminator, which Zoo's module never names
+    _schemas(spec)["Animal"]["discriminator"]["mapping"] = {"lion": "#/components/schemas/Lion"}
+
+
 def _describe_pet_name(spec: dict[str, Any]) -> None:
     # Dog extends Pet: a subclass, planned again (it reads Pet), its text unchanged
     _schemas(spec)["Pet"]["properties"]["name"]["description"] = "What it answers to."
@@ -204,6 +239,7 @@ EDITS = {
     "rename": _rename_owner,
     "union order": _require_square_side,
     "discriminator": _map_discriminator,
+    "discriminator of a base": _map_inherited_discriminator,
     "operation": _describe_operation,
     "base description": _describe_pet_name,
     "extension flattened": _flatten_dog,
