@@ -1,7 +1,9 @@
 """Parameters whose style cannot write their values: arrays and objects nested in an
-array or object parameter (`filter[ids]` of a `deepObject`, objects in a `form`
-array), which OpenAPI gives no serialisation. The client sends each such nested
-value as its compact JSON text; the build warns where the parameter is declared.
+array or object parameter (objects in a `form` array, an array in a `simple` header
+object), which OpenAPI gives no serialisation. The client sends each such nested
+value as its compact JSON text; the build warns where the parameter is declared. A
+`deepObject` writes them in brackets (`filter[ids][0]=a`, as qs, Rails and Stripe
+read it): no warning.
 
 One case is written the way a urlencoded form writes it: an array of scalars in
 an exploded `form` object in the query repeats its key (`ids=1&ids=2`)."""
@@ -35,8 +37,8 @@ def check_nesting(
     Parameters serialised by their content (JSON text already, or a whole query
     string) are not affected."""
     location, name, style, explode = param
-    if style in ("json", "querystring"):
-        return
+    if style in ("json", "querystring", "deepObject"):
+        return  # (`deepObject` writes what is nested in brackets: `a[b][0]=x`)
     spread = location == "query" and style == "form" and explode
     what = next(
         (

@@ -6,7 +6,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Literal
@@ -179,22 +179,48 @@ def _styled(
     enc = encode or _as_it_is
     if style == "json":
         return [(name, enc(_json_text(value)))]
+    if style == "deepObject":
+        return [(key, enc(text)) for key, text in _deep(name, value, param.field)]
     spread = style == "form" and param.explode and param.location == "query"
     items, pairs = _items(value, param.field), _pairs(value, param.field, spread)
     sep = _DELIMITERS.get(style, ",")  # between items, and keys and values unexploded
     if encode is not None:
         sep = quote(sep, safe=",")
     if items is not None:
-        if param.explode and style != "deepObject":
+        if param.explode:
             return [(name, enc(item)) for item in items]
         return [(name, sep.join(map(enc, items)))]
     if pairs is not None:
-        if style == "deepObject":
-            return [(f"{name}[{k}]", enc(v)) for k, v in pairs]
         if param.explode:
             return [(k, enc(v)) for k, v in pairs]
         return [(name, sep.join(f"{enc(k)}{sep}{enc(v)}" for k, v in pairs))]
     return [(name, enc(scalar_text(value, param.field)))]
+
+
+def _deep(
+    name: str, value: object, field: str, depth: int = 0
+) -> list[tuple[str, str]]:
+    """`deepObject` pairs: `name[key]` for an object's members and `name[0]` for an
+    array's items, as deep as the value goes (`items[0][price]=x`: the bracket
+    notation of qs, Rails and Stripe, whose first level is OpenAPI's `deepObject`);
+    undefined members and items (`UNSET`, None) are left out."""
+    if depth > _MAX_DEPTH:
+        raise RequestValidationError(field, "nested too deeply to be sent")
+    encoded = _serde.encode(value) if hasattr(value, "to_dict") else value
+    if isinstance(encoded, Mapping):
+        members: Iterable[tuple[object, object]] = encoded.items()
+    elif isinstance(encoded, (list, tuple)):
+        members = enumerate(encoded)
+    else:
+        return [(name, scalar_text(encoded, field))]
+    out: list[tuple[str, str]] = []
+    for key, member in members:
+        if member is not UNSET and member is not None:
+            out += _deep(f"{name}[{key}]", member, field, depth + 1)
+    return out
+
+
+_MAX_DEPTH = 32
 
 
 def _as_it_is(text: str) -> str:

@@ -1,6 +1,7 @@
 """Parameters OpenAPI's styles cannot write: arrays and objects nested in an array or
-object parameter go as compact JSON text (a warning at generation says so), and header
-and cookie values that cannot go on the wire are refused naming the parameter."""
+object parameter go as compact JSON text (a warning at generation says so), but in a
+`deepObject`, which writes them in brackets; header and cookie values that cannot go
+on the wire are refused naming the parameter."""
 
 from __future__ import annotations
 
@@ -48,6 +49,28 @@ paths:
         - {name: X-Json, in: header, content: {application/json: {schema: {$ref: '#/components/schemas/Pair'}}}}
         - {name: session, in: cookie, schema: {type: string}}
       responses: {'200': {description: ok}}
+  /v1/invoices:
+    post:
+      operationId: createInvoice
+      parameters:
+        - {name: expand, in: query, style: deepObject, explode: true, schema: {type: array, items: {type: string}}}
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                customer: {type: string}
+                items:
+                  type: array
+                  items: {type: object, properties: {price: {type: string}, quantity: {type: integer}}}
+                metadata: {type: object, additionalProperties: {type: string}}
+                expand: {type: array, items: {type: string}}
+            encoding:
+              items: {style: deepObject, explode: true}
+              metadata: {style: deepObject, explode: true}
+              expand: {style: deepObject, explode: true}
+      responses: {'200': {description: ok}}
 components:
   schemas:
     Where:
@@ -77,10 +100,8 @@ def _warnings(tmp_path: Path) -> list[str]:
 
 def test_nested_values_are_reported_at_their_parameter(tmp_path: Path) -> None:
     ops = "#/paths/~1{}/get/parameters/{}"
+    # (none for `filter` and `where`: a deepObject writes what is nested in brackets)
     assert _warnings(tmp_path) == [
-        "9:11: warning: query parameter 'filter': OpenAPI defines no 'deepObject' serialisation"
-        " for the arrays and objects nested in it (property 'ids'); they are sent as compact"
-        f" JSON text ({ops.format('items', 0)})",
         "11:11: warning: query parameter 'tags': OpenAPI defines no 'form' serialisation for"
         " the arrays and objects nested in it (its items); they are sent as compact JSON text"
         f" ({ops.format('items', 1)})",
@@ -91,9 +112,6 @@ def test_nested_values_are_reported_at_their_parameter(tmp_path: Path) -> None:
         "15:11: warning: query parameter 'grid': OpenAPI defines no 'form' serialisation for"
         " the arrays and objects nested in it (property 'rows'); they are sent as compact JSON"
         f" text ({ops.format('items', 4)})",
-        "21:11: warning: query parameter 'where': OpenAPI defines no 'deepObject' serialisation"
-        " for the arrays and objects nested in it (property 'range'); they are sent as compact"
-        f" JSON text ({ops.format('more', 0)})",
         "22:11: warning: query parameter 'pipes': OpenAPI defines no 'pipeDelimited'"
         " serialisation for the arrays and objects nested in it (its items); they are sent as"
         f" compact JSON text ({ops.format('more', 1)})",
@@ -120,9 +138,34 @@ def test_nested_values_go_on_the_wire_as_json_text(package: Any) -> None:
         Reply(200),
     )
     assert str(req.url) == (
-        f"{BASE}/items?filter%5Bids%5D=%5B%22a%22%2C%22b%22%5D&tags=%7B%22k%22%3A%22v%22%7D"
+        f"{BASE}/items?filter%5Bids%5D%5B0%5D=a&filter%5Bids%5D%5B1%5D=b"
+        "&tags=%7B%22k%22%3A%22v%22%7D"
     )
     assert req.headers["X-Filter"] == "ids,[1,2]"
+
+
+def test_a_deep_object_writes_arrays_and_nested_objects_in_brackets(package: Any) -> None:
+    """Stripe's form bodies and `expand`: a `deepObject` array is `expand[0]=a`, an
+    array of objects `items[0][price]=p`, as qs, Rails and Stripe read them (the
+    arrays were joined with commas, and the objects in them sent as JSON text)."""
+    pkg = package(NESTED)
+    m = models_of(pkg)
+    body = m.CreateInvoiceBody(
+        customer="cus_1",
+        items=[m.CreateInvoiceBodyItemsItem(price="p_1", quantity=2)],
+        metadata={"order": "6735"},
+        expand=["lines", "customer"],
+    )
+    _, req = call(pkg, lambda c: c.create_invoice(expand=["customer.tax"], body=body), Reply(200))
+    assert str(req.url) == f"{BASE}/v1/invoices?expand%5B0%5D=customer.tax"
+    assert req.content.decode().split("&") == [
+        "customer=cus_1",
+        "items%5B0%5D%5Bprice%5D=p_1",
+        "items%5B0%5D%5Bquantity%5D=2",
+        "metadata%5Border%5D=6735",
+        "expand%5B0%5D=lines",
+        "expand%5B1%5D=customer",
+    ]
 
 
 def test_an_exploded_form_object_repeats_the_key_of_an_array_of_scalars(package: Any) -> None:
@@ -150,7 +193,7 @@ def test_nested_values_of_other_styles_and_locations(package: Any) -> None:
         Reply(200),
     )
     assert str(req.url) == (
-        f"{BASE}/more?where%5Brange%5D=%7B%22k%22%3A%22x%22%2C%22v%22%3A2%7D&where%5Bname%5D=n"
+        f"{BASE}/more?where%5Brange%5D%5Bk%5D=x&where%5Brange%5D%5Bv%5D=2&where%5Bname%5D=n"
         "&pipes=%7B%22k%22%3A%22a%22%2C%22v%22%3A1%7D%7C%7B%22k%22%3A%22b%7Cc%22%7D"
         "&packed=%7B%22k%22%3A%22a%22%2C%22v%22%3A1%7D,%7B%22k%22%3A%22b%7Cc%22%7D"
         "&flat%5Bk%5D=y&flat%5Bv%5D=3"

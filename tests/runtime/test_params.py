@@ -483,8 +483,25 @@ class TestNestedValues:
     @pytest.mark.parametrize(
         ("style", "explode", "value", "pairs"),
         [
-            ("deepObject", True, {"ids": ["a", "b"]}, [("filter[ids]", '["a","b"]')]),
-            ("deepObject", True, {"a": {"b": 1}}, [("filter[a]", '{"b":1}')]),
+            # a deepObject writes what is nested in brackets, arrays by index
+            (
+                "deepObject",
+                True,
+                {"ids": ["a", "b"]},
+                [("filter[ids][0]", "a"), ("filter[ids][1]", "b")],
+            ),
+            ("deepObject", True, {"a": {"b": 1}}, [("filter[a][b]", "1")]),
+            ("deepObject", False, ["x", None, "z"], [("filter[0]", "x"), ("filter[2]", "z")]),
+            (
+                "deepObject",
+                True,
+                {"items": [{"price": "p_1", "qty": 2}], "on": True, "gone": None},
+                [
+                    ("filter[items][0][price]", "p_1"),
+                    ("filter[items][0][qty]", "2"),
+                    ("filter[on]", "true"),
+                ],
+            ),
             # in the query an exploded form object's array of scalars repeats its key
             ("form", True, {"ids": [1, 2], "n": 3}, [("ids", "1"), ("ids", "2"), ("n", "3")]),
             ("form", True, {"ids": [[1], [2]]}, [("ids", "[[1],[2]]")]),
@@ -537,7 +554,7 @@ class TestNestedValues:
             extra_query={"extra": [1]},
         )
         assert server.last.url.query == (
-            b"filter%5Bids%5D=%5B%22a%22%2C%22caf%C3%A9%22%5D"
+            b"filter%5Bids%5D%5B0%5D=a&filter%5Bids%5D%5B1%5D=caf%C3%A9"
             b"&tags=%7B%22k%22%3A%22v%22%7D&extra=%5B1%5D"
         )
         assert server.last.headers["X-Filter"] == "ids,[1,2]"
