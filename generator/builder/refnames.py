@@ -10,9 +10,10 @@ from typing import Any
 from ..diagnostics import Where
 from ..ir import PyIdent
 from ..names import pascal
+from ..resolve import Resolver
 from .media import body_hints, pick_media
 
-__all__ = ["ref_hint"]
+__all__ = ["ref_hint", "referred_place"]
 
 _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
@@ -99,3 +100,25 @@ def _unescape(token: str) -> str:
 
 def _join(tokens: list[str]) -> str:
     return "#/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in tokens)
+
+
+_ONLY_REFERS = frozenset({"$ref", "description", "summary"})
+
+
+def referred_place(
+    target: Where, named: Callable[[Where], PyIdent | None], resolver: Resolver
+) -> Where:
+    """The place a `$ref` to `target` stands for: `target`, or, when that place has no
+    name and only refers on (a `$ref` to an operation's schema that is a `$ref` to
+    `Pet`), the place it refers to (`Pet`, not a copy of it named after the
+    operation). The chain ends: the caller's `deref` found no cycle in it."""
+    value = resolver.lookup(target)
+    while (
+        named(target) is None
+        and isinstance(value, dict)
+        and isinstance(value.get("$ref"), str)
+        and value.keys() <= _ONLY_REFERS
+    ):
+        target = resolver.target(value["$ref"], target)
+        value = resolver.lookup(target)
+    return target

@@ -55,7 +55,7 @@ from .objects import (
     untyped_part,
     with_null,
 )  # fmt: skip
-from .refnames import ref_hint
+from .refnames import ref_hint, referred_place
 from .scalars import PRIMS, ScalarTypes, prim_of
 
 __all__ = ["SchemaBuilder", "json_value"]
@@ -331,13 +331,12 @@ class SchemaBuilder:
         return found
 
     def _ref_place(self, schema: dict[str, Any], where: Where) -> Where | None:
-        """Where a `$ref` chain ends, reporting a broken or cyclic one."""
-        found = self._resolver.deref(schema, where)
-        if found is None:
-            return None
+        """The place a `$ref` names (see `refnames.referred_place`), reporting a
+        broken or cyclic chain."""
         ref = schema["$ref"]
-        target = self._resolver.target(ref, where)
-        return target if isinstance(ref, str) else None
+        if self._resolver.deref(schema, where) is None or not isinstance(ref, str):
+            return None
+        return referred_place(self._resolver.target(ref, where), self.named, self._resolver)
 
     def _is_inline_enum(self, schema: dict[str, Any]) -> bool:
         enum = schema.get("enum")

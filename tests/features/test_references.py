@@ -260,3 +260,41 @@ def test_a_ref_to_an_embedded_schemas_id_is_that_schema(package: Any) -> None:
         pkg, lambda c: c.add_pet(body=m.Pet(name="Rex", owner=m.Owner(id=1))), Reply(200, "Rex")
     )
     assert (json.loads(req.content), got) == ({"name": "Rex", "owner": {"id": 1}}, "Rex")
+
+
+REF_CHAIN = feature_spec(
+    "ref_chain",
+    HEAD_31
+    + """\
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+  /pets2:
+    get:
+      operationId: listPetsAgain
+      responses:
+        '200':
+          description: the same schema, reached through the first operation's
+          content:
+            application/json:
+              schema: {$ref: '#/paths/~1pets/get/responses/200/content/application~1json/schema'}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}}}
+    Alias: {$ref: '#/components/schemas/Pet'}
+""",
+)
+
+
+def test_a_ref_to_a_place_that_only_refers_on_is_what_that_refers_to(tmp_path: Path) -> None:
+    """A `$ref` to an operation's schema that is itself a `$ref` to Pet is Pet, not a
+    copy of Pet named after the operation; a named place on the way (a component
+    that refers on) stays what it is, an alias."""
+    api = build_ir(tmp_path, REF_CHAIN)
+    assert op_by_id(api, "listPetsAgain").successes[0].type == Ref("Pet")
+    assert [d.name for d in api.definitions] == ["Pet", "Alias"]
