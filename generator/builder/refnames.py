@@ -5,6 +5,7 @@ when it is met inline, so the name does not depend on which is met first."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..diagnostics import Where
@@ -26,10 +27,13 @@ def ref_hint(
     """The hint for the schema at `target`: under a place already `named`, that name
     plus a part per step (`properties/b` -> `B`, `items` -> `Item`, `oneOf/0` ->
     `Option1`, an `allOf` part nothing: it is merged into its schema, ...); under an
-    operation's request body or response, the operation's hint first; else (and for
-    a named schema) the last token, as before."""
+    operation's request body or response, the operation's hint first; a whole file,
+    its name (`Pet` for `schemas/Pet.yaml`); else (and for a named schema) the last
+    token, as before."""
     tokens = [_unescape(t) for t in target.pointer.removeprefix("#/").split("/")]
     last = tokens[-1] if tokens and tokens[-1] else ""
+    if target.pointer in ("", "#", "#/"):  # a whole file (`$ref: schemas/Pet.yaml`)
+        return PurePosixPath(target.document.split("?", 1)[0]).stem.split(".", 1)[0]
     for cut in range(len(tokens) - 1, 0, -1):
         base = named(Where(target.document, _join(tokens[:cut])))
         if base is not None:

@@ -55,6 +55,7 @@ class FeatureSpec:
     def write_to(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in self.extra_files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)  # (`schemas/a.yaml`)
             (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
         path = folder / f"{self.key}.yaml"
         path.write_text(textwrap.dedent(self.text), encoding="utf-8")

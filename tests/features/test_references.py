@@ -298,3 +298,31 @@ def test_a_ref_to_a_place_that_only_refers_on_is_what_that_refers_to(tmp_path: P
     api = build_ir(tmp_path, REF_CHAIN)
     assert op_by_id(api, "listPetsAgain").successes[0].type == Ref("Pet")
     assert [d.name for d in api.definitions] == ["Pet", "Alias"]
+
+
+WHOLE_FILES = feature_spec(
+    "whole_files",
+    HEAD_31
+    + """\
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: 'schemas/Pets.yaml'}}}}
+        default: {description: error, content: {application/json: {schema: {$ref: 'schemas/Error.yaml'}}}}
+""",
+    extra_files={
+        "schemas/Pets.yaml": "type: array\nitems: {$ref: 'pet.v2.yaml'}\n",
+        "schemas/pet.v2.yaml": "type: object\nproperties: {name: {type: string}}\n",
+        "schemas/Error.yaml": "type: object\nproperties: {message: {type: string}}\n",
+    },
+)
+
+
+def test_a_schema_that_is_a_whole_file_is_named_after_the_file(tmp_path: Path) -> None:
+    """`$ref: schemas/Pets.yaml` names its schema `Pets` (`pet.v2.yaml`: `Pet`), not
+    `Model`, `Model2`..., which shifted whenever another file was referred to."""
+    api = build_ir(tmp_path, WHOLE_FILES)
+    assert [d.name for d in api.definitions] == ["Pets", "Error", "Pet"]
+    assert op_by_id(api, "listPets").successes[0].type == Ref("Pets")
