@@ -132,10 +132,14 @@ def unexpressed(
     declare)."""
     for part, where in parts:
         if is_union(part):
+            what = (
+                "its oneOf/anyOf beside allOf is a union"
+                if where == model  # (the schema itself, not one of its parts)
+                else f"allOf part {where.pointer} is a union (oneOf/anyOf)"
+            )
             sink.warning(
-                f"allOf part {where.pointer} is a union (oneOf/anyOf), which the model "
-                "does not express: its variants' properties are no fields (received, "
-                "they are kept in `additional_properties`)",
+                f"{what}, which the model does not express: its variants' properties "
+                "are no fields (received, they are kept in `additional_properties`)",
                 model,
             )
         for index, name in enumerate(as_list(part.get("required"))):

@@ -291,6 +291,27 @@ def test_a_union_among_allof_parts_is_warned_of(tmp_path: Path) -> None:
     assert "allOf part #/components/schemas/U is a union" in diagnostics[0].message
 
 
+def test_a_union_beside_allof_is_warned_of_as_the_schemas_own(tmp_path: Path) -> None:
+    """openapi-core's `PetCreate: {allOf: [...], oneOf: [...]}`: the warning names the
+    schema's own oneOf, not the schema as an allOf part of itself."""
+    _, diagnostics = _findings(
+        tmp_path,
+        """        A: {type: object, required: [x], properties: {x: {type: integer}}}
+        B: {type: object, required: [y], properties: {y: {type: integer}}}
+        Base: {type: object, properties: {id: {type: string}}}
+        More: {type: object, properties: {name: {type: string}}}
+        Req:
+          type: object
+          allOf: [{$ref: '#/components/schemas/Base'}, {$ref: '#/components/schemas/More'}]
+          oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]
+        """,
+    )
+    assert [(d.severity, d.pointer) for d in diagnostics] == [
+        ("warning", "#/components/schemas/Req")
+    ]
+    assert diagnostics[0].message.startswith("its oneOf/anyOf beside allOf is a union")
+
+
 def test_allof_parts_with_no_common_type_are_warned_of(tmp_path: Path) -> None:
     _, diagnostics = _findings(
         tmp_path,
