@@ -122,16 +122,20 @@ def _check_body(value: object, decode: Callable[[Any], Any] | None) -> None:
 
 
 def _json_bytes(value: object) -> bytes:
+    return _json_text(value, "body").encode()
+
+
+def _json_text(value: object, field: str) -> str:
+    """Compact JSON text of a value (a JSON body, a JSON part or field)."""
     try:
-        text = json.dumps(
+        return json.dumps(
             _serde.encode(value),
             ensure_ascii=False,
             separators=(",", ":"),
             allow_nan=False,
         )
     except (TypeError, ValueError) as exc:  # a file, NaN: JSON has no such value
-        raise RequestValidationError("body", f"cannot be sent as JSON: {exc}") from None
-    return text.encode()
+        raise RequestValidationError(field, f"cannot be sent as JSON: {exc}") from None
 
 
 def _holds_file(value: object) -> bool:
@@ -172,7 +176,7 @@ def _form_fields(
         items = [item] if part.json or not isinstance(item, list) else item
         for one in items:
             text = (
-                json.dumps(one)
+                _json_text(one, f"body.{key}")
                 if part.json or isinstance(one, (dict, list))
                 else simple_text(_form_field(key), one)
             )
@@ -228,7 +232,9 @@ def _part_text(name: str, value: object, part: Part) -> tuple[str, str | None]:
     """A value that is no file as a part's text and `Content-Type` (None: text/plain)."""
     encoded = _serde.encode(value)
     if part.json or isinstance(encoded, (dict, list)):
-        return json.dumps(encoded), part.content_type or "application/json"
+        return _json_text(
+            encoded, f"body.{name}"
+        ), part.content_type or "application/json"
     return simple_text(_form_field(name), encoded), part.content_type
 
 

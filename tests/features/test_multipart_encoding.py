@@ -365,7 +365,7 @@ def test_urlencoded_fields_follow_style_explode_and_allow_reserved(package: Any)
     assert req.headers["content-type"] == "application/x-www-form-urlencoded"
     assert req.content == (
         b"ids=1%7C2&filter%5Ba%5D=x&filter%5Bb%5D=y&path=a/b?c%20d"
-        b"&meta=%7B%22title%22%3A+%22t%22%7D&tags=p&tags=q"
+        b"&meta=%7B%22title%22%3A%22t%22%7D&tags=p&tags=q"
     )
 
 
@@ -389,7 +389,7 @@ def test_multipart_mixed_items_follow_item_encoding(package: Any) -> None:
         req.content
         == (
             f"--{boundary}\r\nContent-Type: application/json\r\n\r\n"
-            f'{{"title": "a"}}\r\n'
+            f'{{"title":"a"}}\r\n'
             f"--{boundary}\r\nContent-Type: application/json\r\n\r\n"
             f"{{}}\r\n"
             f"--{boundary}--\r\n"
@@ -420,7 +420,7 @@ def test_prefix_encoding_writes_each_position_its_way(package: Any) -> None:
     boundary, _ = _mixed(req, "related")
     assert req.content == (
         f"--{boundary}\r\nContent-Type: application/json\r\n\r\n"
-        f'{{"title": "m"}}\r\n'
+        f'{{"title":"m"}}\r\n'
         f"--{boundary}\r\nContent-Type: text/csv\r\n\r\na,b\r\n"
         f"--{boundary}\r\nContent-Type: image/png\r\n\r\n".encode()
         + b"\x89PNG\r\n"

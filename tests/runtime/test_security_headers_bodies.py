@@ -341,9 +341,25 @@ class TestBodies:
             ("b", "true"),
             ("c", "1"),
             ("c", "2"),
-            ("d", '{"k": 1}'),
+            ("d", '{"k":1}'),  # compact, as a JSON body
             ("f", "2.5"),
         ]
+
+    @pytest.mark.parametrize(
+        ("media", "kind"),
+        [("application/x-www-form-urlencoded", "form"), ("multipart/form-data", "multipart")],
+    )
+    def test_json_in_a_form_or_a_part_that_json_cannot_carry_is_refused(self, m, media, kind):
+        """A field or part written as JSON text follows JSON's rules, as a JSON body
+        does: no NaN (it was sent as `NaN`, which no JSON parser reads)."""
+        server = Server()
+        client = sync_client(m, server)
+        endpoint = ep(m, "POST", body=m.Body(media, kind))
+        with pytest.raises(m.errors.RequestValidationError) as info:
+            client._request(endpoint, body={"d": {"ratio": float("nan")}})
+        assert info.value.field == "body.d"
+        assert info.value.problem.startswith("cannot be sent as JSON")
+        assert server.requests == []
 
     def test_form_rejects_non_mapping(self, m):
         client = sync_client(m, Server())
