@@ -128,7 +128,8 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _recording_hook(file_refs: list[str]) -> Any:
-    """`_pairs_hook` that also collects the `$ref`s naming other files."""
+    """`_pairs_hook` that also collects the `$ref`s naming other files (and the values
+    of a `mapping`, which may: the loader tells which do, `load.names_file`)."""
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out = dict(pairs)
@@ -137,6 +138,11 @@ def _recording_hook(file_refs: list[str]) -> Any:
         ref = out.get("$ref")
         if ref is not None and isinstance(ref, str) and not ref.startswith("#"):
             file_refs.append(ref)
+        elif "mapping" in out and isinstance(mapping := out["mapping"], dict):
+            # a discriminator's mapping may name a schema in another file
+            file_refs.extend(
+                v for v in mapping.values() if isinstance(v, str) and not v.startswith("#")
+            )
         return out
 
     return hook

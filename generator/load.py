@@ -126,11 +126,14 @@ def load(path: Path, display: str | None = None, policy: LoadPolicy | None = Non
     while pending:
         doc = pending.pop()
         ids: dict[str, str] | None = None
-        for ref, pointer in _file_refs(doc.data) if doc.has_file_refs else ():
+        for ref, pointer, required in _file_refs(doc.data) if doc.has_file_refs else ():
             ids = schema_ids(doc.data) if ids is None else ids
             if ref.split("#", 1)[0] in ids:
                 continue  # a schema this document embeds, named by its `$id`
-            key = _allowed_target(doc, ref, base, pointer, policy, problems)
+            # a mapping's file that cannot be loaded is no error: the build warns
+            # that the mapping value names no schema
+            found = problems if required else []
+            key = _allowed_target(doc, ref, base, pointer, policy, found)
             if key is None or key in documents:
                 continue
             if key.startswith(("http://", "https://")):
@@ -298,8 +301,10 @@ def walk(data: Any) -> Iterator[tuple[str, Any]]:
 _Path = tuple[Any, Any] | None  # (parent path, key), None at the root
 
 
-def _file_refs(data: Any) -> Iterator[tuple[str, str]]:
-    """Every `$ref` naming another file, with the pointer of the `$ref` value.
+def _file_refs(data: Any) -> Iterator[tuple[str, str, bool]]:
+    """Every `$ref` naming another file, with the pointer of the `$ref` value (and
+    True: the file is required), and every discriminator mapping value naming one
+    (False: a tag is lost without it, nothing else).
 
     Only containers are walked, each with the path that reached it as a linked tuple
     (parent, key): the pointer is spelled out only for the refs found.
@@ -315,10 +320,28 @@ def _file_refs(data: Any) -> Iterator[tuple[str, str]]:
             seen.add(id(value))
             ref = value.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
-                yield ref, _spell(path) + "/$ref"
+                yield ref, _spell(path) + "/$ref", True
+            mapping = value.get("mapping")
+            if isinstance(mapping, dict) and isinstance(value.get("propertyName"), str):
+                for tag, target in mapping.items():  # a discriminator's
+                    if names_file(target):
+                        yield target, pointer_join(_spell(path), "mapping", tag), False
             stack.extend((v, (path, k)) for k, v in value.items() if isinstance(v, containers))
         elif isinstance(value, list):
             stack.extend((v, (path, i)) for i, v in enumerate(value) if isinstance(v, containers))
+
+
+def names_file(value: object) -> bool:
+    """Whether a discriminator `mapping` value is a reference naming another file
+    (`pets.yaml#/Dog`, `Dog.json`), not a schema's name or a `#/...` reference."""
+    return (
+        isinstance(value, str)
+        and not value.startswith("#")
+        and ("#" in value or "/" in value or value.lower().endswith(_FILE_SUFFIXES))
+    )
+
+
+_FILE_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 def _spell(path: _Path) -> str:

@@ -158,6 +158,10 @@ class Resolver:
             return None
         return target
 
+    def exists(self, where: Where) -> bool:
+        """Whether there is a value at `where`."""
+        return self.lookup(where) is not _MISSING
+
     def lookup(self, where: Where) -> Any:
         """The value at `where`, or the `_MISSING` sentinel."""
         doc = self.spec.documents.get(where.document)

@@ -262,12 +262,13 @@ class SchemaBuilder:
         )
         if refs:
             self.extends[name] = refs
+        for target in variants.mapped_files(schema, where, self._resolver):  # (else unmet)
+            self.declare(target, ref_hint(target, self.named, self._resolver.lookup))
         disc = variants.discriminator(schema, (), where, self._resolver, self._by_place)
         if disc is not None:
             self.discriminated[name] = disc
-        sets = required_sets(schema)
         pointer = (place or where).pointer
-        return Model(name, tuple(fields), extra, description, pointer, sets)
+        return Model(name, tuple(fields), extra, description, pointer, required_sets(schema))
 
     # -- types --------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..diagnostics import Where
 from ..ir import Discriminator, PyIdent, Ref, TypeExpr
-from ..load import split_pointer
+from ..load import names_file, split_pointer
 from ..resolve import Resolver
 from .objects import as_list, required_sets, schema_types
 
@@ -26,6 +26,7 @@ __all__ = [
     "discriminator",
     "is_object_variant",
     "is_union",
+    "mapped_files",
     "not_merged",
     "shared_part",
     "variant_hint",
@@ -92,6 +93,19 @@ def variant_hint(hint: str, target: Where | None, index: int) -> str:
     `target`) in `Pet`, `PetOption2` for the second variant written inline."""
     name = split_pointer(target.pointer)[-1:] if target is not None else []
     return f"{hint}_{name[0]}" if name else f"{hint}Option{index + 1}"
+
+
+def mapped_files(schema: dict[str, Any], where: Where, resolver: Resolver) -> list[Where]:
+    """The places in other files that the `discriminator` mapping of `schema` names
+    (`dog: 'pets.yaml#/Dog'`) and that exist: a schema there that nothing else refers
+    to must be built all the same, for its tag to decode to it."""
+    disc = schema.get("discriminator")
+    mapping = disc.get("mapping") if isinstance(disc, dict) else None
+    if not isinstance(mapping, dict):
+        return []
+    at = where.child("discriminator", "mapping")
+    targets = [resolver.target(v, at) for v in mapping.values() if names_file(v)]
+    return [t for t in targets if t.document != where.document and resolver.exists(t)]
 
 
 def discriminator(

@@ -326,3 +326,50 @@ def test_a_schema_that_is_a_whole_file_is_named_after_the_file(tmp_path: Path) -
     api = build_ir(tmp_path, WHOLE_FILES)
     assert [d.name for d in api.definitions] == ["Pets", "Error", "Pet"]
     assert op_by_id(api, "listPets").successes[0].type == Ref("Pets")
+
+
+MAPPED_FILE = feature_spec(
+    "mapped_file",
+    HEAD_31
+    + """\
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}}
+      discriminator:
+        propertyName: kind
+        mapping: {dog: 'dogs.yaml#/components/schemas/Dog'}
+""",
+    extra_files={
+        "dogs.yaml": """\
+            components:
+              schemas:
+                Dog:
+                  allOf:
+                    - $ref: 'mapped_file.yaml#/components/schemas/Pet'
+                    - {type: object, properties: {bark: {type: integer}}}
+            """
+    },
+)
+
+
+def test_a_mapping_naming_a_schema_in_another_file_builds_and_decodes_it(
+    tmp_path: Path, package: Any
+) -> None:
+    """`mapping: {dog: 'dogs.yaml#/...'}` and nothing else referring to dogs.yaml: the
+    file is loaded and Dog built, a Pet tagged `dog` decodes to it. The file was never
+    loaded (the mapping "named no schema"), and the Dog was a Pet."""
+    api = build_ir(tmp_path, MAPPED_FILE)
+    assert [d.name for d in api.definitions] == ["Pet", "Dog"]
+    m = models_of(package(MAPPED_FILE))
+    pet = m.Pet.from_dict({"kind": "dog", "bark": 2})
+    assert type(pet) is m.Dog and pet.bark == 2

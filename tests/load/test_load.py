@@ -348,6 +348,23 @@ def test_load_relative_file_ref_loads_second_document(tmp_path: Path) -> None:
     assert (loc.line, loc.column) == (4, 13)
 
 
+@pytest.mark.parametrize("name", ["spec.json", "spec.yaml"])
+def test_a_discriminator_mapping_naming_another_file_loads_it(tmp_path: Path, name: str) -> None:
+    """A mapping value may be a reference to another file: loaded as a `$ref`'s file
+    is; a schema's name or a `#/...` one names none. One that cannot be loaded (not
+    found, outside the folder, remote) is no error: the build warns of the value."""
+    mapping = {"dog": "dogs.yaml#/Dog", "cat": "Cat", "bird": "#/components/schemas/Bird"}
+    pet = {"discriminator": {"propertyName": "kind", "mapping": mapping}}
+    text = json.dumps({"openapi": "3.1.0", "components": {"schemas": {"Pet": pet}}})
+    root = _write(tmp_path, name, text)
+    _write(tmp_path, "dogs.yaml", "Dog: {type: object}\n")
+    assert sorted(load(root).documents) == ["dogs.yaml", name]
+    for elsewhere in ("../dogs.yaml#/Dog", "https://example.com/dogs.yaml#/Dog", "no.yaml#/D"):
+        mapping["dog"] = elsewhere
+        root.write_text(json.dumps({"components": {"schemas": {"Pet": pet}}}), encoding="utf-8")
+        assert sorted(load(root).documents) == [name]
+
+
 def test_load_ref_leaving_folder_refused(tmp_path: Path) -> None:
     _write(tmp_path, "x.yaml", "X: {type: string}\n")
     path = _write(tmp_path, "api/spec.yaml", "a:\n  b: {$ref: '../x.yaml#/X'}\n")
