@@ -408,6 +408,8 @@ class OperationBuilder:
         for status, response in value.items():
             code = str(status).upper()
             response_where = where.child(str(status))
+            if code.startswith("X-"):
+                continue  # a specification extension (the Responses Object allows them)
             if not _STATUS_KEY.fullmatch(code):
                 self._sink.warning(
                     f"response key {str(status)!r} is not a status code (200), a range (2XX) "
@@ -493,7 +495,4 @@ def path_operations(
 
 
 def _location(value: Any) -> ParamLocation | None:
-    for location in _LOCATIONS:
-        if value == location:
-            return location
-    return None
+    return next((location for location in _LOCATIONS if value == location), None)
