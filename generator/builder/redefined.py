@@ -47,15 +47,24 @@ def refines_only(schema: Any) -> bool:
 
 def restates(first: Defined, second: Defined, deref: Deref) -> bool:
     """Whether `second` gives nothing but a `type` (and refinements) that `first`'s
-    type already meets: an intersection that is `first`."""
+    type already meets, and for an array `items` that restate (or refine) `first`'s
+    items (`{type: array, items: {type: object}}` after an array of `Item`): an
+    intersection that is `first`, whichever comes first in `allOf`."""
     schema = second[0]
     if not isinstance(schema, dict) or "type" not in schema:
         return False
-    if not refines_only({k: v for k, v in schema.items() if k != "type"}):
+    if not refines_only({k: v for k, v in schema.items() if k not in ("type", "items")}):
         return False
     found = deref(*first)
     if found is None or not isinstance(found[0], dict):
         return False
+    if "items" in schema:
+        items, theirs = schema["items"], found[0].get("items")
+        if theirs is None or not (
+            refines_only(items)
+            or restates((theirs, found[1].child("items")), (items, second[1].child("items")), deref)
+        ):
+            return False
     mine, allowed = schema_types(found[0]) - {"null"}, schema_types(schema)
     if "number" in allowed:
         allowed.add("integer")

@@ -533,3 +533,34 @@ def test_a_model_restating_the_discriminator_with_its_tag_as_default_extends_its
     assert dispatch is not None and dict(dispatch.mapping)["#graph.user"] == "User"
     assert _model(defs, "User").fields[0].type == LiteralOf(("#graph.user",))
     assert [d.message for d in diags if "mapping" in d.message] == []
+
+
+def test_an_array_restated_with_looser_items_keeps_the_typed_items_in_any_order(
+    tmp_path: Path,
+) -> None:
+    """allOf is a conjunction: `data` as an array of `Item` and as an array of objects
+    is an array of `Item`, whichever part comes first (datamodel-code-generator's
+    `allof_array_ref_override`). With the typing part first, the later, looser one
+    replaced it: a list of plain dicts, without a warning."""
+    defs, diagnostics = _findings(
+        tmp_path,
+        """\
+        Wrapper:
+          type: object
+          required: [data]
+          properties: {data: {type: array, items: {type: object}}}
+        Item: {type: object, required: [id], properties: {id: {type: integer}}}
+        TypedFirst:
+          allOf:
+            - properties: {data: {type: array, items: {$ref: '#/components/schemas/Item'}}}
+            - $ref: '#/components/schemas/Wrapper'
+        TypedLast:
+          allOf:
+            - $ref: '#/components/schemas/Wrapper'
+            - properties: {data: {type: array, items: {$ref: '#/components/schemas/Item'}}}
+        """,
+    )
+    for name in ("TypedFirst", "TypedLast"):
+        (data,) = _model(defs, name).fields
+        assert (data.type, data.is_required) == (ListOf(Ref("Item")), True), name
+    assert diagnostics == ()
