@@ -372,15 +372,11 @@ class _AsyncFileChunks:
     object that is also iterable would be sent as a sync one)."""
 
     def __init__(self, file: Any, offset: int) -> None:
-        self._file, self._offset = file, offset
+        self._chunks = _FileChunks(file, offset)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        self._file.seek(self._offset)
-        try:
-            while chunk := self._file.read(65536):
-                yield chunk
-        finally:
-            self._file.seek(self._offset)
+        for chunk in self._chunks:
+            yield chunk
 
 
 async def _chunks(content: Any) -> AsyncIterator[bytes]:
