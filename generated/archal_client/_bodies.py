@@ -14,7 +14,7 @@ from typing import Any, Literal, cast
 from urllib.parse import quote_plus
 
 from . import _serde
-from ._params import Param, query_pairs, query_text, simple_text
+from ._params import Param, query_pairs, query_text, serialize, simple_text
 from ._types import UNSET
 from .errors import APIResponseValidationError, RequestValidationError
 
@@ -278,11 +278,22 @@ def _file_part(value: object, part: Part) -> object:
 def _multipart(
     value: object, parts: Mapping[str, Part] | None = None
 ) -> tuple[list[tuple[str, Any]], dict[str, list[str]]]:
-    """`files` and `data` for httpx: a multipart/form-data body."""
+    """`files` and `data` for httpx: a multipart/form-data body. A property with a
+    `style` (OpenAPI 3.1 on) is text parts named as a form names its fields
+    (`meta[a]` of a `deepObject`), unencoded."""
     files: list[tuple[str, Any]] = []
     data: dict[str, list[str]] = {}
-    for key, one in _values(_fields(value)):
+    fields = _fields(value)
+    for key, item in fields.items():
+        part = (parts or {}).get(str(key), _PLAIN)
+        if part.style is not None and item is not UNSET and item is not None:
+            param = Param(str(key), "query", part.style, part.explode)
+            for name, text in serialize(param, item):
+                data.setdefault(name, []).append(text)
+    for key, one in _values(fields):
         part = (parts or {}).get(key, _PLAIN)
+        if part.style is not None:
+            continue  # (above)
         if _serde.is_file(one):
             files.append((key, _file_part(one, part)))
             continue

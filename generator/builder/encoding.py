@@ -12,7 +12,7 @@ Object's default `contentType` says.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..diagnostics import Diagnostics, Where
@@ -90,7 +90,16 @@ def body_encoding(
                 f"`{key}` applies to form and multipart bodies only; ignored", where.child(key)
             )
         return BodyEncoding()
-    reader = _Reader(kind, resolver, sink)
+    version = (
+        resolver.spec.root.data.get("openapi")
+        if isinstance(resolver.spec.root.data, dict)
+        else None
+    )
+    # 3.1 on, `style`/`explode`/`allowReserved` apply to multipart/form-data too
+    styled = (
+        base == "multipart/form-data" and isinstance(version, str) and not version.startswith("3.0")
+    )
+    reader = _Reader(kind, resolver, sink, styled)
     named = entry.get("encoding")
     parts: list[PartEncoding] = []
     if isinstance(named, dict):
@@ -144,10 +153,13 @@ def _positional_refused(
 
 
 class _Reader:
-    def __init__(self, kind: BodyKind, resolver: Resolver, sink: Diagnostics) -> None:
+    def __init__(
+        self, kind: BodyKind, resolver: Resolver, sink: Diagnostics, styled: bool = False
+    ) -> None:
         self._kind = kind
         self._resolver = resolver
         self._sink = sink
+        self._styled = styled  # a multipart/form-data part may have a style (3.1 on)
 
     def part(self, name: str, value: Any, where: Where) -> PartEncoding | None:
         if not isinstance(value, dict):
@@ -162,12 +174,18 @@ class _Reader:
         content_type, is_file = self._content_type(value.get("contentType"), where)
         if self._kind == "form":
             return self._form_part(name, value, content_type, where)
-        for key in ("style", "explode", "allowReserved"):
-            if key in value:
-                self._sink.warning(
-                    f"`{key}` applies to urlencoded bodies; a multipart part ignores it",
-                    where.child(key),
-                )
+        rfc6570 = [key for key in ("style", "explode", "allowReserved") if key in value]
+        if self._styled and rfc6570:  # text parts as a form writes the value; no type
+            found = self._form_part(name, value, content_type, where)
+            return replace(
+                found, headers=self._headers(value.get("headers"), where.child("headers"))
+            )
+        for key in rfc6570:
+            self._sink.warning(
+                f"`{key}` applies to urlencoded bodies (and multipart/form-data from OpenAPI"
+                " 3.1 on); this multipart part ignores it",
+                where.child(key),
+            )
         return PartEncoding(
             name,
             content_type,

@@ -73,6 +73,22 @@ paths:
               note: {contentType: text/csv}
               data: {contentType: 'image/*'}
       responses: {'204': {description: done}}
+  /styled:
+    post:
+      operationId: sendStyled
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                filter: {type: object, properties: {a: {type: string}, b: {type: array, items: {type: integer}}}}
+                ids: {type: array, items: {type: integer}}
+                name: {type: string}
+            encoding:
+              filter: {style: deepObject, explode: true}
+              ids: {style: form, explode: false, contentType: application/json}
+      responses: {'204': {description: done}}
   /note:
     post:
       operationId: sendNote
@@ -352,6 +368,24 @@ def test_a_callers_file_tuple_keeps_its_content_type(package: Any) -> None:
     assert (image.filename, image.content_type) == ("b.bin", "image/png")
 
 
+def test_multipart_form_data_fields_follow_their_style_from_openapi_3_1(package: Any) -> None:
+    """OpenAPI 3.1 applies `style` and `explode` to multipart/form-data too (3.0 to
+    urlencoded bodies only): text parts named as a form names its fields, unencoded;
+    `contentType` is then ignored. They were ignored, with a warning, and the object
+    sent as one JSON part."""
+    pkg = package(ENCODING)
+    body = {"filter": {"a": "x y", "b": [1, 2]}, "ids": [3, 4], "name": "n"}
+    _, req = call(pkg, lambda c: c.send_styled(body=body), Reply(204))
+    parts = [(p.name, p.content_type, p.data) for p in multipart_parts(req)]
+    assert parts == [
+        ("filter[a]", None, b"x y"),
+        ("filter[b][0]", None, b"1"),
+        ("filter[b][1]", None, b"2"),
+        ("ids", None, b"3,4"),
+        ("name", None, b"n"),
+    ]
+
+
 def test_urlencoded_fields_follow_style_explode_and_allow_reserved(package: Any) -> None:
     pkg = package(ENCODING)
     body = {
@@ -536,3 +570,35 @@ def test_a_body_holding_a_file_goes_as_the_multipart_media_type(package: Any) ->
     ):
         c.notes_create(body={"file": io.BytesIO(b"raw")})
     assert server.requests == []
+
+
+def test_a_multipart_style_in_openapi_3_0_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    """3.0 says `style` applies to urlencoded bodies only: a multipart part keeps its
+    content type, and the warning says why the style does nothing."""
+    spec = FeatureSpec(
+        "mp_style_30",
+        HEAD_30
+        + """\
+paths:
+  /styled:
+    post:
+      operationId: sendStyled
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: object, properties: {filter: {type: object}}}
+            encoding:
+              filter: {style: deepObject, contentType: application/json}
+      responses: {'204': {description: done}}
+""",
+    )
+    path = spec.write_to(tmp_path)
+    loaded = load(path)
+    sink = Diagnostics(loaded.locate)
+    validate(loaded, sink)
+    api = build(loaded, sink, spec.package_name)
+    (part,) = op_by_id(api, "sendStyled").body.parts  # type: ignore[union-attr]
+    assert (part.style, part.is_json) == (None, True)
+    (warning,) = [d for d in sink.items if d.severity == "warning"]
+    assert warning.message.startswith("`style` applies to urlencoded bodies (and multipart")
+    assert warning.pointer.endswith("/encoding/filter/style")
