@@ -232,9 +232,8 @@ def _part_text(name: str, value: object, part: Part) -> tuple[str, str | None]:
     """A value that is no file as a part's text and `Content-Type` (None: text/plain)."""
     encoded = _serde.encode(value)
     if part.json or isinstance(encoded, (dict, list)):
-        return _json_text(
-            encoded, f"body.{name}"
-        ), part.content_type or "application/json"
+        text = _json_text(encoded, f"body.{name}")
+        return text, part.content_type or "application/json"
     return simple_text(_form_field(name), encoded), part.content_type
 
 

@@ -56,3 +56,18 @@ def test_the_runtime_is_shipped_as_written() -> None:
     sources = runtime_sources()
     changed = [name for name in RUNTIME_FILES if files[name].split("\n", 1)[1] != sources[name]]
     assert changed == [], "format them as the generated package is: ruff, line length 88"
+
+
+def test_black_leaves_the_runtime_as_ruff_formats_it() -> None:
+    """`--formatter black` must give the same bytes: a statement the two formatters
+    lay out differently (a tuple return that fits no line) is written another way."""
+    import black
+
+    mode = black.Mode(line_length=88, target_versions={black.TargetVersion.PY310})
+    sources = runtime_sources()
+    changed = [
+        name
+        for name in RUNTIME_FILES
+        if black.format_str(sources[name], mode=mode) != sources[name]
+    ]
+    assert changed == []
