@@ -150,7 +150,7 @@ class Resolver:
         a component schema's name. None, after a warning, when no schema is there."""
         ref = value if "#" in value or "/" in value else f"#/components/schemas/{value}"
         target = self.target(ref, where)
-        if self.lookup(target) is _MISSING:
+        if not self.exists(target):
             self._sink.warning(
                 f"discriminator mapping value {value!r} names no schema: its tag is not used",
                 where,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import assert_never
@@ -216,13 +217,11 @@ def inherited_discriminator(
     where both are `allOf: [Pet, ...]` and Pet has the discriminator: Pet's tags name
     Cat and Dog). None when an option is no model."""
 
+    base_of = functools.partial(_base_of, defs)
+
     def line(name: PyIdent) -> list[PyIdent]:
         found = defs.get(name)
         return [name, *ancestors(name, base_of)] if isinstance(found, Model) else []
-
-    def base_of(model: PyIdent) -> PyIdent | None:
-        found = defs.get(model)
-        return found.base if isinstance(found, Model) else None
 
     lines = [line(o.name) if isinstance(o, Ref) else [] for o in options]
     if not lines or not all(lines):
@@ -237,12 +236,15 @@ def inherited_discriminator(
 
 def _is_option(name: PyIdent, options: set[PyIdent], defs: Mapping[PyIdent, Definition]) -> bool:
     """Whether the model `name` is one of `options` or extends one (as a class)."""
+    return name in options or not options.isdisjoint(
+        ancestors(name, functools.partial(_base_of, defs))
+    )
 
-    def base_of(model: PyIdent) -> PyIdent | None:
-        found = defs.get(model)
-        return found.base if isinstance(found, Model) else None
 
-    return name in options or not options.isdisjoint(ancestors(name, base_of))
+def _base_of(defs: Mapping[PyIdent, Definition], model: PyIdent) -> PyIdent | None:
+    """The model `model` extends as a class, if any."""
+    found = defs.get(model)
+    return found.base if isinstance(found, Model) else None
 
 
 def own_tag(model: Model, wire_name: str) -> str | None:

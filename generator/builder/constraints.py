@@ -23,9 +23,9 @@ from .objects import (
     VALIDATION_KEYWORDS,
     as_list,
     distinct_values,
+    from_openapi_31,
     json_distinct,
     json_value,
-    siblings_apply,
     untyped_part,
 )
 
@@ -173,7 +173,7 @@ class ConstraintReader:
         # what `_read` found at a place (big specs refer to the same schemas, their
         # items and branches, thousands of times): it depends on nothing else
         self._found: dict[tuple[Where, bool, frozenset[Where]], Constraints] = {}
-        self._siblings = siblings_apply(resolver.spec.root.data)  # beside a `$ref` (3.1)
+        self._siblings = from_openapi_31(resolver.spec.root.data)  # beside a `$ref` (3.1)
 
     def read(self, schema: Any, where: Where) -> Constraints:
         """The constraints of a property's or parameter's schema. Its own `enum` is

@@ -19,6 +19,7 @@ from ..diagnostics import Diagnostics, Where
 from ..ir import BodyKind, ListOf, MapOf, Nullable, PartEncoding, Prim, TupleOf, TypeExpr
 from ..resolve import Resolver
 from .media import is_json
+from .objects import from_openapi_31
 
 __all__ = ["BodyEncoding", "body_encoding", "named_parts"]
 
@@ -90,15 +91,8 @@ def body_encoding(
                 f"`{key}` applies to form and multipart bodies only; ignored", where.child(key)
             )
         return BodyEncoding()
-    version = (
-        resolver.spec.root.data.get("openapi")
-        if isinstance(resolver.spec.root.data, dict)
-        else None
-    )
     # 3.1 on, `style`/`explode`/`allowReserved` apply to multipart/form-data too
-    styled = (
-        base == "multipart/form-data" and isinstance(version, str) and not version.startswith("3.0")
-    )
+    styled = base == "multipart/form-data" and from_openapi_31(resolver.spec.root.data)
     reader = _Reader(kind, resolver, sink, styled)
     named = entry.get("encoding")
     parts: list[PartEncoding] = []

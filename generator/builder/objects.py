@@ -26,6 +26,7 @@ __all__ = [
     "as_list",
     "distinct_types",
     "distinct_values",
+    "from_openapi_31",
     "implied_types",
     "is_json_scalar",
     "json_distinct",
@@ -35,7 +36,6 @@ __all__ = [
     "ref_applied",
     "required_sets",
     "schema_types",
-    "siblings_apply",
     "strip_null",
     "untyped_part",
     "with_null",
@@ -222,9 +222,10 @@ _SHAPING = frozenset(
 )  # fmt: skip
 
 
-def siblings_apply(document: Any) -> bool:
-    """Whether keywords beside a schema's `$ref` apply: in OpenAPI 3.1 and later (JSON
-    Schema 2020-12); 3.0 ignores them."""
+def from_openapi_31(document: Any) -> bool:
+    """Whether the root `document` is OpenAPI 3.1 or later: keywords beside a schema's
+    `$ref` apply (JSON Schema 2020-12), as do the `style` of multipart/form-data parts;
+    3.0 ignores both."""
     return isinstance(document, dict) and not str(document.get("openapi")).startswith("3.0")
 
 

@@ -42,6 +42,7 @@ from .objects import (
     as_list,
     distinct_types,
     distinct_values,
+    from_openapi_31,
     implied_types,
     is_json_scalar,
     json_value,
@@ -50,7 +51,6 @@ from .objects import (
     ref_applied,
     required_sets,
     schema_types,
-    siblings_apply,
     strip_null,
     untyped_part,
     with_null,
@@ -86,7 +86,7 @@ class SchemaBuilder:
         self._scalars = ScalarTypes(self._types)
         self._classes: dict[Where, bool] = {}  # see `_is_class`
         self._refs: dict[Where, TypeExpr] = {}  # the type of a `$ref` to a place
-        self._siblings = siblings_apply(resolver.spec.root.data)  # beside a `$ref` (3.1)
+        self._siblings = from_openapi_31(resolver.spec.root.data)  # beside a `$ref` (3.1)
 
     # -- naming ---------------------------------------------------------------
 

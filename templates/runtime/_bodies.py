@@ -3,7 +3,6 @@ copied verbatim)."""
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import secrets
 from collections.abc import Callable, Mapping
@@ -13,7 +12,7 @@ from typing import Any, Literal, cast
 from urllib.parse import quote_plus
 
 from . import _serde
-from ._params import Param, query_pairs, query_text, serialize, simple_text
+from ._params import Param, json_text, query_pairs, query_text, serialize, simple_text
 from ._types import UNSET
 from .errors import APIResponseValidationError, RequestValidationError
 
@@ -122,20 +121,7 @@ def _check_body(value: object, decode: Callable[[Any], Any] | None) -> None:
 
 
 def _json_bytes(value: object) -> bytes:
-    return _json_text(value, "body").encode()
-
-
-def _json_text(value: object, field: str) -> str:
-    """Compact JSON text of a value (a JSON body, a JSON part or field)."""
-    try:
-        return json.dumps(
-            _serde.encode(value),
-            ensure_ascii=False,
-            separators=(",", ":"),
-            allow_nan=False,
-        )
-    except (TypeError, ValueError) as exc:  # a file, NaN: JSON has no such value
-        raise RequestValidationError(field, f"cannot be sent as JSON: {exc}") from None
+    return json_text(value, "body").encode()
 
 
 def _holds_file(value: object) -> bool:
@@ -176,7 +162,7 @@ def _form_fields(
         items = [item] if part.json or not isinstance(item, list) else item
         for one in items:
             text = (
-                _json_text(one, f"body.{key}")
+                json_text(one, f"body.{key}")
                 if part.json or isinstance(one, (dict, list))
                 else simple_text(_form_field(key), one)
             )
@@ -232,7 +218,7 @@ def _part_text(name: str, value: object, part: Part) -> tuple[str, str | None]:
     """A value that is no file as a part's text and `Content-Type` (None: text/plain)."""
     encoded = _serde.encode(value)
     if part.json or isinstance(encoded, (dict, list)):
-        text = _json_text(encoded, f"body.{name}")
+        text = json_text(encoded, f"body.{name}")
         return text, part.content_type or "application/json"
     return simple_text(_form_field(name), encoded), part.content_type
 
@@ -281,17 +267,16 @@ def _multipart(
     (`meta[a]` of a `deepObject`), unencoded."""
     files: list[tuple[str, Any]] = []
     data: dict[str, list[str]] = {}
-    fields = _fields(value)
-    for key, item in fields.items():
-        part = (parts or {}).get(str(key), _PLAIN)
-        if part.style is not None and item is not UNSET and item is not None:
-            param = Param(str(key), "query", part.style, part.explode)
+    fields, parts = _fields(value), parts or {}
+    styled = [key for key in fields if parts.get(str(key), _PLAIN).style is not None]
+    for key in styled:
+        part, item = parts[str(key)], fields[key]
+        if item is not UNSET and item is not None:
+            param = Param(str(key), "query", part.style or "form", part.explode)
             for name, text in serialize(param, item):
                 data.setdefault(name, []).append(text)
-    for key, one in _values(fields):
-        part = (parts or {}).get(key, _PLAIN)
-        if part.style is not None:
-            continue  # (above)
+    for key, one in _values({k: v for k, v in fields.items() if k not in styled}):
+        part = parts.get(key, _PLAIN)
         if _serde.is_file(one):
             files.append((key, _file_part(one, part)))
             continue

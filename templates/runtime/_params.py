@@ -21,6 +21,7 @@ __all__ = [
     "QUERY_RESERVED",
     "Param",
     "expand_path",
+    "json_text",
     "path_value",
     "query_pairs",
     "query_text",
@@ -178,7 +179,7 @@ def _styled(
     name, style = param.name, param.style
     enc = encode or _as_it_is
     if style == "json":
-        return [(name, enc(_json_text(value)))]
+        return [(name, enc(json_text(value, param.field)))]
     if style == "deepObject":
         return [(key, enc(text)) for key, text in _deep(name, value, param.field)]
     spread = style == "form" and param.explode and param.location == "query"
@@ -231,7 +232,7 @@ def simple_text(param: Param, value: object) -> str:
     """Text of a path or header parameter in `simple` style (unencoded), or in a
     delimited one (Swagger 2.0's `pipes`, `ssv`, `tsv` there)."""
     if param.style == "json":
-        return _json_text(value)
+        return json_text(value, param.field)
     items, pairs = _items(value, param.field), _pairs(value, param.field)
     sep = _DELIMITERS.get(param.style, ",")
     if items is not None:
@@ -268,14 +269,24 @@ def path_value(param: Param, value: object) -> str:
     return _no_dot_segments(_expanded(param, value))
 
 
-def _json_text(value: object) -> str:
-    """A `content: application/json` parameter value."""
-    return json.dumps(_serde.encode(value), separators=(",", ":"), ensure_ascii=False)
+def json_text(value: object, field: str) -> str:
+    """Compact JSON text of a value (a `content: application/json` parameter, a JSON
+    body, part or form field); what JSON has no value for (NaN, a file) raises
+    `RequestValidationError` naming `field`."""
+    try:
+        return json.dumps(
+            _serde.encode(value),
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
+    except (TypeError, ValueError) as exc:
+        raise RequestValidationError(field, f"cannot be sent as JSON: {exc}") from None
 
 
 def _expanded(param: Param, value: object) -> str:
     if param.style == "json":
-        return _encode_segment(_json_text(value), allow_reserved=False)
+        return _encode_segment(json_text(value, param.field), allow_reserved=False)
     items, pairs = _items(value, param.field), _pairs(value, param.field)
     enc = functools.partial(_encode_segment, allow_reserved=param.allow_reserved)
     if param.style == "label":

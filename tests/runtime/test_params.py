@@ -472,6 +472,33 @@ class TestNestedValues:
         assert info.value.field == "tag_list"
         assert "cannot be sent as a parameter value" in info.value.problem
 
+    @pytest.mark.parametrize("location", ["query", "header", "path"])
+    def test_json_content_json_cannot_carry_is_refused(self, m, location):
+        """A `content: application/json` parameter is JSON text as a JSON body is:
+        NaN is refused naming the argument (it was sent as `NaN`)."""
+        p = P(m, "f", location, "json", False, python_name="filter")
+        write = m.params.path_value if location == "path" else m.params.serialize
+        with pytest.raises(m.errors.RequestValidationError) as info:
+            write(p, {"ratio": float("nan")})
+        assert info.value.field == "filter"
+        assert info.value.problem.startswith("cannot be sent as JSON")
+
+    def test_a_deep_object_nested_past_its_limit_is_refused(self, m):
+        """Bracket notation follows a value as deep as it goes, up to a limit: a value
+        nested deeper (or one holding itself) is refused, not recursed into forever."""
+        p = P(m, "filter", "query", "deepObject", True, python_name="filter")
+        value: dict[str, object] = {"k": "v"}
+        for _ in range(40):
+            value = {"k": value}
+        with pytest.raises(m.errors.RequestValidationError) as info:
+            m.params.serialize(p, value)
+        assert (info.value.field, info.value.problem) == ("filter", "nested too deeply to be sent")
+        looped: dict[str, object] = {}
+        looped["self"] = looped
+        with pytest.raises(m.errors.RequestValidationError):
+            m.params.serialize(p, looped)
+        assert m.params.serialize(p, {"a": [{"b": 1}]}) == [("filter[a][0][b]", "1")]
+
     @pytest.mark.parametrize("value", [float("nan"), float("inf"), [1.5, float("-inf")]])
     def test_a_number_that_is_not_finite_is_refused(self, m, value):
         p = P(m, "price", "query", "form", True, python_name="price")
